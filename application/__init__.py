@@ -1,0 +1,1 @@
+"""The yishiting application: one use case per method over one event log."""

@@ -1,0 +1,21 @@
+"""Yishiting: the one application over the one log, every use case a method."""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+from application.consultations import ConsultationUseCases
+from application.reference import ReferenceUseCases
+from application.supervision import SupervisionUseCases
+from application.topics import TopicUseCases
+from domain.consultation import Consultation
+from domain.reference import Platform
+from domain.supervision import SupervisionItem
+from domain.topic import Topic
+
+LONG_LIVED = (Topic, Consultation, SupervisionItem, Platform)
+
+
+class Yishiting(TopicUseCases, ConsultationUseCases, SupervisionUseCases, ReferenceUseCases):
+    name = "yishiting"
+    snapshotting_intervals: ClassVar[dict[type[Any], int]] = dict.fromkeys(LONG_LIVED, 50)

@@ -1,0 +1,127 @@
+"""The application's machinery shared by every use case: load, execute once, save atomically."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, Concatenate, ParamSpec, TypeVar
+from uuid import UUID
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.persistence import IntegrityError, JSONTranscoder
+
+from application.receipts import Command, CommandReceipt, Outcome, fingerprint
+from application.settings import Settings
+from application.storage import Database
+from application.transcodings import register_domain_transcodings
+from domain.base import Record
+from domain.errors import ConcurrentModification, NotFound, VersionMismatch
+
+P = ParamSpec("P")
+R = TypeVar("R", bound=Record)
+A = TypeVar("A", bound="Core")
+
+NAMES_ZH = {
+    "Topic": "协商事项",
+    "Consultation": "协商活动",
+    "SupervisionItem": "督办事项",
+    "Platform": "协商议事平台",
+    "Committee": "专委会",
+    "Unit": "交办单位",
+    "Person": "人员",
+}
+
+
+class Core(Application[UUID]):
+    name = "yishiting"
+
+    def __init__(self, settings: Settings | None = None, env: dict[str, str] | None = None) -> None:
+        self.settings = settings or Settings()
+        self.database = Database.from_url(self.settings.database_url)
+        self.database.prepare()
+        full_env = {**self.database.persistence_env(self.settings.pool_size), **(env or {})}
+        super().__init__(env=full_env)
+
+    def register_transcodings(self, transcoder: JSONTranscoder) -> None:
+        super().register_transcodings(transcoder)
+        register_domain_transcodings(transcoder)
+
+    def load(self, cls: type[R], aggregate_id: UUID, command: Command | None = None) -> R:
+        """The aggregate, refused as not found when it is missing or of another kind."""
+        aggregate: object
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            aggregate = None
+        if not isinstance(aggregate, cls):
+            raise NotFound(NAMES_ZH.get(cls.__name__, cls.__name__), cls.__name__, aggregate_id)
+        if command and command.expected_version not in (None, aggregate.version):
+            raise VersionMismatch()
+        return aggregate
+
+    def position(self) -> int:
+        """The log's current last position."""
+        return self.recorder.max_notification_id() or 0
+
+    def execute(
+        self,
+        command: Command,
+        use_case: str,
+        arguments: object,
+        change: Callable[[], Sequence[Record]],
+    ) -> Outcome:
+        receipt_id, print_ = None, ""
+        if command.command_id:
+            receipt_id = CommandReceipt.create_id(command.actor.id, command.command_id)
+            print_ = fingerprint(use_case, arguments)
+            earlier = self._receipt(receipt_id)
+            if earlier is not None:
+                return earlier.replay(print_)
+        changed = change()
+        primary = changed[0]
+        to_save: list[Record] = list(changed)
+        if receipt_id is not None and command.command_id:
+            to_save.append(
+                CommandReceipt(
+                    command.actor.id,
+                    command.command_id,
+                    use_case,
+                    print_,
+                    primary.id,
+                    primary.version,
+                )
+            )
+        try:
+            recordings = self.save(*to_save)
+        except IntegrityError:
+            earlier = self._receipt(receipt_id) if receipt_id else None
+            if earlier is not None:
+                return earlier.replay(print_)
+            raise ConcurrentModification() from None
+        position = max((r.notification.id for r in recordings), default=None)
+        return Outcome(primary.id, primary.version, position)
+
+    def _receipt(self, receipt_id: UUID | None) -> CommandReceipt | None:
+        if receipt_id is None:
+            return None
+        receipt: object
+        try:
+            receipt = self.repository.get(receipt_id)
+        except AggregateNotFoundError:
+            return None
+        return receipt if isinstance(receipt, CommandReceipt) else None
+
+
+def use_case(
+    method: Callable[Concatenate[A, Command, P], Sequence[Record]],
+) -> Callable[Concatenate[A, Command, P], Outcome]:
+    """Runs a use case once per command id: the changed aggregates (primary first) are saved
+    together with the command's receipt, or not at all."""
+
+    def run(app: A, command: Command, /, *args: P.args, **kwargs: P.kwargs) -> Outcome:
+        arguments: Any = {"args": list(args), "kwargs": kwargs}
+        return app.execute(
+            command, method.__name__, arguments, lambda: method(app, command, *args, **kwargs)
+        )
+
+    run.__name__, run.__doc__ = method.__name__, method.__doc__
+    return run

@@ -1,0 +1,83 @@
+"""Use cases for the problem list: open, assign, report progress, resolve, reopen (七.6)."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import UUID
+
+from application.core import Core, use_case
+from application.receipts import Command
+from domain.base import Record
+from domain.consultation import Consultation
+from domain.reference import Committee, Person, Unit
+from domain.supervision import SupervisionItem
+
+
+class SupervisionUseCases(Core):
+    @use_case
+    def open_supervision_item(
+        self, command: Command, *, consultation_id: UUID, suggestion: str
+    ) -> list[Record]:
+        consultation = self.load(Consultation, consultation_id)
+        return [SupervisionItem.open_from(consultation, suggestion=suggestion, actor=command.actor)]
+
+    @use_case
+    def assign_item(
+        self,
+        command: Command,
+        item_id: UUID,
+        *,
+        unit_id: UUID,
+        committee_id: UUID,
+        supervisor_id: UUID,
+        due_on: date | None = None,
+        reason: str = "",
+    ) -> list[Record]:
+        item = self.load(SupervisionItem, item_id, command)
+        self.load(Unit, unit_id)
+        self.load(Committee, committee_id)
+        self.load(Person, supervisor_id)
+        item.assign(
+            unit_id=unit_id,
+            committee_id=committee_id,
+            supervisor_id=supervisor_id,
+            due_on=due_on,
+            reason=reason,
+            actor=command.actor,
+        )
+        return [item]
+
+    @use_case
+    def report_progress(
+        self,
+        command: Command,
+        item_id: UUID,
+        *,
+        progress: str,
+        problems: str,
+        approach: str,
+        reporting_department: str,
+        reported_on: date,
+    ) -> list[Record]:
+        item = self.load(SupervisionItem, item_id, command)
+        item.report_progress(
+            progress=progress,
+            problems=problems,
+            approach=approach,
+            reporting_department=reporting_department,
+            reported_on=reported_on,
+            actor=command.actor,
+        )
+        return [item]
+
+    @use_case
+    def resolve_item(self, command: Command, item_id: UUID, *, outcome: str) -> list[Record]:
+        item = self.load(SupervisionItem, item_id, command)
+        item.resolve(outcome=outcome, actor=command.actor)
+        return [item]
+
+    @use_case
+    def reopen_item(self, command: Command, item_id: UUID, *, reason: str) -> list[Record]:
+        item = self.load(SupervisionItem, item_id, command)
+        item.reopen(reason=reason, actor=command.actor)
+        return [item]

@@ -1,0 +1,91 @@
+"""Use cases for matters and topics: propose, verify, exclude or draft, and decide (七.1)."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from application.core import Core, use_case
+from application.receipts import Command
+from domain.base import Record
+from domain.people import Proposer
+from domain.reference import Committee, Platform
+from domain.topic import Topic
+from domain.vocabulary import Category, Channel, ExclusionGround
+
+
+class TopicUseCases(Core):
+    @use_case
+    def propose_topic(
+        self,
+        command: Command,
+        *,
+        title: str,
+        content: str,
+        channel: Channel,
+        category: Category,
+        platform_id: UUID,
+        proposer: Proposer,
+        hotline_tickets: list[str] | None = None,
+    ) -> list[Record]:
+        self.load(Platform, platform_id)
+        return [
+            Topic.propose(
+                title=title,
+                content=content,
+                channel=channel,
+                category=category,
+                platform_id=platform_id,
+                proposer=proposer,
+                hotline_tickets=hotline_tickets,
+                actor=command.actor,
+            )
+        ]
+
+    @use_case
+    def verify_topic(
+        self, command: Command, topic_id: UUID, *, basic_situation: str
+    ) -> list[Record]:
+        topic = self.load(Topic, topic_id, command)
+        topic.verify(basic_situation=basic_situation, actor=command.actor)
+        return [topic]
+
+    @use_case
+    def exclude_topic(
+        self, command: Command, topic_id: UUID, *, ground: ExclusionGround, explanation: str = ""
+    ) -> list[Record]:
+        topic = self.load(Topic, topic_id, command)
+        topic.exclude(ground=ground, explanation=explanation, actor=command.actor)
+        return [topic]
+
+    @use_case
+    def reverse_exclusion(self, command: Command, topic_id: UUID, *, reason: str) -> list[Record]:
+        topic = self.load(Topic, topic_id, command)
+        topic.reverse_exclusion(reason=reason, actor=command.actor)
+        return [topic]
+
+    @use_case
+    def submit_topic(
+        self, command: Command, topic_id: UUID, *, drafted_title: str, committee_id: UUID
+    ) -> list[Record]:
+        topic = self.load(Topic, topic_id, command)
+        self.load(Committee, committee_id)
+        topic.submit(drafted_title=drafted_title, committee_id=committee_id, actor=command.actor)
+        return [topic]
+
+    @use_case
+    def approve_topic(self, command: Command, topic_id: UUID, *, reason: str) -> list[Record]:
+        topic = self.load(Topic, topic_id, command)
+        topic.approve(reason=reason, actor=command.actor)
+        return [topic]
+
+    @use_case
+    def return_topic(self, command: Command, topic_id: UUID, *, reason: str) -> list[Record]:
+        topic = self.load(Topic, topic_id, command)
+        topic.return_to_platform(reason=reason, actor=command.actor)
+        return [topic]
+
+    @use_case
+    def record_research(self, command: Command, topic_id: UUID, *, findings: str) -> list[Record]:
+        topic = self.load(Topic, topic_id, command)
+        topic.record_research(findings=findings, actor=command.actor)
+        return [topic]

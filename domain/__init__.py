@@ -1,0 +1,1 @@
+"""The consultation hall's domain: aggregates, vocabularies and the rules between them."""

@@ -1,0 +1,86 @@
+"""What every aggregate shares: the acting person on each event, a replaceable clock, text rules."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from eventsourcing.domain import Aggregate
+
+from domain.errors import FieldTooLong, MissingReason, RequiredField
+from domain.vocabulary import Role
+
+SHORT_TEXT = 200
+LONG_TEXT = 20_000
+
+_recorded_at: ContextVar[datetime | None] = ContextVar("recorded_at", default=None)
+
+
+def now() -> datetime:
+    return _recorded_at.get() or datetime.now(UTC)
+
+
+@contextmanager
+def recorded_at(moment: datetime) -> Iterator[None]:
+    """Records events as of `moment`: for importing historical records and the demo district."""
+    token = _recorded_at.set(moment)
+    try:
+        yield
+    finally:
+        _recorded_at.reset(token)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person (or system) who issued a command, as recorded on every event."""
+
+    id: str
+    name: str
+    role: Role
+    scope: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"id": self.id, "name": self.name, "role": self.role.code, "scope": self.scope}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, str]) -> Actor:
+        return cls(data["id"], data["name"], Role.parse(data["role"]), data.get("scope", ""))
+
+
+SYSTEM = Actor("system", "系统", Role.SYSTEM)
+
+
+class Record(Aggregate):
+    """Base of every aggregate here: its events carry the actor and use the domain clock."""
+
+    class Event(Aggregate.Event):
+        create_timestamp = staticmethod(now)
+
+    class Created(Event, Aggregate.Created):
+        pass
+
+
+def text(value: str | None, field: str, label: str, limit: int = SHORT_TEXT) -> str:
+    """A required piece of text, trimmed, within its limit."""
+    cleaned = optional_text(value, field, label, limit)
+    if not cleaned:
+        raise RequiredField(field, label)
+    return cleaned
+
+
+def optional_text(value: str | None, field: str, label: str, limit: int = LONG_TEXT) -> str:
+    cleaned = (value or "").strip()
+    if len(cleaned) > limit:
+        raise FieldTooLong(field, label, limit)
+    return cleaned
+
+
+def required_reason(value: str | None, what_zh: str, what_en: str) -> str:
+    """The reason a decision must carry."""
+    cleaned = optional_text(value, "reason", "理由")
+    if not cleaned:
+        raise MissingReason(what_zh, what_en)
+    return cleaned

@@ -1,0 +1,1 @@
+"""The ways in: GraphQL and HTTP for people and systems, the command line for operators."""
