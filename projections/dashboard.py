@@ -1,0 +1,122 @@
+"""The leadership dashboard: counts, open/overdue/resolved items and median durations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from projections.queries import OPEN_ITEM, OVERDUE, Criteria
+from projections.store import Tx, ViewStore
+
+TOPIC_DIMENSIONS = (
+    "status",
+    "channel",
+    "category",
+    "platform_id",
+    "committee_id",
+    "exclusion_ground",
+)
+
+
+@dataclass
+class DashboardFilter:
+    platform_id: str | None = None
+    committee_id: str | None = None
+    period_from: str | None = None
+    period_to: str | None = None
+    today: date = field(default_factory=date.today)
+
+
+@dataclass
+class Dashboard:
+    topics_total: int
+    topics_by: dict[str, dict[str, int]]
+    consultations_by_form: dict[str, int]
+    consultations_by_status: dict[str, int]
+    consultations_by_month: dict[str, dict[str, int]]
+    items_by_status: dict[str, int]
+    items_open: int
+    items_overdue: int
+    items_resolved: int
+    median_days_to_approval: float | None
+    median_days_to_resolve: float | None
+
+
+def load_dashboard(store: ViewStore, where: DashboardFilter) -> Dashboard:
+    with store.reading() as tx:
+        topics = (
+            Criteria()
+            .equal("platform_id", where.platform_id)
+            .equal("committee_id", where.committee_id)
+            .within("proposed_at", where.period_from, where.period_to)
+        )
+        consultations = (
+            Criteria()
+            .equal("platform_id", where.platform_id)
+            .within("starts_at", where.period_from, where.period_to)
+        )
+        items = (
+            Criteria()
+            .equal("platform_id", where.platform_id)
+            .equal("committee_id", where.committee_id)
+            .within("opened_at", where.period_from, where.period_to)
+        )
+        by_status = _counts(tx, "supervision_ledger", "status", items)
+        return Dashboard(
+            topics_total=sum(_counts(tx, "topic_board", "status", topics).values()),
+            topics_by={d: _counts(tx, "topic_board", d, topics) for d in TOPIC_DIMENSIONS},
+            consultations_by_form=_counts(tx, "consultation_calendar", "form", consultations),
+            consultations_by_status=_counts(tx, "consultation_calendar", "status", consultations),
+            consultations_by_month=_by_month(tx, consultations),
+            items_by_status=by_status,
+            items_open=_count(tx, _and(items, OPEN_ITEM)),
+            items_overdue=_count(tx, _and(items, OVERDUE, where.today.isoformat())),
+            items_resolved=by_status.get("resolved", 0),
+            median_days_to_approval=_median(tx, "topic_board", "approval_days", topics),
+            median_days_to_resolve=_median(tx, "supervision_ledger", "days_to_resolve", items),
+        )
+
+
+def _and(criteria: Criteria, clause: str, *params: object) -> Criteria:
+    return Criteria(list(criteria.clauses), list(criteria.params)).raw(clause, *params)
+
+
+def _counts(tx: Tx, table: str, column: str, criteria: Criteria) -> dict[str, int]:
+    present = _and(criteria, f"{column} IS NOT NULL")
+    rows = tx.all(
+        f"SELECT {column} AS k, COUNT(*) AS n FROM {table}{present.where}"
+        f" GROUP BY {column} ORDER BY {column}",
+        present.params,
+    )
+    return {str(r["k"]): int(r["n"]) for r in rows}
+
+
+def _count(tx: Tx, criteria: Criteria) -> int:
+    row = tx.one(f"SELECT COUNT(*) AS n FROM supervision_ledger{criteria.where}", criteria.params)
+    return int(row["n"]) if row else 0
+
+
+def _by_month(tx: Tx, criteria: Criteria) -> dict[str, dict[str, int]]:
+    rows = tx.all(
+        "SELECT SUBSTR(starts_at, 1, 7) AS month, form, COUNT(*) AS n"
+        f" FROM consultation_calendar{criteria.where}"
+        " GROUP BY SUBSTR(starts_at, 1, 7), form ORDER BY month, form",
+        criteria.params,
+    )
+    months: dict[str, dict[str, int]] = {}
+    for row in rows:
+        months.setdefault(row["month"], {})[row["form"]] = int(row["n"])
+    return months
+
+
+def _median(tx: Tx, table: str, column: str, criteria: Criteria) -> float | None:
+    present = _and(criteria, f"{column} IS NOT NULL")
+    row = tx.one(f"SELECT COUNT(*) AS n FROM {table}{present.where}", present.params)
+    n = int(row["n"]) if row else 0
+    if n == 0:
+        return None
+    middle = tx.all(
+        f"SELECT {column} AS v FROM {table}{present.where} ORDER BY {column} LIMIT ? OFFSET ?",
+        [*present.params, 2 - n % 2, (n - 1) // 2],
+    )
+    return round(sum(float(r["v"]) for r in middle) / len(middle), 2)

@@ -1,0 +1,234 @@
+"""The read side: filtered, keyset-paginated pages over the views, and the dashboard."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from projections.store import Row, Tx, ViewStore
+
+
+@dataclass
+class Page:
+    rows: list[Row]
+    total: int
+    has_next: bool
+    cursors: list[str]
+
+    @property
+    def end_cursor(self) -> str | None:
+        return self.cursors[-1] if self.cursors else None
+
+
+@dataclass
+class Criteria:
+    """A WHERE clause built one condition at a time."""
+
+    clauses: list[str] = field(default_factory=list)
+    params: list[Any] = field(default_factory=list)
+
+    def equal(self, column: str, value: Any) -> Criteria:
+        if value is not None:
+            self.clauses.append(f"{column} = ?")
+            self.params.append(value)
+        return self
+
+    def within(self, column: str, start: Any, end: Any) -> Criteria:
+        if start is not None:
+            self.clauses.append(f"{column} >= ?")
+            self.params.append(start)
+        if end is not None:
+            self.clauses.append(f"{column} < ?")
+            self.params.append(end)
+        return self
+
+    def contains(self, columns: tuple[str, ...], text: str | None) -> Criteria:
+        if text:
+            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+            self.clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+            self.params.extend([pattern] * len(columns))
+        return self
+
+    def raw(self, clause: str, *params: Any) -> Criteria:
+        self.clauses.append(clause)
+        self.params.extend(params)
+        return self
+
+    @property
+    def where(self) -> str:
+        return (" WHERE " + " AND ".join(self.clauses)) if self.clauses else ""
+
+
+@dataclass(frozen=True)
+class Ordering:
+    """A keyset order: rows after a cursor are those beyond its (key, id) pair."""
+
+    table: str
+    key: str
+    descending: bool
+
+    def page(self, tx: Tx, criteria: Criteria, first: int, after: str | None) -> Page:
+        total_row = tx.one(
+            f"SELECT COUNT(*) AS n FROM {self.table}{criteria.where}", criteria.params
+        )
+        seek = Criteria(list(criteria.clauses), list(criteria.params))
+        if after:
+            key, ident = decode_cursor(after)
+            op = "<" if self.descending else ">"
+            seek.raw(f"({self.key} {op} ? OR ({self.key} = ? AND id {op} ?))", key, key, ident)
+        direction = "DESC" if self.descending else "ASC"
+        rows = tx.all(
+            f"SELECT * FROM {self.table}{seek.where} ORDER BY {self.key} {direction},"
+            f" id {direction} LIMIT ?",
+            [*seek.params, first + 1],
+        )
+        cursors = [encode_cursor(r[self.key], r["id"]) for r in rows[:first]]
+        return Page(
+            rows[:first], int(total_row["n"]) if total_row else 0, len(rows) > first, cursors
+        )
+
+
+def encode_cursor(key: Any, ident: str) -> str:
+    return base64.urlsafe_b64encode(json.dumps([key, ident]).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> tuple[Any, str]:
+    try:
+        key, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, TypeError) as error:
+        raise InvalidCursor(cursor) from error
+    return key, str(ident)
+
+
+class InvalidCursor(ValueError):
+    code = "INVALID_CURSOR"
+
+    def __init__(self, cursor: str) -> None:
+        super().__init__(f"无效的分页游标:{cursor[:40]} (invalid cursor)")
+
+
+TOPICS = Ordering("topic_board", "proposed_at", descending=True)
+CONSULTATIONS = Ordering("consultation_calendar", "starts_at", descending=True)
+ITEMS = Ordering("supervision_ledger", "seq_no", descending=False)
+OPEN_ITEM = "status <> 'resolved'"
+OVERDUE = f"{OPEN_ITEM} AND due_on IS NOT NULL AND due_on < ?"
+
+
+@dataclass
+class TopicFilter:
+    status: str | None = None
+    platform_id: str | None = None
+    committee_id: str | None = None
+    category: str | None = None
+    channel: str | None = None
+    ground: str | None = None
+    text: str | None = None
+    proposed_from: str | None = None
+    proposed_to: str | None = None
+
+    def criteria(self) -> Criteria:
+        return (
+            Criteria()
+            .equal("status", self.status)
+            .equal("platform_id", self.platform_id)
+            .equal("committee_id", self.committee_id)
+            .equal("category", self.category)
+            .equal("channel", self.channel)
+            .equal("exclusion_ground", self.ground)
+            .contains(("title", "drafted_title", "content", "hotline_tickets"), self.text)
+            .within("proposed_at", self.proposed_from, self.proposed_to)
+        )
+
+
+@dataclass
+class ConsultationFilter:
+    status: str | None = None
+    form: str | None = None
+    platform_id: str | None = None
+    topic_id: str | None = None
+    text: str | None = None
+    starts_from: str | None = None
+    starts_to: str | None = None
+
+    def criteria(self) -> Criteria:
+        return (
+            Criteria()
+            .equal("status", self.status)
+            .equal("form", self.form)
+            .equal("platform_id", self.platform_id)
+            .equal("topic_id", self.topic_id)
+            .contains(("subject", "venue"), self.text)
+            .within("starts_at", self.starts_from, self.starts_to)
+        )
+
+
+@dataclass
+class ItemFilter:
+    status: str | None = None
+    platform_id: str | None = None
+    committee_id: str | None = None
+    unit_id: str | None = None
+    consultation_id: str | None = None
+    overdue: bool | None = None
+    text: str | None = None
+    opened_from: str | None = None
+    opened_to: str | None = None
+    today: date = field(default_factory=date.today)
+
+    def criteria(self) -> Criteria:
+        criteria = (
+            Criteria()
+            .equal("status", self.status)
+            .equal("platform_id", self.platform_id)
+            .equal("committee_id", self.committee_id)
+            .equal("unit_id", self.unit_id)
+            .equal("consultation_id", self.consultation_id)
+            .contains(("subject", "suggestion", "progress", "unit_name"), self.text)
+            .within("opened_at", self.opened_from, self.opened_to)
+        )
+        if self.overdue is True:
+            criteria.raw(OVERDUE, self.today.isoformat())
+        elif self.overdue is False:
+            criteria.raw(f"NOT ({OVERDUE})", self.today.isoformat())
+        return criteria
+
+
+class ViewQueries:
+    def __init__(self, store: ViewStore) -> None:
+        self.store = store
+
+    def topics(self, where: TopicFilter, first: int, after: str | None = None) -> Page:
+        with self.store.reading() as tx:
+            return TOPICS.page(tx, where.criteria(), first, after)
+
+    def consultations(
+        self, where: ConsultationFilter, first: int, after: str | None = None
+    ) -> Page:
+        with self.store.reading() as tx:
+            return CONSULTATIONS.page(tx, where.criteria(), first, after)
+
+    def items(self, where: ItemFilter, first: int, after: str | None = None) -> Page:
+        with self.store.reading() as tx:
+            return ITEMS.page(tx, where.criteria(), first, after)
+
+    def by_ids(self, table: str, ids: list[str]) -> dict[str, Row]:
+        """Rows of one table by id, in one query (for DataLoaders)."""
+        if not ids:
+            return {}
+        marks = ", ".join("?" * len(ids))
+        with self.store.reading() as tx:
+            return {r["id"]: r for r in tx.all(f"SELECT * FROM {table} WHERE id IN ({marks})", ids)}
+
+    def reference(self, table: str) -> list[Row]:
+        with self.store.reading() as tx:
+            return tx.all(f"SELECT * FROM {table} ORDER BY name, id")
+
+    def ids_of(self, table: str, column: str, values: list[str]) -> list[Row]:
+        if not values:
+            return []
+        marks = ", ".join("?" * len(values))
+        with self.store.reading() as tx:
+            return tx.all(f"SELECT * FROM {table} WHERE {column} IN ({marks})", values)

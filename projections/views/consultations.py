@@ -1,0 +1,106 @@
+"""The consultation calendar: form, platform, time, venue, topic or theme, participants, report."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.consultation import Consultation
+from projections.store import Tx
+from projections.views.base import View, handles, iso
+
+
+class ConsultationCalendar(View):
+    name = "consultation_calendar"
+    tables = (
+        "CREATE TABLE IF NOT EXISTS consultation_calendar (id TEXT PRIMARY KEY, form TEXT NOT NULL,"
+        " mode TEXT NOT NULL, platform_id TEXT NOT NULL, topic_id TEXT, subject TEXT NOT NULL,"
+        " starts_at TEXT NOT NULL, closes_at TEXT, venue TEXT NOT NULL, status TEXT NOT NULL,"
+        " participants_count INTEGER NOT NULL, notified_at TEXT, held_at TEXT,"
+        " attendees_count INTEGER NOT NULL, opinions_count INTEGER NOT NULL,"
+        " suggestions_count INTEGER NOT NULL, online_opinions_count INTEGER NOT NULL,"
+        " reports_count INTEGER NOT NULL, report_kind TEXT, report_recipient TEXT,"
+        " report_reference TEXT, reported_at TEXT, cancel_reason TEXT NOT NULL,"
+        " scheduled_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
+    )
+    indexes = (
+        "CREATE INDEX IF NOT EXISTS consultation_starts ON consultation_calendar (starts_at, id)",
+        "CREATE INDEX IF NOT EXISTS consultation_platform ON consultation_calendar"
+        " (platform_id, starts_at)",
+    )
+
+    @handles(Consultation.ConsultationScheduled)
+    def scheduled(self, e: Any, tx: Tx) -> None:
+        tx.execute(
+            "INSERT INTO consultation_calendar VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 0,"
+            " NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, '', ?, ?, ?)",
+            (
+                str(e.originator_id),
+                e.form.code,
+                e.form.mode.code,
+                str(e.platform_id),
+                str(e.topic_id) if e.topic_id else None,
+                e.subject,
+                iso(e.starts_at),
+                iso(e.closes_at),
+                e.venue,
+                iso(e.timestamp),
+                iso(e.timestamp),
+                e.originator_version,
+            ),
+        )
+        if e.topic_id:
+            tx.execute(
+                "UPDATE topic_board SET consultations_count = consultations_count + 1 WHERE id = ?",
+                (str(e.topic_id),),
+            )
+
+    @handles(Consultation.ParticipantsIdentified)
+    def participants_identified(self, e: Any, tx: Tx) -> None:
+        self._update(tx, e, "participants_count = participants_count + ?", len(e.participants))
+
+    @handles(Consultation.ParticipantsNotified)
+    def participants_notified(self, e: Any, tx: Tx) -> None:
+        self._update(tx, e, "notified_at = ?", iso(e.timestamp))
+
+    @handles(Consultation.ConsultationHeld)
+    def held(self, e: Any, tx: Tx) -> None:
+        self._update(
+            tx,
+            e,
+            "status = 'held', held_at = ?, attendees_count = ?, opinions_count = ?,"
+            " suggestions_count = ?",
+            iso(e.held_at),
+            len(e.attendee_ids),
+            len(e.opinions),
+            len(e.suggestions),
+        )
+
+    @handles(Consultation.OnlineOpinionPosted)
+    def online_opinion_posted(self, e: Any, tx: Tx) -> None:
+        self._update(tx, e, "online_opinions_count = online_opinions_count + 1")
+
+    @handles(Consultation.ConsultationReported)
+    def reported(self, e: Any, tx: Tx) -> None:
+        self._update(
+            tx,
+            e,
+            "status = 'reported', reports_count = reports_count + 1,"
+            " report_kind = ?, report_recipient = ?, report_reference = ?,"
+            " reported_at = ?",
+            e.kind.code,
+            e.recipient,
+            e.reference,
+            iso(e.timestamp),
+        )
+
+    @handles(Consultation.ConsultationCancelled)
+    def cancelled(self, e: Any, tx: Tx) -> None:
+        self._update(tx, e, "status = 'cancelled', cancel_reason = ?", e.reason)
+
+    @staticmethod
+    def _update(tx: Tx, e: Any, assignments: str, *values: Any) -> None:
+        tx.execute(
+            f"UPDATE consultation_calendar SET {assignments}, updated_at = ?, version = ?"
+            " WHERE id = ?",
+            (*values, iso(e.timestamp), e.originator_version, str(e.originator_id)),
+        )

@@ -1,0 +1,123 @@
+"""The supervision ledger: one row per item, the columns of the seed's 督办落实情况 form
+(序号 协商时间 协商议题 协商建议 交办单位 政协责任委室 督办负责人 进展情况 存在问题 解决思路,
+填报部门 填报时间) plus status, due date, and dates of each step."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.supervision import SupervisionItem
+from projections.store import Tx
+from projections.views.base import View, day, days_between, handles, iso
+
+
+class SupervisionLedger(View):
+    name = "supervision_ledger"
+    tables = (
+        "CREATE TABLE IF NOT EXISTS supervision_ledger (id TEXT PRIMARY KEY,"
+        " seq_no INTEGER NOT NULL, consultation_time TEXT NOT NULL, subject TEXT NOT NULL,"
+        " suggestion TEXT NOT NULL, unit_id TEXT, unit_name TEXT NOT NULL, committee_id TEXT,"
+        " committee_name TEXT NOT NULL, supervisor_id TEXT, supervisor_name TEXT NOT NULL,"
+        " progress TEXT NOT NULL, problems TEXT NOT NULL, approach TEXT NOT NULL,"
+        " reporting_department TEXT NOT NULL, reported_on TEXT, status TEXT NOT NULL,"
+        " due_on TEXT, platform_id TEXT NOT NULL, consultation_id TEXT NOT NULL, topic_id TEXT,"
+        " progress_count INTEGER NOT NULL, outcome TEXT NOT NULL, opened_at TEXT NOT NULL,"
+        " assigned_at TEXT, last_progress_at TEXT, resolved_at TEXT, days_to_resolve REAL,"
+        " updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
+    )
+    indexes = (
+        "CREATE INDEX IF NOT EXISTS supervision_seq ON supervision_ledger (seq_no)",
+        "CREATE INDEX IF NOT EXISTS supervision_status ON supervision_ledger (status, due_on)",
+        "CREATE INDEX IF NOT EXISTS supervision_unit ON supervision_ledger (unit_id, seq_no)",
+    )
+
+    @handles(SupervisionItem.SupervisionItemOpened)
+    def opened(self, e: Any, tx: Tx) -> None:
+        row = tx.one("SELECT COALESCE(MAX(seq_no), 0) + 1 AS next FROM supervision_ledger")
+        tx.execute(
+            "INSERT INTO supervision_ledger VALUES (?, ?, ?, ?, ?, NULL, '', NULL, '', NULL, '',"
+            " '', '', '', '', NULL, 'opened', NULL, ?, ?, ?, 0, '', ?, NULL, NULL, NULL, NULL,"
+            " ?, ?)",
+            (
+                str(e.originator_id),
+                row["next"] if row else 1,
+                iso(e.consultation_time),
+                e.subject,
+                e.suggestion,
+                str(e.platform_id),
+                str(e.consultation_id),
+                str(e.topic_id) if e.topic_id else None,
+                iso(e.timestamp),
+                iso(e.timestamp),
+                e.originator_version,
+            ),
+        )
+
+    @handles(SupervisionItem.ItemAssigned)
+    def assigned(self, e: Any, tx: Tx) -> None:
+        self._update(
+            tx,
+            e,
+            "unit_id = ?, unit_name = ?, committee_id = ?, committee_name = ?, supervisor_id = ?,"
+            " supervisor_name = ?, due_on = ?, assigned_at = COALESCE(assigned_at, ?),"
+            " status = CASE WHEN status = 'opened' THEN 'assigned' ELSE status END",
+            str(e.unit_id),
+            _name(tx, "ref_units", e.unit_id),
+            str(e.committee_id),
+            _name(tx, "ref_committees", e.committee_id),
+            str(e.supervisor_id),
+            _name(tx, "ref_people", e.supervisor_id),
+            day(e.due_on),
+            iso(e.timestamp),
+        )
+
+    @handles(SupervisionItem.ProgressReported)
+    def progress_reported(self, e: Any, tx: Tx) -> None:
+        r = e.report
+        self._update(
+            tx,
+            e,
+            "status = 'in_progress', progress = ?, problems = ?, approach = ?,"
+            " reporting_department = ?, reported_on = ?, last_progress_at = ?,"
+            " progress_count = progress_count + 1",
+            r.progress,
+            r.problems,
+            r.approach,
+            r.reporting_department,
+            day(r.reported_on),
+            iso(e.timestamp),
+        )
+
+    @handles(SupervisionItem.ItemResolved)
+    def resolved(self, e: Any, tx: Tx) -> None:
+        row = tx.one(
+            "SELECT opened_at FROM supervision_ledger WHERE id = ?", (str(e.originator_id),)
+        )
+        days = days_between(row["opened_at"] if row else None, e.timestamp)
+        self._update(
+            tx,
+            e,
+            "status = 'resolved', outcome = ?, resolved_at = ?, days_to_resolve = ?",
+            e.outcome,
+            iso(e.timestamp),
+            days,
+        )
+
+    @handles(SupervisionItem.ItemReopened)
+    def reopened(self, e: Any, tx: Tx) -> None:
+        self._update(
+            tx, e, "status = 'reopened', outcome = '', resolved_at = NULL, days_to_resolve = NULL"
+        )
+
+    @staticmethod
+    def _update(tx: Tx, e: Any, assignments: str, *values: Any) -> None:
+        tx.execute(
+            f"UPDATE supervision_ledger SET {assignments}, updated_at = ?, version = ?"
+            " WHERE id = ?",
+            (*values, iso(e.timestamp), e.originator_version, str(e.originator_id)),
+        )
+
+
+def _name(tx: Tx, table: str, identifier: Any) -> str:
+    row = tx.one(f"SELECT name FROM {table} WHERE id = ?", (str(identifier),))
+    return str(row["name"]) if row else ""
