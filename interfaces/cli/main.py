@@ -1,5 +1,120 @@
-"""The `yishiting` command."""
+"""The `yishiting` command: serve, project, demo."""
+
+from __future__ import annotations
+
+import contextlib
+import signal
+from collections.abc import Callable
+from types import FrameType
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-app = typer.Typer(help="议事厅 yishiting — records system for consultation halls")
+from interfaces.bootstrap import bootstrap
+from projections.runner import Progress as ProgressCallback
+
+app = typer.Typer(
+    help="议事厅 yishiting — 协商议事厅记录系统 (records system for consultation halls)",
+    no_args_is_help=True,
+)
+console = Console()
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", help="监听地址 address to listen on"),
+    port: int = typer.Option(8000, help="端口 port"),
+    projector: bool = typer.Option(True, help="在本进程内运行投影 run projections in this process"),
+) -> None:
+    """启动服务 Serve GraphQL and HTTP."""
+    import uvicorn
+
+    from interfaces.http.app import create_app
+
+    console.print(f"议事厅已启动 yishiting is serving: http://{host}:{port}/graphql")
+    uvicorn.run(create_app(embedded_projector=projector), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def project(
+    rebuild: bool = typer.Option(
+        False, help="删除并从日志重建全部视图 drop and rebuild every view"
+    ),
+    once: bool = typer.Option(False, help="追上日志后退出 catch up, then exit"),
+    poll_interval: float = typer.Option(0.2, help="轮询间隔(秒) seconds between polls"),
+) -> None:
+    """运行投影 Run the projector (a separate worker for scale-out)."""
+    system = bootstrap()
+    try:
+        if rebuild:
+            count = _with_progress("重建视图 rebuilding views", system.projector.rebuild)
+            console.print(
+                f"已重建 rebuilt: {count} events → position {system.projector.position()}"
+            )
+            return
+        if once:
+            count = _with_progress("追赶日志 catching up", system.projector.catch_up)
+            console.print(f"已处理 applied {count} events")
+            return
+        signal.signal(signal.SIGTERM, _stop_on_signal(system.projector.stop))
+        console.print("投影运行中 projector running (Ctrl+C 停止 to stop)")
+        with contextlib.suppress(KeyboardInterrupt):
+            system.projector.run_forever(poll_interval)
+    finally:
+        system.close()
+
+
+@app.command()
+def demo() -> None:
+    """写入示范区数据(可重复运行) Seed the demo district (idempotent)."""
+    from interfaces.cli.demo import seed_demo
+
+    system = bootstrap()
+    try:
+        report = seed_demo(system.app)
+        system.projector.catch_up()
+        console.print(report.summary())
+    finally:
+        system.close()
+
+
+def _with_progress(label: str, work: Callable[[ProgressCallback], int]) -> int:
+    with Progress(
+        BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console, transient=False
+    ) as progress:
+        task = progress.add_task(label, total=None)
+
+        def advance(done: int, goal: int) -> None:
+            progress.update(task, completed=done, total=goal)
+
+        return int(work(advance))
+
+
+def _stop_on_signal(stop: Callable[[], None]) -> Callable[[int, FrameType | None], None]:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        stop()
+
+    return handler
+
+
+@app.command()
+def schema(
+    check: bool = typer.Option(False, help="与已提交的SDL比对 compare with the committed SDL"),
+) -> None:
+    """输出GraphQL SDL Print the GraphQL schema (or check the committed one)."""
+    from interfaces.graphql.schema import SDL_PATH, sdl
+
+    if not check:
+        typer.echo(sdl(), nl=False)
+        return
+    if SDL_PATH.read_text(encoding="utf-8") != sdl():
+        console.print(
+            f"{SDL_PATH} 与代码不一致 is out of date: run `yishiting schema > {SDL_PATH}`"
+        )
+        raise typer.Exit(1)
+    console.print("SDL 一致 up to date")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,116 @@
+"""The leadership dashboard (领导驾驶舱) as GraphQL: counts carry 中文 labels for display."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+from strawberry.types import Info
+
+from domain import vocabulary as v
+from interfaces.graphql.context import blocking
+from interfaces.graphql.errors import parse_id
+from interfaces.graphql.types import ctx
+from projections.dashboard import Dashboard as DashboardData
+from projections.dashboard import DashboardFilter as Where
+from projections.dashboard import load_dashboard
+
+DIMENSION_VOCABULARIES: dict[str, type[v.Vocabulary]] = {
+    "status": v.TopicStatus,
+    "channel": v.Channel,
+    "category": v.Category,
+    "exclusion_ground": v.ExclusionGround,
+}
+
+
+@strawberry.type(description="一项计数 A count, with the key's label")
+class Count:
+    key: str
+    label: str
+    count: int
+
+
+@strawberry.type(description="某月某形式的协商数 Consultations of a form in a month")
+class MonthCount:
+    month: str
+    form: str
+    label: str
+    count: int
+
+
+@strawberry.input
+class DashboardFilter:
+    platform_id: strawberry.ID | None = None
+    committee_id: strawberry.ID | None = None
+    period_from: date | None = None
+    period_to: date | None = None
+
+
+@strawberry.type(description="领导驾驶舱 Leadership dashboard")
+class Dashboard:
+    topics_total: int
+    topics_by_status: list[Count]
+    topics_by_channel: list[Count]
+    topics_by_category: list[Count]
+    topics_by_platform: list[Count]
+    topics_by_committee: list[Count]
+    topics_by_exclusion_ground: list[Count]
+    consultations_by_form: list[Count]
+    consultations_by_status: list[Count]
+    consultations_by_month: list[MonthCount]
+    items_by_status: list[Count]
+    items_open: int
+    items_overdue: int
+    items_resolved: int
+    median_days_to_approval: float | None
+    median_days_to_resolve: float | None
+
+
+def _labelled(counts: dict[str, int], vocabulary: type[v.Vocabulary]) -> list[Count]:
+    return [Count(key=k, label=vocabulary.parse(k).label, count=n) for k, n in counts.items()]
+
+
+def _named(counts: dict[str, int], names: dict[str, str]) -> list[Count]:
+    return [Count(key=k, label=names.get(k, k), count=n) for k, n in counts.items()]
+
+
+def _to_graphql(data: DashboardData, names: dict[str, str]) -> Dashboard:
+    by = data.topics_by
+    return Dashboard(
+        topics_total=data.topics_total,
+        topics_by_status=_labelled(by["status"], v.TopicStatus),
+        topics_by_channel=_labelled(by["channel"], v.Channel),
+        topics_by_category=_labelled(by["category"], v.Category),
+        topics_by_platform=_named(by["platform_id"], names),
+        topics_by_committee=_named(by["committee_id"], names),
+        topics_by_exclusion_ground=_labelled(by["exclusion_ground"], v.ExclusionGround),
+        consultations_by_form=_labelled(data.consultations_by_form, v.ConsultationForm),
+        consultations_by_status=_labelled(data.consultations_by_status, v.ConsultationStatus),
+        consultations_by_month=[
+            MonthCount(month=m, form=f, label=v.ConsultationForm.parse(f).label, count=n)
+            for m, forms in data.consultations_by_month.items()
+            for f, n in forms.items()
+        ],
+        items_by_status=_labelled(data.items_by_status, v.ItemStatus),
+        items_open=data.items_open,
+        items_overdue=data.items_overdue,
+        items_resolved=data.items_resolved,
+        median_days_to_approval=data.median_days_to_approval,
+        median_days_to_resolve=data.median_days_to_resolve,
+    )
+
+
+async def dashboard(info: Info, filter: DashboardFilter | None = None) -> Dashboard:
+    f = filter or DashboardFilter()
+    where = Where(
+        platform_id=str(parse_id(f.platform_id, "platformId")) if f.platform_id else None,
+        committee_id=str(parse_id(f.committee_id, "committeeId")) if f.committee_id else None,
+        period_from=f.period_from.isoformat() if f.period_from else None,
+        period_to=f.period_to.isoformat() if f.period_to else None,
+    )
+    queries = ctx(info).system.queries
+    data = await blocking(load_dashboard, ctx(info).system.store, where)
+    names: dict[str, str] = {}
+    for table in ("ref_platforms", "ref_committees"):
+        names.update({r["id"]: r["name"] for r in await blocking(queries.reference, table)})
+    return _to_graphql(data, names)

@@ -1,0 +1,101 @@
+"""What every mutation shares: the command envelope, error translation, read-your-writes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
+
+import strawberry
+from strawberry.types import Info
+
+from application.receipts import Command, Outcome
+from domain.errors import DomainError
+from interfaces.graphql.context import blocking
+from interfaces.graphql.errors import from_domain
+from interfaces.graphql.types import (
+    Consultation,
+    Platform,
+    SupervisionItem,
+    Topic,
+    ctx,
+)
+
+DISTRICT_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
+READ_YOUR_WRITES_TIMEOUT = 5.0
+
+
+@strawberry.input
+class CommandInput:
+    command_id: str | None = strawberry.field(
+        default=None, description="客户端指令编号:重发同一编号只执行一次 Idempotency key"
+    )
+    expected_version: int | None = strawberry.field(
+        default=None, description="期望的当前版本,不符则冲突 Expected current version"
+    )
+
+
+async def execute(
+    info: Info, given: CommandInput, use_case: Callable[[Command], Outcome]
+) -> Outcome:
+    """Runs the use case for the caller, then waits until the views show its events."""
+    command = Command(
+        ctx(info).actor, command_id=given.command_id, expected_version=given.expected_version
+    )
+    system = ctx(info).system
+    try:
+        outcome = await blocking(use_case, command)
+    except DomainError as error:
+        raise from_domain(error) from None
+    position = outcome.position or await blocking(system.app.position)
+    await blocking(system.projector.wait_for, position, READ_YOUR_WRITES_TIMEOUT)
+    return outcome
+
+
+def moment(value: datetime) -> datetime:
+    """A time as given; without a zone it is the district's local time (UTC+8)."""
+    return value.replace(tzinfo=DISTRICT_TIME) if value.tzinfo is None else value.astimezone(UTC)
+
+
+@strawberry.type(description="变更结果 What a mutation changed")
+class Changed:
+    id: strawberry.ID
+    version: int
+    position: int | None = strawberry.field(description="事件在日志中的位置 Log position")
+
+
+@strawberry.type
+class TopicPayload(Changed):
+    @strawberry.field
+    async def topic(self, info: Info) -> Topic | None:
+        row = await ctx(info).loaders.row("topic_board", str(self.id))
+        return Topic.from_row(row) if row else None
+
+
+@strawberry.type
+class ConsultationPayload(Changed):
+    @strawberry.field
+    async def consultation(self, info: Info) -> Consultation | None:
+        row = await ctx(info).loaders.row("consultation_calendar", str(self.id))
+        return Consultation.from_row(row) if row else None
+
+
+@strawberry.type
+class SupervisionItemPayload(Changed):
+    @strawberry.field
+    async def item(self, info: Info) -> SupervisionItem | None:
+        row = await ctx(info).loaders.row("supervision_ledger", str(self.id))
+        return SupervisionItem.from_row(row) if row else None
+
+
+@strawberry.type
+class ReferencePayload(Changed):
+    @strawberry.field
+    async def platform(self, info: Info) -> Platform | None:
+        row = await ctx(info).loaders.row("ref_platforms", str(self.id))
+        return Platform.from_row(row) if row else None
+
+
+def payload(cls: type[Changed], outcome: Outcome) -> Changed:
+    return cls(
+        id=strawberry.ID(str(outcome.id)), version=outcome.version, position=outcome.position
+    )

@@ -1,0 +1,177 @@
+"""Mutations for matters and topics (五、七.1)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from domain import vocabulary as v
+from domain.people import Proposer
+from interfaces.graphql.errors import parse_id
+from interfaces.graphql.mutations.base import CommandInput, TopicPayload, execute, payload
+from interfaces.graphql.terms import ENUMS, domain_value
+from interfaces.graphql.types import ctx
+
+
+@strawberry.input(description="提出人 Who raised the matter (personal data)")
+class ProposerInput:
+    name: str
+    phone: str = ""
+    id_number: str = ""
+    organisation: str = ""
+
+    def to_domain(self) -> Proposer:
+        return Proposer.checked(self.name, self.phone, self.id_number, self.organisation)
+
+
+@strawberry.input
+class ProposeTopicInput(CommandInput):
+    title: str
+    content: str
+    channel: ENUMS[v.Channel]
+    category: ENUMS[v.Category]
+    platform_id: strawberry.ID
+    proposer: ProposerInput
+    hotline_tickets: list[str] = strawberry.field(default_factory=list)
+
+
+@strawberry.input
+class VerifyTopicInput(CommandInput):
+    topic_id: strawberry.ID
+    basic_situation: str
+
+
+@strawberry.input
+class ExcludeTopicInput(CommandInput):
+    topic_id: strawberry.ID
+    ground: ENUMS[v.ExclusionGround]
+    explanation: str = ""
+
+
+@strawberry.input
+class TopicReasonInput(CommandInput):
+    topic_id: strawberry.ID
+    reason: str
+
+
+@strawberry.input
+class SubmitTopicInput(CommandInput):
+    topic_id: strawberry.ID
+    drafted_title: str
+    committee_id: strawberry.ID
+
+
+@strawberry.input
+class RecordResearchInput(CommandInput):
+    topic_id: strawberry.ID
+    findings: str
+
+
+@strawberry.type
+class TopicMutations:
+    @strawberry.mutation(description="提出协商事项 Propose a matter")
+    async def propose_topic(self, info: Info, input: ProposeTopicInput) -> TopicPayload:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.propose_topic(
+                c,
+                title=input.title,
+                content=input.content,
+                channel=domain_value(v.Channel, input.channel),
+                category=domain_value(v.Category, input.category),
+                platform_id=parse_id(input.platform_id, "platformId"),
+                proposer=input.proposer.to_domain(),
+                hotline_tickets=list(input.hotline_tickets),
+            ),
+        )
+        return payload(TopicPayload, outcome)
+
+    @strawberry.mutation(description="核实事项 Verify a matter's basic situation")
+    async def verify_topic(self, info: Info, input: VerifyTopicInput) -> TopicPayload:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.verify_topic(
+                c, parse_id(input.topic_id, "topicId"), basic_situation=input.basic_situation
+            ),
+        )
+        return payload(TopicPayload, outcome)
+
+    @strawberry.mutation(description="不纳入协商范围 Exclude on one of the eight grounds")
+    async def exclude_topic(self, info: Info, input: ExcludeTopicInput) -> TopicPayload:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.exclude_topic(
+                c,
+                parse_id(input.topic_id, "topicId"),
+                ground=domain_value(v.ExclusionGround, input.ground),
+                explanation=input.explanation,
+            ),
+        )
+        return payload(TopicPayload, outcome)
+
+    @strawberry.mutation(description="撤销不纳入决定 Reverse an exclusion, with a reason")
+    async def reverse_exclusion(self, info: Info, input: TopicReasonInput) -> TopicPayload:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.reverse_exclusion(
+                c, parse_id(input.topic_id, "topicId"), reason=input.reason
+            ),
+        )
+        return payload(TopicPayload, outcome)
+
+    @strawberry.mutation(description="拟定议题报专委会 Submit the drafted topic to a committee")
+    async def submit_topic(self, info: Info, input: SubmitTopicInput) -> TopicPayload:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.submit_topic(
+                c,
+                parse_id(input.topic_id, "topicId"),
+                drafted_title=input.drafted_title,
+                committee_id=parse_id(input.committee_id, "committeeId"),
+            ),
+        )
+        return payload(TopicPayload, outcome)
+
+    @strawberry.mutation(description="专委会确定议题 The committee approves the topic")
+    async def approve_topic(self, info: Info, input: TopicReasonInput) -> TopicPayload:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.approve_topic(
+                c, parse_id(input.topic_id, "topicId"), reason=input.reason
+            ),
+        )
+        return payload(TopicPayload, outcome)
+
+    @strawberry.mutation(description="专委会退回议题 The committee returns the topic")
+    async def return_topic(self, info: Info, input: TopicReasonInput) -> TopicPayload:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.return_topic(c, parse_id(input.topic_id, "topicId"), reason=input.reason),
+        )
+        return payload(TopicPayload, outcome)
+
+    @strawberry.mutation(description="记录调研情况 Record research findings (充分调研)")
+    async def record_research(self, info: Info, input: RecordResearchInput) -> TopicPayload:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.record_research(
+                c, parse_id(input.topic_id, "topicId"), findings=input.findings
+            ),
+        )
+        return payload(TopicPayload, outcome)

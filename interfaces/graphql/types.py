@@ -1,0 +1,320 @@
+"""Output types: what the views hold, with related objects resolved through DataLoaders."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import strawberry
+from strawberry.types import Info
+
+from domain import vocabulary as v
+from interfaces.graphql.terms import TERMS, term
+from projections.store import Row
+
+
+def ctx(info: Info) -> Any:
+    return info.context
+
+
+@strawberry.type(description="专委会 Special committee")
+class Committee:
+    id: strawberry.ID
+    name: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> Committee:
+        return cls(id=strawberry.ID(row["id"]), name=row["name"])
+
+
+@strawberry.type(description="交办单位 Assigned unit")
+class Unit:
+    id: strawberry.ID
+    name: str
+    kind: TERMS[v.UnitKind]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Unit:
+        return cls(
+            id=strawberry.ID(row["id"]), name=row["name"], kind=term(v.UnitKind, row["kind"])
+        )
+
+
+@strawberry.type(description="人员 Person")
+class Person:
+    id: strawberry.ID
+    name: str
+    position: str
+
+    @classmethod
+    def from_row(cls, row: Row) -> Person:
+        return cls(id=strawberry.ID(row["id"]), name=row["name"], position=row["position"])
+
+
+async def _one(info: Info, table: str, identifier: str | None, make: Any) -> Any:
+    row = await ctx(info).loaders.row(table, identifier)
+    return make(row) if row else None
+
+
+@strawberry.type(description="协商议事平台 Consultation platform")
+class Platform:
+    id: strawberry.ID
+    name: str
+    kind: TERMS[v.PlatformKind]
+    hall_venue: str
+    version: int
+    committee_id: strawberry.Private[str]
+    responsible_person_id: strawberry.Private[str]
+
+    @strawberry.field(description="指导专委会 Guiding committee")
+    async def committee(self, info: Info) -> Committee | None:
+        return await _one(info, "ref_committees", self.committee_id, Committee.from_row)
+
+    @strawberry.field(description="专人负责 Designated responsible person")
+    async def responsible_person(self, info: Info) -> Person | None:
+        return await _one(info, "ref_people", self.responsible_person_id, Person.from_row)
+
+    @classmethod
+    def from_row(cls, row: Row) -> Platform:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            name=row["name"],
+            kind=term(v.PlatformKind, row["kind"]),
+            hall_venue=row["hall_venue"],
+            version=row["version"],
+            committee_id=row["committee_id"],
+            responsible_person_id=row["responsible_person_id"],
+        )
+
+
+@strawberry.type(description="协商事项/议题 A matter and the topic drafted from it")
+class Topic:
+    id: strawberry.ID
+    title: str
+    drafted_title: str
+    content: str
+    channel: TERMS[v.Channel]
+    category: TERMS[v.Category]
+    status: TERMS[v.TopicStatus]
+    exclusion_ground: TERMS[v.ExclusionGround] | None
+    exclusion_explanation: str
+    hotline_tickets: list[str]
+    proposer_name: str
+    basic_situation: str
+    decision_reason: str
+    research_count: int
+    consultations_count: int
+    proposed_at: str
+    verified_at: str | None
+    submitted_at: str | None
+    approved_at: str | None
+    returned_at: str | None
+    excluded_at: str | None
+    approval_days: float | None
+    updated_at: str
+    version: int
+    platform_id: strawberry.Private[str]
+    committee_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def platform(self, info: Info) -> Platform | None:
+        return await _one(info, "ref_platforms", self.platform_id, Platform.from_row)
+
+    @strawberry.field(description="确定议题的专委会 Committee the topic was submitted to")
+    async def committee(self, info: Info) -> Committee | None:
+        return await _one(info, "ref_committees", self.committee_id, Committee.from_row)
+
+    @strawberry.field(description="就此议题开展的协商 Consultations held on this topic")
+    async def consultations(self, info: Info) -> list[Consultation]:
+        rows = await ctx(info).loaders.consultations_of_topic.load(str(self.id))
+        return [Consultation.from_row(r) for r in rows]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Topic:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            title=row["title"],
+            drafted_title=row["drafted_title"],
+            content=row["content"],
+            channel=term(v.Channel, row["channel"]),
+            category=term(v.Category, row["category"]),
+            status=term(v.TopicStatus, row["status"]),
+            exclusion_ground=term(v.ExclusionGround, row["exclusion_ground"]),
+            exclusion_explanation=row["exclusion_explanation"],
+            hotline_tickets=[t for t in row["hotline_tickets"].split(",") if t],
+            proposer_name=row["proposer_name"],
+            basic_situation=row["basic_situation"],
+            decision_reason=row["decision_reason"],
+            research_count=row["research_count"],
+            consultations_count=row["consultations_count"],
+            proposed_at=row["proposed_at"],
+            verified_at=row["verified_at"],
+            submitted_at=row["submitted_at"],
+            approved_at=row["approved_at"],
+            returned_at=row["returned_at"],
+            excluded_at=row["excluded_at"],
+            approval_days=row["approval_days"],
+            updated_at=row["updated_at"],
+            version=row["version"],
+            platform_id=row["platform_id"],
+            committee_id=row["committee_id"],
+        )
+
+
+@strawberry.type(description="协商活动 Consultation")
+class Consultation:
+    id: strawberry.ID
+    form: TERMS[v.ConsultationForm]
+    mode: TERMS[v.Mode]
+    subject: str
+    starts_at: str
+    closes_at: str | None
+    venue: str
+    status: TERMS[v.ConsultationStatus]
+    participants_count: int
+    notified_at: str | None
+    held_at: str | None
+    attendees_count: int
+    opinions_count: int
+    suggestions_count: int
+    online_opinions_count: int
+    reports_count: int
+    report_kind: TERMS[v.ReportKind] | None
+    report_recipient: str | None
+    report_reference: str | None
+    reported_at: str | None
+    cancel_reason: str
+    version: int
+    platform_id: strawberry.Private[str]
+    topic_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def platform(self, info: Info) -> Platform | None:
+        return await _one(info, "ref_platforms", self.platform_id, Platform.from_row)
+
+    @strawberry.field(description="协商议题 The approved topic, for 你说我听 forms")
+    async def topic(self, info: Info) -> Topic | None:
+        return await _one(info, "topic_board", self.topic_id, Topic.from_row)
+
+    @strawberry.field(description="问题清单 Supervision items opened from its suggestions")
+    async def items(self, info: Info) -> list[SupervisionItem]:
+        rows = await ctx(info).loaders.items_of_consultation.load(str(self.id))
+        return [SupervisionItem.from_row(r) for r in rows]
+
+    @classmethod
+    def from_row(cls, row: Row) -> Consultation:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            form=term(v.ConsultationForm, row["form"]),
+            mode=term(v.Mode, row["mode"]),
+            subject=row["subject"],
+            starts_at=row["starts_at"],
+            closes_at=row["closes_at"],
+            venue=row["venue"],
+            status=term(v.ConsultationStatus, row["status"]),
+            participants_count=row["participants_count"],
+            notified_at=row["notified_at"],
+            held_at=row["held_at"],
+            attendees_count=row["attendees_count"],
+            opinions_count=row["opinions_count"],
+            suggestions_count=row["suggestions_count"],
+            online_opinions_count=row["online_opinions_count"],
+            reports_count=row["reports_count"],
+            report_kind=term(v.ReportKind, row["report_kind"]),
+            report_recipient=row["report_recipient"],
+            report_reference=row["report_reference"],
+            reported_at=row["reported_at"],
+            cancel_reason=row["cancel_reason"],
+            version=row["version"],
+            platform_id=row["platform_id"],
+            topic_id=row["topic_id"],
+        )
+
+
+@strawberry.type(description="督办事项(督办落实情况表的一行) A row of the problem list")
+class SupervisionItem:
+    id: strawberry.ID
+    seq_no: int = strawberry.field(description="序号")
+    consultation_time: str = strawberry.field(description="协商时间")
+    subject: str = strawberry.field(description="协商议题")
+    suggestion: str = strawberry.field(description="协商建议")
+    unit_name: str = strawberry.field(description="交办单位")
+    committee_name: str = strawberry.field(description="政协责任委室")
+    supervisor_name: str = strawberry.field(description="督办负责人")
+    progress: str = strawberry.field(description="进展情况")
+    problems: str = strawberry.field(description="存在问题")
+    approach: str = strawberry.field(description="解决思路")
+    reporting_department: str = strawberry.field(description="填报部门")
+    reported_on: str | None = strawberry.field(description="填报时间")
+    status: TERMS[v.ItemStatus]
+    due_on: str | None
+    overdue: bool
+    progress_count: int
+    outcome: str
+    opened_at: str
+    assigned_at: str | None
+    resolved_at: str | None
+    days_to_resolve: float | None
+    version: int
+    platform_id: strawberry.Private[str]
+    consultation_id: strawberry.Private[str]
+    topic_id: strawberry.Private[str | None]
+    unit_id: strawberry.Private[str | None]
+    committee_id: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def platform(self, info: Info) -> Platform | None:
+        return await _one(info, "ref_platforms", self.platform_id, Platform.from_row)
+
+    @strawberry.field
+    async def consultation(self, info: Info) -> Consultation | None:
+        return await _one(
+            info, "consultation_calendar", self.consultation_id, Consultation.from_row
+        )
+
+    @strawberry.field
+    async def topic(self, info: Info) -> Topic | None:
+        return await _one(info, "topic_board", self.topic_id, Topic.from_row)
+
+    @strawberry.field
+    async def unit(self, info: Info) -> Unit | None:
+        return await _one(info, "ref_units", self.unit_id, Unit.from_row)
+
+    @strawberry.field
+    async def committee(self, info: Info) -> Committee | None:
+        return await _one(info, "ref_committees", self.committee_id, Committee.from_row)
+
+    @classmethod
+    def from_row(cls, row: Row, today: date | None = None) -> SupervisionItem:
+        today_iso = (today or date.today()).isoformat()
+        overdue = bool(row["status"] != "resolved" and row["due_on"] and row["due_on"] < today_iso)
+        return cls(
+            id=strawberry.ID(row["id"]),
+            seq_no=row["seq_no"],
+            consultation_time=row["consultation_time"],
+            subject=row["subject"],
+            suggestion=row["suggestion"],
+            unit_name=row["unit_name"],
+            committee_name=row["committee_name"],
+            supervisor_name=row["supervisor_name"],
+            progress=row["progress"],
+            problems=row["problems"],
+            approach=row["approach"],
+            reporting_department=row["reporting_department"],
+            reported_on=row["reported_on"],
+            status=term(v.ItemStatus, row["status"]),
+            due_on=row["due_on"],
+            overdue=overdue,
+            progress_count=row["progress_count"],
+            outcome=row["outcome"],
+            opened_at=row["opened_at"],
+            assigned_at=row["assigned_at"],
+            resolved_at=row["resolved_at"],
+            days_to_resolve=row["days_to_resolve"],
+            version=row["version"],
+            platform_id=row["platform_id"],
+            consultation_id=row["consultation_id"],
+            topic_id=row["topic_id"],
+            unit_id=row["unit_id"],
+            committee_id=row["committee_id"],
+        )
