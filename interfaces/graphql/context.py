@@ -38,6 +38,12 @@ class Loaders:
         self.consultations_of_topic = DataLoader(
             load_fn=self._grouped(queries.ids_of, "consultation_calendar", "topic_id")
         )
+        self.participants_of_consultation = DataLoader(
+            load_fn=self._grouped(queries.ids_of, "consultation_participants", "consultation_id")
+        )
+        self.notes_of_consultation = DataLoader(
+            load_fn=self._grouped(queries.ids_of, "consultation_notes", "consultation_id")
+        )
         self.items_of_consultation = DataLoader(
             load_fn=self._grouped(queries.ids_of, "supervision_ledger", "consultation_id")
         )

@@ -161,6 +161,30 @@ class Topic:
         )
 
 
+@strawberry.type(description="参加人员 A participant of a consultation")
+class Participant:
+    id: strawberry.ID
+    kind: TERMS[v.ParticipantKind]
+    name: str
+    organisation: str
+    attended: bool
+
+    @classmethod
+    def from_row(cls, row: Row) -> Participant:
+        return cls(
+            id=strawberry.ID(row["id"]),
+            kind=term(v.ParticipantKind, row["kind"]),
+            name=row["name"],
+            organisation=row["organisation"],
+            attended=bool(row["attended"]),
+        )
+
+
+async def _notes(info: Info, consultation_id: str, kind: str) -> list[str]:
+    rows = await ctx(info).loaders.notes_of_consultation.load(consultation_id)
+    return [r["text"] for r in sorted(rows, key=lambda r: r["seq"]) if r["kind"] == kind]
+
+
 @strawberry.type(description="协商活动 Consultation")
 class Consultation:
     id: strawberry.ID
@@ -184,6 +208,7 @@ class Consultation:
     report_reference: str | None
     reported_at: str | None
     cancel_reason: str
+    record: str = strawberry.field(description="协商记录 The record of the consultation")
     version: int
     platform_id: strawberry.Private[str]
     topic_id: strawberry.Private[str | None]
@@ -195,6 +220,19 @@ class Consultation:
     @strawberry.field(description="协商议题 The approved topic, for 你说我听 forms")
     async def topic(self, info: Info) -> Topic | None:
         return await _one(info, "topic_board", self.topic_id, Topic.from_row)
+
+    @strawberry.field(description="参加人员 Participants (personal data)")
+    async def participants(self, info: Info) -> list[Participant]:
+        rows = await ctx(info).loaders.participants_of_consultation.load(str(self.id))
+        return [Participant.from_row(r) for r in sorted(rows, key=lambda r: r["seq"])]
+
+    @strawberry.field(description="协商建议 Suggestions recorded when held")
+    async def suggestions(self, info: Info) -> list[str]:
+        return await _notes(info, str(self.id), "suggestion")
+
+    @strawberry.field(description="协商意见 Opinions recorded when held")
+    async def opinions(self, info: Info) -> list[str]:
+        return await _notes(info, str(self.id), "opinion")
 
     @strawberry.field(description="问题清单 Supervision items opened from its suggestions")
     async def items(self, info: Info) -> list[SupervisionItem]:
@@ -225,6 +263,7 @@ class Consultation:
             report_reference=row["report_reference"],
             reported_at=row["reported_at"],
             cancel_reason=row["cancel_reason"],
+            record=row["record"],
             version=row["version"],
             platform_id=row["platform_id"],
             topic_id=row["topic_id"],

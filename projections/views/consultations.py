@@ -20,19 +20,30 @@ class ConsultationCalendar(View):
         " suggestions_count INTEGER NOT NULL, online_opinions_count INTEGER NOT NULL,"
         " reports_count INTEGER NOT NULL, report_kind TEXT, report_recipient TEXT,"
         " report_reference TEXT, reported_at TEXT, cancel_reason TEXT NOT NULL,"
-        " scheduled_at TEXT NOT NULL, updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
+        " scheduled_at TEXT NOT NULL, record TEXT NOT NULL, updated_at TEXT NOT NULL,"
+        " version INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS consultation_participants (id TEXT PRIMARY KEY,"
+        " consultation_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
+        " name TEXT NOT NULL, organisation TEXT NOT NULL, subject_id TEXT NOT NULL,"
+        " attended INTEGER NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS consultation_notes (id TEXT PRIMARY KEY,"
+        " consultation_id TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,"
+        " text TEXT NOT NULL)",
     )
     indexes = (
         "CREATE INDEX IF NOT EXISTS consultation_starts ON consultation_calendar (starts_at, id)",
         "CREATE INDEX IF NOT EXISTS consultation_platform ON consultation_calendar"
         " (platform_id, starts_at)",
+        "CREATE INDEX IF NOT EXISTS participants_of ON consultation_participants"
+        " (consultation_id, seq)",
+        "CREATE INDEX IF NOT EXISTS notes_of ON consultation_notes (consultation_id, kind, seq)",
     )
 
     @handles(Consultation.ConsultationScheduled)
     def scheduled(self, e: Any, tx: Tx) -> None:
         tx.execute(
             "INSERT INTO consultation_calendar VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 0,"
-            " NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, '', ?, ?, ?)",
+            " NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, '', ?, '', ?, ?)",
             (
                 str(e.originator_id),
                 e.form.code,
@@ -56,6 +67,24 @@ class ConsultationCalendar(View):
 
     @handles(Consultation.ParticipantsIdentified)
     def participants_identified(self, e: Any, tx: Tx) -> None:
+        row = tx.one(
+            "SELECT participants_count AS n FROM consultation_calendar WHERE id = ?",
+            (str(e.originator_id),),
+        )
+        known = int(row["n"]) if row else 0
+        for seq, p in enumerate(e.participants, start=known + 1):
+            tx.execute(
+                "INSERT INTO consultation_participants VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                (
+                    p.id,
+                    str(e.originator_id),
+                    seq,
+                    p.kind.code,
+                    p.name,
+                    p.organisation,
+                    p.subject_id,
+                ),
+            )
         self._update(tx, e, "participants_count = participants_count + ?", len(e.participants))
 
     @handles(Consultation.ParticipantsNotified)
@@ -64,15 +93,27 @@ class ConsultationCalendar(View):
 
     @handles(Consultation.ConsultationHeld)
     def held(self, e: Any, tx: Tx) -> None:
+        consultation_id = str(e.originator_id)
+        for attendee in e.attendee_ids:
+            tx.execute(
+                "UPDATE consultation_participants SET attended = 1 WHERE id = ?", (attendee,)
+            )
+        for kind, texts in (("opinion", e.opinions), ("suggestion", e.suggestions)):
+            for seq, text in enumerate(texts, start=1):
+                tx.execute(
+                    "INSERT INTO consultation_notes VALUES (?, ?, ?, ?, ?)",
+                    (f"{consultation_id}:{kind}:{seq}", consultation_id, kind, seq, text),
+                )
         self._update(
             tx,
             e,
             "status = 'held', held_at = ?, attendees_count = ?, opinions_count = ?,"
-            " suggestions_count = ?",
+            " suggestions_count = ?, record = ?",
             iso(e.held_at),
             len(e.attendee_ids),
             len(e.opinions),
             len(e.suggestions),
+            e.record,
         )
 
     @handles(Consultation.OnlineOpinionPosted)
