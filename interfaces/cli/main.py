@@ -32,7 +32,12 @@ def serve(
 
     from interfaces.http.app import create_app
 
-    console.print(f"议事厅已启动 yishiting is serving: http://{host}:{port}/graphql")
+    console.print(
+        f"议事厅已启动 yishiting is serving on http://{host}:{port}\n"
+        f"  GraphQL 查询界面 GraphiQL:  http://{host}:{port}/graphql\n"
+        f"  健康检查 health:            http://{host}:{port}/readyz\n"
+        "  试试 try: { dashboard { topicsTotal itemsOpen itemsOverdue } }"
+    )
     uvicorn.run(create_app(embedded_projector=projector), host=host, port=port, log_level="warning")
 
 
