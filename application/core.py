@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from application.personal_data import Sealer, SubjectKeys, key_table_for, master_key_from
 from application.receipts import Command, CommandReceipt, Outcome, fingerprint
 from application.settings import Settings
 from application.storage import Database
@@ -38,12 +39,15 @@ class Core(Application[UUID]):
         self.settings = settings or Settings()
         self.database = Database.from_url(self.settings.database_url)
         self.database.prepare()
+        self.subject_keys = SubjectKeys(
+            key_table_for(self.database), master_key_from(self.settings.personal_data_key)
+        )
         full_env = {**self.database.persistence_env(self.settings.pool_size), **(env or {})}
         super().__init__(env=full_env)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
-        register_domain_transcodings(transcoder)
+        register_domain_transcodings(transcoder, Sealer(self.subject_keys))
 
     def load(self, cls: type[R], aggregate_id: UUID, command: Command | None = None) -> R:
         """The aggregate, refused as not found when it is missing or of another kind."""

@@ -16,3 +16,11 @@ class Settings(BaseSettings):
         description="sqlite:///PATH, postgresql://USER:PASS@HOST:PORT/DB[?schema=S] or memory://",
     )
     pool_size: int = Field(default=5, ge=1, description="PostgreSQL connections per process")
+    projector_batch_size: int = Field(
+        default=1000, ge=1, description="events the projector applies per transaction"
+    )
+    personal_data_key: str = Field(
+        default="",
+        description="master key (32 bytes, base64url) wrapping each data subject's key; "
+        "without it subject keys are stored unwrapped",
+    )

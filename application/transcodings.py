@@ -8,10 +8,11 @@ from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from application.personal_data import Sealer
 from domain import vocabulary
 from domain.base import Actor
 from domain.consultation import OnlineOpinion, Report
-from domain.people import Participant, Proposer
+from domain.people import ERASED, Participant, Proposer
 from domain.supervision import ProgressReport
 
 
@@ -63,6 +64,58 @@ class DateAsISO(Transcoding):
         return date.fromisoformat(data)
 
 
+class SealedProposer(Transcoding):
+    """A proposer's personal fields sealed with their subject's key."""
+
+    type = Proposer
+    name = "Proposer"
+
+    def __init__(self, sealer: Sealer) -> None:
+        self.sealer = sealer
+
+    def encode(self, obj: Proposer) -> dict[str, str]:
+        fields = {
+            "name": obj.name,
+            "phone": obj.phone,
+            "id_number": obj.id_number,
+            "organisation": obj.organisation,
+        }
+        return {"subject_id": obj.subject_id, "sealed": self.sealer.seal(obj.subject_id, fields)}
+
+    def decode(self, data: dict[str, str]) -> Proposer:
+        fields = self.sealer.open(data["subject_id"], data["sealed"])
+        if fields is None:
+            return Proposer(name=ERASED, subject_id=data["subject_id"])
+        return Proposer(subject_id=data["subject_id"], **fields)
+
+
+class SealedParticipant(Transcoding):
+    type = Participant
+    name = "Participant"
+
+    def __init__(self, sealer: Sealer) -> None:
+        self.sealer = sealer
+
+    def encode(self, obj: Participant) -> dict[str, Any]:
+        fields = {"name": obj.name, "organisation": obj.organisation}
+        return {
+            "id": obj.id,
+            "kind": obj.kind,
+            "subject_id": obj.subject_id,
+            "sealed": self.sealer.seal(obj.subject_id, fields),
+        }
+
+    def decode(self, data: dict[str, Any]) -> Participant:
+        fields = self.sealer.open(data["subject_id"], data["sealed"]) or {"name": ERASED}
+        return Participant(
+            kind=data["kind"],
+            id=data["id"],
+            subject_id=data["subject_id"],
+            name=fields["name"],
+            organisation=fields.get("organisation", ""),
+        )
+
+
 VOCABULARIES = [
     cls
     for cls in vars(vocabulary).values()
@@ -70,13 +123,15 @@ VOCABULARIES = [
     and issubclass(cls, vocabulary.Vocabulary)
     and cls is not vocabulary.Vocabulary
 ]
-VALUES = [Proposer, Participant, OnlineOpinion, Report, ProgressReport]
+VALUES = [OnlineOpinion, Report, ProgressReport]
 
 
-def register_domain_transcodings(transcoder: JSONTranscoder) -> None:
+def register_domain_transcodings(transcoder: JSONTranscoder, sealer: Sealer) -> None:
     transcoder.register(ActorAsFields())
     transcoder.register(DateAsISO())
     for cls in VOCABULARIES:
         transcoder.register(VocabularyAsCode(cls))
+    transcoder.register(SealedProposer(sealer))
+    transcoder.register(SealedParticipant(sealer))
     for value in VALUES:
         transcoder.register(ValueAsFields(value))

@@ -1,0 +1,151 @@
+"""Who may do what (roles and scopes), and who may see personal data. Enforced here, in the
+application, so that every interface gets the same answers."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from uuid import UUID
+
+from domain.base import Actor
+from domain.errors import Forbidden
+from domain.vocabulary import Channel, Role
+
+R = Role
+WRITES: dict[str, frozenset[Role]] = {
+    name: frozenset(roles)
+    for name, roles in {
+        "establish_committee": {R.ADMIN},
+        "register_unit": {R.ADMIN},
+        "register_person": {R.ADMIN},
+        "register_platform": {R.ADMIN},
+        "change_responsible_person": {R.ADMIN},
+        "move_platform_hall": {R.ADMIN, R.PLATFORM_STAFF},
+        "propose_topic": {R.PLATFORM_STAFF, R.INTEGRATION},
+        "verify_topic": {R.PLATFORM_STAFF},
+        "exclude_topic": {R.PLATFORM_STAFF},
+        "reverse_exclusion": {R.PLATFORM_STAFF, R.COMMITTEE},
+        "submit_topic": {R.PLATFORM_STAFF},
+        "approve_topic": {R.COMMITTEE},
+        "return_topic": {R.COMMITTEE},
+        "record_research": {R.PLATFORM_STAFF},
+        "schedule_consultation": {R.PLATFORM_STAFF},
+        "identify_participants": {R.PLATFORM_STAFF},
+        "notify_participants": {R.PLATFORM_STAFF},
+        "hold_consultation": {R.PLATFORM_STAFF},
+        "post_online_opinion": {R.PLATFORM_STAFF, R.INTEGRATION},
+        "report_consultation": {R.PLATFORM_STAFF},
+        "cancel_consultation": {R.PLATFORM_STAFF},
+        "open_supervision_item": {R.PLATFORM_STAFF},
+        "assign_item": {R.PLATFORM_STAFF, R.COMMITTEE},
+        "report_progress": {R.UNIT, R.SUPERVISOR, R.PLATFORM_STAFF},
+        "resolve_item": {R.COMMITTEE, R.SUPERVISOR},
+        "reopen_item": {R.COMMITTEE, R.SUPERVISOR},
+        "erase_subject": {R.ADMIN},
+    }.items()
+}
+# The system itself (imports, the demo district) acts for any role.
+UNRESTRICTED = frozenset({R.ADMIN, R.SYSTEM})
+READS_EVERYTHING = frozenset({R.LEADER, R.AUDITOR, R.ADMIN, R.SYSTEM})
+INTEGRATION_CHANNELS = frozenset({Channel.HOTLINE_12345, Channel.ONLINE})
+
+
+@dataclass(frozen=True)
+class Reach:
+    """What an object belongs to, matched against the actor's scope."""
+
+    platform_id: UUID | None = None
+    committee_ids: frozenset[UUID] = field(default_factory=frozenset)
+    unit_id: UUID | None = None
+    supervisor_id: UUID | None = None
+
+    def includes(self, actor: Actor) -> bool:
+        scope = actor.scope
+        match actor.role:
+            case R.PLATFORM_STAFF:
+                return scope == str(self.platform_id)
+            case R.COMMITTEE:
+                return scope in {str(c) for c in self.committee_ids}
+            case R.UNIT:
+                return scope == str(self.unit_id)
+            case R.SUPERVISOR:
+                return scope == str(self.supervisor_id)
+            case _:
+                return True
+
+
+def committees(*ids: UUID | None) -> frozenset[UUID]:
+    return frozenset(i for i in ids if i is not None)
+
+
+class NotPermitted(Forbidden):
+    code = "NOT_PERMITTED"
+
+    def __init__(self, use_case: str, role: Role) -> None:
+        super().__init__(f"“{role.label}”无权执行此操作", f"role {role.code} may not {use_case}")
+
+
+class OutOfReach(Forbidden):
+    """The same answer whether the object exists or not: nothing leaks."""
+
+    code = "OUT_OF_SCOPE"
+
+    def __init__(self) -> None:
+        super().__init__("无权操作该记录,或该记录不存在", "not permitted, or no such record")
+
+
+def check_role(actor: Actor, use_case: str) -> None:
+    if actor.role is R.SYSTEM:
+        return
+    if actor.role not in WRITES.get(use_case, frozenset()):
+        raise NotPermitted(use_case, actor.role)
+
+
+def check_reach(actor: Actor, reach: Reach) -> None:
+    if actor.role in UNRESTRICTED or actor.role is R.INTEGRATION:
+        return
+    if not reach.includes(actor):
+        raise OutOfReach()
+
+
+def check_channel(actor: Actor, channel: Channel) -> None:
+    if actor.role is R.INTEGRATION and channel not in INTEGRATION_CHANNELS:
+        raise NotPermitted(f"propose on channel {channel.code}", actor.role)
+
+
+def hides_missing_objects(actor: Actor) -> bool:
+    """Scoped roles are told the same for a missing object as for one out of their scope."""
+    return actor.role not in READS_EVERYTHING
+
+
+def sees_personal_data(actor: Actor, platform_id: object) -> bool:
+    """Personal data in clear: the discipline office, and staff of the platform that holds it."""
+    if actor.role in (R.AUDITOR, R.SYSTEM):
+        return True
+    return actor.role is R.PLATFORM_STAFF and actor.scope == str(platform_id)
+
+
+@dataclass(frozen=True)
+class Visibility:
+    """Which rows of the views an actor may read."""
+
+    everything: bool = False
+    platform_id: str | None = None
+    committee_id: str | None = None
+    unit_id: str | None = None
+    supervisor_id: str | None = None
+
+
+def visibility(actor: Actor) -> Visibility:
+    match actor.role:
+        case role if role in READS_EVERYTHING:
+            return Visibility(everything=True)
+        case R.PLATFORM_STAFF:
+            return Visibility(platform_id=actor.scope)
+        case R.COMMITTEE:
+            return Visibility(committee_id=actor.scope)
+        case R.UNIT:
+            return Visibility(unit_id=actor.scope)
+        case R.SUPERVISOR:
+            return Visibility(supervisor_id=actor.scope)
+        case _:
+            return Visibility()

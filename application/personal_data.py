@@ -1,0 +1,248 @@
+"""Personal data protection by crypto-shredding: each data subject's personal fields are sealed
+in the log with the subject's own key; erasing the subject destroys the key, after which their
+data reads as 已删除 everywhere while the log itself stays untouched (and verifiable)."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Protocol
+
+import psycopg
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+
+from application.storage import Database
+
+KEYS_TABLE = "yishiting_subject_keys"
+CACHE_SECONDS = 30.0
+
+
+class KeyTable(Protocol):
+    """Where subject keys are kept (a row per subject; erased subjects keep a tombstone)."""
+
+    def fetch(self, subject_id: str) -> tuple[bytes | None, bool]: ...
+
+    def insert(self, subject_id: str, wrapped: bytes) -> None: ...
+
+    def destroy(self, subject_id: str) -> bool: ...
+
+
+class MemoryKeyTable:
+    def __init__(self) -> None:
+        self.rows: dict[str, bytes | None] = {}
+
+    def fetch(self, subject_id: str) -> tuple[bytes | None, bool]:
+        if subject_id not in self.rows:
+            return None, False
+        return self.rows[subject_id], self.rows[subject_id] is None
+
+    def insert(self, subject_id: str, wrapped: bytes) -> None:
+        self.rows.setdefault(subject_id, wrapped)
+
+    def destroy(self, subject_id: str) -> bool:
+        existed = self.rows.get(subject_id) is not None
+        self.rows[subject_id] = None
+        return existed
+
+
+class SQLiteKeyTable:
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self._local = threading.local()
+        with self._connection() as conn:
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (subject_id TEXT PRIMARY KEY,"
+                " wrapped_key BLOB, created_at REAL NOT NULL, erased_at REAL)"
+            )
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = sqlite3.connect(self.path, timeout=30)
+            # Destroyed keys must not linger in the file's free pages.
+            conn.execute("PRAGMA secure_delete = ON")
+        with conn:
+            yield conn
+
+    def fetch(self, subject_id: str) -> tuple[bytes | None, bool]:
+        with self._connection() as conn:
+            row = conn.execute(
+                f"SELECT wrapped_key FROM {KEYS_TABLE} WHERE subject_id = ?", (subject_id,)
+            ).fetchone()
+        if row is None:
+            return None, False
+        return (bytes(row[0]), False) if row[0] is not None else (None, True)
+
+    def insert(self, subject_id: str, wrapped: bytes) -> None:
+        with self._connection() as conn:
+            conn.execute(
+                f"INSERT OR IGNORE INTO {KEYS_TABLE} VALUES (?, ?, ?, NULL)",
+                (subject_id, wrapped, time.time()),
+            )
+
+    def destroy(self, subject_id: str) -> bool:
+        with self._connection() as conn:
+            cursor = conn.execute(
+                f"UPDATE {KEYS_TABLE} SET wrapped_key = NULL, erased_at = ? WHERE subject_id = ?"
+                " AND wrapped_key IS NOT NULL",
+                (time.time(), subject_id),
+            )
+            if cursor.rowcount == 0:
+                conn.execute(
+                    f"INSERT OR IGNORE INTO {KEYS_TABLE} VALUES (?, NULL, ?, ?)",
+                    (subject_id, time.time(), time.time()),
+                )
+        return cursor.rowcount > 0
+
+
+class PostgresKeyTable:
+    def __init__(self, database: Database) -> None:
+        self.conninfo = database.conninfo()
+        with self._connect() as conn:
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (subject_id TEXT PRIMARY KEY,"
+                " wrapped_key BYTEA, created_at DOUBLE PRECISION NOT NULL,"
+                " erased_at DOUBLE PRECISION)"
+            )
+
+    def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
+        return psycopg.connect(self.conninfo, autocommit=True)
+
+    def fetch(self, subject_id: str) -> tuple[bytes | None, bool]:
+        with self._connect() as conn:
+            row = conn.execute(
+                f"SELECT wrapped_key FROM {KEYS_TABLE} WHERE subject_id = %s", (subject_id,)
+            ).fetchone()
+        if row is None:
+            return None, False
+        wrapped = row[0]
+        return (bytes(wrapped), False) if isinstance(wrapped, bytes | memoryview) else (None, True)
+
+    def insert(self, subject_id: str, wrapped: bytes) -> None:
+        with self._connect() as conn:
+            conn.execute(
+                f"INSERT INTO {KEYS_TABLE} VALUES (%s, %s, %s, NULL)"
+                " ON CONFLICT (subject_id) DO NOTHING",
+                (subject_id, wrapped, time.time()),
+            )
+
+    def destroy(self, subject_id: str) -> bool:
+        with self._connect() as conn:
+            cursor = conn.execute(
+                f"INSERT INTO {KEYS_TABLE} VALUES (%s, NULL, %s, %s) ON CONFLICT (subject_id)"
+                " DO UPDATE SET wrapped_key = NULL, erased_at = excluded.erased_at"
+                f" WHERE {KEYS_TABLE}.wrapped_key IS NOT NULL RETURNING subject_id",
+                (subject_id, time.time(), time.time()),
+            )
+            destroyed = cursor.fetchone() is not None
+            # Rewrites the table's files so the destroyed key's bytes are not left behind.
+            conn.execute(f"VACUUM FULL {KEYS_TABLE}")
+        return destroyed
+
+
+def key_table_for(database: Database) -> KeyTable:
+    if database.engine == "sqlite":
+        return SQLiteKeyTable(database.path)
+    if database.engine == "postgresql":
+        return PostgresKeyTable(database)
+    return MemoryKeyTable()
+
+
+class SubjectKeys:
+    """Each subject's data key, wrapped with the deployment's master key when one is set."""
+
+    def __init__(self, table: KeyTable, master_key: bytes | None = None) -> None:
+        self.table = table
+        self.master = AESGCM(master_key) if master_key else None
+        self._cache: dict[str, tuple[float, bytes | None]] = {}
+        self._lock = threading.Lock()
+
+    def key_for_sealing(self, subject_id: str) -> bytes | None:
+        """The subject's key, made on first use; None once the subject has been erased."""
+        key, erased = self._lookup(subject_id)
+        if key is not None or erased:
+            return key
+        self.table.insert(subject_id, self._wrap(AESGCM.generate_key(bit_length=256)))
+        self._forget(subject_id)
+        return self._lookup(subject_id)[0]
+
+    def key_for_opening(self, subject_id: str) -> bytes | None:
+        return self._lookup(subject_id)[0]
+
+    def erase(self, subject_id: str) -> bool:
+        destroyed = self.table.destroy(subject_id)
+        self._forget(subject_id)
+        return destroyed
+
+    def _lookup(self, subject_id: str) -> tuple[bytes | None, bool]:
+        with self._lock:
+            cached = self._cache.get(subject_id)
+        if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1], cached[1] is None
+        wrapped, erased = self.table.fetch(subject_id)
+        key = self._unwrap(wrapped) if wrapped is not None else None
+        if key is not None or erased:
+            with self._lock:
+                self._cache[subject_id] = (time.monotonic(), key)
+        return key, erased
+
+    def _forget(self, subject_id: str) -> None:
+        with self._lock:
+            self._cache.pop(subject_id, None)
+
+    def _wrap(self, key: bytes) -> bytes:
+        if self.master is None:
+            return key
+        nonce = os.urandom(12)
+        return nonce + self.master.encrypt(nonce, key, b"subject-key")
+
+    def _unwrap(self, wrapped: bytes) -> bytes:
+        if self.master is None:
+            return wrapped
+        return self.master.decrypt(wrapped[:12], wrapped[12:], b"subject-key")
+
+
+class Sealer:
+    """Seals and opens a subject's personal fields (AES-256-GCM, bound to the subject id)."""
+
+    def __init__(self, keys: SubjectKeys) -> None:
+        self.keys = keys
+
+    def seal(self, subject_id: str, fields: dict[str, str]) -> str:
+        key = self.keys.key_for_sealing(subject_id)
+        if key is None:
+            return ""
+        nonce = os.urandom(12)
+        plain = json.dumps(fields, ensure_ascii=False).encode()
+        sealed = nonce + AESGCM(key).encrypt(nonce, plain, subject_id.encode())
+        return base64.b64encode(sealed).decode()
+
+    def open(self, subject_id: str, sealed: str) -> dict[str, str] | None:
+        """The fields, or None when the subject has been erased."""
+        key = self.keys.key_for_opening(subject_id)
+        if key is None or not sealed:
+            return None
+        raw = base64.b64decode(sealed)
+        try:
+            plain = AESGCM(key).decrypt(raw[:12], raw[12:], subject_id.encode())
+        except InvalidTag:
+            return None
+        fields: dict[str, str] = json.loads(plain)
+        return fields
+
+
+def master_key_from(setting: str) -> bytes | None:
+    if not setting:
+        return None
+    key = base64.urlsafe_b64decode(setting + "=" * (-len(setting) % 4))
+    if len(key) != 32:
+        raise ValueError("YISHITING_PERSONAL_DATA_KEY must be 32 bytes, base64url-encoded")
+    return key
