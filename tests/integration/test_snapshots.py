@@ -1,0 +1,122 @@
+"""A long-lived record (an item reported on week after week, a much-moved hall) is snapshotted
+every 50 events and loads from its snapshot exactly as it would from its whole history."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from application.app import Yishiting
+from application.receipts import Command
+from application.settings import Settings
+from domain.base import Record
+from domain.reference import Platform
+from domain.supervision import ProgressReport, SupervisionItem
+from domain.vocabulary import ItemStatus
+from tests.support.district import ADMIN, District
+
+INTERVAL = 50
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def durable_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+def durable_app(durable_url: str) -> Iterator[Yishiting]:
+    application = Yishiting(Settings(database_url=durable_url))
+    yield application
+    application.close()
+
+
+def state(record: Record) -> dict[str, Any]:
+    return {k: v for k, v in vars(record).items() if k != "_pending_events"}
+
+
+def replayed(app: Yishiting, aggregate_id: UUID) -> Record:
+    """The record folded from every one of its events, ignoring any snapshot."""
+    record: Any = None
+    for event in app.events.get(aggregate_id):
+        record = event.mutate(record)  # type: ignore[attr-defined]
+    assert isinstance(record, Record)
+    return record
+
+
+def snapshot_versions(app: Yishiting, aggregate_id: UUID) -> list[int]:
+    assert app.snapshots is not None
+    return [s.originator_version for s in app.snapshots.get(aggregate_id)]
+
+
+def an_item_reported_on_weekly(app: Yishiting, district: District, weeks: int) -> UUID:
+    item_id = district.assigned_item()
+    for week in range(weeks):
+        app.report_progress(
+            district.unit,
+            item_id,
+            progress=f"第{week + 1}周:推进中",
+            problems="夜间管理人手不足" if week % 2 else "",
+            approach="社区志愿者协助",
+            reporting_department="区交通委",
+            reported_on=date(2026, 1, 5) + timedelta(weeks=week),
+        )
+    return item_id
+
+
+def test_an_item_with_more_than_fifty_events_is_snapshotted(
+    durable_app: Yishiting, durable_url: str
+) -> None:
+    app = durable_app
+    district = District.build(app)
+    item_id = an_item_reported_on_weekly(app, district, weeks=53)  # 2 + 53 = 55 events
+    app.resolve_item(district.committee, item_id, outcome="全部办结")
+
+    assert app.snapshots is not None
+    assert snapshot_versions(app, item_id) == [INTERVAL]
+    loaded = app.load(SupervisionItem, item_id)
+    assert loaded.version == 56
+    assert loaded.status is ItemStatus.RESOLVED
+    assert len(loaded.progress) == 53
+    assert loaded.progress[-1].reported_on == date(2026, 1, 5) + timedelta(weeks=52)
+    assert state(loaded) == state(replayed(app, item_id))
+
+    # The snapshot alone, at version 50, holds the whole state as it was then, values and all.
+    [snapshot] = app.snapshots.get(item_id)
+    assert snapshot.state["status"] is ItemStatus.IN_PROGRESS  # type: ignore[attr-defined]
+    reports = snapshot.state["progress"]  # type: ignore[attr-defined]
+    assert len(reports) == INTERVAL - 2
+    assert isinstance(reports[0], ProgressReport)
+    assert reports[0].reported_on == date(2026, 1, 5)
+    as_of_snapshot: Record = app.repository.get(item_id, version=INTERVAL)
+    assert state(as_of_snapshot) == state(snapshot.mutate(None))  # type: ignore[attr-defined]
+
+    fresh = Yishiting(Settings(database_url=durable_url))
+    try:
+        assert state(fresh.load(SupervisionItem, item_id)) == state(loaded)
+    finally:
+        fresh.close()
+
+
+def test_a_short_history_has_no_snapshot(durable_app: Yishiting) -> None:
+    district = District.build(durable_app)
+    item_id = an_item_reported_on_weekly(durable_app, district, weeks=3)
+
+    assert snapshot_versions(durable_app, item_id) == []
+
+
+def test_a_much_moved_hall_loads_from_its_snapshot(durable_app: Yishiting) -> None:
+    app = durable_app
+    district = District.build(app)
+    admin = Command(ADMIN)
+    for move in range(2 * INTERVAL + 1):
+        app.move_platform_hall(admin, district.platform_id, hall_venue=f"临时议事厅{move}")
+
+    assert snapshot_versions(app, district.platform_id) == [INTERVAL, 2 * INTERVAL]
+    platform = app.load(Platform, district.platform_id)
+    assert platform.version == 2 * INTERVAL + 2
+    assert platform.hall_venue == f"临时议事厅{2 * INTERVAL}"
+    assert state(platform) == state(replayed(app, district.platform_id))
