@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from application.consultations import ConsultationUseCases
+from application.erasure import ErasureUseCases
 from application.reference import ReferenceUseCases
 from application.supervision import SupervisionUseCases
 from application.topics import TopicUseCases
@@ -16,6 +17,8 @@ from domain.topic import Topic
 LONG_LIVED = (Topic, Consultation, SupervisionItem, Platform)
 
 
-class Yishiting(TopicUseCases, ConsultationUseCases, SupervisionUseCases, ReferenceUseCases):
+class Yishiting(
+    TopicUseCases, ConsultationUseCases, SupervisionUseCases, ReferenceUseCases, ErasureUseCases
+):
     name = "yishiting"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = dict.fromkeys(LONG_LIVED, 50)

@@ -6,6 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from application.core import Core, use_case
+from application.permissions import Reach
 from application.receipts import Command
 from domain.base import Record
 from domain.consultation import Consultation
@@ -30,6 +31,7 @@ class ConsultationUseCases(Core):
         closes_at: datetime | None = None,
     ) -> list[Record]:
         platform = self.load(Platform, platform_id)
+        self.authorize(command, Reach(platform_id=platform_id))
         topic = self.load(Topic, topic_id) if topic_id else None
         if not venue and form is not ConsultationForm.ONLINE:
             venue = platform.hall_venue
@@ -51,6 +53,7 @@ class ConsultationUseCases(Core):
         self, command: Command, consultation_id: UUID, *, participants: list[Participant]
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id, command)
+        self.authorize(command, Reach(platform_id=consultation.platform_id))
         consultation.identify_participants(participants=participants, actor=command.actor)
         return [consultation]
 
@@ -59,6 +62,7 @@ class ConsultationUseCases(Core):
         self, command: Command, consultation_id: UUID, *, notice: str
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id, command)
+        self.authorize(command, Reach(platform_id=consultation.platform_id))
         consultation.notify_participants(notice=notice, actor=command.actor)
         return [consultation]
 
@@ -75,6 +79,7 @@ class ConsultationUseCases(Core):
         suggestions: list[str],
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id, command)
+        self.authorize(command, Reach(platform_id=consultation.platform_id))
         consultation.hold(
             held_at=held_at,
             attendee_ids=attendee_ids,
@@ -90,6 +95,7 @@ class ConsultationUseCases(Core):
         self, command: Command, consultation_id: UUID, *, author: Proposer, content: str
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id, command)
+        self.authorize(command, Reach(platform_id=consultation.platform_id))
         consultation.post_online_opinion(author=author, content=content, actor=command.actor)
         return [consultation]
 
@@ -105,6 +111,7 @@ class ConsultationUseCases(Core):
         reference: str = "",
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id, command)
+        self.authorize(command, Reach(platform_id=consultation.platform_id))
         consultation.report(
             kind=kind,
             recipient=recipient,
@@ -119,5 +126,6 @@ class ConsultationUseCases(Core):
         self, command: Command, consultation_id: UUID, *, reason: str
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id, command)
+        self.authorize(command, Reach(platform_id=consultation.platform_id))
         consultation.cancel(reason=reason, actor=command.actor)
         return [consultation]

@@ -9,6 +9,13 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from application.permissions import (
+    OutOfReach,
+    Reach,
+    check_reach,
+    check_role,
+    hides_missing_objects,
+)
 from application.personal_data import Sealer, SubjectKeys, key_table_for, master_key_from
 from application.receipts import Command, CommandReceipt, Outcome, fingerprint
 from application.settings import Settings
@@ -16,11 +23,13 @@ from application.storage import Database
 from application.transcodings import register_domain_transcodings
 from domain.base import Record
 from domain.errors import ConcurrentModification, NotFound, VersionMismatch
+from domain.reference import Platform
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=Record)
 A = TypeVar("A", bound="Core")
 
+SCOPED_RECORDS = frozenset({"Topic", "Consultation", "SupervisionItem"})
 NAMES_ZH = {
     "Topic": "协商事项",
     "Consultation": "协商活动",
@@ -61,6 +70,13 @@ class Core(Application[UUID]):
         if command and command.expected_version not in (None, aggregate.version):
             raise VersionMismatch()
         return aggregate
+
+    def authorize(self, command: Command, reach: Reach) -> None:
+        """Refuses an actor whose scope does not reach the object."""
+        check_reach(command.actor, reach)
+
+    def guiding_committee(self, platform_id: UUID) -> UUID:
+        return self.load(Platform, platform_id).committee_id
 
     def position(self) -> int:
         """The log's current last position."""
@@ -122,10 +138,16 @@ def use_case(
     together with the command's receipt, or not at all."""
 
     def run(app: A, command: Command, /, *args: P.args, **kwargs: P.kwargs) -> Outcome:
+        check_role(command.actor, method.__name__)
         arguments: Any = {"args": list(args), "kwargs": kwargs}
-        return app.execute(
-            command, method.__name__, arguments, lambda: method(app, command, *args, **kwargs)
-        )
+        try:
+            return app.execute(
+                command, method.__name__, arguments, lambda: method(app, command, *args, **kwargs)
+            )
+        except NotFound as missing:
+            if missing.record_type in SCOPED_RECORDS and hides_missing_objects(command.actor):
+                raise OutOfReach() from None
+            raise
 
     run.__name__, run.__doc__ = method.__name__, method.__doc__
     return run

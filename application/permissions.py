@@ -40,7 +40,7 @@ WRITES: dict[str, frozenset[Role]] = {
         "report_progress": {R.UNIT, R.SUPERVISOR, R.PLATFORM_STAFF},
         "resolve_item": {R.COMMITTEE, R.SUPERVISOR},
         "reopen_item": {R.COMMITTEE, R.SUPERVISOR},
-        "erase_subject": {R.ADMIN},
+        "record_erasure": {R.ADMIN},
     }.items()
 }
 # The system itself (imports, the demo district) acts for any role.

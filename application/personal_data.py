@@ -100,6 +100,9 @@ class SQLiteKeyTable:
                     f"INSERT OR IGNORE INTO {KEYS_TABLE} VALUES (?, NULL, ?, ?)",
                     (subject_id, time.time(), time.time()),
                 )
+        # The old page images must not survive in the write-ahead log either.
+        with self._connection() as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         return cursor.rowcount > 0
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from application.core import Core, use_case
+from application.permissions import Reach
 from application.receipts import Command
 from domain.base import Record
 from domain.reference import Committee, Person, Platform, Unit
@@ -71,5 +72,6 @@ class ReferenceUseCases(Core):
         self, command: Command, platform_id: UUID, *, hall_venue: str
     ) -> list[Record]:
         platform = self.load(Platform, platform_id, command)
+        self.authorize(command, Reach(platform_id=platform_id))
         platform.move_hall(hall_venue=hall_venue, actor=command.actor)
         return [platform]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -23,4 +25,24 @@ class Settings(BaseSettings):
         default="",
         description="master key (32 bytes, base64url) wrapping each data subject's key; "
         "without it subject keys are stored unwrapped",
+    )
+    environment: Literal["development", "production"] = Field(
+        default="development",
+        description="production turns off GraphiQL, introspection and field suggestions",
+    )
+    token_secret: str = Field(
+        default="",
+        description="HS256 secret for bearer tokens; in development a secret is generated "
+        "under var/ when unset, in production it (or a JWKS file) is required",
+    )
+    token_jwks_file: str = Field(
+        default="", description="JWKS file with public keys (EdDSA/RS256) to verify tokens"
+    )
+    token_issuer: str = Field(default="yishiting", description="expected token issuer (iss)")
+    token_audience: str = Field(default="yishiting-api", description="expected audience (aud)")
+    token_ttl_hours: float = Field(default=12, gt=0, description="lifetime of issued tokens")
+    max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body limit")
+    writes_per_minute: int = Field(default=120, ge=1, description="mutations per token/minute")
+    public_view: bool = Field(
+        default=True, description="serve the public transparency view without sign-in"
     )

@@ -6,6 +6,7 @@ from datetime import date
 from uuid import UUID
 
 from application.core import Core, use_case
+from application.permissions import Reach, committees
 from application.receipts import Command
 from domain.base import Record
 from domain.consultation import Consultation
@@ -14,11 +15,21 @@ from domain.supervision import SupervisionItem
 
 
 class SupervisionUseCases(Core):
+    def reach_of_item(self, item: SupervisionItem) -> Reach:
+        guides = self.guiding_committee(item.platform_id)
+        return Reach(
+            platform_id=item.platform_id,
+            committee_ids=committees(guides, item.committee_id),
+            unit_id=item.unit_id,
+            supervisor_id=item.supervisor_id,
+        )
+
     @use_case
     def open_supervision_item(
         self, command: Command, *, consultation_id: UUID, suggestion: str
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id)
+        self.authorize(command, Reach(platform_id=consultation.platform_id))
         return [SupervisionItem.open_from(consultation, suggestion=suggestion, actor=command.actor)]
 
     @use_case
@@ -34,6 +45,7 @@ class SupervisionUseCases(Core):
         reason: str = "",
     ) -> list[Record]:
         item = self.load(SupervisionItem, item_id, command)
+        self.authorize(command, self.reach_of_item(item))
         self.load(Unit, unit_id)
         self.load(Committee, committee_id)
         self.load(Person, supervisor_id)
@@ -60,6 +72,7 @@ class SupervisionUseCases(Core):
         reported_on: date,
     ) -> list[Record]:
         item = self.load(SupervisionItem, item_id, command)
+        self.authorize(command, self.reach_of_item(item))
         item.report_progress(
             progress=progress,
             problems=problems,
@@ -73,11 +86,13 @@ class SupervisionUseCases(Core):
     @use_case
     def resolve_item(self, command: Command, item_id: UUID, *, outcome: str) -> list[Record]:
         item = self.load(SupervisionItem, item_id, command)
+        self.authorize(command, self.reach_of_item(item))
         item.resolve(outcome=outcome, actor=command.actor)
         return [item]
 
     @use_case
     def reopen_item(self, command: Command, item_id: UUID, *, reason: str) -> list[Record]:
         item = self.load(SupervisionItem, item_id, command)
+        self.authorize(command, self.reach_of_item(item))
         item.reopen(reason=reason, actor=command.actor)
         return [item]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.core import Core, use_case
+from application.permissions import Reach, check_channel, committees
 from application.receipts import Command
 from domain.base import Record
 from domain.people import Proposer
@@ -14,6 +15,17 @@ from domain.vocabulary import Category, Channel, ExclusionGround
 
 
 class TopicUseCases(Core):
+    def deciding_reach(self, topic: Topic) -> Reach:
+        """The committee it was submitted to decides; the platform's guiding committee may too."""
+        guides = self.guiding_committee(topic.platform_id)
+        return Reach(committee_ids=committees(topic.committee_id, guides))
+
+    def reach_of(self, topic: Topic) -> Reach:
+        return Reach(
+            platform_id=topic.platform_id,
+            committee_ids=committees(self.guiding_committee(topic.platform_id)),
+        )
+
     @use_case
     def propose_topic(
         self,
@@ -28,6 +40,8 @@ class TopicUseCases(Core):
         hotline_tickets: list[str] | None = None,
     ) -> list[Record]:
         self.load(Platform, platform_id)
+        check_channel(command.actor, channel)
+        self.authorize(command, Reach(platform_id=platform_id))
         return [
             Topic.propose(
                 title=title,
@@ -46,6 +60,7 @@ class TopicUseCases(Core):
         self, command: Command, topic_id: UUID, *, basic_situation: str
     ) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
+        self.authorize(command, self.reach_of(topic))
         topic.verify(basic_situation=basic_situation, actor=command.actor)
         return [topic]
 
@@ -54,12 +69,14 @@ class TopicUseCases(Core):
         self, command: Command, topic_id: UUID, *, ground: ExclusionGround, explanation: str = ""
     ) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
+        self.authorize(command, self.reach_of(topic))
         topic.exclude(ground=ground, explanation=explanation, actor=command.actor)
         return [topic]
 
     @use_case
     def reverse_exclusion(self, command: Command, topic_id: UUID, *, reason: str) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
+        self.authorize(command, self.reach_of(topic))
         topic.reverse_exclusion(reason=reason, actor=command.actor)
         return [topic]
 
@@ -68,6 +85,7 @@ class TopicUseCases(Core):
         self, command: Command, topic_id: UUID, *, drafted_title: str, committee_id: UUID
     ) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
+        self.authorize(command, self.reach_of(topic))
         self.load(Committee, committee_id)
         topic.submit(drafted_title=drafted_title, committee_id=committee_id, actor=command.actor)
         return [topic]
@@ -75,17 +93,20 @@ class TopicUseCases(Core):
     @use_case
     def approve_topic(self, command: Command, topic_id: UUID, *, reason: str) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
+        self.authorize(command, self.deciding_reach(topic))
         topic.approve(reason=reason, actor=command.actor)
         return [topic]
 
     @use_case
     def return_topic(self, command: Command, topic_id: UUID, *, reason: str) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
+        self.authorize(command, self.deciding_reach(topic))
         topic.return_to_platform(reason=reason, actor=command.actor)
         return [topic]
 
     @use_case
     def record_research(self, command: Command, topic_id: UUID, *, findings: str) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
+        self.authorize(command, self.reach_of(topic))
         topic.record_research(findings=findings, actor=command.actor)
         return [topic]

@@ -127,6 +127,7 @@ class NotFound(DomainError):
 
     def __init__(self, what_zh: str, what_en: str, identifier: object) -> None:
         super().__init__(f"找不到{what_zh}:{identifier}", f"{what_en} {identifier} not found")
+        self.record_type = what_en
 
 
 class Forbidden(DomainError):

@@ -167,6 +167,7 @@ class Role(Vocabulary):
     INTEGRATION = ("integration", "系统对接", "Integration")
     ADMIN = ("admin", "系统管理员", "Administrator")
     SYSTEM = ("system", "系统", "System")
+    PUBLIC = ("public", "公众(未登录)", "Public (not signed in)")
 
 
 class TopicStatus(Vocabulary):

@@ -29,4 +29,5 @@ def bootstrap(settings: Settings | None = None) -> System:
     settings = settings or Settings()
     app = Yishiting(settings)
     store = ViewStore(app.database, pool_size=settings.pool_size)
-    return System(settings, app, store, Projector(app, store), ViewQueries(store))
+    projector = Projector(app, store, batch_size=settings.projector_batch_size)
+    return System(settings, app, store, projector, ViewQueries(store))

@@ -8,7 +8,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from application.permissions import Visibility
 from projections.store import Row, Tx, ViewStore
+from projections.visibility import EVERYTHING, row_scope
 
 
 @dataclass
@@ -69,6 +71,7 @@ class Ordering:
     table: str
     key: str
     descending: bool
+    key_type: type = str
 
     def page(self, tx: Tx, criteria: Criteria, first: int, after: str | None) -> Page:
         total_row = tx.one(
@@ -76,7 +79,7 @@ class Ordering:
         )
         seek = Criteria(list(criteria.clauses), list(criteria.params))
         if after:
-            key, ident = decode_cursor(after)
+            key, ident = decode_cursor(after, self.key_type)
             op = "<" if self.descending else ">"
             seek.raw(f"({self.key} {op} ? OR ({self.key} = ? AND id {op} ?))", key, key, ident)
         direction = "DESC" if self.descending else "ASC"
@@ -95,12 +98,15 @@ def encode_cursor(key: Any, ident: str) -> str:
     return base64.urlsafe_b64encode(json.dumps([key, ident]).encode()).decode()
 
 
-def decode_cursor(cursor: str) -> tuple[Any, str]:
+def decode_cursor(cursor: str, key_type: type = str) -> tuple[Any, str]:
     try:
         key, ident = json.loads(base64.urlsafe_b64decode(cursor.encode()))
     except (ValueError, TypeError) as error:
         raise InvalidCursor(cursor) from error
-    return key, str(ident)
+    # A forged or foreign cursor must not reach the SQL with a value of another type.
+    if type(key) is not key_type or not isinstance(ident, str):
+        raise InvalidCursor(cursor)
+    return key, ident
 
 
 class InvalidCursor(ValueError):
@@ -112,7 +118,7 @@ class InvalidCursor(ValueError):
 
 TOPICS = Ordering("topic_board", "proposed_at", descending=True)
 CONSULTATIONS = Ordering("consultation_calendar", "starts_at", descending=True)
-ITEMS = Ordering("supervision_ledger", "seq_no", descending=False)
+ITEMS = Ordering("supervision_ledger", "seq_no", descending=False, key_type=int)
 OPEN_ITEM = "status <> 'resolved'"
 OVERDUE = f"{OPEN_ITEM} AND due_on IS NOT NULL AND due_on < ?"
 
@@ -200,35 +206,68 @@ class ViewQueries:
     def __init__(self, store: ViewStore) -> None:
         self.store = store
 
-    def topics(self, where: TopicFilter, first: int, after: str | None = None) -> Page:
-        with self.store.reading() as tx:
-            return TOPICS.page(tx, where.criteria(), first, after)
-
-    def consultations(
-        self, where: ConsultationFilter, first: int, after: str | None = None
+    def topics(
+        self,
+        where: TopicFilter,
+        first: int,
+        after: str | None = None,
+        seen_by: Visibility = EVERYTHING,
     ) -> Page:
         with self.store.reading() as tx:
-            return CONSULTATIONS.page(tx, where.criteria(), first, after)
+            return TOPICS.page(tx, _seen(where.criteria(), "topic_board", seen_by), first, after)
 
-    def items(self, where: ItemFilter, first: int, after: str | None = None) -> Page:
+    def consultations(
+        self,
+        where: ConsultationFilter,
+        first: int,
+        after: str | None = None,
+        seen_by: Visibility = EVERYTHING,
+    ) -> Page:
+        criteria = _seen(where.criteria(), "consultation_calendar", seen_by)
         with self.store.reading() as tx:
-            return ITEMS.page(tx, where.criteria(), first, after)
+            return CONSULTATIONS.page(tx, criteria, first, after)
 
-    def by_ids(self, table: str, ids: list[str]) -> dict[str, Row]:
-        """Rows of one table by id, in one query (for DataLoaders)."""
+    def items(
+        self,
+        where: ItemFilter,
+        first: int,
+        after: str | None = None,
+        seen_by: Visibility = EVERYTHING,
+    ) -> Page:
+        criteria = _seen(where.criteria(), "supervision_ledger", seen_by)
+        with self.store.reading() as tx:
+            return ITEMS.page(tx, criteria, first, after)
+
+    def by_ids(
+        self, table: str, ids: list[str], seen_by: Visibility = EVERYTHING
+    ) -> dict[str, Row]:
+        """Rows of one table by id, in one query (for DataLoaders); unseen rows are absent."""
         if not ids:
             return {}
-        marks = ", ".join("?" * len(ids))
+        criteria = _seen(
+            Criteria().raw(f"id IN ({', '.join('?' * len(ids))})", *ids), table, seen_by
+        )
         with self.store.reading() as tx:
-            return {r["id"]: r for r in tx.all(f"SELECT * FROM {table} WHERE id IN ({marks})", ids)}
+            return {
+                r["id"]: r
+                for r in tx.all(f"SELECT * FROM {table}{criteria.where}", criteria.params)
+            }
 
     def reference(self, table: str) -> list[Row]:
         with self.store.reading() as tx:
             return tx.all(f"SELECT * FROM {table} ORDER BY name, id")
 
-    def ids_of(self, table: str, column: str, values: list[str]) -> list[Row]:
+    def ids_of(
+        self, table: str, column: str, values: list[str], seen_by: Visibility = EVERYTHING
+    ) -> list[Row]:
         if not values:
             return []
         marks = ", ".join("?" * len(values))
+        criteria = _seen(Criteria().raw(f"{column} IN ({marks})", *values), table, seen_by)
         with self.store.reading() as tx:
-            return tx.all(f"SELECT * FROM {table} WHERE {column} IN ({marks})", values)
+            return tx.all(f"SELECT * FROM {table}{criteria.where}", criteria.params)
+
+
+def _seen(criteria: Criteria, table: str, seen_by: Visibility) -> Criteria:
+    clause, params = row_scope(table, seen_by)
+    return criteria.raw(clause, *params) if clause else criteria

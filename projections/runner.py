@@ -10,6 +10,7 @@ from typing import Any
 
 from eventsourcing.application import Application
 
+from domain.erasure import Erasure
 from projections.store import Tx, ViewStore
 from projections.views.base import View
 from projections.views.consultations import ConsultationCalendar
@@ -58,6 +59,7 @@ class Projector:
 
     def process_batch(self) -> int:
         """Applies the next batch of events; returns how many were read (0: caught up)."""
+        erasures = 0
         with self.store.transaction() as tx:
             positions = self._positions(tx, lock=True)
             notifications = self.app.recorder.select_notifications(
@@ -65,11 +67,14 @@ class Projector:
             )
             for notification in notifications:
                 event = self.app.mapper.to_domain_event(notification)
+                erasures += isinstance(event, Erasure.PersonalDataErased)
                 for view in self.views:
                     if notification.id > positions[view.name]:
                         view.apply(event, tx)
             if notifications:
                 self._advance(tx, notifications[-1].id)
+        if erasures:
+            self.store.scrub()
         if notifications:
             with self._advanced:
                 self._advanced.notify_all()

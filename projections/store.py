@@ -120,6 +120,11 @@ class ViewStore:
             finally:
                 conn.rollback()
 
+    def scrub(self) -> None:
+        """After an erasure: SQLite folds its write-ahead log (old page images) into the file."""
+        if self._pool is None and self._shared_memory is None:
+            self._sqlite().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         if self._pool is not None:
             self._pool.close()
@@ -146,6 +151,8 @@ class ViewStore:
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
+        # Overwritten personal data must not linger in free pages after an erasure.
+        conn.execute("PRAGMA secure_delete=ON")
         return conn
 
 

@@ -8,7 +8,7 @@ and the commands are sent in the order of those moments, so the log reads as the
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone
 from uuid import NAMESPACE_URL, UUID, uuid5
 
@@ -64,6 +64,7 @@ class DemoReport:
     platform_ids: dict[str, UUID]
     committee_ids: dict[str, UUID]
     events_stored: int
+    sign_ins: list[Actor] = field(default_factory=list)
 
     @property
     def stored_anything(self) -> bool:
@@ -141,6 +142,7 @@ def seed_demo(app: Yishiting) -> DemoReport:
         platform_ids={name: seeding.id(f"platform:{key}") for key, name, *_ in data.PLATFORMS},
         committee_ids={name: seeding.id(f"committee:{key}") for key, name in data.COMMITTEES},
         events_stored=app.position() - before,
+        sign_ins=[seeding.actor(key) for key in data.SIGN_INS],
     )
 
 

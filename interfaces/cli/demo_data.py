@@ -125,7 +125,27 @@ ACTORS = {
     "sys:12345": ("integration-12345", "12345市民服务热线对接", Role.INTEGRATION, ""),
     "sys:app": ("integration-lvzhi-app", "委员履职APP对接", Role.INTEGRATION, ""),
     "sys:wechat": ("integration-wechat", "区政协公众号对接", Role.INTEGRATION, ""),
+    "supervisor:chenzhigang": (
+        "supervisor-chenzhigang",
+        "陈志刚",
+        Role.SUPERVISOR,
+        "person:chenzhigang",
+    ),
+    "leader": ("leader-dangzu", "区政协党组领导", Role.LEADER, ""),
+    "auditor": ("auditor-jijian", "纪检监察室", Role.AUDITOR, ""),
 }
+
+# Who the demo offers a ready token for, one per role: (actor key)
+SIGN_INS = (
+    "staff:ys",
+    "committee:shfz",
+    "unit:jtw",
+    "supervisor:chenzhigang",
+    "leader",
+    "auditor",
+    "sys:12345",
+    "admin",
+)
 
 # A platform's designated person acts as its staff: (platform, from when, actor key)
 STAFF = (

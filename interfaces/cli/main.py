@@ -6,11 +6,17 @@ import contextlib
 import signal
 from collections.abc import Callable
 from types import FrameType
+from uuid import uuid4
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from application.settings import Settings
+from domain.base import Actor
+from domain.errors import DomainError
+from domain.vocabulary import Role
+from interfaces.auth import Authenticator
 from interfaces.bootstrap import bootstrap
 from projections.runner import Progress as ProgressCallback
 
@@ -38,7 +44,14 @@ def serve(
         f"  健康检查 health:            http://{host}:{port}/readyz\n"
         "  试试 try: { dashboard { topicsTotal itemsOpen itemsOverdue } }"
     )
+    # uvicorn stops gracefully on SIGTERM, then re-raises the signal to die by it (status 143);
+    # once it has stopped gracefully, the service exits 0 as process supervisors expect.
+    signal.signal(signal.SIGTERM, _exit_cleanly)
     uvicorn.run(create_app(embedded_projector=projector), host=host, port=port, log_level="warning")
+
+
+def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 @app.command()
@@ -72,16 +85,55 @@ def project(
 
 @app.command()
 def demo() -> None:
-    """写入示范区数据(可重复运行) Seed the demo district (idempotent)."""
+    """写入示范区数据(可重复运行)并给出各角色的令牌 Seed the demo district (idempotent) and print a
+    ready token for each demo role."""
     from interfaces.cli.demo import seed_demo
 
-    system = bootstrap()
+    settings = Settings()
+    system = bootstrap(settings)
     try:
         report = seed_demo(system.app)
         system.projector.catch_up()
         console.print(report.summary())
     finally:
         system.close()
+    authenticator = Authenticator.from_settings(settings)
+    console.print("\n示范角色令牌 demo sign-in tokens (Authorization: Bearer …):")
+    for actor in report.sign_ins:
+        console.print(f"[bold]{actor.role.label} {actor.role.code}[/bold] {actor.name}:")
+        typer.echo(authenticator.issue(actor))
+
+
+token_app = typer.Typer(help="令牌 Bearer tokens", no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+
+@token_app.command("create")
+def token_create(
+    role: str = typer.Option(..., help="角色 role code, e.g. platform_staff, committee, leader"),
+    scope: str = typer.Option("", help="范围 the platform/committee/unit/person id it covers"),
+    name: str = typer.Option("", help="显示名 display name"),
+    subject: str = typer.Option("", help="主体编号 actor id (default: generated)"),
+    ttl_hours: float = typer.Option(0, help="有效期(小时) lifetime, default from settings"),
+) -> None:
+    """签发令牌 Issue a bearer token; the token alone is on the last line."""
+    try:
+        parsed = Role.parse(role)
+    except DomainError as error:
+        console.print(
+            f"[red]{error.message}[/red] 可选 choose from: "
+            + ", ".join(r.code for r in Role if r not in (Role.SYSTEM, Role.PUBLIC))
+        )
+        raise typer.Exit(2) from None
+    actor = Actor(
+        subject or f"{parsed.code}-{uuid4().hex[:8]}", name or parsed.label, parsed, scope
+    )
+    authenticator = Authenticator.from_settings(Settings())
+    console.print(
+        f"角色 role: {parsed.label} ({parsed.code}); 范围 scope: {scope or '-'};"
+        f" 主体 subject: {actor.id}"
+    )
+    typer.echo(authenticator.issue(actor, ttl_hours * 3600 or None))
 
 
 def _with_progress(label: str, work: Callable[[ProgressCallback], int]) -> int:

@@ -9,8 +9,10 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from application.permissions import Visibility, sees_personal_data, visibility
 from domain.base import Actor
 from interfaces.bootstrap import System
+from interfaces.http.limits import WriteRateLimit
 from projections.store import Row
 
 T = TypeVar("T")
@@ -22,8 +24,11 @@ async def blocking(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
 
 
 class Loaders:
-    def __init__(self, system: System) -> None:
+    """DataLoaders for one operation, seeing only the rows the caller may read."""
+
+    def __init__(self, system: System, seen_by: Visibility) -> None:
         queries = system.queries
+        self.seen_by = seen_by
         self.tables: dict[str, DataLoader[str, Row | None]] = {}
         for table in (
             "topic_board",
@@ -55,18 +60,20 @@ class Loaders:
             return future
         return self.tables[table].load(identifier)
 
-    @staticmethod
-    def _by_ids(fetch: Callable[[str, list[str]], dict[str, Row]], table: str) -> Any:
+    def _by_ids(self, fetch: Callable[..., dict[str, Row]], table: str) -> Any:
+        seen_by = self.seen_by
+
         async def load(keys: list[str]) -> list[Row | None]:
-            rows = await blocking(fetch, table, list(keys))
+            rows = await blocking(fetch, table, list(keys), seen_by)
             return [rows.get(k) for k in keys]
 
         return load
 
-    @staticmethod
-    def _grouped(fetch: Callable[[str, str, list[str]], list[Row]], table: str, column: str) -> Any:
+    def _grouped(self, fetch: Callable[..., list[Row]], table: str, column: str) -> Any:
+        seen_by = self.seen_by
+
         async def load(keys: list[str]) -> list[list[Row]]:
-            rows = await blocking(fetch, table, column, list(keys))
+            rows = await blocking(fetch, table, column, list(keys), seen_by)
             groups: dict[str, list[Row]] = {k: [] for k in keys}
             for row in rows:
                 groups[row[column]].append(row)
@@ -76,8 +83,21 @@ class Loaders:
 
 
 class Context(BaseContext):
-    def __init__(self, system: System, actor: Actor) -> None:
+    def __init__(
+        self,
+        system: System,
+        actor: Actor,
+        *,
+        limiter: WriteRateLimit | None = None,
+        public_view: bool = True,
+    ) -> None:
         super().__init__()
         self.system = system
         self.actor = actor
-        self.loaders = Loaders(system)
+        self.limiter = limiter
+        self.public_view = public_view
+        self.seen_by = visibility(actor)
+        self.loaders = Loaders(system, self.seen_by)
+
+    def sees_personal_data(self, platform_id: object) -> bool:
+        return sees_personal_data(self.actor, platform_id)

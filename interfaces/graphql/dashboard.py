@@ -9,7 +9,7 @@ from strawberry.types import Info
 
 from domain import vocabulary as v
 from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import parse_id
+from interfaces.graphql.errors import UserError, parse_id
 from interfaces.graphql.types import ctx
 from projections.dashboard import Dashboard as DashboardData
 from projections.dashboard import DashboardFilter as Where
@@ -100,11 +100,39 @@ def _to_graphql(data: DashboardData, names: dict[str, str]) -> Dashboard:
     )
 
 
+DASHBOARD_ROLES = (
+    v.Role.LEADER,
+    v.Role.AUDITOR,
+    v.Role.ADMIN,
+    v.Role.COMMITTEE,
+    v.Role.PLATFORM_STAFF,
+)
+
+
+def _scoped(info: Info, f: DashboardFilter) -> tuple[str | None, str | None]:
+    """A platform's staff see their platform, a committee its own; leadership sees all."""
+    actor = ctx(info).actor
+    if actor.role not in DASHBOARD_ROLES:
+        raise UserError(
+            f"“{actor.role.label}”无权查看驾驶舱 (role may not read the dashboard)",
+            "FORBIDDEN",
+            "NOT_PERMITTED",
+        )
+    platform = str(parse_id(f.platform_id, "platformId")) if f.platform_id else None
+    committee = str(parse_id(f.committee_id, "committeeId")) if f.committee_id else None
+    if actor.role is v.Role.PLATFORM_STAFF:
+        return actor.scope, committee
+    if actor.role is v.Role.COMMITTEE:
+        return platform, actor.scope
+    return platform, committee
+
+
 async def dashboard(info: Info, filter: DashboardFilter | None = None) -> Dashboard:
     f = filter or DashboardFilter()
+    platform_id, committee_id = _scoped(info, f)
     where = Where(
-        platform_id=str(parse_id(f.platform_id, "platformId")) if f.platform_id else None,
-        committee_id=str(parse_id(f.committee_id, "committeeId")) if f.committee_id else None,
+        platform_id=platform_id,
+        committee_id=committee_id,
         period_from=f.period_from.isoformat() if f.period_from else None,
         period_to=f.period_to.isoformat() if f.period_to else None,
     )

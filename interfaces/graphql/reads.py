@@ -159,10 +159,10 @@ class SupervisionItemFilter:
 
 
 async def _page(
-    fetch: object, where: object, first: int, after: str | None, make: object
+    seen_by: object, fetch: object, where: object, first: int, after: str | None, make: object
 ) -> Connection:
     try:
-        page = await blocking(fetch, where, _first(first), after)
+        page = await blocking(fetch, where, _first(first), after, seen_by)
     except q.InvalidCursor as error:
         raise from_cursor(error) from None
     return _connection(page, make, after)
@@ -184,7 +184,9 @@ class ReadQueries:
         after: str | None = None,
     ) -> Connection[Topic]:
         where = (filter or TopicFilter()).to_query()
-        return await _page(ctx(info).system.queries.topics, where, first, after, Topic.from_row)
+        return await _page(
+            ctx(info).seen_by, ctx(info).system.queries.topics, where, first, after, Topic.from_row
+        )
 
     @strawberry.field(description="协商活动日程 The consultation calendar")
     async def consultations(
@@ -196,7 +198,12 @@ class ReadQueries:
     ) -> Connection[Consultation]:
         where = (filter or ConsultationFilter()).to_query()
         return await _page(
-            ctx(info).system.queries.consultations, where, first, after, Consultation.from_row
+            ctx(info).seen_by,
+            ctx(info).system.queries.consultations,
+            where,
+            first,
+            after,
+            Consultation.from_row,
         )
 
     @strawberry.field(description="督办落实台账 The supervision ledger")
@@ -209,7 +216,12 @@ class ReadQueries:
     ) -> Connection[SupervisionItem]:
         where = (filter or SupervisionItemFilter()).to_query()
         return await _page(
-            ctx(info).system.queries.items, where, first, after, SupervisionItem.from_row
+            ctx(info).seen_by,
+            ctx(info).system.queries.items,
+            where,
+            first,
+            after,
+            SupervisionItem.from_row,
         )
 
     @strawberry.field

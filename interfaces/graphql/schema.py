@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
+import logging
+from functools import lru_cache
 from pathlib import Path
+from uuid import uuid4
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import MaxAliasesLimiter, MaxTokensLimiter, QueryDepthLimiter
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry.extensions import (
+    AddValidationRules,
+    MaskErrors,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    QueryDepthLimiter,
+)
+from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
 from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
+from interfaces.graphql.guard import SignInRequired
 from interfaces.graphql.mutations.consultations import ConsultationMutations
-from interfaces.graphql.mutations.reference import ReferenceMutations
+from interfaces.graphql.mutations.reference import ErasureMutations, ReferenceMutations
 from interfaces.graphql.mutations.supervision import SupervisionMutations
 from interfaces.graphql.mutations.topics import TopicMutations
+from interfaces.graphql.public import PublicOverview, public_overview
 from interfaces.graphql.reads import ReadQueries
 from interfaces.graphql.terms import Vocabulary, all_vocabularies
 
@@ -30,6 +43,10 @@ class OverviewQueries:
     async def dashboard(self, info: Info, filter: DashboardFilter | None = None) -> Dashboard:
         return await dashboard(info, filter)
 
+    @strawberry.field(description="公开信息(无需登录,不含个人信息) The public view, no sign-in")
+    async def public_overview(self, info: Info, first: int = 20) -> PublicOverview:
+        return await public_overview(info, first)
+
     @strawberry.field(description="全部受控词表及中文标签 Every vocabulary with its labels")
     def vocabularies(self) -> list[Vocabulary]:
         return all_vocabularies()
@@ -37,34 +54,76 @@ class OverviewQueries:
 
 Query = merge_types("Query", (ReadQueries, OverviewQueries))
 Mutation = merge_types(
-    "Mutation", (TopicMutations, ConsultationMutations, SupervisionMutations, ReferenceMutations)
+    "Mutation",
+    (
+        TopicMutations,
+        ConsultationMutations,
+        SupervisionMutations,
+        ReferenceMutations,
+        ErasureMutations,
+    ),
 )
 
 # Rule instances are built once so that the validation cache can hit (strawberry #4635).
 _DEPTH = QueryDepthLimiter(max_depth=MAX_DEPTH)
 _ALIASES = MaxAliasesLimiter(max_alias_count=MAX_ALIASES)
 _TOKENS = MaxTokensLimiter(max_token_count=MAX_TOKENS)
+_NO_INTROSPECTION = AddValidationRules([NoSchemaIntrospectionCustomRule])
+
+
+log = logging.getLogger("yishiting.graphql")
+
+
+def is_expected(error: GraphQLError) -> bool:
+    """Refusals, validation and sign-in errors keep their message; anything else is a fault."""
+    return error.original_error is None or isinstance(error.original_error, GraphQLError)
+
+
+class MaskFaults(MaskErrors):
+    """An unexpected fault reaches the caller as a reference number; the log has the rest."""
+
+    def __init__(self) -> None:
+        super().__init__(should_mask_error=lambda e: not is_expected(e))
+
+    def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        reference = uuid4().hex[:12]
+        log.error("unexpected error %s at %s", reference, error.path, exc_info=error.original_error)
+        return GraphQLError(
+            f"服务器内部错误,请联系管理员并提供编号 {reference}"
+            f" (internal error, reference {reference})",
+            nodes=error.nodes,
+            path=error.path,
+            extensions={"code": "INTERNAL_SERVER_ERROR", "reference": reference},
+        )
 
 
 class YishitingSchema(strawberry.Schema):
     def process_errors(
         self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
     ) -> None:
-        """Expected refusals and invalid queries are the caller's business, not the log's."""
-        unexpected = [
-            e
-            for e in errors
-            if e.original_error is not None and not isinstance(e.original_error, GraphQLError)
-        ]
-        if unexpected:
-            super().process_errors(unexpected, execution_context)
+        """Faults are logged (with their reference) by MaskFaults; refusals are not faults."""
 
 
-schema = YishitingSchema(
-    query=Query,
-    mutation=Mutation,
-    extensions=[lambda: _DEPTH, lambda: _ALIASES, lambda: _TOKENS],
-)
+@lru_cache(maxsize=2)
+def build_schema(production: bool = False) -> YishitingSchema:
+    extensions: list[object] = [
+        SignInRequired,
+        MaskFaults,
+        lambda: _DEPTH,
+        lambda: _ALIASES,
+        lambda: _TOKENS,
+    ]
+    if production:
+        extensions.append(lambda: _NO_INTROSPECTION)
+    return YishitingSchema(
+        query=Query,
+        mutation=Mutation,
+        extensions=extensions,  # type: ignore[arg-type]
+        config=StrawberryConfig(disable_field_suggestions=production),
+    )
+
+
+schema = build_schema()
 
 
 def sdl() -> str:

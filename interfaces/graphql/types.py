@@ -9,6 +9,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import vocabulary as v
+from domain.vocabulary import Role
 from interfaces.graphql.terms import TERMS, term
 from projections.store import Row
 
@@ -99,7 +100,6 @@ class Topic:
     exclusion_ground: TERMS[v.ExclusionGround] | None
     exclusion_explanation: str
     hotline_tickets: list[str]
-    proposer_name: str
     basic_situation: str
     decision_reason: str
     research_count: int
@@ -115,6 +115,20 @@ class Topic:
     version: int
     platform_id: strawberry.Private[str]
     committee_id: strawberry.Private[str | None]
+    personal: strawberry.Private[tuple[str, str]]
+
+    @strawberry.field(
+        description="提出人姓名(个人信息,仅授权角色可见) Proposer's name: "
+        "personal data, null for roles not cleared for it"
+    )
+    def proposer_name(self, info: Info) -> str | None:
+        return self.personal[0] if ctx(info).sees_personal_data(self.platform_id) else None
+
+    @strawberry.field(description="数据主体编号(用于删除个人信息) Data subject id, for erasure")
+    def proposer_subject_id(self, info: Info) -> str | None:
+        context = ctx(info)
+        clear = context.sees_personal_data(self.platform_id) or context.actor.role is Role.ADMIN
+        return self.personal[1] if clear else None
 
     @strawberry.field
     async def platform(self, info: Info) -> Platform | None:
@@ -142,7 +156,6 @@ class Topic:
             exclusion_ground=term(v.ExclusionGround, row["exclusion_ground"]),
             exclusion_explanation=row["exclusion_explanation"],
             hotline_tickets=[t for t in row["hotline_tickets"].split(",") if t],
-            proposer_name=row["proposer_name"],
             basic_situation=row["basic_situation"],
             decision_reason=row["decision_reason"],
             research_count=row["research_count"],
@@ -158,6 +171,7 @@ class Topic:
             version=row["version"],
             platform_id=row["platform_id"],
             committee_id=row["committee_id"],
+            personal=(row["proposer_name"], row["proposer_subject"]),
         )
 
 
@@ -165,17 +179,17 @@ class Topic:
 class Participant:
     id: strawberry.ID
     kind: TERMS[v.ParticipantKind]
-    name: str
-    organisation: str
+    name: str | None = strawberry.field(description="姓名(个人信息) personal data")
+    organisation: str | None
     attended: bool
 
     @classmethod
-    def from_row(cls, row: Row) -> Participant:
+    def from_row(cls, row: Row, *, clear: bool) -> Participant:
         return cls(
             id=strawberry.ID(row["id"]),
             kind=term(v.ParticipantKind, row["kind"]),
-            name=row["name"],
-            organisation=row["organisation"],
+            name=row["name"] if clear else None,
+            organisation=row["organisation"] if clear else None,
             attended=bool(row["attended"]),
         )
 
@@ -224,7 +238,8 @@ class Consultation:
     @strawberry.field(description="参加人员 Participants (personal data)")
     async def participants(self, info: Info) -> list[Participant]:
         rows = await ctx(info).loaders.participants_of_consultation.load(str(self.id))
-        return [Participant.from_row(r) for r in sorted(rows, key=lambda r: r["seq"])]
+        clear = ctx(info).sees_personal_data(self.platform_id)
+        return [Participant.from_row(r, clear=clear) for r in sorted(rows, key=lambda r: r["seq"])]
 
     @strawberry.field(description="协商建议 Suggestions recorded when held")
     async def suggestions(self, info: Info) -> list[str]:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from domain.consultation import Consultation
+from domain.erasure import Erasure
+from domain.people import ERASED
 from projections.store import Tx
 from projections.views.base import View, handles, iso
 
@@ -137,6 +139,13 @@ class ConsultationCalendar(View):
     @handles(Consultation.ConsultationCancelled)
     def cancelled(self, e: Any, tx: Tx) -> None:
         self._update(tx, e, "status = 'cancelled', cancel_reason = ?", e.reason)
+
+    @handles(Erasure.PersonalDataErased)
+    def personal_data_erased(self, e: Any, tx: Tx) -> None:
+        tx.execute(
+            "UPDATE consultation_participants SET name = ?, organisation = '' WHERE subject_id = ?",
+            (ERASED, e.subject_id),
+        )
 
     @staticmethod
     def _update(tx: Tx, e: Any, assignments: str, *values: Any) -> None:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.erasure import Erasure
+from domain.people import ERASED
 from domain.topic import Topic
 from projections.store import Tx
 from projections.views.base import View, days_between, handles, iso
@@ -121,6 +123,13 @@ class TopicBoard(View):
     @handles(Topic.TopicResearchRecorded)
     def research_recorded(self, e: Any, tx: Tx) -> None:
         self._update(tx, e, "research_count = research_count + 1")
+
+    @handles(Erasure.PersonalDataErased)
+    def personal_data_erased(self, e: Any, tx: Tx) -> None:
+        tx.execute(
+            "UPDATE topic_board SET proposer_name = ? WHERE proposer_subject = ?",
+            (ERASED, e.subject_id),
+        )
 
     @staticmethod
     def _update(tx: Tx, e: Any, assignments: str, *values: Any) -> None:

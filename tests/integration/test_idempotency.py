@@ -261,10 +261,12 @@ def test_two_copies_of_one_proposal_racing_create_one_matter(pg_app: Yishiting) 
 
 def test_a_repeat_of_a_refused_command_is_refused_again(app: Yishiting, district: District) -> None:
     topic_id = district.propose_hotline_matter()
-    command = with_id(district.committee, "approve-too-early")
+    command = with_id(district.staff, "submit-too-early")
     for _ in range(2):
         with refused_storing_nothing(app, WrongState, "WRONG_STATE"):
-            app.approve_topic(command, topic_id, reason="同意")
+            app.submit_topic(
+                command, topic_id, drafted_title="议题", committee_id=district.committee_id
+            )
     # Nothing was recorded for it, so the id is still free for the command that does go through.
     app.verify_topic(command, topic_id, basic_situation="核实")
     assert app.load(Topic, topic_id).status is TopicStatus.VERIFIED

@@ -9,6 +9,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from application.app import Yishiting
+from application.permissions import OutOfReach
 from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor, recorded_at
@@ -457,11 +458,11 @@ def test_a_training_without_a_theme_is_the_wrong_form(app: Yishiting, district: 
         )
 
 
-def test_a_consultation_on_something_that_is_not_a_topic_is_not_found(
+def test_a_consultation_on_something_that_is_not_a_topic_is_refused_as_out_of_reach(
     app: Yishiting, district: District
 ) -> None:
     consultation_id = district.scheduled_consultation()
-    with refused_storing_nothing(app, NotFound, "NOT_FOUND"):
+    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
         app.schedule_consultation(
             district.staff,
             form=ConsultationForm.SUGGESTION,
@@ -751,29 +752,46 @@ def test_a_resolved_item_is_reopened_only_with_a_reason(app: Yishiting, district
 # --- 找不到 ---------------------------------------------------------------------------------
 
 
-def test_an_unknown_id_is_not_found(app: Yishiting, district: District) -> None:
+def test_an_unknown_id_is_refused_exactly_like_one_out_of_reach(
+    app: Yishiting, district: District
+) -> None:
+    unknown = uuid4()
+    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE") as missing:
+        app.verify_topic(district.staff, unknown, basic_situation="核实")
+    assert missing.error.kind == "FORBIDDEN"
+    assert str(unknown) not in missing.error.message
+    elsewhere = Command(Actor("staff-9", "别处专员", Role.PLATFORM_STAFF, str(uuid4())))
+    someone_elses = district.propose_hotline_matter()
+    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE") as foreign:
+        app.verify_topic(elsewhere, someone_elses, basic_situation="核实")
+    assert foreign.error.message == missing.error.message
+    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
+        app.resolve_item(district.committee, unknown, outcome="办结")
+
+
+def test_reference_data_unknown_to_an_administrator_is_not_found(
+    app: Yishiting, district: District
+) -> None:
     unknown = uuid4()
     with refused_storing_nothing(app, NotFound, "NOT_FOUND") as caught:
-        app.verify_topic(district.staff, unknown, basic_situation="核实")
+        app.move_platform_hall(ADMIN_COMMAND, unknown, hall_venue="新址")
     assert caught.error.kind == "NOT_FOUND"
     assert str(unknown) in caught.error.message
-    with refused_storing_nothing(app, NotFound, "NOT_FOUND"):
-        app.resolve_item(district.committee, unknown, outcome="办结")
-    with refused_storing_nothing(app, NotFound, "NOT_FOUND"):
-        app.move_platform_hall(ADMIN_COMMAND, unknown, hall_venue="新址")
 
 
-def test_an_id_of_another_kind_of_record_is_not_found(app: Yishiting, district: District) -> None:
+def test_an_id_of_another_kind_of_record_is_refused_as_out_of_reach(
+    app: Yishiting, district: District
+) -> None:
     topic_id = district.propose_hotline_matter()
-    with refused_storing_nothing(app, NotFound, "NOT_FOUND"):
+    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
         app.verify_topic(district.staff, district.platform_id, basic_situation="核实")
-    with refused_storing_nothing(app, NotFound, "NOT_FOUND"):
+    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
         app.identify_participants(
             district.staff,
             topic_id,
             participants=[Participant.checked(ParticipantKind.CPPCC_MEMBER, "周委员")],
         )
-    with refused_storing_nothing(app, NotFound, "NOT_FOUND"):
+    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
         app.open_supervision_item(district.staff, consultation_id=topic_id, suggestion=SUGGESTION)
     with pytest.raises(NotFound):
         app.load(SupervisionItem, topic_id)

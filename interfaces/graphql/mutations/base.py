@@ -11,7 +11,7 @@ from strawberry.types import Info
 from application.receipts import Command, Outcome
 from domain.errors import DomainError
 from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import from_domain
+from interfaces.graphql.errors import UserError, from_domain
 from interfaces.graphql.types import (
     Consultation,
     Platform,
@@ -38,6 +38,11 @@ async def execute(
     info: Info, given: CommandInput, use_case: Callable[[Command], Outcome]
 ) -> Outcome:
     """Runs the use case for the caller, then waits until the views show its events."""
+    limiter = ctx(info).limiter
+    if limiter is not None and not limiter.allow(ctx(info).actor.id):
+        raise UserError(
+            "操作过于频繁,请稍后再试 (too many writes; slow down)", "RATE_LIMITED", "RATE_LIMITED"
+        )
     command = Command(
         ctx(info).actor, command_id=given.command_id, expected_version=given.expected_version
     )

@@ -7,7 +7,13 @@ from strawberry.types import Info
 
 from domain import vocabulary as v
 from interfaces.graphql.errors import parse_id
-from interfaces.graphql.mutations.base import CommandInput, ReferencePayload, execute, payload
+from interfaces.graphql.mutations.base import (
+    Changed,
+    CommandInput,
+    ReferencePayload,
+    execute,
+    payload,
+)
 from interfaces.graphql.terms import ENUMS, domain_value
 from interfaces.graphql.types import ctx
 
@@ -128,3 +134,25 @@ class ReferenceMutations:
             ),
         )
         return payload(ReferencePayload, outcome)
+
+
+@strawberry.input
+class EraseSubjectInput(CommandInput):
+    subject_id: str = strawberry.field(description="数据主体编号 data subject id")
+    reason: str = strawberry.field(description="删除理由 why (e.g. 本人申请)")
+
+
+@strawberry.type
+class ErasureMutations:
+    @strawberry.mutation(
+        description="删除某数据主体的个人信息(不可恢复) Erase a data subject's "
+        "personal data everywhere; irreversible"
+    )
+    async def erase_subject(self, info: Info, input: EraseSubjectInput) -> Changed:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.erase_subject(c, subject_id=input.subject_id, reason=input.reason),
+        )
+        return payload(Changed, outcome)

@@ -1,0 +1,145 @@
+"""Bearer tokens (JWT): issued for operations and development, verified on every request.
+HS256 with a configured secret, or EdDSA/RS256 public keys from a JWKS file."""
+
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+from uuid import uuid4
+
+import jwt
+
+from application.settings import Settings
+from domain.base import Actor
+from domain.errors import DomainError, UnknownCode
+from domain.vocabulary import Role
+
+ANONYMOUS = Actor("anonymous", "匿名访客", Role.PUBLIC)
+DEV_SECRET_FILE = Path("var/token.secret")
+ASYMMETRIC = ["EdDSA", "RS256", "ES256"]
+
+
+class Unauthenticated(DomainError):
+    kind = "UNAUTHENTICATED"
+    code = "TOKEN_INVALID"
+
+
+class TokenExpired(Unauthenticated):
+    code = "TOKEN_EXPIRED"
+
+
+class MissingSigningKey(RuntimeError):
+    """Start-up refuses to run in production without a way to verify tokens."""
+
+
+@dataclass(frozen=True)
+class Authenticator:
+    secret: str
+    jwks: dict[str, Any] | None
+    issuer: str
+    audience: str
+    ttl_seconds: float
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Authenticator:
+        jwks = (
+            json.loads(Path(settings.token_jwks_file).read_text())
+            if (settings.token_jwks_file)
+            else None
+        )
+        secret = settings.token_secret or _development_secret(settings, jwks is not None)
+        return cls(
+            secret,
+            jwks,
+            settings.token_issuer,
+            settings.token_audience,
+            settings.token_ttl_hours * 3600,
+        )
+
+    def issue(self, actor: Actor, ttl_seconds: float | None = None) -> str:
+        if not self.secret:
+            raise MissingSigningKey("令牌由外部签发 tokens are issued elsewhere (JWKS mode)")
+        now = int(time.time())
+        claims = {
+            "sub": actor.id,
+            "name": actor.name,
+            "role": actor.role.code,
+            "scope": actor.scope,
+            "iss": self.issuer,
+            "aud": self.audience,
+            "iat": now,
+            "exp": now + int(ttl_seconds or self.ttl_seconds),
+            "jti": uuid4().hex,
+        }
+        return jwt.encode(claims, self.secret, algorithm="HS256")
+
+    def actor(self, authorization: str | None) -> Actor:
+        """The caller named by an `Authorization: Bearer …` header; anonymous without one."""
+        if not authorization:
+            return ANONYMOUS
+        scheme, _, token = authorization.partition(" ")
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthenticated("请使用 Bearer 令牌", "use an 'Authorization: Bearer' token")
+        return self._actor_from(self._claims(token.strip()))
+
+    def _claims(self, token: str) -> dict[str, Any]:
+        options = {"require": ["exp", "iss", "aud", "sub", "role"]}
+        try:
+            key, algorithms = self._key_for(token)
+            return jwt.decode(
+                token,
+                key,
+                algorithms=algorithms,
+                audience=self.audience,
+                issuer=self.issuer,
+                options=options,
+                leeway=30,
+            )
+        except jwt.ExpiredSignatureError:
+            raise TokenExpired("令牌已过期,请重新登录", "the token has expired") from None
+        except (jwt.PyJWTError, ValueError, KeyError) as error:
+            raise Unauthenticated("令牌无效", f"invalid token ({type(error).__name__})") from None
+
+    def _key_for(self, token: str) -> tuple[Any, list[str]]:
+        header = jwt.get_unverified_header(token)
+        if header.get("alg") == "HS256" and self.secret:
+            return self.secret, ["HS256"]
+        if self.jwks is None:
+            raise ValueError("unsupported algorithm")
+        keys = jwt.PyJWKSet.from_dict(self.jwks)
+        key = next(k for k in keys.keys if k.key_id == header.get("kid"))
+        return key.key, ASYMMETRIC
+
+    @staticmethod
+    def _actor_from(claims: dict[str, Any]) -> Actor:
+        try:
+            role = Role.parse(str(claims["role"]))
+        except UnknownCode:
+            raise Unauthenticated("令牌中的角色无效", "the token names an unknown role") from None
+        if role in (Role.SYSTEM, Role.PUBLIC):
+            raise Unauthenticated("令牌中的角色无效", "the token names a reserved role")
+        return Actor(
+            str(claims["sub"]),
+            str(claims.get("name") or claims["sub"]),
+            role,
+            str(claims.get("scope") or ""),
+        )
+
+
+def _development_secret(settings: Settings, has_jwks: bool) -> str:
+    if has_jwks:
+        return ""
+    if settings.environment == "production":
+        raise MissingSigningKey(
+            "生产环境须配置 YISHITING_TOKEN_SECRET 或 YISHITING_TOKEN_JWKS_FILE "
+            "(production needs a token secret or a JWKS file)"
+        )
+    if not DEV_SECRET_FILE.exists():
+        DEV_SECRET_FILE.parent.mkdir(parents=True, exist_ok=True)
+        DEV_SECRET_FILE.write_text(secrets.token_urlsafe(48))
+        DEV_SECRET_FILE.chmod(0o600)
+    return DEV_SECRET_FILE.read_text().strip()

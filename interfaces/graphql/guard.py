@@ -1,0 +1,42 @@
+"""Who gets past the door: anonymous callers reach only the public fields; everything else
+asks for a token first (UNAUTHENTICATED), before any resolver runs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from graphql import ExecutionResult, FieldNode, GraphQLError, OperationDefinitionNode
+from strawberry.extensions import SchemaExtension
+
+from domain.vocabulary import Role
+
+PUBLIC_FIELDS = frozenset({"publicOverview", "vocabularies", "__typename"})
+
+
+def _root_fields(document: object) -> set[str]:
+    names: set[str] = set()
+    for definition in getattr(document, "definitions", ()):
+        if isinstance(definition, OperationDefinitionNode):
+            for selection in definition.selection_set.selections:
+                names.add(selection.name.value if isinstance(selection, FieldNode) else "…")
+    return names
+
+
+def unauthenticated_error() -> GraphQLError:
+    return GraphQLError(
+        "请先登录:需要 Bearer 令牌 (sign in first: a bearer token is required)",
+        extensions={"code": "UNAUTHENTICATED", "reason": "TOKEN_REQUIRED"},
+    )
+
+
+class SignInRequired(SchemaExtension):
+    def on_execute(self) -> Iterator[None]:
+        context = self.execution_context.context
+        actor = getattr(context, "actor", None)
+        if actor is not None and actor.role is Role.PUBLIC:
+            allowed = PUBLIC_FIELDS if getattr(context, "public_view", True) else {"__typename"}
+            if not _root_fields(self.execution_context.graphql_document) <= allowed:
+                self.execution_context.result = ExecutionResult(
+                    data=None, errors=[unauthenticated_error()]
+                )
+        yield

@@ -1,0 +1,143 @@
+"""A citizen asks to be forgotten: after erasure no dump of the database holds their personal
+data in clear, while everyone else's still reads in clear and the log itself is untouched."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import UUID
+
+import psycopg
+import pytest
+
+from application.app import Yishiting
+from application.erasure import AlreadyErased
+from application.permissions import NotPermitted
+from application.receipts import Command
+from application.settings import Settings
+from domain.base import Actor
+from domain.people import ERASED, Participant, Proposer
+from domain.topic import Topic
+from domain.vocabulary import Category, Channel, ParticipantKind, Role
+from interfaces.bootstrap import System, bootstrap
+from projections.queries import TopicFilter
+from tests.support.district import District
+
+ADMIN = Command(Actor("admin-9", "数据保护管理员", Role.ADMIN))
+SECRET_NAME, SECRET_PHONE, SECRET_ID = "欧阳遗忘", "13912345678", "110101199001011234"
+KEPT_NAME, KEPT_PHONE = "诸葛保留", "13787654321"
+PARTICIPANT = "司马参与"
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def system(request: pytest.FixtureRequest) -> Iterator[System]:
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+    built = bootstrap(Settings(database_url=url))
+    yield built
+    built.close()
+
+
+def propose(district: District, name: str, phone: str, id_number: str = "") -> Proposer:
+    proposer = Proposer.checked(name, phone, id_number)
+    district.app.propose_topic(
+        district.staff,
+        title="楼道堆物",
+        content="楼道长期堆放杂物。",
+        channel=Channel.MASSES,
+        category=Category.LIVELIHOOD,
+        platform_id=district.platform_id,
+        proposer=proposer,
+    )
+    return proposer
+
+
+def database_dump(system: System) -> str:
+    """Every row of every table, as text, plus the raw bytes of SQLite files."""
+    database = system.app.database
+    if database.engine == "postgresql":
+        with psycopg.connect(database.conninfo()) as conn:
+            tables = [
+                r[0]
+                for r in conn.execute(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = %s", (database.schema,)
+                )
+            ]
+            rows = [str(conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables]
+        return "\n".join(rows)
+    folder = Path(database.path).parent
+    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in folder.glob("*.db*"))
+
+
+def test_an_erased_subject_leaves_nothing_in_clear_and_others_stay_readable(system: System):
+    district = District.build(system.app)
+    forgotten = propose(district, SECRET_NAME, SECRET_PHONE, SECRET_ID)
+    kept = propose(district, KEPT_NAME, KEPT_PHONE)
+    consultation_id = district.scheduled_consultation()
+    participant = Participant.checked(
+        ParticipantKind.MASSES_OR_ENTERPRISE, PARTICIPANT, subject_id=forgotten.subject_id
+    )
+    system.app.identify_participants(district.staff, consultation_id, participants=[participant])
+    system.projector.catch_up()
+    topic_id = next(
+        r["id"]
+        for r in system.queries.topics(TopicFilter(), 50).rows
+        if r["proposer_name"] == SECRET_NAME
+    )
+    system.app.take_snapshot(UUID(topic_id))
+    assert SECRET_NAME in database_dump(system)  # the views hold it in clear until erasure
+
+    system.app.erase_subject(ADMIN, subject_id=forgotten.subject_id, reason="本人申请删除个人信息")
+    system.projector.catch_up()
+
+    dump = database_dump(system)
+    for secret in (SECRET_NAME, SECRET_PHONE, SECRET_ID, PARTICIPANT):
+        assert secret not in dump
+    assert KEPT_NAME in dump
+    topic = system.app.repository.get(UUID(topic_id))
+    assert isinstance(topic, Topic)
+    assert topic.proposer.name == ERASED
+    assert topic.proposer.phone == ""
+    names = {r["proposer_name"] for r in system.queries.topics(TopicFilter(), 50).rows}
+    assert ERASED in names
+    assert KEPT_NAME in names
+    assert kept.subject_id != forgotten.subject_id
+
+
+def test_erasure_is_recorded_with_who_and_why_and_cannot_be_repeated(system: System):
+    district = District.build(system.app)
+    forgotten = propose(district, SECRET_NAME, SECRET_PHONE)
+    outcome = system.app.erase_subject(ADMIN, subject_id=forgotten.subject_id, reason="本人申请")
+    erasure = system.app.repository.get(outcome.id)
+    assert erasure.subject_id == forgotten.subject_id
+    events = list(system.app.events.get(outcome.id))
+    assert [type(e).__name__ for e in events] == ["PersonalDataErased"]
+    assert events[0].actor == ADMIN.actor
+    assert events[0].reason == "本人申请"
+    with pytest.raises(AlreadyErased) as refused:
+        system.app.erase_subject(ADMIN, subject_id=forgotten.subject_id, reason="再次申请")
+    assert refused.value.code == "ALREADY_ERASED"
+
+
+def test_a_reopened_application_still_reads_erased_data_as_erased(system: System):
+    district = District.build(system.app)
+    forgotten = propose(district, SECRET_NAME, SECRET_PHONE)
+    system.app.erase_subject(ADMIN, subject_id=forgotten.subject_id, reason="本人申请")
+    reopened = Yishiting(system.settings)
+    try:
+        proposals = [e for e in _all_events(reopened) if type(e).__name__ == "TopicProposed"]
+        assert [e.proposer.name for e in proposals] == [ERASED]
+    finally:
+        reopened.close()
+
+
+def test_only_an_administrator_erases(system: System):
+    district = District.build(system.app)
+    forgotten = propose(district, SECRET_NAME, SECRET_PHONE)
+    with pytest.raises(NotPermitted) as refused:
+        system.app.erase_subject(district.staff, subject_id=forgotten.subject_id, reason="想删")
+    assert refused.value.kind == "FORBIDDEN"
+
+
+def _all_events(app: Yishiting) -> list[object]:
+    notifications = app.recorder.select_notifications(start=None, limit=10_000)
+    return [app.mapper.to_domain_event(n) for n in notifications]
