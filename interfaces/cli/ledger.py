@@ -1,0 +1,151 @@
+"""`yishiting verify` and `yishiting ledger …`: what the discipline office runs and keeps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from application.ledger.proofs import (
+    ConsistencyProof,
+    InclusionProof,
+    check_consistency,
+    check_inclusion,
+)
+from application.ledger.signing import Checkpoint, load_public_key, public_pem
+from interfaces.bootstrap import bootstrap
+
+ledger_app = typer.Typer(help="防篡改账本 The tamper-evident ledger", no_args_is_help=True)
+console = Console(stderr=True)
+
+
+def verify(
+    checkpoint: list[Path] = typer.Option(
+        [], help="审计方保存的检查点(可多个) checkpoints kept outside the system"
+    ),
+    public_key: Path | None = typer.Option(None, help="账本公钥 PEM (default: the configured key)"),
+) -> None:
+    """从原始事件重算账本并核对全部检查点 Recompute the ledger from the raw events and check
+    every checkpoint; names the first position where the log diverges and exits non-zero."""
+    system = bootstrap()
+    try:
+        system.projector.catch_up()
+        public = (
+            load_public_key(public_key.read_text())
+            if public_key
+            else system.ledger.signer.public
+            if system.ledger.signer
+            else None
+        )
+        kept = [Checkpoint.from_json(p.read_text()) for p in checkpoint]
+        report = system.ledger.verify(public, kept)
+    finally:
+        system.close()
+    if not report.ok:
+        console.print(f"[red]账本核验失败 LEDGER VERIFICATION FAILED[/red]: {report.divergence}")
+        raise typer.Exit(1)
+    console.print(
+        f"账本核验通过 ledger verified: {report.events_checked} 个事件 events, "
+        f"{report.checkpoints_checked} 个检查点 checkpoints, "
+        f"{report.pending} 个待记账 pending"
+    )
+
+
+@ledger_app.command("checkpoint")
+def checkpoint(
+    issue: bool = typer.Option(True, help="先签发新检查点 sign a new one first"),
+) -> None:
+    """输出最新的签名检查点(JSON)供审计方保存 Print the latest signed checkpoint (JSON)."""
+    system = bootstrap()
+    try:
+        system.projector.catch_up()
+        latest = system.ledger.issue_checkpoint() if issue else system.ledger.latest_checkpoint()
+    finally:
+        system.close()
+    if latest is None:
+        console.print("尚无检查点 no checkpoint yet")
+        raise typer.Exit(1)
+    typer.echo(latest.to_json())
+
+
+@ledger_app.command("prove")
+def prove(
+    position: int = typer.Argument(..., help="事件的日志位置 the event's log position"),
+    tree_size: int = typer.Option(0, help="对应检查点的规模 (default: the latest checkpoint)"),
+) -> None:
+    """输出某事件的包含证明(JSON) Print an inclusion proof for one event."""
+    system = bootstrap()
+    try:
+        system.projector.catch_up()
+        proof = system.ledger.prove(position, tree_size or None)
+    except LookupError as missing:
+        console.print(f"[red]{missing}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        system.close()
+    typer.echo(proof.to_json())
+
+
+@ledger_app.command("consistency")
+def consistency(old_size: int, new_size: int) -> None:
+    """输出两个检查点之间的一致性证明(JSON) Print a consistency proof between two sizes."""
+    system = bootstrap()
+    try:
+        typer.echo(system.ledger.prove_consistency(old_size, new_size).to_json())
+    except (ValueError, LookupError) as impossible:
+        console.print(f"[red]无法给出一致性证明 (no consistency proof): {impossible}[/red]")
+        raise typer.Exit(1) from None
+    finally:
+        system.close()
+
+
+@ledger_app.command("public-key")
+def public_key() -> None:
+    """输出账本公钥(PEM) Print the ledger's public key."""
+    system = bootstrap()
+    try:
+        signer = system.ledger.signer
+        assert signer is not None
+        typer.echo(public_pem(signer.public), nl=False)
+    finally:
+        system.close()
+
+
+@ledger_app.command("verify-proof")
+def verify_proof(
+    proof: Path = typer.Option(..., help="包含证明 JSON"),
+    checkpoint: Path = typer.Option(..., help="审计方保存的检查点 JSON"),
+    public_key: Path = typer.Option(..., help="账本公钥 PEM"),
+) -> None:
+    """独立核验包含证明(无需数据库) Check an inclusion proof against a kept checkpoint; needs
+    no database, only the public key."""
+    verdict = check_inclusion(
+        InclusionProof.from_json(proof.read_text()),
+        Checkpoint.from_json(checkpoint.read_text()),
+        load_public_key(public_key.read_text()),
+    )
+    _finish(str(verdict), verdict.ok)
+
+
+@ledger_app.command("verify-consistency")
+def verify_consistency(
+    proof: Path = typer.Option(..., help="一致性证明 JSON"),
+    old: Path = typer.Option(..., help="较早的检查点 JSON"),
+    new: Path = typer.Option(..., help="较新的检查点 JSON"),
+    public_key: Path = typer.Option(..., help="账本公钥 PEM"),
+) -> None:
+    """独立核验一致性证明(无需数据库) Check that a newer checkpoint extends an older one."""
+    verdict = check_consistency(
+        ConsistencyProof.from_json(proof.read_text()),
+        Checkpoint.from_json(old.read_text()),
+        Checkpoint.from_json(new.read_text()),
+        load_public_key(public_key.read_text()),
+    )
+    _finish(str(verdict), verdict.ok)
+
+
+def _finish(message: str, ok: bool) -> None:
+    console.print(message)
+    if not ok:
+        raise typer.Exit(1)

@@ -1,0 +1,231 @@
+"""Accountability over GraphQL: history of a record, the audit trail, time travel (asOf),
+a topic's decision timeline — each within what the caller may see."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import UTC, date, datetime
+from enum import Enum
+from typing import Any
+from uuid import UUID
+
+import strawberry
+from strawberry.scalars import JSON
+from strawberry.types import Info
+
+from domain import vocabulary as v
+from domain.hotline import HotlineOrder
+from domain.people import Participant, Proposer
+from interfaces.graphql.context import blocking
+from interfaces.graphql.errors import from_cursor, parse_id
+from interfaces.graphql.mutations.base import moment
+from interfaces.graphql.reads import Connection, _connection, _first
+from interfaces.graphql.terms import ENUMS, TERMS, code_of, term
+from interfaces.graphql.types import ctx
+from projections.audit import AuditFilter as Where
+from projections.audit import AuditQueries
+from projections.queries import InvalidCursor
+from projections.store import Row
+
+OWNER_TABLES = {
+    "Topic": "topic_board",
+    "Consultation": "consultation_calendar",
+    "SupervisionItem": "supervision_ledger",
+}
+
+
+@strawberry.type(description="审计记录:谁、以何身份、何时、为何做了什么 Who did what, when, why")
+class AuditEvent:
+    position: int
+    event_id: strawberry.ID
+    aggregate_id: strawberry.ID
+    aggregate_type: str
+    event_type: str
+    version: int
+    occurred_at: str
+    actor_id: str
+    actor_name: str
+    actor_role: TERMS[v.Role] | None
+    reason: str
+    exclusion_ground: TERMS[v.ExclusionGround] | None
+    summary: str = strawberry.field(description="中文摘要 readable summary")
+
+    @classmethod
+    def from_row(cls, row: Row) -> AuditEvent:
+        return cls(
+            position=row["position"],
+            event_id=strawberry.ID(row["id"]),
+            aggregate_id=strawberry.ID(row["aggregate_id"]),
+            aggregate_type=row["aggregate_type"],
+            event_type=row["event_type"],
+            version=row["version"],
+            occurred_at=row["occurred_at"],
+            actor_id=row["actor_id"],
+            actor_name=row["actor_name"],
+            actor_role=term(v.Role, row["actor_role"]) if row["actor_role"] else None,
+            reason=row["reason"],
+            exclusion_ground=term(v.ExclusionGround, row["ground"]),
+            summary=row["summary"],
+        )
+
+
+@strawberry.type(description="决策时间线的一步 A step of a topic's decision timeline")
+class TimelineStep:
+    event: AuditEvent
+    days_since_start: float = strawberry.field(description="距提出的天数 days since proposal")
+    days_since_previous: float = strawberry.field(description="距上一步的天数")
+
+
+@strawberry.input(description="审计筛选 Audit trail filter")
+class AuditFilter:
+    actor_id: str | None = None
+    actor_role: ENUMS[v.Role] | None = None
+    event_types: list[str] | None = None
+    aggregate_type: str | None = None
+    platform_id: strawberry.ID | None = None
+    committee_id: strawberry.ID | None = None
+    ground: ENUMS[v.ExclusionGround] | None = None
+    occurred_from: datetime | None = None
+    occurred_to: datetime | None = None
+
+
+@strawberry.type(
+    description="某一时刻的记录状态(从日志重建) A record as it stood at a past instant"
+)
+class PastState:
+    aggregate_id: strawberry.ID
+    aggregate_type: str
+    version: int
+    at: str
+    recorded_at: str = strawberry.field(
+        description="该版本的记录时间 when that version was recorded"
+    )
+    state: JSON
+    decisions: list[AuditEvent] = strawberry.field(description="当时已有的决定 decisions then")
+
+
+async def history(
+    info: Info, aggregate_id: strawberry.ID, first: int = 50, after: str | None = None
+) -> Connection[AuditEvent]:
+    where = Where(aggregate_id=str(parse_id(aggregate_id, "aggregateId")))
+    return await _trail(info, where, first, after)
+
+
+async def audit_trail(
+    info: Info, filter: AuditFilter | None = None, first: int = 50, after: str | None = None
+) -> Connection[AuditEvent]:
+    f = filter or AuditFilter()
+    where = Where(
+        actor_id=f.actor_id,
+        actor_role=code_of(f.actor_role),
+        event_types=f.event_types,
+        aggregate_type=f.aggregate_type,
+        platform_id=str(parse_id(f.platform_id, "platformId")) if f.platform_id else None,
+        committee_id=str(parse_id(f.committee_id, "committeeId")) if f.committee_id else None,
+        ground=code_of(f.ground),
+        occurred_from=_instant(f.occurred_from),
+        occurred_to=_instant(f.occurred_to),
+    )
+    return await _trail(info, where, first, after)
+
+
+async def _trail(info: Info, where: Where, first: int, after: str | None) -> Connection:
+    queries = AuditQueries(ctx(info).system.store)
+    try:
+        page = await blocking(queries.trail, where, _first(first), after, ctx(info).seen_by)
+    except InvalidCursor as error:
+        raise from_cursor(error) from None
+    return _connection(page, AuditEvent.from_row, after)
+
+
+async def decision_timeline(info: Info, topic_id: strawberry.ID) -> list[TimelineStep]:
+    identifier = str(parse_id(topic_id, "topicId"))
+    if not await _visible(info, "Topic", identifier):
+        return []  # a unit sees its item's events, but not the timeline of a topic it cannot read
+    queries = AuditQueries(ctx(info).system.store)
+    rows = await blocking(queries.timeline, identifier, ctx(info).seen_by)
+    return [
+        TimelineStep(
+            event=AuditEvent.from_row(r),
+            days_since_start=r["days_since_start"],
+            days_since_previous=r["days_since_previous"],
+        )
+        for r in rows
+    ]
+
+
+async def as_of(info: Info, aggregate_id: strawberry.ID, at: datetime) -> PastState | None:
+    identifier = parse_id(aggregate_id, "aggregateId")
+    instant = moment(at)
+    past = await blocking(ctx(info).system.app.state_as_of, identifier, instant)
+    if past is None:
+        return None
+    kind = type(past.record).__name__
+    platform = getattr(past.record, "platform_id", None)
+    if not await _visible(info, kind, str(identifier)):
+        return None
+    clear = ctx(info).sees_personal_data(platform)
+    decisions = await blocking(_decision_rows, info, str(identifier), past.version)
+    return PastState(
+        aggregate_id=strawberry.ID(str(identifier)),
+        aggregate_type=kind,
+        version=past.version,
+        at=instant.isoformat(),
+        recorded_at=past.recorded_at.isoformat(),
+        state=plain(_fields(past.record), clear),
+        decisions=decisions,
+    )
+
+
+def _decision_rows(info: Info, aggregate_id: str, version: int) -> list[AuditEvent]:
+    from application.history import DECISIONS
+
+    page = AuditQueries(ctx(info).system.store).trail(
+        Where(aggregate_id=aggregate_id, event_types=sorted(DECISIONS)), 500
+    )
+    return [AuditEvent.from_row(r) for r in page.rows if r["version"] <= version]
+
+
+async def _visible(info: Info, kind: str, identifier: str) -> bool:
+    table = OWNER_TABLES.get(kind)
+    if table is None:
+        return True
+    return await ctx(info).loaders.row(table, identifier) is not None
+
+
+def plain(value: Any, clear: bool) -> Any:
+    """A record's state as JSON, personal data withheld from roles not cleared for it."""
+    if isinstance(value, Proposer | Participant) and not clear:
+        return {"subjectId": None, "name": None, "personalData": "withheld"}
+    if isinstance(value, HotlineOrder) and not clear:
+        # The work order's address may be a caller's home: sealed as personal data.
+        hidden = dataclasses.replace(value, address="", subject_id="")
+        return {
+            **plain(hidden, True),  # nothing personal is left in it
+            "address": None,
+            "subject_id": None,
+            "personalData": "withheld",
+        }
+    if isinstance(value, v.Vocabulary):
+        return {"code": value.code, "label": value.label, "english": value.english}
+    if isinstance(value, Enum):
+        return value.value
+    if isinstance(value, UUID | datetime | date):
+        return str(value) if isinstance(value, UUID) else value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: plain(getattr(value, f.name), clear) for f in dataclasses.fields(value)}
+    if isinstance(value, dict):
+        return {str(k).lstrip("_"): plain(item, clear) for k, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [plain(item, clear) for item in value]
+    return value
+
+
+def _fields(record: object) -> dict[str, Any]:
+    """The record's own state, without the library's bookkeeping."""
+    return {k: val for k, val in vars(record).items() if k != "_pending_events"}
+
+
+def _instant(value: datetime | None) -> str | None:
+    """As the views store times: UTC, microseconds, so that text order is time order."""
+    return moment(value).astimezone(UTC).isoformat(timespec="microseconds") if value else None

@@ -1,0 +1,232 @@
+"""The ledger's tables, kept by the projector in log order: each stored event becomes a leaf
+of the Merkle tree, in the same transaction as the ledger's position (exactly once)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from eventsourcing.application import Application
+
+from application.ledger import merkle
+from application.ledger.entries import Entry
+from application.ledger.proofs import ConsistencyProof, InclusionProof
+from application.ledger.signing import Checkpoint, Signer
+from application.ledger.verify import Leaf, Report, verify
+from projections.store import Tx, ViewStore
+from projections.views.base import View
+
+
+class LedgerView(View):
+    name = "ledger"
+    feed = "stored"
+    rebuildable = False
+    tables = (
+        "CREATE TABLE IF NOT EXISTS ledger_leaves (leaf_index INTEGER PRIMARY KEY,"
+        " position INTEGER NOT NULL UNIQUE, leaf_hash TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS ledger_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL,"
+        " hash TEXT NOT NULL, PRIMARY KEY (level, idx))",
+        "CREATE TABLE IF NOT EXISTS ledger_checkpoints (tree_size INTEGER PRIMARY KEY,"
+        " root_hash TEXT NOT NULL, issued_at TEXT NOT NULL, origin TEXT NOT NULL,"
+        " key_id TEXT NOT NULL, signature TEXT NOT NULL)",
+    )
+
+    def __init__(self, view: Any = None) -> None:
+        super().__init__(view)
+        self._size = 0
+        self._written: dict[tuple[int, int], bytes] = {}
+
+    def begin_batch(self, tx: Tx) -> None:
+        self._size = ledger_size(tx)
+        self._written = {}
+
+    def apply(self, event: Any, tx: Tx) -> None:
+        entry = Entry.of(event)
+        index = self._size
+        tx.execute(
+            "INSERT INTO ledger_leaves VALUES (?, ?, ?)",
+            (index, entry.position, entry.leaf().hex()),
+        )
+
+        def put(level: int, idx: int, value: bytes) -> None:
+            self._written[(level, idx)] = value
+            tx.execute("INSERT INTO ledger_nodes VALUES (?, ?, ?)", (level, idx, value.hex()))
+
+        def get(level: int, idx: int) -> bytes:
+            return self._written.get((level, idx)) or node(tx, level, idx)
+
+        merkle.append_leaf(put, get, entry.leaf(), index)
+        self._size += 1
+
+
+def ledger_size(tx: Tx) -> int:
+    row = tx.one("SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM ledger_leaves")
+    return int(row["n"]) if row else 0
+
+
+def node(tx: Tx, level: int, idx: int) -> bytes:
+    row = tx.one("SELECT hash FROM ledger_nodes WHERE level = ? AND idx = ?", (level, idx))
+    if row is None:
+        raise LookupError(f"ledger node ({level}, {idx}) is missing")
+    return bytes.fromhex(row["hash"])
+
+
+class Ledger:
+    """Reads the ledger, issues checkpoints and proofs, verifies the log against it."""
+
+    def __init__(
+        self, store: ViewStore, app: Application[Any], signer: Signer | None = None
+    ) -> None:
+        self.store = store
+        self.app = app
+        self.signer = signer
+
+    def entries(self, page: int = 1000) -> Iterator[Entry]:
+        """Every stored event, raw, in log order — from the table's very first row: a row
+        forged at position 0 or below is still read by the repository, so it must be seen."""
+        start: int | None = None
+        while notifications := self.app.recorder.select_notifications(
+            start=start, limit=page, inclusive_of_start=False
+        ):
+            yield from (Entry.of(n) for n in notifications)
+            start = notifications[-1].id
+
+    def verify(self, public: Ed25519PublicKey | None, kept: Sequence[Checkpoint] = ()) -> Report:
+        """Recomputes the tree from the raw events; checks stored and kept checkpoints."""
+        return verify(self.entries(), self.leaves(), [*self.checkpoints(), *kept], public)
+
+    def prove(self, position: int, tree_size: int | None = None) -> InclusionProof:
+        leaf = self.leaf_at(position)
+        if leaf is None:
+            raise LookupError(
+                f"日志位置 {position} 尚未记账 (position {position} not in the ledger)"
+            )
+        size = tree_size or self._latest_size()
+        if leaf.index >= size:
+            raise LookupError(f"检查点不含该事件 (the tree of {size} does not include it)")
+        found = self.app.recorder.select_notifications(start=position, limit=1)
+        if not found or found[0].id != position:
+            raise LookupError(f"日志中没有位置 {position} 的事件 (no event at {position})")
+        return InclusionProof.of(
+            Entry.of(found[0]), leaf.index, size, self.inclusion_proof(leaf.index, size)
+        )
+
+    def prove_consistency(self, old_size: int, new_size: int) -> ConsistencyProof:
+        path = self.consistency_proof(old_size, new_size)
+        return ConsistencyProof(old_size, new_size, [p.hex() for p in path])
+
+    def _latest_size(self) -> int:
+        latest = self.latest_checkpoint()
+        return latest.tree_size if latest else self.size()
+
+    def size(self) -> int:
+        with self.store.reading() as tx:
+            return ledger_size(tx)
+
+    def issue_checkpoint(self) -> Checkpoint:
+        """Signs the tree as it is now (or returns the latest, if the tree has not grown)."""
+        if self.signer is None:
+            raise RuntimeError("账本签名密钥未配置 (no ledger signing key configured)")
+        with self.store.transaction() as tx:
+            size = ledger_size(tx)
+            latest = _latest(tx)
+            if latest is not None and latest.tree_size == size:
+                return latest
+            root = merkle.root(lambda level, idx: node(tx, level, idx), size)
+            checkpoint = self.signer.sign(size, root, datetime.now(UTC).isoformat())
+            inserted = tx.execute(
+                "INSERT INTO ledger_checkpoints VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (tree_size) DO NOTHING",
+                (
+                    checkpoint.tree_size,
+                    checkpoint.root_hash,
+                    checkpoint.issued_at,
+                    checkpoint.origin,
+                    checkpoint.key_id,
+                    checkpoint.signature,
+                ),
+            )
+            if not inserted:
+                # Another issuer (the projector's timer, the API, the CLI) signed this size
+                # first: theirs stands.
+                row = tx.one("SELECT * FROM ledger_checkpoints WHERE tree_size = ?", (size,))
+                return _checkpoint(row) if row else checkpoint
+        return checkpoint
+
+    def maybe_checkpoint(self, every: int, seconds: float) -> Checkpoint | None:
+        """Signs a checkpoint when enough events or enough time have passed since the last."""
+        latest, size = self.latest_checkpoint(), self.size()
+        if size == 0 or (latest is not None and latest.tree_size == size):
+            return None
+        grown = size - (latest.tree_size if latest else 0)
+        age = (
+            (datetime.now(UTC) - datetime.fromisoformat(latest.issued_at)).total_seconds()
+            if (latest)
+            else seconds
+        )
+        if grown >= every or age >= seconds:
+            return self.issue_checkpoint()
+        return None
+
+    def latest_checkpoint(self) -> Checkpoint | None:
+        with self.store.reading() as tx:
+            return _latest(tx)
+
+    def checkpoints(self) -> list[Checkpoint]:
+        with self.store.reading() as tx:
+            rows = tx.all("SELECT * FROM ledger_checkpoints ORDER BY tree_size")
+        return [_checkpoint(r) for r in rows]
+
+    def leaf_at(self, position: int) -> Leaf | None:
+        with self.store.reading() as tx:
+            row = tx.one("SELECT * FROM ledger_leaves WHERE position = ?", (position,))
+        return (
+            Leaf(row["leaf_index"], row["position"], bytes.fromhex(row["leaf_hash"]))
+            if (row)
+            else None
+        )
+
+    def leaves(self, page: int = 5000) -> Iterator[Leaf]:
+        start = 0
+        while True:
+            with self.store.reading() as tx:
+                rows = tx.all(
+                    "SELECT * FROM ledger_leaves WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
+                    (start, page),
+                )
+            yield from (
+                Leaf(r["leaf_index"], r["position"], bytes.fromhex(r["leaf_hash"])) for r in rows
+            )
+            if len(rows) < page:
+                return
+            start = rows[-1]["leaf_index"] + 1
+
+    def inclusion_proof(self, leaf_index: int, tree_size: int) -> list[bytes]:
+        with self.store.reading() as tx:
+            return merkle.inclusion_proof(lambda lv, i: node(tx, lv, i), leaf_index, tree_size)
+
+    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+        with self.store.reading() as tx:
+            return merkle.consistency_proof(lambda lv, i: node(tx, lv, i), old_size, new_size)
+
+    def root(self, size: int) -> bytes:
+        with self.store.reading() as tx:
+            return merkle.root(lambda lv, i: node(tx, lv, i), size)
+
+
+def _latest(tx: Tx) -> Checkpoint | None:
+    row = tx.one("SELECT * FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1")
+    return _checkpoint(row) if row else None
+
+
+def _checkpoint(row: dict[str, Any]) -> Checkpoint:
+    return Checkpoint(
+        row["origin"],
+        int(row["tree_size"]),
+        row["root_hash"],
+        row["issued_at"],
+        row["key_id"],
+        row["signature"],
+    )
