@@ -1,0 +1,76 @@
+"""Who calls a REST endpoint (the bearer token, as for /graphql), and refusals in the same
+shape as GraphQL errors: a message in 中文 with English beside it, a code and a reason."""
+
+from __future__ import annotations
+
+from fastapi import HTTPException, Request
+
+from application.permissions import Visibility, visibility
+from domain.base import Actor
+from domain.errors import DomainError
+from domain.vocabulary import Role
+from interfaces.auth import Authenticator, Unauthenticated
+from interfaces.bootstrap import System
+
+STATUS_OF_KIND = {
+    "BAD_USER_INPUT": 400,
+    "UNAUTHENTICATED": 401,
+    "FORBIDDEN": 403,
+    "NOT_FOUND": 404,
+    "CONFLICT": 409,
+}
+
+
+def errors(message: str, code: str, reason: str, **details: object) -> dict[str, object]:
+    extensions: dict[str, object] = {"code": code, "reason": reason}
+    if details:
+        extensions["details"] = {
+            k: v if isinstance(v, str | int) else str(v) for k, v in details.items()
+        }
+    return {"errors": [{"message": message, "extensions": extensions}]}
+
+
+def refusal(status: int, message: str, code: str, reason: str) -> HTTPException:
+    return HTTPException(status, detail=errors(message, code, reason))
+
+
+def from_domain(error: DomainError) -> HTTPException:
+    return HTTPException(
+        STATUS_OF_KIND.get(error.kind, 400),
+        detail=errors(error.message, error.kind, error.code, **error.details),
+    )
+
+
+def system_of(request: Request) -> System:
+    system: System = request.app.state.holder["system"]
+    return system
+
+
+def signed_in(request: Request) -> Actor:
+    """The caller named by the bearer token; anonymous callers are refused (401)."""
+    authenticator: Authenticator = request.app.state.authenticator
+    try:
+        actor = authenticator.actor(request.headers.get("authorization"))
+    except Unauthenticated as error:
+        raise refusal(401, error.message, error.kind, error.code) from None
+    if actor.role is Role.PUBLIC:
+        raise refusal(
+            401,
+            "请先登录:需要 Bearer 令牌 (sign in first: a bearer token is required)",
+            "UNAUTHENTICATED",
+            "TOKEN_REQUIRED",
+        )
+    return actor
+
+
+def reader(request: Request) -> Actor:
+    """A signed-in caller whose role may read the problem list (403 otherwise)."""
+    actor = signed_in(request)
+    if visibility(actor) == Visibility():
+        raise refusal(
+            403,
+            f"“{actor.role.label}”无权查看督办落实情况 (role {actor.role.code} may not read it)",
+            "FORBIDDEN",
+            "NOT_PERMITTED",
+        )
+    return actor

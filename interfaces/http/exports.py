@@ -1,0 +1,99 @@
+"""GET /exports/supervision.xlsx and /exports/supervision.csv: the problem list as the seed's
+form 督办落实情况, for the rows the caller may read, filtered by platform, committee, unit,
+period (days in the district, both included) and status."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from urllib.parse import quote
+from uuid import UUID
+
+from fastapi import APIRouter, Request, Response
+
+from application.permissions import visibility
+from domain.errors import DomainError
+from domain.vocabulary import ItemStatus
+from interfaces.export.csv_file import csv_bytes
+from interfaces.export.form import SHEET, SupervisionForm
+from interfaces.export.ledger import FormFilter, supervision_form
+from interfaces.export.xlsx import workbook_bytes
+from interfaces.graphql.context import blocking
+from interfaces.http.callers import from_domain, reader, refusal, system_of
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV = "text/csv; charset=utf-8"
+
+router = APIRouter(prefix="/exports", tags=["exports 导出"])
+
+
+@router.get("/supervision.xlsx", summary="督办落实情况 (xlsx, print-ready)")
+async def supervision_xlsx(request: Request) -> Response:
+    return await _export(request, workbook_bytes, XLSX, "xlsx")
+
+
+@router.get("/supervision.csv", summary="督办落实情况 (CSV, UTF-8 with BOM)")
+async def supervision_csv(request: Request) -> Response:
+    return await _export(request, csv_bytes, CSV, "csv")
+
+
+async def _export(
+    request: Request, render: Callable[[SupervisionForm], bytes], media_type: str, suffix: str
+) -> Response:
+    actor = reader(request)
+    where = form_filter(dict(request.query_params))
+    department = request.query_params.get("department")
+    form = await blocking(
+        supervision_form, system_of(request), where, visibility(actor), department
+    )
+    body = await blocking(render, form)
+    filename = quote(f"{SHEET}.{suffix}")
+    disposition = f"attachment; filename=supervision.{suffix}; filename*=UTF-8''{filename}"
+    return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
+
+
+def form_filter(params: dict[str, str]) -> FormFilter:
+    return FormFilter(
+        platform_id=_id(params, "platform_id"),
+        committee_id=_id(params, "committee_id"),
+        unit_id=_id(params, "unit_id"),
+        status=_status(params.get("status")),
+        period_from=_day(params, "period_from"),
+        period_to=_day(params, "period_to"),
+    )
+
+
+def _id(params: dict[str, str], name: str) -> str | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return str(UUID(value))
+    except ValueError:
+        raise refusal(
+            400, f"无效的编号:{name} ('{name}' is not a valid id)", "BAD_USER_INPUT", "INVALID_ID"
+        ) from None
+
+
+def _day(params: dict[str, str], name: str) -> date | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise refusal(
+            400,
+            f"日期格式应为 YYYY-MM-DD:{name} ('{name}' must be a date, YYYY-MM-DD)",
+            "BAD_USER_INPUT",
+            "INVALID_DATE",
+        ) from None
+
+
+def _status(value: str | None) -> str | None:
+    if not value:
+        return None
+    try:
+        return ItemStatus.parse(value.lower()).code
+    except DomainError as error:
+        raise from_domain(error) from None

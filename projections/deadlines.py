@@ -1,0 +1,62 @@
+"""Reads for deadlines: the open items to remind today, the dashboard's count of items due
+soon, and each item's due-date basis and last reminder."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from application.calendar import due_within
+from application.permissions import Visibility
+from projections.dashboard import DashboardFilter
+from projections.queries import DUE_SOON, Criteria
+from projections.store import Row, ViewStore
+from projections.visibility import EVERYTHING, row_scope
+
+
+def items_to_remind(store: ViewStore, today: date, within: int) -> list[str]:
+    """Ids of open items overdue, or due within `within` working days, in ledger order."""
+    due_by = due_within(today, within)
+    with store.reading() as tx:
+        rows = tx.all(
+            "SELECT id FROM supervision_ledger WHERE status <> 'resolved'"
+            " AND due_on IS NOT NULL AND due_on <= ? ORDER BY seq_no",
+            [due_by.isoformat()],
+        )
+    return [row["id"] for row in rows]
+
+
+def items_due_soon(
+    store: ViewStore, where: DashboardFilter, within: int, seen_by: Visibility = EVERYTHING
+) -> int:
+    """Open items due from today to `within` working days on (overdue ones are counted apart)."""
+    scope, params = row_scope("supervision_ledger", seen_by)
+    criteria = (
+        Criteria()
+        .equal("platform_id", where.platform_id)
+        .equal("committee_id", where.committee_id)
+        .within("opened_at", where.period_from, where.period_to)
+        .raw(DUE_SOON, where.today.isoformat(), due_within(where.today, within).isoformat())
+    )
+    if scope:
+        criteria.raw(scope, *params)
+    with store.reading() as tx:
+        row = tx.one(
+            f"SELECT COUNT(*) AS n FROM supervision_ledger{criteria.where}", criteria.params
+        )
+    return int(row["n"]) if row else 0
+
+
+def deadlines_of(
+    store: ViewStore, item_ids: list[str], seen_by: Visibility = EVERYTHING
+) -> dict[str, Row]:
+    """Each item's due-date basis and last reminder, for the items `seen_by` may read."""
+    if not item_ids:
+        return {}
+    inner, params = row_scope("supervision_ledger", seen_by)
+    scope = f" AND id IN (SELECT id FROM supervision_ledger WHERE {inner})" if inner else ""
+    marks = ", ".join("?" * len(item_ids))
+    with store.reading() as tx:
+        rows = tx.all(
+            f"SELECT * FROM item_deadlines WHERE id IN ({marks}){scope}", [*item_ids, *params]
+        )
+    return {row["id"]: row for row in rows}
