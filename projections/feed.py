@@ -1,0 +1,102 @@
+"""The log as a feed of CloudEvents for one reader: from a cursor, filtered by type and
+subject, within what the reader may see. Shared by GET /events, the GraphQL subscription and
+the webhook deliverer."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from application.publishing.catalogue import CATALOGUE
+from application.publishing.envelope import cloud_event
+from domain.base import Actor
+from projections.queries import ViewQueries
+from projections.readership import Readership
+
+SCAN = 500
+MAX_SCANS = 20  # per page: a narrow filter over a long log returns with a cursor to go on from
+ALL_TOPICS = [p.topic for p in CATALOGUE.values()]
+
+
+@dataclass(frozen=True)
+class FeedQuery:
+    after: int = 0
+    limit: int = 100
+    types: frozenset[str] = frozenset()
+    subjects: frozenset[str] = frozenset()
+
+    @property
+    def topics(self) -> list[str]:
+        if not self.types:
+            return ALL_TOPICS
+        return [CATALOGUE[t].topic for t in sorted(self.types)]
+
+
+@dataclass
+class FeedPage:
+    events: list[dict[str, Any]] = field(default_factory=list)
+    last: int = 0
+    """The position read up to: the cursor to go on from (past events the filter skipped)."""
+    head: int = 0
+    """How far the log could be read for this reader when the page was taken."""
+
+    @property
+    def caught_up(self) -> bool:
+        return self.last >= self.head
+
+
+class EventFeed:
+    def __init__(
+        self,
+        app: Any,
+        queries: ViewQueries,
+        views_position: Callable[[], int],
+        *,
+        source: str,
+        base_url: str,
+    ) -> None:
+        self.app = app
+        self.queries = queries
+        self.views_position = views_position
+        self.source = source
+        self.base_url = base_url
+
+    def page(self, actor: Actor, query: FeedQuery) -> FeedPage:
+        reader = Readership(actor)
+        head = self.head(reader)
+        page = FeedPage(last=query.after, head=head)
+        for _ in range(MAX_SCANS):
+            if page.last >= head or len(page.events) >= query.limit:
+                break
+            self._scan(reader, query, page)
+        return page
+
+    def head(self, reader: Readership) -> int:
+        """Scoped readers are limited by the views, which decide what they may see."""
+        log = self.app.recorder.max_notification_id() or 0
+        return log if reader.reads_everything else min(log, self.views_position())
+
+    def _scan(self, reader: Readership, query: FeedQuery, page: FeedPage) -> None:
+        batch = self.app.recorder.select_notifications(
+            start=page.last,
+            limit=SCAN,
+            stop=page.head,
+            topics=query.topics,
+            inclusive_of_start=False,
+        )
+        candidates = [
+            n for n in batch if not query.subjects or str(n.originator_id) in query.subjects
+        ]
+        shown = reader.disclosures(candidates, self.queries)
+        for n in candidates:
+            if n.id not in shown:
+                continue
+            if len(page.events) >= query.limit:
+                return
+            event = self.app.mapper.to_domain_event(n)
+            page.events.append(
+                cloud_event(event, n.id, shown[n.id], source=self.source, base_url=self.base_url)
+            )
+            page.last = n.id
+        page.last = batch[-1].id if len(batch) == SCAN else page.head

@@ -1,0 +1,20 @@
+"""A changed supervision item as the views show it to one caller, if it matches their filter
+(the dashboard's live subscription)."""
+
+from __future__ import annotations
+
+from application.permissions import Visibility
+from projections.queries import ItemFilter
+from projections.store import Row, ViewStore
+from projections.visibility import row_scope
+
+
+def changed_item(
+    store: ViewStore, item_id: str, where: ItemFilter, seen_by: Visibility
+) -> Row | None:
+    criteria = where.criteria().raw("id = ?", item_id)
+    clause, params = row_scope("supervision_ledger", seen_by)
+    if clause:
+        criteria.raw(clause, *params)
+    with store.reading() as tx:
+        return tx.one(f"SELECT * FROM supervision_ledger{criteria.where}", criteria.params)

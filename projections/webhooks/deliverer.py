@@ -1,0 +1,200 @@
+"""Delivers the feed to each webhook subscriber: at least once, in log order, one event at a
+time, signed; failures retried with exponential backoff and parked after too many; a 410 Gone
+unsubscribes the receiver. Runs in a thread beside the projector; never inside a write."""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+from uuid import UUID
+
+from application.live import LogSignal
+from application.publishing.envelope import EVENT_MEDIA_TYPE, position_of
+from application.receipts import Command
+from domain.base import SYSTEM, Actor
+from domain.vocabulary import Role
+from projections.feed import EventFeed, FeedQuery
+from projections.store import Row
+from projections.webhooks.sender import Answer, post
+from projections.webhooks.signing import SIGNATURE_HEADER, signature
+from projections.webhooks.state import Delivery, DeliveryState, new_owner
+
+log = logging.getLogger("yishiting.webhooks")
+READER = Actor("webhooks", "事件推送", Role.INTEGRATION)
+BATCH = 50
+IDLE_WAIT = 1.0
+GONE_REASON = "接收方答复 410 Gone,自动退订 (the receiver answered 410 Gone: unsubscribed)"
+
+Send = Callable[[str, bytes, dict[str, str], float], Answer]
+
+
+@dataclass(frozen=True)
+class Policy:
+    timeout: float = 10.0
+    retry_base: float = 5.0
+    retry_max: float = 3600.0
+    max_attempts: int = 10
+
+    @property
+    def lease(self) -> float:
+        return self.timeout + 5.0
+
+    def retry_at(self, failures: int, now: float) -> float:
+        return now + min(self.retry_base * 2 ** (failures - 1), self.retry_max)
+
+
+class Deliverer:
+    def __init__(
+        self,
+        app: Any,
+        feed: EventFeed,
+        state: DeliveryState,
+        signal: LogSignal,
+        policy: Policy,
+        send: Send = post,
+    ) -> None:
+        self.app = app
+        self.feed = feed
+        self.state = state
+        self.signal = signal
+        self.policy = policy
+        self.send = send
+        self.owner = new_owner()
+        self._secrets: dict[tuple[str, int], str] = {}
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self._thread = threading.Thread(target=self.run_forever, name="webhooks", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self.signal.interrupt()
+        if self._thread is not None:
+            self._thread.join(timeout=self.policy.timeout + 5)
+
+    def run_forever(self) -> None:
+        while not self._stop.is_set():
+            seen = self.signal.position
+            try:
+                busy = self.deliver_round()
+            except Exception:  # storage away or a fault: log it, keep the thread alive
+                log.exception("webhook delivery round failed")
+                busy = False
+            if not busy:
+                self.signal.wait(seen, self._idle_wait())
+
+    def deliver_round(self) -> bool:
+        """One pass over the subscribers; True when anything was attempted."""
+        busy = False
+        for subscriber in self.state.subscribers():
+            if self._stop.is_set():
+                break
+            busy |= self._serve(subscriber)
+        return busy
+
+    def _idle_wait(self) -> float:
+        """Until the log grows, or the next retry falls due, whichever is first."""
+        now = time.time()
+        retries = [
+            s["next_attempt_at"] - now
+            for s in self.state.subscribers()
+            if s["next_attempt_at"] and not s["parked"]
+        ]
+        return max(0.05, min([IDLE_WAIT, *retries]))
+
+    def _serve(self, subscriber: Row) -> bool:
+        due = subscriber["next_attempt_at"] or 0
+        if subscriber["parked"] or due > time.time():
+            return False
+        sid = subscriber["id"]
+        claimed = self.state.claim(sid, subscriber["start_after"], self.owner, self.policy.lease)
+        if claimed is None or claimed["parked"]:
+            return False
+        try:
+            return self._deliver(subscriber, claimed)
+        finally:
+            self.state.release(sid, self.owner)
+
+    def _deliver(self, subscriber: Row, claimed: Row) -> bool:
+        query = FeedQuery(
+            after=claimed["position"],
+            limit=BATCH,
+            types=frozenset(json.loads(subscriber["event_types"])),
+        )
+        page = self.feed.page(READER, query)
+        failures = claimed["failures"]
+        for event in page.events:
+            if self._stop.is_set():
+                return True
+            answer = self._attempt(subscriber, event, failures + 1)
+            if answer.gone:
+                self._gone(subscriber["id"], failures + 1, answer)
+                return True
+            if not answer.accepted:
+                self._failed(subscriber["id"], failures + 1, answer)
+                return True
+            failures = 0
+            self.state.delivered(
+                subscriber["id"], position_of(event["sequence"]), self.owner, self.policy.lease
+            )
+        if not page.events and page.last > claimed["position"]:
+            self.state.delivered(subscriber["id"], page.last, self.owner, self.policy.lease)
+        return bool(page.events)
+
+    def _attempt(self, subscriber: Row, event: dict[str, Any], attempt: int) -> Answer:
+        body = json.dumps(event, ensure_ascii=False, separators=(",", ":")).encode()
+        headers = {
+            "Content-Type": f"{EVENT_MEDIA_TYPE}; charset=utf-8",
+            "User-Agent": "yishiting-webhooks/1",
+            "X-Yishiting-Webhook-Id": subscriber["id"],
+            "X-Yishiting-Delivery-Attempt": str(attempt),
+            SIGNATURE_HEADER: signature(self._secret(subscriber), int(time.time()), body),
+        }
+        answer = self.send(subscriber["url"], body, headers, self.policy.timeout)
+        self.state.record(
+            Delivery(
+                subscriber_id=subscriber["id"],
+                event_id=event["id"],
+                sequence=event["sequence"],
+                event_type=event["type"],
+                attempt=attempt,
+                outcome=_outcome(answer),
+                http_status=answer.status,
+                error=answer.error,
+                attempted_at=datetime.now(UTC).isoformat(timespec="microseconds"),
+                duration_ms=round(answer.seconds * 1000, 3),
+            )
+        )
+        return answer
+
+    def _gone(self, subscriber_id: str, failures: int, answer: Answer) -> None:
+        # Parked at once: the views may not show the unregistration for a moment yet.
+        self.state.failed(subscriber_id, self.owner, failures, 0, True, answer.error)
+        self.app.retire_webhook(Command(SYSTEM), UUID(subscriber_id), reason=GONE_REASON)
+
+    def _failed(self, subscriber_id: str, failures: int, answer: Answer) -> None:
+        parked = failures >= self.policy.max_attempts
+        retry_at = self.policy.retry_at(failures, time.time())
+        self.state.failed(subscriber_id, self.owner, failures, retry_at, parked, answer.error)
+        if parked:
+            log.warning("webhook %s parked after %d failures", subscriber_id, failures)
+
+    def _secret(self, subscriber: Row) -> str:
+        key = (subscriber["id"], subscriber["version"])
+        if key not in self._secrets:
+            self._secrets[key] = self.app.webhook(UUID(subscriber["id"])).secret.value
+        return self._secrets[key]
+
+
+def _outcome(answer: Answer) -> str:
+    if answer.accepted:
+        return "delivered"
+    return "gone" if answer.gone else "failed"
