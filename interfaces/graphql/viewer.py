@@ -1,0 +1,65 @@
+"""Who is signed in and what they may do: the web front end shows each person only the pages
+and actions their role allows (the application still checks every command)."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.types import Info
+
+from application.permissions import WRITES
+from application.publishing.envelope import sequence
+from domain import vocabulary as v
+from interfaces.graphql.context import blocking
+from interfaces.graphql.dashboard import DASHBOARD_ROLES
+from interfaces.graphql.ledger import READERS as LEDGER_READERS
+from interfaces.graphql.terms import TERMS, term
+from interfaces.graphql.types import ctx
+
+# Use cases whose mutation is not simply the use case's name in camelCase, and those that are
+# no mutation at all (the 12345 import is an HTTP upload; reminders are the system's own).
+MUTATION_NAMES = {"record_erasure": "eraseSubject"}
+NOT_MUTATIONS = frozenset({"propose_hotline_order", "issue_deadline_reminder"})
+
+
+@strawberry.type(description="当前登录者 The signed-in person")
+class Viewer:
+    id: str
+    name: str
+    role: TERMS[v.Role]
+    scope: str = strawberry.field(description="范围:平台/专委会/单位/人员编号 The scope's id")
+    may_perform: list[str] = strawberry.field(
+        description="本角色可调用的变更 The mutations this role may call"
+    )
+    may_read: list[str] = strawberry.field(
+        description="本角色可查看的受限查询(dashboard、ledger) Role-gated queries it may read"
+    )
+    live_cursor: str = strawberry.field(
+        description="日志当前位置:以此为 events(after:) 订阅此后的事件 Subscribe from here"
+    )
+
+
+def mutation_name(use_case: str) -> str:
+    head, *rest = use_case.split("_")
+    return MUTATION_NAMES.get(use_case, head + "".join(word.title() for word in rest))
+
+
+@strawberry.type
+class ViewerQueries:
+    @strawberry.field(description="当前登录者及其权限 Who is signed in, and what they may do")
+    async def viewer(self, info: Info) -> Viewer:
+        actor = ctx(info).actor
+        gated = {"dashboard": DASHBOARD_ROLES, "ledger": LEDGER_READERS}
+        position = await blocking(ctx(info).system.app.position)
+        return Viewer(
+            id=actor.id,
+            name=actor.name,
+            role=term(v.Role, actor.role.code),
+            scope=actor.scope,
+            may_perform=sorted(
+                mutation_name(use_case)
+                for use_case, roles in WRITES.items()
+                if actor.role in roles and use_case not in NOT_MUTATIONS
+            ),
+            may_read=[name for name, roles in gated.items() if actor.role in roles],
+            live_cursor=sequence(position),
+        )

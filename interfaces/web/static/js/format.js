@@ -1,0 +1,60 @@
+// Times in the district's own zone (北京时间), numbers and days as a reader expects them.
+
+const ZONE = "Asia/Shanghai";
+const MOMENT = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: ZONE,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+  hour: "2-digit",
+  minute: "2-digit",
+  hour12: false,
+});
+const DAY = new Intl.DateTimeFormat("zh-CN", {
+  timeZone: ZONE,
+  year: "numeric",
+  month: "2-digit",
+  day: "2-digit",
+});
+
+export function moment(iso) {
+  return iso ? MOMENT.format(new Date(iso)).replace(/\//g, "-") : "";
+}
+
+export function day(iso) {
+  if (!iso) return "";
+  if (/^\d{4}-\d{2}-\d{2}$/.test(iso)) return iso;
+  return DAY.format(new Date(iso)).replace(/\//g, "-");
+}
+
+export function days(value) {
+  return value === null || value === undefined ? "" : `${Number(value).toFixed(1)} 天`;
+}
+
+/** Today in Beijing as YYYY-MM-DD, for date fields' defaults. */
+export function today() {
+  return DAY.format(new Date()).replace(/\//g, "-");
+}
+
+/** Now in Beijing as YYYY-MM-DDTHH:MM, for datetime-local fields (the server reads it as UTC+8). */
+export function nowLocal() {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-CA", {
+      timeZone: ZONE,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+    })
+      .formatToParts(new Date())
+      .map((p) => [p.type, p.value]),
+  );
+  return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+}
+
+/** A datetime-local value (Beijing) as an instant the server reads unambiguously. */
+export function beijing(local) {
+  return local ? `${local.length === 16 ? `${local}:00` : local}+08:00` : null;
+}

@@ -1,0 +1,123 @@
+// A consultation's page: its record (participants, opinions, suggestions), the items opened
+// from it, the steps its state allows this role, and its history.
+
+import { gql } from "../api.js";
+import { actionPanel } from "../actions.js";
+import { badge, facts, h, link, mount, notice, section, table } from "../dom.js";
+import { moment } from "../format.js";
+import { go } from "../router.js";
+import { consultationSteps } from "./consultation-steps.js";
+import { historySection } from "./history.js";
+
+const QUERY = `query Consultation($id: ID!) {
+  consultation(id: $id) {
+    id subject form { code label } mode { label } status { code label } startsAt closesAt venue
+    notifiedAt heldAt record version reportKind { label } reportRecipient reportReference
+    reportedAt cancelReason onlineOpinionsCount
+    platform { id name } topic { id title draftedTitle }
+    participants { id kind { label } name organisation attended }
+    opinions suggestions
+    items { id seqNo suggestion status { code label } unitName }
+  }
+}`;
+
+export async function render(view, { params: [id] }) {
+  const { consultation: c } = await gql(QUERY, { id });
+  if (!c) return mount(view, notice("无权查看该协商活动,或该活动不存在"));
+  const reload = () => go(`#/consultation/${id}`);
+  mount(
+    view,
+    h(
+      "div",
+      { class: "page-head" },
+      h(
+        "div",
+        {},
+        h("p", { class: "crumbs" }, link("#/consultations", "协商活动"), " / 活动"),
+        h("h1", {}, c.subject),
+      ),
+      badge(c.status, "large"),
+    ),
+    h(
+      "div",
+      { class: "columns" },
+      h(
+        "div",
+        { class: "column-main" },
+        section("活动情况", facts(details(c))),
+        actionPanel(consultationSteps(c, reload)),
+        section("参加人员", participants(c)),
+        c.heldAt ? section("协商记录", record(c)) : null,
+        c.items.length ? section("问题清单(督办事项)", items(c)) : null,
+      ),
+      h("div", { class: "column-side" }, await historySection(id)),
+    ),
+  );
+  return undefined;
+}
+
+function details(c) {
+  return [
+    ["协商形式", `${c.form.label}(${c.mode.label})`],
+    [
+      "协商议题",
+      c.topic ? link(`#/topic/${c.topic.id}`, c.topic.draftedTitle || c.topic.title) : "",
+    ],
+    ["协商议事平台", c.platform?.name],
+    ["时间", moment(c.startsAt)],
+    ["截止", c.form.code === "ONLINE" ? (c.closesAt ? moment(c.closesAt) : "永不落幕") : ""],
+    ["地点", c.venue],
+    ["通知时间", c.notifiedAt ? moment(c.notifiedAt) : ""],
+    ["开展时间", c.heldAt ? moment(c.heldAt) : ""],
+    [
+      "情况报送",
+      c.reportKind
+        ? `${c.reportKind.label} → ${c.reportRecipient}${c.reportReference ? `(${c.reportReference})` : ""}`
+        : "",
+    ],
+    ["取消理由", c.cancelReason],
+  ];
+}
+
+function participants(c) {
+  return table(
+    [
+      { label: "类别", cell: (p) => p.kind.label },
+      { label: "姓名", cell: (p) => p.name ?? "(个人信息,无权查看)" },
+      { label: "单位", cell: (p) => p.organisation },
+      { label: "出席", cell: (p) => (c.heldAt ? (p.attended ? "出席" : "未出席") : "—") },
+    ],
+    c.participants,
+    { empty: "尚未明确参加人员" },
+  );
+}
+
+function record(c) {
+  const list = (title, rows) => [
+    h("h3", {}, title),
+    rows.length
+      ? h(
+          "ul",
+          {},
+          rows.map((r) => h("li", {}, r)),
+        )
+      : h("p", { class: "muted" }, "无"),
+  ];
+  return [
+    h("p", { class: "prose" }, c.record),
+    list("协商意见", c.opinions),
+    list("协商建议", c.suggestions),
+  ];
+}
+
+function items(c) {
+  return table(
+    [
+      { label: "序号", cell: (i) => i.seqNo },
+      { label: "协商建议", cell: (i) => link(`#/item/${i.id}`, i.suggestion) },
+      { label: "交办单位", cell: (i) => i.unitName },
+      { label: "状态", cell: (i) => badge(i.status) },
+    ],
+    c.items,
+  );
+}

@@ -1,0 +1,118 @@
+// 领导驾驶舱: open, overdue and resolved items; matters by status, channel, category, platform
+// and exclusion ground; consultations by form and month; median days. Every chart opens the
+// list behind it; the page refreshes itself when the log grows.
+
+import { gql } from "../api.js";
+import { disposeAll } from "../charts.js";
+import { h, mount } from "../dom.js";
+import { days } from "../format.js";
+import { watchLog } from "../live.js";
+import * as session from "../session.js";
+import { terms } from "../vocab.js";
+import { CHARTS, chartCard } from "./dashboard-charts.js";
+import { filterForm, readFilter, scopeOf } from "./dashboard-filters.js";
+
+const COUNTS = "key label count";
+const QUERY = `query Dashboard($filter: DashboardFilter) { dashboard(filter: $filter) {
+  topicsTotal itemsOpen itemsOverdue itemsResolved medianDaysToApproval medianDaysToResolve
+  topicsByStatus { ${COUNTS} } topicsByChannel { ${COUNTS} } topicsByCategory { ${COUNTS} }
+  topicsByPlatform { ${COUNTS} } topicsByExclusionGround { ${COUNTS} }
+  consultationsByForm { ${COUNTS} } consultationsByMonth { month form label count }
+  itemsByStatus { ${COUNTS} }
+} }`;
+const VOCABULARIES = [
+  "TopicStatus",
+  "Channel",
+  "Category",
+  "ExclusionGround",
+  "ConsultationForm",
+  "ItemStatus",
+];
+const MODES = {
+  subscribed: "实时更新:已订阅事件流,有新事件即刷新",
+  polling: "实时更新:事件订阅暂不可用,每10秒自动刷新",
+};
+
+export async function render(view, { query }) {
+  const filter = readFilter(query);
+  const scope = scopeOf(query);
+  const lists = await Promise.all(VOCABULARIES.map((n) => terms(n)));
+  const vocab = Object.fromEntries(VOCABULARIES.map((n, i) => [n, lists[i]]));
+  const live = h("span", { class: "live", role: "status", id: "live-mode" }, "正在连接实时更新…");
+  const stamp = h("span", { class: "muted", id: "refreshed-at" });
+  const tiles = h("div", { class: "tiles", id: "kpis" });
+  const cards = CHARTS.map(chartCard);
+  mount(
+    view,
+    h(
+      "div",
+      { class: "page-head" },
+      h("h1", {}, "领导驾驶舱"),
+      h("div", { class: "live-bar" }, live, stamp),
+    ),
+    await filterForm(query),
+    tiles,
+    h(
+      "div",
+      { class: "charts" },
+      cards.map((c) => c.card),
+    ),
+  );
+
+  const refresh = async () => {
+    const { dashboard } = await gql(QUERY, { filter });
+    drawTiles(tiles, dashboard, scope);
+    cards.forEach((c) => c.draw(dashboard, vocab, scope));
+    stamp.textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
+  };
+  await refresh();
+  const stop = watchLog({
+    cursor: session.current().liveCursor,
+    changed: () => refresh().catch(() => {}),
+    mode: (kind) => {
+      live.textContent = MODES[kind];
+      live.dataset.mode = kind;
+    },
+  });
+  return () => {
+    stop();
+    disposeAll();
+  };
+}
+
+function drawTiles(tiles, d, scope) {
+  mount(
+    tiles,
+    tile("协商事项总数", d.topicsTotal, `#/topics?${scope.topics.slice(1)}`, "total"),
+    tile("督办办理中", d.itemsOpen, `#/items?open=1${scope.items}`, "open"),
+    tile(
+      "已逾期",
+      d.itemsOverdue,
+      `#/items?overdue=1${scope.items}`,
+      "overdue",
+      d.itemsOverdue ? "alarm" : "",
+    ),
+    tile("已办结", d.itemsResolved, `#/items?status=RESOLVED${scope.items}`, "resolved"),
+    tile(
+      "提出至确定议题(中位数)",
+      days(d.medianDaysToApproval),
+      `#/topics?status=APPROVED${scope.topics}`,
+      "approval-days",
+    ),
+    tile(
+      "交办至办结(中位数)",
+      days(d.medianDaysToResolve),
+      `#/items?status=RESOLVED${scope.items}`,
+      "resolve-days",
+    ),
+  );
+}
+
+function tile(label, value, href, key, tone = "") {
+  return h(
+    "a",
+    { class: `tile ${tone}`, href, dataset: { kpi: key } },
+    h("span", { class: "tile-value" }, value),
+    h("span", { class: "tile-label" }, label),
+  );
+}
