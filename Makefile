@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck contracts unit bench clean
+.PHONY: install run test lint typecheck contracts compose-check bench bench-quick clean fuzz
 
 install: $(STAMP)
 
@@ -28,11 +28,26 @@ typecheck: install
 contracts: install
 	$(BIN)/lint-imports
 
-test: lint typecheck contracts
+test: lint typecheck contracts compose-check
 	$(BIN)/pytest
+
+# The compose file is validated wherever a docker client with compose can read it.
+compose-check:
+	@if docker compose version >/dev/null 2>&1; then \
+	  POSTGRES_PASSWORD=check YISHITING_TOKEN_SECRET=check YISHITING_PERSONAL_DATA_KEY=check \
+	    docker compose config --quiet && echo "docker-compose.yml: valid"; \
+	else echo "docker-compose.yml: not validated (no 'docker compose' on this machine)"; fi
+
+# A long fuzzing session (new examples each run); `make test` runs a few, always the same.
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/integration/test_fuzz.py -p no:cacheprovider
 
 bench: install
 	$(BIN)/python -m bench
+
+bench-quick: install
+	$(BIN)/python -m bench --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

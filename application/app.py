@@ -5,10 +5,15 @@ from __future__ import annotations
 from typing import Any, ClassVar
 
 from application.consultations import ConsultationUseCases
+from application.deadlines import DeadlineUseCases
 from application.erasure import ErasureUseCases
+from application.history import HistoryQueries
+from application.hotline import HotlineUseCases
+from application.live import Announcing
 from application.reference import ReferenceUseCases
 from application.supervision import SupervisionUseCases
 from application.topics import TopicUseCases
+from application.webhooks import WebhookUseCases
 from domain.consultation import Consultation
 from domain.reference import Platform
 from domain.supervision import SupervisionItem
@@ -18,7 +23,16 @@ LONG_LIVED = (Topic, Consultation, SupervisionItem, Platform)
 
 
 class Yishiting(
-    TopicUseCases, ConsultationUseCases, SupervisionUseCases, ReferenceUseCases, ErasureUseCases
+    TopicUseCases,
+    ConsultationUseCases,
+    SupervisionUseCases,
+    ReferenceUseCases,
+    ErasureUseCases,
+    DeadlineUseCases,
+    HotlineUseCases,
+    HistoryQueries,
+    WebhookUseCases,
+    Announcing,
 ):
     name = "yishiting"
     snapshotting_intervals: ClassVar[dict[type[Any], int]] = dict.fromkeys(LONG_LIVED, 50)

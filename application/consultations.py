@@ -33,6 +33,9 @@ class ConsultationUseCases(Core):
         platform = self.load(Platform, platform_id)
         self.authorize(command, Reach(platform_id=platform_id))
         topic = self.load(Topic, topic_id) if topic_id else None
+        if topic is not None:
+            # Another platform's topic is out of reach, told as if it did not exist.
+            self.authorize(command, Reach(platform_id=topic.platform_id))
         if not venue and form is not ConsultationForm.ONLINE:
             venue = platform.hall_venue
         return [

@@ -17,7 +17,13 @@ from application.permissions import (
     hides_missing_objects,
 )
 from application.personal_data import Sealer, SubjectKeys, key_table_for, master_key_from
-from application.receipts import Command, CommandReceipt, Outcome, fingerprint
+from application.receipts import (
+    Command,
+    CommandReceipt,
+    Outcome,
+    check_command_id,
+    fingerprint,
+)
 from application.settings import Settings
 from application.storage import Database
 from application.transcodings import register_domain_transcodings
@@ -53,6 +59,10 @@ class Core(Application[UUID]):
         )
         full_env = {**self.database.persistence_env(self.settings.pool_size), **(env or {})}
         super().__init__(env=full_env)
+
+    def close(self) -> None:
+        self.subject_keys.close()
+        super().close()
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -91,12 +101,15 @@ class Core(Application[UUID]):
     ) -> Outcome:
         receipt_id, print_ = None, ""
         if command.command_id:
+            check_command_id(command.command_id)
             receipt_id = CommandReceipt.create_id(command.actor.id, command.command_id)
             print_ = fingerprint(use_case, arguments)
             earlier = self._receipt(receipt_id)
             if earlier is not None:
                 return earlier.replay(print_)
         changed = change()
+        if command.correlation_id:
+            _correlate(changed, command.correlation_id)
         primary = changed[0]
         to_save: list[Record] = list(changed)
         if receipt_id is not None and command.command_id:
@@ -118,7 +131,7 @@ class Core(Application[UUID]):
                 return earlier.replay(print_)
             raise ConcurrentModification() from None
         position = max((r.notification.id for r in recordings), default=None)
-        return Outcome(primary.id, primary.version, position)
+        return Outcome(primary.id, primary.version, position, len(recordings))
 
     def _receipt(self, receipt_id: UUID | None) -> CommandReceipt | None:
         if receipt_id is None:
@@ -151,3 +164,11 @@ def use_case(
 
     run.__name__, run.__doc__ = method.__name__, method.__doc__
     return run
+
+
+def _correlate(changed: Sequence[Record], correlation_id: str) -> None:
+    """Stamps the request's correlation id into each new event's stored metadata, so that a log
+    line and the events of the same request can be found together."""
+    for record in changed:
+        for event in record.pending_events:
+            object.__setattr__(event, "correlation_id", correlation_id)

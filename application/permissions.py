@@ -41,6 +41,11 @@ WRITES: dict[str, frozenset[Role]] = {
         "resolve_item": {R.COMMITTEE, R.SUPERVISOR},
         "reopen_item": {R.COMMITTEE, R.SUPERVISOR},
         "record_erasure": {R.ADMIN},
+        "register_webhook": {R.ADMIN},
+        "unregister_webhook": {R.ADMIN},
+        "issue_deadline_reminder": {R.SYSTEM},
+        "propose_hotline_order": {R.INTEGRATION, R.PLATFORM_STAFF},
+        "draft_topic_from_orders": {R.PLATFORM_STAFF},
     }.items()
 }
 # The system itself (imports, the demo district) acts for any role.

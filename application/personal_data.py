@@ -11,12 +11,13 @@ import sqlite3
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any, Protocol
 
 import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from psycopg_pool import ConnectionPool
 
 from application.storage import Database
 
@@ -30,6 +31,8 @@ class KeyTable(Protocol):
     def fetch(self, subject_id: str) -> tuple[bytes | None, bool]: ...
 
     def insert(self, subject_id: str, wrapped: bytes) -> None: ...
+
+    def insert_many(self, keys: list[tuple[str, bytes]]) -> None: ...
 
     def destroy(self, subject_id: str) -> bool: ...
 
@@ -45,6 +48,10 @@ class MemoryKeyTable:
 
     def insert(self, subject_id: str, wrapped: bytes) -> None:
         self.rows.setdefault(subject_id, wrapped)
+
+    def insert_many(self, keys: list[tuple[str, bytes]]) -> None:
+        for subject_id, wrapped in keys:
+            self.insert(subject_id, wrapped)
 
     def destroy(self, subject_id: str) -> bool:
         existed = self.rows.get(subject_id) is not None
@@ -82,10 +89,13 @@ class SQLiteKeyTable:
         return (bytes(row[0]), False) if row[0] is not None else (None, True)
 
     def insert(self, subject_id: str, wrapped: bytes) -> None:
+        self.insert_many([(subject_id, wrapped)])
+
+    def insert_many(self, keys: list[tuple[str, bytes]]) -> None:
         with self._connection() as conn:
-            conn.execute(
+            conn.executemany(
                 f"INSERT OR IGNORE INTO {KEYS_TABLE} VALUES (?, ?, ?, NULL)",
-                (subject_id, wrapped, time.time()),
+                [(subject_id, wrapped, time.time()) for subject_id, wrapped in keys],
             )
 
     def destroy(self, subject_id: str) -> bool:
@@ -108,7 +118,13 @@ class SQLiteKeyTable:
 
 class PostgresKeyTable:
     def __init__(self, database: Database) -> None:
-        self.conninfo = database.conninfo()
+        self.pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
+            database.conninfo(),
+            min_size=1,
+            max_size=4,
+            open=True,
+            kwargs={"autocommit": True},
+        )
         with self._connect() as conn:
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (subject_id TEXT PRIMARY KEY,"
@@ -116,8 +132,11 @@ class PostgresKeyTable:
                 " erased_at DOUBLE PRECISION)"
             )
 
-    def _connect(self) -> psycopg.Connection[tuple[Any, ...]]:
-        return psycopg.connect(self.conninfo, autocommit=True)
+    def _connect(self) -> AbstractContextManager[psycopg.Connection[tuple[Any, ...]]]:
+        return self.pool.connection()
+
+    def close(self) -> None:
+        self.pool.close()
 
     def fetch(self, subject_id: str) -> tuple[bytes | None, bool]:
         with self._connect() as conn:
@@ -130,11 +149,14 @@ class PostgresKeyTable:
         return (bytes(wrapped), False) if isinstance(wrapped, bytes | memoryview) else (None, True)
 
     def insert(self, subject_id: str, wrapped: bytes) -> None:
-        with self._connect() as conn:
-            conn.execute(
+        self.insert_many([(subject_id, wrapped)])
+
+    def insert_many(self, keys: list[tuple[str, bytes]]) -> None:
+        with self._connect() as conn, conn.cursor() as cursor:
+            cursor.executemany(
                 f"INSERT INTO {KEYS_TABLE} VALUES (%s, %s, %s, NULL)"
                 " ON CONFLICT (subject_id) DO NOTHING",
-                (subject_id, wrapped, time.time()),
+                [(subject_id, wrapped, time.time()) for subject_id, wrapped in keys],
             )
 
     def destroy(self, subject_id: str) -> bool:
@@ -177,8 +199,22 @@ class SubjectKeys:
         self._forget(subject_id)
         return self._lookup(subject_id)[0]
 
+    def prepare(self, subject_ids: list[str]) -> None:
+        """Keys for many new subjects in one write (bulk intake), kept at hand for sealing.
+        Only for ids just generated (uuid4): an existing subject's key is never replaced."""
+        keys = {subject_id: AESGCM.generate_key(bit_length=256) for subject_id in subject_ids}
+        self.table.insert_many([(s, self._wrap(key)) for s, key in keys.items()])
+        with self._lock:
+            for subject_id, key in keys.items():
+                self._cache[subject_id] = (time.monotonic(), key)
+
     def key_for_opening(self, subject_id: str) -> bytes | None:
         return self._lookup(subject_id)[0]
+
+    def close(self) -> None:
+        close = getattr(self.table, "close", None)
+        if close is not None:
+            close()
 
     def erase(self, subject_id: str) -> bool:
         destroyed = self.table.destroy(subject_id)

@@ -10,7 +10,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import Actor, Record
+from domain.base import Actor, Record, optional_text
 from domain.errors import CommandIdReused
 
 RECEIPTS = uuid5(NAMESPACE_URL, "https://yishiting/command-receipts")
@@ -23,6 +23,7 @@ class Command:
     actor: Actor
     command_id: str | None = None
     expected_version: int | None = None
+    correlation_id: str | None = None
 
 
 @dataclass(frozen=True)
@@ -33,9 +34,16 @@ class Outcome:
     id: UUID
     version: int
     position: int | None
+    events: int = 0
 
 
 GENERATED_FIELDS = ("id", "subject_id")
+COMMAND_ID_LIMIT = 200
+
+
+def check_command_id(command_id: str) -> None:
+    """A client's idempotency key is stored with its receipt: bounded like any text."""
+    optional_text(command_id, "commandId", "指令编号", COMMAND_ID_LIMIT)
 
 
 def _canonical(value: object) -> object:

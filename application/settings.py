@@ -46,3 +46,47 @@ class Settings(BaseSettings):
     public_view: bool = Field(
         default=True, description="serve the public transparency view without sign-in"
     )
+    ledger_key_file: str = Field(
+        default="var/ledger-ed25519.pem",
+        description="Ed25519 private key (PEM) signing ledger checkpoints, kept outside the "
+        "database; generated in development when missing, required in production",
+    )
+    checkpoint_every: int = Field(
+        default=1000, ge=1, description="sign a ledger checkpoint after this many new events"
+    )
+    checkpoint_seconds: float = Field(
+        default=600, gt=0, description="…or after this many seconds with new events"
+    )
+    reminder_within_working_days: int = Field(
+        default=3,
+        ge=0,
+        le=60,
+        description="remind of open items due within this many working days (and overdue ones)",
+    )
+    event_source: str = Field(
+        default="urn:yishiting:district",
+        description="this deployment as the CloudEvents `source` of every published event",
+    )
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="where consumers reach this deployment (links to the event schemas)",
+    )
+    allowed_origins: list[str] = Field(
+        default_factory=list,
+        description="web origins allowed to open GraphQL WebSockets (JSON list; '*' for any)",
+    )
+    webhook_timeout_seconds: float = Field(
+        default=10, gt=0, description="how long a webhook receiver has to answer"
+    )
+    webhook_retry_base_seconds: float = Field(
+        default=5, gt=0, description="first retry delay after a failed delivery (then doubled)"
+    )
+    webhook_retry_max_seconds: float = Field(
+        default=3600, gt=0, description="longest delay between two delivery attempts"
+    )
+    webhook_max_attempts: int = Field(
+        default=10, ge=1, description="failed attempts in a row before a subscriber is parked"
+    )
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
+        default="INFO", description="log level of the JSON log lines `serve` and `project` write"
+    )

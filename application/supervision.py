@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
+from application.calendar import due_date
 from application.core import Core, use_case
 from application.permissions import Reach, committees
 from application.receipts import Command
@@ -43,19 +44,24 @@ class SupervisionUseCases(Core):
         supervisor_id: UUID,
         due_on: date | None = None,
         reason: str = "",
+        due_in_working_days: int | None = None,
     ) -> list[Record]:
+        """A due date is given as a day, or as working days from today (the district's day)."""
         item = self.load(SupervisionItem, item_id, command)
         self.authorize(command, self.reach_of_item(item))
         self.load(Unit, unit_id)
         self.load(Committee, committee_id)
         self.load(Person, supervisor_id)
+        due = due_date(due_on, due_in_working_days)
         item.assign(
             unit_id=unit_id,
             committee_id=committee_id,
             supervisor_id=supervisor_id,
-            due_on=due_on,
+            due_on=due.value,
             reason=reason,
             actor=command.actor,
+            due_in_working_days=due_in_working_days,
+            weekdays_assumed=due.weekdays_assumed,
         )
         return [item]
 

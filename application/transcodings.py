@@ -12,7 +12,9 @@ from application.personal_data import Sealer
 from domain import vocabulary
 from domain.base import Actor
 from domain.consultation import OnlineOpinion, Report
+from domain.hotline import HotlineOrder
 from domain.people import ERASED, Participant, Proposer
+from domain.reminders import DeadlineReminder
 from domain.supervision import ProgressReport
 
 
@@ -116,6 +118,27 @@ class SealedParticipant(Transcoding):
         )
 
 
+class SealedHotlineOrder(Transcoding):
+    """A work order's address sealed with its caller's key; the rest is not personal."""
+
+    type = HotlineOrder
+    name = "HotlineOrder"
+
+    def __init__(self, sealer: Sealer) -> None:
+        self.sealer = sealer
+
+    def encode(self, obj: HotlineOrder) -> dict[str, Any]:
+        fields = {f.name: getattr(obj, f.name) for f in dataclasses.fields(obj)}
+        address = fields.pop("address")
+        fields["sealed"] = self.sealer.seal(obj.subject_id, {"address": address})
+        return fields
+
+    def decode(self, data: dict[str, Any]) -> HotlineOrder:
+        fields = dict(data)
+        opened = self.sealer.open(fields["subject_id"], fields.pop("sealed"))
+        return HotlineOrder(**fields, address=opened["address"] if opened else ERASED)
+
+
 VOCABULARIES = [
     cls
     for cls in vars(vocabulary).values()
@@ -123,7 +146,7 @@ VOCABULARIES = [
     and issubclass(cls, vocabulary.Vocabulary)
     and cls is not vocabulary.Vocabulary
 ]
-VALUES = [OnlineOpinion, Report, ProgressReport]
+VALUES = [OnlineOpinion, Report, ProgressReport, DeadlineReminder]
 
 
 def register_domain_transcodings(transcoder: JSONTranscoder, sealer: Sealer) -> None:
@@ -133,5 +156,6 @@ def register_domain_transcodings(transcoder: JSONTranscoder, sealer: Sealer) -> 
         transcoder.register(VocabularyAsCode(cls))
     transcoder.register(SealedProposer(sealer))
     transcoder.register(SealedParticipant(sealer))
+    transcoder.register(SealedHotlineOrder(sealer))
     for value in VALUES:
         transcoder.register(ValueAsFields(value))

@@ -6,9 +6,10 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import Actor, Record, required_reason
+from domain.base import Actor, Record, required_reason, text
 
 SUBJECTS = uuid5(NAMESPACE_URL, "https://yishiting/data-subjects")
+SUBJECT_ID_LIMIT = 100
 
 
 class Erasure(Record):
@@ -25,6 +26,8 @@ class Erasure(Record):
 
     @classmethod
     def record(cls, *, subject_id: str, reason: str, actor: Actor) -> Erasure:
+        # The id is an opaque key, so it is checked (present, bounded) but never altered.
+        text(subject_id, "subjectId", "数据主体编号", SUBJECT_ID_LIMIT)
         return cls(
             subject_id=subject_id,
             actor=actor,

@@ -11,7 +11,8 @@ from eventsourcing.domain import event
 from domain.base import LONG_TEXT, Actor, Record, optional_text, required_reason, text
 from domain.consultation import Consultation
 from domain.errors import AlreadyResolved, InvalidInput, WrongState
-from domain.vocabulary import ItemStatus
+from domain.reminders import DeadlineReminder, check_reminder
+from domain.vocabulary import ItemStatus, ReminderKind
 
 ASSIGNABLE = (ItemStatus.OPENED, ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS, ItemStatus.REOPENED)
 WORKING = (ItemStatus.ASSIGNED, ItemStatus.IN_PROGRESS, ItemStatus.REOPENED)
@@ -29,6 +30,9 @@ class ProgressReport:
 
 
 class SupervisionItem(Record):
+    # Items restored from snapshots taken before reminders existed have no reminder yet.
+    last_reminder: DeadlineReminder | None = None
+
     @event("SupervisionItemOpened")
     def __init__(
         self,
@@ -54,6 +58,7 @@ class SupervisionItem(Record):
         self.due_on: date | None = None
         self.progress: list[ProgressReport] = []
         self.outcome = ""
+        self.last_reminder: DeadlineReminder | None = None
 
     @classmethod
     def open_from(
@@ -92,6 +97,8 @@ class SupervisionItem(Record):
         due_on: date | None,
         reason: str,
         actor: Actor,
+        due_in_working_days: int | None = None,
+        weekdays_assumed: bool = False,
     ) -> None:
         self._require(*ASSIGNABLE, what_zh="交办", what_en="assign")
         reason = optional_text(reason, "reason", "理由")
@@ -104,8 +111,11 @@ class SupervisionItem(Record):
             due_on=due_on,
             reason=reason,
             actor=actor,
+            due_in_working_days=due_in_working_days,
+            weekdays_assumed=weekdays_assumed,
         )
 
+    # due_in_working_days and weekdays_assumed came later: their defaults read older events.
     @event("ItemAssigned")
     def _assigned(
         self,
@@ -115,6 +125,8 @@ class SupervisionItem(Record):
         due_on: date | None,
         reason: str,
         actor: Actor,
+        due_in_working_days: int | None = None,
+        weekdays_assumed: bool = False,
     ) -> None:
         self.unit_id = unit_id
         self.committee_id = committee_id
@@ -170,6 +182,45 @@ class SupervisionItem(Record):
         self.status = ItemStatus.REOPENED
         self.outcome = ""
 
+    def issue_reminder(
+        self,
+        *,
+        today: date,
+        working_days_left: int,
+        within: int,
+        weekdays_assumed: bool,
+        actor: Actor,
+    ) -> None:
+        """督办提醒: once a day, for an open item overdue or due within `within` working days."""
+        self._require(*WORKING, what_zh="发出到期提醒", what_en="remind of a deadline")
+        reminder = check_reminder(
+            due_on=self.due_on,
+            today=today,
+            working_days_left=working_days_left,
+            within=within,
+            last=self.last_reminder,
+        )
+        self._reminder_issued(
+            kind=reminder.kind,
+            due_on=reminder.due_on,
+            working_days_left=working_days_left,
+            reminded_on=today,
+            weekdays_assumed=weekdays_assumed,
+            actor=actor,
+        )
+
+    @event("DeadlineReminderIssued")
+    def _reminder_issued(
+        self,
+        kind: ReminderKind,
+        due_on: date,
+        working_days_left: int,
+        reminded_on: date,
+        weekdays_assumed: bool,
+        actor: Actor,
+    ) -> None:
+        self.last_reminder = DeadlineReminder(kind, due_on, working_days_left, reminded_on)
+
     @property
     def latest_progress(self) -> ProgressReport | None:
         return self.progress[-1] if self.progress else None
@@ -177,3 +228,8 @@ class SupervisionItem(Record):
     def _require(self, *allowed: ItemStatus, what_zh: str, what_en: str) -> None:
         if self.status not in allowed:
             raise WrongState(what_zh, what_en, self.status.label, self.status.code)
+
+
+# Assignments recorded before working-day deadlines read as dated ones.
+for _field, _default in (("due_in_working_days", None), ("weekdays_assumed", False)):
+    setattr(getattr(SupervisionItem, "ItemAssigned"), _field, _default)  # noqa: B009

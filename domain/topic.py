@@ -8,15 +8,22 @@ from eventsourcing.domain import event
 
 from domain.base import LONG_TEXT, Actor, Record, optional_text, required_reason, text
 from domain.errors import InvalidInput, WrongState
+from domain.hotline import TICKET_LIMIT, HotlineOrder
 from domain.people import Proposer
 from domain.vocabulary import Category, Channel, ExclusionGround, TopicStatus
 
 EXCLUDABLE = (TopicStatus.PROPOSED, TopicStatus.VERIFIED, TopicStatus.RETURNED)
 SUBMITTABLE = (TopicStatus.VERIFIED, TopicStatus.RETURNED)
+MERGEABLE = (TopicStatus.PROPOSED, TopicStatus.VERIFIED)
 
 
 class Topic(Record):
     """A matter (协商事项) and, once drafted, the consultation topic (协商议题) made of it."""
+
+    # Topics restored from snapshots taken before hotline intake and merging have neither.
+    hotline_order: HotlineOrder | None = None
+    merged_into: UUID | None = None
+    merged_from: list[UUID] | None = None
 
     @event("TopicProposed")
     def __init__(
@@ -30,6 +37,8 @@ class Topic(Record):
         proposer: Proposer,
         hotline_tickets: list[str],
         actor: Actor,
+        hotline_order: HotlineOrder | None = None,
+        merged_from: list[UUID] | None = None,
     ) -> None:
         self.title = title
         self.content = content
@@ -38,6 +47,8 @@ class Topic(Record):
         self.platform_id = platform_id
         self.proposer = proposer
         self.hotline_tickets = list(hotline_tickets)
+        self.hotline_order = hotline_order
+        self.merged_from = list(merged_from) if merged_from else None
         self.status = TopicStatus.PROPOSED
         self.basic_situation = ""
         self.exclusion: ExclusionGround | None = None
@@ -60,8 +71,14 @@ class Topic(Record):
         proposer: Proposer,
         actor: Actor,
         hotline_tickets: list[str] | None = None,
+        hotline_order: HotlineOrder | None = None,
+        merged_from: list[UUID] | None = None,
     ) -> Topic:
-        tickets = [text(t, "hotlineTickets", "12345工单号", 40) for t in hotline_tickets or []]
+        tickets = [
+            text(t, "hotlineTickets", "12345工单号", TICKET_LIMIT) for t in hotline_tickets or []
+        ]
+        if hotline_order is not None:
+            tickets = [hotline_order.ticket]
         if channel is Channel.HOTLINE_12345 and not tickets:
             raise InvalidInput(
                 "来自12345热线的事项须填写工单号",
@@ -77,6 +94,8 @@ class Topic(Record):
             proposer=proposer,
             hotline_tickets=tickets,
             actor=actor,
+            hotline_order=hotline_order,
+            merged_from=merged_from,
         )
 
     def verify(self, *, basic_situation: str, actor: Actor) -> None:
@@ -166,6 +185,16 @@ class Topic(Record):
     def _research_recorded(self, findings: str, actor: Actor) -> None:
         self.research.append(findings)
 
+    def merge_into(self, *, topic_id: UUID, actor: Actor) -> None:
+        """Taken up by a common-issue topic drafted from several orders; it goes on there."""
+        self._require(*MERGEABLE, what_zh="并入共性议题", what_en="merge into a common topic")
+        self._merged_into(merged_into=topic_id, actor=actor)
+
+    @event("TopicMergedInto")
+    def _merged_into(self, merged_into: UUID, actor: Actor) -> None:
+        self.merged_into = merged_into
+        self.status = TopicStatus.MERGED
+
     @property
     def heading(self) -> str:
         return self.drafted_title or self.title
@@ -173,3 +202,8 @@ class Topic(Record):
     def _require(self, *allowed: TopicStatus, what_zh: str, what_en: str) -> None:
         if self.status not in allowed:
             raise WrongState(what_zh, what_en, self.status.label, self.status.code)
+
+
+# Events recorded before hotline intake and merging read as having neither.
+for _field, _default in (("hotline_order", None), ("merged_from", None)):
+    setattr(getattr(Topic, "TopicProposed"), _field, _default)  # noqa: B009

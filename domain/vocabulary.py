@@ -177,6 +177,7 @@ class TopicStatus(Vocabulary):
     SUBMITTED = ("submitted", "已报专委会", "Submitted to committee")
     APPROVED = ("approved", "已确定议题", "Approved")
     RETURNED = ("returned", "已退回", "Returned")
+    MERGED = ("merged", "已并入共性议题", "Merged into a common-issue topic")
 
 
 class ConsultationStatus(Vocabulary):
@@ -196,3 +197,10 @@ class ItemStatus(Vocabulary):
     @property
     def is_open(self) -> bool:
         return self is not ItemStatus.RESOLVED
+
+
+class ReminderKind(Vocabulary):
+    """What a deadline reminder (督办提醒) says of an open item."""
+
+    OVERDUE = ("overdue", "已逾期", "Overdue")
+    DUE_SOON = ("due_soon", "即将到期", "Due soon")

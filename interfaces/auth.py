@@ -111,7 +111,10 @@ class Authenticator:
         if self.jwks is None:
             raise ValueError("unsupported algorithm")
         keys = jwt.PyJWKSet.from_dict(self.jwks)
-        key = next(k for k in keys.keys if k.key_id == header.get("kid"))
+        key = next((k for k in keys.keys if k.key_id == header.get("kid")), None)
+        if key is None:
+            # A bare StopIteration here would escape as a server error (500), not a refusal.
+            raise ValueError("no trusted key with this kid")
         return key.key, ASYMMETRIC
 
     @staticmethod

@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 from application.app import Yishiting
+from application.ledger.signing import Signer
 from application.settings import Settings
+from projections.integration import Integration, integration_for
+from projections.ledger import Ledger
 from projections.queries import ViewQueries
 from projections.runner import Projector
 from projections.store import ViewStore
@@ -18,8 +22,11 @@ class System:
     store: ViewStore
     projector: Projector
     queries: ViewQueries
+    ledger: Ledger
+    integration: Integration
 
     def close(self) -> None:
+        self.integration.stop()
         self.projector.stop()
         self.store.close()
         self.app.close()
@@ -30,4 +37,17 @@ def bootstrap(settings: Settings | None = None) -> System:
     app = Yishiting(settings)
     store = ViewStore(app.database, pool_size=settings.pool_size)
     projector = Projector(app, store, batch_size=settings.projector_batch_size)
-    return System(settings, app, store, projector, ViewQueries(store))
+    ledger = Ledger(store, app, ledger_signer(settings))
+    projector.after_catch_up.append(
+        lambda: ledger.maybe_checkpoint(settings.checkpoint_every, settings.checkpoint_seconds)
+    )
+    queries = ViewQueries(store)
+    integration = integration_for(app, queries, projector, settings)
+    return System(settings, app, store, projector, queries, ledger, integration)
+
+
+def ledger_signer(settings: Settings) -> Signer:
+    """The checkpoint key, from outside the database; only development may create one."""
+    return Signer.from_file(
+        Path(settings.ledger_key_file), create=settings.environment == "development"
+    )

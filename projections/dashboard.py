@@ -5,8 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from application.calendar import district_today
+from application.permissions import Visibility
 from projections.queries import OPEN_ITEM, OVERDUE, Criteria
 from projections.store import Tx, ViewStore
+from projections.visibility import EVERYTHING, row_scope
 
 TOPIC_DIMENSIONS = (
     "status",
@@ -24,7 +27,8 @@ class DashboardFilter:
     committee_id: str | None = None
     period_from: str | None = None
     period_to: str | None = None
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=district_today)
+    seen_by: Visibility = EVERYTHING
 
 
 @dataclass
@@ -61,6 +65,10 @@ def load_dashboard(store: ViewStore, where: DashboardFilter) -> Dashboard:
             .equal("committee_id", where.committee_id)
             .within("opened_at", where.period_from, where.period_to)
         )
+        # Counted over the rows the reader may read, never more.
+        topics = _visible(topics, "topic_board", where.seen_by)
+        consultations = _visible(consultations, "consultation_calendar", where.seen_by)
+        items = _visible(items, "supervision_ledger", where.seen_by)
         by_status = _counts(tx, "supervision_ledger", "status", items)
         return Dashboard(
             topics_total=sum(_counts(tx, "topic_board", "status", topics).values()),
@@ -75,6 +83,11 @@ def load_dashboard(store: ViewStore, where: DashboardFilter) -> Dashboard:
             median_days_to_approval=_median(tx, "topic_board", "approval_days", topics),
             median_days_to_resolve=_median(tx, "supervision_ledger", "days_to_resolve", items),
         )
+
+
+def _visible(criteria: Criteria, table: str, seen_by: Visibility) -> Criteria:
+    clause, params = row_scope(table, seen_by)
+    return _and(criteria, clause, *params) if clause else criteria
 
 
 def _and(criteria: Criteria, clause: str, *params: object) -> Criteria:

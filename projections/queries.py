@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from application.calendar import district_today, due_within
 from application.permissions import Visibility
 from projections.store import Row, Tx, ViewStore
 from projections.visibility import EVERYTHING, row_scope
@@ -121,6 +122,7 @@ CONSULTATIONS = Ordering("consultation_calendar", "starts_at", descending=True)
 ITEMS = Ordering("supervision_ledger", "seq_no", descending=False, key_type=int)
 OPEN_ITEM = "status <> 'resolved'"
 OVERDUE = f"{OPEN_ITEM} AND due_on IS NOT NULL AND due_on < ?"
+DUE_SOON = f"{OPEN_ITEM} AND due_on IS NOT NULL AND due_on >= ? AND due_on <= ?"
 
 
 @dataclass
@@ -182,7 +184,8 @@ class ItemFilter:
     text: str | None = None
     opened_from: str | None = None
     opened_to: str | None = None
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=district_today)
+    due_within_working_days: int | None = None
 
     def criteria(self) -> Criteria:
         criteria = (
@@ -199,6 +202,9 @@ class ItemFilter:
             criteria.raw(OVERDUE, self.today.isoformat())
         elif self.overdue is False:
             criteria.raw(f"NOT ({OVERDUE})", self.today.isoformat())
+        if self.due_within_working_days is not None:
+            due_by = due_within(self.today, self.due_within_working_days)
+            criteria.raw(DUE_SOON, self.today.isoformat(), due_by.isoformat())
         return criteria
 
 

@@ -3,28 +3,59 @@ transaction together with the views' positions, so each event lands exactly once
 
 from __future__ import annotations
 
+import logging
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import psycopg
 from eventsourcing.application import Application
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreUnavailable
+from psycopg_pool import PoolTimeout
 
 from domain.erasure import Erasure
+from projections.leadership import Leadership
+from projections.ledger import LedgerView
 from projections.store import Tx, ViewStore
+from projections.views.audit import AuditTrail
 from projections.views.base import View
 from projections.views.consultations import ConsultationCalendar
+from projections.views.deadlines import ItemDeadlines
+from projections.views.hotline import HotlineOrders
 from projections.views.reference import ReferenceData
 from projections.views.supervision import SupervisionLedger
 from projections.views.topics import TopicBoard
+from projections.webhooks.registry import WebhookRegistry
 
-VIEWS: tuple[type[View], ...] = (ReferenceData, TopicBoard, ConsultationCalendar, SupervisionLedger)
+VIEWS: tuple[type[View], ...] = (
+    LedgerView,
+    ReferenceData,
+    TopicBoard,
+    ConsultationCalendar,
+    SupervisionLedger,
+    AuditTrail,
+    HotlineOrders,
+    ItemDeadlines,
+    WebhookRegistry,
+)
 TRACKING = (
     "CREATE TABLE IF NOT EXISTS projection_tracking (view TEXT PRIMARY KEY,"
-    " position INTEGER NOT NULL, updated_at REAL NOT NULL)"
+    " position INTEGER NOT NULL, updated_at DOUBLE PRECISION NOT NULL)"
 )
 
 Progress = Callable[[int, int], None]
+STANDBY_POLL = 1.0
+UNAVAILABLE = (
+    psycopg.OperationalError,
+    sqlite3.OperationalError,
+    StoreUnavailable,
+    StoreInterfaceError,
+    PoolTimeout,
+)
+log = logging.getLogger("yishiting.projector")
 
 
 class Projector:
@@ -43,6 +74,7 @@ class Projector:
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self.after_catch_up: list[Callable[[], object]] = []
         self.create_tables()
 
     def create_tables(self) -> None:
@@ -65,12 +97,14 @@ class Projector:
             notifications = self.app.recorder.select_notifications(
                 start=min(positions.values()), limit=self.batch_size, inclusive_of_start=False
             )
+            for view in self.views:
+                view.begin_batch(tx)
             for notification in notifications:
                 event = self.app.mapper.to_domain_event(notification)
                 erasures += isinstance(event, Erasure.PersonalDataErased)
                 for view in self.views:
                     if notification.id > positions[view.name]:
-                        view.apply(event, tx)
+                        view.apply(_fed(view, notification, event), tx)
             if notifications:
                 self._advance(tx, notifications[-1].id)
         if erasures:
@@ -93,12 +127,17 @@ class Projector:
         with self.store.transaction() as tx:
             tx.execute(TRACKING)
             self._positions(tx, lock=True)
-            for view in self.views:
+            # The ledger is evidence, not a view: it is never rebuilt from the log it guards.
+            for view in self.rebuildable:
                 for table in view.table_names:
                     tx.execute(f"DROP TABLE IF EXISTS {table}")
-            tx.execute("DELETE FROM projection_tracking")
+                tx.execute("DELETE FROM projection_tracking WHERE view = ?", (view.name,))
         self.create_tables()
         return self.catch_up(progress)
+
+    @property
+    def rebuildable(self) -> list[View]:
+        return [view for view in self.views if view.rebuildable]
 
     def position(self) -> int:
         """The position every view has reached."""
@@ -127,10 +166,30 @@ class Projector:
         self._thread.start()
 
     def run_forever(self, poll_interval: float = 0.2) -> None:
-        while not self._stop.is_set():
-            if self.catch_up() == 0:
-                self._wake.wait(poll_interval)
-                self._wake.clear()
+        """Projects until stopped; stands by while another projector leads."""
+        leadership = Leadership(self.store.database)
+        try:
+            while not self._stop.is_set():
+                applied = self._work(leadership)
+                if applied == 0:
+                    self._wake.wait(poll_interval if leadership.held else STANDBY_POLL)
+                    self._wake.clear()
+        finally:
+            leadership.release()
+
+    def _work(self, leadership: Leadership) -> int:
+        try:
+            if not leadership.try_acquire():
+                return 0
+            applied = self.catch_up()
+            for hook in self.after_catch_up:
+                hook()
+        except UNAVAILABLE as error:
+            # The database went away: let go, wait, and take up again from the stored positions.
+            log.warning("projector paused: %s", error)
+            leadership.release()
+            return 0
+        return applied
 
     def wake(self) -> None:
         self._wake.set()
@@ -155,3 +214,9 @@ class Projector:
                 " WHERE projection_tracking.position < excluded.position",
                 (view.name, position, time.time()),
             )
+
+
+def _fed(view: View, notification: Any, event: Any) -> Any:
+    if view.feed == "stored":
+        return notification
+    return (notification, event) if view.feed == "both" else event

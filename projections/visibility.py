@@ -10,7 +10,8 @@ from application.permissions import Visibility
 EVERYTHING = Visibility(everything=True)
 NOTHING = ("1 = 0", [])
 GUIDED = "platform_id IN (SELECT id FROM ref_platforms WHERE committee_id = ?)"
-SCOPED = ("topic_board", "consultation_calendar", "supervision_ledger")
+ITEM_LIKE = ("supervision_ledger", "audit_trail")
+SCOPED = ("topic_board", "consultation_calendar", *ITEM_LIKE)
 OF_CONSULTATIONS = ("consultation_participants", "consultation_notes")
 
 
@@ -27,9 +28,9 @@ def row_scope(table: str, seen_by: Visibility) -> tuple[str, list[Any]]:
         return "platform_id = ?", [seen_by.platform_id]
     if seen_by.committee_id:
         return _committee(table, seen_by.committee_id)
-    if table == "supervision_ledger" and seen_by.unit_id:
+    if table in ITEM_LIKE and seen_by.unit_id:
         return "unit_id = ?", [seen_by.unit_id]
-    if table == "supervision_ledger" and seen_by.supervisor_id:
+    if table in ITEM_LIKE and seen_by.supervisor_id:
         return "supervisor_id = ?", [seen_by.supervisor_id]
     return NOTHING
 

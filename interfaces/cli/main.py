@@ -6,9 +6,11 @@ import contextlib
 import signal
 from collections.abc import Callable
 from types import FrameType
+from typing import NoReturn, TypeVar
 from uuid import uuid4
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
@@ -16,8 +18,14 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
-from interfaces.auth import Authenticator
+from interfaces.auth import Authenticator, MissingSigningKey
 from interfaces.bootstrap import bootstrap
+from interfaces.cli.exports import export_app
+from interfaces.cli.intake import import_app
+from interfaces.cli.ledger import ledger_app
+from interfaces.cli.ledger import verify as verify_ledger
+from interfaces.cli.remind import remind
+from interfaces.http.observability import configure_logging
 from projections.runner import Progress as ProgressCallback
 
 app = typer.Typer(
@@ -25,6 +33,22 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 console = Console()
+
+
+@app.callback()
+def check_settings() -> None:
+    """Stops at once, naming the variable, when a YISHITING_* setting is wrong."""
+    try:
+        Settings()
+    except ValidationError as error:
+        for problem in error.errors():
+            name = "YISHITING_" + "_".join(str(p) for p in problem["loc"]).upper()
+            console.print(f"[red]配置错误 bad setting[/red] {name}: {problem['msg']}")
+        raise typer.Exit(2) from None
+
+
+T = TypeVar("T")
+RESERVED_ROLES = (Role.SYSTEM, Role.PUBLIC)
 
 
 @app.command()
@@ -38,6 +62,8 @@ def serve(
 
     from interfaces.http.app import create_app
 
+    configure_logging(Settings().log_level)
+    api = _or_exit(lambda: create_app(embedded_projector=projector))
     console.print(
         f"议事厅已启动 yishiting is serving on http://{host}:{port}\n"
         f"  GraphQL 查询界面 GraphiQL:  http://{host}:{port}/graphql\n"
@@ -47,7 +73,23 @@ def serve(
     # uvicorn stops gracefully on SIGTERM, then re-raises the signal to die by it (status 143);
     # once it has stopped gracefully, the service exits 0 as process supervisors expect.
     signal.signal(signal.SIGTERM, _exit_cleanly)
-    uvicorn.run(create_app(embedded_projector=projector), host=host, port=port, log_level="warning")
+    uvicorn.run(
+        api,
+        host=host,
+        port=port,
+        log_level="warning",
+        log_config=None,
+        timeout_graceful_shutdown=10,
+    )
+
+
+def _or_exit(start: Callable[[], T]) -> T:
+    """A missing signing key is the operator's to fix: say so plainly, without a traceback."""
+    try:
+        return start()
+    except MissingSigningKey as error:
+        console.print(f"[red]无法启动 cannot start:[/red] {error}")
+        raise typer.Exit(1) from None
 
 
 def _exit_cleanly(_signum: int, _frame: FrameType | None) -> None:
@@ -63,6 +105,7 @@ def project(
     poll_interval: float = typer.Option(0.2, help="轮询间隔(秒) seconds between polls"),
 ) -> None:
     """运行投影 Run the projector (a separate worker for scale-out)."""
+    configure_logging(Settings().log_level)
     system = bootstrap()
     try:
         if rebuild:
@@ -76,7 +119,8 @@ def project(
             console.print(f"已处理 applied {count} events")
             return
         signal.signal(signal.SIGTERM, _stop_on_signal(system.projector.stop))
-        console.print("投影运行中 projector running (Ctrl+C 停止 to stop)")
+        system.integration.start(delivering=True)
+        console.print("投影与事件推送运行中 projector and webhooks running (Ctrl+C 停止 to stop)")
         with contextlib.suppress(KeyboardInterrupt):
             system.projector.run_forever(poll_interval)
     finally:
@@ -94,6 +138,7 @@ def demo() -> None:
     try:
         report = seed_demo(system.app)
         system.projector.catch_up()
+        system.ledger.issue_checkpoint()
         console.print(report.summary())
     finally:
         system.close()
@@ -120,20 +165,24 @@ def token_create(
     try:
         parsed = Role.parse(role)
     except DomainError as error:
-        console.print(
-            f"[red]{error.message}[/red] 可选 choose from: "
-            + ", ".join(r.code for r in Role if r not in (Role.SYSTEM, Role.PUBLIC))
-        )
-        raise typer.Exit(2) from None
+        _refuse_role(error.message)
+    if parsed in RESERVED_ROLES:
+        _refuse_role(f"角色“{parsed.label}”不能签发令牌 (role {parsed.code} is reserved)")
     actor = Actor(
         subject or f"{parsed.code}-{uuid4().hex[:8]}", name or parsed.label, parsed, scope
     )
-    authenticator = Authenticator.from_settings(Settings())
+    authenticator = _or_exit(lambda: Authenticator.from_settings(Settings()))
     console.print(
         f"角色 role: {parsed.label} ({parsed.code}); 范围 scope: {scope or '-'};"
         f" 主体 subject: {actor.id}"
     )
-    typer.echo(authenticator.issue(actor, ttl_hours * 3600 or None))
+    typer.echo(_or_exit(lambda: authenticator.issue(actor, ttl_hours * 3600 or None)))
+
+
+def _refuse_role(message: str) -> NoReturn:
+    choices = ", ".join(r.code for r in Role if r not in RESERVED_ROLES)
+    console.print(f"[red]{message}[/red] 可选 choose from: {choices}")
+    raise typer.Exit(2)
 
 
 def _with_progress(label: str, work: Callable[[ProgressCallback], int]) -> int:
@@ -172,6 +221,35 @@ def schema(
         raise typer.Exit(1)
     console.print("SDL 一致 up to date")
 
+
+@app.command()
+def erase(
+    subject: str = typer.Argument(..., help="数据主体编号 the data subject id"),
+    reason: str = typer.Option(..., help="删除理由 why, e.g. 本人申请"),
+    admin: str = typer.Option("admin-cli", help="操作的管理员编号 the administrator's id"),
+) -> None:
+    """删除某数据主体的个人信息(不可恢复) Erase a data subject's personal data everywhere."""
+    from application.receipts import Command
+
+    system = bootstrap()
+    try:
+        outcome = system.app.erase_subject(
+            Command(Actor(admin, "系统管理员", Role.ADMIN)), subject_id=subject, reason=reason
+        )
+        system.projector.catch_up()
+    except DomainError as refusal:
+        console.print(f"[red]{refusal.message}[/red] ({refusal.code})")
+        raise typer.Exit(1) from None
+    finally:
+        system.close()
+    console.print(f"已删除 erased: {subject} (记录 record {outcome.id})")
+
+
+app.command("verify")(verify_ledger)
+app.add_typer(ledger_app, name="ledger")
+app.add_typer(export_app, name="export")
+app.add_typer(import_app, name="import")
+app.command("remind")(remind)
 
 if __name__ == "__main__":
     app()

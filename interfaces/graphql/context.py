@@ -13,6 +13,7 @@ from application.permissions import Visibility, sees_personal_data, visibility
 from domain.base import Actor
 from interfaces.bootstrap import System
 from interfaces.http.limits import WriteRateLimit
+from interfaces.http.observability import Metrics
 from projections.store import Row
 
 T = TypeVar("T")
@@ -90,8 +91,10 @@ class Context(BaseContext):
         *,
         limiter: WriteRateLimit | None = None,
         public_view: bool = True,
+        metrics: Metrics | None = None,
     ) -> None:
         super().__init__()
+        self.metrics = metrics
         self.system = system
         self.actor = actor
         self.limiter = limiter
@@ -101,3 +104,14 @@ class Context(BaseContext):
 
     def sees_personal_data(self, platform_id: object) -> bool:
         return sees_personal_data(self.actor, platform_id)
+
+    def act_as(self, actor: Actor) -> None:
+        """A WebSocket's caller, known once its connection_init has been checked."""
+        self.actor = actor
+        self.seen_by = visibility(actor)
+        self.renew_loaders()
+
+    def renew_loaders(self) -> None:
+        """A WebSocket's context lives as long as the connection: each message of a
+        subscription gets fresh DataLoaders, so no cached row outlives its operation."""
+        self.loaders = Loaders(self.system, self.seen_by)

@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from domain import vocabulary as v
 from interfaces.graphql.context import blocking
+from interfaces.graphql.deadlines import count_due_soon
 from interfaces.graphql.errors import UserError, parse_id
 from interfaces.graphql.types import ctx
 from projections.dashboard import Dashboard as DashboardData
@@ -64,6 +65,14 @@ class Dashboard:
     items_resolved: int
     median_days_to_approval: float | None
     median_days_to_resolve: float | None
+    where: strawberry.Private[Where | None] = None
+
+    @strawberry.field(
+        description="N个工作日内到期的未办结事项数(默认按设置,3个工作日) "
+        "Open items due within N working days (default: the setting, 3)"
+    )
+    async def items_due_soon(self, info: Info, within_working_days: int | None = None) -> int:
+        return await count_due_soon(info, self.where, within_working_days)
 
 
 def _labelled(counts: dict[str, int], vocabulary: type[v.Vocabulary]) -> list[Count]:
@@ -110,7 +119,7 @@ DASHBOARD_ROLES = (
 
 
 def _scoped(info: Info, f: DashboardFilter) -> tuple[str | None, str | None]:
-    """A platform's staff see their platform, a committee its own; leadership sees all."""
+    """The filter as given: the counts cover only the rows the caller may read (seen_by)."""
     actor = ctx(info).actor
     if actor.role not in DASHBOARD_ROLES:
         raise UserError(
@@ -120,10 +129,6 @@ def _scoped(info: Info, f: DashboardFilter) -> tuple[str | None, str | None]:
         )
     platform = str(parse_id(f.platform_id, "platformId")) if f.platform_id else None
     committee = str(parse_id(f.committee_id, "committeeId")) if f.committee_id else None
-    if actor.role is v.Role.PLATFORM_STAFF:
-        return actor.scope, committee
-    if actor.role is v.Role.COMMITTEE:
-        return platform, actor.scope
     return platform, committee
 
 
@@ -135,10 +140,13 @@ async def dashboard(info: Info, filter: DashboardFilter | None = None) -> Dashbo
         committee_id=committee_id,
         period_from=f.period_from.isoformat() if f.period_from else None,
         period_to=f.period_to.isoformat() if f.period_to else None,
+        seen_by=ctx(info).seen_by,
     )
     queries = ctx(info).system.queries
     data = await blocking(load_dashboard, ctx(info).system.store, where)
     names: dict[str, str] = {}
     for table in ("ref_platforms", "ref_committees"):
         names.update({r["id"]: r["name"] for r in await blocking(queries.reference, table)})
-    return _to_graphql(data, names)
+    board = _to_graphql(data, names)
+    board.where = where
+    return board

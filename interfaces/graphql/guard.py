@@ -3,12 +3,14 @@ asks for a token first (UNAUTHENTICATED), before any resolver runs."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 
 from graphql import ExecutionResult, FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
 
 from domain.vocabulary import Role
+from interfaces.http.observability import OperationTimer
 
 PUBLIC_FIELDS = frozenset({"publicOverview", "vocabularies", "__typename"})
 
@@ -40,3 +42,16 @@ class SignInRequired(SchemaExtension):
                     data=None, errors=[unauthenticated_error()]
                 )
         yield
+
+
+class TimedOperations(SchemaExtension):
+    """Feeds /metrics: each operation's duration by name and type."""
+
+    def on_operation(self) -> Iterator[None]:
+        started = time.perf_counter()
+        yield
+        context = self.execution_context
+        kind = context.operation_type.value if context.operation_type else "unknown"
+        OperationTimer.observe(
+            context.context, context.operation_name, kind, time.perf_counter() - started
+        )

@@ -11,6 +11,7 @@ from strawberry.types import Info
 
 from domain import vocabulary as v
 from interfaces.graphql.context import blocking
+from interfaces.graphql.deadlines import working_days
 from interfaces.graphql.errors import bad_input, from_cursor, parse_id
 from interfaces.graphql.terms import ENUMS, code_of
 from interfaces.graphql.types import (
@@ -143,6 +144,10 @@ class SupervisionItemFilter:
     text: str | None = None
     opened_from: date | None = None
     opened_to: date | None = None
+    due_within_working_days: int | None = strawberry.field(
+        default=None,
+        description="未办结且在今后N个工作日内到期(不含已逾期) Open, due within N working days",
+    )
 
     def to_query(self) -> q.ItemFilter:
         return q.ItemFilter(
@@ -155,6 +160,9 @@ class SupervisionItemFilter:
             text=self.text,
             opened_from=_day(self.opened_from),
             opened_to=_day(self.opened_to),
+            due_within_working_days=working_days(
+                self.due_within_working_days, "dueWithinWorkingDays"
+            ),
         )
 
 

@@ -21,15 +21,20 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
+from interfaces.graphql.accountability import AccountabilityMutations, AccountabilityQueries
 from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
-from interfaces.graphql.guard import SignInRequired
+from interfaces.graphql.guard import SignInRequired, TimedOperations
+from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
 from interfaces.graphql.mutations.consultations import ConsultationMutations
 from interfaces.graphql.mutations.reference import ErasureMutations, ReferenceMutations
 from interfaces.graphql.mutations.supervision import SupervisionMutations
 from interfaces.graphql.mutations.topics import TopicMutations
 from interfaces.graphql.public import PublicOverview, public_overview
 from interfaces.graphql.reads import ReadQueries
+from interfaces.graphql.subscriptions import Subscription
 from interfaces.graphql.terms import Vocabulary, all_vocabularies
+from interfaces.graphql.viewer import ViewerQueries
+from interfaces.graphql.webhooks import WebhookMutations, WebhookQueries
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 MAX_DEPTH = 10
@@ -52,7 +57,17 @@ class OverviewQueries:
         return all_vocabularies()
 
 
-Query = merge_types("Query", (ReadQueries, OverviewQueries))
+Query = merge_types(
+    "Query",
+    (
+        ReadQueries,
+        OverviewQueries,
+        AccountabilityQueries,
+        WebhookQueries,
+        HotlineQueries,
+        ViewerQueries,
+    ),
+)
 Mutation = merge_types(
     "Mutation",
     (
@@ -61,6 +76,9 @@ Mutation = merge_types(
         SupervisionMutations,
         ReferenceMutations,
         ErasureMutations,
+        AccountabilityMutations,
+        WebhookMutations,
+        HotlineMutations,
     ),
 )
 
@@ -107,6 +125,7 @@ class YishitingSchema(strawberry.Schema):
 @lru_cache(maxsize=2)
 def build_schema(production: bool = False) -> YishitingSchema:
     extensions: list[object] = [
+        TimedOperations,
         SignInRequired,
         MaskFaults,
         lambda: _DEPTH,
@@ -118,6 +137,7 @@ def build_schema(production: bool = False) -> YishitingSchema:
     return YishitingSchema(
         query=Query,
         mutation=Mutation,
+        subscription=Subscription,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(disable_field_suggestions=production),
     )

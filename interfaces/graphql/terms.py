@@ -24,6 +24,7 @@ VOCABULARIES: tuple[type[v.Vocabulary], ...] = (
     v.TopicStatus,
     v.ConsultationStatus,
     v.ItemStatus,
+    v.ReminderKind,
 )
 
 
@@ -41,6 +42,7 @@ TITLES = {
     v.TopicStatus: "事项状态 Topic status",
     v.ConsultationStatus: "协商状态 Consultation status",
     v.ItemStatus: "督办状态 Item status",
+    v.ReminderKind: "到期提醒类别 Deadline reminder kind",
 }
 
 

@@ -8,8 +8,10 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
+from application.calendar import district_today
 from domain import vocabulary as v
 from domain.vocabulary import Role
+from interfaces.graphql.deadlines import DeadlineReminder, due_basis, last_reminder
 from interfaces.graphql.terms import TERMS, term
 from projections.store import Row
 
@@ -338,9 +340,24 @@ class SupervisionItem:
     async def committee(self, info: Info) -> Committee | None:
         return await _one(info, "ref_committees", self.committee_id, Committee.from_row)
 
+    @strawberry.field(description="最近一次到期提醒 The last deadline reminder")
+    async def last_reminder(self, info: Info) -> DeadlineReminder | None:
+        return await last_reminder(info, str(self.id))
+
+    @strawberry.field(description="办理期限的工作日数 Due in this many working days, if so set")
+    async def due_in_working_days(self, info: Info) -> int | None:
+        return (await due_basis(info, str(self.id)))[0]
+
+    @strawberry.field(
+        description="期限所在年份的法定节假日安排未知,按周一至周五推算 "
+        "The year's official calendar was unknown: Mon–Fri assumed"
+    )
+    async def due_weekdays_assumed(self, info: Info) -> bool:
+        return (await due_basis(info, str(self.id)))[1]
+
     @classmethod
     def from_row(cls, row: Row, today: date | None = None) -> SupervisionItem:
-        today_iso = (today or date.today()).isoformat()
+        today_iso = (today or district_today()).isoformat()
         overdue = bool(row["status"] != "resolved" and row["due_on"] and row["due_on"] < today_iso)
         return cls(
             id=strawberry.ID(row["id"]),

@@ -1,5 +1,6 @@
-"""The FastAPI app factory: /graphql (signed-in callers; anonymous only the public view),
-/healthz and /readyz."""
+"""The FastAPI app factory: /graphql (signed-in callers; anonymous only the public view;
+subscriptions over WebSocket), /events and /schemas/events (interfaces/http/feed.py),
+/healthz and /readyz, and the web front end at /app (interfaces/web)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,22 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
-from fastapi.responses import JSONResponse
-from strawberry.fastapi import GraphQLRouter
+from fastapi.responses import JSONResponse, Response
+from starlette.requests import HTTPConnection
 
 from application.settings import Settings
-from interfaces.auth import Authenticator, Unauthenticated
+from interfaces.auth import ANONYMOUS, Authenticator, Unauthenticated
 from interfaces.bootstrap import System, bootstrap
 from interfaces.graphql.context import Context, blocking
+from interfaces.graphql.router import YishitingRouter
 from interfaces.graphql.schema import build_schema
+from interfaces.graphql.streams import active_streams
+from interfaces.http.exports import router as exports_router
+from interfaces.http.feed import feed_router
+from interfaces.http.hotline import router as hotline_router
 from interfaces.http.limits import BodySizeLimit, WriteRateLimit
+from interfaces.http.observability import CorrelationIds, Metrics, SystemGauges
+from interfaces.web import mount_web
 
 READY_MAX_LAG = 1000
 
@@ -24,26 +32,39 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
     settings = settings or Settings()
     authenticator = Authenticator.from_settings(settings)
     limiter = WriteRateLimit(settings.writes_per_minute)
+    metrics = Metrics()
     holder: dict[str, System] = {}
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         system = holder["system"] = await blocking(bootstrap, settings)
+        metrics.watch(SystemGauges(system, active_streams))
         if embedded_projector:
             system.projector.start()
+        system.integration.start(delivering=embedded_projector)
         try:
             yield
         finally:
             await blocking(system.close)
 
-    async def context(request: Request) -> Context:
+    async def context(request: HTTPConnection) -> Context:
+        if request.scope["type"] == "websocket":  # signed in by connection_init (router.py)
+            return Context(
+                holder["system"], ANONYMOUS, limiter=limiter, public_view=False, metrics=metrics
+            )
         try:
             actor = authenticator.actor(request.headers.get("authorization"))
         except Unauthenticated as refusal:
             raise HTTPException(
                 401, detail=_errors(refusal.message, refusal.kind, refusal.code)
             ) from None
-        return Context(holder["system"], actor, limiter=limiter, public_view=settings.public_view)
+        return Context(
+            holder["system"],
+            actor,
+            limiter=limiter,
+            public_view=settings.public_view,
+            metrics=metrics,
+        )
 
     production = settings.environment == "production"
     api = FastAPI(
@@ -53,15 +74,26 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
         redoc_url=None,
     )
     api.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
-    router = GraphQLRouter(
+    api.add_middleware(CorrelationIds, metrics=metrics)
+    router = YishitingRouter(
         build_schema(production),
         context_getter=context,
         graphql_ide=None if production else "graphiql",
+        authenticator=authenticator,
+        allowed_origins=settings.allowed_origins,
     )
     api.include_router(router, prefix="/graphql")
+    api.include_router(exports_router)
+    api.include_router(hotline_router)
+    api.include_router(feed_router(holder, authenticator, settings))
     api.add_exception_handler(HTTPException, _graphql_shaped)
     api.state.holder = holder
     api.state.authenticator = authenticator
+
+    @api.get("/metrics", include_in_schema=False)
+    async def prometheus() -> Response:
+        exposition = await blocking(metrics.exposition)
+        return Response(exposition, media_type="text/plain; version=0.0.4; charset=utf-8")
 
     @api.get("/healthz")
     async def healthz() -> dict[str, str]:
@@ -85,6 +117,7 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
         }
         return JSONResponse(body, status)
 
+    mount_web(api)
     return api
 
 

@@ -31,6 +31,9 @@ class View(Projection[Any]):
     The batch runner calls `apply` for many events in one transaction; `process_event` is the
     stock one-commit-per-event path, kept for the stock ProjectionRunner (and its benchmark)."""
 
+    feed: ClassVar[str] = "event"
+    """What `apply` receives: the decoded "event", the "stored" notification, or "both"."""
+    rebuildable: ClassVar[bool] = True
     tables: ClassVar[tuple[str, ...]] = ()
     indexes: ClassVar[tuple[str, ...]] = ()
     handlers: ClassVar[dict[type, Handler]] = {}
@@ -46,6 +49,9 @@ class View(Projection[Any]):
 
     def __init__(self, view: Any = None) -> None:
         super().__init__(view)
+
+    def begin_batch(self, tx: Tx) -> None:
+        """Called at the start of each batch's transaction."""
 
     def apply(self, event: Any, tx: Tx) -> None:
         handler = self.handlers.get(type(event))

@@ -22,8 +22,8 @@ class SupervisionLedger(View):
         " reporting_department TEXT NOT NULL, reported_on TEXT, status TEXT NOT NULL,"
         " due_on TEXT, platform_id TEXT NOT NULL, consultation_id TEXT NOT NULL, topic_id TEXT,"
         " progress_count INTEGER NOT NULL, outcome TEXT NOT NULL, opened_at TEXT NOT NULL,"
-        " assigned_at TEXT, last_progress_at TEXT, resolved_at TEXT, days_to_resolve REAL,"
-        " updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
+        " assigned_at TEXT, last_progress_at TEXT, resolved_at TEXT,"
+        " days_to_resolve DOUBLE PRECISION, updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
     )
     indexes = (
         "CREATE INDEX IF NOT EXISTS supervision_seq ON supervision_ledger (seq_no)",

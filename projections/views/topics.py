@@ -24,7 +24,7 @@ class TopicBoard(View):
         " decision_reason TEXT NOT NULL, research_count INTEGER NOT NULL,"
         " consultations_count INTEGER NOT NULL, proposed_at TEXT NOT NULL, verified_at TEXT,"
         " submitted_at TEXT, approved_at TEXT, returned_at TEXT, excluded_at TEXT,"
-        " approval_days REAL, updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
+        " approval_days DOUBLE PRECISION, updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
     )
     indexes = (
         "CREATE INDEX IF NOT EXISTS topic_board_proposed ON topic_board (proposed_at, id)",
@@ -123,6 +123,10 @@ class TopicBoard(View):
     @handles(Topic.TopicResearchRecorded)
     def research_recorded(self, e: Any, tx: Tx) -> None:
         self._update(tx, e, "research_count = research_count + 1")
+
+    @handles(Topic.TopicMergedInto)
+    def merged_into(self, e: Any, tx: Tx) -> None:
+        self._update(tx, e, "status = 'merged'")
 
     @handles(Erasure.PersonalDataErased)
     def personal_data_erased(self, e: Any, tx: Tx) -> None:

@@ -1486,10 +1486,19 @@ def test_related_objects_are_loaded_in_batches_not_per_topic(
         Actor("staff-eco", "生态组专员", Role.PLATFORM_STAFF, second_platform)
     )
     for n in range(20):
-        topic_id = hall.approved_topic(f"事项{n}")
-        (second_staff if n % 2 else hall.staff).schedule_consultation(
+        # a platform holds consultations on its own topics only
+        staff, platform_id = (
+            (second_staff, second_platform) if n % 2 else (hall.staff, hall.platform_id)
+        )
+        topic_id = staff.propose_topic(
+            platform_id=platform_id, **{**HOTLINE_MATTER, "title": f"事项{n}"}
+        ).id
+        staff.verify_topic(topic_id, basic_situation="涉及3个小区约2000户。")
+        staff.submit_topic(topic_id, drafted_title=DRAFTED_TITLE, committee_id=hall.committee_id)
+        hall.committee.approve_topic(topic_id, reason="群众关切,切口小,同意协商。")
+        staff.schedule_consultation(
             form="RESEARCH",
-            platform_id=second_platform if n % 2 else hall.platform_id,
+            platform_id=platform_id,
             starts_at="2026-11-28T09:30:00",
             topic_id=topic_id,
         )

@@ -391,6 +391,7 @@ class Steps:
         supervisor_id: str,
         due_on: date | str | None = None,
         reason: str | None = None,
+        due_in_working_days: int | None = None,
         **command: Any,
     ) -> Any:
         return self.run(
@@ -401,6 +402,7 @@ class Steps:
             supervisorId=supervisor_id,
             dueOn=_day(due_on),
             reason=reason,
+            dueInWorkingDays=due_in_working_days,
             **command,
         )
 
@@ -432,9 +434,44 @@ class Steps:
     def reopen_item(self, item_id: str, *, reason: str, **command: Any) -> Any:
         return self.run("reopenItem", itemId=item_id, reason=reason, **command)
 
+    # 五.(三) 12345 common issues (共性问题)
+    def draft_topic_from_orders(
+        self,
+        topic_ids: list[str],
+        *,
+        title: str,
+        content: str,
+        category: str | None = None,
+        **command: Any,
+    ) -> Any:
+        return self.run(
+            "draftTopicFromOrders",
+            topicIds=topic_ids,
+            title=title,
+            content=content,
+            category=category,
+            **command,
+        )
+
     # personal data
     def erase_subject(self, subject_id: str, *, reason: str, **command: Any) -> Any:
         return self.run("eraseSubject", subjectId=subject_id, reason=reason, **command)
+
+    # integration consumers
+    def register_webhook(
+        self,
+        url: str,
+        *,
+        secret: str | None = None,
+        event_types: list[str] | None = None,
+        **command: Any,
+    ) -> Any:
+        return self.run(
+            "registerWebhook", url=url, secret=secret, eventTypes=event_types, **command
+        )
+
+    def unregister_webhook(self, webhook_id: str, *, reason: str, **command: Any) -> Any:
+        return self.run("unregisterWebhook", webhookId=webhook_id, reason=reason, **command)
 
 
 # The story's people. Each acts through its own headers; the ids are scoped after setup.

@@ -19,6 +19,7 @@ from interfaces.graphql.types import (
     Topic,
     ctx,
 )
+from interfaces.http.observability import correlation, outcome_of
 
 DISTRICT_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 READ_YOUR_WRITES_TIMEOUT = 5.0
@@ -44,13 +45,20 @@ async def execute(
             "操作过于频繁,请稍后再试 (too many writes; slow down)", "RATE_LIMITED", "RATE_LIMITED"
         )
     command = Command(
-        ctx(info).actor, command_id=given.command_id, expected_version=given.expected_version
+        ctx(info).actor,
+        command_id=given.command_id,
+        expected_version=given.expected_version,
+        correlation_id=correlation.get() or None,
     )
-    system = ctx(info).system
+    system, metrics = ctx(info).system, ctx(info).metrics
     try:
         outcome = await blocking(use_case, command)
     except DomainError as error:
+        if metrics:
+            metrics.command(info.field_name, outcome_of(error.kind))
         raise from_domain(error) from None
+    if metrics:
+        metrics.command(info.field_name, "ok", outcome.events)
     position = outcome.position or await blocking(system.app.position)
     await blocking(system.projector.wait_for, position, READ_YOUR_WRITES_TIMEOUT)
     return outcome

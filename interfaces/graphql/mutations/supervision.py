@@ -31,6 +31,11 @@ class AssignItemInput(CommandInput):
     supervisor_id: strawberry.ID = strawberry.field(description="督办负责人")
     due_on: date | None = None
     reason: str = strawberry.field(default="", description="改派须说明理由 required to reassign")
+    due_in_working_days: int | None = strawberry.field(
+        default=None,
+        description="办理期限:自交办之日起若干工作日(按国家法定节假日及调休计算),与dueOn二选一"
+        " Due in N working days from today (official holidays and make-up days counted)",
+    )
 
 
 @strawberry.input
@@ -91,6 +96,7 @@ class SupervisionMutations:
                 supervisor_id=parse_id(input.supervisor_id, "supervisorId"),
                 due_on=input.due_on,
                 reason=input.reason,
+                due_in_working_days=input.due_in_working_days,
             ),
         )
         return payload(SupervisionItemPayload, outcome)

@@ -1,0 +1,25 @@
+# yishiting — API or projector image. Build stage compiles nothing the runtime keeps.
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY domain domain
+COPY application application
+COPY projections projections
+COPY interfaces interfaces
+RUN python -m venv /opt/yishiting \
+ && /opt/yishiting/bin/pip install --no-cache-dir --upgrade pip \
+ && /opt/yishiting/bin/pip install --no-cache-dir .
+
+FROM python:3.11-slim
+RUN groupadd --system yishiting && useradd --system --gid yishiting --home /srv yishiting \
+ && mkdir -p /srv/var && chown -R yishiting:yishiting /srv
+COPY --from=build /opt/yishiting /opt/yishiting
+ENV PATH=/opt/yishiting/bin:$PATH \
+    PYTHONUNBUFFERED=1 \
+    YISHITING_ENVIRONMENT=production
+WORKDIR /srv
+USER yishiting
+EXPOSE 8000
+HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \
+  CMD python -c "import urllib.request,sys; sys.exit(0 if urllib.request.urlopen('http://127.0.0.1:8000/healthz', timeout=2).status == 200 else 1)"
+CMD ["yishiting", "serve", "--host", "0.0.0.0", "--port", "8000"]

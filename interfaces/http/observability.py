@@ -1,0 +1,205 @@
+"""What operators watch: a correlation id per request (in every log line and in the events the
+request records), JSON logs, and Prometheus metrics at /metrics."""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+from collections.abc import Iterator
+from contextvars import ContextVar
+from typing import Any
+from uuid import uuid4
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+correlation: ContextVar[str] = ContextVar("correlation", default="")
+HEADER = "x-request-id"
+
+
+class CorrelationIds:
+    """Takes the caller's X-Request-ID (or makes one) and returns it on the response."""
+
+    def __init__(self, app: ASGIApp, metrics: Metrics) -> None:
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers") or []).get(HEADER.encode(), b"").decode()[:64]
+        request_id = given or uuid4().hex
+        token = correlation.set(request_id)
+        started, status = time.perf_counter(), 500
+
+        async def tagged_send(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [
+                    *message.get("headers", []),
+                    (HEADER.encode(), request_id.encode()),
+                ]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, tagged_send)
+        finally:
+            if scope["type"] == "http":
+                self.metrics.request(scope, status, time.perf_counter() - started)
+            correlation.reset(token)
+
+
+class Metrics:
+    """The process's metrics in a registry of its own (one per app, so tests stay apart)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        self.requests = Counter(
+            "yishiting_http_requests",
+            "HTTP requests",
+            ["method", "route", "status"],
+            registry=self.registry,
+        )
+        self.latency = Histogram(
+            "yishiting_http_request_seconds",
+            "HTTP request latency",
+            ["method", "route"],
+            registry=self.registry,
+        )
+        self.operations = Histogram(
+            "yishiting_graphql_operation_seconds",
+            "GraphQL operations by name and type",
+            ["operation", "kind"],
+            registry=self.registry,
+        )
+        self.commands = Counter(
+            "yishiting_commands",
+            "Commands by use case and outcome",
+            ["command", "outcome"],
+            registry=self.registry,
+        )
+        self.events = Counter(
+            "yishiting_events_appended", "Events appended by this process", registry=self.registry
+        )
+
+    def request(self, scope: Scope, status: int, seconds: float) -> None:
+        route = scope.get("route")
+        path = getattr(route, "path", None) or _coarse(scope.get("path", ""))
+        self.requests.labels(scope.get("method", ""), path, str(status)).inc()
+        self.latency.labels(scope.get("method", ""), path).observe(seconds)
+
+    def command(self, name: str, outcome: str, events: int = 0) -> None:
+        self.commands.labels(name, outcome).inc()
+        if events:
+            self.events.inc(events)
+
+    def watch(self, collector: Collector) -> None:
+        self.registry.register(collector)
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+OUTCOMES = {
+    "CONFLICT": "conflict",
+    "FORBIDDEN": "forbidden",
+    "UNAUTHENTICATED": "forbidden",
+    "NOT_FOUND": "invalid",
+    "BAD_USER_INPUT": "invalid",
+}
+
+
+def outcome_of(kind: str) -> str:
+    return OUTCOMES.get(kind, "error")
+
+
+def _coarse(path: str) -> str:
+    """Unrouted paths (static files) are counted by their first segment only."""
+    first = path.strip("/").split("/", 1)[0]
+    return f"/{first}" if first else "/"
+
+
+class SystemGauges(Collector):
+    """Read on each scrape: projection lag per view, live streams, webhook subscribers."""
+
+    def __init__(self, system: Any, streams: Any) -> None:
+        self.system = system
+        self.streams = streams
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        log = self.system.app.position()
+        lag = GaugeMetricFamily(
+            "yishiting_projection_lag_events", "Events a view is behind", labels=["view"]
+        )
+        seconds = GaugeMetricFamily(
+            "yishiting_projection_lag_seconds",
+            "Seconds since a lagging view last advanced",
+            labels=["view"],
+        )
+        now = time.time()
+        with self.system.store.reading() as tx:
+            rows = tx.all("SELECT view, position, updated_at FROM projection_tracking")
+            hooks = _webhook_counts(tx)
+        for row in rows:
+            behind = max(0, log - int(row["position"]))
+            lag.add_metric([row["view"]], behind)
+            seconds.add_metric([row["view"]], (now - float(row["updated_at"])) if behind else 0)
+        yield lag
+        yield seconds
+        yield GaugeMetricFamily("yishiting_log_position", "The log's last position", value=log)
+        yield GaugeMetricFamily(
+            "yishiting_subscriptions_active", "Live GraphQL subscriptions", value=self.streams()
+        )
+        webhooks = GaugeMetricFamily(
+            "yishiting_webhook_subscribers", "Webhook subscribers", labels=["state"]
+        )
+        for state, count in hooks.items():
+            webhooks.add_metric([state], count)
+        yield webhooks
+
+
+def _webhook_counts(tx: Any) -> dict[str, int]:
+    try:
+        rows = tx.all("SELECT parked, COUNT(*) AS n FROM webhook_positions GROUP BY parked")
+    except Exception:  # no webhook tables yet in this store
+        return {}
+    return {("parked" if r["parked"] else "active"): int(r["n"]) for r in rows}
+
+
+class JsonLines(logging.Formatter):
+    """One JSON object per line, with the request's correlation id."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        line = {
+            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+            "request_id": correlation.get() or None,
+        }
+        if record.exc_info:
+            line["exception"] = self.formatException(record.exc_info)
+        return json.dumps(line, ensure_ascii=False)
+
+
+def configure_logging(level: str = "INFO") -> None:
+    handler = logging.StreamHandler()
+    handler.setFormatter(JsonLines())
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+
+
+class OperationTimer:
+    """Strawberry extension body: times each GraphQL operation by its name and type."""
+
+    @staticmethod
+    def observe(context: Any, name: str | None, kind: str, seconds: float) -> None:
+        metrics = getattr(context, "metrics", None)
+        if metrics is not None:
+            metrics.operations.labels(name or "(anonymous)", kind).observe(seconds)
