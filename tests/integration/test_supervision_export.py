@@ -1,0 +1,261 @@
+"""The problem list as the seed's form 督办落实情况, over HTTP and from the CLI: an xlsx a person
+can print (title, the ten columns in the seed's order, one row per item, the footer, A4
+landscape with the header repeated) and a CSV Excel opens in Chinese; the consultation's day
+in the district, not UTC; filters; only what the caller may read. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from io import BytesIO, StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from application.settings import Settings
+from domain.base import Actor
+from domain.vocabulary import Role
+from interfaces.bootstrap import bootstrap
+from interfaces.cli.main import app as cli
+from interfaces.http.app import create_app
+from tests.support.problem_list import ProblemList, build_problem_list
+
+COLUMNS = [
+    "序号",
+    "协商时间",
+    "协商议题",
+    "协商建议",
+    "交办单位",
+    "政协责任委室",
+    "督办负责人",
+    "进展情况",
+    "存在问题",
+    "解决思路",
+]
+TITLE = "永顺镇委员工作站协商议事厅协商议事活动督办落实情况"
+SUBJECT = "关于缓解老旧小区停车难的协商"
+IN_PROGRESS = [
+    1,
+    "2026-03-02",
+    SUBJECT,
+    "利用学校操场夜间错时停车",
+    "区交通委",
+    "社会和法制委员会",
+    "刘督办",
+    "【办理中】已协调两所学校开放操场",
+    "学校担心安全管理",
+    "由街道派保安值守",
+]
+RESOLVED = [
+    2,
+    "2026-03-02",
+    SUBJECT,
+    "新建立体停车库",
+    "区交通委",
+    "社会和法制委员会",
+    "刘督办",
+    "【已办结】立体停车库已立项\n办结情况:新增车位120个。",
+    "",
+    "",
+]
+FILLED_ON = re.compile(r"^填报时间:\d{4} 年 \d{1,2} 月 \d{1,2} 日$")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@pytest.fixture
+def problems(url: str) -> ProblemList:
+    system = bootstrap(Settings(database_url=url))
+    try:
+        return build_problem_list(system.app)
+    finally:
+        system.close()
+
+
+@pytest.fixture
+def http(url: str, problems: ProblemList) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(database_url=url))) as client:
+        client.app.state.holder["system"].projector.catch_up()  # type: ignore[attr-defined]
+        yield client
+
+
+def get(http: TestClient, path: str, actor: Actor | None, **params: str) -> Any:
+    headers = {}
+    if actor is not None:
+        token = http.app.state.authenticator.issue(actor)  # type: ignore[attr-defined]
+        headers["Authorization"] = f"Bearer {token}"
+    return http.get(path, params=params, headers=headers)
+
+
+def staff(district: Any) -> Actor:
+    return district.staff.actor  # type: ignore[no-any-return]
+
+
+def sheet_rows(body: bytes) -> tuple[Any, list[list[Any]]]:
+    sheet = load_workbook(BytesIO(body)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    return sheet, rows
+
+
+def day_text(value: Any) -> Any:
+    return value.date().isoformat() if isinstance(value, datetime) else value
+
+
+def test_the_xlsx_is_the_seeds_form_ready_to_print(http: TestClient, problems: ProblemList) -> None:
+    home = problems.home
+    response = get(
+        http, "/exports/supervision.xlsx", home.committee.actor, platform_id=str(home.platform_id)
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("application/vnd.openxmlformats")
+    assert "attachment" in response.headers["content-disposition"]
+    sheet, rows = sheet_rows(response.content)
+
+    assert sheet.title == "督办落实情况"
+    assert rows[0][0] == TITLE
+    assert rows[1] == COLUMNS
+    assert [[day_text(v) if v is not None else "" for v in row] for row in rows[2:4]] == [
+        IN_PROGRESS,
+        RESOLVED,
+    ]
+    assert rows[4] == [None] * 10
+    assert rows[5][0] == "填报部门:永顺镇委员工作站"
+    assert FILLED_ON.match(rows[5][5])
+    assert len(rows) == 6
+
+    assert "年" in sheet["B3"].number_format
+    assert sheet["H4"].alignment.wrap_text is True
+    assert sheet["A2"].font.bold is True
+    assert sheet.page_setup.orientation == "landscape"
+    assert sheet.page_setup.paperSize == 9  # A4
+    assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
+    assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
+    assert sheet.print_title_rows == "$2:$2"
+    assert [sheet.column_dimensions[c].width for c in "ABCDEFGHIJ"] == [
+        6,
+        14,
+        22,
+        28,
+        14,
+        14,
+        10,
+        32,
+        22,
+        22,
+    ]
+
+
+def test_the_csv_has_a_bom_the_same_columns_rows_and_footer(
+    http: TestClient, problems: ProblemList
+) -> None:
+    response = get(
+        http,
+        "/exports/supervision.csv",
+        staff(problems.home),
+        department="永顺镇委员工作站办公室",
+    )
+    assert response.status_code == 200, response.text
+    assert response.headers["content-type"].startswith("text/csv")
+    assert response.content.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0] == [TITLE]
+    assert rows[1] == COLUMNS
+    assert rows[2:4] == [[str(v) for v in IN_PROGRESS], [str(v) for v in RESOLVED]]
+    department, filled_on = rows[4]
+    assert department == "填报部门:永顺镇委员工作站办公室"
+    assert FILLED_ON.match(filled_on)
+    assert len(rows) == 5
+
+
+def test_filters_by_status_unit_and_period_in_district_days(
+    http: TestClient, problems: ProblemList
+) -> None:
+    leader = Actor("leader-1", "区政协领导", Role.LEADER)
+
+    def items(**params: str) -> list[str]:
+        response = get(http, "/exports/supervision.csv", leader, **params)
+        assert response.status_code == 200, response.text
+        rows = list(csv.reader(StringIO(response.content.decode("utf-8-sig"))))
+        return [row[3] for row in rows[2:-1]]
+
+    assert items() == ["利用学校操场夜间错时停车", "新建立体停车库", "增设公交站"]
+    assert items(status="resolved") == ["新建立体停车库"]
+    assert items(unit_id=str(problems.other.unit_id)) == ["增设公交站"]
+    assert items(committee_id=str(problems.other.committee_id)) == ["增设公交站"]
+    # Opened at 02:10 on 2 March in the district (18:10 UTC on 1 March).
+    assert items(period_from="2026-03-02", period_to="2026-03-02") != []
+    assert items(period_to="2026-03-01") == []
+    assert items(period_from="2026-03-03") == []
+
+
+def test_each_caller_gets_only_the_rows_they_may_read(
+    http: TestClient, problems: ProblemList
+) -> None:
+    def suggestions(actor: Actor) -> list[str]:
+        response = get(http, "/exports/supervision.xlsx", actor)
+        assert response.status_code == 200, response.text
+        return [row[3] for row in sheet_rows(response.content)[1][2:-2]]
+
+    assert suggestions(staff(problems.other)) == ["增设公交站"]
+    assert suggestions(problems.home.unit.actor) == ["利用学校操场夜间错时停车", "新建立体停车库"]
+    outsider = Actor("staff-x", "外平台专员", Role.PLATFORM_STAFF, str(problems.other.platform_id))
+    response = get(
+        http, "/exports/supervision.csv", outsider, platform_id=str(problems.home.platform_id)
+    )
+    rows = list(csv.reader(StringIO(response.content.decode("utf-8-sig"))))
+    assert len(rows) == 3  # title, columns, footer: nothing of another platform
+
+
+def test_refusals_have_a_status_a_code_and_a_chinese_message(
+    http: TestClient, problems: ProblemList
+) -> None:
+    def refused(actor: Actor | None, http_status: int, reason: str, **params: str) -> None:
+        response = get(http, "/exports/supervision.xlsx", actor, **params)
+        assert response.status_code == http_status, response.text
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["reason"] == reason
+        assert re.search(r"[\u4e00-\u9fff]", error["message"])
+
+    leader = Actor("leader-1", "区政协领导", Role.LEADER)
+    refused(None, 401, "TOKEN_REQUIRED")
+    refused(Actor("hotline", "12345热线", Role.INTEGRATION), 403, "NOT_PERMITTED")
+    refused(leader, 400, "INVALID_ID", platform_id="not-an-id")
+    refused(leader, 400, "UNKNOWN_CODE", status="finished")
+    refused(leader, 400, "INVALID_DATE", period_from="2026-13-01")
+    bad_token = http.get("/exports/supervision.csv", headers={"Authorization": "Bearer x.y.z"})
+    assert bad_token.status_code == 401
+
+
+def test_the_cli_exports_everything_as_the_system(
+    url: str, problems: ProblemList, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YISHITING_DATABASE_URL", url)
+    target = tmp_path / "督办.xlsx"
+    result = CliRunner().invoke(
+        cli,
+        ["export", "supervision", "--format", "xlsx", "--output", str(target),
+         "--platform", str(problems.home.platform_id), "--department", "区政协社法委"],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    _, rows = sheet_rows(target.read_bytes())
+    assert rows[0][0] == TITLE
+    assert [row[3] for row in rows[2:4]] == ["利用学校操场夜间错时停车", "新建立体停车库"]
+    assert rows[5][0] == "填报部门:区政协社法委"
+
+    every = tmp_path / "all.csv"
+    result = CliRunner().invoke(
+        cli, ["export", "supervision", "--format", "csv", "--output", str(every)]
+    )
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(StringIO(every.read_bytes().decode("utf-8-sig"))))
+    assert rows[0] == ["全区协商议事厅协商议事活动督办落实情况"]
+    assert len(rows) == 2 + 3 + 1
