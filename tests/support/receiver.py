@@ -1,0 +1,92 @@
+"""A webhook receiver on 127.0.0.1 for tests: it answers from a script of statuses (then 204),
+checks each delivery's signature, and keeps every body it was sent, in arrival order."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+
+from projections.webhooks.signing import SIGNATURE_HEADER, verify
+
+
+class Receiver:
+    def __init__(
+        self, statuses: list[int] | None = None, secret: str = "", pause: float = 0.0
+    ) -> None:
+        self.script = list(statuses or [])
+        self.pause = pause
+        self.secret = secret
+        self.received: list[dict[str, Any]] = []
+        self.attempts = 0
+        self.bad_signatures = 0
+        self._lock = threading.Lock()
+        self._arrived = threading.Condition(self._lock)
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                time.sleep(receiver.pause)  # a slow receiver, so a worker can die mid-way
+                status = receiver.answer(body, self.headers.get(SIGNATURE_HEADER, ""))
+                self.send_response(status)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_: Any) -> None:
+                pass
+
+        return Handler
+
+    def answer(self, body: bytes, signature: str) -> int:
+        with self._arrived:
+            self.attempts += 1
+            if self.secret and not verify(self.secret, signature, body):
+                self.bad_signatures += 1
+            status = self.script.pop(0) if self.script else 204
+            if 200 <= status < 300:
+                self.received.append(json.loads(body))
+                self._arrived.notify_all()
+            return status
+
+    def distinct(self) -> list[dict[str, Any]]:
+        """The bodies accepted, an event delivered again right after itself counted once."""
+        bodies = self.received
+        return [b for i, b in enumerate(bodies) if i == 0 or b["id"] != bodies[i - 1]["id"]]
+
+    def wait_for(
+        self, count: int, deadline: float = 60.0, log: Path | None = None
+    ) -> list[dict[str, Any]]:
+        """The distinct bodies accepted, once `count` have arrived (a hang guard only)."""
+        until = time.monotonic() + deadline
+        with self._arrived:
+            while len(self.distinct()) < count:
+                left = until - time.monotonic()
+                output = log.read_text(errors="replace") if log else ""
+                assert left > 0, (
+                    f"{len(self.received)} of {count} arrived, {self.attempts} attempts\n{output}"
+                )
+                self._arrived.wait(left)
+            return self.distinct()
+
+    @contextmanager
+    def running(self) -> Iterator[Receiver]:
+        thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        thread.start()
+        try:
+            yield self
+        finally:
+            self.server.shutdown()
+            self.server.server_close()
