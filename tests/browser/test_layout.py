@@ -1,0 +1,87 @@
+"""The pages at 1366×768 and on a phone (390×844): nothing wider than the screen. A screenshot
+of each is left in test-artifacts/ to look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import DESKTOP, PHONE, OpenPage
+from tests.browser.pages import go, sign_in
+from tests.browser.server import DemoServer
+
+pytestmark = [pytest.mark.browser, pytest.mark.e2e]
+
+RECORDS = """query($platform: ID!) {
+  held: consultations(first: 1, filter: { platformId: $platform, status: REPORTED }) {
+    nodes { id } }
+  excluded: topics(first: 1, filter: { platformId: $platform, status: EXCLUDED }) {
+    nodes { id } }
+  items: supervisionItems(first: 1, filter: { platformId: $platform }) { nodes { id } }
+}"""
+
+
+def routes(server: DemoServer) -> dict[str, list[tuple[str, str]]]:
+    """Pages by who opens them: (name, route)."""
+    found = server.query(RECORDS, platform=server.scope_of("staff:ys"))
+    first = {key: found[key]["nodes"][0]["id"] for key in found}
+    return {
+        "": [("public", "/public"), ("signin", "/signin")],
+        "leader": [("dashboard", "/dashboard")],
+        "auditor": [("audit", "/audit")],
+        "staff:ys": [
+            ("board", "/topics"),
+            ("topic", f"/topic/{first['excluded']}"),
+            ("propose", "/topics/new"),
+            ("consultations", "/consultations"),
+            ("consultation", f"/consultation/{first['held']}"),
+            ("items", "/items?open=1"),
+            ("item", f"/item/{first['items']}"),
+        ],
+    }
+
+
+# At 1366×768 the pages with the widest content; on a phone, every page.
+WIDEST = {"dashboard", "audit", "topic", "items", "public"}
+
+
+def overflow(page: Any) -> int:
+    """How far the page is wider than the screen (0 when it fits)."""
+    width: int = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    return width
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366x768", "phone"])
+def test_every_page_fits_the_screen(
+    open_page: OpenPage, server: DemoServer, artifacts: Path, viewport: dict[str, int]
+) -> None:
+    size = f"{viewport['width']}x{viewport['height']}"
+    too_wide = {}
+    every = viewport == PHONE
+    for who, pages in routes(server).items():
+        pages = [(name, route) for name, route in pages if every or name in WIDEST]
+        if not pages:
+            continue
+        page = open_page(viewport)
+        if who:
+            sign_in(page, server, who)
+        for name, route in pages:
+            go(page, server, route)
+            expect(page.locator("#view > .page:not(.loading) h1").first).to_be_visible()
+            if overflow(page) > 0:
+                too_wide[name] = overflow(page)
+            page.screenshot(path=str(artifacts / f"layout-{name}-{size}.png"), full_page=True)
+    assert too_wide == {}, f"wider than {size}: {too_wide}"
+
+
+def test_a_step_form_fits_a_phone(open_page: OpenPage, server: DemoServer) -> None:
+    page = open_page(PHONE)
+    sign_in(page, server, "staff:ys")
+    go(page, server, "/topics?status=PROPOSED")
+    page.locator(".topic-link").first.click()
+    page.get_by_role("button", name="不纳入协商", exact=True).click()
+    expect(page.get_by_role("radio")).to_have_count(8)
+    assert overflow(page) == 0
