@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from projections.ledger import Ledger
 from projections.queries import ViewQueries
 from projections.runner import Projector
 from projections.store import ViewStore
+
+log = logging.getLogger("yishiting")
 
 
 @dataclass
@@ -46,8 +49,11 @@ def bootstrap(settings: Settings | None = None) -> System:
     return System(settings, app, store, projector, queries, ledger, integration)
 
 
-def ledger_signer(settings: Settings) -> Signer:
-    """The checkpoint key, from outside the database; only development may create one."""
-    return Signer.from_file(
-        Path(settings.ledger_key_file), create=settings.environment == "development"
-    )
+def ledger_signer(settings: Settings) -> Signer | None:
+    """The checkpoint key, from outside the database; only development may create one. Where
+    it is absent (an auditor's machine verifying with the public key alone) nothing is signed."""
+    path = Path(settings.ledger_key_file)
+    if settings.environment != "development" and not path.exists():
+        log.warning("no ledger signing key at %s: checkpoints will not be signed here", path)
+        return None
+    return Signer.from_file(path, create=settings.environment == "development")

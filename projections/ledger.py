@@ -157,6 +157,8 @@ class Ledger:
 
     def maybe_checkpoint(self, every: int, seconds: float) -> Checkpoint | None:
         """Signs a checkpoint when enough events or enough time have passed since the last."""
+        if self.signer is None:
+            return None
         latest, size = self.latest_checkpoint(), self.size()
         if size == 0 or (latest is not None and latest.tree_size == size):
             return None

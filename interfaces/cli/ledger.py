@@ -38,6 +38,9 @@ def verify(
             if system.ledger.signer
             else None
         )
+        if public is None:
+            console.print("[red]请用 --public-key 指定账本公钥 (give the ledger's public key)[/red]")
+            raise typer.Exit(2)
         kept = [Checkpoint.from_json(p.read_text()) for p in checkpoint]
         report = system.ledger.verify(public, kept)
     finally:
