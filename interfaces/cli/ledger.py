@@ -39,7 +39,7 @@ def verify(
             else None
         )
         if public is None:
-            console.print("[red]请用 --public-key 指定账本公钥 (give the ledger's public key)[/red]")
+            console.print("[red]请用 --public-key 指定账本公钥[/red] (give the public key)")
             raise typer.Exit(2)
         kept = [Checkpoint.from_json(p.read_text()) for p in checkpoint]
         report = system.ledger.verify(public, kept)
