@@ -9,6 +9,7 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.persistence import IntegrityError, JSONTranscoder
 
+from application.group_commit import GroupCommit
 from application.permissions import (
     OutOfReach,
     Reach,
@@ -25,7 +26,7 @@ from application.receipts import (
     fingerprint,
 )
 from application.settings import Settings
-from application.storage import Database
+from application.storage import Database, bound_waits
 from application.transcodings import register_domain_transcodings
 from domain.base import Record
 from domain.errors import ConcurrentModification, NotFound, VersionMismatch
@@ -53,12 +54,15 @@ class Core(Application[UUID]):
     def __init__(self, settings: Settings | None = None, env: dict[str, str] | None = None) -> None:
         self.settings = settings or Settings()
         self.database = Database.from_url(self.settings.database_url)
-        self.database.prepare()
-        self.subject_keys = SubjectKeys(
-            key_table_for(self.database), master_key_from(self.settings.personal_data_key)
-        )
-        full_env = {**self.database.persistence_env(self.settings.pool_size), **(env or {})}
-        super().__init__(env=full_env)
+        with self.database.setup_lock():
+            self.database.prepare()
+            self.subject_keys = SubjectKeys(
+                key_table_for(self.database), master_key_from(self.settings.personal_data_key)
+            )
+            full_env = {**self.database.persistence_env(self.settings.pool_size), **(env or {})}
+            super().__init__(env=full_env)
+        bound_waits(self.recorder)
+        self.group = GroupCommit(self.save) if self.settings.group_commit else None
 
     def close(self) -> None:
         self.subject_keys.close()
@@ -124,7 +128,7 @@ class Core(Application[UUID]):
                 )
             )
         try:
-            recordings = self.save(*to_save)
+            recordings = self.group.save(*to_save) if self.group else self.save(*to_save)
         except IntegrityError:
             earlier = self._receipt(receipt_id) if receipt_id else None
             if earlier is not None:

@@ -19,7 +19,7 @@ from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from psycopg_pool import ConnectionPool
 
-from application.storage import Database
+from application.storage import CONNECTION_WAIT, Database
 
 KEYS_TABLE = "yishiting_subject_keys"
 CACHE_SECONDS = 30.0
@@ -124,6 +124,8 @@ class PostgresKeyTable:
             max_size=4,
             open=True,
             kwargs={"autocommit": True},
+            timeout=CONNECTION_WAIT,
+            check=ConnectionPool.check_connection,  # a restarted server's old sessions are gone
         )
         with self._connect() as conn:
             conn.execute(

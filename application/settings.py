@@ -21,6 +21,11 @@ class Settings(BaseSettings):
     projector_batch_size: int = Field(
         default=1000, ge=1, description="events the projector applies per transaction"
     )
+    group_commit: bool = Field(
+        default=False,
+        description="commands saved at the same moment share one append (one lock, one "
+        "commit); each still gets its own outcome or conflict",
+    )
     personal_data_key: str = Field(
         default="",
         description="master key (32 bytes, base64url) wrapping each data subject's key; "

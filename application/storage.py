@@ -1,15 +1,50 @@
-"""Turns YISHITING_DATABASE_URL into the eventsourcing persistence environment."""
+"""Turns YISHITING_DATABASE_URL into the eventsourcing persistence environment, and bounds how
+long anything waits for a database that has gone away."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg
+from eventsourcing.persistence import InterfaceError as StoreInterfaceError
+from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg import sql
 
 from domain.errors import InvalidInput
+
+# The database cannot be reached (down, restarting, refusing or dropping connections, no pooled
+# connection in time): the caller should retry later. PoolTimeout is a psycopg OperationalError.
+STORAGE_UNAVAILABLE: tuple[type[Exception], ...] = (
+    psycopg.OperationalError,
+    psycopg.InterfaceError,
+    StoreOperationalError,
+    StoreInterfaceError,
+)
+# How long one request waits for a pooled connection to the views or the subject keys.
+CONNECTION_WAIT = 3.0
+# eventsourcing retries a failed storage call 10 times, 0.2 s apart, each attempt waiting for a
+# pooled connection as long as its pool allows (30 s unless set): with the database away one
+# call would hang for minutes. This wait per attempt makes the whole call give up in about 4 s.
+RECORDER_ATTEMPT_WAIT = 0.25
+CONNECT_TIMEOUT = 5  # seconds for a new connection (libpq connect_timeout)
+SETUP_LOCK_TIMEOUT = "60s"
+
+
+def advisory_key(name: str) -> int:
+    """A stable signed 64-bit key for PostgreSQL's advisory locks."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def bound_waits(recorder: object) -> None:
+    """Makes eventsourcing's PostgreSQL recorder give up quickly on an unreachable database."""
+    pool = getattr(getattr(recorder, "datastore", None), "pool", None)
+    if pool is not None:
+        pool.timeout = RECORDER_ATTEMPT_WAIT
 
 
 @dataclass(frozen=True)
@@ -86,5 +121,23 @@ class Database:
         options = f" options='-c search_path={self.schema}'" if self.schema and with_schema else ""
         return (
             f"host={self.host} port={self.port} dbname={self.name} user={self.user}"
-            f" password='{self.password}'{options}"
+            f" password='{self.password}' connect_timeout={CONNECT_TIMEOUT}{options}"
         )
+
+    @contextlib.contextmanager
+    def setup_lock(self) -> Iterator[None]:
+        """Serialises creating the schema and its tables among processes starting together
+        (two APIs and two projectors on a fresh database): PostgreSQL's CREATE … IF NOT EXISTS
+        is not safe against a concurrent twin. Elsewhere there is nothing to serialise."""
+        if self.engine != "postgresql":
+            yield
+            return
+        key = advisory_key(f"yishiting-setup:{self.name}:{self.schema or 'public'}")
+        with psycopg.connect(self.conninfo(with_schema=False), autocommit=True) as conn:
+            conn.execute(f"SET lock_timeout = '{SETUP_LOCK_TIMEOUT}'")
+            conn.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                with contextlib.suppress(psycopg.Error):  # the session's end releases it anyway
+                    conn.execute("SELECT pg_advisory_unlock(%s)", (key,))

@@ -38,14 +38,16 @@ class System:
 def bootstrap(settings: Settings | None = None) -> System:
     settings = settings or Settings()
     app = Yishiting(settings)
-    store = ViewStore(app.database, pool_size=settings.pool_size)
-    projector = Projector(app, store, batch_size=settings.projector_batch_size)
-    ledger = Ledger(store, app, ledger_signer(settings))
+    # The views' tables are created here: one process at a time (see Database.setup_lock).
+    with app.database.setup_lock():
+        store = ViewStore(app.database, pool_size=settings.pool_size)
+        projector = Projector(app, store, batch_size=settings.projector_batch_size)
+        ledger = Ledger(store, app, ledger_signer(settings))
+        queries = ViewQueries(store)
+        integration = integration_for(app, queries, projector, settings)
     projector.after_catch_up.append(
         lambda: ledger.maybe_checkpoint(settings.checkpoint_every, settings.checkpoint_seconds)
     )
-    queries = ViewQueries(store)
-    integration = integration_for(app, queries, projector, settings)
     return System(settings, app, store, projector, queries, ledger, integration)
 
 

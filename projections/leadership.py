@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import os
 from pathlib import Path
 from typing import IO, Any
 
@@ -50,7 +51,13 @@ class Leadership:
             self._file = None
 
     def _acquire_advisory(self) -> bool:
-        conn = psycopg.connect(self.database.conninfo(), autocommit=True, connect_timeout=5)
+        # Named for operators (and tests): pg_stat_activity shows which process leads.
+        conn = psycopg.connect(
+            self.database.conninfo(),
+            autocommit=True,
+            connect_timeout=5,
+            application_name=f"yishiting-projector-{os.getpid()}",
+        )
         row = conn.execute("SELECT pg_try_advisory_lock(%s)", (lock_key(self.name),)).fetchone()
         if row and row[0]:
             self._connection = conn

@@ -10,12 +10,9 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import psycopg
 from eventsourcing.application import Application
-from eventsourcing.persistence import InterfaceError as StoreInterfaceError
-from eventsourcing.persistence import OperationalError as StoreUnavailable
-from psycopg_pool import PoolTimeout
 
+from application.storage import STORAGE_UNAVAILABLE
 from domain.erasure import Erasure
 from projections.leadership import Leadership
 from projections.ledger import LedgerView
@@ -48,13 +45,7 @@ TRACKING = (
 
 Progress = Callable[[int, int], None]
 STANDBY_POLL = 1.0
-UNAVAILABLE = (
-    psycopg.OperationalError,
-    sqlite3.OperationalError,
-    StoreUnavailable,
-    StoreInterfaceError,
-    PoolTimeout,
-)
+UNAVAILABLE = (*STORAGE_UNAVAILABLE, sqlite3.OperationalError)
 log = logging.getLogger("yishiting.projector")
 
 
@@ -139,18 +130,20 @@ class Projector:
     def rebuildable(self) -> list[View]:
         return [view for view in self.views if view.rebuildable]
 
-    def position(self) -> int:
-        """The position every view has reached."""
-        with self.store.reading() as tx:
+    def position(self, timeout: float | None = None) -> int:
+        """The position every view has reached (read from the tracking table, so it also
+        shows what a projector in another process has applied)."""
+        with self.store.reading(timeout) as tx:
             return min(self._positions(tx, lock=False).values())
 
     def wait_for(self, position: int | None, timeout: float = 5.0) -> bool:
-        """Blocks until every view has applied the event at `position` (read-your-writes)."""
+        """Blocks until every view has applied the event at `position` (read-your-writes),
+        whichever process projects; waiting for storage counts against the timeout too."""
         if not position:
             return True
         deadline = time.monotonic() + timeout
         self._wake.set()
-        while (reached := self.position()) < position:
+        while (reached := self.position(max(0.1, deadline - time.monotonic()))) < position:
             remaining = deadline - time.monotonic()
             if remaining <= 0:
                 return False
@@ -181,7 +174,11 @@ class Projector:
         try:
             if not leadership.try_acquire():
                 return 0
-            applied = self.catch_up()
+            applied = 0
+            # Asked to stop (SIGTERM), the worker ends after the batch it is applying: each
+            # batch commits with its positions, so the next leader resumes right there.
+            while not self._stop.is_set() and (count := self.process_batch()):
+                applied += count
             for hook in self.after_catch_up:
                 hook()
         except UNAVAILABLE as error:

@@ -12,7 +12,7 @@ from typing import Any, Protocol
 import psycopg
 from psycopg_pool import ConnectionPool
 
-from application.storage import Database
+from application.storage import CONNECTION_WAIT, Database
 
 Row = dict[str, Any]
 
@@ -82,6 +82,8 @@ class ViewStore:
                 max_size=pool_size,
                 open=True,
                 kwargs={"row_factory": psycopg.rows.dict_row, "autocommit": False},
+                timeout=CONNECTION_WAIT,
+                check=ConnectionPool.check_connection,  # a restarted server's old sessions are gone
             )
         else:
             self.path = database.views_path() if database.engine == "sqlite" else ":memory:"
@@ -105,10 +107,15 @@ class ViewStore:
             conn.commit()
 
     @contextmanager
-    def reading(self) -> Iterator[Tx]:
-        """A consistent read: one snapshot for all the statements inside."""
+    def reading(self, timeout: float | None = None) -> Iterator[Tx]:
+        """A consistent read: one snapshot for all the statements inside. `timeout` bounds the
+        wait for a pooled connection (PostgreSQL), else the pool's own bound applies."""
         if self._pool is not None:
-            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            with (
+                self._pool.connection(timeout) as conn,
+                conn.transaction(),
+                conn.cursor() as cur,
+            ):
                 cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 yield PostgresTx(cur)
             return

@@ -66,6 +66,8 @@ def serve(
     api = _or_exit(lambda: create_app(embedded_projector=projector))
     console.print(
         f"议事厅已启动 yishiting is serving on http://{host}:{port}\n"
+        f"  网页 web pages (驾驶舱/工作台/审计/公开信息): http://{host}:{port}/app/\n"
+        "    登录时粘贴 `yishiting demo` 输出的令牌 (sign in with a token printed by the demo)\n"
         f"  GraphQL 查询界面 GraphiQL:  http://{host}:{port}/graphql\n"
         f"  健康检查 health:            http://{host}:{port}/readyz\n"
         "  试试 try: { dashboard { topicsTotal itemsOpen itemsOverdue } }"

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from graphql import GraphQLError
 
+from application.storage import STORAGE_UNAVAILABLE
 from domain.errors import DomainError
 from projections.queries import InvalidCursor
 
@@ -21,6 +22,31 @@ class UserError(GraphQLError):
         if details:
             extensions["details"] = {k: _plain(v) for k, v in details.items()}
         super().__init__(message, extensions=extensions)
+
+
+UNAVAILABLE_CODE = "SERVICE_UNAVAILABLE"
+UNAVAILABLE_MESSAGE = "数据库暂时不可用,请稍后重试 (database unavailable, retry later)"
+RETRY_AFTER_SECONDS = 5
+
+
+class ServiceUnavailable(GraphQLError):
+    """Storage cannot be reached: the request did nothing the caller can rely on and may be
+    sent again (with the same commandId, a command that did get through is not repeated).
+    Over HTTP it is answered 503 with Retry-After (interfaces/graphql/router.py)."""
+
+    def __init__(self, *, nodes: Any = None, path: Any = None) -> None:
+        super().__init__(
+            UNAVAILABLE_MESSAGE, nodes=nodes, path=path, extensions={"code": UNAVAILABLE_CODE}
+        )
+
+
+def unavailable_body() -> dict[str, Any]:
+    """The whole body of a 503: GraphQL-shaped, no data."""
+    return {"errors": [{"message": UNAVAILABLE_MESSAGE, "extensions": {"code": UNAVAILABLE_CODE}}]}
+
+
+def is_unavailable(error: BaseException | None) -> bool:
+    return isinstance(error, STORAGE_UNAVAILABLE)
 
 
 def from_domain(error: DomainError) -> UserError:

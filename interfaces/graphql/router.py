@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from typing import Any
 
+from fastapi.responses import JSONResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
+from strawberry.http import GraphQLHTTPResponse
 
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, Unauthenticated
 from interfaces.graphql.context import Context
+from interfaces.graphql.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, unavailable_body
 
 TOKEN_REQUIRED = {
     "message": "请先登录:需要 Bearer 令牌 (sign in first: a bearer token is required)",
@@ -34,6 +37,17 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         super().__init__(*args, **kwargs)
         self.authenticator = authenticator
 
+    def create_response(
+        self,
+        response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
+        sub_response: Response,
+    ) -> Response:
+        """Storage unreachable anywhere in the operation: 503 with Retry-After, not a 200 that
+        a client might take for an answer."""
+        if _unavailable(response_data):
+            return unavailable_response()
+        return super().create_response(response_data, sub_response)
+
     async def on_ws_connect(self, context: Context) -> None:
         try:
             actor = self.authenticator.actor(_authorization(context))
@@ -44,3 +58,16 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         if actor.role is Role.PUBLIC:
             raise ConnectionRejectionError(dict(TOKEN_REQUIRED))
         context.act_as(actor)
+
+
+def _unavailable(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
+    answers = response_data if isinstance(response_data, list) else [response_data]
+    return any(
+        (error.get("extensions") or {}).get("code") == UNAVAILABLE_CODE
+        for answer in answers
+        for error in answer.get("errors") or []
+    )
+
+
+def unavailable_response() -> JSONResponse:
+    return JSONResponse(unavailable_body(), 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})

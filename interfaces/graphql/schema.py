@@ -15,7 +15,9 @@ from strawberry.extensions import (
     MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
+    ParserCache,
     QueryDepthLimiter,
+    ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
@@ -23,6 +25,7 @@ from strawberry.types import ExecutionContext, Info
 
 from interfaces.graphql.accountability import AccountabilityMutations, AccountabilityQueries
 from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
+from interfaces.graphql.errors import ServiceUnavailable, is_unavailable
 from interfaces.graphql.guard import SignInRequired, TimedOperations
 from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
 from interfaces.graphql.mutations.consultations import ConsultationMutations
@@ -87,6 +90,9 @@ _DEPTH = QueryDepthLimiter(max_depth=MAX_DEPTH)
 _ALIASES = MaxAliasesLimiter(max_alias_count=MAX_ALIASES)
 _TOKENS = MaxTokensLimiter(max_token_count=MAX_TOKENS)
 _NO_INTROSPECTION = AddValidationRules([NoSchemaIntrospectionCustomRule])
+# Clients send the same few documents again and again: parsing and validating each one anew
+# was a quarter of the server's CPU under a write load (docs/BENCHMARKS.md). Bounded caches.
+DOCUMENT_CACHE_SIZE = 256
 
 
 log = logging.getLogger("yishiting.graphql")
@@ -98,12 +104,16 @@ def is_expected(error: GraphQLError) -> bool:
 
 
 class MaskFaults(MaskErrors):
-    """An unexpected fault reaches the caller as a reference number; the log has the rest."""
+    """An unexpected fault reaches the caller as a reference number; the log has the rest.
+    Unreachable storage is no fault of ours to hide: it is SERVICE_UNAVAILABLE (HTTP 503)."""
 
     def __init__(self) -> None:
         super().__init__(should_mask_error=lambda e: not is_expected(e))
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if is_unavailable(error.original_error):
+            log.warning("storage unavailable at %s: %s", error.path, error.original_error)
+            return ServiceUnavailable(nodes=error.nodes, path=error.path)
         reference = uuid4().hex[:12]
         log.error("unexpected error %s at %s", reference, error.path, exc_info=error.original_error)
         return GraphQLError(
@@ -131,6 +141,8 @@ def build_schema(production: bool = False) -> YishitingSchema:
         lambda: _DEPTH,
         lambda: _ALIASES,
         lambda: _TOKENS,
+        lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
+        lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ]
     if production:
         extensions.append(lambda: _NO_INTROSPECTION)

@@ -4,6 +4,7 @@ subscriptions over WebSocket), /events and /schemas/events (interfaces/http/feed
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -12,10 +13,11 @@ from fastapi.responses import JSONResponse, Response
 from starlette.requests import HTTPConnection
 
 from application.settings import Settings
+from application.storage import STORAGE_UNAVAILABLE
 from interfaces.auth import ANONYMOUS, Authenticator, Unauthenticated
 from interfaces.bootstrap import System, bootstrap
 from interfaces.graphql.context import Context, blocking
-from interfaces.graphql.router import YishitingRouter
+from interfaces.graphql.router import YishitingRouter, unavailable_response
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.streams import active_streams
 from interfaces.http.exports import router as exports_router
@@ -26,6 +28,7 @@ from interfaces.http.observability import CorrelationIds, Metrics, SystemGauges
 from interfaces.web import mount_web
 
 READY_MAX_LAG = 1000
+log = logging.getLogger("yishiting.http")
 
 
 def create_app(settings: Settings | None = None, *, embedded_projector: bool = True) -> FastAPI:
@@ -87,6 +90,8 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
     api.include_router(hotline_router)
     api.include_router(feed_router(holder, authenticator, settings))
     api.add_exception_handler(HTTPException, _graphql_shaped)
+    for unreachable in STORAGE_UNAVAILABLE:  # /events, /exports, /hotline: 503 as /graphql does
+        api.add_exception_handler(unreachable, _storage_unavailable)
     api.state.holder = holder
     api.state.authenticator = authenticator
 
@@ -123,6 +128,11 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
 
 def _errors(message: str, code: str, reason: str) -> dict[str, object]:
     return {"errors": [{"message": message, "extensions": {"code": code, "reason": reason}}]}
+
+
+async def _storage_unavailable(request: Request, error: Exception) -> JSONResponse:
+    log.warning("%s: storage unavailable: %s", request.url.path, error)
+    return unavailable_response()
 
 
 async def _graphql_shaped(_: Request, error: Exception) -> JSONResponse:

@@ -17,6 +17,7 @@ from uuid import UUID
 from application.live import LogSignal
 from application.publishing.envelope import EVENT_MEDIA_TYPE, position_of
 from application.receipts import Command
+from application.storage import STORAGE_UNAVAILABLE
 from domain.base import SYSTEM, Actor
 from domain.vocabulary import Role
 from projections.feed import EventFeed, FeedQuery
@@ -85,11 +86,15 @@ class Deliverer:
             seen = self.signal.position
             try:
                 busy = self.deliver_round()
-            except Exception:  # storage away or a fault: log it, keep the thread alive
+                wait = 0.0 if busy else self._idle_wait()
+            except STORAGE_UNAVAILABLE as error:  # storage away: wait, then take up again
+                log.warning("webhook deliveries paused: %s", error)
+                busy, wait = False, IDLE_WAIT
+            except Exception:  # a fault: log it, keep the thread alive
                 log.exception("webhook delivery round failed")
-                busy = False
+                busy, wait = False, IDLE_WAIT
             if not busy:
-                self.signal.wait(seen, self._idle_wait())
+                self.signal.wait(seen, wait)
 
     def deliver_round(self) -> bool:
         """One pass over the subscribers; True when anything was attempted."""

@@ -15,14 +15,15 @@ from projections.store import Row, Tx, ViewStore
 
 TABLES = (
     "CREATE TABLE IF NOT EXISTS webhook_positions (subscriber_id TEXT PRIMARY KEY,"
-    " position INTEGER NOT NULL, failures INTEGER NOT NULL, next_attempt_at REAL NOT NULL,"
+    " position INTEGER NOT NULL, failures INTEGER NOT NULL,"
+    " next_attempt_at DOUBLE PRECISION NOT NULL,"
     " parked INTEGER NOT NULL, last_error TEXT NOT NULL, lease_owner TEXT,"
-    " lease_until REAL NOT NULL, updated_at REAL NOT NULL)",
+    " lease_until DOUBLE PRECISION NOT NULL, updated_at DOUBLE PRECISION NOT NULL)",
     "CREATE TABLE IF NOT EXISTS webhook_deliveries (id TEXT PRIMARY KEY,"
     " subscriber_id TEXT NOT NULL, event_id TEXT NOT NULL, sequence TEXT NOT NULL,"
     " event_type TEXT NOT NULL, attempt INTEGER NOT NULL, outcome TEXT NOT NULL,"
     " http_status INTEGER, error TEXT NOT NULL, attempted_at TEXT NOT NULL,"
-    " duration_ms REAL NOT NULL)",
+    " duration_ms DOUBLE PRECISION NOT NULL)",
     "CREATE INDEX IF NOT EXISTS webhook_deliveries_by_subscriber"
     " ON webhook_deliveries (subscriber_id, attempted_at)",
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -9,9 +10,10 @@ import strawberry
 from strawberry.types import Info
 
 from application.receipts import Command, Outcome
+from application.storage import STORAGE_UNAVAILABLE
 from domain.errors import DomainError
 from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import UserError, from_domain
+from interfaces.graphql.errors import ServiceUnavailable, UserError, from_domain
 from interfaces.graphql.types import (
     Consultation,
     Platform,
@@ -23,6 +25,7 @@ from interfaces.http.observability import correlation, outcome_of
 
 DISTRICT_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 READ_YOUR_WRITES_TIMEOUT = 5.0
+log = logging.getLogger("yishiting.graphql")
 
 
 @strawberry.input
@@ -57,10 +60,19 @@ async def execute(
         if metrics:
             metrics.command(info.field_name, outcome_of(error.kind))
         raise from_domain(error) from None
+    except STORAGE_UNAVAILABLE as error:
+        log.warning("%s: storage unavailable: %s", info.field_name, error)
+        if metrics:
+            metrics.command(info.field_name, "unavailable")
+        raise ServiceUnavailable() from None
     if metrics:
         metrics.command(info.field_name, "ok", outcome.events)
-    position = outcome.position or await blocking(system.app.position)
-    await blocking(system.projector.wait_for, position, READ_YOUR_WRITES_TIMEOUT)
+    try:
+        position = outcome.position or await blocking(system.app.position)
+        await blocking(system.projector.wait_for, position, READ_YOUR_WRITES_TIMEOUT)
+    except STORAGE_UNAVAILABLE as error:
+        # The command is in the log: acknowledge it; the views show it once storage is back.
+        log.warning("%s: recorded, views not reached: %s", info.field_name, error)
     return outcome
 
 
