@@ -83,7 +83,7 @@ class Projector:
     def process_batch(self) -> int:
         """Applies the next batch of events; returns how many were read (0: caught up)."""
         erasures = 0
-        with self.store.transaction() as tx:
+        with self.store.transaction(pipelined=True) as tx:
             positions = self._positions(tx, lock=True)
             notifications = self.app.recorder.select_notifications(
                 start=min(positions.values()), limit=self.batch_size, inclusive_of_start=False

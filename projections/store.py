@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from typing import Any, Protocol
 
 import psycopg
@@ -90,10 +90,17 @@ class ViewStore:
             self._shared_memory = self._sqlite_connect() if self.path == ":memory:" else None
 
     @contextmanager
-    def transaction(self) -> Iterator[Tx]:
-        """A write transaction; on SQLite it takes the write lock at once (BEGIN IMMEDIATE)."""
+    def transaction(self, *, pipelined: bool = False) -> Iterator[Tx]:
+        """A write transaction; on SQLite it takes the write lock at once (BEGIN IMMEDIATE).
+        `pipelined` (PostgreSQL): statements are sent without waiting for each reply, so a batch
+        of many small writes costs few round trips; row counts are then not available."""
         if self._pool is not None:
-            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+            with (
+                self._pool.connection() as conn,
+                conn.transaction(),
+                conn.pipeline() if pipelined else nullcontext(),
+                conn.cursor() as cur,
+            ):
                 yield PostgresTx(cur)
             return
         conn = self._sqlite()

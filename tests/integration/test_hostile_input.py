@@ -1,0 +1,301 @@
+"""Hostile or runaway input: query depth, aliases and size; request bodies over the limit
+(declared or streamed); over-long text in every field of every mutation; production's closed
+doors (introspection, suggestions, GraphiQL); unexpected faults masked with a reference that
+the log keeps; and the per-token write rate limit."""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import graphql
+import pytest
+
+from interfaces.graphql.schema import sdl
+from tests.support.graphql import CHINESE, mutation_document
+from tests.support.scenarios import SCENARIOS, Input
+from tests.support.world import World, leaks, running
+
+TOO_LONG = "长" * 20_001  # past every text limit of the domain (the longest is 20,000)
+ID_LIKE = {"attendeeIds", "after"}  # ids and cursors: refused as unknown, whatever their length
+# Who performs each mutation in these tests (any permitted role would do).
+PERFORMER = {
+    "approveTopic": "committee",
+    "returnTopic": "committee",
+    "resolveItem": "committee",
+    "reopenItem": "committee",
+    "establishCommittee": "admin",
+    "registerUnit": "admin",
+    "registerPerson": "admin",
+    "registerPlatform": "admin",
+    "changeResponsiblePerson": "admin",
+    "eraseSubject": "admin",
+    "registerWebhook": "admin",
+    "unregisterWebhook": "admin",
+    "resumeWebhook": "admin",
+    "issueCheckpoint": "admin",
+}
+
+
+def performer(mutation: str) -> str:
+    return PERFORMER.get(mutation, "platform_staff")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    path: Path = tmp_path_factory.mktemp("hostile") / "yishiting.db"
+    with running(f"sqlite:///{path}", max_body_bytes=64 * 1024) as running_world:
+        yield running_world
+
+
+def errors_of(body: dict[str, Any]) -> list[dict[str, Any]]:
+    errors: list[dict[str, Any]] = body.get("errors") or []
+    assert errors, body
+    return errors
+
+
+# ------------------------------------------------------------------------------ query limits
+
+
+def chain(levels: int) -> str:
+    selection = "id"
+    for level in range(levels):
+        selection = f"{('consultations', 'topic')[level % 2]} {{ {selection} }}"
+    return selection
+
+
+def test_a_query_deeper_than_ten_runs_nothing(world: World) -> None:
+    given = SCENARIOS["proposeTopic"].prepare(world.home)
+    before = world.position()
+    deep = (
+        "mutation($input: ProposeTopicInput!) { proposeTopic(input: $input)"
+        f" {{ topic {{ {chain(9)} }} }} }}"
+    )
+    body = world.execute("platform_staff", deep, {"input": given})
+    assert body.get("data") is None
+    assert "depth" in errors_of(body)[0]["message"]
+    assert world.position() == before
+
+
+def test_more_than_thirty_aliases_run_nothing(world: World) -> None:
+    given = SCENARIOS["establishCommittee"].prepare(world.home)
+    before = world.position()
+    fields = " ".join(f"a{n}: establishCommittee(input: $input) {{ id }}" for n in range(31))
+    body = world.execute(
+        "admin", f"mutation($input: EstablishCommitteeInput!) {{ {fields} }}", {"input": given}
+    )
+    assert body.get("data") is None
+    assert "aliases" in errors_of(body)[0]["message"]
+    assert world.position() == before
+
+
+def test_a_huge_query_is_refused_before_it_is_parsed_in_full(world: World) -> None:
+    huge = "{ vocabularies { " + "name " * 3000 + "} }"
+    body = world.execute("admin", huge)
+    assert body.get("data") is None
+    assert "tokens" in errors_of(body)[0]["message"]
+
+
+# -------------------------------------------------------------------------------- body size
+
+
+def assert_too_large(response: Any) -> None:
+    assert response.status_code == 413, response.text
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "BAD_USER_INPUT", "reason": "BODY_TOO_LARGE"}
+    assert CHINESE.search(error["message"])
+
+
+def oversized(world: World) -> bytes:
+    given = SCENARIOS["proposeTopic"].prepare(world.home) | {"content": "长" * 40_000}
+    document = {"query": mutation_document("proposeTopic"), "variables": {"input": given}}
+    return json.dumps(document, ensure_ascii=False).encode()
+
+
+def test_a_body_declared_over_the_limit_is_refused_with_413(world: World) -> None:
+    before = world.position()
+    response = world.http.post(
+        "/graphql",
+        content=oversized(world),
+        headers={**world.headers["platform_staff"], "Content-Type": "application/json"},
+    )
+    assert_too_large(response)
+    assert world.position() == before
+
+
+def test_a_streamed_body_over_the_limit_is_refused_with_413(world: World) -> None:
+    body = oversized(world)
+    before = world.position()
+
+    def chunks() -> Iterator[bytes]:
+        for start in range(0, len(body), 8192):
+            yield body[start : start + 8192]
+
+    response = world.http.post(
+        "/graphql",
+        content=chunks(),
+        headers={**world.headers["platform_staff"], "Content-Type": "application/json"},
+    )
+    assert "content-length" not in {k.lower() for k in response.request.headers}
+    assert_too_large(response)
+    assert world.position() == before
+
+
+# ------------------------------------------------------------------------ over-long strings
+
+
+def text_fields(type_: Any, path: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    """Paths to every String of an input type (into the first element of a list)."""
+    named = graphql.get_named_type(type_)
+    if isinstance(named, graphql.GraphQLInputObjectType):
+        for name, field in named.fields.items():
+            inner = graphql.get_nullable_type(field.type)
+            step = (name, 0) if isinstance(inner, graphql.GraphQLList) else (name,)
+            yield from text_fields(field.type, path + step)
+    elif named is graphql.GraphQLString:
+        yield path
+
+
+def with_value(given: Input, path: tuple[Any, ...], value: str) -> Input:
+    copy: Any = json.loads(json.dumps(given))
+    holder = copy
+    for step in path[:-1]:
+        if isinstance(step, int):
+            while len(holder) <= step:
+                holder.append({})
+        elif step not in holder:
+            holder[step] = {} if not isinstance(path[path.index(step) + 1], int) else []
+        holder = holder[step]
+    last = path[-1]
+    if isinstance(last, int):
+        holder[:] = [value]
+    else:
+        holder[last] = value
+    return copy
+
+
+def every_text_field() -> list[tuple[str, tuple[Any, ...]]]:
+    built = graphql.build_schema(sdl())
+    assert built.mutation_type is not None
+    found = []
+    for name, field in built.mutation_type.fields.items():
+        if "input" in field.args and name in SCENARIOS:
+            found += [(name, path) for path in text_fields(field.args["input"].type)]
+    return found
+
+
+@pytest.mark.parametrize("mutation", sorted(SCENARIOS))
+def test_over_long_text_in_any_field_is_refused_and_stores_nothing(
+    world: World, mutation: str
+) -> None:
+    given = SCENARIOS[mutation].prepare(world.home)
+    wrong = []
+    for path in (p for name, p in every_text_field() if name == mutation):
+        before = world.position()
+        body = world.mutate(performer(mutation), mutation, with_value(given, path, TOO_LONG))
+        extensions = [e.get("extensions") or {} for e in body.get("errors") or []]
+        want = (
+            ("BAD_USER_INPUT", "?") if path[0] in ID_LIKE else ("BAD_USER_INPUT", "FIELD_TOO_LONG")
+        )
+        got = [(e.get("code"), e.get("reason") if want[1] != "?" else "?") for e in extensions]
+        if body.get("data") is not None or got != [want] or world.position() != before:
+            wrong.append(f"{'.'.join(map(str, path))}: {got or 'stored'}")
+            given = SCENARIOS[mutation].prepare(world.home)
+    assert not wrong, f"{mutation}:\n" + "\n".join(wrong)
+
+
+# ------------------------------------------------------------------------------- production
+
+SECRET = "a-production-secret-long-enough-for-hs256-0123456789"
+
+
+@pytest.fixture(scope="module")
+def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    path: Path = tmp_path_factory.mktemp("production") / "yishiting.db"
+    url = f"sqlite:///{path}"
+    with running(url, environment="production", token_secret=SECRET) as production_world:
+        yield production_world
+
+
+INTROSPECTION = [
+    "{ __schema { types { name } } }",
+    '{ __type(name: "Topic") { fields { name } } }',
+    "query { topics { totalCount } __schema { queryType { name } } }",
+]
+
+
+@pytest.mark.parametrize("document", INTROSPECTION)
+def test_production_refuses_introspection(production: World, document: str) -> None:
+    body = production.execute("admin", document)
+    assert body.get("data") is None
+    assert "introspection" in errors_of(body)[0]["message"]
+
+
+def test_production_gives_no_field_suggestions(production: World, world: World) -> None:
+    misspelt = "{ topicz { totalCount } platforms { nmae } }"
+    said = json.dumps(production.execute("admin", misspelt), ensure_ascii=False)
+    assert "topicz" in said
+    assert "Did you mean" not in said
+    # development does suggest, so the check above can tell the difference
+    assert "Did you mean" in json.dumps(world.execute("admin", misspelt))
+
+
+def test_production_serves_no_graphiql(production: World, world: World) -> None:
+    page = {"Accept": "text/html"}
+    response = production.http.get("/graphql", headers=page)
+    assert response.status_code != 200
+    assert "graphiql" not in response.text.lower()
+    assert production.http.get("/docs").status_code == 404
+    assert "graphiql" in world.http.get("/graphql", headers=page).text.lower()
+
+
+# ------------------------------------------------------------------------- unexpected faults
+
+
+def test_an_unexpected_fault_is_masked_and_its_reference_logged(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    with running(f"sqlite:///{tmp_path}/yishiting.db") as broken:
+        with sqlite3.connect(broken.system.store.path) as views:  # type: ignore[attr-defined]
+            views.execute("DROP TABLE topic_board")
+        with caplog.at_level(logging.ERROR, logger="yishiting.graphql"):
+            body = broken.execute("admin", "{ topics { totalCount } platforms { id } }")
+    assert body["data"] is None or body["data"].get("topics") is None
+    (error,) = body["errors"]
+    reference = error["extensions"]["reference"]
+    assert error["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    assert reference in error["message"]
+    assert CHINESE.search(error["message"])
+    assert not leaks(json.dumps(body)), body
+    assert any(reference in record.getMessage() for record in caplog.records)
+
+
+# ------------------------------------------------------------------------------- rate limit
+
+
+def test_writes_beyond_the_rate_are_refused_while_reads_and_other_callers_go_on(
+    tmp_path: Path,
+) -> None:
+    with running(f"sqlite:///{tmp_path}/yishiting.db", writes_per_minute=4) as limited:
+        burst = [SCENARIOS["proposeTopic"].prepare(limited.home) for _ in range(8)]
+        outcomes = []
+        for given in burst:
+            before = limited.position()
+            body = limited.mutate("platform_staff", "proposeTopic", given)
+            if body.get("errors"):
+                (error,) = body["errors"]
+                assert error["extensions"]["code"] == "RATE_LIMITED"
+                assert CHINESE.search(error["message"])
+                assert limited.position() == before
+            outcomes.append("limited" if body.get("errors") else "written")
+        assert outcomes[0] == "written"
+        assert outcomes[4:] == ["limited"] * 4, outcomes
+        assert outcomes == sorted(outcomes, reverse=True), "once limited, limited for the burst"
+        # reads go on for the same caller; another caller still writes
+        assert limited.execute("platform_staff", "{ topics { totalCount } }")["data"]
+        another = SCENARIOS["establishCommittee"].prepare(limited.home)
+        assert limited.mutate("admin", "establishCommittee", another)["data"]

@@ -1,0 +1,372 @@
+"""Sign-in over HTTP: every kind of bad bearer token is refused with 401, UNAUTHENTICATED, a
+stable reason and a Chinese message; EdDSA tokens verified against a JWKS file; the
+`yishiting token create` command; production refusing to start without a way to verify
+tokens; and what anonymous callers may (the public view) and may not do."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from fastapi.testclient import TestClient
+from jwt.algorithms import OKPAlgorithm
+
+from application.settings import Settings
+from interfaces.auth import MissingSigningKey
+from interfaces.http.app import create_app
+from tests.support.district import District
+from tests.support.graphql import CHINESE, mutation_document
+from tests.support.scenarios import SCENARIOS
+
+SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123456789"
+ISSUER, AUDIENCE = "yishiting", "yishiting-api"
+PLATFORMS = "{ platforms { id } }"
+CLI = [sys.executable, "-m", "interfaces.cli.main"]
+JWT = re.compile(r"[\w-]+\.[\w-]+\.[\w-]+")
+SIGN_IN_ROLES = {
+    "platform_staff",
+    "committee",
+    "unit",
+    "supervisor",
+    "leader",
+    "auditor",
+    "integration",
+    "admin",
+}
+
+
+def claims(**changes: Any) -> dict[str, Any]:
+    now = int(time.time())
+    base = {
+        "sub": "staff-1",
+        "name": "李专员",
+        "role": "leader",
+        "scope": "",
+        "iss": ISSUER,
+        "aud": AUDIENCE,
+        "iat": now,
+        "exp": now + 3600,
+    }
+    return {k: v for k, v in {**base, **changes}.items() if v is not None}
+
+
+def signed(secret: str = SECRET, **changes: Any) -> str:
+    return jwt.encode(claims(**changes), secret, algorithm="HS256")
+
+
+def ask(http: TestClient, authorization: str | None, document: str = PLATFORMS) -> Any:
+    # bytes, so that a header no client would send (non-ASCII) can be sent all the same
+    headers = {"Authorization": authorization.encode("latin-1")} if authorization else {}
+    return http.post("/graphql", json={"query": document}, headers=headers)
+
+
+def assert_refused(response: Any, reason: str) -> None:
+    assert response.status_code == 401, response.text
+    assert response.headers["WWW-Authenticate"] == "Bearer"
+    (error,) = response.json()["errors"]
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": reason}
+    assert CHINESE.search(error["message"]), error
+
+
+@pytest.fixture
+def http(sqlite_url: str) -> Iterator[TestClient]:
+    settings = Settings(database_url=sqlite_url, token_secret=SECRET)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+# ------------------------------------------------------------------------------- bad tokens
+
+BAD_TOKENS = {
+    "forged signature": (
+        "Bearer " + signed("another-secret-also-long-enough-0123456789"),
+        "TOKEN_INVALID",
+    ),
+    "expired": (
+        "Bearer " + signed(exp=int(time.time()) - 3600, iat=int(time.time()) - 7200),
+        "TOKEN_EXPIRED",
+    ),
+    "wrong audience": ("Bearer " + signed(aud="someone-else"), "TOKEN_INVALID"),
+    "wrong issuer": ("Bearer " + signed(iss="evil"), "TOKEN_INVALID"),
+    "no expiry": ("Bearer " + signed(exp=None), "TOKEN_INVALID"),
+    "no role": ("Bearer " + signed(role=None), "TOKEN_INVALID"),
+    "malformed": ("Bearer not.a.token", "TOKEN_INVALID"),
+    "garbage": ("Bearer \xe2\x98\x83.\x00.%%", "TOKEN_INVALID"),
+    "unsigned (alg none)": (
+        "Bearer " + jwt.encode(claims(), None, algorithm="none"),
+        "TOKEN_INVALID",
+    ),
+    "no bearer scheme": (signed(), "TOKEN_INVALID"),
+    "another scheme": ("Basic dXNlcjpwYXNz", "TOKEN_INVALID"),
+    "empty bearer": ("Bearer ", "TOKEN_INVALID"),
+    "unknown role": ("Bearer " + signed(role="mayor"), "TOKEN_INVALID"),
+    "reserved role system": ("Bearer " + signed(role="system"), "TOKEN_INVALID"),
+    "reserved role public": ("Bearer " + signed(role="public"), "TOKEN_INVALID"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_TOKENS))
+def test_a_bad_token_is_refused_with_401_and_a_stable_reason(http: TestClient, case: str) -> None:
+    authorization, reason = BAD_TOKENS[case]
+    assert_refused(ask(http, authorization), reason)
+
+
+def test_a_good_token_signs_in_and_a_bad_one_stores_nothing(http: TestClient) -> None:
+    assert ask(http, "Bearer " + signed()).json() == {"data": {"platforms": []}}
+    system = http.app.state.holder["system"]  # type: ignore[attr-defined]
+    before = system.app.position()
+    document = mutation_document("establishCommittee")
+    forged = signed("another-secret-also-long-enough-0123456789", role="admin")
+    response = http.post(
+        "/graphql",
+        json={"query": document, "variables": {"input": {"name": "经济委员会"}}},
+        headers={"Authorization": f"Bearer {forged}"},
+    )
+    assert_refused(response, "TOKEN_INVALID")
+    assert system.app.position() == before
+
+
+# ------------------------------------------------------------------------------------- JWKS
+
+
+def jwk(key: Ed25519PrivateKey, kid: str) -> dict[str, Any]:
+    public: dict[str, Any] = OKPAlgorithm.to_jwk(key.public_key(), as_dict=True)
+    return {**public, "kid": kid, "alg": "EdDSA", "use": "sig"}
+
+
+def eddsa(key: Ed25519PrivateKey, kid: str | None, **changes: Any) -> str:
+    headers = {"kid": kid} if kid else None
+    return jwt.encode(claims(**changes), key, algorithm="EdDSA", headers=headers)
+
+
+@pytest.fixture
+def trusted_key() -> Ed25519PrivateKey:
+    return Ed25519PrivateKey.generate()
+
+
+@pytest.fixture
+def jwks_http(
+    sqlite_url: str, tmp_path: Path, trusted_key: Ed25519PrivateKey
+) -> Iterator[TestClient]:
+    jwks = tmp_path / "jwks.json"
+    jwks.write_text(json.dumps({"keys": [jwk(trusted_key, "district-idp-1")]}))
+    settings = Settings(database_url=sqlite_url, token_jwks_file=str(jwks))
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_an_eddsa_token_from_the_jwks_file_signs_in(
+    jwks_http: TestClient, trusted_key: Ed25519PrivateKey
+) -> None:
+    token = eddsa(trusted_key, "district-idp-1", role="admin", sub="admin-idp")
+    document = mutation_document("establishCommittee")
+    response = jwks_http.post(
+        "/graphql",
+        json={"query": document, "variables": {"input": {"name": "经济委员会"}}},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 200
+    assert response.json()["data"]["establishCommittee"]["id"]
+
+
+@pytest.mark.parametrize("kid", ["district-idp-1", "unknown-key", None])
+def test_a_token_signed_by_another_key_is_refused(
+    jwks_http: TestClient, trusted_key: Ed25519PrivateKey, kid: str | None
+) -> None:
+    stranger = Ed25519PrivateKey.generate()
+    assert_refused(ask(jwks_http, "Bearer " + eddsa(stranger, kid)), "TOKEN_INVALID")
+    # and a shared-secret token means nothing where only the JWKS keys are trusted
+    assert_refused(ask(jwks_http, "Bearer " + signed()), "TOKEN_INVALID")
+
+
+# -------------------------------------------------------------------------------------- CLI
+
+
+def cli(*args: str, cwd: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("YISHITING_")}
+    return subprocess.run(
+        [*CLI, *args],
+        cwd=cwd,
+        env={**environment, "COLUMNS": "80", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_token_create_prints_the_token_alone_on_its_last_line(
+    sqlite_url: str, tmp_path: Path
+) -> None:
+    settings = Settings(database_url=sqlite_url, token_secret=SECRET, writes_per_minute=1000)
+    with TestClient(create_app(settings)) as http:
+        home = District.build(http.app.state.holder["system"].app)  # type: ignore[attr-defined]
+        done = cli(
+            "token",
+            "create",
+            "--role",
+            "platform_staff",
+            "--scope",
+            str(home.platform_id),
+            cwd=tmp_path,
+            YISHITING_TOKEN_SECRET=SECRET,
+        )
+        assert done.returncode == 0, done.stderr
+        lines = done.stdout.strip().splitlines()
+        assert len(lines) >= 2, "a readable line first, then the token"
+        token = lines[-1]
+        assert token.count(".") == 2, token
+        assert " " not in token
+        given = SCENARIOS["proposeTopic"].prepare(home)
+        response = http.post(
+            "/graphql",
+            json={"query": mutation_document("proposeTopic"), "variables": {"input": given}},
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        assert response.json()["data"]["proposeTopic"]["id"], response.text
+
+
+def test_the_demo_prints_a_ready_token_for_each_demo_role(tmp_path: Path) -> None:
+    done = cli("demo", cwd=tmp_path, YISHITING_TOKEN_SECRET=SECRET)
+    assert done.returncode == 0, done.stderr
+    tokens = [line for line in done.stdout.splitlines() if JWT.fullmatch(line)]
+    roles = {jwt.decode(t, options={"verify_signature": False})["role"] for t in tokens}
+    assert roles == SIGN_IN_ROLES
+    settings = Settings(database_url=f"sqlite:///{tmp_path}/var/yishiting.db", token_secret=SECRET)
+    with TestClient(create_app(settings)) as http:
+        for token in tokens:
+            response = ask(http, f"Bearer {token}")
+            assert response.status_code == 200, response.text
+            assert response.json()["data"]["platforms"], "the demo district's platforms"
+
+
+@pytest.mark.parametrize("role", ["system", "public", "mayor"])
+def test_token_create_refuses_a_role_no_caller_can_have(tmp_path: Path, role: str) -> None:
+    done = cli("token", "create", "--role", role, cwd=tmp_path, YISHITING_TOKEN_SECRET=SECRET)
+    assert done.returncode != 0
+    assert CHINESE.search(done.stdout + done.stderr)
+    assert "platform_staff" in done.stdout, "the roles to choose from are listed"
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+# ------------------------------------------------------------------------------- production
+
+
+def test_production_without_a_secret_or_jwks_refuses_to_start(sqlite_url: str) -> None:
+    with pytest.raises(MissingSigningKey, match="YISHITING_TOKEN_SECRET"):
+        create_app(Settings(database_url=sqlite_url, environment="production"))
+
+
+def test_serve_in_production_without_a_secret_exits_with_a_clear_message(tmp_path: Path) -> None:
+    done = cli(
+        "serve",
+        "--port",
+        "1",
+        cwd=tmp_path,
+        YISHITING_ENVIRONMENT="production",
+        YISHITING_DATABASE_URL=f"sqlite:///{tmp_path}/yishiting.db",
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode != 0
+    assert "YISHITING_TOKEN_SECRET" in said
+    assert CHINESE.search(said)
+    assert "Traceback" not in said
+
+
+# -------------------------------------------------------------------------------- anonymous
+
+SNEAKY = [
+    "{ topics { totalCount } }",
+    "{ publicOverview { itemsOpen } topics { totalCount } }",
+    "{ x: topics { totalCount } }",
+    "{ ...Board } fragment Board on Query { topics { totalCount } }",
+    "{ ... on Query { dashboard { topicsTotal } } }",
+    "{ __schema { types { name } } }",
+    "query Open { publicOverview { itemsOpen } } query Board { people { name } }",
+]
+
+
+@pytest.mark.parametrize("document", SNEAKY)
+def test_anonymous_callers_get_nothing_but_the_public_view(http: TestClient, document: str) -> None:
+    body = http.post("/graphql", json={"query": document, "operationName": None}).json()
+    assert body.get("data") is None, body
+    (error,) = body["errors"]
+    assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": "TOKEN_REQUIRED"}
+    assert CHINESE.search(error["message"])
+
+
+def test_anonymous_writes_are_refused_and_store_nothing(http: TestClient) -> None:
+    system = http.app.state.holder["system"]  # type: ignore[attr-defined]
+    home = District.build(system.app)
+    before = system.app.position()
+    for mutation in ("proposeTopic", "establishCommittee", "postOnlineOpinion"):
+        given = SCENARIOS[mutation].prepare(home)
+        position = system.app.position()
+        body = http.post(
+            "/graphql", json={"query": mutation_document(mutation), "variables": {"input": given}}
+        ).json()
+        assert body.get("data") is None
+        assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert system.app.position() == position
+    assert system.app.position() > before, "the targets were made; the anonymous writes were not"
+    by_get = http.get("/graphql", params={"query": "{ topics { totalCount } }"}).json()
+    assert by_get["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_the_public_view_works_without_sign_in_and_holds_no_personal_data(
+    http: TestClient,
+) -> None:
+    system = http.app.state.holder["system"]  # type: ignore[attr-defined]
+    home = District.build(system.app)
+    home.assigned_item()  # a proposer 陈群众 13800000001, participants 周委员 and 吴居民
+    system.projector.wait_for(system.app.position())
+    document = """{ publicOverview { approvedTopics { id title platformName category { label } }
+      consultations { id subject platformName status { label } suggestionsCount }
+      exclusionsByGround { key count } itemsResolved itemsOpen } vocabularies { name } }"""
+    body = http.post("/graphql", json={"query": document}).json()
+    assert not body.get("errors"), body
+    assert body["data"]["publicOverview"]["approvedTopics"]
+    text = json.dumps(body, ensure_ascii=False)
+    for personal in ("陈群众", "13800000001", "周委员", "吴居民"):
+        assert personal not in text
+    assert http.get("/healthz").status_code == 200
+    assert http.get("/readyz").status_code == 200
+
+
+def test_without_the_public_view_anonymous_callers_get_nothing(sqlite_url: str) -> None:
+    settings = Settings(database_url=sqlite_url, token_secret=SECRET, public_view=False)
+    with TestClient(create_app(settings)) as http:
+        for document in ("{ publicOverview { itemsOpen } }", "{ vocabularies { name } }"):
+            body = http.post("/graphql", json={"query": document}).json()
+            assert body.get("data") is None
+            assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+        assert http.get("/healthz").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("GET", "/events"),
+        ("GET", "/exports/supervision.csv"),
+        ("GET", "/exports/supervision.xlsx"),
+        ("POST", "/hotline/service-requests"),
+    ],
+)
+def test_anonymous_callers_get_no_data_over_rest_either(
+    http: TestClient, method: str, path: str
+) -> None:
+    response = http.request(method, path, json={} if method == "POST" else None)
+    assert response.status_code == 401, response.text
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "UNAUTHENTICATED"
+    assert CHINESE.search(error["message"])
