@@ -1,46 +1,236 @@
-"""Runs every benchmark: `python -m bench` (full: 200,000 events, writes docs/BENCHMARKS.md) or
-`python -m bench --quick` (20,000 events, prints only unless --write). The views' rebuild
-(bench/rebuild.py), then the ledger (bench/ledger.py; `--no-ledger` skips it)."""
+"""Runs every benchmark on PostgreSQL: `python -m bench` (full sizes, rewrites
+docs/BENCHMARKS.md) or `python -m bench --quick` (small sizes, under two minutes; prints only,
+unless --write). Each benchmark also runs alone: `python -m bench.NAME --help`.
+
+  write_path   commands/s through GraphQL over HTTP (8 clients) ÷ raw INSERT+COMMIT/s
+  rebuild      Projector.rebuild() ÷ the stock ProjectionRunner, and ÷ a raw read
+  read_path    dashboard and a topics page over HTTP ÷ hand-written SQL (p50, p99)
+  memory       peak RSS of a rebuild (from read_path's log) and of an idle server
+  live         commit → GraphQL subscriber latency beside raw NOTIFY → LISTEN
+  long_lived   a command on a record with a long history ÷ on a new one
+  ledger       the ledger's overhead and verify rate"""
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import os
+import time
+import traceback
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from uuid import uuid4
 
-from bench import ledger, rebuild
+from application.settings import Settings
+from bench import (
+    common,
+    ledger,
+    live_latency,
+    long_lived,
+    memory,
+    read_path,
+    rebuild,
+    suite,
+    write_path,
+)
+from bench.common import Figure
 from bench.report import write
 
-FULL_EVENTS = 200_000
-QUICK_EVENTS = 20_000
+STEPS = ("write_path", "rebuild", "read_path", "memory", "live", "long_lived", "ledger")
+REBUILD_TARGET = 20.0
+
+
+@dataclass(frozen=True)
+class Sizes:
+    write_seconds: float
+    write_loops: int
+    rebuild_events: int
+    rebuild_sample: int
+    rebuild_repeat: int
+    read_events: int
+    read_samples: int
+    live_events: int
+    long_history: int
+    long_samples: int
+    ledger_events: int
+    ledger_repeat: int
+
+
+QUICK = Sizes(3.0, 300, 10_000, 1_000, 2, 100_000, 30, 100, 3_000, 20, 10_000, 1)
+FULL = Sizes(20.0, 2_000, 200_000, 3_000, 3, 1_000_000, 200, 300, 10_000, 150, 200_000, 1)
+
+
+class Suite:
+    def __init__(self, url: str, sizes: Sizes, writing: bool) -> None:
+        self.url = url
+        self.sizes = sizes
+        self.writing = writing
+        self.figures: list[Figure] = []
+        self.seconds: dict[str, float] = {}
+
+    def step(self, name: str, run: Callable[[], list[Figure]]) -> None:
+        print(f"\n== {name} ==", flush=True)
+        started = time.perf_counter()
+        try:
+            figures = run()
+        except Exception as error:  # one failing benchmark must not lose the others' figures
+            traceback.print_exc()
+            figures = [Figure(f"{name}: failed", f"{type(error).__name__}: {error}"[:200])]
+        self.seconds[name] = time.perf_counter() - started
+        for figure in figures:
+            print(" | ".join(figure.cells()), flush=True)
+        self.figures.extend(figures)
+
+    def write_path(self) -> list[Figure]:
+        s = self.sizes
+        result = write_path.run(self.url, seconds=s.write_seconds, loops=s.write_loops)
+        return result.figures()
+
+    def rebuild(self) -> list[Figure]:
+        s = self.sizes
+        result = rebuild.run(s.rebuild_events, s.rebuild_sample, 1_000, self.url, s.rebuild_repeat)
+        where = rebuild.machine(self.url)
+        print(rebuild.table(result, where))
+        if self.writing:
+            write(rebuild.DOC, [(result, where)])
+        f = result.figures
+        size = f"{result.events:,} events (sample {result.sample:,})"
+        ratio = f["rebuild"].ratio or 0.0
+        return [
+            Figure(
+                "rebuild: `Projector.rebuild()` (4 views) ÷ the stock ProjectionRunner",
+                f"{f['rebuild'].rate:,.0f} events/s",
+                f"stock runner: {f['stock'].rate:,.0f} events/s",
+                ratio,
+                f"≥ {REBUILD_TARGET:g}×",
+                ratio >= REBUILD_TARGET,
+                size,
+            ),
+            Figure(
+                "rebuild: `Projector.rebuild()` (4 views) ÷ a raw sequential read",
+                f"{f['rebuild'].rate:,.0f} events/s",
+                f"raw read: {f['raw'].rate:,.0f} events/s",
+                f["rebuild_vs_raw"].ratio,
+                size=size,
+            ),
+            Figure(
+                "rebuild: production `Projector.rebuild()` (every view) ÷ the stock runner",
+                f"{f['production'].rate:,.0f} events/s",
+                f"stock runner: {f['stock'].rate:,.0f} events/s",
+                f["production"].ratio,
+                size=size,
+            ),
+        ]
+
+    def read_path(self) -> list[Figure]:
+        s = self.sizes
+        result = read_path.run(self.url, s.read_events, s.read_samples)
+        size = f"{result.generated.events:,} events"
+        rebuilt = memory.Rebuilt(
+            result.generated.events,
+            result.rebuild_seconds,
+            result.rebuild_peak_kb,
+            read_path.READ_VIEWS.replace(",", ", "),
+        )
+        return [*result.figures(), memory.rebuild_figure(rebuilt, size)]
+
+    def memory(self) -> list[Figure]:
+        return [memory.idle_figure(memory.idle_server(self.url))]
+
+    def live(self) -> list[Figure]:
+        events = self.sizes.live_events
+        with common.schema(self.url, "bench_live") as url:
+            settings = Settings(database_url=url, token_secret=uuid4().hex)
+            live = asyncio.run(live_latency.subscription_latency(settings, events))
+            raw = live_latency.notify_latency(self.url, events)
+        if self.writing:
+            live_latency.write(live_latency.section([raw, live], events))
+        return [
+            Figure(
+                "live: commit → GraphQL subscriber (p50 / p99)",
+                f"{live.at(0.5):.1f} / {live.at(0.99):.1f} ms",
+                f"raw NOTIFY → LISTEN: {raw.at(0.5):.2f} / {raw.at(0.99):.1f} ms",
+                size=f"{events} events",
+            )
+        ]
+
+    def long_lived(self) -> list[Figure]:
+        s = self.sizes
+        return [pair.figure() for pair in long_lived.run(self.url, s.long_history, s.long_samples)]
+
+    def ledger(self) -> list[Figure]:
+        s = self.sizes
+        result = ledger.run(s.ledger_events, self.url, repeat=s.ledger_repeat)
+        where = rebuild.machine(self.url)
+        print(ledger.table(result, where))
+        if self.writing:
+            ledger.write_section(ledger.DOC, ledger.section(result, where))
+        size = f"{result.events:,} events"
+        return [
+            Figure(
+                "ledger: append overhead per event in the projector",
+                f"{result.overhead_micros:,.0f} µs/event",
+                f"writing the event (`app.save`): {result.micros('write'):,.0f} µs/event",
+                result.overhead_micros / result.micros("write"),
+                size=size,
+            ),
+            Figure(
+                "ledger: `verify` (re-read, re-hash, compare)",
+                f"{result.rate('verify'):,.0f} events/s",
+                f"raw read: {result.rate('raw'):,.0f} events/s",
+                result.rate("verify") / result.rate("raw"),
+                size=size,
+            ),
+        ]
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help=f"{QUICK_EVENTS:,} events")
-    parser.add_argument("--events", type=int, help="events in the log (overrides --quick)")
-    parser.add_argument("--sample", type=int, default=3_000, help="events for the stock runner")
+    parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
+    parser.add_argument("--only", nargs="+", choices=STEPS, help="run only these")
+    parser.add_argument("--skip", nargs="+", choices=STEPS, default=[], help="leave these out")
     parser.add_argument(
-        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", rebuild.DEFAULT_URL)
+        "--database-url", default=os.environ.get("BENCH_DATABASE_URL", common.DEFAULT_URL)
     )
+    parser.add_argument("--events", type=int, help="events for the rebuild and ledger benchmarks")
+    parser.add_argument("--sample", type=int, help="events for the stock runner")
+    parser.add_argument("--no-ledger", action="store_true", help="skip the ledger benchmark")
     parser.add_argument("--write", action="store_true", help="write docs/BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true", help="print only")
-    parser.add_argument("--no-ledger", action="store_true", help="skip the ledger benchmark")
     args = parser.parse_args(argv)
-    events = args.events or (QUICK_EVENTS if args.quick else FULL_EVENTS)
-    result = rebuild.run(events, args.sample, 1_000, args.database_url)
+    writing = (args.write or not args.quick) and not args.no_write
+    sizes = QUICK if args.quick else FULL
+    if args.events:
+        sizes = replace(sizes, rebuild_events=args.events, ledger_events=args.events)
+    if args.sample:
+        sizes = replace(sizes, rebuild_sample=args.sample)
+    if args.no_ledger:
+        args.skip.append("ledger")
+    run = Suite(args.database_url, sizes, writing)
+    started = time.perf_counter()
+    for name in STEPS:
+        if (args.only is None or name in args.only) and name not in args.skip:
+            run.step(name, getattr(run, name))
     where = rebuild.machine(args.database_url)
-    print(rebuild.table(result, where))
-    print(rebuild.summary(result))
-    if (args.write or not args.quick) and not args.no_write:
-        write(rebuild.DOC, [(result, where)])
+    took = time.perf_counter() - started
+    print("\n" + suite.table(run.figures, where))
+    print(
+        f"\n{suite.verdict(run.figures)}; {took:.0f} s in all ("
+        + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in run.seconds.items())
+        + ")"
+    )
+    if writing:
+        command = "python -m bench" + (" --quick --write" if args.quick else "")
+        notes = [
+            f"The run took {took:,.0f} s ("
+            + ", ".join(f"{name} {seconds:,.0f} s" for name, seconds in run.seconds.items())
+            + "). Sizes: "
+            + ", ".join(f"{k} {v:,}" for k, v in vars(run.sizes).items())
+            + ".",
+            "",
+        ]
+        suite.write(rebuild.DOC, suite.section(run.figures, where, command, notes))
         print(f"wrote {rebuild.DOC}")
-    if not args.no_ledger:
-        ledgered = ledger.run(events, args.database_url, repeat=2 if args.quick else 1)
-        print(ledger.table(ledgered, where))
-        print(f"In short: {ledger.summary(ledgered)}.")
-        if (args.write or not args.quick) and not args.no_write:
-            ledger.write_section(ledger.DOC, ledger.section(ledgered, where))
-            print(f"wrote the ledger section of {ledger.DOC}")
 
 
 if __name__ == "__main__":

@@ -31,16 +31,25 @@ class SupervisionLedger(View):
         "CREATE INDEX IF NOT EXISTS supervision_unit ON supervision_ledger (unit_id, seq_no)",
     )
 
+    def __init__(self, view: Any = None) -> None:
+        super().__init__(view)
+        self._names: dict[tuple[str, str], str] = {}
+        self._next_seq: int | None = None
+
+    def begin_batch(self, _tx: Tx) -> None:
+        self._next_seq = None
+
     @handles(SupervisionItem.SupervisionItemOpened)
     def opened(self, e: Any, tx: Tx) -> None:
-        row = tx.one("SELECT COALESCE(MAX(seq_no), 0) + 1 AS next FROM supervision_ledger")
+        seq = self._next_seq or _max_seq(tx) + 1
+        self._next_seq = seq + 1
         tx.execute(
             "INSERT INTO supervision_ledger VALUES (?, ?, ?, ?, ?, NULL, '', NULL, '', NULL, '',"
             " '', '', '', '', NULL, 'opened', NULL, ?, ?, ?, 0, '', ?, NULL, NULL, NULL, NULL,"
             " ?, ?)",
             (
                 str(e.originator_id),
-                row["next"] if row else 1,
+                seq,
                 iso(e.consultation_time),
                 e.subject,
                 e.suggestion,
@@ -62,11 +71,11 @@ class SupervisionLedger(View):
             " supervisor_name = ?, due_on = ?, assigned_at = COALESCE(assigned_at, ?),"
             " status = CASE WHEN status = 'opened' THEN 'assigned' ELSE status END",
             str(e.unit_id),
-            _name(tx, "ref_units", e.unit_id),
+            self._name(tx, "ref_units", e.unit_id),
             str(e.committee_id),
-            _name(tx, "ref_committees", e.committee_id),
+            self._name(tx, "ref_committees", e.committee_id),
             str(e.supervisor_id),
-            _name(tx, "ref_people", e.supervisor_id),
+            self._name(tx, "ref_people", e.supervisor_id),
             day(e.due_on),
             iso(e.timestamp),
         )
@@ -109,6 +118,16 @@ class SupervisionLedger(View):
             tx, e, "status = 'reopened', outcome = '', resolved_at = NULL, days_to_resolve = NULL"
         )
 
+    def _name(self, tx: Tx, table: str, identifier: Any) -> str:
+        """Reference names never change (no event renames them): each is read once."""
+        key = (table, str(identifier))
+        if key not in self._names:
+            row = tx.one(f"SELECT name FROM {table} WHERE id = ?", (key[1],))
+            if row is None:
+                return ""
+            self._names[key] = str(row["name"])
+        return self._names[key]
+
     @staticmethod
     def _update(tx: Tx, e: Any, assignments: str, *values: Any) -> None:
         tx.execute(
@@ -118,6 +137,6 @@ class SupervisionLedger(View):
         )
 
 
-def _name(tx: Tx, table: str, identifier: Any) -> str:
-    row = tx.one(f"SELECT name FROM {table} WHERE id = ?", (str(identifier),))
-    return str(row["name"]) if row else ""
+def _max_seq(tx: Tx) -> int:
+    row = tx.one("SELECT COALESCE(MAX(seq_no), 0) AS top FROM supervision_ledger")
+    return int(row["top"]) if row else 0

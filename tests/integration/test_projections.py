@@ -956,9 +956,9 @@ def test_catch_up_commits_once_per_batch_not_once_per_event(
             batches.append(count := process_batch())
             return count
 
-        def counting_transaction() -> Any:
+        def counting_transaction(**options: Any) -> Any:
             transactions.append(1)
-            return transaction()
+            return transaction(**options)
 
         monkeypatch.setattr(system.projector, "process_batch", counting_batch)
         monkeypatch.setattr(system.store, "transaction", counting_transaction)
