@@ -37,21 +37,20 @@ class AuditTrail(View):
     )
     feed = "both"
 
-    def __init__(self, view: Any = None) -> None:
-        super().__init__(view)
-
     def apply(self, event: Any, tx: Tx) -> None:
         notification, domain_event = event
         if is_internal(domain_event):
             return
         kind, ident = aggregate_type(domain_event), str(domain_event.originator_id)
-        owner = _owner(tx, kind, ident, domain_event)
         actor = getattr(domain_event, "actor", None)
         ground = getattr(domain_event, "ground", None)
         name = event_type(domain_event)
+        owner_columns, owner_join = _owner_sql(kind)
+        # One statement, no reply awaited: where the record belongs is read by the database
+        # itself from the record's view row (written earlier in this same batch).
         tx.execute(
-            "INSERT INTO audit_trail VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
-            " ?)",
+            "INSERT INTO audit_trail SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            f" {owner_columns}, ? FROM (SELECT 1 AS one) AS here{owner_join}",
             (
                 notification.id,
                 str(event_id(ident, domain_event.originator_version)),
@@ -66,33 +65,40 @@ class AuditTrail(View):
                 actor.scope if actor else "",
                 reason(domain_event),
                 ground.code if ground else None,
-                owner.get("platform_id"),
-                owner.get("committee_id"),
-                owner.get("unit_id"),
-                owner.get("supervisor_id"),
-                owner.get("topic_id"),
+                *_from_event(kind, ident, domain_event),
                 summary(domain_event, name),
+                *([ident] if owner_join else []),
             ),
         )
 
 
-def _owner(tx: Tx, kind: str, ident: str, event: Any) -> dict[str, Any]:
-    """Where the event's record belongs, from the event itself or the record's view row."""
+# Per kind of record: platform, committee, unit, supervisor and topic, from its view row
+# (`o`) or, where the row has no such column, from the event (the `?` placeholders).
+OWNER_COLUMNS = {
+    "topic_board": "COALESCE(o.platform_id, ?), o.committee_id, NULL, NULL, ?",
+    "consultation_calendar": "COALESCE(o.platform_id, ?), NULL, NULL, NULL,"
+    " COALESCE(o.topic_id, ?)",
+    "supervision_ledger": "COALESCE(o.platform_id, ?), o.committee_id, o.unit_id,"
+    " o.supervisor_id, COALESCE(o.topic_id, ?)",
+}
+FROM_EVENT = "?, ?, NULL, NULL, ?"
+
+
+def _owner_sql(kind: str) -> tuple[str, str]:
     table = OWNER_TABLES.get(kind)
-    row: dict[str, Any] = {}
-    if table is not None:
-        row = tx.one(f"SELECT * FROM {table} WHERE id = ?", (ident,)) or {}
-    if kind == "Platform":
-        row = {
-            "platform_id": ident,
-            "committee_id": str(getattr(event, "committee_id", "")) or None,
-        }
-    found = {k: row.get(k) for k in ("platform_id", "committee_id", "unit_id", "supervisor_id")}
-    found["platform_id"] = found["platform_id"] or _text(getattr(event, "platform_id", None))
-    found["topic_id"] = (
-        ident if kind == "Topic" else row.get("topic_id") or _text(getattr(event, "topic_id", None))
-    )
-    return found
+    if table is None:
+        return FROM_EVENT, ""
+    return OWNER_COLUMNS[table], f" LEFT JOIN {table} o ON o.id = ?"
+
+
+def _from_event(kind: str, ident: str, event: Any) -> list[Any]:
+    """The values the statement takes from the event itself, in its placeholders' order."""
+    platform = ident if kind == "Platform" else _text(getattr(event, "platform_id", None))
+    topic = ident if kind == "Topic" else _text(getattr(event, "topic_id", None))
+    if kind in OWNER_TABLES:
+        return [platform, topic]
+    committee = _text(getattr(event, "committee_id", None)) if kind == "Platform" else None
+    return [platform, committee, topic]
 
 
 def _text(value: Any) -> str | None:
