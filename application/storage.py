@@ -28,8 +28,9 @@ STORAGE_UNAVAILABLE: tuple[type[Exception], ...] = (
 # How long one request waits for a pooled connection to the views or the subject keys.
 CONNECTION_WAIT = 3.0
 # eventsourcing retries a failed storage call 10 times, 0.2 s apart, each attempt waiting for a
-# pooled connection as long as its pool allows (30 s unless set): with the database away one
-# call would hang for minutes. This wait per attempt makes the whole call give up in about 4 s.
+# pooled connection as long as its pool allows (POSTGRES_CONNECT_TIMEOUT, 5 s here): with the
+# database away one call hung for about a minute. This wait per attempt makes the whole call
+# give up in about 4.5 s (a pool busier than that for so long is overloaded: 503 as well).
 RECORDER_ATTEMPT_WAIT = 0.25
 CONNECT_TIMEOUT = 5  # seconds for a new connection (libpq connect_timeout)
 SETUP_LOCK_TIMEOUT = "60s"

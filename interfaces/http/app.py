@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
         title="议事厅 yishiting",
         lifespan=lifespan,
         docs_url=None if production else "/docs",
+        openapi_url=None if production else "/openapi.json",
         redoc_url=None,
     )
     api.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
