@@ -22,7 +22,7 @@ class Settings(BaseSettings):
         default=1000, ge=1, description="events the projector applies per transaction"
     )
     group_commit: bool = Field(
-        default=False,
+        default=True,
         description="commands saved at the same moment share one append (one lock, one "
         "commit); each still gets its own outcome or conflict",
     )

@@ -229,7 +229,16 @@ def main(argv: list[str] | None = None) -> None:
             + ".",
             "",
         ]
-        suite.write(rebuild.DOC, suite.section(run.figures, where, command, notes))
+        if args.only or args.skip:
+            command = "python -m bench " + " ".join(
+                [
+                    *(["--only", *args.only] if args.only else []),
+                    *(["--skip", *args.skip] if args.skip else []),
+                ]
+            )
+            notes[0] = f"Last refreshed by `{command}`: " + notes[0]
+        figures = suite.merged(rebuild.DOC, run.figures) if args.only or args.skip else run.figures
+        suite.write(rebuild.DOC, suite.section(figures, where, command, notes))
         print(f"wrote {rebuild.DOC}")
 
 

@@ -1,0 +1,290 @@
+"""Benchmark: the dashboard and a filtered page of topics over HTTP, beside the same answers
+from hand-written SQL through psycopg, on a large history.
+
+    .venv/bin/python -m bench.read_path [--quick] [--events N] [--samples S]
+
+In one run, in a schema of its own on PostgreSQL:
+  1. a district history of N events (bench/generate.py: about ten events per matter), written
+     in batches through the application;
+  2. the views the API reads rebuilt from it by `Projector.rebuild()` in a child process whose
+     peak memory is taken (bench/memory.py), then VACUUM ANALYZE (as autovacuum would);
+  3. `yishiting serve --no-projector` (an API process as deployed beside a projector worker);
+     a leader's keep-alive client asks for `dashboard` (every field) and for 50 topics of one
+     platform in one status (`topics(first: 50, filter: {platformId, status})`, with
+     totalCount); S samples of each, one request at a time, alternating with
+  4. the baseline: the same answers by hand-written SQL on one psycopg connection (one
+     statement per table with GROUPING SETS and FILTER for the dashboard; a COUNT and a keyset
+     page joined to the platform's name for the topics), checked once against the HTTP answer;
+  5. and, to split the difference, the application's own queries in this process
+     (`load_dashboard`, `ViewQueries.topics`) without HTTP or GraphQL.
+Latencies: p50 and p99 of each; the target is HTTP ≤ 2× the SQL at p50."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+import psycopg
+
+from application.settings import Settings
+from application.storage import Database
+from bench.common import DEFAULT_URL, Figure, Server, graphql, percentile, schema
+from bench.generate import Generated, generate
+from domain.base import Actor
+from domain.vocabulary import Role
+from interfaces.bootstrap import bootstrap
+from projections.dashboard import DashboardFilter, load_dashboard
+from projections.queries import TopicFilter, ViewQueries
+from projections.store import ViewStore
+
+TARGET = 2.0
+READ_VIEWS = "reference,topic_board,consultation_calendar,supervision_ledger,item_deadlines"
+LEADER = Actor("leader-bench", "区政协领导", Role.LEADER)
+COUNT = "{ key label count }"
+DASHBOARD = f"""query Dashboard {{
+  dashboard {{
+    topicsTotal topicsByStatus {COUNT} topicsByChannel {COUNT} topicsByCategory {COUNT}
+    topicsByPlatform {COUNT} topicsByCommittee {COUNT} topicsByExclusionGround {COUNT}
+    consultationsByForm {COUNT} consultationsByStatus {COUNT}
+    consultationsByMonth {{ month form label count }}
+    itemsByStatus {COUNT} itemsOpen itemsOverdue itemsResolved itemsDueSoon
+    medianDaysToApproval medianDaysToResolve
+  }}
+}}"""
+TOPICS = """query Topics($filter: TopicFilter) {
+  topics(first: 50, filter: $filter) {
+    totalCount
+    edges { cursor node { id title draftedTitle status { code label } channel { code label }
+      category { code label } proposedAt approvedAt platform { name } } }
+    pageInfo { hasNextPage endCursor }
+  }
+}"""
+STATUS = ("approved", "APPROVED")
+
+
+@dataclass
+class Timings:
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, key: str, seconds: float) -> None:
+        self.samples.setdefault(key, []).append(seconds)
+
+    def ms(self, key: str, share: float) -> float:
+        return percentile(self.samples[key], share) * 1e3
+
+
+@dataclass
+class Result:
+    generated: Generated
+    log_bytes: int
+    topics_on_page: int
+    rebuild_seconds: float = 0.0
+    rebuild_peak_kb: int = 0
+    timings: Timings = field(default_factory=Timings)
+
+    def figures(self) -> list[Figure]:
+        size = f"{self.generated.topics:,} matters, {self.generated.events:,} events"
+        rows = []
+        for key, what in (
+            ("dashboard", "`dashboard` (every field)"),
+            ("topics", f"`topics(first: 50)`, platform + status ({self.topics_on_page:,} match)"),
+        ):
+            t = self.timings
+            http50, http99 = t.ms(f"http {key}", 0.5), t.ms(f"http {key}", 0.99)
+            sql50, sql99 = t.ms(f"sql {key}", 0.5), t.ms(f"sql {key}", 0.99)
+            app50 = t.ms(f"app {key}", 0.5)
+            rows.append(
+                Figure(
+                    f"read path: {what} over HTTP, p50",
+                    f"{http50:.1f} ms (in process, no HTTP: {app50:.1f} ms)",
+                    f"hand-written SQL, p50: {sql50:.1f} ms",
+                    http50 / sql50,
+                    f"≤ {TARGET:g}×",
+                    http50 / sql50 <= TARGET,
+                    size,
+                )
+            )
+            rows.append(
+                Figure(
+                    f"read path: {what} over HTTP, p99",
+                    f"{http99:.1f} ms",
+                    f"hand-written SQL, p99: {sql99:.1f} ms",
+                    http99 / sql99,
+                    size=size,
+                )
+            )
+        return rows
+
+
+def run(url: str, events: int, samples: int, say: Callable[[str], object] = print) -> Result:
+    from bench import memory
+
+    with schema(url, "bench_read") as log_url:
+        settings = Settings(database_url=log_url)
+        system = bootstrap(settings)
+        try:
+            say(f"writing {events:,} events …")
+            district, made = generate(system.app, events, say=say)
+            say(f"  {made}")
+        finally:
+            system.close()
+        say("rebuilding the views the API reads, in a child process …")
+        rebuilt = memory.rebuild_in_child(log_url, READ_VIEWS)
+        say(
+            f"  {rebuilt.events:,} events in {rebuilt.seconds:.1f} s, peak {rebuilt.peak_mb:.0f} MB"
+        )
+        conninfo = Database.from_url(log_url).conninfo()
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            conn.execute("VACUUM ANALYZE")
+            row = conn.execute("SELECT pg_total_relation_size('yishiting_events')").fetchone()
+        platform = str(district.platform_ids[0])
+        result = Result(made, int(row[0]) if row else 0, 0, rebuilt.seconds, rebuilt.peak_kb)
+        say(f"{samples} samples of each answer, HTTP, SQL and in process, alternating …")
+        with Server(log_url, projector=False) as server, server.client(LEADER) as http:
+            _measure(result, http, conninfo, settings, platform, samples)
+    return result
+
+
+def _measure(
+    result: Result,
+    http: httpx.Client,
+    conninfo: str,
+    settings: Settings,
+    platform: str,
+    samples: int,
+) -> None:
+    store = ViewStore(Database.from_url(settings.database_url), pool_size=1)
+    queries = ViewQueries(store)
+    topic_filter = {"platformId": platform, "status": STATUS[1]}
+    try:
+        with psycopg.connect(conninfo, autocommit=True) as conn:
+            answers: dict[str, Callable[[], Any]] = {
+                "http dashboard": lambda: graphql(http, DASHBOARD),
+                "sql dashboard": lambda: sql_dashboard(conn),
+                "app dashboard": lambda: load_dashboard(store, DashboardFilter()),
+                "http topics": lambda: graphql(http, TOPICS, filter=topic_filter),
+                "sql topics": lambda: sql_topics(conn, platform, STATUS[0]),
+                "app topics": lambda: queries.topics(
+                    TopicFilter(platform_id=platform, status=STATUS[0]), 50
+                ),
+            }
+            first = {key: answer() for key, answer in answers.items()}  # warm, and compare
+            _same(first)
+            result.topics_on_page = first["sql topics"][0]
+            for _ in range(3):
+                for answer in answers.values():
+                    answer()
+            for _ in range(samples):
+                for key, answer in answers.items():
+                    started = time.perf_counter()
+                    answer()
+                    result.timings.add(key, time.perf_counter() - started)
+    finally:
+        store.close()
+
+
+DASHBOARD_SQL = (
+    """SELECT GROUPING(status, channel, category, platform_id, committee_id, exclusion_ground)
+         AS g, status, channel, category, platform_id, committee_id, exclusion_ground,
+         COUNT(*) AS n
+       FROM topic_board
+       GROUP BY GROUPING SETS ((status), (channel), (category), (platform_id), (committee_id),
+                               (exclusion_ground))""",
+    "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY approval_days) FROM topic_board",
+    """SELECT GROUPING(form, status, substr(starts_at, 1, 7)) AS g, form, status,
+         substr(starts_at, 1, 7) AS month, COUNT(*) AS n
+       FROM consultation_calendar
+       GROUP BY GROUPING SETS ((form), (status), (substr(starts_at, 1, 7), form))""",
+    "SELECT status, COUNT(*) FROM supervision_ledger GROUP BY status",
+    """SELECT COUNT(*) FILTER (WHERE status <> 'resolved'),
+         COUNT(*) FILTER (WHERE status <> 'resolved' AND due_on < %(today)s),
+         COUNT(*) FILTER (WHERE status <> 'resolved' AND due_on >= %(today)s
+                          AND due_on <= %(due_by)s),
+         percentile_cont(0.5) WITHIN GROUP (ORDER BY days_to_resolve)
+       FROM supervision_ledger""",
+    "SELECT id, name FROM ref_platforms UNION ALL SELECT id, name FROM ref_committees",
+)
+
+
+def sql_dashboard(conn: psycopg.Connection[Any]) -> dict[str, Any]:
+    """The dashboard's numbers, as an expert would ask PostgreSQL for them."""
+    from application.calendar import district_today, due_within
+
+    today = district_today()
+    params = {"today": today.isoformat(), "due_by": due_within(today, 3).isoformat()}
+    topics, approval, consultations, items, open_items, names = (
+        conn.execute(statement, params if "%(" in statement else None).fetchall()
+        for statement in DASHBOARD_SQL
+    )
+    by: dict[str, dict[str, int]] = {}
+    dimensions = ("status", "channel", "category", "platform_id", "committee_id", "ground")
+    for g, *keys, n in topics:
+        position = next(k for k in range(6) if not (g >> (5 - k)) & 1)
+        if keys[position] is not None:
+            by.setdefault(dimensions[position], {})[keys[position]] = n
+    (opened, overdue, due_soon, resolve), (approval_days,) = open_items[0], approval[0]
+    return {
+        "topics_by": by,
+        "topics_total": sum(by.get("status", {}).values()),
+        "consultations": consultations,
+        "items_by_status": dict(items),
+        "items": (opened, overdue, due_soon),
+        "medians": (approval_days, resolve),
+        "names": dict(names),
+    }
+
+
+def sql_topics(conn: psycopg.Connection[Any], platform: str, status: str) -> tuple[int, list[Any]]:
+    (total,) = conn.execute(
+        "SELECT COUNT(*) FROM topic_board WHERE platform_id = %s AND status = %s",
+        (platform, status),
+    ).fetchone() or (0,)
+    rows = conn.execute(
+        """SELECT t.id, t.title, t.drafted_title, t.status, t.channel, t.category,
+             t.proposed_at, t.approved_at, p.name
+           FROM topic_board t JOIN ref_platforms p ON p.id = t.platform_id
+           WHERE t.platform_id = %s AND t.status = %s
+           ORDER BY t.proposed_at DESC, t.id DESC LIMIT 51""",
+        (platform, status),
+    ).fetchall()
+    return int(total), rows
+
+
+def _same(first: dict[str, Any]) -> None:
+    """The baseline gives the same answer as the API (else the comparison means nothing)."""
+    board = first["http dashboard"]["dashboard"]
+    sql = first["sql dashboard"]
+    assert board["topicsTotal"] == sql["topics_total"], (board["topicsTotal"], sql)
+    status = {c["key"]: c["count"] for c in board["topicsByStatus"]}
+    assert status == sql["topics_by"]["status"], (status, sql["topics_by"])
+    assert [board["itemsOpen"], board["itemsOverdue"], board["itemsDueSoon"]] == list(
+        sql["items"]
+    ), (board, sql["items"])
+    total, rows = first["sql topics"]
+    page = first["http topics"]["topics"]
+    assert page["totalCount"] == total, (page["totalCount"], total)
+    assert [edge["node"]["id"] for edge in page["edges"]] == [row[0] for row in rows[:50]]
+
+
+def main(argv: list[str] | None = None) -> Result:
+    parser = argparse.ArgumentParser(prog="python -m bench.read_path", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="100,000 events, 60 samples")
+    parser.add_argument("--events", type=int, help="events in the history")
+    parser.add_argument("--samples", type=int, help="requests of each kind")
+    parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
+    args = parser.parse_args(argv)
+    events = args.events or (100_000 if args.quick else 1_000_000)
+    samples = args.samples or (60 if args.quick else 200)
+    result = run(args.database_url, events, samples)
+    for figure in result.figures():
+        print(" | ".join(figure.cells()))
+    return result
+
+
+if __name__ == "__main__":
+    main()
