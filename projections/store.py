@@ -10,6 +10,7 @@ from contextlib import contextmanager, nullcontext
 from typing import Any, Protocol
 
 import psycopg
+from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from application.storage import CONNECTION_WAIT, Database
@@ -54,13 +55,17 @@ class PostgresTx:
         self.cursor.execute(_pg(sql), tuple(params))
         return self.cursor.rowcount
 
+    # Reads use a cursor of their own: in a pipelined batch the shared cursor's last result may
+    # still be a write's, and a fetch there would read the wrong reply.
     def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        self.cursor.execute(_pg(sql), tuple(params))
-        return self.cursor.fetchone()
+        with self.cursor.connection.cursor(row_factory=dict_row) as reader:
+            reader.execute(_pg(sql), tuple(params))
+            return reader.fetchone()
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        self.cursor.execute(_pg(sql), tuple(params))
-        return self.cursor.fetchall()
+        with self.cursor.connection.cursor(row_factory=dict_row) as reader:
+            reader.execute(_pg(sql), tuple(params))
+            return reader.fetchall()
 
 
 def _pg(sql: str) -> str:
