@@ -78,3 +78,27 @@ def days_between(start: str | None, end: datetime) -> float | None:
     if start is None:
         return None
     return round((end - datetime.fromisoformat(start)).total_seconds() / 86400, 4)
+
+
+class Remembered:
+    """Values that never change once written (when a record was proposed or opened), kept by
+    the projector to spare a read per event; a miss reads the view."""
+
+    def __init__(self, sql: str, column: str, limit: int = 200_000) -> None:
+        self.sql = sql
+        self.column = column
+        self.limit = limit
+        self._values: dict[str, Any] = {}
+
+    def remember(self, key: str, value: Any) -> None:
+        if len(self._values) >= self.limit:
+            self._values.clear()
+        self._values[key] = value
+
+    def recall(self, tx: Tx, key: str) -> Any:
+        if key not in self._values:
+            row = tx.one(self.sql, (key,))
+            if row is None:
+                return None
+            self.remember(key, row[self.column])
+        return self._values[key]

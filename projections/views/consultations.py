@@ -69,22 +69,20 @@ class ConsultationCalendar(View):
 
     @handles(Consultation.ParticipantsIdentified)
     def participants_identified(self, e: Any, tx: Tx) -> None:
-        row = tx.one(
-            "SELECT participants_count AS n FROM consultation_calendar WHERE id = ?",
-            (str(e.originator_id),),
-        )
-        known = int(row["n"]) if row else 0
-        for seq, p in enumerate(e.participants, start=known + 1):
+        consultation_id = str(e.originator_id)
+        for p in e.participants:
+            # Numbered by the database in the same statement: no reply to wait for.
             tx.execute(
-                "INSERT INTO consultation_participants VALUES (?, ?, ?, ?, ?, ?, ?, 0)",
+                "INSERT INTO consultation_participants SELECT ?, ?, COALESCE(MAX(seq), 0) + 1,"
+                " ?, ?, ?, ?, 0 FROM consultation_participants WHERE consultation_id = ?",
                 (
                     p.id,
-                    str(e.originator_id),
-                    seq,
+                    consultation_id,
                     p.kind.code,
                     p.name,
                     p.organisation,
                     p.subject_id,
+                    consultation_id,
                 ),
             )
         self._update(tx, e, "participants_count = participants_count + ?", len(e.participants))

@@ -8,7 +8,7 @@ from typing import Any
 
 from domain.supervision import SupervisionItem
 from projections.store import Tx
-from projections.views.base import View, day, days_between, handles, iso
+from projections.views.base import Remembered, View, day, days_between, handles, iso
 
 
 class SupervisionLedger(View):
@@ -35,12 +35,16 @@ class SupervisionLedger(View):
         super().__init__(view)
         self._names: dict[tuple[str, str], str] = {}
         self._next_seq: int | None = None
+        self.opened_at = Remembered(
+            "SELECT opened_at FROM supervision_ledger WHERE id = ?", "opened_at"
+        )
 
     def begin_batch(self, _tx: Tx) -> None:
         self._next_seq = None
 
     @handles(SupervisionItem.SupervisionItemOpened)
     def opened(self, e: Any, tx: Tx) -> None:
+        self.opened_at.remember(str(e.originator_id), iso(e.timestamp))
         seq = self._next_seq or _max_seq(tx) + 1
         self._next_seq = seq + 1
         tx.execute(
@@ -99,10 +103,7 @@ class SupervisionLedger(View):
 
     @handles(SupervisionItem.ItemResolved)
     def resolved(self, e: Any, tx: Tx) -> None:
-        row = tx.one(
-            "SELECT opened_at FROM supervision_ledger WHERE id = ?", (str(e.originator_id),)
-        )
-        days = days_between(row["opened_at"] if row else None, e.timestamp)
+        days = days_between(self.opened_at.recall(tx, str(e.originator_id)), e.timestamp)
         self._update(
             tx,
             e,

@@ -8,7 +8,7 @@ from domain.erasure import Erasure
 from domain.people import ERASED
 from domain.topic import Topic
 from projections.store import Tx
-from projections.views.base import View, days_between, handles, iso
+from projections.views.base import Remembered, View, days_between, handles, iso
 
 
 class TopicBoard(View):
@@ -32,8 +32,15 @@ class TopicBoard(View):
         "CREATE INDEX IF NOT EXISTS topic_board_platform ON topic_board (platform_id, proposed_at)",
     )
 
+    def __init__(self, view: Any = None) -> None:
+        super().__init__(view)
+        self.proposed_at = Remembered(
+            "SELECT proposed_at FROM topic_board WHERE id = ?", "proposed_at"
+        )
+
     @handles(Topic.TopicProposed)
     def proposed(self, e: Any, tx: Tx) -> None:
+        self.proposed_at.remember(str(e.originator_id), iso(e.timestamp))
         tx.execute(
             "INSERT INTO topic_board VALUES (?, ?, '', ?, ?, ?, ?, NULL, 'proposed', NULL, NULL,"
             " '', ?, ?, ?, '', '', 0, 0, ?, NULL, NULL, NULL, NULL, NULL, NULL, ?, ?)",
@@ -99,8 +106,8 @@ class TopicBoard(View):
 
     @handles(Topic.TopicApproved)
     def approved(self, e: Any, tx: Tx) -> None:
-        row = tx.one("SELECT proposed_at FROM topic_board WHERE id = ?", (str(e.originator_id),))
-        days = days_between(row["proposed_at"] if row else None, e.timestamp)
+        proposed_at = self.proposed_at.recall(tx, str(e.originator_id))
+        days = days_between(proposed_at, e.timestamp)
         self._update(
             tx,
             e,
