@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import cast
 from uuid import UUID
 
 from eventsourcing.domain import event
@@ -30,6 +31,10 @@ class ProgressReport:
 
 
 class SupervisionItem(Record):
+    # Version 2 keeps the latest report and a count, not every report: an item reported on
+    # for years would otherwise snapshot (and load) its whole history. The reports stay in
+    # the log, the supervision views and `history`.
+    class_version = 2
     # Items restored from snapshots taken before reminders existed have no reminder yet.
     last_reminder: DeadlineReminder | None = None
 
@@ -56,7 +61,8 @@ class SupervisionItem(Record):
         self.committee_id: UUID | None = None
         self.supervisor_id: UUID | None = None
         self.due_on: date | None = None
-        self.progress: list[ProgressReport] = []
+        self.latest_progress: ProgressReport | None = None
+        self.progress_count = 0
         self.outcome = ""
         self.last_reminder: DeadlineReminder | None = None
 
@@ -159,7 +165,8 @@ class SupervisionItem(Record):
 
     @event("ProgressReported")
     def _progress_reported(self, report: ProgressReport, actor: Actor) -> None:
-        self.progress.append(report)
+        self.latest_progress = report
+        self.progress_count += 1
         self.status = ItemStatus.IN_PROGRESS
 
     def resolve(self, *, outcome: str, actor: Actor) -> None:
@@ -221,9 +228,12 @@ class SupervisionItem(Record):
     ) -> None:
         self.last_reminder = DeadlineReminder(kind, due_on, working_days_left, reminded_on)
 
-    @property
-    def latest_progress(self) -> ProgressReport | None:
-        return self.progress[-1] if self.progress else None
+    @staticmethod
+    def upcast_v1_v2(state: dict[str, object]) -> None:
+        """A snapshot of version 1 held every report: keep the latest and the count."""
+        reports = cast(list[ProgressReport], state.pop("progress", []))
+        state["latest_progress"] = reports[-1] if reports else None
+        state["progress_count"] = len(reports)
 
     def _require(self, *allowed: ItemStatus, what_zh: str, what_en: str) -> None:
         if self.status not in allowed:

@@ -989,8 +989,10 @@ def check_the_story(
     assert item.suggestion == SUGGESTION
     assert item.unit_id == district.unit_id
     assert item.due_on == date(2026, 6, 30)
-    assert [p.progress for p in item.progress] == ["已协调两所学校开放操场"]
-    assert item.progress[0].reported_on == date(2026, 4, 1)
+    assert item.progress_count == 1
+    assert item.latest_progress is not None
+    assert item.latest_progress.progress == "已协调两所学校开放操场"
+    assert item.latest_progress.reported_on == date(2026, 4, 1)
     assert item.outcome == "两所学校操场夜间错时开放,新增车位120个。"
     resolved = list(app.events.get(item_id))[-1]
     assert resolved.actor == district.committee.actor  # type: ignore[attr-defined]

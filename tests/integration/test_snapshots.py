@@ -3,6 +3,7 @@ every 50 events and loads from its snapshot exactly as it would from its whole h
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
@@ -80,17 +81,21 @@ def test_an_item_with_more_than_fifty_events_is_snapshotted(
     loaded = app.load(SupervisionItem, item_id)
     assert loaded.version == 56
     assert loaded.status is ItemStatus.RESOLVED
-    assert len(loaded.progress) == 53
-    assert loaded.progress[-1].reported_on == date(2026, 1, 5) + timedelta(weeks=52)
+    assert loaded.progress_count == 53
+    assert loaded.latest_progress is not None
+    assert loaded.latest_progress.reported_on == date(2026, 1, 5) + timedelta(weeks=52)
     assert state(loaded) == state(replayed(app, item_id))
 
-    # The snapshot alone, at version 50, holds the whole state as it was then, values and all.
+    # The snapshot alone, at version 50, holds the whole state as it was then, values and all:
+    # the latest report and how many there were, not every report (the log keeps those).
     [snapshot] = app.snapshots.get(item_id)
     assert snapshot.state["status"] is ItemStatus.IN_PROGRESS  # type: ignore[attr-defined]
-    reports = snapshot.state["progress"]  # type: ignore[attr-defined]
-    assert len(reports) == INTERVAL - 2
-    assert isinstance(reports[0], ProgressReport)
-    assert reports[0].reported_on == date(2026, 1, 5)
+    assert snapshot.state["class_version"] == 2  # type: ignore[attr-defined]
+    assert "progress" not in snapshot.state  # type: ignore[attr-defined]
+    assert snapshot.state["progress_count"] == INTERVAL - 2  # type: ignore[attr-defined]
+    latest = snapshot.state["latest_progress"]  # type: ignore[attr-defined]
+    assert isinstance(latest, ProgressReport)
+    assert latest.reported_on == date(2026, 1, 5) + timedelta(weeks=INTERVAL - 3)
     as_of_snapshot: Record = app.repository.get(item_id, version=INTERVAL)
     assert state(as_of_snapshot) == state(snapshot.mutate(None))  # type: ignore[attr-defined]
 
@@ -99,6 +104,36 @@ def test_an_item_with_more_than_fifty_events_is_snapshotted(
         assert state(fresh.load(SupervisionItem, item_id)) == state(loaded)
     finally:
         fresh.close()
+
+
+def test_a_snapshot_holding_every_report_is_upcast_on_load(
+    durable_app: Yishiting, durable_url: str
+) -> None:
+    """Snapshots written before version 2 kept the whole `progress` list; they still load."""
+    app = durable_app
+    district = District.build(app)
+    item_id = an_item_reported_on_weekly(app, district, weeks=3)
+    current = replayed(app, item_id)
+    reports = [e.report for e in app.events.get(item_id) if hasattr(e, "report")]
+    snapshot_class = getattr(SupervisionItem, "Snapshot", type(app).snapshot_class)
+    taken = snapshot_class.take(current)  # type: ignore[union-attr]
+    version_1 = {
+        k: v
+        for k, v in taken.state.items()
+        if k not in ("class_version", "latest_progress", "progress_count")
+    }
+    assert app.snapshots is not None
+    app.snapshots.put([dataclasses.replace(taken, state={**version_1, "progress": reports})])
+
+    fresh = Yishiting(Settings(database_url=durable_url))
+    try:
+        loaded = fresh.load(SupervisionItem, item_id)
+    finally:
+        fresh.close()
+    assert snapshot_versions(app, item_id) == [current.version]
+    assert loaded.progress_count == 3
+    assert loaded.latest_progress == reports[-1]
+    assert state(loaded) == state(current)
 
 
 def test_a_short_history_has_no_snapshot(durable_app: Yishiting) -> None:

@@ -131,7 +131,7 @@ def test_an_item_is_reassigned_with_a_reason_and_keeps_its_progress() -> None:
 
     assert item.unit_id != UNIT_ID
     assert item.status is ItemStatus.IN_PROGRESS
-    assert len(item.progress) == 1
+    assert item.progress_count == 1
     reassigned = item.pending_events[-1]
     assert reassigned.reason == "职责调整,改由街道办理。"  # type: ignore[attr-defined]
 
@@ -153,8 +153,8 @@ def test_the_unit_reports_progress_in_the_form_s_columns() -> None:
     )
 
     assert item.status is ItemStatus.IN_PROGRESS
-    assert len(item.progress) == 2
-    first, latest = item.progress
+    assert item.progress_count == 2
+    first, latest = [e.report for e in item.pending_events if hasattr(e, "report")]
     assert first.progress == "已协调学校开放操场"
     assert first.problems == "夜间管理人手不足"
     assert first.approach == "由社区志愿者协助管理"
