@@ -75,6 +75,41 @@ def parse_id(value: str, field: str = "id") -> UUID:
         ) from None
 
 
+# GraphQL's own refusals (graphql-core and strawberry write them in English, without a code):
+# (what the message contains, extensions.code, extensions.reason, 中文).
+_GRAPHQL_REFUSALS = (
+    ("tokens. Parsing aborted", "GRAPHQL_PARSE_FAILED", "QUERY_TOO_LONG", "查询过长"),
+    ("Syntax Error", "GRAPHQL_PARSE_FAILED", "SYNTAX_ERROR", "查询语法错误"),
+    ("maximum operation depth", "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_DEEP", "查询嵌套过深"),
+    ("aliases found", "GRAPHQL_VALIDATION_FAILED", "TOO_MANY_ALIASES", "查询别名过多"),
+    (
+        "introspection has been disabled",
+        "GRAPHQL_VALIDATION_FAILED",
+        "INTROSPECTION_DISABLED",
+        "生产环境不提供自省查询",
+    ),
+    ("has invalid value", "BAD_USER_INPUT", "INVALID_VARIABLES", "变量取值无效"),
+    ("got invalid value", "BAD_USER_INPUT", "INVALID_VARIABLES", "变量取值无效"),
+    ("was not provided", "BAD_USER_INPUT", "INVALID_VARIABLES", "缺少必填变量"),
+)
+_INVALID_QUERY = ("GRAPHQL_VALIDATION_FAILED", "INVALID_QUERY", "查询无效")
+
+
+def explain(error: GraphQLError) -> None:
+    """Give one of GraphQL's own refusals (syntax, validation, variables, limits) a stable code
+    and a Chinese message beside the English. In place, and only once: a cached validation
+    result hands out the same error objects again."""
+    fault = error.original_error is not None and not isinstance(error.original_error, GraphQLError)
+    if fault or (error.extensions or {}).get("code"):
+        return
+    code, reason, chinese = next(
+        ((c, r, zh) for marker, c, r, zh in _GRAPHQL_REFUSALS if marker in error.message),
+        _INVALID_QUERY,
+    )
+    error.message = f"{chinese} ({error.message})"
+    error.extensions = {**(error.extensions or {}), "code": code, "reason": reason}
+
+
 def _plain(value: Any) -> Any:
     if isinstance(value, str | int | float | bool) or value is None:
         return value

@@ -25,7 +25,7 @@ from strawberry.types import ExecutionContext, Info
 
 from interfaces.graphql.accountability import AccountabilityMutations, AccountabilityQueries
 from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
-from interfaces.graphql.errors import ServiceUnavailable, is_unavailable
+from interfaces.graphql.errors import ServiceUnavailable, explain, is_unavailable
 from interfaces.graphql.guard import SignInRequired, TimedOperations
 from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
 from interfaces.graphql.mutations.consultations import ConsultationMutations
@@ -127,9 +127,14 @@ class MaskFaults(MaskErrors):
 
 class YishitingSchema(strawberry.Schema):
     def process_errors(
-        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+        self,
+        errors: list[GraphQLError],
+        execution_context: ExecutionContext | None = None,  # noqa: ARG002
     ) -> None:
-        """Faults are logged (with their reference) by MaskFaults; refusals are not faults."""
+        """Faults are logged (with their reference) by MaskFaults; refusals are not faults,
+        but GraphQL's own (syntax, validation, variables) get a code and Chinese here."""
+        for error in errors:
+            explain(error)
 
 
 @lru_cache(maxsize=2)

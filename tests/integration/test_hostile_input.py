@@ -58,6 +58,16 @@ def errors_of(body: dict[str, Any]) -> list[dict[str, Any]]:
     return errors
 
 
+def refused(body: dict[str, Any], code: str, reason: str) -> str:
+    """Nothing ran; the first error carries the stable code and reason, in 中文 and English."""
+    assert body.get("data") is None
+    error = errors_of(body)[0]
+    assert error["extensions"] == {"code": code, "reason": reason}, error
+    assert CHINESE.search(error["message"]), error
+    message: str = error["message"]
+    return message
+
+
 # ------------------------------------------------------------------------------ query limits
 
 
@@ -76,8 +86,7 @@ def test_a_query_deeper_than_ten_runs_nothing(world: World) -> None:
         f" {{ topic {{ {chain(9)} }} }} }}"
     )
     body = world.execute("platform_staff", deep, {"input": given})
-    assert body.get("data") is None
-    assert "depth" in errors_of(body)[0]["message"]
+    assert "depth" in refused(body, "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_DEEP")
     assert world.position() == before
 
 
@@ -88,16 +97,50 @@ def test_more_than_thirty_aliases_run_nothing(world: World) -> None:
     body = world.execute(
         "admin", f"mutation($input: EstablishCommitteeInput!) {{ {fields} }}", {"input": given}
     )
-    assert body.get("data") is None
-    assert "aliases" in errors_of(body)[0]["message"]
+    assert "aliases" in refused(body, "GRAPHQL_VALIDATION_FAILED", "TOO_MANY_ALIASES")
     assert world.position() == before
 
 
 def test_a_huge_query_is_refused_before_it_is_parsed_in_full(world: World) -> None:
     huge = "{ vocabularies { " + "name " * 3000 + "} }"
     body = world.execute("admin", huge)
+    assert "tokens" in refused(body, "GRAPHQL_PARSE_FAILED", "QUERY_TOO_LONG")
+
+
+MALFORMED = [
+    ("{ topics { totalCount ", "GRAPHQL_PARSE_FAILED", "SYNTAX_ERROR"),
+    ("{ topicz { totalCount } }", "GRAPHQL_VALIDATION_FAILED", "INVALID_QUERY"),
+    ("query($n: Int) { topics { totalCount } }", "GRAPHQL_VALIDATION_FAILED", "INVALID_QUERY"),
+    (
+        "mutation($input: ProposeTopicInput!) { proposeTopic(input: $input) { id } }",
+        "BAD_USER_INPUT",
+        "INVALID_VARIABLES",
+    ),
+]
+
+
+@pytest.mark.parametrize(("document", "code", "reason"), MALFORMED)
+def test_graphql_s_own_refusals_have_a_code_and_chinese(
+    world: World, document: str, code: str, reason: str
+) -> None:
+    before = world.position()
+    english = refused(world.execute("platform_staff", document), code, reason)
+    assert english.endswith(")")  # GraphQL's own words stay beside the Chinese
+    assert world.position() == before
+
+
+def test_a_variable_of_the_wrong_shape_is_refused_field_by_field(world: World) -> None:
+    document = "mutation($input: ProposeTopicInput!) { proposeTopic(input: $input) { id } }"
+    given = SCENARIOS["proposeTopic"].prepare(world.home) | {"channel": "PIGEON", "title": 3}
+    before = world.position()
+    body = world.execute("platform_staff", document, {"input": given})
     assert body.get("data") is None
-    assert "tokens" in errors_of(body)[0]["message"]
+    errors = errors_of(body)
+    assert {e["extensions"]["reason"] for e in errors} == {"INVALID_VARIABLES"}
+    said = " ".join(e["message"] for e in errors)
+    assert "PIGEON" in said
+    assert ".title" in said
+    assert world.position() == before
 
 
 # -------------------------------------------------------------------------------- body size
@@ -231,8 +274,7 @@ INTROSPECTION = [
 @pytest.mark.parametrize("document", INTROSPECTION)
 def test_production_refuses_introspection(production: World, document: str) -> None:
     body = production.execute("admin", document)
-    assert body.get("data") is None
-    assert "introspection" in errors_of(body)[0]["message"]
+    assert "introspection" in refused(body, "GRAPHQL_VALIDATION_FAILED", "INTROSPECTION_DISABLED")
 
 
 def test_production_gives_no_field_suggestions(production: World, world: World) -> None:
