@@ -21,6 +21,7 @@ from domain.vocabulary import Role
 ANONYMOUS = Actor("anonymous", "匿名访客", Role.PUBLIC)
 DEV_SECRET_FILE = Path("var/token.secret")
 ASYMMETRIC = ["EdDSA", "RS256", "ES256"]
+LEEWAY_SECONDS = 30  # clocks of the issuer and of this server may differ that much
 
 
 class Unauthenticated(DomainError):
@@ -30,6 +31,10 @@ class Unauthenticated(DomainError):
 
 class TokenExpired(Unauthenticated):
     code = "TOKEN_EXPIRED"
+
+
+def token_expired_error() -> TokenExpired:
+    return TokenExpired("令牌已过期,请重新登录", "the token has expired")
 
 
 class MissingSigningKey(RuntimeError):
@@ -79,12 +84,18 @@ class Authenticator:
 
     def actor(self, authorization: str | None) -> Actor:
         """The caller named by an `Authorization: Bearer …` header; anonymous without one."""
+        return self.session(authorization)[0]
+
+    def session(self, authorization: str | None) -> tuple[Actor, float | None]:
+        """The caller and the moment (epoch seconds) their token stops being accepted: a
+        connection that outlives its token (a WebSocket) is cut off then."""
         if not authorization:
-            return ANONYMOUS
+            return ANONYMOUS, None
         scheme, _, token = authorization.partition(" ")
         if scheme.lower() != "bearer" or not token.strip():
             raise Unauthenticated("请使用 Bearer 令牌", "use an 'Authorization: Bearer' token")
-        return self._actor_from(self._claims(token.strip()))
+        claims = self._claims(token.strip())
+        return self._actor_from(claims), float(claims["exp"]) + LEEWAY_SECONDS
 
     def _claims(self, token: str) -> dict[str, Any]:
         options = {"require": ["exp", "iss", "aud", "sub", "role"]}
@@ -97,10 +108,10 @@ class Authenticator:
                 audience=self.audience,
                 issuer=self.issuer,
                 options=options,
-                leeway=30,
+                leeway=LEEWAY_SECONDS,
             )
         except jwt.ExpiredSignatureError:
-            raise TokenExpired("令牌已过期,请重新登录", "the token has expired") from None
+            raise token_expired_error() from None
         except (jwt.PyJWTError, ValueError, KeyError) as error:
             raise Unauthenticated("令牌无效", f"invalid token ({type(error).__name__})") from None
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -101,13 +102,18 @@ class Context(BaseContext):
         self.public_view = public_view
         self.seen_by = visibility(actor)
         self.loaders = Loaders(system, self.seen_by)
+        self.expires_at: float | None = None  # a WebSocket's token: cut off when it expires
+
+    def token_expired(self) -> bool:
+        return self.expires_at is not None and time.time() > self.expires_at
 
     def sees_personal_data(self, platform_id: object) -> bool:
         return sees_personal_data(self.actor, platform_id)
 
-    def act_as(self, actor: Actor) -> None:
+    def act_as(self, actor: Actor, expires_at: float | None = None) -> None:
         """A WebSocket's caller, known once its connection_init has been checked."""
         self.actor = actor
+        self.expires_at = expires_at
         self.seen_by = visibility(actor)
         self.renew_loaders()
 

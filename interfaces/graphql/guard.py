@@ -1,5 +1,6 @@
 """Who gets past the door: anonymous callers reach only the public fields; everything else
-asks for a token first (UNAUTHENTICATED), before any resolver runs."""
+asks for a token first (UNAUTHENTICATED), before any resolver runs. A WebSocket whose token
+has expired since it connected gets TOKEN_EXPIRED for every new operation."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from graphql import ExecutionResult, FieldNode, GraphQLError, OperationDefinitio
 from strawberry.extensions import SchemaExtension
 
 from domain.vocabulary import Role
+from interfaces.auth import token_expired_error
+from interfaces.graphql.errors import from_domain
 from interfaces.http.observability import OperationTimer
 
 PUBLIC_FIELDS = frozenset({"publicOverview", "vocabularies", "__typename"})
@@ -34,6 +37,12 @@ def unauthenticated_error() -> GraphQLError:
 class SignInRequired(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context.context
+        if getattr(context, "token_expired", lambda: False)():
+            self.execution_context.result = ExecutionResult(
+                data=None, errors=[from_domain(token_expired_error())]
+            )
+            yield
+            return
         actor = getattr(context, "actor", None)
         if actor is not None and actor.role is Role.PUBLIC:
             allowed = PUBLIC_FIELDS if getattr(context, "public_view", True) else {"__typename"}

@@ -1,6 +1,7 @@
 """The GraphQL endpoint over HTTP and WebSocket. A WebSocket's caller signs in with its
 connection_init payload ({"Authorization": "Bearer …"}, or the handshake's header); a bad,
-expired or missing token refuses the connection before any operation runs."""
+expired or missing token refuses the connection before any operation runs. When the token
+expires later, its subscriptions end with TOKEN_EXPIRED and new operations are refused."""
 
 from __future__ import annotations
 
@@ -50,14 +51,14 @@ class YishitingRouter(GraphQLRouter[Context, None]):
 
     async def on_ws_connect(self, context: Context) -> None:
         try:
-            actor = self.authenticator.actor(_authorization(context))
+            actor, expires_at = self.authenticator.session(_authorization(context))
         except Unauthenticated as refusal:
             raise ConnectionRejectionError(
                 {"message": refusal.message, "code": refusal.kind, "reason": refusal.code}
             ) from None
         if actor.role is Role.PUBLIC:
             raise ConnectionRejectionError(dict(TOKEN_REQUIRED))
-        context.act_as(actor)
+        context.act_as(actor, expires_at)
 
 
 def _unavailable(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:

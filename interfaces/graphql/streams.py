@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import Any
 from uuid import UUID
@@ -14,6 +14,7 @@ from application.publishing.catalogue import CATALOGUE
 from application.publishing.envelope import InvalidEventCursor, position_of
 from application.webhooks import UnknownEventType
 from domain.base import Actor
+from interfaces.auth import token_expired_error
 from interfaces.bootstrap import System
 from interfaces.graphql.context import blocking
 from interfaces.graphql.errors import UserError, bad_input, from_domain
@@ -68,20 +69,31 @@ def active_streams() -> int:
     return _ACTIVE[0]
 
 
-async def stream(system: System, actor: Actor, query: FeedQuery) -> AsyncIterator[dict[str, Any]]:
+def _never() -> bool:
+    return False
+
+
+async def stream(
+    system: System, actor: Actor, query: FeedQuery, expired: Callable[[], bool] = _never
+) -> AsyncIterator[dict[str, Any]]:
+    """The feed from the cursor, then live, until the caller's token has `expired`."""
     _ACTIVE[0] += 1
     try:
-        async for event in _stream(system, actor, query):
+        async for event in _stream(system, actor, query, expired):
             yield event
     finally:
         _ACTIVE[0] -= 1
 
 
-async def _stream(system: System, actor: Actor, query: FeedQuery) -> AsyncIterator[dict[str, Any]]:
+async def _stream(
+    system: System, actor: Actor, query: FeedQuery, expired: Callable[[], bool]
+) -> AsyncIterator[dict[str, Any]]:
     feed, signal = system.integration.feed, system.app.log_signal
     scoped = not Readership(actor).reads_everything
     after = query.after
     while True:
+        if expired():
+            raise from_domain(token_expired_error())
         page = await blocking(feed.page, actor, replace(query, after=after))
         for event in page.events:
             yield event

@@ -78,7 +78,7 @@ class Subscription:
         context = ctx(info)
         signed_in(context.actor)
         query = feed_query(after, types, [str(s) for s in subjects or []])
-        async for event in stream(context.system, context.actor, query):
+        async for event in stream(context.system, context.actor, query, context.token_expired):
             yield CloudEvent.of(event)
 
     @strawberry.subscription(
@@ -92,7 +92,8 @@ class Subscription:
         where = (filter or SupervisionItemFilter()).to_query()
         system = context.system
         now = await blocking(system.app.position)
-        async for event in stream(system, CHANGES, FeedQuery(after=now, types=ITEM_TYPES)):
+        changes = FeedQuery(after=now, types=ITEM_TYPES)
+        async for event in stream(system, CHANGES, changes, context.token_expired):
             await views_reach(system, position_of(event["sequence"]))
             row = await blocking(
                 changed_item, system.store, event["subject"], where, context.seen_by

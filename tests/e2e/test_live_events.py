@@ -24,7 +24,7 @@ import websockets
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
-from interfaces.auth import Authenticator
+from interfaces.auth import LEEWAY_SECONDS, Authenticator
 from tests.e2e.test_server import ROOT, Server, credentials_for, free_port, wait_until_ready
 from tests.support.graphql import ADMIN, GraphQLClient, GraphQLDistrict, tell_the_story
 from tests.support.live import LEGACY_WS, TRANSPORT_WS, Subscription, run
@@ -198,6 +198,47 @@ async def refused(base_url: str, payload: dict[str, Any], reason: str) -> None:
         assert error["type"] == "connection_error"
         assert error["payload"]["reason"] == reason
         assert any("\u4e00" <= ch <= "\u9fff" for ch in error["payload"]["message"])
+
+
+def test_a_connection_outliving_its_token_is_cut_off(server: Server, secret: str) -> None:
+    """Accepted at connection_init (within the 30 s leeway), the token lapses two seconds
+    later: the running subscription ends with TOKEN_EXPIRED, and so does any new one."""
+    authenticator = Authenticator.from_settings(Settings(token_secret=secret))
+    lapsing = authenticator.issue(INTEGRATION, -(LEEWAY_SECONDS - 2))
+    establish_committee(server)  # something to replay before the token lapses
+    run(cut_off(server.base_url, lapsing))
+
+
+async def cut_off(base_url: str, lapsing: str) -> None:
+    ws_url = base_url.replace("http://", "ws://") + "/graphql"
+    async with websockets.connect(ws_url, subprotocols=["graphql-transport-ws"]) as ws:
+        payload = {"Authorization": f"Bearer {lapsing}"}
+        await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
+        assert json.loads(await asyncio.wait_for(ws.recv(), 30))["type"] == "connection_ack"
+        subscribe = {"query": "subscription { events { type } }"}
+        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": subscribe}))
+        replayed = json.loads(await asyncio.wait_for(ws.recv(), 30))
+        assert replayed["type"] == "next"
+        assert replayed["payload"]["data"]["events"]["type"].endswith(".committee.established")
+        assert await expired_answer(ws, "1") == "TOKEN_EXPIRED"
+
+        await ws.send(json.dumps({"id": "2", "type": "subscribe", "payload": subscribe}))
+        assert await expired_answer(ws, "2") == "TOKEN_EXPIRED"
+
+
+async def expired_answer(ws: Any, operation: str) -> str:
+    """The reason of the first error the server sends for `operation` (as `next` or `error`)."""
+    while True:
+        message = json.loads(await asyncio.wait_for(ws.recv(), 30))
+        if message.get("id") != operation or message["type"] not in ("next", "error"):
+            continue
+        payload = message["payload"]
+        errors = payload if isinstance(payload, list) else payload.get("errors") or []
+        if errors:
+            assert any("\u4e00" <= ch <= "\u9fff" for ch in errors[0]["message"])
+            assert errors[0]["extensions"]["code"] == "UNAUTHENTICATED"
+            reason: str = errors[0]["extensions"]["reason"]
+            return reason
 
 
 @pytest.mark.postgres
