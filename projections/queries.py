@@ -50,8 +50,11 @@ class Criteria:
 
     def contains(self, columns: tuple[str, ...], text: str | None) -> Criteria:
         if text:
-            pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
-            self.clauses.append("(" + " OR ".join(f"{c} LIKE ? ESCAPE '\\'" for c in columns) + ")")
+            # LOWER on both sides: SQLite's LIKE ignores case and PostgreSQL's does not.
+            escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            pattern = "%" + escaped + "%"
+            matches = (f"LOWER({c}) LIKE ? ESCAPE '\\'" for c in columns)
+            self.clauses.append("(" + " OR ".join(matches) + ")")
             self.params.extend([pattern] * len(columns))
         return self
 

@@ -1400,6 +1400,7 @@ def test_topics_and_items_are_filtered(api: GraphQLClient, hall: GraphQLDistrict
     assert ids(text="油烟") == {smoke}
     assert ids(text=DRAFTED_TITLE[2:8]) == {hotline}, "the drafted title is searched too"
     assert ids(text="GD20261126002") == {hotline}, "and the 12345 ticket numbers"
+    assert ids(text="gd20261126002") == {hotline}, "whatever the case, on every engine"
     assert ids(text="100%") == {smoke}
     assert ids(text="%") == {smoke}, "LIKE wildcards are taken literally"
     assert ids(text="_") == set()
