@@ -4,12 +4,8 @@ as any of the district's people."""
 
 from __future__ import annotations
 
-import os
 import secrets
-import socket
 import subprocess
-import sys
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,9 +17,8 @@ from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator
 from interfaces.cli.demo_data import ACTORS
+from tests.support.servers import CLI, ROOT, environment, launch, wait_until_ready
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_DEADLINE = 60.0  # only to fail instead of hanging on a broken start
 SCOPES = {  # the demo actor's scope, named as the views name it
     "staff:ys": ("platforms", "永顺镇委员工作站"),
     "committee:shfz": ("committees", "社会和法制委员会"),
@@ -89,58 +84,24 @@ class DemoServer:
                 self.process.wait()
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 def start_demo_server(workdir: Path) -> DemoServer:
     secret = secrets.token_urlsafe(32)
-    env = {
-        **os.environ,
-        "YISHITING_DATABASE_URL": f"sqlite:///{workdir}/yishiting.db",
-        "YISHITING_TOKEN_SECRET": secret,
-        "YISHITING_LEDGER_KEY_FILE": str(workdir / "ledger-ed25519.pem"),
-        "YISHITING_WRITES_PER_MINUTE": "100000",
-        "PYTHONUNBUFFERED": "1",
-    }
-    cli = [sys.executable, "-m", "interfaces.cli.main"]
+    env = environment(
+        f"sqlite:///{workdir}/yishiting.db",
+        secret,
+        YISHITING_LEDGER_KEY_FILE=str(workdir / "ledger-ed25519.pem"),
+    )
     seeded = subprocess.run(
-        [*cli, "demo"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
+        [*CLI, "demo"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
-    port = free_port()
     log = workdir / "server.log"
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            [*cli, "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=sink,
-            stderr=subprocess.STDOUT,
-        )
+    base_url, process = launch(env, log)
     authenticator = Authenticator.from_settings(Settings(token_secret=secret))
-    server = DemoServer(f"http://127.0.0.1:{port}", process, log, authenticator)
+    server = DemoServer(base_url, process, log, authenticator)
     try:
         wait_until_ready(server)
     except BaseException:
         server.stop()
         raise
     return server
-
-
-def wait_until_ready(server: DemoServer) -> None:
-    deadline = time.monotonic() + STARTUP_DEADLINE
-    with httpx.Client(base_url=server.base_url, timeout=2.0) as http:
-        while True:
-            code = server.process.poll()
-            assert code is None, f"the server exited with {code}:\n{server.output()}"
-            try:
-                if http.get("/readyz").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass  # not listening yet
-            assert time.monotonic() < deadline, f"never ready:\n{server.output()}"
-            time.sleep(0.05)

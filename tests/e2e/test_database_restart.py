@@ -9,10 +9,7 @@ every session ended, committed work kept) and kept down until commands have been
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -29,9 +26,9 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.graphql.errors import UNAVAILABLE_MESSAGE
-from tests.e2e.test_server import ROOT, Server, credentials_for, free_port, wait_until_ready
 from tests.support.graphql import ADMIN, GraphQLClient, GraphQLDistrict
 from tests.support.postgres_server import PostgresServer, own_postgres_server
+from tests.support.servers import Server, free_port, start_server
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]
 
@@ -155,30 +152,6 @@ def describe(answers: list[Answer]) -> str:
 
 def acknowledged(answers: list[Answer]) -> list[Answer]:
     return [a for a in answers if a.acknowledged_id is not None]
-
-
-def start_server(url: str, secret: str, log: Path) -> Server:
-    env = {
-        **os.environ,
-        "YISHITING_DATABASE_URL": url,
-        "YISHITING_TOKEN_SECRET": secret,
-        "YISHITING_WRITES_PER_MINUTE": "100000",
-        "PYTHONUNBUFFERED": "1",
-    }
-    port = free_port()
-    command = [sys.executable, "-m", "interfaces.cli.main", "serve", "--port", str(port)]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, log, credentials_for(secret))
-    try:
-        wait_until_ready(server)
-    except BaseException:
-        process.kill()
-        process.wait()
-        raise
-    return server
 
 
 @pytest.fixture

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import secrets
-import subprocess
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,41 +22,12 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.auth import LEEWAY_SECONDS, Authenticator
-from tests.e2e.test_server import ROOT, Server, credentials_for, free_port, wait_until_ready
 from tests.support.graphql import ADMIN, GraphQLClient, GraphQLDistrict, tell_the_story
 from tests.support.live import LEGACY_WS, TRANSPORT_WS, Subscription, run
+from tests.support.servers import Server, kill, start_server
 
 pytestmark = pytest.mark.e2e
 INTEGRATION = Actor("app-1", "履职APP", Role.INTEGRATION)
-
-
-def start_server(url: str, secret: str, log: Path) -> Server:
-    port = free_port()
-    env = {
-        **os.environ,
-        "YISHITING_DATABASE_URL": url,
-        "YISHITING_TOKEN_SECRET": secret,
-        "YISHITING_WRITES_PER_MINUTE": "100000",
-        "PYTHONUNBUFFERED": "1",
-    }
-    command = [sys.executable, "-m", "interfaces.cli.main", "serve", "--port", str(port)]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
-        )
-    server = Server(f"http://127.0.0.1:{port}", process, log, credentials_for(secret))
-    try:
-        wait_until_ready(server)
-    except BaseException:
-        process.kill()
-        raise
-    return server
-
-
-def stop(server: Server) -> None:
-    if server.process.poll() is None:
-        server.process.kill()
-        server.process.wait()
 
 
 @pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
@@ -76,7 +44,7 @@ def secret() -> str:
 def server(url: str, secret: str, tmp_path: Path) -> Iterator[Server]:
     running = start_server(url, secret, tmp_path / "server.log")
     yield running
-    stop(running)
+    kill(running)
 
 
 def token(secret: str, actor: Actor = INTEGRATION, **overrides: Any) -> str:
@@ -259,8 +227,8 @@ def test_a_write_through_one_process_reaches_a_subscriber_on_another(
         received = run(write_through_a_when_b_listens())
         assert [e["data"]["name"] for e in received] == ["经济委员会"]
     finally:
-        stop(writer)
-        stop(reader)
+        kill(writer)
+        kill(reader)
 
 
 def establish_committee(server: Server) -> None:

@@ -38,7 +38,6 @@ from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.bootstrap import System, bootstrap
 from projections.leadership import Leadership, lock_key
-from tests.e2e.test_server import ROOT, Server, credentials_for, free_port, wait_until_ready
 from tests.support.graphql import (
     ADMIN,
     Credentials,
@@ -48,6 +47,7 @@ from tests.support.graphql import (
 )
 from tests.support.live import run
 from tests.support.postgres_server import PostgresServer, own_postgres_server
+from tests.support.servers import ROOT, Server, credentials_for, free_port, wait_until_ready
 from tests.support.views import dump_views, tracking_positions
 
 pytestmark = [pytest.mark.e2e, pytest.mark.postgres]

@@ -3,16 +3,10 @@ over real HTTP, the views and the dashboard checked, then a clean stop on SIGTER
 
 from __future__ import annotations
 
-import importlib.util
-import os
 import secrets
 import signal
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,62 +17,15 @@ from tests.support.graphql import (
     ADMIN,
     DRAFTED_TITLE,
     SUGGESTIONS,
-    Credentials,
     GraphQLClient,
     GraphQLDistrict,
-    actor_headers,
-    bearer,
     tell_the_story,
 )
+from tests.support.servers import Server, kill, start_server
 
 pytestmark = pytest.mark.e2e
 
-ROOT = Path(__file__).resolve().parents[2]
-STARTUP_DEADLINE = 60.0  # a generous bound for a cold start, only to fail instead of hanging
 STOP_DEADLINE = 10.0
-
-
-@dataclass
-class Server:
-    base_url: str
-    process: subprocess.Popen[bytes]
-    log: Path
-    credentials: Credentials
-
-    def output(self) -> str:
-        return self.log.read_text(encoding="utf-8", errors="replace")
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-def credentials_for(secret: str) -> Credentials:
-    """Tokens signed with the server's secret once sign-in exists; the actor headers before."""
-    if importlib.util.find_spec("interfaces.auth") is None:
-        return actor_headers
-    from application.settings import Settings
-    from interfaces.auth import Authenticator
-
-    return bearer(Authenticator.from_settings(Settings(token_secret=secret)).issue)
-
-
-def wait_until_ready(server: Server) -> None:
-    deadline = time.monotonic() + STARTUP_DEADLINE
-    with httpx.Client(base_url=server.base_url, timeout=2.0) as http:
-        while True:
-            code = server.process.poll()
-            assert code is None, f"the server exited with {code}:\n{server.output()}"
-            try:
-                if http.get("/readyz").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass  # not listening yet
-            assert time.monotonic() < deadline, f"never ready:\n{server.output()}"
-            time.sleep(0.05)
 
 
 @pytest.fixture(params=[pytest.param("postgres", marks=pytest.mark.postgres), "sqlite"])
@@ -88,28 +35,11 @@ def url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def server(url: str, tmp_path: Path) -> Iterator[Server]:
-    port, secret = free_port(), secrets.token_urlsafe(32)
-    env = {
-        **os.environ,
-        "YISHITING_DATABASE_URL": url,
-        "YISHITING_TOKEN_SECRET": secret,
-        "YISHITING_WRITES_PER_MINUTE": "100000",
-        "PYTHONUNBUFFERED": "1",
-    }
-    log = tmp_path / "server.log"
-    command = [sys.executable, "-m", "interfaces.cli.main", "serve", "--port", str(port)]
-    with log.open("wb") as sink:
-        process = subprocess.Popen(
-            command, cwd=ROOT, env=env, stdout=sink, stderr=subprocess.STDOUT
-        )
-    running = Server(f"http://127.0.0.1:{port}", process, log, credentials_for(secret))
+    running = start_server(url, secrets.token_urlsafe(32), tmp_path / "server.log")
     try:
-        wait_until_ready(running)
         yield running
     finally:
-        if process.poll() is None:
-            process.kill()
-            process.wait()
+        kill(running)
 
 
 COLUMNS = """seqNo consultationTime subject suggestion unitName committeeName supervisorName
