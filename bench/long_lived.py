@@ -6,8 +6,8 @@ In a schema of its own on PostgreSQL, through the application's use cases (in pr
 the history costs is loading the record; HTTP would add the same constant to both sides):
   - a supervision item with N events (progress reported again and again: its state keeps the
     latest report and a count, so it does not grow), and a platform with N events (its hall
-    moved again and again), each written in batches through `app.save()` — snapshots are taken every 50 events
-    (`Yishiting.snapshotting_intervals`);
+    moved again and again), each written in batches through `app.save()` — snapshots are
+    taken every 50 events (`Yishiting.snapshotting_intervals`);
   - the same command on a fresh item (a few events) and a fresh platform;
   - S commands on each, alternating; the median of each. Target: long ≤ 1.5× fresh.
 Also reported: the snapshots stored for the long records, the size of the latest, and how long
