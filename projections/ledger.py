@@ -16,7 +16,7 @@ from application.ledger.proofs import ConsistencyProof, InclusionProof
 from application.ledger.signing import Checkpoint, Signer
 from application.ledger.verify import Leaf, Report, verify
 from projections.store import Tx, ViewStore
-from projections.views.base import View
+from projections.views.base import View, insert
 
 
 class LedgerView(View):
@@ -36,28 +36,40 @@ class LedgerView(View):
     def __init__(self, view: Any = None) -> None:
         super().__init__(view)
         self._size = 0
-        self._written: dict[tuple[int, int], bytes] = {}
+        self._nodes: dict[tuple[int, int], bytes] = {}
 
     def begin_batch(self, tx: Tx) -> None:
         self._size = ledger_size(tx)
-        self._written = {}
+        # Appending only ever reads the peaks: the roots of the complete subtrees left of the
+        # next leaf. They are kept from batch to batch (a node never changes once written), so
+        # appending reads nothing; after a start or another projector's batches they are read
+        # here once, before the batch holds any row.
+        peaks = {
+            (level, (self._size >> level) - 1)
+            for level in range(self._size.bit_length())
+            if (self._size >> level) & 1
+        }
+        self._nodes = {key: self._nodes.get(key) or node(tx, *key) for key in peaks}
 
     def apply(self, event: Any, tx: Tx) -> None:
         entry = Entry.of(event)
         index = self._size
-        tx.execute(
-            "INSERT INTO ledger_leaves VALUES (?, ?, ?)",
-            (index, entry.position, entry.leaf().hex()),
+        leaf = entry.leaf()
+        insert(
+            tx,
+            "ledger_leaves",
+            {"leaf_index": index, "position": entry.position, "leaf_hash": leaf.hex()},
         )
+        nodes = self._nodes
 
         def put(level: int, idx: int, value: bytes) -> None:
-            self._written[(level, idx)] = value
-            tx.execute("INSERT INTO ledger_nodes VALUES (?, ?, ?)", (level, idx, value.hex()))
+            nodes[(level, idx)] = value
+            insert(tx, "ledger_nodes", {"level": level, "idx": idx, "hash": value.hex()})
 
         def get(level: int, idx: int) -> bytes:
-            return self._written.get((level, idx)) or node(tx, level, idx)
+            return nodes.get((level, idx)) or node(tx, level, idx)
 
-        merkle.append_leaf(put, get, entry.leaf(), index)
+        merkle.append_leaf(put, get, leaf, index)
         self._size += 1
 
 

@@ -7,7 +7,8 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from eventsourcing.application import Application
@@ -16,7 +17,7 @@ from application.storage import STORAGE_UNAVAILABLE
 from domain.erasure import Erasure
 from projections.leadership import Leadership
 from projections.ledger import LedgerView
-from projections.store import Tx, ViewStore
+from projections.store import BatchTx, Tx, ViewStore
 from projections.views.audit import AuditTrail
 from projections.views.base import View
 from projections.views.consultations import ConsultationCalendar
@@ -61,18 +62,20 @@ class Projector:
         self.store = store
         self.batch_size = batch_size
         self.views = [cls() for cls in views]
-        self._advanced = threading.Condition()
+        self._advanced = _Batches()
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.after_catch_up: list[Callable[[], object]] = []
+        self._reader: ThreadPoolExecutor | None = None
+        self._ahead: tuple[int, Future[list[tuple[Any, Any]]]] | None = None
         self.create_tables()
 
-    def create_tables(self) -> None:
+    def create_tables(self, *, indexes: bool = True) -> None:
         with self.store.transaction() as tx:
             tx.execute(TRACKING)
             for view in self.views:
-                for statement in (*view.tables, *view.indexes):
+                for statement in (*view.tables, *(view.indexes if indexes else view.read_indexes)):
                     tx.execute(statement)
                 tx.execute(
                     "INSERT INTO projection_tracking VALUES (?, 0, ?)"
@@ -83,27 +86,38 @@ class Projector:
     def process_batch(self) -> int:
         """Applies the next batch of events; returns how many were read (0: caught up)."""
         erasures = 0
-        with self.store.transaction(pipelined=True) as tx:
+        with self.store.transaction(pipelined=True) as direct:
+            # The views' new rows are held by the batch, changed in memory by its later events,
+            # and written together at its end (one COPY per table on PostgreSQL), in the same
+            # transaction as the views' positions: exactly once, as before.
+            tx = BatchTx(direct)
             positions = self._positions(tx, lock=True)
-            notifications = self.app.recorder.select_notifications(
-                start=min(positions.values()), limit=self.batch_size, inclusive_of_start=False
-            )
+            batch = self._read(min(positions.values()))
+            if len(batch) == self.batch_size:
+                self._read_ahead(batch[-1][0].id)
             for view in self.views:
                 view.begin_batch(tx)
-            for notification in notifications:
-                event = self.app.mapper.to_domain_event(notification)
+            routes = Routes(self.views, positions)
+            for notification, event in batch:
                 erasures += isinstance(event, Erasure.PersonalDataErased)
-                for view in self.views:
-                    if notification.id > positions[view.name]:
-                        view.apply(_fed(view, notification, event), tx)
-            if notifications:
-                self._advance(tx, notifications[-1].id)
+                position = notification.id
+                for apply, feed, reached in routes.of(type(event)):
+                    if position > reached:
+                        if feed == "event":
+                            apply(event, tx)
+                        elif feed == "stored":
+                            apply(notification, tx)
+                        else:
+                            apply((notification, event), tx)
+            tx.flush()
+            if batch:
+                self._advance(tx, batch[-1][0].id)
         if erasures:
             self.store.scrub()
-        if notifications:
+        if batch:
             with self._advanced:
                 self._advanced.notify_all()
-        return len(notifications)
+        return len(batch)
 
     def catch_up(self, progress: Progress | None = None) -> int:
         total, goal = 0, self.app.recorder.max_notification_id() or 0
@@ -123,8 +137,13 @@ class Projector:
                 for table in view.table_names:
                     tx.execute(f"DROP TABLE IF EXISTS {table}")
                 tx.execute("DELETE FROM projection_tracking WHERE view = ?", (view.name,))
-        self.create_tables()
-        return self.catch_up(progress)
+        # The views' secondary indexes are built once the rows are in (one sort each, rather
+        # than an index entry per row as it is inserted); the primary keys stay throughout.
+        self.create_tables(indexes=False)
+        try:
+            return self.catch_up(progress)
+        finally:
+            self.create_tables()
 
     @property
     def rebuildable(self) -> list[View]:
@@ -138,18 +157,56 @@ class Projector:
 
     def wait_for(self, position: int | None, timeout: float = 5.0) -> bool:
         """Blocks until every view has applied the event at `position` (read-your-writes),
-        whichever process projects; waiting for storage counts against the timeout too."""
+        whichever process projects; waiting for storage counts against the timeout too.
+        Concurrent waiters share their reads of the position: a read begun after a waiter
+        last had news (began waiting, a batch committed here, or its wait ran out) serves it
+        as well as its own would, so after a batch one read serves every waiter, not one each."""
         if not position:
             return True
-        deadline = time.monotonic() + timeout
+        since = time.monotonic()
+        deadline = since + timeout
+        advanced = self._advanced
         self._wake.set()
-        while (reached := self.position(max(0.1, deadline - time.monotonic()))) < position:
+        while True:
+            batches, reads = advanced.batches, advanced.reads
+            reached = advanced.reached_since(since)
+            if reached is None:
+                reached = self._look(deadline)
             remaining = deadline - time.monotonic()
+            if reached is not None and reached >= position:
+                return True
             if remaining <= 0:
                 return False
-            with self._advanced:
-                self._advanced.wait(min(remaining, 0.05))
-        return reached >= position
+            with advanced:
+                if reached is None:  # another waiter is reading: its end wakes this one
+                    advanced.await_news(batches, reads, min(remaining, 0.05))
+                    continue
+                # Noted before looking: a batch committed meanwhile is not slept through; the
+                # other waiters' reads do not count as news (they would chain one another).
+                if advanced.await_news(batches, None, min(remaining, 0.05)):
+                    since = advanced.batched_at
+                else:
+                    since = time.monotonic()
+
+    def _look(self, deadline: float) -> int | None:
+        """The views' position, read by this waiter, or None while another waiter's read is
+        under way (its result is shared, and wakes the others when it comes): after a batch
+        the waiters it served do not each read the positions again."""
+        advanced = self._advanced
+        with advanced:
+            if advanced.reading:
+                return None
+            advanced.reading = True
+        looked_at, reached = time.monotonic(), None
+        try:
+            reached = self.position(max(0.1, deadline - looked_at))
+        finally:
+            with advanced:
+                advanced.reading = False
+                if reached is not None:
+                    advanced.looked = max(advanced.looked, (looked_at, reached))
+                advanced.read_done()
+        return reached
 
     def start(self, poll_interval: float = 0.2) -> None:
         """Runs in a thread of this process (the embedded mode)."""
@@ -196,6 +253,36 @@ class Projector:
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        reader, self._reader, self._ahead = self._reader, None, None
+        if reader is not None:
+            reader.shutdown(wait=False, cancel_futures=True)
+
+    def _read(self, start: int) -> list[tuple[Any, Any]]:
+        """The notifications after `start`, each with its domain event: those read ahead, if
+        they start there."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None and ahead[0] == start:
+            return ahead[1].result()
+        return self._decoded(start)
+
+    def _decoded(self, start: int) -> list[tuple[Any, Any]]:
+        notifications = self.app.recorder.select_notifications(
+            start=start, limit=self.batch_size, inclusive_of_start=False
+        )
+        decode = self.app.mapper.to_domain_event
+        return [(notification, decode(notification)) for notification in notifications]
+
+    def _read_ahead(self, start: int) -> None:
+        """After a full batch (more to come: catching up, rebuilding), the next batch's events
+        are read from the log and decoded in a thread while this one is applied (and while it
+        waits for the database). The log is append-only, so they are what the next batch would
+        read, if it starts there (another projector may have taken it: then they are dropped).
+        PostgreSQL only."""
+        if self.store.dialect != "postgresql":
+            return
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(1, thread_name_prefix="projector-read")
+        self._ahead = (start, self._reader.submit(self._decoded, start))
 
     def _positions(self, tx: Tx, *, lock: bool) -> dict[str, int]:
         lock_clause = " FOR UPDATE" if lock and tx.dialect == "postgresql" else ""
@@ -204,16 +291,81 @@ class Projector:
         return {view.name: known.get(view.name, 0) for view in self.views}
 
     def _advance(self, tx: Tx, position: int) -> None:
+        moment = time.time()
+        tx.execute(
+            "INSERT INTO projection_tracking VALUES "
+            + ", ".join(["(?, ?, ?)"] * len(self.views))
+            + " ON CONFLICT (view) DO UPDATE SET position = excluded.position,"
+            " updated_at = excluded.updated_at"
+            " WHERE projection_tracking.position < excluded.position",
+            [value for view in self.views for value in (view.name, position, moment)],
+        )
+
+
+Route = tuple[Callable[[Any, Tx], None], str, int]
+
+
+class Routes:
+    """Per event class, what to call in each view that takes it (and the view's position): its
+    handler straight away for a plain view fed domain events, else the view's `apply`; views
+    without a handler for the class are left out. Built for each class on first sight."""
+
+    def __init__(self, views: Sequence[View], positions: dict[str, int]) -> None:
+        self.views = views
+        self.positions = positions
+        self._routes: dict[type, list[Route]] = {}
+
+    def of(self, event_class: type) -> list[Route]:
+        routes = self._routes.get(event_class)
+        if routes is None:
+            routes = self._routes[event_class] = list(self._build(event_class))
+        return routes
+
+    def _build(self, event_class: type) -> Iterator[Route]:
         for view in self.views:
-            tx.execute(
-                "INSERT INTO projection_tracking VALUES (?, ?, ?) ON CONFLICT (view)"
-                " DO UPDATE SET position = excluded.position, updated_at = excluded.updated_at"
-                " WHERE projection_tracking.position < excluded.position",
-                (view.name, position, time.time()),
-            )
+            reached = self.positions[view.name]
+            plain = "apply" not in vars(view) and type(view).apply is View.apply
+            if plain and view.feed == "event":
+                handler = view.handlers.get(event_class)
+                if handler is not None:
+                    yield handler.__get__(view), "event", reached
+            else:
+                yield view.apply, view.feed, reached
 
 
-def _fed(view: View, notification: Any, event: Any) -> Any:
-    if view.feed == "stored":
-        return notification
-    return (notification, event) if view.feed == "both" else event
+class _Batches(threading.Condition):
+    """Notified after each batch this process's projector commits, and after each waiter's read
+    of the positions, counting both, so that a waiter (`Projector.wait_for`) can tell whether
+    one came while it was looking and need not sleep through it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches = 0
+        self.batched_at = 0.0  # when the latest batch was announced (after its commit)
+        self.reads = 0
+        self.reading = False  # a waiter is reading the views' position
+        self.looked: tuple[float, int] = (0.0, 0)  # the latest such read: when begun, what
+
+    def reached_since(self, since: float) -> int | None:
+        """The position the latest read saw, if it began at or after `since` (as good as the
+        caller's own read then; an earlier one may predate a batch, or a rebuild)."""
+        looked_at, reached = self.looked
+        return reached if looked_at >= since else None
+
+    def notify_all(self) -> None:
+        self.batched_at = time.monotonic()
+        self.batches += 1
+        super().notify_all()
+
+    def await_news(self, batches: int, reads: int | None, timeout: float) -> bool:
+        """Waits (the lock held) until a batch has come since `batches` was noted, or a read
+        has ended since `reads` was (None: reads do not count); False when the time ran out."""
+        return self.wait_for(
+            lambda: self.batches != batches or (reads is not None and self.reads != reads),
+            timeout,
+        )
+
+    def read_done(self) -> None:
+        """A waiter's read of the position has ended (the lock held): wakes the others."""
+        self.reads += 1
+        super().notify_all()

@@ -6,7 +6,8 @@ from __future__ import annotations
 import sqlite3
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import ExitStack, contextmanager
+from functools import lru_cache
 from typing import Any, Protocol
 
 import psycopg
@@ -27,6 +28,14 @@ class Tx(Protocol):
 
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]: ...
 
+    def insert_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        on_conflict: str = "",
+    ) -> None: ...
+
 
 class SQLiteTx:
     dialect = "sqlite"
@@ -44,14 +53,34 @@ class SQLiteTx:
     def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         return [dict(r) for r in self.conn.execute(sql, tuple(params)).fetchall()]
 
+    def insert_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        on_conflict: str = "",
+    ) -> None:
+        """Many rows at once (SQLite's statements cost no round trip: one per row)."""
+        marks = ", ".join("?" * len(columns))
+        self.conn.executemany(
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){on_conflict}", rows
+        )
+
 
 class PostgresTx:
     dialect = "postgresql"
 
-    def __init__(self, cursor: psycopg.Cursor[Row]) -> None:
+    def __init__(self, cursor: psycopg.Cursor[Row], *, pipelined: bool = False) -> None:
         self.cursor = cursor
+        self._raw: psycopg.RawCursor[Any] | None = None
+        self._pipelined = pipelined
+        self._pipeline: ExitStack | None = None
+        if pipelined:
+            self._begin_pipeline()
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        if self._pipelined and self._pipeline is None:
+            self._begin_pipeline()
         self.cursor.execute(_pg(sql), tuple(params))
         return self.cursor.rowcount
 
@@ -67,9 +96,153 @@ class PostgresTx:
             reader.execute(_pg(sql), tuple(params))
             return reader.fetchall()
 
+    def insert_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        on_conflict: str = "",
+    ) -> None:
+        """Many rows at once: COPY, the cheapest way in for new rows (a COPY cannot be
+        pipelined: the pipeline is ended first, and begun again by the next statement). An
+        upsert (`on_conflict`) goes as a multi-row INSERT per 32,000 values instead, with
+        server-side `$n` placeholders (psycopg has no query text to parse for them)."""
+        names = ", ".join(columns)
+        if not on_conflict:
+            self.end_pipeline()
+            with self.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        if self._raw is None:
+            self._raw = psycopg.RawCursor(self.cursor.connection)
+        width = len(columns)
+        step = max(1, MAX_PARAMETERS // width)
+        for start in range(0, len(rows), step):
+            chunk = rows[start : start + step]
+            self._raw.execute(
+                f"INSERT INTO {table} ({names}) VALUES"
+                f" {_placeholders(width, len(chunk))}{on_conflict}",
+                [value for row in chunk for value in row],
+                prepare=False,
+            )
+
+    def end_pipeline(self, error: BaseException | None = None) -> None:
+        """Sends what the pipeline holds and waits for every reply (raising the first error)."""
+        stack, self._pipeline = self._pipeline, None
+        if stack is None:
+            return
+        if error is None:
+            stack.close()
+        else:
+            stack.__exit__(type(error), error, error.__traceback__)
+
+    def _begin_pipeline(self) -> None:
+        stack = ExitStack()
+        stack.enter_context(self.cursor.connection.pipeline())
+        self._pipeline = stack
+
+
+MAX_PARAMETERS = 32_000  # values per statement: PostgreSQL takes at most 65,535
+
+
+@lru_cache(maxsize=256)
+def _placeholders(width: int, count: int) -> str:
+    """`($1, $2), ($3, $4)` for `count` rows of `width` values."""
+    return ", ".join(
+        "(" + ", ".join(f"${n}" for n in range(row * width + 1, row * width + width + 1)) + ")"
+        for row in range(count)
+    )
+
 
 def _pg(sql: str) -> str:
     return sql.replace("%", "%%").replace("?", "%s")
+
+
+class Pending:
+    """The rows a batch inserts, held in memory until the batch writes them: one COPY per
+    table (PostgreSQL) instead of a statement per event. Until it is written, a held row takes
+    the batch's later changes in memory (`row`), so a record proposed and then verified, or a
+    consultation scheduled, held and reported in one batch, costs one row written once."""
+
+    def __init__(self, tx: Tx) -> None:
+        self.tx = tx
+        self.tables: dict[str, tuple[tuple[str, ...], list[Row], dict[Any, Row], str]] = {}
+
+    def add(self, table: str, row: Row, key: Any = None, on_conflict: str = "") -> None:
+        """Holds `row` (every column of the table, in order) for insertion; `key` (its primary
+        key) lets later events of the batch find and change it. `on_conflict` (the same for
+        every row of the table) ends the INSERT: an upsert's held row is the row to insert, or
+        what to set in the row already there."""
+        held = self.tables.get(table)
+        if held is None:
+            held = self.tables[table] = (tuple(row), [], {}, on_conflict)
+        assert held[3] == on_conflict, f"{table}: rows held with different ON CONFLICT clauses"
+        held[1].append(row)
+        if key is not None:
+            held[2].setdefault(key, row)  # a duplicate key is inserted twice: the INSERT fails
+
+    def row(self, table: str, key: Any) -> Row | None:
+        held = self.tables.get(table)
+        return held[2].get(key) if held is not None else None
+
+    def write(self, sql: str | None = None) -> None:
+        """Inserts the held rows of every table (of the tables `sql` names, if given)."""
+        for table in [t for t in self.tables if sql is None or t in sql]:
+            columns, rows, _, on_conflict = self.tables.pop(table)
+            self.tx.insert_rows(table, columns, [tuple(row.values()) for row in rows], on_conflict)
+
+
+class BatchTx:
+    """A batch's transaction with its `Pending` rows. A statement or read that names a table
+    with held rows first writes them, so it sees (and orders after) everything the batch has
+    applied; `direct` is the transaction underneath, for statements known not to touch a held
+    row (an UPDATE or read by a key that is not held)."""
+
+    def __init__(self, direct: Tx) -> None:
+        self.direct = direct
+        self.dialect = direct.dialect
+        self.pending = Pending(direct)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> int:
+        self._write_named(sql)
+        return self.direct.execute(sql, params)
+
+    def one(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        self._write_named(sql)
+        return self.direct.one(sql, params)
+
+    def all(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        self._write_named(sql)
+        return self.direct.all(sql, params)
+
+    def insert_rows(
+        self,
+        table: str,
+        columns: Sequence[str],
+        rows: Sequence[Sequence[Any]],
+        on_conflict: str = "",
+    ) -> None:
+        self._write_named(table)
+        self.direct.insert_rows(table, columns, rows, on_conflict)
+
+    def flush(self) -> None:
+        """Writes every held row (at the end of the batch, before the views' positions)."""
+        self.pending.write()
+
+    def _write_named(self, sql: str) -> None:
+        if self.pending.tables:
+            self.pending.write(sql)
+
+
+def pending_of(tx: Tx) -> Pending | None:
+    """The batch's held rows, or None when each statement is sent as it comes (the stock
+    runner's one-event transactions)."""
+    return tx.pending if isinstance(tx, BatchTx) else None
+
+
+def direct(tx: Tx) -> Tx:
+    return tx.direct if isinstance(tx, BatchTx) else tx
 
 
 class ViewStore:
@@ -100,13 +273,14 @@ class ViewStore:
         `pipelined` (PostgreSQL): statements are sent without waiting for each reply, so a batch
         of many small writes costs few round trips; row counts are then not available."""
         if self._pool is not None:
-            with (
-                self._pool.connection() as conn,
-                conn.transaction(),
-                conn.pipeline() if pipelined else nullcontext(),
-                conn.cursor() as cur,
-            ):
-                yield PostgresTx(cur)
+            with self._pool.connection() as conn, conn.transaction(), conn.cursor() as cur:
+                tx = PostgresTx(cur, pipelined=pipelined)
+                try:
+                    yield tx
+                except BaseException as error:
+                    tx.end_pipeline(error)
+                    raise
+                tx.end_pipeline()
             return
         conn = self._sqlite()
         with self._sqlite_lock():

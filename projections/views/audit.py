@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from application.events import aggregate_type, event_id, event_type, is_internal
-from projections.store import Tx
+from projections.store import Row, Tx, direct, pending_of
 from projections.summaries import reason, summary
 from projections.views.base import View, iso
 
@@ -45,31 +45,79 @@ class AuditTrail(View):
         actor = getattr(domain_event, "actor", None)
         ground = getattr(domain_event, "ground", None)
         name = event_type(domain_event)
+        values = (
+            notification.id,
+            str(event_id(ident, domain_event.originator_version)),
+            ident,
+            kind,
+            name,
+            domain_event.originator_version,
+            iso(domain_event.timestamp),
+            actor.id if actor else "",
+            actor.name if actor else "",
+            actor.role.code if actor else "",
+            actor.scope if actor else "",
+            reason(domain_event),
+            ground.code if ground else None,
+        )
+        from_event = _from_event(kind, ident, domain_event)
+        table = OWNER_TABLES.get(kind)
+        pending = pending_of(tx)
+        if pending is not None:
+            owner = pending.row(table, ident) if table is not None else None
+            if table is None or owner is not None:
+                # Where the record belongs, from its view row as the batch holds it now.
+                pending.add(
+                    "audit_trail",
+                    dict(
+                        zip(
+                            COLUMNS,
+                            (
+                                *values,
+                                *_owned(table, owner, from_event),
+                                summary(domain_event, name),
+                            ),
+                            strict=True,
+                        )
+                    ),
+                )
+                return
         owner_columns, owner_join = _owner_sql(kind)
         # One statement, no reply awaited: where the record belongs is read by the database
-        # itself from the record's view row (written earlier in this same batch).
-        tx.execute(
+        # itself from the record's view row (written earlier: the batch does not hold it).
+        direct(tx).execute(
             "INSERT INTO audit_trail SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
             f" {owner_columns}, ? FROM (SELECT 1 AS one) AS here{owner_join}",
             (
-                notification.id,
-                str(event_id(ident, domain_event.originator_version)),
-                ident,
-                kind,
-                name,
-                domain_event.originator_version,
-                iso(domain_event.timestamp),
-                actor.id if actor else "",
-                actor.name if actor else "",
-                actor.role.code if actor else "",
-                actor.scope if actor else "",
-                reason(domain_event),
-                ground.code if ground else None,
-                *_from_event(kind, ident, domain_event),
+                *values,
+                *from_event,
                 summary(domain_event, name),
                 *([ident] if owner_join else []),
             ),
         )
+
+
+COLUMNS = (
+    "position",
+    "id",
+    "aggregate_id",
+    "aggregate_type",
+    "event_type",
+    "version",
+    "occurred_at",
+    "actor_id",
+    "actor_name",
+    "actor_role",
+    "actor_scope",
+    "reason",
+    "ground",
+    "platform_id",
+    "committee_id",
+    "unit_id",
+    "supervisor_id",
+    "topic_id",
+    "summary",
+)
 
 
 # Per kind of record: platform, committee, unit, supervisor and topic, from its view row
@@ -89,6 +137,22 @@ def _owner_sql(kind: str) -> tuple[str, str]:
     if table is None:
         return FROM_EVENT, ""
     return OWNER_COLUMNS[table], f" LEFT JOIN {table} o ON o.id = ?"
+
+
+def _owned(table: str | None, o: Row | None, from_event: list[Any]) -> tuple[Any, ...]:
+    """OWNER_COLUMNS in Python, on a held view row `o`: platform, committee, unit, supervisor,
+    topic."""
+    if table is None or o is None:
+        platform, committee, topic = from_event
+        return (platform, committee, None, None, topic)
+    platform, topic = from_event
+    platform = o["platform_id"] if o["platform_id"] is not None else platform
+    if table == "topic_board":
+        return (platform, o["committee_id"], None, None, topic)
+    topic = o["topic_id"] if o["topic_id"] is not None else topic
+    if table == "consultation_calendar":
+        return (platform, None, None, None, topic)
+    return (platform, o["committee_id"], o["unit_id"], o["supervisor_id"], topic)
 
 
 def _from_event(kind: str, ident: str, event: Any) -> list[Any]:

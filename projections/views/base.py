@@ -9,7 +9,7 @@ from typing import Any, ClassVar, TypeVar
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
-from projections.store import Tx
+from projections.store import Row, Tx, direct, pending_of
 
 Handler = Callable[[Any, Any, Tx], None]
 H = TypeVar("H", bound=Handler)
@@ -36,6 +36,9 @@ class View(Projection[Any]):
     rebuildable: ClassVar[bool] = True
     tables: ClassVar[tuple[str, ...]] = ()
     indexes: ClassVar[tuple[str, ...]] = ()
+    read_indexes: ClassVar[tuple[str, ...]] = ()
+    """Those of `indexes` the view's own handlers read by: kept while a rebuild fills the
+    tables (the others are built once the rows are in)."""
     handlers: ClassVar[dict[type, Handler]] = {}
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
@@ -82,11 +85,13 @@ def days_between(start: str | None, end: datetime) -> float | None:
 
 class Remembered:
     """Values that never change once written (when a record was proposed or opened), kept by
-    the projector to spare a read per event; a miss reads the view."""
+    the projector to spare a read per event; a miss looks at the batch's held row, then reads
+    the view."""
 
-    def __init__(self, sql: str, column: str, limit: int = 200_000) -> None:
-        self.sql = sql
+    def __init__(self, table: str, column: str, limit: int = 200_000) -> None:
+        self.table = table
         self.column = column
+        self.sql = f"SELECT {column} FROM {table} WHERE id = ?"
         self.limit = limit
         self._values: dict[str, Any] = {}
 
@@ -97,8 +102,83 @@ class Remembered:
 
     def recall(self, tx: Tx, key: str) -> Any:
         if key not in self._values:
-            row = tx.one(self.sql, (key,))
+            held = held_row(tx, self.table, key)
+            # Not held: the row, if any, is in the view already (no held row to write first).
+            row = held if held is not None else direct(tx).one(self.sql, (key,))
             if row is None:
                 return None
             self.remember(key, row[self.column])
         return self._values[key]
+
+
+# ----------------------------------------------------------------------------------------------
+# Rows written through the batch: inserts held until the batch's end, updates applied to a held
+# row in memory, or sent as an UPDATE when the row is already in the view. The SQL and the
+# Python of each update say the same thing, so either way the row ends the same to the byte.
+
+
+class Expr:
+    """A SET expression that reads the row: its SQL (with `?` placeholders) and the same
+    computation in Python, on the row as it was before the UPDATE (as SQL sees it)."""
+
+    __slots__ = ("compute", "params", "sql")
+
+    def __init__(self, sql: str, params: tuple[Any, ...], compute: Callable[[Row], Any]) -> None:
+        self.sql = sql
+        self.params = params
+        self.compute = compute
+
+
+def plus(column: str, amount: int = 1) -> Expr:
+    return Expr(f"{column} + ?", (amount,), lambda row: row[column] + amount)
+
+
+def coalesce(column: str, value: Any) -> Expr:
+    return Expr(
+        f"COALESCE({column}, ?)",
+        (value,),
+        lambda row: row[column] if row[column] is not None else value,
+    )
+
+
+def held_row(tx: Tx, table: str, key: Any) -> Row | None:
+    pending = pending_of(tx)
+    return pending.row(table, key) if pending is not None else None
+
+
+def insert(tx: Tx, table: str, row: Row, key: Any = None, on_conflict: str = "") -> None:
+    """Inserts `row` (every column, in the table's order): held until the batch writes its rows,
+    or at once outside a batch. `on_conflict` ends the statement (an upsert)."""
+    pending = pending_of(tx)
+    if pending is not None:
+        pending.add(table, row, key, on_conflict)
+        return
+    tx.execute(
+        f"INSERT INTO {table} ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})"
+        + on_conflict,
+        tuple(row.values()),
+    )
+
+
+def update(tx: Tx, table: str, key: str, sets: dict[str, Any]) -> None:
+    """`UPDATE table SET … WHERE id = key`: in memory when the batch holds the row."""
+    row = held_row(tx, table, key)
+    if row is not None:
+        row.update(
+            {
+                column: value.compute(row) if isinstance(value, Expr) else value
+                for column, value in sets.items()
+            }
+        )
+        return
+    assignments: list[str] = []
+    params: list[Any] = []
+    for column, value in sets.items():
+        if isinstance(value, Expr):
+            assignments.append(f"{column} = {value.sql}")
+            params.extend(value.params)
+        else:
+            assignments.append(f"{column} = ?")
+            params.append(value)
+    # The row is not held, so the statement depends on nothing the batch still holds.
+    direct(tx).execute(f"UPDATE {table} SET {', '.join(assignments)} WHERE id = ?", (*params, key))

@@ -8,7 +8,7 @@ from domain.consultation import Consultation
 from domain.erasure import Erasure
 from domain.people import ERASED
 from projections.store import Tx
-from projections.views.base import View, handles, iso
+from projections.views.base import View, handles, held_row, insert, iso, plus, update
 
 
 class ConsultationCalendar(View):
@@ -43,100 +43,145 @@ class ConsultationCalendar(View):
 
     @handles(Consultation.ConsultationScheduled)
     def scheduled(self, e: Any, tx: Tx) -> None:
-        tx.execute(
-            "INSERT INTO consultation_calendar VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'scheduled', 0,"
-            " NULL, NULL, 0, 0, 0, 0, 0, NULL, NULL, NULL, NULL, '', ?, '', ?, ?)",
-            (
-                str(e.originator_id),
-                e.form.code,
-                e.form.mode.code,
-                str(e.platform_id),
-                str(e.topic_id) if e.topic_id else None,
-                e.subject,
-                iso(e.starts_at),
-                iso(e.closes_at),
-                e.venue,
-                iso(e.timestamp),
-                iso(e.timestamp),
-                e.originator_version,
-            ),
+        ident, moment = str(e.originator_id), iso(e.timestamp)
+        insert(
+            tx,
+            "consultation_calendar",
+            {
+                "id": ident,
+                "form": e.form.code,
+                "mode": e.form.mode.code,
+                "platform_id": str(e.platform_id),
+                "topic_id": str(e.topic_id) if e.topic_id else None,
+                "subject": e.subject,
+                "starts_at": iso(e.starts_at),
+                "closes_at": iso(e.closes_at),
+                "venue": e.venue,
+                "status": "scheduled",
+                "participants_count": 0,
+                "notified_at": None,
+                "held_at": None,
+                "attendees_count": 0,
+                "opinions_count": 0,
+                "suggestions_count": 0,
+                "online_opinions_count": 0,
+                "reports_count": 0,
+                "report_kind": None,
+                "report_recipient": None,
+                "report_reference": None,
+                "reported_at": None,
+                "cancel_reason": "",
+                "scheduled_at": moment,
+                "record": "",
+                "updated_at": moment,
+                "version": e.originator_version,
+            },
+            ident,
         )
         if e.topic_id:
-            tx.execute(
-                "UPDATE topic_board SET consultations_count = consultations_count + 1 WHERE id = ?",
-                (str(e.topic_id),),
+            update(
+                tx,
+                "topic_board",
+                str(e.topic_id),
+                {"consultations_count": plus("consultations_count")},
             )
 
     @handles(Consultation.ParticipantsIdentified)
     def participants_identified(self, e: Any, tx: Tx) -> None:
         consultation_id = str(e.originator_id)
-        for p in e.participants:
+        held = held_row(tx, "consultation_calendar", consultation_id)
+        for number, p in enumerate(e.participants, start=1):
+            values = (p.kind.code, p.name, p.organisation, p.subject_id)
+            if held is not None:
+                # The consultation is held by the batch, so are all its participants (none can
+                # come before it): the next number is its count so far, as MAX(seq) would say.
+                kind, name, organisation, subject_id = values
+                insert(
+                    tx,
+                    "consultation_participants",
+                    {
+                        "id": p.id,
+                        "consultation_id": consultation_id,
+                        "seq": held["participants_count"] + number,
+                        "kind": kind,
+                        "name": name,
+                        "organisation": organisation,
+                        "subject_id": subject_id,
+                        "attended": 0,
+                    },
+                    p.id,
+                )
+                continue
             # Numbered by the database in the same statement: no reply to wait for.
             tx.execute(
                 "INSERT INTO consultation_participants SELECT ?, ?, COALESCE(MAX(seq), 0) + 1,"
                 " ?, ?, ?, ?, 0 FROM consultation_participants WHERE consultation_id = ?",
-                (
-                    p.id,
-                    consultation_id,
-                    p.kind.code,
-                    p.name,
-                    p.organisation,
-                    p.subject_id,
-                    consultation_id,
-                ),
+                (p.id, consultation_id, *values, consultation_id),
             )
-        self._update(tx, e, "participants_count = participants_count + ?", len(e.participants))
+        self._update(
+            tx,
+            e,
+            iso(e.timestamp),
+            participants_count=plus("participants_count", len(e.participants)),
+        )
 
     @handles(Consultation.ParticipantsNotified)
     def participants_notified(self, e: Any, tx: Tx) -> None:
-        self._update(tx, e, "notified_at = ?", iso(e.timestamp))
+        moment = iso(e.timestamp)
+        self._update(tx, e, moment, notified_at=moment)
 
     @handles(Consultation.ConsultationHeld)
     def held(self, e: Any, tx: Tx) -> None:
         consultation_id = str(e.originator_id)
         for attendee in e.attendee_ids:
-            tx.execute(
-                "UPDATE consultation_participants SET attended = 1 WHERE id = ?", (attendee,)
-            )
+            update(tx, "consultation_participants", attendee, {"attended": 1})
         for kind, texts in (("opinion", e.opinions), ("suggestion", e.suggestions)):
             for seq, text in enumerate(texts, start=1):
-                tx.execute(
-                    "INSERT INTO consultation_notes VALUES (?, ?, ?, ?, ?)",
-                    (f"{consultation_id}:{kind}:{seq}", consultation_id, kind, seq, text),
+                insert(
+                    tx,
+                    "consultation_notes",
+                    {
+                        "id": f"{consultation_id}:{kind}:{seq}",
+                        "consultation_id": consultation_id,
+                        "kind": kind,
+                        "seq": seq,
+                        "text": text,
+                    },
                 )
         self._update(
             tx,
             e,
-            "status = 'held', held_at = ?, attendees_count = ?, opinions_count = ?,"
-            " suggestions_count = ?, record = ?",
-            iso(e.held_at),
-            len(e.attendee_ids),
-            len(e.opinions),
-            len(e.suggestions),
-            e.record,
+            iso(e.timestamp),
+            status="held",
+            held_at=iso(e.held_at),
+            attendees_count=len(e.attendee_ids),
+            opinions_count=len(e.opinions),
+            suggestions_count=len(e.suggestions),
+            record=e.record,
         )
 
     @handles(Consultation.OnlineOpinionPosted)
     def online_opinion_posted(self, e: Any, tx: Tx) -> None:
-        self._update(tx, e, "online_opinions_count = online_opinions_count + 1")
+        self._update(tx, e, iso(e.timestamp), online_opinions_count=plus("online_opinions_count"))
 
     @handles(Consultation.ConsultationReported)
     def reported(self, e: Any, tx: Tx) -> None:
+        moment = iso(e.timestamp)
         self._update(
             tx,
             e,
-            "status = 'reported', reports_count = reports_count + 1,"
-            " report_kind = ?, report_recipient = ?, report_reference = ?,"
-            " reported_at = ?",
-            e.kind.code,
-            e.recipient,
-            e.reference,
-            iso(e.timestamp),
+            moment,
+            status="reported",
+            reports_count=plus("reports_count"),
+            report_kind=e.kind.code,
+            report_recipient=e.recipient,
+            report_reference=e.reference,
+            reported_at=moment,
         )
 
     @handles(Consultation.ConsultationCancelled)
     def cancelled(self, e: Any, tx: Tx) -> None:
-        self._update(tx, e, "status = 'cancelled', cancel_reason = ?", e.reason)
+        self._update(tx, e, iso(e.timestamp), status="cancelled", cancel_reason=e.reason)
 
     @handles(Erasure.PersonalDataErased)
     def personal_data_erased(self, e: Any, tx: Tx) -> None:
@@ -146,9 +191,6 @@ class ConsultationCalendar(View):
         )
 
     @staticmethod
-    def _update(tx: Tx, e: Any, assignments: str, *values: Any) -> None:
-        tx.execute(
-            f"UPDATE consultation_calendar SET {assignments}, updated_at = ?, version = ?"
-            " WHERE id = ?",
-            (*values, iso(e.timestamp), e.originator_version, str(e.originator_id)),
-        )
+    def _update(tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
+        sets.update(updated_at=moment, version=e.originator_version)
+        update(tx, "consultation_calendar", str(e.originator_id), sets)

@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.supervision import SupervisionItem
 from projections.store import Tx
-from projections.views.base import View, day, handles, iso
+from projections.views.base import View, day, handles, held_row, insert, iso
 
 
 class ItemDeadlines(View):
@@ -21,16 +21,31 @@ class ItemDeadlines(View):
 
     @handles(SupervisionItem.ItemAssigned)
     def assigned(self, e: Any, tx: Tx) -> None:
-        tx.execute(
-            "INSERT INTO item_deadlines (id, due_in_working_days, weekdays_assumed)"
-            " VALUES (?, ?, ?) ON CONFLICT (id) DO UPDATE SET"
+        ident = str(e.originator_id)
+        due = {
+            "due_in_working_days": getattr(e, "due_in_working_days", None),
+            "weekdays_assumed": int(getattr(e, "weekdays_assumed", False)),
+        }
+        held = held_row(tx, "item_deadlines", ident)
+        if held is not None:
+            held.update(due)  # what the held upsert inserts, or sets in the row already there
+            return
+        insert(
+            tx,
+            "item_deadlines",
+            {
+                "id": ident,
+                **due,
+                "reminder_kind": None,
+                "reminder_due_on": None,
+                "reminder_working_days_left": None,
+                "reminded_on": None,
+                "reminded_at": None,
+            },
+            ident,
+            on_conflict=" ON CONFLICT (id) DO UPDATE SET"
             " due_in_working_days = excluded.due_in_working_days,"
             " weekdays_assumed = excluded.weekdays_assumed",
-            (
-                str(e.originator_id),
-                getattr(e, "due_in_working_days", None),
-                int(getattr(e, "weekdays_assumed", False)),
-            ),
         )
 
     @handles(SupervisionItem.DeadlineReminderIssued)

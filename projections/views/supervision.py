@@ -8,7 +8,19 @@ from typing import Any
 
 from domain.supervision import SupervisionItem
 from projections.store import Tx
-from projections.views.base import Remembered, View, day, days_between, handles, iso
+from projections.views.base import (
+    Expr,
+    Remembered,
+    View,
+    coalesce,
+    day,
+    days_between,
+    handles,
+    insert,
+    iso,
+    plus,
+    update,
+)
 
 
 class SupervisionLedger(View):
@@ -25,8 +37,9 @@ class SupervisionLedger(View):
         " assigned_at TEXT, last_progress_at TEXT, resolved_at TEXT,"
         " days_to_resolve DOUBLE PRECISION, updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
     )
+    read_indexes = ("CREATE INDEX IF NOT EXISTS supervision_seq ON supervision_ledger (seq_no)",)
     indexes = (
-        "CREATE INDEX IF NOT EXISTS supervision_seq ON supervision_ledger (seq_no)",
+        *read_indexes,
         "CREATE INDEX IF NOT EXISTS supervision_status ON supervision_ledger (status, due_on)",
         "CREATE INDEX IF NOT EXISTS supervision_unit ON supervision_ledger (unit_id, seq_no)",
     )
@@ -35,88 +48,114 @@ class SupervisionLedger(View):
         super().__init__(view)
         self._names: dict[tuple[str, str], str] = {}
         self._next_seq: int | None = None
-        self.opened_at = Remembered(
-            "SELECT opened_at FROM supervision_ledger WHERE id = ?", "opened_at"
-        )
+        self.opened_at = Remembered("supervision_ledger", "opened_at")
 
     def begin_batch(self, _tx: Tx) -> None:
         self._next_seq = None
 
     @handles(SupervisionItem.SupervisionItemOpened)
     def opened(self, e: Any, tx: Tx) -> None:
-        self.opened_at.remember(str(e.originator_id), iso(e.timestamp))
+        ident, moment = str(e.originator_id), iso(e.timestamp)
+        self.opened_at.remember(ident, moment)
         seq = self._next_seq or _max_seq(tx) + 1
         self._next_seq = seq + 1
-        tx.execute(
-            "INSERT INTO supervision_ledger VALUES (?, ?, ?, ?, ?, NULL, '', NULL, '', NULL, '',"
-            " '', '', '', '', NULL, 'opened', NULL, ?, ?, ?, 0, '', ?, NULL, NULL, NULL, NULL,"
-            " ?, ?)",
-            (
-                str(e.originator_id),
-                seq,
-                iso(e.consultation_time),
-                e.subject,
-                e.suggestion,
-                str(e.platform_id),
-                str(e.consultation_id),
-                str(e.topic_id) if e.topic_id else None,
-                iso(e.timestamp),
-                iso(e.timestamp),
-                e.originator_version,
-            ),
+        insert(
+            tx,
+            "supervision_ledger",
+            {
+                "id": ident,
+                "seq_no": seq,
+                "consultation_time": iso(e.consultation_time),
+                "subject": e.subject,
+                "suggestion": e.suggestion,
+                "unit_id": None,
+                "unit_name": "",
+                "committee_id": None,
+                "committee_name": "",
+                "supervisor_id": None,
+                "supervisor_name": "",
+                "progress": "",
+                "problems": "",
+                "approach": "",
+                "reporting_department": "",
+                "reported_on": None,
+                "status": "opened",
+                "due_on": None,
+                "platform_id": str(e.platform_id),
+                "consultation_id": str(e.consultation_id),
+                "topic_id": str(e.topic_id) if e.topic_id else None,
+                "progress_count": 0,
+                "outcome": "",
+                "opened_at": moment,
+                "assigned_at": None,
+                "last_progress_at": None,
+                "resolved_at": None,
+                "days_to_resolve": None,
+                "updated_at": moment,
+                "version": e.originator_version,
+            },
+            ident,
         )
 
     @handles(SupervisionItem.ItemAssigned)
     def assigned(self, e: Any, tx: Tx) -> None:
+        moment = iso(e.timestamp)
         self._update(
             tx,
             e,
-            "unit_id = ?, unit_name = ?, committee_id = ?, committee_name = ?, supervisor_id = ?,"
-            " supervisor_name = ?, due_on = ?, assigned_at = COALESCE(assigned_at, ?),"
-            " status = CASE WHEN status = 'opened' THEN 'assigned' ELSE status END",
-            str(e.unit_id),
-            self._name(tx, "ref_units", e.unit_id),
-            str(e.committee_id),
-            self._name(tx, "ref_committees", e.committee_id),
-            str(e.supervisor_id),
-            self._name(tx, "ref_people", e.supervisor_id),
-            day(e.due_on),
-            iso(e.timestamp),
+            moment,
+            unit_id=str(e.unit_id),
+            unit_name=self._name(tx, "ref_units", e.unit_id),
+            committee_id=str(e.committee_id),
+            committee_name=self._name(tx, "ref_committees", e.committee_id),
+            supervisor_id=str(e.supervisor_id),
+            supervisor_name=self._name(tx, "ref_people", e.supervisor_id),
+            due_on=day(e.due_on),
+            assigned_at=coalesce("assigned_at", moment),
+            status=ASSIGNED,
         )
 
     @handles(SupervisionItem.ProgressReported)
     def progress_reported(self, e: Any, tx: Tx) -> None:
-        r = e.report
+        r, moment = e.report, iso(e.timestamp)
         self._update(
             tx,
             e,
-            "status = 'in_progress', progress = ?, problems = ?, approach = ?,"
-            " reporting_department = ?, reported_on = ?, last_progress_at = ?,"
-            " progress_count = progress_count + 1",
-            r.progress,
-            r.problems,
-            r.approach,
-            r.reporting_department,
-            day(r.reported_on),
-            iso(e.timestamp),
+            moment,
+            status="in_progress",
+            progress=r.progress,
+            problems=r.problems,
+            approach=r.approach,
+            reporting_department=r.reporting_department,
+            reported_on=day(r.reported_on),
+            last_progress_at=moment,
+            progress_count=plus("progress_count"),
         )
 
     @handles(SupervisionItem.ItemResolved)
     def resolved(self, e: Any, tx: Tx) -> None:
         days = days_between(self.opened_at.recall(tx, str(e.originator_id)), e.timestamp)
+        moment = iso(e.timestamp)
         self._update(
             tx,
             e,
-            "status = 'resolved', outcome = ?, resolved_at = ?, days_to_resolve = ?",
-            e.outcome,
-            iso(e.timestamp),
-            days,
+            moment,
+            status="resolved",
+            outcome=e.outcome,
+            resolved_at=moment,
+            days_to_resolve=days,
         )
 
     @handles(SupervisionItem.ItemReopened)
     def reopened(self, e: Any, tx: Tx) -> None:
         self._update(
-            tx, e, "status = 'reopened', outcome = '', resolved_at = NULL, days_to_resolve = NULL"
+            tx,
+            e,
+            iso(e.timestamp),
+            status="reopened",
+            outcome="",
+            resolved_at=None,
+            days_to_resolve=None,
         )
 
     def _name(self, tx: Tx, table: str, identifier: Any) -> str:
@@ -130,12 +169,16 @@ class SupervisionLedger(View):
         return self._names[key]
 
     @staticmethod
-    def _update(tx: Tx, e: Any, assignments: str, *values: Any) -> None:
-        tx.execute(
-            f"UPDATE supervision_ledger SET {assignments}, updated_at = ?, version = ?"
-            " WHERE id = ?",
-            (*values, iso(e.timestamp), e.originator_version, str(e.originator_id)),
-        )
+    def _update(tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
+        sets.update(updated_at=moment, version=e.originator_version)
+        update(tx, "supervision_ledger", str(e.originator_id), sets)
+
+
+ASSIGNED = Expr(
+    "CASE WHEN status = 'opened' THEN 'assigned' ELSE status END",
+    (),
+    lambda row: "assigned" if row["status"] == "opened" else row["status"],
+)
 
 
 def _max_seq(tx: Tx) -> int:

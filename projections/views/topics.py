@@ -8,7 +8,17 @@ from domain.erasure import Erasure
 from domain.people import ERASED
 from domain.topic import Topic
 from projections.store import Tx
-from projections.views.base import Remembered, View, days_between, handles, iso
+from projections.views.base import (
+    Expr,
+    Remembered,
+    View,
+    days_between,
+    handles,
+    insert,
+    iso,
+    plus,
+    update,
+)
 
 
 class TopicBoard(View):
@@ -34,52 +44,72 @@ class TopicBoard(View):
 
     def __init__(self, view: Any = None) -> None:
         super().__init__(view)
-        self.proposed_at = Remembered(
-            "SELECT proposed_at FROM topic_board WHERE id = ?", "proposed_at"
-        )
+        self.proposed_at = Remembered("topic_board", "proposed_at")
 
     @handles(Topic.TopicProposed)
     def proposed(self, e: Any, tx: Tx) -> None:
-        self.proposed_at.remember(str(e.originator_id), iso(e.timestamp))
-        tx.execute(
-            "INSERT INTO topic_board VALUES (?, ?, '', ?, ?, ?, ?, NULL, 'proposed', NULL, NULL,"
-            " '', ?, ?, ?, '', '', 0, 0, ?, NULL, NULL, NULL, NULL, NULL, NULL, ?, ?)",
-            (
-                str(e.originator_id),
-                e.title,
-                e.content,
-                e.channel.code,
-                e.category.code,
-                str(e.platform_id),
-                ",".join(e.hotline_tickets),
-                e.proposer.name,
-                e.proposer.subject_id,
-                iso(e.timestamp),
-                iso(e.timestamp),
-                e.originator_version,
-            ),
+        ident, moment = str(e.originator_id), iso(e.timestamp)
+        self.proposed_at.remember(ident, moment)
+        insert(
+            tx,
+            "topic_board",
+            {
+                "id": ident,
+                "title": e.title,
+                "drafted_title": "",
+                "content": e.content,
+                "channel": e.channel.code,
+                "category": e.category.code,
+                "platform_id": str(e.platform_id),
+                "committee_id": None,
+                "status": "proposed",
+                "status_before_exclusion": None,
+                "exclusion_ground": None,
+                "exclusion_explanation": "",
+                "hotline_tickets": ",".join(e.hotline_tickets),
+                "proposer_name": e.proposer.name,
+                "proposer_subject": e.proposer.subject_id,
+                "basic_situation": "",
+                "decision_reason": "",
+                "research_count": 0,
+                "consultations_count": 0,
+                "proposed_at": moment,
+                "verified_at": None,
+                "submitted_at": None,
+                "approved_at": None,
+                "returned_at": None,
+                "excluded_at": None,
+                "approval_days": None,
+                "updated_at": moment,
+                "version": e.originator_version,
+            },
+            ident,
         )
 
     @handles(Topic.TopicVerified)
     def verified(self, e: Any, tx: Tx) -> None:
+        moment = iso(e.timestamp)
         self._update(
             tx,
             e,
-            "status = 'verified', basic_situation = ?, verified_at = ?",
-            e.basic_situation,
-            iso(e.timestamp),
+            moment,
+            status="verified",
+            basic_situation=e.basic_situation,
+            verified_at=moment,
         )
 
     @handles(Topic.TopicExcluded)
     def excluded(self, e: Any, tx: Tx) -> None:
+        moment = iso(e.timestamp)
         self._update(
             tx,
             e,
-            "status_before_exclusion = status, status = 'excluded',"
-            " exclusion_ground = ?, exclusion_explanation = ?, excluded_at = ?",
-            e.ground.code,
-            e.explanation,
-            iso(e.timestamp),
+            moment,
+            status_before_exclusion=STATUS,
+            status="excluded",
+            exclusion_ground=e.ground.code,
+            exclusion_explanation=e.explanation,
+            excluded_at=moment,
         )
 
     @handles(Topic.TopicExclusionReversed)
@@ -87,53 +117,54 @@ class TopicBoard(View):
         self._update(
             tx,
             e,
-            "status = COALESCE(status_before_exclusion, 'proposed'),"
-            " status_before_exclusion = NULL, exclusion_ground = NULL,"
-            " exclusion_explanation = '', excluded_at = NULL, decision_reason = ?",
-            e.reason,
+            iso(e.timestamp),
+            status=STATUS_BEFORE_EXCLUSION,
+            status_before_exclusion=None,
+            exclusion_ground=None,
+            exclusion_explanation="",
+            excluded_at=None,
+            decision_reason=e.reason,
         )
 
     @handles(Topic.TopicSubmitted)
     def submitted(self, e: Any, tx: Tx) -> None:
+        moment = iso(e.timestamp)
         self._update(
             tx,
             e,
-            "status = 'submitted', drafted_title = ?, committee_id = ?, submitted_at = ?",
-            e.drafted_title,
-            str(e.committee_id),
-            iso(e.timestamp),
+            moment,
+            status="submitted",
+            drafted_title=e.drafted_title,
+            committee_id=str(e.committee_id),
+            submitted_at=moment,
         )
 
     @handles(Topic.TopicApproved)
     def approved(self, e: Any, tx: Tx) -> None:
         proposed_at = self.proposed_at.recall(tx, str(e.originator_id))
-        days = days_between(proposed_at, e.timestamp)
+        moment = iso(e.timestamp)
         self._update(
             tx,
             e,
-            "status = 'approved', decision_reason = ?, approved_at = ?, approval_days = ?",
-            e.reason,
-            iso(e.timestamp),
-            days,
+            moment,
+            status="approved",
+            decision_reason=e.reason,
+            approved_at=moment,
+            approval_days=days_between(proposed_at, e.timestamp),
         )
 
     @handles(Topic.TopicReturned)
     def returned(self, e: Any, tx: Tx) -> None:
-        self._update(
-            tx,
-            e,
-            "status = 'returned', decision_reason = ?, returned_at = ?",
-            e.reason,
-            iso(e.timestamp),
-        )
+        moment = iso(e.timestamp)
+        self._update(tx, e, moment, status="returned", decision_reason=e.reason, returned_at=moment)
 
     @handles(Topic.TopicResearchRecorded)
     def research_recorded(self, e: Any, tx: Tx) -> None:
-        self._update(tx, e, "research_count = research_count + 1")
+        self._update(tx, e, iso(e.timestamp), research_count=plus("research_count"))
 
     @handles(Topic.TopicMergedInto)
     def merged_into(self, e: Any, tx: Tx) -> None:
-        self._update(tx, e, "status = 'merged'")
+        self._update(tx, e, iso(e.timestamp), status="merged")
 
     @handles(Erasure.PersonalDataErased)
     def personal_data_erased(self, e: Any, tx: Tx) -> None:
@@ -143,8 +174,16 @@ class TopicBoard(View):
         )
 
     @staticmethod
-    def _update(tx: Tx, e: Any, assignments: str, *values: Any) -> None:
-        tx.execute(
-            f"UPDATE topic_board SET {assignments}, updated_at = ?, version = ? WHERE id = ?",
-            (*values, iso(e.timestamp), e.originator_version, str(e.originator_id)),
-        )
+    def _update(tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
+        sets.update(updated_at=moment, version=e.originator_version)
+        update(tx, "topic_board", str(e.originator_id), sets)
+
+
+STATUS = Expr("status", (), lambda row: row["status"])
+STATUS_BEFORE_EXCLUSION = Expr(
+    "COALESCE(status_before_exclusion, 'proposed')",
+    (),
+    lambda row: (
+        "proposed" if row["status_before_exclusion"] is None else row["status_before_exclusion"]
+    ),
+)

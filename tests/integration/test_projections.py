@@ -935,6 +935,65 @@ def test_a_rebuild_gives_the_same_bytes_as_catching_up_step_by_step(
         other.close()
 
 
+def apply_event_by_event(system: System) -> None:
+    """The views rebuilt the stock runner's way: each event in a transaction of its own, every
+    statement sent as it comes (no batch holds rows or changes them in memory)."""
+    projector, app = system.projector, system.app
+    with system.store.transaction() as tx:
+        for view in projector.rebuildable:
+            for table in view.table_names:
+                tx.execute(f"DROP TABLE IF EXISTS {table}")
+    projector.create_tables()
+    views = [type(view)() for view in projector.rebuildable]
+    position = 0
+    while notifications := app.recorder.select_notifications(
+        start=position, limit=100, inclusive_of_start=False
+    ):
+        for notification in notifications:
+            event = app.mapper.to_domain_event(notification)
+            fed = {"event": event, "stored": notification, "both": (notification, event)}
+            with system.store.transaction() as tx:
+                for view in views:
+                    view.apply(fed[view.feed], tx)
+        position = notifications[-1].id
+    with system.store.transaction() as tx:
+        for view in views:
+            tx.execute(
+                "UPDATE projection_tracking SET position = ? WHERE view = ?", (position, view.name)
+            )
+
+
+def test_rows_held_by_a_batch_end_as_the_statements_of_one_event_at_a_time_leave_them(
+    url: str, system: System, district: District
+) -> None:
+    """A batch holds its new rows and applies later events to them in memory; an event whose
+    row an earlier batch wrote sends its UPDATE. Batches of any size, and the stock runner's
+    one event per transaction, give the same bytes — erasures and every kind of event too."""
+    workload = Workload.prepare(system.app)
+    workload.write(120, per_save=40)
+    every_kind_of_event(system, district)
+    forgotten = "subject-被遗忘的事项"
+    propose(district, "被遗忘的事项", Channel.MASSES, T)
+    workload.write(60, per_save=20)
+    system.app.erase_subject(Command(ADMIN), subject_id=forgotten, reason="本人申请删除个人信息")
+    every_kind_of_event(system, district)
+    system.projector.catch_up()
+    batched = dump_views(system.store)
+    assert "returned" in batched
+    assert "被遗忘的事项" in batched
+
+    for size in (1, 7):
+        other = open_system(url, projector_batch_size=size)
+        try:
+            other.projector.rebuild()
+            assert dump_views(other.store) == batched, f"batches of {size}"
+        finally:
+            other.close()
+
+    apply_event_by_event(system)
+    assert dump_views(system.store) == batched
+
+
 def test_catch_up_commits_once_per_batch_not_once_per_event(
     url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -973,12 +1032,13 @@ def test_catch_up_commits_once_per_batch_not_once_per_event(
 
 def pace(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
     """A breath between batches, so that the other projector gets its turn at the lock (SQLite's
-    busy handler polls; without a gap one projector may take every batch)."""
+    busy handler polls, backing off to 25 ms and more; with a shorter gap one projector may take
+    every batch)."""
     process_batch = system.projector.process_batch
 
     def paced() -> int:
         count = process_batch()
-        time.sleep(0.002)
+        time.sleep(0.03)
         return count
 
     monkeypatch.setattr(system.projector, "process_batch", paced)
