@@ -6,8 +6,9 @@ from collections.abc import Callable, Sequence
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError, Application
-from eventsourcing.persistence import IntegrityError, JSONTranscoder
+from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
+from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording
+from eventsourcing.utils import resolve_topic
 
 from application.group_commit import GroupCommit
 from application.permissions import (
@@ -17,7 +18,13 @@ from application.permissions import (
     check_role,
     hides_missing_objects,
 )
-from application.personal_data import Sealer, SubjectKeys, key_table_for, master_key_from
+from application.personal_data import (
+    KeysInTheAppend,
+    Sealer,
+    SubjectKeys,
+    key_table_for,
+    master_key_from,
+)
 from application.receipts import (
     Command,
     CommandReceipt,
@@ -36,6 +43,7 @@ P = ParamSpec("P")
 R = TypeVar("R", bound=Record)
 A = TypeVar("A", bound="Core")
 
+KEYS_IN_THE_APPEND = f"{KeysInTheAppend.__module__}:{KeysInTheAppend.__qualname__}"
 SCOPED_RECORDS = frozenset({"Topic", "Consultation", "SupervisionItem"})
 NAMES_ZH = {
     "Topic": "协商事项",
@@ -59,14 +67,29 @@ class Core(Application[UUID]):
             self.subject_keys = SubjectKeys(
                 key_table_for(self.database), master_key_from(self.settings.personal_data_key)
             )
-            full_env = {**self.database.persistence_env(self.settings.pool_size), **(env or {})}
+            persistence = self.database.persistence_env(
+                self.settings.pool_size, self.settings.postgres_pre_ping
+            )
+            full_env = {**persistence, **(env or {})}
+            if self.database.engine == "postgresql":
+                full_env.setdefault("APPLICATION_RECORDER_TOPIC", KEYS_IN_THE_APPEND)
             super().__init__(env=full_env)
         bound_waits(self.recorder)
+        # New subjects' keys are written by the append that first seals their data.
+        self._keys_in_append = isinstance(self.recorder, KeysInTheAppend)
+        if isinstance(self.recorder, KeysInTheAppend):
+            self.recorder.subject_keys = self.subject_keys
         self.group = GroupCommit(self.save) if self.settings.group_commit else None
 
     def close(self) -> None:
         self.subject_keys.close()
         super().close()
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        if not self._keys_in_append:
+            return super().save(*objs, **kwargs)
+        with self.subject_keys.creating():
+            return super().save(*objs, **kwargs)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
@@ -84,6 +107,15 @@ class Core(Application[UUID]):
         if command and command.expected_version not in (None, aggregate.version):
             raise VersionMismatch()
         return aggregate
+
+    def require(self, cls: type[Record], aggregate_id: UUID) -> None:
+        """Refuses as not found an aggregate that is missing or of another kind, like `load`,
+        from its first event alone: no snapshot looked for, nothing reconstructed."""
+        first = next(iter(self.events.get(aggregate_id, limit=1)), None)
+        topic = getattr(first, "originator_topic", None)
+        kind = resolve_topic(topic) if isinstance(topic, str) else None
+        if not (isinstance(kind, type) and issubclass(kind, cls)):
+            raise NotFound(NAMES_ZH.get(cls.__name__, cls.__name__), cls.__name__, aggregate_id)
 
     def authorize(self, command: Command, reach: Reach) -> None:
         """Refuses an actor whose scope does not reach the object."""
@@ -138,13 +170,11 @@ class Core(Application[UUID]):
         return Outcome(primary.id, primary.version, position, len(recordings))
 
     def _receipt(self, receipt_id: UUID | None) -> CommandReceipt | None:
+        """The command's receipt, if the command was carried out. A receipt is one event and
+        never snapshotted: it is read by its id alone, without a look for snapshots first."""
         if receipt_id is None:
             return None
-        receipt: object
-        try:
-            receipt = self.repository.get(receipt_id)
-        except AggregateNotFoundError:
-            return None
+        receipt = project_aggregate(None, self.events.get(receipt_id, limit=1))
         return receipt if isinstance(receipt, CommandReceipt) else None
 
 

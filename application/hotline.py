@@ -101,7 +101,7 @@ class HotlineUseCases(Core):
 
     def _check_intake(self, command: Command, platform_id: UUID) -> None:
         check_role(command.actor, USE_CASE)
-        self.load(Platform, platform_id)
+        self.require(Platform, platform_id)
         check_channel(command.actor, Channel.HOTLINE_12345)
         self.authorize(command, Reach(platform_id=platform_id))
 

@@ -1,6 +1,10 @@
 """Personal data protection by crypto-shredding: each data subject's personal fields are sealed
 in the log with the subject's own key; erasing the subject destroys the key, after which their
-data reads as 已删除 everywhere while the log itself stays untouched (and verifiable)."""
+data reads as 已删除 everywhere while the log itself stays untouched (and verifiable).
+
+On PostgreSQL a subject first named by a save gets its key in that save's own transaction (the
+log's recorder writes it beside the events, `KeysInTheAppend`): no commit of its own, and no
+key without the events it sealed, nor events sealed with a key that was not stored."""
 
 from __future__ import annotations
 
@@ -10,18 +14,24 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
-from typing import Any, Protocol
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any, Protocol, TypeVar
 
 import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from psycopg_pool import ConnectionPool
+from eventsourcing.persistence import StoredEvent
+from eventsourcing.postgres import PostgresApplicationRecorder
+from psycopg import Cursor
+from psycopg.rows import DictRow
+from psycopg.sql import SQL, Identifier
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from application.storage import CONNECTION_WAIT, Database
 
 KEYS_TABLE = "yishiting_subject_keys"
+T = TypeVar("T")
 CACHE_SECONDS = 30.0
 
 
@@ -30,7 +40,9 @@ class KeyTable(Protocol):
 
     def fetch(self, subject_id: str) -> tuple[bytes | None, bool]: ...
 
-    def insert(self, subject_id: str, wrapped: bytes) -> None: ...
+    def insert(self, subject_id: str, wrapped: bytes) -> bool:
+        """Stores the subject's first key; False when the subject already had a row."""
+        ...
 
     def insert_many(self, keys: list[tuple[str, bytes]]) -> None: ...
 
@@ -46,8 +58,11 @@ class MemoryKeyTable:
             return None, False
         return self.rows[subject_id], self.rows[subject_id] is None
 
-    def insert(self, subject_id: str, wrapped: bytes) -> None:
-        self.rows.setdefault(subject_id, wrapped)
+    def insert(self, subject_id: str, wrapped: bytes) -> bool:
+        if subject_id in self.rows:
+            return False
+        self.rows[subject_id] = wrapped
+        return True
 
     def insert_many(self, keys: list[tuple[str, bytes]]) -> None:
         for subject_id, wrapped in keys:
@@ -88,8 +103,13 @@ class SQLiteKeyTable:
             return None, False
         return (bytes(row[0]), False) if row[0] is not None else (None, True)
 
-    def insert(self, subject_id: str, wrapped: bytes) -> None:
-        self.insert_many([(subject_id, wrapped)])
+    def insert(self, subject_id: str, wrapped: bytes) -> bool:
+        with self._connection() as conn:
+            cursor = conn.execute(
+                f"INSERT OR IGNORE INTO {KEYS_TABLE} VALUES (?, ?, ?, NULL)",
+                (subject_id, wrapped, time.time()),
+            )
+            return cursor.rowcount == 1
 
     def insert_many(self, keys: list[tuple[str, bytes]]) -> None:
         with self._connection() as conn:
@@ -125,44 +145,71 @@ class PostgresKeyTable:
             open=True,
             kwargs={"autocommit": True},
             timeout=CONNECTION_WAIT,
-            check=ConnectionPool.check_connection,  # a restarted server's old sessions are gone
+            # No round trip to check each connection before use (most commands look a new
+            # subject up here): a connection a restarted server dropped fails at once, and
+            # `_using` retries on another (tests/e2e/test_database_restart.py).
         )
-        with self._connect() as conn:
-            conn.execute(
+        self._using(
+            lambda conn: conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (subject_id TEXT PRIMARY KEY,"
                 " wrapped_key BYTEA, created_at DOUBLE PRECISION NOT NULL,"
                 " erased_at DOUBLE PRECISION)"
             )
+        )
 
-    def _connect(self) -> AbstractContextManager[psycopg.Connection[tuple[Any, ...]]]:
-        return self.pool.connection()
+    def _using(self, work: Callable[[psycopg.Connection[tuple[Any, ...]]], T]) -> T:
+        """`work` on a pooled connection; again on another when the connection turns out to
+        be broken (the server restarted since it was opened). Every statement here may be
+        repeated: reads, inserts that ignore an existing row, the idempotent destruction.
+        No connection at all in time (the server away) is the caller's error at once."""
+        for attempt in range(self.pool.max_size + 1):
+            try:
+                with self.pool.connection() as conn:
+                    return work(conn)
+            except PoolTimeout:
+                raise
+            except (psycopg.OperationalError, psycopg.InterfaceError):
+                if attempt == self.pool.max_size:
+                    raise
+        raise AssertionError("unreachable")
 
     def close(self) -> None:
         self.pool.close()
 
     def fetch(self, subject_id: str) -> tuple[bytes | None, bool]:
-        with self._connect() as conn:
-            row = conn.execute(
+        row = self._using(
+            lambda conn: conn.execute(
                 f"SELECT wrapped_key FROM {KEYS_TABLE} WHERE subject_id = %s", (subject_id,)
             ).fetchone()
+        )
         if row is None:
             return None, False
         wrapped = row[0]
         return (bytes(wrapped), False) if isinstance(wrapped, bytes | memoryview) else (None, True)
 
-    def insert(self, subject_id: str, wrapped: bytes) -> None:
-        self.insert_many([(subject_id, wrapped)])
+    def insert(self, subject_id: str, wrapped: bytes) -> bool:
+        row = self._using(
+            lambda conn: conn.execute(
+                f"INSERT INTO {KEYS_TABLE} VALUES (%s, %s, %s, NULL)"
+                " ON CONFLICT (subject_id) DO NOTHING RETURNING subject_id",
+                (subject_id, wrapped, time.time()),
+            ).fetchone()
+        )
+        return row is not None
 
     def insert_many(self, keys: list[tuple[str, bytes]]) -> None:
-        with self._connect() as conn, conn.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {KEYS_TABLE} VALUES (%s, %s, %s, NULL)"
-                " ON CONFLICT (subject_id) DO NOTHING",
-                [(subject_id, wrapped, time.time()) for subject_id, wrapped in keys],
-            )
+        def insert(conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    f"INSERT INTO {KEYS_TABLE} VALUES (%s, %s, %s, NULL)"
+                    " ON CONFLICT (subject_id) DO NOTHING",
+                    [(subject_id, wrapped, time.time()) for subject_id, wrapped in keys],
+                )
+
+        self._using(insert)
 
     def destroy(self, subject_id: str) -> bool:
-        with self._connect() as conn:
+        def destroy(conn: psycopg.Connection[tuple[Any, ...]]) -> bool:
             cursor = conn.execute(
                 f"INSERT INTO {KEYS_TABLE} VALUES (%s, NULL, %s, %s) ON CONFLICT (subject_id)"
                 " DO UPDATE SET wrapped_key = NULL, erased_at = excluded.erased_at"
@@ -172,7 +219,9 @@ class PostgresKeyTable:
             destroyed = cursor.fetchone() is not None
             # Rewrites the table's files so the destroyed key's bytes are not left behind.
             conn.execute(f"VACUUM FULL {KEYS_TABLE}")
-        return destroyed
+            return destroyed
+
+        return self._using(destroy)
 
 
 def key_table_for(database: Database) -> KeyTable:
@@ -191,15 +240,55 @@ class SubjectKeys:
         self.master = AESGCM(master_key) if master_key else None
         self._cache: dict[str, tuple[float, bytes | None]] = {}
         self._lock = threading.Lock()
+        # Keys made during the save running in this thread, to be stored by its append.
+        self._local = threading.local()
 
     def key_for_sealing(self, subject_id: str) -> bytes | None:
-        """The subject's key, made on first use; None once the subject has been erased."""
+        """The subject's key, made on first use; None once the subject has been erased.
+        Inside `creating()` a new key is only kept for the save's own append to store."""
+        new: dict[str, tuple[bytes, bytes]] | None = getattr(self._local, "new", None)
+        if new is not None and subject_id in new:
+            return new[subject_id][0]
         key, erased = self._lookup(subject_id)
         if key is not None or erased:
             return key
-        self.table.insert(subject_id, self._wrap(AESGCM.generate_key(bit_length=256)))
-        self._forget(subject_id)
+        key = AESGCM.generate_key(bit_length=256)
+        if new is not None:
+            new[subject_id] = (key, self._wrap(key))
+            return key
+        if self.table.insert(subject_id, self._wrap(key)):
+            self._remember(subject_id, key)
+            return key
+        self._forget(subject_id)  # made meanwhile elsewhere (or erased): theirs counts
         return self._lookup(subject_id)[0]
+
+    @contextmanager
+    def creating(self) -> Iterator[None]:
+        """For one save in this thread: the keys of subjects it names first are made here and
+        written by the append itself (`new_keys`, then `stored` once it has committed); if the
+        save fails they are forgotten, as the rolled-back append never stored them."""
+        if getattr(self._local, "new", None) is not None:  # already inside a save
+            yield
+            return
+        self._local.new = {}
+        try:
+            yield
+        finally:
+            self._local.new = None
+
+    def new_keys(self) -> list[tuple[str, bytes]]:
+        """The (subject id, wrapped key) rows the append running in this thread must write."""
+        new: dict[str, tuple[bytes, bytes]] | None = getattr(self._local, "new", None)
+        return [(subject_id, wrapped) for subject_id, (_, wrapped) in (new or {}).items()]
+
+    def stored(self) -> None:
+        """The append of this thread's save has committed, with its new keys."""
+        new: dict[str, tuple[bytes, bytes]] | None = getattr(self._local, "new", None)
+        if not new:
+            return
+        for subject_id, (key, _) in new.items():
+            self._remember(subject_id, key)
+        new.clear()
 
     def prepare(self, subject_ids: list[str]) -> None:
         """Keys for many new subjects in one write (bulk intake), kept at hand for sealing.
@@ -235,6 +324,10 @@ class SubjectKeys:
                 self._cache[subject_id] = (time.monotonic(), key)
         return key, erased
 
+    def _remember(self, subject_id: str, key: bytes) -> None:
+        with self._lock:
+            self._cache[subject_id] = (time.monotonic(), key)
+
     def _forget(self, subject_id: str) -> None:
         with self._lock:
             self._cache.pop(subject_id, None)
@@ -249,6 +342,38 @@ class SubjectKeys:
         if self.master is None:
             return wrapped
         return self.master.decrypt(wrapped[:12], wrapped[12:], b"subject-key")
+
+
+class KeysInTheAppend(PostgresApplicationRecorder):
+    """The log's recorder on PostgreSQL: an append also writes the keys of the subjects its
+    events name first (`SubjectKeys.creating`), in its own transaction. A subject whose key
+    another process stored meanwhile makes the append fail (unique key: IntegrityError), so
+    nothing is ever sealed with a key that was not stored."""
+
+    subject_keys: SubjectKeys | None = None
+
+    def insert_events(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        assert not self.datastore.enable_db_functions, "the keys are written by _insert_events"
+        notification_ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
+        if self.subject_keys is not None:
+            self.subject_keys.stored()
+        return notification_ids
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        rows = self.subject_keys.new_keys() if self.subject_keys is not None else []
+        if rows:
+            now = time.time()
+            curs.executemany(
+                SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, NULL)").format(
+                    Identifier(self.datastore.schema), Identifier(KEYS_TABLE)
+                ),
+                [(subject_id, wrapped, now) for subject_id, wrapped in rows],
+            )
 
 
 class Sealer:

@@ -18,6 +18,11 @@ class Settings(BaseSettings):
         description="sqlite:///PATH, postgresql://USER:PASS@HOST:PORT/DB[?schema=S] or memory://",
     )
     pool_size: int = Field(default=5, ge=1, description="PostgreSQL connections per process")
+    postgres_pre_ping: bool = Field(
+        default=False,
+        description="check each PostgreSQL connection of the log's pool with a round trip "
+        "before use (off: a dropped connection fails once, and the store retries on another)",
+    )
     projector_batch_size: int = Field(
         default=1000, ge=1, description="events the projector applies per transaction"
     )

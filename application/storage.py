@@ -85,7 +85,7 @@ class Database:
         stem = Path(self.path)
         return str(stem.with_name(stem.stem + ".views" + stem.suffix))
 
-    def persistence_env(self, pool_size: int = 5) -> dict[str, str]:
+    def persistence_env(self, pool_size: int = 5, pre_ping: bool = False) -> dict[str, str]:
         if self.engine == "memory":
             return {"PERSISTENCE_MODULE": "eventsourcing.popo"}
         if self.engine == "sqlite":
@@ -104,7 +104,9 @@ class Database:
             "POSTGRES_SCHEMA": self.schema,
             "POSTGRES_POOL_SIZE": str(pool_size),
             "POSTGRES_CONNECT_TIMEOUT": "5",
-            "POSTGRES_PRE_PING": "y",
+            # Without a ping per checkout a connection the server dropped fails on use, and the
+            # recorder's retry takes another (tests/e2e/test_database_restart.py).
+            "POSTGRES_PRE_PING": "y" if pre_ping else "n",
         }
 
     def prepare(self) -> None:

@@ -39,7 +39,7 @@ class TopicUseCases(Core):
         proposer: Proposer,
         hotline_tickets: list[str] | None = None,
     ) -> list[Record]:
-        self.load(Platform, platform_id)
+        self.require(Platform, platform_id)
         check_channel(command.actor, channel)
         self.authorize(command, Reach(platform_id=platform_id))
         return [

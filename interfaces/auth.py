@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import secrets
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
@@ -22,6 +22,7 @@ ANONYMOUS = Actor("anonymous", "匿名访客", Role.PUBLIC)
 DEV_SECRET_FILE = Path("var/token.secret")
 ASYMMETRIC = ["EdDSA", "RS256", "ES256"]
 LEEWAY_SECONDS = 30  # clocks of the issuer and of this server may differ that much
+VERIFIED_TOKENS = 4096  # tokens whose signature and claims were checked, kept till they expire
 
 
 class Unauthenticated(DomainError):
@@ -48,6 +49,11 @@ class Authenticator:
     issuer: str
     audience: str
     ttl_seconds: float
+    # A keep-alive client sends the same token with every request: its signature and claims
+    # are checked once, then only its expiry (a token is immutable: same string, same claims).
+    _verified: dict[str, tuple[Actor, float]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Authenticator:
@@ -92,10 +98,21 @@ class Authenticator:
         if not authorization:
             return ANONYMOUS, None
         scheme, _, token = authorization.partition(" ")
-        if scheme.lower() != "bearer" or not token.strip():
+        token = token.strip()
+        if scheme.lower() != "bearer" or not token:
             raise Unauthenticated("请使用 Bearer 令牌", "use an 'Authorization: Bearer' token")
-        claims = self._claims(token.strip())
-        return self._actor_from(claims), float(claims["exp"]) + LEEWAY_SECONDS
+        known = self._verified.get(token)
+        if known is not None:
+            if time.time() > known[1]:  # as jwt.decode's exp check, with the same leeway
+                self._verified.pop(token, None)
+                raise token_expired_error()
+            return known
+        claims = self._claims(token)
+        session = self._actor_from(claims), float(claims["exp"]) + LEEWAY_SECONDS
+        if len(self._verified) >= VERIFIED_TOKENS:
+            self._verified.clear()
+        self._verified[token] = session
+        return session
 
     def _claims(self, token: str) -> dict[str, Any]:
         options = {"require": ["exp", "iss", "aud", "sub", "role"]}

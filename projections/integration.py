@@ -3,7 +3,8 @@ readers, and the webhook deliverer with its state. Built by the composition root
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from typing import Any
 
 from application.settings import Settings
@@ -22,14 +23,34 @@ class Integration:
     deliveries: DeliveryState
     deliverer: Deliverer
 
-    def start(self, *, delivering: bool) -> None:
+    _waking: threading.Event = field(default_factory=threading.Event)
+
+    def start(self, *, delivering: bool, projector: Projector | None = None) -> None:
+        """Starts watching the log (and delivering); with `projector`, the projector of this
+        process is woken as soon as the log grows (commits of other processes included),
+        rather than at its next poll: what a command waits for its views is that long less."""
         self.watcher.start()
         if delivering:
             self.deliverer.start()
+        if projector is not None:
+            self._waking.set()
+            threading.Thread(
+                target=self._wake, args=(projector,), name="projector-waker", daemon=True
+            ).start()
 
     def stop(self) -> None:
-        self.deliverer.stop()
+        self._waking.clear()
+        self.deliverer.stop()  # interrupts the log signal's waiters: the waker sees the stop
         self.watcher.stop()
+
+    def _wake(self, projector: Projector) -> None:
+        signal = self.watcher.signal
+        seen = signal.position
+        while self._waking.is_set():
+            position = signal.wait(seen, 1.0)
+            if position > seen:
+                seen = position
+                projector.wake()
 
 
 def integration_for(

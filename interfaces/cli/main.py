@@ -121,7 +121,7 @@ def project(
             console.print(f"已处理 applied {count} events")
             return
         signal.signal(signal.SIGTERM, _stop_on_signal(system.projector.stop))
-        system.integration.start(delivering=True)
+        system.integration.start(delivering=True, projector=system.projector)
         console.print("投影与事件推送运行中 projector and webhooks running (Ctrl+C 停止 to stop)")
         with contextlib.suppress(KeyboardInterrupt):
             system.projector.run_forever(poll_interval)

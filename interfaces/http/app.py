@@ -4,8 +4,10 @@ subscriptions over WebSocket), /events and /schemas/events (interfaces/http/feed
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import AsyncIterator
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
@@ -28,6 +30,7 @@ from interfaces.http.observability import CorrelationIds, Metrics, SystemGauges
 from interfaces.web import mount_web
 
 READY_MAX_LAG = 1000
+EXECUTOR_THREADS = 32
 log = logging.getLogger("yishiting.http")
 
 
@@ -40,11 +43,21 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
 
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+        # The application and the views are synchronous and run in the loop's default executor
+        # (`blocking`); a command holds a thread while it waits for its views. asyncio's
+        # default, cpu_count + 4 threads (6 on 2 CPUs), then queues the next client's command
+        # behind those waits: give every concurrent request its threads.
+        asyncio.get_running_loop().set_default_executor(
+            ThreadPoolExecutor(max_workers=EXECUTOR_THREADS, thread_name_prefix="yishiting")
+        )
         system = holder["system"] = await blocking(bootstrap, settings)
         metrics.watch(SystemGauges(system, active_streams))
         if embedded_projector:
             system.projector.start()
-        system.integration.start(delivering=embedded_projector)
+        system.integration.start(
+            delivering=embedded_projector,
+            projector=system.projector if embedded_projector else None,
+        )
         try:
             yield
         finally:

@@ -85,8 +85,9 @@ class Deliverer:
         while not self._stop.is_set():
             seen = self.signal.position
             try:
-                busy = self.deliver_round()
-                wait = 0.0 if busy else self._idle_wait()
+                subscribers = self.state.subscribers()
+                busy = self.deliver_round(subscribers)
+                wait = 0.0 if busy else self._idle_wait(subscribers)
             except STORAGE_UNAVAILABLE as error:  # storage away: wait, then take up again
                 log.warning("webhook deliveries paused: %s", error)
                 busy, wait = False, IDLE_WAIT
@@ -96,21 +97,22 @@ class Deliverer:
             if not busy:
                 self.signal.wait(seen, wait)
 
-    def deliver_round(self) -> bool:
+    def deliver_round(self, subscribers: list[Row] | None = None) -> bool:
         """One pass over the subscribers; True when anything was attempted."""
         busy = False
-        for subscriber in self.state.subscribers():
+        for subscriber in self.state.subscribers() if subscribers is None else subscribers:
             if self._stop.is_set():
                 break
             busy |= self._serve(subscriber)
         return busy
 
-    def _idle_wait(self) -> float:
-        """Until the log grows, or the next retry falls due, whichever is first."""
+    def _idle_wait(self, subscribers: list[Row]) -> float:
+        """Until the log grows, or the next retry falls due, whichever is first (from the
+        subscribers the round just read: one read of them per round, not two)."""
         now = time.time()
         retries = [
             s["next_attempt_at"] - now
-            for s in self.state.subscribers()
+            for s in subscribers
             if s["next_attempt_at"] and not s["parked"]
         ]
         return max(0.05, min([IDLE_WAIT, *retries]))

@@ -1,0 +1,168 @@
+"""A new data subject's key on PostgreSQL is written by the append that first seals their data,
+in that append's own transaction: never a key without its events, never events sealed with a key
+that was not stored; a failed append leaves no key behind, and erasure still shreds."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import psycopg
+import pytest
+from eventsourcing.persistence import IntegrityError
+
+from application.app import Yishiting
+from application.personal_data import KEYS_TABLE, KeysInTheAppend, PostgresKeyTable
+from application.receipts import Command
+from application.settings import Settings
+from domain.base import Actor
+from domain.people import ERASED, Proposer
+from domain.topic import Topic
+from domain.vocabulary import Category, Channel, Role
+from tests.support.district import District
+
+ADMIN = Command(Actor("admin-9", "数据保护管理员", Role.ADMIN))
+
+
+@pytest.fixture
+def app(postgres_url: str) -> Iterator[Yishiting]:
+    application = Yishiting(Settings(database_url=postgres_url, group_commit=False))
+    yield application
+    application.close()
+
+
+def topic(district: District, proposer: Proposer) -> Topic:
+    return Topic.propose(
+        title="楼道堆物",
+        content="楼道长期堆放杂物。",
+        channel=Channel.MASSES,
+        category=Category.LIVELIHOOD,
+        platform_id=district.platform_id,
+        proposer=proposer,
+        actor=district.staff.actor,
+    )
+
+
+def key_rows(app: Yishiting, subject_id: str) -> list[tuple[Any, ...]]:
+    with psycopg.connect(app.database.conninfo()) as conn:
+        return conn.execute(
+            f"SELECT xmin::text, wrapped_key FROM {KEYS_TABLE} WHERE subject_id = %s",
+            (subject_id,),
+        ).fetchall()
+
+
+def event_xmin(app: Yishiting, originator_id: object) -> str:
+    with psycopg.connect(app.database.conninfo()) as conn:
+        row = conn.execute(
+            "SELECT xmin::text FROM yishiting_events WHERE originator_id = %s",
+            (originator_id,),
+        ).fetchone()
+    assert row is not None
+    return str(row[0])
+
+
+def test_a_new_subjects_key_is_committed_with_the_events_that_name_them(app: Yishiting):
+    assert isinstance(app.recorder, KeysInTheAppend)
+    district = District.build(app)
+    proposer = Proposer.checked("欧阳新人", "13912345678")
+    outcome = app.propose_topic(
+        district.staff,
+        title="楼道堆物",
+        content="楼道长期堆放杂物。",
+        channel=Channel.MASSES,
+        category=Category.LIVELIHOOD,
+        platform_id=district.platform_id,
+        proposer=proposer,
+    )
+    [(xmin, wrapped)] = key_rows(app, proposer.subject_id)
+    assert wrapped is not None
+    assert xmin == event_xmin(app, outcome.id), "the key and the events: one transaction"
+    # Read back by a process that has not cached the key: the data opens.
+    other = Yishiting(Settings(database_url=app.settings.database_url))
+    try:
+        assert other.load(Topic, outcome.id).proposer.name == "欧阳新人"
+    finally:
+        other.close()
+
+
+def test_a_refused_append_stores_no_key_and_the_retry_seals_afresh(app: Yishiting):
+    district = District.build(app)
+    first = topic(district, Proposer.checked("甲", "13900000001"))
+    app.save(first)
+    stale = app.repository.get(first.id)
+    first.verify(basic_situation="涉及3个小区。", actor=district.staff.actor)
+    app.save(first)
+    stale.verify(basic_situation="另一说法。", actor=district.staff.actor)  # conflicts
+    newcomer = Proposer.checked("乙", "13900000002")
+    second = topic(district, newcomer)
+    pending = list(second.pending_events)
+    with pytest.raises(IntegrityError):
+        app.save(stale, second)
+    assert key_rows(app, newcomer.subject_id) == [], "the rolled-back append kept no key"
+    assert app.subject_keys.new_keys() == []
+    second.pending_events[:] = pending  # as group commit does: the same events, saved again
+    app.save(second)
+    assert len(key_rows(app, newcomer.subject_id)) == 1
+    fresh = Yishiting(Settings(database_url=app.settings.database_url))
+    try:
+        assert fresh.load(Topic, second.id).proposer.name == "乙"
+    finally:
+        fresh.close()
+
+
+def test_a_key_stored_meanwhile_elsewhere_refuses_the_append(
+    app: Yishiting, monkeypatch: pytest.MonkeyPatch
+):
+    """Another process made the subject's key between this one's lookup and its append: the
+    append is refused rather than sealing with a key that would not be the stored one."""
+    district = District.build(app)
+    subject = Proposer.checked("丙", "13900000003")
+    table = app.subject_keys.table
+    real_fetch = table.fetch
+
+    def fetch_then_race(subject_id: str) -> tuple[bytes | None, bool]:
+        found = real_fetch(subject_id)
+        if subject_id == subject.subject_id and found == (None, False):
+            table.insert(subject_id, b"k" * 32)  # the other process wins the race
+        return found
+
+    monkeypatch.setattr(table, "fetch", fetch_then_race)
+    with pytest.raises(IntegrityError):
+        app.save(topic(district, subject))
+    monkeypatch.setattr(table, "fetch", real_fetch)
+    [(_, wrapped)] = key_rows(app, subject.subject_id)
+    assert bytes(wrapped) == b"k" * 32, "the stored key stays the winner's"
+
+
+def test_erasing_a_subject_whose_key_came_with_the_append_shreds_it(app: Yishiting):
+    district = District.build(app)
+    proposer = Proposer.checked("丁遗忘", "13912340000")
+    outcome = app.propose_topic(
+        district.staff,
+        title="楼道堆物",
+        content="楼道长期堆放杂物。",
+        channel=Channel.MASSES,
+        category=Category.LIVELIHOOD,
+        platform_id=district.platform_id,
+        proposer=proposer,
+    )
+    app.erase_subject(ADMIN, subject_id=proposer.subject_id, reason="本人申请删除")
+    [(_, wrapped)] = key_rows(app, proposer.subject_id)
+    assert wrapped is None
+    assert app.load(Topic, outcome.id).proposer.name == ERASED
+
+
+def test_a_key_lookup_survives_connections_the_server_dropped(app: Yishiting):
+    """Without a round trip to check each pooled connection, one that the server ended (a
+    restart) fails on use, and the lookup is made again on another."""
+    table = app.subject_keys.table
+    assert isinstance(table, PostgresKeyTable)
+    table.insert("subject-before", b"k" * 32)
+    held = [table.pool.getconn() for _ in range(table.pool.max_size)]  # every one it has
+    pids = [conn.info.backend_pid for conn in held]
+    for conn in held:
+        table.pool.putconn(conn)
+    with psycopg.connect(app.database.conninfo(), autocommit=True) as admin:
+        for pid in pids:
+            admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
+    assert table.fetch("subject-before") == (b"k" * 32, False)
