@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -265,6 +266,19 @@ class ViewQueries:
     def reference(self, table: str) -> list[Row]:
         with self.store.reading() as tx:
             return tx.all(f"SELECT * FROM {table} ORDER BY name, id")
+
+    def references(
+        self, tables: Iterable[str], seen_by: Visibility = EVERYTHING
+    ) -> dict[str, dict[str, Row]]:
+        """Whole reference tables (platforms, committees, units: few rows) by id, in one read,
+        so that a page's nodes find theirs without a query or a DataLoader task each."""
+        found: dict[str, dict[str, Row]] = {}
+        with self.store.reading() as tx:
+            for table in tables:
+                criteria = _seen(Criteria(), table, seen_by)
+                rows = tx.all(f"SELECT * FROM {table}{criteria.where}", criteria.params)
+                found[table] = {r["id"]: r for r in rows}
+        return found
 
     def ids_of(
         self, table: str, column: str, values: list[str], seen_by: Visibility = EVERYTHING

@@ -54,6 +54,11 @@ class Loaders:
         self.items_of_consultation = DataLoader(
             load_fn=self._grouped(queries.ids_of, "supervision_ledger", "consultation_id")
         )
+        # Whole reference tables (platforms, committees, units) read with a page, for this
+        # operation only: its nodes then resolve theirs without a DataLoader task each, and a
+        # renamed or moved platform shows in the next operation (interfaces/graphql/types.py).
+        self.references: dict[str, dict[str, Row]] = {}
+        self._made: dict[tuple[str, str], Any] = {}
 
     def row(self, table: str, identifier: str | None) -> Awaitable[Row | None]:
         if identifier is None:
@@ -61,6 +66,15 @@ class Loaders:
             future.set_result(None)
             return future
         return self.tables[table].load(identifier)
+
+    def reference(self, table: str, identifier: str, make: Callable[[Row], T]) -> T | None:
+        """The object for a row of a loaded reference table, made once per operation."""
+        key = (table, identifier)
+        if key not in self._made:
+            row = self.references[table].get(identifier)
+            self._made[key] = make(row) if row else None
+        made: T | None = self._made[key]
+        return made
 
     def _by_ids(self, fetch: Callable[..., dict[str, Row]], table: str) -> Any:
         seen_by = self.seen_by

@@ -4,17 +4,21 @@ data, the dashboard and the vocabularies."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Generic, TypeVar
+from functools import partial
+from typing import Any, Generic, TypeVar
 
 import strawberry
+from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types import Info
 
+from application.calendar import district_today
 from domain import vocabulary as v
 from interfaces.graphql.context import blocking
 from interfaces.graphql.deadlines import working_days
 from interfaces.graphql.errors import bad_input, from_cursor, parse_id
 from interfaces.graphql.terms import ENUMS, code_of
 from interfaces.graphql.types import (
+    REFERENCE_FIELDS,
     Committee,
     Consultation,
     Person,
@@ -25,6 +29,7 @@ from interfaces.graphql.types import (
     ctx,
 )
 from projections import queries as q
+from projections.store import Row
 
 T = TypeVar("T")
 MAX_PAGE = 100
@@ -166,13 +171,54 @@ class SupervisionItemFilter:
         )
 
 
+def _reference_tables(info: Info) -> set[str]:
+    """The reference tables that the field's selection names somewhere below it (aliases,
+    fragments and all); naming one that ends up unresolved only costs a few rows' read."""
+    raw = info._raw_info
+    wanted: set[str] = set()
+    spread: set[str] = set()
+    pending = [node.selection_set for node in raw.field_nodes]
+    while pending:
+        selection_set = pending.pop()
+        if selection_set is None:
+            continue
+        for selection in selection_set.selections:
+            if isinstance(selection, FieldNode):
+                table = REFERENCE_FIELDS.get(selection.name.value)
+                if table is not None:
+                    wanted.add(table)
+                pending.append(selection.selection_set)
+            elif isinstance(selection, InlineFragmentNode):
+                pending.append(selection.selection_set)
+            elif isinstance(selection, FragmentSpreadNode):
+                name = selection.name.value
+                if name not in spread and name in raw.fragments:
+                    spread.add(name)
+                    pending.append(raw.fragments[name].selection_set)
+    return wanted
+
+
 async def _page(
-    seen_by: object, fetch: object, where: object, first: int, after: str | None, make: object
+    info: Info, fetch: Any, where: object, first: int, after: str | None, make: object
 ) -> Connection:
+    """A page, and in the same trip off the event loop the reference tables its nodes name
+    (the operation's copy: see `_reference` in interfaces/graphql/types.py)."""
+    context = ctx(info)
+    loaders = context.loaders
+    seen_by = context.seen_by
+    size = _first(first)
+    tables = sorted(_reference_tables(info) - loaders.references.keys())
+    references = context.system.queries.references
+
+    def read() -> tuple[q.Page, dict[str, dict[str, Row]]]:
+        page = fetch(where, size, after, seen_by)
+        return page, references(tables, seen_by) if tables else {}
+
     try:
-        page = await blocking(fetch, where, _first(first), after, seen_by)
+        page, loaded = await blocking(read)
     except q.InvalidCursor as error:
         raise from_cursor(error) from None
+    loaders.references.update(loaded)
     return _connection(page, make, after)
 
 
@@ -193,7 +239,7 @@ class ReadQueries:
     ) -> Connection[Topic]:
         where = (filter or TopicFilter()).to_query()
         return await _page(
-            ctx(info).seen_by, ctx(info).system.queries.topics, where, first, after, Topic.from_row
+            info, ctx(info).system.queries.topics, where, first, after, Topic.from_row
         )
 
     @strawberry.field(description="协商活动日程 The consultation calendar")
@@ -206,7 +252,7 @@ class ReadQueries:
     ) -> Connection[Consultation]:
         where = (filter or ConsultationFilter()).to_query()
         return await _page(
-            ctx(info).seen_by,
+            info,
             ctx(info).system.queries.consultations,
             where,
             first,
@@ -224,12 +270,12 @@ class ReadQueries:
     ) -> Connection[SupervisionItem]:
         where = (filter or SupervisionItemFilter()).to_query()
         return await _page(
-            ctx(info).seen_by,
+            info,
             ctx(info).system.queries.items,
             where,
             first,
             after,
-            SupervisionItem.from_row,
+            partial(SupervisionItem.from_row, today=district_today()),  # one day for the page
         )
 
     @strawberry.field

@@ -26,6 +26,7 @@ from strawberry.types import ExecutionContext, Info
 from interfaces.graphql.accountability import AccountabilityMutations, AccountabilityQueries
 from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
 from interfaces.graphql.errors import ServiceUnavailable, explain, is_unavailable
+from interfaces.graphql.execution import PlainLeafExecutor
 from interfaces.graphql.guard import SignInRequired, TimedOperations
 from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
 from interfaces.graphql.mutations.consultations import ConsultationMutations
@@ -157,6 +158,7 @@ def build_schema(production: bool = False) -> YishitingSchema:
         subscription=Subscription,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(disable_field_suggestions=production),
+        execution_context_class=PlainLeafExecutor,  # leaf fields read without the detours
     )
 
 

@@ -67,14 +67,29 @@ ENUMS: dict[type[v.Vocabulary], Any] = {voc: _enum(voc) for voc in VOCABULARIES}
 TERMS: dict[type[v.Vocabulary], Any] = {voc: _term(voc, ENUMS[voc]) for voc in VOCABULARIES}
 
 
-def term(vocabulary: type[v.Vocabulary], code: str | None) -> Any:
-    """The term object for a stored code (None stays None)."""
-    if code is None:
-        return None
-    member = vocabulary.parse(code)
+def _make_term(vocabulary: type[v.Vocabulary], member: v.Vocabulary) -> Any:
     return TERMS[vocabulary](
         code=ENUMS[vocabulary][member.name], english=member.english, label=member.label
     )
+
+
+# One term object per stored code, made once: a page of 50 topics shows 250 terms, and making
+# each anew was per-node work for what never changes (the objects are read, never mutated).
+_BY_CODE: dict[type[v.Vocabulary], dict[str, Any]] = {
+    voc: {code: _make_term(voc, member) for code, member in voc._value2member_map_.items()}
+    for voc in VOCABULARIES
+}
+
+
+def term(vocabulary: type[v.Vocabulary], code: str | None) -> Any:
+    """The term object for a stored code (None stays None; an unknown code is refused by
+    the vocabulary, as before)."""
+    if code is None:
+        return None
+    found = _BY_CODE[vocabulary].get(code)
+    if found is None:
+        return _make_term(vocabulary, vocabulary.parse(code))
+    return found
 
 
 def domain_value(vocabulary: type[v.Vocabulary], value: Any) -> Any:

@@ -1,4 +1,5 @@
-"""Output types: what the views hold, with related objects resolved through DataLoaders."""
+"""Output types: what the views hold, with related objects resolved through DataLoaders, and
+the platforms, committees and units of a page from the copy of their tables read with it."""
 
 from __future__ import annotations
 
@@ -59,6 +60,22 @@ async def _one(info: Info, table: str, identifier: str | None, make: Any) -> Any
     return make(row) if row else None
 
 
+# The fields that name a reference row, and its table: a page whose selection has any of them
+# reads those whole tables with its rows (interfaces/graphql/reads.py), once per operation.
+REFERENCE_FIELDS = {"platform": "ref_platforms", "committee": "ref_committees", "unit": "ref_units"}
+
+
+def _reference(info: Info, table: str, identifier: str | None, make: Any) -> Any:
+    """A platform, committee or unit. From the operation's copy of its table when a page read
+    it (synchronously: no coroutine, future or task per node); else through the DataLoader,
+    as an awaitable that GraphQL awaits. The resolvers calling this are therefore plain
+    functions: an `async def` would make every node of a page a task of its own."""
+    loaders = ctx(info).loaders
+    if table not in loaders.references:
+        return _one(info, table, identifier, make)
+    return loaders.reference(table, identifier, make) if identifier is not None else None
+
+
 @strawberry.type(description="协商议事平台 Consultation platform")
 class Platform:
     id: strawberry.ID
@@ -70,8 +87,8 @@ class Platform:
     responsible_person_id: strawberry.Private[str]
 
     @strawberry.field(description="指导专委会 Guiding committee")
-    async def committee(self, info: Info) -> Committee | None:
-        return await _one(info, "ref_committees", self.committee_id, Committee.from_row)
+    def committee(self, info: Info) -> Committee | None:
+        return _reference(info, "ref_committees", self.committee_id, Committee.from_row)
 
     @strawberry.field(description="专人负责 Designated responsible person")
     async def responsible_person(self, info: Info) -> Person | None:
@@ -133,12 +150,12 @@ class Topic:
         return self.personal[1] if clear else None
 
     @strawberry.field
-    async def platform(self, info: Info) -> Platform | None:
-        return await _one(info, "ref_platforms", self.platform_id, Platform.from_row)
+    def platform(self, info: Info) -> Platform | None:
+        return _reference(info, "ref_platforms", self.platform_id, Platform.from_row)
 
     @strawberry.field(description="确定议题的专委会 Committee the topic was submitted to")
-    async def committee(self, info: Info) -> Committee | None:
-        return await _one(info, "ref_committees", self.committee_id, Committee.from_row)
+    def committee(self, info: Info) -> Committee | None:
+        return _reference(info, "ref_committees", self.committee_id, Committee.from_row)
 
     @strawberry.field(description="就此议题开展的协商 Consultations held on this topic")
     async def consultations(self, info: Info) -> list[Consultation]:
@@ -230,8 +247,8 @@ class Consultation:
     topic_id: strawberry.Private[str | None]
 
     @strawberry.field
-    async def platform(self, info: Info) -> Platform | None:
-        return await _one(info, "ref_platforms", self.platform_id, Platform.from_row)
+    def platform(self, info: Info) -> Platform | None:
+        return _reference(info, "ref_platforms", self.platform_id, Platform.from_row)
 
     @strawberry.field(description="协商议题 The approved topic, for 你说我听 forms")
     async def topic(self, info: Info) -> Topic | None:
@@ -319,8 +336,8 @@ class SupervisionItem:
     committee_id: strawberry.Private[str | None]
 
     @strawberry.field
-    async def platform(self, info: Info) -> Platform | None:
-        return await _one(info, "ref_platforms", self.platform_id, Platform.from_row)
+    def platform(self, info: Info) -> Platform | None:
+        return _reference(info, "ref_platforms", self.platform_id, Platform.from_row)
 
     @strawberry.field
     async def consultation(self, info: Info) -> Consultation | None:
@@ -333,12 +350,12 @@ class SupervisionItem:
         return await _one(info, "topic_board", self.topic_id, Topic.from_row)
 
     @strawberry.field
-    async def unit(self, info: Info) -> Unit | None:
-        return await _one(info, "ref_units", self.unit_id, Unit.from_row)
+    def unit(self, info: Info) -> Unit | None:
+        return _reference(info, "ref_units", self.unit_id, Unit.from_row)
 
     @strawberry.field
-    async def committee(self, info: Info) -> Committee | None:
-        return await _one(info, "ref_committees", self.committee_id, Committee.from_row)
+    def committee(self, info: Info) -> Committee | None:
+        return _reference(info, "ref_committees", self.committee_id, Committee.from_row)
 
     @strawberry.field(description="最近一次到期提醒 The last deadline reminder")
     async def last_reminder(self, info: Info) -> DeadlineReminder | None:

@@ -164,6 +164,12 @@ class CountingViewQueries(ViewQueries):
             self.calls[f"ids_of {table}.{column}"] += 1
         return super().ids_of(table, column, *args, **kwargs)
 
+    def references(self, tables: Any, *args: Any, **kwargs: Any) -> dict[str, dict[str, Row]]:
+        tables = list(tables)
+        with self._lock:
+            self.calls[f"references {','.join(tables)}"] += 1
+        return super().references(tables, *args, **kwargs)
+
 
 # ----------------------------------------------------------------------------------- helpers
 
@@ -1521,6 +1527,58 @@ def test_related_objects_are_loaded_in_batches_not_per_topic(
     assert sum(twenty.values()) <= 8
     assert twenty["ids_of consultation_calendar.topic_id"] == 1
     assert twenty["ids_of supervision_ledger.consultation_id"] == 1
+    # platforms and committees come with the page, in one read of those (small) tables
+    assert twenty["references ref_committees,ref_platforms"] == 1
+    assert twenty["by_ids ref_platforms"] == twenty["by_ids ref_committees"] == 0
+
+
+PLATFORM_PAGE = """query Page($first: Int!) {
+  topics(first: $first) { nodes { ...Where } }
+  consultations(first: $first) { nodes { id platform { hallVenue } } }
+  supervisionItems(first: $first) { nodes { id unit { name } committee { name } } }
+}
+fragment Where on Topic { title at: platform { name hallVenue committee { name } } }"""
+
+
+def test_a_page_names_its_reference_rows_as_they_are_now(
+    api: GraphQLClient, hall: GraphQLDistrict, queries: list[CountingViewQueries]
+) -> None:
+    """A page's platforms, committees and units are read once per operation, found through
+    fragments and aliases too; a platform moved since the last page shows where it is now."""
+    for n in range(3):
+        topic_id = hall.staff.propose_topic(
+            platform_id=hall.platform_id, **{**HOTLINE_MATTER, "title": f"事项{n}"}
+        ).id
+        assert topic_id
+        hall.staff.schedule_consultation(
+            form="BRIEFING",
+            platform_id=hall.platform_id,
+            starts_at=f"2026-12-0{n + 1}T09:00:00",
+            theme=f"通报{n}",
+        )
+    (counting,) = queries
+
+    def page() -> dict[str, Any]:
+        counting.calls.clear()
+        answer = api.query(PLATFORM_PAGE, first=10)
+        reads = Counter(call.split()[0] for call in counting.calls.elements())
+        assert 1 <= reads["references"] <= 3, counting.calls  # at most one per page
+        assert not [call for call in counting.calls if call.startswith("by_ids ref_")]
+        return answer
+
+    before = page()
+    places = {n["at"]["hallVenue"] for n in before["topics"]["nodes"]}
+    places |= {n["platform"]["hallVenue"] for n in before["consultations"]["nodes"]}
+    assert len(before["topics"]["nodes"]) == 3
+    assert len(places) == 1
+    assert all(n["at"]["name"] and n["at"]["committee"]["name"] for n in before["topics"]["nodes"])
+
+    hall.admin.move_platform_hall(hall.platform_id, hall_venue="永顺镇文化中心二楼")
+    after = page()
+    assert {n["at"]["hallVenue"] for n in after["topics"]["nodes"]} == {"永顺镇文化中心二楼"}
+    assert {n["platform"]["hallVenue"] for n in after["consultations"]["nodes"]} == {
+        "永顺镇文化中心二楼"
+    }
 
 
 # ----------------------------------------------------------------------- schema and health

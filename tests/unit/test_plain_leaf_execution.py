@@ -1,0 +1,135 @@
+"""The short path for plain leaf fields (interfaces/graphql/execution.py) answers and fails
+exactly as strawberry's own execution does, and is taken for the API's plain fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import Any
+
+import strawberry
+from strawberry.extensions import SchemaExtension
+
+from interfaces.graphql.execution import PlainLeafExecutor, plain_leaves
+from interfaces.graphql.schema import schema as api_schema
+
+
+@strawberry.enum
+class Colour(Enum):
+    RED = "red"
+    GREEN = "green"
+
+
+@strawberry.type
+class Thing:
+    name: str
+    nickname: str | None
+    count: int
+    ratio: float
+    flag: bool
+    colour: Colour
+    maybe_colour: Colour | None
+    ident: strawberry.ID
+    required: str  # holds None in one row: a field error, and null propagates to the parent
+    odd: int  # holds "many" in one row: Int cannot represent it
+
+    @strawberry.field
+    def shout(self) -> str:
+        return self.name.upper()
+
+
+def _things() -> list[Thing | None]:
+    def thing(**changed: Any) -> Thing:
+        values: dict[str, Any] = {
+            "name": "甲",
+            "nickname": None,
+            "count": 3,
+            "ratio": 0.5,
+            "flag": True,
+            "colour": Colour.RED,
+            "maybe_colour": None,
+            "ident": strawberry.ID("t-1"),
+            "required": "yes",
+            "odd": 1,
+        }
+        return Thing(**{**values, **changed})
+
+    return [
+        thing(),
+        thing(name="乙", nickname="小乙", flag=False, maybe_colour=Colour.GREEN, count=0),
+        thing(required=None),
+        thing(odd="many"),
+        None,
+    ]
+
+
+@strawberry.type
+class Query:
+    @strawberry.field
+    def things(self) -> list[Thing | None]:
+        return _things()
+
+    @strawberry.field
+    def thing(self) -> Thing:
+        return _things()[2]  # required is null: the error reaches the root
+
+
+EVERY_FIELD = """{ things { name nickname count ratio flag colour maybeColour ident required odd
+  shout alias: name __typename } }"""
+
+
+class CountsResolves(SchemaExtension):
+    calls = 0
+
+    def resolve(
+        self, _next: Callable[..., object], root: object, info: Any, *args: Any, **kwargs: Any
+    ) -> object:
+        CountsResolves.calls += 1
+        return _next(root, info, *args, **kwargs)
+
+
+def _run(query: str, **schema_options: Any) -> tuple[Any, list[dict[str, Any]]]:
+    schema = strawberry.Schema(query=Query, **schema_options)
+    result = schema.execute_sync(query)
+    return result.data, [error.formatted for error in result.errors or []]
+
+
+def test_answers_and_errors_are_those_of_the_ordinary_path() -> None:
+    plain = plain_leaves(strawberry.Schema(query=Query)._schema)["Thing"]
+    assert "shout" not in plain
+    assert {"name", "nickname", "colour", "maybeColour", "ident", "required", "odd"} <= set(plain)
+    for query in (EVERY_FIELD, "{ thing { name required } }", "{ things { name } }"):
+        ordinary = _run(query)
+        short = _run(query, execution_context_class=PlainLeafExecutor)
+        assert short == ordinary
+    data, errors = _run(EVERY_FIELD, execution_context_class=PlainLeafExecutor)
+    assert data["things"][0]["colour"] == "RED"
+    assert data["things"][1]["nickname"] == "小乙"
+    assert data["things"][2] is None  # `required` was null
+    assert data["things"][3] is None  # `odd` could not be an Int
+    assert data["things"][4] is None
+    assert [error["path"] for error in errors] == [["things", 2, "required"], ["things", 3, "odd"]]
+
+
+def test_an_extension_hooking_every_field_still_sees_every_field() -> None:
+    CountsResolves.calls = 0
+    _run("{ things { name count } }", extensions=[CountsResolves])
+    ordinary = CountsResolves.calls
+    CountsResolves.calls = 0
+    _run(
+        "{ things { name count } }",
+        extensions=[CountsResolves],
+        execution_context_class=PlainLeafExecutor,
+    )
+    assert CountsResolves.calls == ordinary > 0
+
+
+def test_the_api_reads_its_plain_leaves_on_the_short_path() -> None:
+    assert api_schema.execution_context_class is PlainLeafExecutor
+    plain = plain_leaves(api_schema._schema)
+    assert plain["Topic"]["title"][0] == "title"
+    assert plain["Topic"]["draftedTitle"][0] == "drafted_title"
+    assert "code" in plain["TopicStatusTerm"]
+    # fields with a resolver of their own are not plain
+    assert "platform" not in plain["Topic"]
+    assert "proposerName" not in plain["Topic"]
