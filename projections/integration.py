@@ -70,8 +70,10 @@ def integration_for(
         retry_max=settings.webhook_retry_max_seconds,
         max_attempts=settings.webhook_max_attempts,
     )
+    watcher = LogWatcher(app, app.database, app.log_signal)
+    watcher.on_views(projector.views_channel, projector.views_announced)
     return Integration(
-        watcher=LogWatcher(app, app.database, app.log_signal),
+        watcher=watcher,
         feed=feed,
         deliveries=deliveries,
         deliverer=Deliverer(app, feed, deliveries, app.log_signal, policy),

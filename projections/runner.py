@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
+from uuid import uuid4
 
 from eventsourcing.application import Application
 
@@ -27,6 +28,10 @@ from projections.views.reference import ReferenceData
 from projections.views.supervision import SupervisionLedger
 from projections.views.topics import TopicBoard
 from projections.webhooks.registry import WebhookRegistry
+
+# A waiter looks at the views' position again after this long without news of a batch (news
+# comes from this process's projector, or announced by another's: `views_announced`).
+LOOK_AGAIN = 0.05
 
 VIEWS: tuple[type[View], ...] = (
     LedgerView,
@@ -63,6 +68,7 @@ class Projector:
         self.batch_size = batch_size
         self.views = [cls() for cls in views]
         self._advanced = _Batches()
+        self._me = uuid4().hex[:12]  # tells this projector's announcements from others'
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -112,6 +118,7 @@ class Projector:
             tx.flush()
             if batch:
                 self._advance(tx, batch[-1][0].id)
+                self._announce(direct, batch[-1][0].id)
         if erasures:
             self.store.scrub()
         if batch:
@@ -179,11 +186,11 @@ class Projector:
                 return False
             with advanced:
                 if reached is None:  # another waiter is reading: its end wakes this one
-                    advanced.await_news(batches, reads, min(remaining, 0.05))
+                    advanced.await_news(batches, reads, min(remaining, LOOK_AGAIN))
                     continue
                 # Noted before looking: a batch committed meanwhile is not slept through; the
                 # other waiters' reads do not count as news (they would chain one another).
-                if advanced.await_news(batches, None, min(remaining, 0.05)):
+                if advanced.await_news(batches, None, min(remaining, LOOK_AGAIN)):
                     since = advanced.batched_at
                 else:
                     since = time.monotonic()
@@ -248,6 +255,26 @@ class Projector:
     def wake(self) -> None:
         self._wake.set()
 
+    @property
+    def views_channel(self) -> str | None:
+        """The PostgreSQL channel each batch NOTIFYs at its commit (None on SQLite): processes
+        projecting nothing themselves (`serve --no-projector`) learn of it at once, through
+        their log watcher, instead of at their waiters' next look."""
+        if self.store.dialect != "postgresql":
+            return None
+        return f"{getattr(self.app.recorder, 'channel_name', 'yishiting')}_views"
+
+    def _announce(self, tx: Tx, position: int) -> None:
+        if self.views_channel is not None:
+            tx.execute("SELECT pg_notify(?, ?)", (self.views_channel, f"{self._me} {position}"))
+
+    def views_announced(self, payload: str) -> None:
+        """Another process's projector has committed a batch: this one's waiters look again
+        (its own batches have woken them already)."""
+        if payload.split(" ", 1)[0] != self._me:
+            with self._advanced:
+                self._advanced.notify_all()
+
     def stop(self) -> None:
         self._stop.set()
         self._wake.set()
@@ -269,6 +296,9 @@ class Projector:
         notifications = self.app.recorder.select_notifications(
             start=start, limit=self.batch_size, inclusive_of_start=False
         )
+        prefetch_keys = getattr(self.app, "prefetch_keys", None)
+        if prefetch_keys is not None:
+            prefetch_keys(notifications)
         decode = self.app.mapper.to_domain_event
         return [(notification, decode(notification)) for notification in notifications]
 

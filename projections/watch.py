@@ -1,11 +1,13 @@
 """Notices log growth that the application's own saves do not announce: commits by other
 processes, through PostgreSQL LISTEN (eventsourcing NOTIFYs its channel in every insert
-transaction, delivered at commit), or by polling where there is no such thing (SQLite)."""
+transaction, delivered at commit), or by polling where there is no such thing (SQLite). On
+PostgreSQL it also hears the projectors announce their batches (read-your-writes waiters)."""
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -27,6 +29,14 @@ class LogWatcher:
         self.signal = signal
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._views: tuple[str, Callable[[str], None]] | None = None
+        self.listening = threading.Event()  # PostgreSQL: its LISTENs are in place
+
+    def on_views(self, channel: str | None, announced: Callable[[str], None]) -> None:
+        """Also listen on the projectors' `channel` (PostgreSQL) and pass each announcement's
+        payload to `announced`; before `start`."""
+        if channel is not None:
+            self._views = (channel, announced)
 
     def start(self) -> None:
         if self.database.engine == "memory" or self._thread is not None:
@@ -60,8 +70,18 @@ class LogWatcher:
         channel = sql.Identifier(self.app.recorder.channel_name)
         with psycopg.connect(self.database.conninfo(), autocommit=True) as conn:
             conn.execute(sql.SQL("LISTEN {}").format(channel))
+            if self._views is not None:
+                conn.execute(sql.SQL("LISTEN {}").format(sql.Identifier(self._views[0])))
+            self.listening.set()
+            try:
+                self._hear(conn)
+            finally:
+                self.listening.clear()
+
+    def _hear(self, conn: psycopg.Connection[Any]) -> None:
+        self.refresh()
+        while not self._stop.is_set():
+            for notice in conn.notifies(timeout=LISTEN_SAFETY_POLL, stop_after=1):
+                if self._views is not None and notice.channel == self._views[0]:
+                    self._views[1](notice.payload)
             self.refresh()
-            while not self._stop.is_set():
-                for _ in conn.notifies(timeout=LISTEN_SAFETY_POLL, stop_after=1):
-                    pass
-                self.refresh()

@@ -31,10 +31,13 @@ from domain.vocabulary import (
     ReportKind,
 )
 from interfaces.bootstrap import System, bootstrap
+from projections import runner
 from projections.dashboard import Dashboard, DashboardFilter, load_dashboard
 from projections.queries import ConsultationFilter, ItemFilter, TopicFilter
 from tests.support.district import ADMIN, District
 from tests.support.views import dump_views, tracking_positions
+
+HANG_GUARD = 60.0  # seconds; only to fail instead of hanging
 
 Row = dict[str, Any]
 T0 = datetime(2026, 3, 1, 8, 0, tzinfo=UTC)
@@ -1028,6 +1031,36 @@ def test_catch_up_commits_once_per_batch_not_once_per_event(
         assert system.projector.position() == system.app.position()
     finally:
         system.close()
+
+
+def test_an_api_without_a_projector_hears_another_process_s_batch(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`serve --no-projector`: a command's wait for its views ends when the projecting process
+    announces its batch, not at the waiter's next look — made longer here than the test waits
+    for the waiter, so only the announcement can end the wait in time."""
+    monkeypatch.setattr(runner, "LOOK_AGAIN", 10 * HANG_GUARD)
+    api, projecting = open_system(postgres_url), open_system(postgres_url)
+    try:
+        api.integration.start(delivering=False)
+        assert api.integration.watcher.listening.wait(HANG_GUARD)
+        District.build(api.app)
+        position = api.app.position()
+        assert not api.projector.wait_for(position, timeout=0.01)  # nobody has projected yet
+
+        waited: list[bool] = []
+        waiter = threading.Thread(
+            target=lambda: waited.append(api.projector.wait_for(position, 5 * HANG_GUARD)),
+            daemon=True,
+        )
+        waiter.start()
+        time.sleep(0.2)  # lets the waiter take its first look and begin its long wait
+        projecting.projector.catch_up()
+        waiter.join(HANG_GUARD)
+        assert waited == [True], "still waiting: the batch was not heard"
+    finally:
+        api.close()
+        projecting.close()
 
 
 def pace(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
