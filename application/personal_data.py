@@ -14,7 +14,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
@@ -33,12 +33,17 @@ from application.storage import CONNECTION_WAIT, Database
 KEYS_TABLE = "yishiting_subject_keys"
 T = TypeVar("T")
 CACHE_SECONDS = 30.0
+SQLITE_VARIABLES = 500  # ids per IN (…) list
 
 
 class KeyTable(Protocol):
     """Where subject keys are kept (a row per subject; erased subjects keep a tombstone)."""
 
     def fetch(self, subject_id: str) -> tuple[bytes | None, bool]: ...
+
+    def fetch_many(self, subject_ids: list[str]) -> dict[str, bytes | None]:
+        """The rows there are of these subjects: wrapped key, or None once erased."""
+        ...
 
     def insert(self, subject_id: str, wrapped: bytes) -> bool:
         """Stores the subject's first key; False when the subject already had a row."""
@@ -57,6 +62,9 @@ class MemoryKeyTable:
         if subject_id not in self.rows:
             return None, False
         return self.rows[subject_id], self.rows[subject_id] is None
+
+    def fetch_many(self, subject_ids: list[str]) -> dict[str, bytes | None]:
+        return {s: self.rows[s] for s in subject_ids if s in self.rows}
 
     def insert(self, subject_id: str, wrapped: bytes) -> bool:
         if subject_id in self.rows:
@@ -102,6 +110,19 @@ class SQLiteKeyTable:
         if row is None:
             return None, False
         return (bytes(row[0]), False) if row[0] is not None else (None, True)
+
+    def fetch_many(self, subject_ids: list[str]) -> dict[str, bytes | None]:
+        found: dict[str, bytes | None] = {}
+        with self._connection() as conn:
+            for start in range(0, len(subject_ids), SQLITE_VARIABLES):
+                chunk = subject_ids[start : start + SQLITE_VARIABLES]
+                rows = conn.execute(
+                    f"SELECT subject_id, wrapped_key FROM {KEYS_TABLE}"
+                    f" WHERE subject_id IN ({', '.join('?' * len(chunk))})",
+                    chunk,
+                ).fetchall()
+                found.update((r[0], bytes(r[1]) if r[1] is not None else None) for r in rows)
+        return found
 
     def insert(self, subject_id: str, wrapped: bytes) -> bool:
         with self._connection() as conn:
@@ -186,6 +207,15 @@ class PostgresKeyTable:
             return None, False
         wrapped = row[0]
         return (bytes(wrapped), False) if isinstance(wrapped, bytes | memoryview) else (None, True)
+
+    def fetch_many(self, subject_ids: list[str]) -> dict[str, bytes | None]:
+        rows = self._using(
+            lambda conn: conn.execute(
+                f"SELECT subject_id, wrapped_key FROM {KEYS_TABLE} WHERE subject_id = ANY(%s)",
+                (subject_ids,),
+            ).fetchall()
+        )
+        return {str(s): bytes(w) if isinstance(w, bytes | memoryview) else None for s, w in rows}
 
     def insert(self, subject_id: str, wrapped: bytes) -> bool:
         row = self._using(
@@ -301,6 +331,26 @@ class SubjectKeys:
 
     def key_for_opening(self, subject_id: str) -> bytes | None:
         return self._lookup(subject_id)[0]
+
+    def prefetch(self, subject_ids: Iterable[str]) -> None:
+        """The keys of many subjects about to be opened (a batch of the log being projected),
+        read in one query instead of one each; the cache then answers their lookups."""
+        now = time.monotonic()
+        with self._lock:
+            wanted = sorted(
+                {
+                    s
+                    for s in subject_ids
+                    if now - self._cache.get(s, (-CACHE_SECONDS, None))[0] >= CACHE_SECONDS
+                }
+            )
+        if not wanted:
+            return
+        found = self.table.fetch_many(wanted)
+        opened = {s: self._unwrap(w) if w is not None else None for s, w in found.items()}
+        with self._lock:
+            for subject_id, key in opened.items():
+                self._cache[subject_id] = (now, key)
 
     def close(self) -> None:
         close = getattr(self.table, "close", None)
