@@ -13,7 +13,9 @@ In one run, in a schema of its own on PostgreSQL:
          C concurrent keep-alive HTTP/1.1 clients sending `proposeTopic` mutations with bearer
          tokens and command ids for S seconds: commands/s counted over the window, each
          command answered once its events are in the views (read-your-writes), each answer
-         checked (200, no errors, the topic's id). Run with YISHITING_GROUP_COMMIT off, then on.
+         checked (200, no errors, the topic's id). Run with YISHITING_GROUP_COMMIT off, then
+         on, then on again as docker-compose deploys it: `serve --no-projector` beside a
+         `yishiting project` worker (its batches announced to the API's waiters by NOTIFY).
          The clients are asyncio connections of this process writing pre-encoded requests
          (only the command id, title and proposer differ) and reading the answers: a light
          client, so that what is measured is the server, not an HTTP library sharing its
@@ -26,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import shutil
@@ -42,7 +45,7 @@ import psycopg
 
 from application.receipts import Command
 from application.settings import Settings
-from bench.common import DEFAULT_URL, Figure, Server, percentile, schema
+from bench.common import DEFAULT_URL, ROOT, Figure, Server, percentile, schema
 from bench.workload import STAFF, Workload
 from domain.base import Actor
 from domain.people import Proposer
@@ -146,11 +149,13 @@ def run(
         tell(f"(save) {loops:,} app.save() …")
         result.save, result.use_case = app_loops(log_url, platform_id, loops)
         tell(f"      {result.save:,.0f} saves/s; use case {result.use_case:,.0f}/s")
-        for grouped in (False, True):
+        for grouped, split in ((False, False), (True, False), (True, True)):
             label = "group commit on" if grouped else "group commit off"
+            if split:
+                label += "; API without projector + `project` worker, as deployed"
             tell(f"(http) {clients} clients, {seconds:g} s, {label} …")
             http = http_run(
-                log_url, platform_id, clients, seconds, grouped, profile and not grouped
+                log_url, platform_id, clients, seconds, grouped, profile and not grouped, split
             )
             http.label = label
             result.http.append(http)
@@ -238,15 +243,43 @@ def _variables(platform_id: str, client: int, n: int) -> dict[str, object]:
 
 
 def http_run(
-    url: str, platform_id: str, clients: int, seconds: float, grouped: bool, profile: bool
+    url: str,
+    platform_id: str,
+    clients: int,
+    seconds: float,
+    grouped: bool,
+    profile: bool,
+    split: bool = False,
 ) -> HttpRun:
+    """One timed run; `split`: as docker-compose deploys, the API without a projector and a
+    `yishiting project` worker beside it (each command still waits for its views)."""
     env = {"YISHITING_GROUP_COMMIT": "true" if grouped else "false"}
-    with Server(url, env=env) as server:
+    with Server(url, env=env, projector=not split) as server, _projecting(server, split):
         tokens = [
             server.token(Actor(f"staff-{c}", "李专员", Role.PLATFORM_STAFF, platform_id))
             for c in range(clients)
         ]
         return asyncio.run(_drive(server, tokens, platform_id, seconds, profile))
+
+
+@contextlib.contextmanager
+def _projecting(server: Server, split: bool) -> Iterator[None]:
+    if not split:
+        yield
+        return
+    command = [sys.executable, "-m", "interfaces.cli.main", "project"]
+    worker = subprocess.Popen(
+        command, cwd=ROOT, env=server.env, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+    )
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+            worker.wait()
 
 
 class _Connection:
