@@ -12,7 +12,7 @@ from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor
 from domain.people import ERASED, Proposer
-from domain.vocabulary import Category, Channel, Role
+from domain.vocabulary import Role
 from interfaces.bootstrap import System, bootstrap
 from tests.support.district import District
 
@@ -53,15 +53,7 @@ def told(url: str) -> Iterator[list[Proposer]]:
         district = District.build(system.app)
         people = [Proposer.checked(f"居民{n:02d}", f"139000000{n:02d}") for n in range(PEOPLE)]
         for n, person in enumerate(people):
-            system.app.propose_topic(
-                district.staff,
-                title=f"第{n}件事",
-                content="楼道长期堆放杂物。",
-                channel=Channel.MASSES,
-                category=Category.LIVELIHOOD,
-                platform_id=district.platform_id,
-                proposer=person,
-            )
+            district.propose_from(person, title=f"第{n}件事")
         system.app.erase_subject(ADMIN, subject_id=people[0].subject_id, reason="本人申请删除")
         yield people
     finally:

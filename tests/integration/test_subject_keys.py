@@ -65,22 +65,14 @@ def test_a_new_subjects_key_is_committed_with_the_events_that_name_them(app: Yis
     assert isinstance(app.recorder, KeysInTheAppend)
     district = District.build(app)
     proposer = Proposer.checked("欧阳新人", "13912345678")
-    outcome = app.propose_topic(
-        district.staff,
-        title="楼道堆物",
-        content="楼道长期堆放杂物。",
-        channel=Channel.MASSES,
-        category=Category.LIVELIHOOD,
-        platform_id=district.platform_id,
-        proposer=proposer,
-    )
+    topic_id = district.propose_from(proposer)
     [(xmin, wrapped)] = key_rows(app, proposer.subject_id)
     assert wrapped is not None
-    assert xmin == event_xmin(app, outcome.id), "the key and the events: one transaction"
+    assert xmin == event_xmin(app, topic_id), "the key and the events: one transaction"
     # Read back by a process that has not cached the key: the data opens.
     other = Yishiting(Settings(database_url=app.settings.database_url))
     try:
-        assert other.load(Topic, outcome.id).proposer.name == "欧阳新人"
+        assert other.load(Topic, topic_id).proposer.name == "欧阳新人"
     finally:
         other.close()
 
@@ -137,19 +129,11 @@ def test_a_key_stored_meanwhile_elsewhere_refuses_the_append(
 def test_erasing_a_subject_whose_key_came_with_the_append_shreds_it(app: Yishiting):
     district = District.build(app)
     proposer = Proposer.checked("丁遗忘", "13912340000")
-    outcome = app.propose_topic(
-        district.staff,
-        title="楼道堆物",
-        content="楼道长期堆放杂物。",
-        channel=Channel.MASSES,
-        category=Category.LIVELIHOOD,
-        platform_id=district.platform_id,
-        proposer=proposer,
-    )
+    topic_id = district.propose_from(proposer)
     app.erase_subject(ADMIN, subject_id=proposer.subject_id, reason="本人申请删除")
     [(_, wrapped)] = key_rows(app, proposer.subject_id)
     assert wrapped is None
-    assert app.load(Topic, outcome.id).proposer.name == ERASED
+    assert app.load(Topic, topic_id).proposer.name == ERASED
 
 
 def test_a_key_lookup_survives_connections_the_server_dropped(app: Yishiting):

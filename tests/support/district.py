@@ -72,6 +72,18 @@ class District:
             hotline_tickets=["GD20261126001", "GD20261126002"],
         ).id
 
+    def propose_from(self, proposer: Proposer, title: str = "楼道堆物") -> UUID:
+        """A resident's matter, raised by this platform's staff in the proposer's name."""
+        return self.app.propose_topic(
+            self.staff,
+            title=title,
+            content="楼道长期堆放杂物。",
+            channel=Channel.MASSES,
+            category=Category.LIVELIHOOD,
+            platform_id=self.platform_id,
+            proposer=proposer,
+        ).id
+
     def approved_topic(self) -> UUID:
         topic_id = self.propose_hotline_matter()
         self.app.verify_topic(self.staff, topic_id, basic_situation="涉及3个小区约2000户。")
