@@ -69,6 +69,14 @@ class Projector:
         self.views = [cls() for cls in views]
         self._advanced = _Batches()
         self._me = uuid4().hex[:12]  # tells this projector's announcements from others'
+        # The PostgreSQL channel each batch NOTIFYs at its commit (None on SQLite): processes
+        # projecting nothing themselves (`serve --no-projector`) learn of it at once, through
+        # their log watcher, instead of at their waiters' next look.
+        self.views_channel: str | None = (
+            f"{getattr(app.recorder, 'channel_name', 'yishiting')}_views"
+            if store.dialect == "postgresql"
+            else None
+        )
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -109,12 +117,7 @@ class Projector:
                 position = notification.id
                 for apply, feed, reached in routes.of(type(event)):
                     if position > reached:
-                        if feed == "event":
-                            apply(event, tx)
-                        elif feed == "stored":
-                            apply(notification, tx)
-                        else:
-                            apply((notification, event), tx)
+                        apply(_fed(feed, notification, event), tx)
             tx.flush()
             if batch:
                 self._advance(tx, batch[-1][0].id)
@@ -255,15 +258,6 @@ class Projector:
     def wake(self) -> None:
         self._wake.set()
 
-    @property
-    def views_channel(self) -> str | None:
-        """The PostgreSQL channel each batch NOTIFYs at its commit (None on SQLite): processes
-        projecting nothing themselves (`serve --no-projector`) learn of it at once, through
-        their log watcher, instead of at their waiters' next look."""
-        if self.store.dialect != "postgresql":
-            return None
-        return f"{getattr(self.app.recorder, 'channel_name', 'yishiting')}_views"
-
     def _announce(self, tx: Tx, position: int) -> None:
         if self.views_channel is not None:
             tx.execute("SELECT pg_notify(?, ?)", (self.views_channel, f"{self._me} {position}"))
@@ -361,6 +355,13 @@ class Routes:
                     yield handler.__get__(view), "event", reached
             else:
                 yield view.apply, view.feed, reached
+
+
+def _fed(feed: str, notification: Any, event: Any) -> Any:
+    """What a view fed `feed` takes: the domain event, the stored one, or both."""
+    if feed == "event":
+        return event
+    return notification if feed == "stored" else (notification, event)
 
 
 class _Batches(threading.Condition):
