@@ -337,13 +337,7 @@ class SubjectKeys:
         read in one query instead of one each; the cache then answers their lookups."""
         now = time.monotonic()
         with self._lock:
-            wanted = sorted(
-                {
-                    s
-                    for s in subject_ids
-                    if now - self._cache.get(s, (-CACHE_SECONDS, None))[0] >= CACHE_SECONDS
-                }
-            )
+            wanted = sorted({s for s in subject_ids if self._cached(s, now) is None})
         if not wanted:
             return
         found = self.table.fetch_many(wanted)
@@ -364,8 +358,8 @@ class SubjectKeys:
 
     def _lookup(self, subject_id: str) -> tuple[bytes | None, bool]:
         with self._lock:
-            cached = self._cache.get(subject_id)
-        if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
+            cached = self._cached(subject_id, time.monotonic())
+        if cached is not None:
             return cached[1], cached[1] is None
         wrapped, erased = self.table.fetch(subject_id)
         key = self._unwrap(wrapped) if wrapped is not None else None
@@ -373,6 +367,11 @@ class SubjectKeys:
             with self._lock:
                 self._cache[subject_id] = (time.monotonic(), key)
         return key, erased
+
+    def _cached(self, subject_id: str, now: float) -> tuple[float, bytes | None] | None:
+        """The subject's cache entry while it is fresh (the lock held)."""
+        cached = self._cache.get(subject_id)
+        return cached if cached is not None and now - cached[0] < CACHE_SECONDS else None
 
     def _remember(self, subject_id: str, key: bytes) -> None:
         with self._lock:
