@@ -3,6 +3,7 @@ exactly as strawberry's own execution does, and is taken for the API's plain fie
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from enum import Enum
 from typing import Any
@@ -10,7 +11,7 @@ from typing import Any
 import strawberry
 from strawberry.extensions import SchemaExtension
 
-from interfaces.graphql.execution import PlainLeafExecutor, plain_leaves
+from interfaces.graphql.execution import PlainLeafExecutor, plain_branches, plain_leaves
 from interfaces.graphql.schema import schema as api_schema
 
 
@@ -21,7 +22,26 @@ class Colour(Enum):
 
 
 @strawberry.type
+class Inner:
+    label: str
+    required: str  # None in one row: the error propagates up to the nullable `maybe_inner`
+
+    @strawberry.field
+    async def later(self) -> str:  # awaited: the object's answer is merged once it is in
+        if self.label == "坏":
+            raise ValueError("坏了")
+        return self.label + "后"
+
+
+@strawberry.type
+class Other:
+    label: str
+
+
+@strawberry.type
 class Thing:
+    inner: Inner
+    maybe_inner: Inner | None
     name: str
     nickname: str | None
     count: int
@@ -51,6 +71,8 @@ def _things() -> list[Thing | None]:
             "ident": strawberry.ID("t-1"),
             "required": "yes",
             "odd": 1,
+            "inner": Inner(label="内", required="yes"),
+            "maybe_inner": None,
         }
         return Thing(**{**values, **changed})
 
@@ -59,6 +81,9 @@ def _things() -> list[Thing | None]:
         thing(name="乙", nickname="小乙", flag=False, maybe_colour=Colour.GREEN, count=0),
         thing(required=None),
         thing(odd="many"),
+        thing(maybe_inner=Inner(label="坏", required=None)),  # a field error below an object
+        thing(maybe_inner=Other(label="别")),  # not an Inner: the type check refuses it
+        thing(inner=strawberry.cast(Other, Inner(label="伪", required="x"))),  # cast elsewhere
         None,
     ]
 
@@ -75,7 +100,7 @@ class Query:
 
 
 EVERY_FIELD = """{ things { name nickname count ratio flag colour maybeColour ident required odd
-  shout alias: name __typename } }"""
+  shout alias: name __typename inner { label } maybeInner { label required } } }"""
 
 
 class CountsResolves(SchemaExtension):
@@ -97,6 +122,8 @@ def _run(query: str, **schema_options: Any) -> tuple[Any, list[dict[str, Any]]]:
 def test_answers_and_errors_are_those_of_the_ordinary_path() -> None:
     plain = plain_leaves(strawberry.Schema(query=Query)._schema)["Thing"]
     assert "shout" not in plain
+    branches = plain_branches(strawberry.Schema(query=Query)._schema)["Thing"]
+    assert set(branches) == {"inner", "maybeInner"}
     assert {"name", "nickname", "colour", "maybeColour", "ident", "required", "odd"} <= set(plain)
     for query in (EVERY_FIELD, "{ thing { name required } }", "{ things { name } }"):
         ordinary = _run(query)
@@ -107,8 +134,37 @@ def test_answers_and_errors_are_those_of_the_ordinary_path() -> None:
     assert data["things"][1]["nickname"] == "小乙"
     assert data["things"][2] is None  # `required` was null
     assert data["things"][3] is None  # `odd` could not be an Int
-    assert data["things"][4] is None
-    assert [error["path"] for error in errors] == [["things", 2, "required"], ["things", 3, "odd"]]
+    assert data["things"][0]["inner"] == {"label": "内"}
+    assert data["things"][4]["maybeInner"] is None  # its `required` was null
+    assert data["things"][4]["name"] == "甲"  # …and the error stopped there
+    assert data["things"][6]["inner"] == {"label": "伪"}
+    assert data["things"][7] is None
+    assert [error["path"] for error in errors] == [
+        ["things", 2, "required"],
+        ["things", 3, "odd"],
+        ["things", 4, "maybeInner", "required"],
+        ["things", 5, "maybeInner", "required"],
+    ]
+
+
+def test_awaited_fields_below_plain_objects_answer_as_on_the_ordinary_path() -> None:
+    query = "{ things { name inner { label later } maybeInner { later label } } }"
+
+    async def both() -> list[Any]:
+        answers = []
+        for options in ({}, {"execution_context_class": PlainLeafExecutor}):
+            schema = strawberry.Schema(query=Query, **options)
+            result = await schema.execute(query)
+            answers.append((result.data, [e.formatted for e in result.errors or []]))
+        return answers
+
+    ordinary, short = asyncio.run(both())
+    assert short == ordinary
+    data, errors = short
+    assert data["things"][0]["inner"] == {"label": "内", "later": "内后"}
+    assert data["things"][4]["maybeInner"] is None  # `later` failed: null up to here
+    assert data["things"][4]["inner"] == {"label": "内", "later": "内后"}
+    assert [error["path"] for error in errors] == [["things", 4, "maybeInner", "later"]]
 
 
 def test_an_extension_hooking_every_field_still_sees_every_field() -> None:
@@ -130,6 +186,10 @@ def test_the_api_reads_its_plain_leaves_on_the_short_path() -> None:
     assert plain["Topic"]["title"][0] == "title"
     assert plain["Topic"]["draftedTitle"][0] == "drafted_title"
     assert "code" in plain["TopicStatusTerm"]
+    branches = plain_branches(api_schema._schema)
+    assert branches["Topic"]["status"][0] == "status"
+    assert "node" in branches["TopicEdge"]
+    assert "platform" not in branches["Topic"]
     # fields with a resolver of their own are not plain
     assert "platform" not in plain["Topic"]
     assert "proposerName" not in plain["Topic"]
