@@ -5,16 +5,20 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator, Sequence
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack, contextmanager, suppress
 from functools import lru_cache
 from typing import Any, Protocol
+from weakref import WeakKeyDictionary
 
 import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
 from application.storage import CONNECTION_WAIT, Database
+
+PING_AFTER_IDLE = 2.0  # seconds a pooled connection may lie idle and still be used unchecked
 
 Row = dict[str, Any]
 
@@ -254,6 +258,7 @@ class ViewStore:
         self._local = threading.local()
         self._pool: ConnectionPool[psycopg.Connection[Row]] | None = None
         if self.dialect == "postgresql":
+            freshness = _Freshness()
             self._pool = ConnectionPool(
                 database.conninfo(),
                 min_size=1,
@@ -261,7 +266,8 @@ class ViewStore:
                 open=True,
                 kwargs={"row_factory": psycopg.rows.dict_row, "autocommit": False},
                 timeout=CONNECTION_WAIT,
-                check=ConnectionPool.check_connection,  # a restarted server's old sessions are gone
+                check=freshness.check,
+                reset=freshness.returned,
             )
         else:
             self.path = database.views_path() if database.engine == "sqlite" else ":memory:"
@@ -294,16 +300,32 @@ class ViewStore:
 
     @contextmanager
     def reading(self, timeout: float | None = None) -> Iterator[Tx]:
-        """A consistent read: one snapshot for all the statements inside. `timeout` bounds the
+        """A consistent read: one snapshot for all the statements inside, and for any reading
+        opened inside it on the same thread (it shares the outer one). `timeout` bounds the
         wait for a pooled connection (PostgreSQL), else the pool's own bound applies."""
+        outer: Tx | None = getattr(self._local, "reading", None)
+        if outer is not None:
+            yield outer
+            return
+        with self._snapshot(timeout) as tx:
+            self._local.reading = tx
+            try:
+                yield tx
+            finally:
+                self._local.reading = None
+
+    @contextmanager
+    def _snapshot(self, timeout: float | None) -> Iterator[Tx]:
         if self._pool is not None:
-            with (
-                self._pool.connection(timeout) as conn,
-                conn.transaction(),
-                conn.cursor() as cur,
-            ):
-                cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                yield PostgresTx(cur)
+            with self._pool.connection(timeout) as conn:
+                # BEGIN carries the snapshot's kind: no SET TRANSACTION round trip.
+                conn.isolation_level = psycopg.IsolationLevel.REPEATABLE_READ
+                conn.read_only = True
+                try:
+                    with conn.transaction(), conn.cursor() as cur:
+                        yield PostgresTx(cur)
+                finally:
+                    _plain_again(conn)
             return
         conn = self._sqlite()
         with self._sqlite_lock():
@@ -350,3 +372,29 @@ class ViewStore:
 
 
 _MEMORY_LOCK = threading.RLock()
+
+
+class _Freshness:
+    """Checks a pooled connection with a round trip before use (a restarted server's old
+    sessions are gone) only if it has lain idle a while: one just given back by a request that
+    used it is not checked again, which saves a round trip on most reads. If the server went
+    away in that moment, the read fails once (503, retry) and the pool drops the connection."""
+
+    def __init__(self) -> None:
+        self.idle = PING_AFTER_IDLE
+        self._returned: WeakKeyDictionary[psycopg.Connection[Any], float] = WeakKeyDictionary()
+
+    def check(self, conn: psycopg.Connection[Any]) -> None:
+        if time.monotonic() - self._returned.get(conn, float("-inf")) > self.idle:
+            ConnectionPool.check_connection(conn)
+
+    def returned(self, conn: psycopg.Connection[Any]) -> None:
+        self._returned[conn] = time.monotonic()
+
+
+def _plain_again(conn: psycopg.Connection[Any]) -> None:
+    """The connection back to the server's defaults for the pool's next user (a broken one is
+    not: the pool discards it)."""
+    with suppress(psycopg.Error):
+        conn.isolation_level = None
+        conn.read_only = None

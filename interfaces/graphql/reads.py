@@ -202,7 +202,7 @@ async def _page(
     info: Info, fetch: Any, where: object, first: int, after: str | None, make: object
 ) -> Connection:
     """A page, and in the same trip off the event loop the reference tables its nodes name
-    (the operation's copy: see `_reference` in interfaces/graphql/types.py)."""
+    (the operation's copy: see `_reference` in interfaces/graphql/types.py), from one snapshot."""
     context = ctx(info)
     loaders = context.loaders
     seen_by = context.seen_by
@@ -211,8 +211,9 @@ async def _page(
     references = context.system.queries.references
 
     def read() -> tuple[q.Page, dict[str, dict[str, Row]]]:
-        page = fetch(where, size, after, seen_by)
-        return page, references(tables, seen_by) if tables else {}
+        with context.system.queries.store.reading():  # one snapshot, one connection
+            page = fetch(where, size, after, seen_by)
+            return page, references(tables, seen_by) if tables else {}
 
     try:
         page, loaded = await blocking(read)
