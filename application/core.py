@@ -35,7 +35,7 @@ from application.receipts import (
 )
 from application.settings import Settings
 from application.storage import Database, bound_waits
-from application.transcodings import register_domain_transcodings
+from application.transcodings import LogTranscoder, register_domain_transcodings
 from domain.base import Record
 from domain.errors import ConcurrentModification, NotFound, VersionMismatch
 from domain.reference import Platform
@@ -45,6 +45,7 @@ R = TypeVar("R", bound=Record)
 A = TypeVar("A", bound="Core")
 
 KEYS_IN_THE_APPEND = f"{KeysInTheAppend.__module__}:{KeysInTheAppend.__qualname__}"
+LOG_TRANSCODER = f"{LogTranscoder.__module__}:{LogTranscoder.__qualname__}"
 SCOPED_RECORDS = frozenset({"Topic", "Consultation", "SupervisionItem"})
 # How a sealed person names their data subject in a stored event's JSON (transcodings.py).
 SUBJECT_IN_STATE = re.compile(rb'"subject_id":"([0-9a-f-]{32,36})"')
@@ -74,6 +75,7 @@ class Core(Application[UUID]):
                 self.settings.pool_size, self.settings.postgres_pre_ping
             )
             full_env = {**persistence, **(env or {})}
+            full_env.setdefault("TRANSCODER_TOPIC", LOG_TRANSCODER)
             if self.database.engine == "postgresql":
                 full_env.setdefault("APPLICATION_RECORDER_TOPIC", KEYS_IN_THE_APPEND)
             super().__init__(env=full_env)
