@@ -4,6 +4,7 @@ bytes; catch-up batches its commits; two projectors at once apply every event on
 
 from __future__ import annotations
 
+import gc
 import math
 import statistics
 import threading
@@ -936,6 +937,31 @@ def test_a_rebuild_gives_the_same_bytes_as_catching_up_step_by_step(
         assert dump_views(other.store) == incremental
     finally:
         other.close()
+
+
+def test_a_rebuild_leaves_the_cyclic_collector_as_it_found_it(
+    system: System, district: District, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seen: list[tuple[int, ...]] = []
+    catch_up = system.projector.catch_up
+
+    def watched(progress: Any = None) -> int:
+        seen.append(gc.get_threshold())
+        return catch_up(progress)
+
+    monkeypatch.setattr(system.projector, "catch_up", watched)
+    before = (gc.get_threshold(), gc.get_freeze_count())
+    assert system.projector.rebuild() > 0
+    assert seen[0][0] == runner.REBUILD_GC_THRESHOLD  # collections were rarer meanwhile
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+
+    def failing(progress: Any = None) -> int:
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(system.projector, "catch_up", failing)
+    with pytest.raises(RuntimeError):
+        system.projector.rebuild()
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
 
 
 def apply_event_by_event(system: System) -> None:
