@@ -21,6 +21,8 @@ In one run, in a schema of its own on PostgreSQL:
          client, so that what is measured is the server, not an HTTP library sharing its
          two CPUs (httpx threads took about a third of a CPU at 130 commands/s). The CPU
          the client side used is printed beside each run.
+Last, the floor: the same clients asking `{ __typename }` of the API as deployed, no command
+and no database, the most requests per second the HTTP + GraphQL stack answers at all.
 With --profile, py-spy samples the server during the first HTTP run and the heaviest frames
 are printed."""
 
@@ -36,7 +38,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import uuid4
@@ -55,6 +57,8 @@ from interfaces.bootstrap import bootstrap
 
 TARGET = 0.5
 PAYLOAD_BYTES = 674  # the average stored event of bench/workload.py's log
+# The stack's floor: the same clients, tokens and server, a request that does no work at all.
+FLOOR = "query Floor { __typename }"
 PROPOSE = """mutation Propose($input: ProposeTopicInput!) {
   proposeTopic(input: $input) { id version position }
 }"""
@@ -91,6 +95,7 @@ class Result:
     save: float = 0.0
     use_case: float = 0.0
     http: list[HttpRun] = field(default_factory=list)
+    floor: HttpRun | None = None
     loops: int = 0
 
     def figures(self) -> list[Figure]:
@@ -109,6 +114,8 @@ class Result:
             )
             for run in self.http
         ]
+        if self.floor is not None:
+            rows.append(self._floor(self.floor, baseline))
         rows.append(
             Figure(
                 "write path: bare eventsourcing `app.save()` loop, 1 thread",
@@ -128,6 +135,17 @@ class Result:
             )
         )
         return rows
+
+    def _floor(self, floor: HttpRun, baseline: str) -> Figure:
+        return Figure(
+            f"write path: the stack's floor, `{FLOOR}` over HTTP, {floor.clients} clients"
+            " (no command, no database; API as deployed)",
+            f"{floor.rate:,.0f} requests/s (p50 {percentile(floor.latencies, 0.5) * 1e3:.1f} ms)",
+            baseline,
+            floor.rate / self.raw,
+            size=f"{floor.commands:,} requests in {floor.seconds:.0f} s"
+            f" (server process: {floor.server_cpu:.0%} of a CPU)",
+        )
 
 
 def run(
@@ -161,6 +179,9 @@ def run(
             result.http.append(http)
             cpu = f"CPU: server {http.server_cpu:.0%}, clients {http.client_cpu:.0%}"
             tell(f"      {http.rate:,.0f} commands/s ({cpu})")
+        tell(f"(floor) {clients} clients, {seconds:g} s, `{FLOOR}`, as deployed …")
+        result.floor = http_run(log_url, platform_id, clients, seconds, True, False, True, True)
+        tell(f"      {result.floor.rate:,.0f} requests/s (server {result.floor.server_cpu:.0%})")
     return result
 
 
@@ -250,16 +271,19 @@ def http_run(
     grouped: bool,
     profile: bool,
     split: bool = False,
+    floor: bool = False,
 ) -> HttpRun:
     """One timed run; `split`: as docker-compose deploys, the API without a projector and a
-    `yishiting project` worker beside it (each command still waits for its views)."""
+    `yishiting project` worker beside it (each command still waits for its views); `floor`:
+    `{ __typename }` instead of the mutation, the most requests the stack answers at all."""
     env = {"YISHITING_GROUP_COMMIT": "true" if grouped else "false"}
     with Server(url, env=env, projector=not split) as server, _projecting(server, split):
         tokens = [
             server.token(Actor(f"staff-{c}", "李专员", Role.PLATFORM_STAFF, platform_id))
             for c in range(clients)
         ]
-        return asyncio.run(_drive(server, tokens, platform_id, seconds, profile))
+        requests = _floor_bodies if floor else _bodies
+        return asyncio.run(_drive(server, tokens, platform_id, seconds, profile, requests))
 
 
 @contextlib.contextmanager
@@ -303,7 +327,8 @@ class _Connection:
             self.writer.close()
 
     async def post(self, body: bytes) -> None:
-        """Sends one mutation; refuses any answer but a proposed topic's id."""
+        """Sends one request; refuses any answer but the one it asks for (a proposed topic's
+        id, or the floor's `__typename`)."""
         assert self.reader is not None
         assert self.writer is not None
         self.writer.write(self.head + str(len(body)).encode() + b"\r\n\r\n" + body)
@@ -317,8 +342,16 @@ class _Connection:
         if length is None:
             raise RuntimeError(f"no Content-Length in {head!r}")
         answer = json.loads(await self.reader.readexactly(length))
-        if status != b"200" or answer.get("errors") or not answer["data"]["proposeTopic"]["id"]:
+        data = answer.get("data") or {}
+        wanted = data == {"__typename": "Query"} or (data.get("proposeTopic") or {}).get("id")
+        if status != b"200" or answer.get("errors") or not wanted:
             raise RuntimeError(f"GraphQL refused: {status.decode()} {answer}")
+
+
+def _floor_bodies(_platform_id: str, _client: int) -> Iterator[bytes]:
+    body = json.dumps({"query": FLOOR}).encode()
+    while True:
+        yield body
 
 
 def _bodies(platform_id: str, client: int) -> Iterator[bytes]:
@@ -346,10 +379,15 @@ def _bodies(platform_id: str, client: int) -> Iterator[bytes]:
 
 
 async def _drive(
-    server: Server, tokens: list[str], platform_id: str, seconds: float, profile: bool
+    server: Server,
+    tokens: list[str],
+    platform_id: str,
+    seconds: float,
+    profile: bool,
+    requests: Callable[[str, int], Iterator[bytes]] = _bodies,
 ) -> HttpRun:
     connections = [_Connection(server.port, token) for token in tokens]
-    bodies = [_bodies(platform_id, c) for c in range(len(tokens))]
+    bodies = [requests(platform_id, c) for c in range(len(tokens))]
     try:
         for connection, body in zip(connections, bodies, strict=True):
             await connection.open()
