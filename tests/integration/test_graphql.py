@@ -21,6 +21,7 @@ import interfaces.bootstrap
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
+from interfaces.graphql.router import YishitingRouter
 from interfaces.graphql.schema import SDL_PATH, sdl
 from interfaces.http.app import create_app
 from projections.queries import ViewQueries
@@ -1601,6 +1602,37 @@ def test_health_and_readiness(http: TestClient, hall: GraphQLDistrict) -> None:
     assert body["status"] == "ok"
     assert body["lag"] == 0
     assert body["log"] == body["views"] > 0
+
+
+def test_answers_are_utf8_json_and_requests_read_as_the_standard_reader_reads_them(
+    http: TestClient, api: GraphQLClient, hall: GraphQLDistrict
+) -> None:
+    hall.propose_hotline_matter(title="小区停车难")
+    headers = api.headers
+    answer = http.post(
+        "/graphql", json={"query": "{ topics { edges { node { title } } } }"}, headers=headers
+    )
+    assert answer.headers["content-type"] == "application/json"
+    assert "小区停车难".encode() in answer.content  # not \\u-escaped
+    assert answer.json()["data"]["topics"]["edges"][0]["node"]["title"] == "小区停车难"
+    # NaN is no JSON, but the standard reader takes it: the variable is then refused as an Int
+    query = b'"query($n: Int!) { topics(first: $n) { totalCount } }"'
+    body = b'{"query": ' + query + b', "variables": {"n": NaN}}'
+    refused = http.post(
+        "/graphql", content=body, headers={**headers, "content-type": "application/json"}
+    )
+    assert refused.status_code == 200
+    assert "Int" in refused.json()["errors"][0]["message"]
+    broken = http.post(
+        "/graphql", content=b"{not json", headers={**headers, "content-type": "application/json"}
+    )
+    assert broken.status_code == 400
+    # what orjson cannot write (beyond 64 bits) is written the standard way
+    router = object.__new__(YishitingRouter)
+    assert (
+        router.encode_json({"n": 2**70, "名": "值"})
+        == '{"n":1180591620717411303424,"名":"值"}'.encode()
+    )
 
 
 def test_steps_is_the_whole_api() -> None:
