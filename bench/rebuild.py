@@ -471,7 +471,9 @@ def commit() -> str:
         ).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    return head + (" + uncommitted changes" if git("status", "--porcelain") else "")
+    # A virtualenv linked into a worktree to run from there is not a change to the code.
+    changed = git("status", "--porcelain", "--", ".", ":!.venv")
+    return head + (" + uncommitted changes" if changed else "")
 
 
 # ----------------------------------------------------------------------------------------------
