@@ -40,13 +40,9 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         super().__init__(*args, **kwargs)
         self.authenticator = authenticator
 
-    def encode_json(self, data: object) -> bytes:
-        """Answers as UTF-8 JSON by orjson (Chinese as itself, not \\u escapes: half
-        the bytes); what orjson cannot write goes the standard way."""
-        try:
-            return orjson.dumps(data)
-        except TypeError:  # orjson.JSONEncodeError: a 64-bit overflow, a non-str key …
-            return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
+    def encode_json(self, data: object) -> str:
+        """Text, for WebSocket messages (graphql-transport-ws speaks in text frames)."""
+        return _json_bytes(data).decode()
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -63,7 +59,13 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         a client might take for an answer."""
         if _unavailable(response_data):
             return unavailable_response()
-        return super().create_response(response_data, sub_response)
+        response = Response(
+            _json_bytes(response_data),
+            media_type="application/json",
+            status_code=sub_response.status_code or 200,
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        return response
 
     async def on_ws_connect(self, context: Context) -> None:
         try:
@@ -75,6 +77,15 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         if actor.role is Role.PUBLIC:
             raise ConnectionRejectionError(dict(TOKEN_REQUIRED))
         context.act_as(actor, expires_at)
+
+
+def _json_bytes(data: object) -> bytes:
+    """UTF-8 JSON by orjson (Chinese as itself, not \\u escapes: half the bytes); what orjson
+    cannot write goes the standard way."""
+    try:
+        return orjson.dumps(data)
+    except TypeError:  # orjson.JSONEncodeError: a 64-bit overflow, a non-str key …
+        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _unavailable(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
