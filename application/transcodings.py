@@ -25,7 +25,7 @@ RECURRING_LIMIT = 20_000  # distinct values kept per kind; beyond that the cache
 
 class LogTranscoder(JSONTranscoder):
     """eventsourcing's JSON transcoder, reading stored events with orjson: the same values, in
-    about a third of the parsing time (a rebuild decodes every event of the log). Custom types
+    about a quarter of the parsing time (a rebuild decodes every event of the log). Custom types
     are then revived bottom-up exactly as the standard decoder's object hook does, by that very
     hook. Anything orjson declines (an integer beyond 64 bits, NaN …) is read the standard way.
     Encoding is eventsourcing's own, so what is stored does not change."""
