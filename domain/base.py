@@ -7,11 +7,12 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Generic, TypeVar
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import FieldTooLong, MissingReason, RequiredField
-from domain.vocabulary import Role
+from domain.errors import FieldTooLong, MissingReason, RequiredField, WrongState
+from domain.vocabulary import Role, Vocabulary
 
 SHORT_TEXT = 200
 LONG_TEXT = 20_000
@@ -61,6 +62,19 @@ class Record(Aggregate):
 
     class Created(Event, Aggregate.Created):
         pass
+
+
+S = TypeVar("S", bound=Vocabulary)
+
+
+class HasStatus(Generic[S]):
+    """A record whose commands are each allowed in some of its statuses only."""
+
+    status: S
+
+    def _require(self, *allowed: S, what_zh: str, what_en: str) -> None:
+        if self.status not in allowed:
+            raise WrongState(what_zh, what_en, self.status.label, self.status.code)
 
 
 def text(value: str | None, field: str, label: str, limit: int = SHORT_TEXT) -> str:

@@ -9,7 +9,16 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import LONG_TEXT, Actor, Record, now, optional_text, required_reason, text
+from domain.base import (
+    LONG_TEXT,
+    Actor,
+    HasStatus,
+    Record,
+    now,
+    optional_text,
+    required_reason,
+    text,
+)
 from domain.errors import EmptyParticipants, InvalidInput, WrongForm, WrongState
 from domain.people import Participant, Proposer
 from domain.topic import Topic
@@ -38,7 +47,7 @@ class Report:
     summary: str
 
 
-class Consultation(Record):
+class Consultation(HasStatus[ConsultationStatus], Record):
     @event("ConsultationScheduled")
     def __init__(
         self,
@@ -251,10 +260,6 @@ class Consultation(Record):
                 field="attendeeIds",
                 unknown=unknown,
             )
-
-    def _require(self, *allowed: ConsultationStatus, what_zh: str, what_en: str) -> None:
-        if self.status not in allowed:
-            raise WrongState(what_zh, what_en, self.status.label, self.status.code)
 
 
 def _subject_for(form: ConsultationForm, topic: Topic | None, theme: str) -> str:

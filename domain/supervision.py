@@ -9,7 +9,7 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import LONG_TEXT, Actor, Record, optional_text, required_reason, text
+from domain.base import LONG_TEXT, Actor, HasStatus, Record, optional_text, required_reason, text
 from domain.consultation import Consultation
 from domain.errors import AlreadyResolved, InvalidInput, WrongState
 from domain.reminders import DeadlineReminder, check_reminder
@@ -30,7 +30,7 @@ class ProgressReport:
     reported_on: date
 
 
-class SupervisionItem(Record):
+class SupervisionItem(HasStatus[ItemStatus], Record):
     # Version 2 keeps the latest report and a count, not every report: an item reported on
     # for years would otherwise snapshot (and load) its whole history. The reports stay in
     # the log, the supervision views and `history`.
@@ -234,10 +234,6 @@ class SupervisionItem(Record):
         reports = cast(list[ProgressReport], state.pop("progress", []))
         state["latest_progress"] = reports[-1] if reports else None
         state["progress_count"] = len(reports)
-
-    def _require(self, *allowed: ItemStatus, what_zh: str, what_en: str) -> None:
-        if self.status not in allowed:
-            raise WrongState(what_zh, what_en, self.status.label, self.status.code)
 
 
 # Assignments recorded before working-day deadlines read as dated ones.

@@ -6,8 +6,8 @@ from uuid import UUID
 
 from eventsourcing.domain import event
 
-from domain.base import LONG_TEXT, Actor, Record, optional_text, required_reason, text
-from domain.errors import InvalidInput, WrongState
+from domain.base import LONG_TEXT, Actor, HasStatus, Record, optional_text, required_reason, text
+from domain.errors import InvalidInput
 from domain.hotline import TICKET_LIMIT, HotlineOrder
 from domain.people import Proposer
 from domain.vocabulary import Category, Channel, ExclusionGround, TopicStatus
@@ -17,7 +17,7 @@ SUBMITTABLE = (TopicStatus.VERIFIED, TopicStatus.RETURNED)
 MERGEABLE = (TopicStatus.PROPOSED, TopicStatus.VERIFIED)
 
 
-class Topic(Record):
+class Topic(HasStatus[TopicStatus], Record):
     """A matter (协商事项) and, once drafted, the consultation topic (协商议题) made of it."""
 
     # Topics restored from snapshots taken before hotline intake and merging have neither.
@@ -198,10 +198,6 @@ class Topic(Record):
     @property
     def heading(self) -> str:
         return self.drafted_title or self.title
-
-    def _require(self, *allowed: TopicStatus, what_zh: str, what_en: str) -> None:
-        if self.status not in allowed:
-            raise WrongState(what_zh, what_en, self.status.label, self.status.code)
 
 
 # Events recorded before hotline intake and merging read as having neither.
