@@ -41,8 +41,13 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         self.authenticator = authenticator
 
     def encode_json(self, data: object) -> str:
-        """Text, for WebSocket messages (graphql-transport-ws speaks in text frames)."""
-        return _json_bytes(data).decode()
+        """UTF-8 JSON by orjson (Chinese as itself, not \\u escapes: half the bytes), as text:
+        WebSocket messages go out as text frames (graphql-transport-ws). What orjson cannot
+        write goes the standard way."""
+        try:
+            return orjson.dumps(data).decode()
+        except TypeError:  # orjson.JSONEncodeError: a 64-bit overflow, a non-str key …
+            return json.dumps(data, separators=(",", ":"), ensure_ascii=False)
 
     def decode_json(self, data: str | bytes) -> object:
         try:
@@ -59,13 +64,7 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         a client might take for an answer."""
         if _unavailable(response_data):
             return unavailable_response()
-        response = Response(
-            _json_bytes(response_data),
-            media_type="application/json",
-            status_code=sub_response.status_code or 200,
-        )
-        response.headers.raw.extend(sub_response.headers.raw)
-        return response
+        return super().create_response(response_data, sub_response)
 
     async def on_ws_connect(self, context: Context) -> None:
         try:
@@ -77,15 +76,6 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         if actor.role is Role.PUBLIC:
             raise ConnectionRejectionError(dict(TOKEN_REQUIRED))
         context.act_as(actor, expires_at)
-
-
-def _json_bytes(data: object) -> bytes:
-    """UTF-8 JSON by orjson (Chinese as itself, not \\u escapes: half the bytes); what orjson
-    cannot write goes the standard way."""
-    try:
-        return orjson.dumps(data)
-    except TypeError:  # orjson.JSONEncodeError: a 64-bit overflow, a non-str key …
-        return json.dumps(data, separators=(",", ":"), ensure_ascii=False).encode()
 
 
 def _unavailable(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:
