@@ -18,7 +18,7 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.people import ERASED, Participant, Proposer
 from domain.topic import Topic
-from domain.vocabulary import Category, Channel, ParticipantKind, Role
+from domain.vocabulary import ParticipantKind, Role
 from interfaces.bootstrap import System, bootstrap
 from projections.queries import TopicFilter
 from tests.support.district import District
@@ -39,15 +39,7 @@ def system(request: pytest.FixtureRequest) -> Iterator[System]:
 
 def propose(district: District, name: str, phone: str, id_number: str = "") -> Proposer:
     proposer = Proposer.checked(name, phone, id_number)
-    district.app.propose_topic(
-        district.staff,
-        title="楼道堆物",
-        content="楼道长期堆放杂物。",
-        channel=Channel.MASSES,
-        category=Category.LIVELIHOOD,
-        platform_id=district.platform_id,
-        proposer=proposer,
-    )
+    district.propose_from(proposer)
     return proposer
 
 
