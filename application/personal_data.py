@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, Protocol, TypeVar
 
+import orjson
 import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -450,7 +451,7 @@ class Sealer:
             plain = AESGCM(key).decrypt(raw[:12], raw[12:], subject_id.encode())
         except InvalidTag:
             return None
-        fields: dict[str, str] = json.loads(plain)
+        fields: dict[str, str] = orjson.loads(plain)  # what `seal` wrote with json.dumps
         return fields
 
 

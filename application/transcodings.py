@@ -26,30 +26,68 @@ RECURRING_LIMIT = 20_000  # distinct values kept per kind; beyond that the cache
 class LogTranscoder(JSONTranscoder):
     """eventsourcing's JSON transcoder, reading stored events with orjson: the same values, in
     about a quarter of the parsing time (a rebuild decodes every event of the log). Custom types
-    are then revived bottom-up exactly as the standard decoder's object hook does, by that very
-    hook. Anything orjson declines (an integer beyond 64 bits, NaN …) is read the standard way.
-    Encoding is eventsourcing's own, so what is stored does not change."""
+    are then revived bottom-up exactly as the standard decoder's object hook does. Anything
+    orjson declines or would read differently (NaN, an integer beyond 64 bits, which orjson
+    turns into a float) is read the standard way. Encoding is eventsourcing's own, so what is
+    stored does not change."""
 
     def decode(self, data: bytes) -> Any:
         try:
             parsed = orjson.loads(data)
-        except orjson.JSONDecodeError:
+            kind = type(parsed)
+            if kind is dict or kind is list:
+                return self._revive(parsed)
+            return _exact(parsed) if kind is float else parsed
+        except (orjson.JSONDecodeError, _Inexact):
             return super().decode(data)
-        return self._revive(parsed)
 
     def _revive(self, value: Any) -> Any:
-        if type(value) is dict:
-            for key, item in value.items():
-                kind = type(item)
-                if kind is dict or kind is list:
-                    value[key] = self._revive(item)
-            return self._decode_obj(value)
+        """`value` as the standard decoder's object hook leaves it: every dict, innermost
+        first, given to the hook, which turns a custom type's wrapper (`{"_type_": name,
+        "_data_": data}`, by far the commonest dict) into the value."""
         if type(value) is list:
             for index, item in enumerate(value):
                 kind = type(item)
                 if kind is dict or kind is list:
                     value[index] = self._revive(item)
+                elif kind is float:
+                    _exact(item)
+            return value
+        if len(value) == 2 and "_type_" in value and "_data_" in value:
+            # The wrapper's transcoding called here rather than through the hook (its lookups,
+            # one call fewer); an unknown name still goes to the hook, for its error.
+            data = value["_data_"]
+            kind = type(data)
+            if kind is dict or kind is list:
+                data = value["_data_"] = self._revive(data)
+            elif kind is float:
+                _exact(data)
+            transcoding = self.names.get(value["_type_"])
+            if transcoding is None:
+                return self._decode_obj(value)
+            return transcoding.decode(data)
+        for key, item in value.items():
+            kind = type(item)
+            if kind is dict or kind is list:
+                value[key] = self._revive(item)
+            elif kind is float:
+                _exact(item)
         return value
+
+
+class _Inexact(Exception):
+    """orjson read a number that the standard decoder reads differently."""
+
+
+BEYOND_64_BITS = 2.0**63  # orjson reads an integer outside [-2**63, 2**64) as a float
+
+
+def _exact(number: float) -> float:
+    """`number`, unless it may have been an integer too long for orjson (a float that large
+    written by the encoder is read the standard way too: the same value, only slower)."""
+    if -BEYOND_64_BITS < number < BEYOND_64_BITS:
+        return number
+    raise _Inexact
 
 
 class VocabularyAsCode(Transcoding):
@@ -85,14 +123,14 @@ class Recurring:
 
     def __init__(self, limit: int = RECURRING_LIMIT) -> None:
         self.limit = limit
-        self._made: dict[Any, Any] = {}
+        self.made: dict[Any, Any] = {}
 
     def get(self, key: Any, make: Callable[[Any], Any]) -> Any:
-        value = self._made.get(key)
+        value = self.made.get(key)
         if value is None:
-            if len(self._made) >= self.limit:
-                self._made.clear()
-            value = self._made[key] = make(key)
+            if len(self.made) >= self.limit:
+                self.made.clear()
+            value = self.made[key] = make(key)
         return value
 
 
@@ -109,7 +147,8 @@ class UUIDAsHex(Transcoding):
         return obj.hex
 
     def decode(self, data: str) -> UUID:
-        return cast(UUID, self.recurring.get(data, UUID))
+        made = self.recurring.made.get(data)  # Recurring.get, inlined: several ids per event
+        return made if made is not None else cast(UUID, self.recurring.get(data, UUID))
 
 
 class ActorAsFields(Transcoding):

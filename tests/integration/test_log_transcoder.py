@@ -4,11 +4,13 @@ actors are made once and shared."""
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, date
 from typing import Any
 from uuid import uuid4
 
+import pytest
 from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscoder, Mapper
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -53,7 +55,7 @@ TYPED = st.one_of(
 PLAIN = st.one_of(
     st.none(),
     st.booleans(),
-    st.integers(),  # beyond 64 bits too: orjson declines those, and the standard way reads them
+    st.integers(),  # beyond 64 bits too: orjson would read those as floats
     st.floats(allow_nan=False, allow_infinity=False),
     st.text(),
 )
@@ -82,6 +84,27 @@ def test_what_orjson_declines_is_read_the_standard_way() -> None:
     assert read["n"] == 123456789012345678901234567890
     assert math.isnan(read["x"])
     assert read["y"] == [date(2026, 11, 27)]
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        b'{"n":-9223372036854775809}',
+        b'{"n":18446744073709551616}',
+        b'{"l":[1,-99999999999999999999]}',
+        b'{"w":{"d":[123456789012345678901234567890]}}',
+        b"99999999999999999999",
+    ],
+)
+def test_an_integer_beyond_64_bits_is_not_read_as_a_float(stored: bytes) -> None:
+    # orjson reads it as a float without complaint; the standard way keeps every digit.
+    assert OURS.decode(stored) == STANDARD.decode(stored) == json.loads(stored)
+    assert repr(OURS.decode(stored)) == repr(json.loads(stored))
+
+
+def test_integers_at_the_edges_of_64_bits_are_read_exactly() -> None:
+    stored = b'{"low":-9223372036854775808,"high":18446744073709551615,"f":1.5e300}'
+    assert OURS.decode(stored) == {"low": -(2**63), "high": 2**64 - 1, "f": 1.5e300}
 
 
 def test_a_mapping_with_more_than_the_two_marker_keys_stays_a_mapping() -> None:
