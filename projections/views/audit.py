@@ -8,7 +8,7 @@ from typing import Any
 from application.events import aggregate_type, event_id, event_type, is_internal
 from projections.store import Row, Tx, direct, pending_of
 from projections.summaries import reason, summary
-from projections.views.base import View, iso
+from projections.views.base import View, id_text, iso
 
 OWNER_TABLES = {
     "Topic": "topic_board",
@@ -41,7 +41,7 @@ class AuditTrail(View):
         notification, domain_event = event
         if is_internal(domain_event):
             return
-        kind, ident = aggregate_type(domain_event), str(domain_event.originator_id)
+        kind, ident = aggregate_type(domain_event), id_text(domain_event.originator_id)
         actor = getattr(domain_event, "actor", None)
         ground = getattr(domain_event, "ground", None)
         name = event_type(domain_event)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, date, datetime
 from typing import Any, ClassVar, TypeVar
+from uuid import UUID
 
+import orjson
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
@@ -70,7 +72,25 @@ class View(Projection[Any]):
 
 
 def iso(moment: datetime | None) -> str | None:
-    return moment.astimezone(UTC).isoformat(timespec="microseconds") if moment else None
+    """The moment in UTC, to the microsecond: `2026-11-27T03:29:19.231535+00:00`.
+
+    A rebuild formats a moment or two per event: orjson writes the same text as `isoformat`
+    in about a fifth of the time, except that it leaves out a zero microsecond."""
+    if not moment:
+        return None
+    if moment.tzinfo is not UTC:
+        moment = moment.astimezone(UTC)
+    if moment.microsecond and type(moment) is datetime:
+        return orjson.dumps(moment)[1:-1].decode()
+    return moment.isoformat(timespec="microseconds")
+
+
+def id_text(value: UUID) -> str:
+    """`str(value)`: an id as the views store it. orjson writes the same canonical form, in
+    about a third of the time (a rebuild writes several ids per event)."""
+    if type(value) is UUID:
+        return orjson.dumps(value)[1:-1].decode()
+    return str(value)
 
 
 def day(value: date | None) -> str | None:

@@ -8,7 +8,7 @@ from domain.consultation import Consultation
 from domain.erasure import Erasure
 from domain.people import ERASED
 from projections.store import Tx
-from projections.views.base import View, handles, held_row, insert, iso, plus, update
+from projections.views.base import View, handles, held_row, id_text, insert, iso, plus, update
 
 
 class ConsultationCalendar(View):
@@ -43,7 +43,7 @@ class ConsultationCalendar(View):
 
     @handles(Consultation.ConsultationScheduled)
     def scheduled(self, e: Any, tx: Tx) -> None:
-        ident, moment = str(e.originator_id), iso(e.timestamp)
+        ident, moment = id_text(e.originator_id), iso(e.timestamp)
         insert(
             tx,
             "consultation_calendar",
@@ -51,8 +51,8 @@ class ConsultationCalendar(View):
                 "id": ident,
                 "form": e.form.code,
                 "mode": e.form.mode.code,
-                "platform_id": str(e.platform_id),
-                "topic_id": str(e.topic_id) if e.topic_id else None,
+                "platform_id": id_text(e.platform_id),
+                "topic_id": id_text(e.topic_id) if e.topic_id else None,
                 "subject": e.subject,
                 "starts_at": iso(e.starts_at),
                 "closes_at": iso(e.closes_at),
@@ -82,13 +82,13 @@ class ConsultationCalendar(View):
             update(
                 tx,
                 "topic_board",
-                str(e.topic_id),
+                id_text(e.topic_id),
                 {"consultations_count": plus("consultations_count")},
             )
 
     @handles(Consultation.ParticipantsIdentified)
     def participants_identified(self, e: Any, tx: Tx) -> None:
-        consultation_id = str(e.originator_id)
+        consultation_id = id_text(e.originator_id)
         held = held_row(tx, "consultation_calendar", consultation_id)
         for number, p in enumerate(e.participants, start=1):
             values = (p.kind.code, p.name, p.organisation, p.subject_id)
@@ -132,7 +132,7 @@ class ConsultationCalendar(View):
 
     @handles(Consultation.ConsultationHeld)
     def held(self, e: Any, tx: Tx) -> None:
-        consultation_id = str(e.originator_id)
+        consultation_id = id_text(e.originator_id)
         for attendee in e.attendee_ids:
             update(tx, "consultation_participants", attendee, {"attended": 1})
         for kind, texts in (("opinion", e.opinions), ("suggestion", e.suggestions)):
@@ -193,4 +193,4 @@ class ConsultationCalendar(View):
     @staticmethod
     def _update(tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
         sets.update(updated_at=moment, version=e.originator_version)
-        update(tx, "consultation_calendar", str(e.originator_id), sets)
+        update(tx, "consultation_calendar", id_text(e.originator_id), sets)

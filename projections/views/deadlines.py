@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.supervision import SupervisionItem
 from projections.store import Tx
-from projections.views.base import View, day, handles, held_row, insert, iso
+from projections.views.base import View, day, handles, held_row, id_text, insert, iso
 
 
 class ItemDeadlines(View):
@@ -21,7 +21,7 @@ class ItemDeadlines(View):
 
     @handles(SupervisionItem.ItemAssigned)
     def assigned(self, e: Any, tx: Tx) -> None:
-        ident = str(e.originator_id)
+        ident = id_text(e.originator_id)
         due = {
             "due_in_working_days": getattr(e, "due_in_working_days", None),
             "weekdays_assumed": int(getattr(e, "weekdays_assumed", False)),
@@ -59,6 +59,6 @@ class ItemDeadlines(View):
                 e.working_days_left,
                 day(e.reminded_on),
                 iso(e.timestamp),
-                str(e.originator_id),
+                id_text(e.originator_id),
             ),
         )

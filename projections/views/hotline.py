@@ -7,7 +7,7 @@ from typing import Any
 
 from domain.topic import Topic
 from projections.store import Tx
-from projections.views.base import View, handles, iso
+from projections.views.base import View, handles, id_text, iso
 
 
 class HotlineOrders(View):
@@ -33,9 +33,9 @@ class HotlineOrders(View):
         tx.execute(
             "INSERT INTO hotline_orders VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                str(e.originator_id),
+                id_text(e.originator_id),
                 order.ticket,
-                str(e.platform_id),
+                id_text(e.platform_id),
                 order.category,
                 order.street,
                 order.agency,
@@ -48,5 +48,5 @@ class HotlineOrders(View):
     def merged(self, e: Any, tx: Tx) -> None:
         tx.execute(
             "INSERT INTO topic_merges VALUES (?, ?, ?)",
-            (str(e.originator_id), str(e.merged_into), iso(e.timestamp)),
+            (id_text(e.originator_id), id_text(e.merged_into), iso(e.timestamp)),
         )

@@ -6,7 +6,7 @@ from typing import Any
 
 from domain.reference import Committee, Person, Platform, Unit
 from projections.store import Tx
-from projections.views.base import View, handles, iso
+from projections.views.base import View, handles, id_text, iso
 
 
 class ReferenceData(View):
@@ -28,21 +28,21 @@ class ReferenceData(View):
     def committee_established(self, e: Any, tx: Tx) -> None:
         tx.execute(
             "INSERT INTO ref_committees VALUES (?, ?, ?)",
-            (str(e.originator_id), e.name, iso(e.timestamp)),
+            (id_text(e.originator_id), e.name, iso(e.timestamp)),
         )
 
     @handles(Unit.UnitRegistered)
     def unit_registered(self, e: Any, tx: Tx) -> None:
         tx.execute(
             "INSERT INTO ref_units VALUES (?, ?, ?, ?)",
-            (str(e.originator_id), e.name, e.kind.code, iso(e.timestamp)),
+            (id_text(e.originator_id), e.name, e.kind.code, iso(e.timestamp)),
         )
 
     @handles(Person.PersonRegistered)
     def person_registered(self, e: Any, tx: Tx) -> None:
         tx.execute(
             "INSERT INTO ref_people VALUES (?, ?, ?, ?, ?)",
-            (str(e.originator_id), e.name, e.position, e.subject_id, iso(e.timestamp)),
+            (id_text(e.originator_id), e.name, e.position, e.subject_id, iso(e.timestamp)),
         )
 
     @handles(Platform.PlatformRegistered)
@@ -50,12 +50,12 @@ class ReferenceData(View):
         tx.execute(
             "INSERT INTO ref_platforms VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.name,
                 e.kind.code,
                 e.hall_venue,
-                str(e.committee_id),
-                str(e.responsible_person_id),
+                id_text(e.committee_id),
+                id_text(e.responsible_person_id),
                 iso(e.timestamp),
                 iso(e.timestamp),
                 e.originator_version,
@@ -67,12 +67,17 @@ class ReferenceData(View):
         tx.execute(
             "UPDATE ref_platforms SET responsible_person_id = ?, updated_at = ?, version = ?"
             " WHERE id = ?",
-            (str(e.person_id), iso(e.timestamp), e.originator_version, str(e.originator_id)),
+            (
+                id_text(e.person_id),
+                iso(e.timestamp),
+                e.originator_version,
+                id_text(e.originator_id),
+            ),
         )
 
     @handles(Platform.PlatformHallMoved)
     def hall_moved(self, e: Any, tx: Tx) -> None:
         tx.execute(
             "UPDATE ref_platforms SET hall_venue = ?, updated_at = ?, version = ? WHERE id = ?",
-            (e.hall_venue, iso(e.timestamp), e.originator_version, str(e.originator_id)),
+            (e.hall_venue, iso(e.timestamp), e.originator_version, id_text(e.originator_id)),
         )

@@ -16,6 +16,7 @@ from projections.views.base import (
     day,
     days_between,
     handles,
+    id_text,
     insert,
     iso,
     plus,
@@ -55,7 +56,7 @@ class SupervisionLedger(View):
 
     @handles(SupervisionItem.SupervisionItemOpened)
     def opened(self, e: Any, tx: Tx) -> None:
-        ident, moment = str(e.originator_id), iso(e.timestamp)
+        ident, moment = id_text(e.originator_id), iso(e.timestamp)
         self.opened_at.remember(ident, moment)
         seq = self._next_seq or _max_seq(tx) + 1
         self._next_seq = seq + 1
@@ -81,9 +82,9 @@ class SupervisionLedger(View):
                 "reported_on": None,
                 "status": "opened",
                 "due_on": None,
-                "platform_id": str(e.platform_id),
-                "consultation_id": str(e.consultation_id),
-                "topic_id": str(e.topic_id) if e.topic_id else None,
+                "platform_id": id_text(e.platform_id),
+                "consultation_id": id_text(e.consultation_id),
+                "topic_id": id_text(e.topic_id) if e.topic_id else None,
                 "progress_count": 0,
                 "outcome": "",
                 "opened_at": moment,
@@ -100,16 +101,18 @@ class SupervisionLedger(View):
     @handles(SupervisionItem.ItemAssigned)
     def assigned(self, e: Any, tx: Tx) -> None:
         moment = iso(e.timestamp)
+        unit, committee = id_text(e.unit_id), id_text(e.committee_id)
+        supervisor = id_text(e.supervisor_id)
         self._update(
             tx,
             e,
             moment,
-            unit_id=str(e.unit_id),
-            unit_name=self._name(tx, "ref_units", e.unit_id),
-            committee_id=str(e.committee_id),
-            committee_name=self._name(tx, "ref_committees", e.committee_id),
-            supervisor_id=str(e.supervisor_id),
-            supervisor_name=self._name(tx, "ref_people", e.supervisor_id),
+            unit_id=unit,
+            unit_name=self._name(tx, "ref_units", unit),
+            committee_id=committee,
+            committee_name=self._name(tx, "ref_committees", committee),
+            supervisor_id=supervisor,
+            supervisor_name=self._name(tx, "ref_people", supervisor),
             due_on=day(e.due_on),
             assigned_at=coalesce("assigned_at", moment),
             status=ASSIGNED,
@@ -134,7 +137,7 @@ class SupervisionLedger(View):
 
     @handles(SupervisionItem.ItemResolved)
     def resolved(self, e: Any, tx: Tx) -> None:
-        days = days_between(self.opened_at.recall(tx, str(e.originator_id)), e.timestamp)
+        days = days_between(self.opened_at.recall(tx, id_text(e.originator_id)), e.timestamp)
         moment = iso(e.timestamp)
         self._update(
             tx,
@@ -158,9 +161,9 @@ class SupervisionLedger(View):
             days_to_resolve=None,
         )
 
-    def _name(self, tx: Tx, table: str, identifier: Any) -> str:
+    def _name(self, tx: Tx, table: str, identifier: str) -> str:
         """Reference names never change (no event renames them): each is read once."""
-        key = (table, str(identifier))
+        key = (table, identifier)
         if key not in self._names:
             row = tx.one(f"SELECT name FROM {table} WHERE id = ?", (key[1],))
             if row is None:
@@ -171,7 +174,7 @@ class SupervisionLedger(View):
     @staticmethod
     def _update(tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
         sets.update(updated_at=moment, version=e.originator_version)
-        update(tx, "supervision_ledger", str(e.originator_id), sets)
+        update(tx, "supervision_ledger", id_text(e.originator_id), sets)
 
 
 ASSIGNED = Expr(

@@ -14,6 +14,7 @@ from projections.views.base import (
     View,
     days_between,
     handles,
+    id_text,
     insert,
     iso,
     plus,
@@ -48,7 +49,7 @@ class TopicBoard(View):
 
     @handles(Topic.TopicProposed)
     def proposed(self, e: Any, tx: Tx) -> None:
-        ident, moment = str(e.originator_id), iso(e.timestamp)
+        ident, moment = id_text(e.originator_id), iso(e.timestamp)
         self.proposed_at.remember(ident, moment)
         insert(
             tx,
@@ -60,7 +61,7 @@ class TopicBoard(View):
                 "content": e.content,
                 "channel": e.channel.code,
                 "category": e.category.code,
-                "platform_id": str(e.platform_id),
+                "platform_id": id_text(e.platform_id),
                 "committee_id": None,
                 "status": "proposed",
                 "status_before_exclusion": None,
@@ -135,13 +136,13 @@ class TopicBoard(View):
             moment,
             status="submitted",
             drafted_title=e.drafted_title,
-            committee_id=str(e.committee_id),
+            committee_id=id_text(e.committee_id),
             submitted_at=moment,
         )
 
     @handles(Topic.TopicApproved)
     def approved(self, e: Any, tx: Tx) -> None:
-        proposed_at = self.proposed_at.recall(tx, str(e.originator_id))
+        proposed_at = self.proposed_at.recall(tx, id_text(e.originator_id))
         moment = iso(e.timestamp)
         self._update(
             tx,
@@ -176,7 +177,7 @@ class TopicBoard(View):
     @staticmethod
     def _update(tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
         sets.update(updated_at=moment, version=e.originator_version)
-        update(tx, "topic_board", str(e.originator_id), sets)
+        update(tx, "topic_board", id_text(e.originator_id), sets)
 
 
 STATUS = Expr("status", (), lambda row: row["status"])

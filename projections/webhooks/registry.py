@@ -7,7 +7,7 @@ from typing import Any
 
 from application.webhooks import Webhook
 from projections.store import Tx
-from projections.views.base import View, handles, iso
+from projections.views.base import View, handles, id_text, iso
 
 
 class WebhookRegistry(View):
@@ -26,7 +26,7 @@ class WebhookRegistry(View):
             "INSERT INTO webhook_subscribers VALUES (?, ?, ?, ?, ?, 1, ?, ?, NULL, NULL, '', ?)"
             " ON CONFLICT (id) DO NOTHING",
             (
-                str(e.originator_id),
+                id_text(e.originator_id),
                 e.url,
                 json.dumps(e.event_types),
                 e.description,
@@ -42,5 +42,11 @@ class WebhookRegistry(View):
         tx.execute(
             "UPDATE webhook_subscribers SET active = 0, unregistered_at = ?, unregistered_by = ?,"
             " unregister_reason = ?, version = ? WHERE id = ?",
-            (iso(e.timestamp), e.actor.name, e.reason, e.originator_version, str(e.originator_id)),
+            (
+                iso(e.timestamp),
+                e.actor.name,
+                e.reason,
+                e.originator_version,
+                id_text(e.originator_id),
+            ),
         )
