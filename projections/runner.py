@@ -120,7 +120,7 @@ class Projector:
                 position = notification.id
                 for apply, feed, reached in routes.of(type(event)):
                     if position > reached:
-                        apply(_fed(feed, notification, event), tx)
+                        apply(event if feed == "event" else _fed(feed, notification, event), tx)
             tx.flush()
             if batch:
                 self._advance(tx, batch[-1][0].id)

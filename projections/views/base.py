@@ -75,14 +75,15 @@ def iso(moment: datetime | None) -> str | None:
     """The moment in UTC, to the microsecond: `2026-11-27T03:29:19.231535+00:00`.
 
     A rebuild formats a moment or two per event: orjson writes the same text as `isoformat`
-    in about a fifth of the time, except that it leaves out a zero microsecond."""
+    in about a fifth of the time, except that it leaves out a zero microsecond (put back)."""
     if not moment:
         return None
     if moment.tzinfo is not UTC:
         moment = moment.astimezone(UTC)
-    if moment.microsecond and type(moment) is datetime:
-        return orjson.dumps(moment)[1:-1].decode()
-    return moment.isoformat(timespec="microseconds")
+    if type(moment) is not datetime:
+        return moment.isoformat(timespec="microseconds")
+    text = orjson.dumps(moment)[1:-1].decode()
+    return text if moment.microsecond else f"{text[:19]}.000000{text[19:]}"
 
 
 def id_text(value: UUID) -> str:

@@ -13,7 +13,7 @@ OFFSETS = st.integers(min_value=-14 * 60, max_value=14 * 60).map(
     lambda minutes: timezone(timedelta(minutes=minutes))
 )
 AWARE = st.datetimes(
-    min_value=datetime(1900, 1, 2),
+    min_value=datetime(1, 1, 2),
     max_value=datetime(9998, 12, 30),
     timezones=OFFSETS | st.just(UTC),
 )
