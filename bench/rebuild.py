@@ -4,7 +4,7 @@
 
 In one run, on one log of N realistic events (bench/workload.py) in a schema of its own:
   (a) our Projector.rebuild(): every view dropped and rebuilt, batches of 1,000 events per
-      transaction;
+      transaction; the best of as many rounds as (b) has;
   (a') our Projector over the first S events only (the stock runner's sample);
   (b) the stock eventsourcing ProjectionRunner over the same first S events, with the same View
       classes as one combined projection (projections/stock.py): one commit per event;
@@ -184,39 +184,45 @@ def _measure(
         ),
     )
 
-    say(f"(a) our Projector.rebuild() over all {total:,} events …")
-    system = _fresh(settings, sample)
-    try:
-        projector = Projector(system.app, system.store, batch_size, views=STOCK_VIEWS)
-        with _counting_statements() as statements:
-            started = time.perf_counter()
-            rebuilt = projector.rebuild()
-            seconds = time.perf_counter() - started
-        result.statements_per_event = statements[0] / total
-        assert rebuilt == total, (rebuilt, total)
-        result.add(
-            "rebuild",
-            Figure(
-                f"our Projector.rebuild(), all {total:,} events",
-                total,
-                seconds,
-                baseline="stock runner",
-                baseline_rate=stock.rate,
-                target=f"≥ {TARGET:g}× (later ≥ {LATER_TARGET:g}×)",
-            ),
-        )
-        result.add(
-            "rebuild_vs_raw",
-            Figure(
-                "our Projector.rebuild() against the raw read",
-                total,
-                seconds,
-                baseline="raw read",
-                baseline_rate=raw.rate,
-            ),
-        )
-    finally:
-        system.close()
+    say(f"(a) our Projector.rebuild() over all {total:,} events, {rounds}× …")
+    rebuilds: list[float] = []
+    for round_ in range(rounds):
+        system = _fresh(settings, sample)
+        try:
+            projector = Projector(system.app, system.store, batch_size, views=STOCK_VIEWS)
+            with _counting_statements() as statements:
+                started = time.perf_counter()
+                rebuilt = projector.rebuild()
+                rebuilds.append(time.perf_counter() - started)
+            assert rebuilt == total, (rebuilt, total)
+            if round_ == 0:
+                result.statements_per_event = statements[0] / total
+            say(f"  {rebuilds[-1]:.2f} s")
+        finally:
+            system.close()
+    # The best of as many rounds as the stock runner had: both sides alike on a shared machine.
+    seconds = min(rebuilds)
+    result.add(
+        "rebuild",
+        Figure(
+            f"our Projector.rebuild(), all {total:,} events (best of {rounds})",
+            total,
+            seconds,
+            baseline="stock runner",
+            baseline_rate=stock.rate,
+            target=f"≥ {TARGET:g}× (later ≥ {LATER_TARGET:g}×)",
+        ),
+    )
+    result.add(
+        "rebuild_vs_raw",
+        Figure(
+            "our Projector.rebuild() against the raw read",
+            total,
+            seconds,
+            baseline="raw read",
+            baseline_rate=raw.rate,
+        ),
+    )
 
     names = ", ".join(view.name for view in VIEWS)
     say(f"(p) the production projector ({names}) over all {total:,} events …")

@@ -34,7 +34,8 @@ One run, one PostgreSQL log, in a schema of its own that is dropped afterwards:
    alternation, three rounds, and the best of each is kept (the machine may be shared).
 5. **(a) our `Projector.rebuild()`** — the same views dropped and rebuilt from the whole log
    in batches of {{batch}} events per transaction (rows and the views' positions committed
-   together; the views' secondary indexes built once the rows are in). The headline figure.
+   together; the views' secondary indexes built once the rows are in). The headline figure:
+   three rounds, each in a freshly started system, and the best kept, as for (b).
 6. **(p) the production projector** — `Projector.rebuild()` as `yishiting project --rebuild`
    runs it, with every view of the deployment, including those a stock runner cannot be fed
    (the ledger takes the stored events). Not like-for-like with (b): it does more work per
