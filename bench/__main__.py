@@ -1,6 +1,9 @@
 """Runs every benchmark on PostgreSQL: `python -m bench` (full sizes, rewrites
 docs/BENCHMARKS.md) or `python -m bench --quick` (small sizes, under two minutes; prints only,
-unless --write). Each benchmark also runs alone: `python -m bench.NAME --help`.
+unless --write). `--smoke` runs every benchmark at the smallest sizes that take each of its
+paths, only to show that the suite works (its figures mean nothing; `make test` runs it). The
+exit status is 1 when a benchmark failed (the others' figures are still printed and written).
+Each benchmark also runs alone: `python -m bench.NAME --help`.
 
   write_path   commands/s through GraphQL over HTTP (8 clients) ÷ raw INSERT+COMMIT/s
   rebuild      Projector.rebuild() ÷ the stock ProjectionRunner, and ÷ a raw read
@@ -19,6 +22,7 @@ import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from pathlib import Path
 from uuid import uuid4
 
 from application.settings import Settings
@@ -60,13 +64,15 @@ class Sizes:
 
 QUICK = Sizes(3.0, 300, 10_000, 1_000, 2, 100_000, 30, 100, 3_000, 20, 10_000, 1)
 FULL = Sizes(20.0, 2_000, 200_000, 3_000, 3, 1_000_000, 200, 300, 10_000, 150, 200_000, 1)
+SMOKE = Sizes(1.0, 30, 2_000, 300, 1, 3_000, 5, 20, 300, 5, 2_000, 1)
 
 
 class Suite:
-    def __init__(self, url: str, sizes: Sizes, writing: bool) -> None:
+    def __init__(self, url: str, sizes: Sizes, writing: bool, doc: Path = common.DOC) -> None:
         self.url = url
         self.sizes = sizes
         self.writing = writing
+        self.doc = doc
         self.figures: list[Figure] = []
         self.seconds: dict[str, float] = {}
 
@@ -77,7 +83,7 @@ class Suite:
             figures = run()
         except Exception as error:  # one failing benchmark must not lose the others' figures
             traceback.print_exc()
-            figures = [Figure(f"{name}: failed", f"{type(error).__name__}: {error}"[:200])]
+            figures = [Figure(name + common.FAILED, f"{type(error).__name__}: {error}"[:200])]
         self.seconds[name] = time.perf_counter() - started
         for figure in figures:
             print(" | ".join(figure.cells()), flush=True)
@@ -94,7 +100,7 @@ class Suite:
         where = rebuild.machine(self.url)
         print(rebuild.table(result, where))
         if self.writing:
-            write(rebuild.DOC, [(result, where)])
+            write(self.doc, [(result, where)])
         f = result.figures
         size = f"{result.events:,} events (sample {result.sample:,})"
         ratio = f["rebuild"].ratio or 0.0
@@ -146,7 +152,7 @@ class Suite:
             live = asyncio.run(live_latency.subscription_latency(settings, events))
             raw = live_latency.notify_latency(self.url, events)
         if self.writing:
-            live_latency.write(live_latency.section([raw, live], events))
+            live_latency.write(live_latency.section([raw, live], events), self.doc)
         return [
             Figure(
                 "live: commit → GraphQL subscriber (p50 / p99)",
@@ -166,7 +172,7 @@ class Suite:
         where = rebuild.machine(self.url)
         print(ledger.table(result, where))
         if self.writing:
-            ledger.write_section(ledger.DOC, ledger.section(result, where))
+            ledger.write_section(self.doc, ledger.section(result, where))
         size = f"{result.events:,} events"
         return [
             Figure(
@@ -188,7 +194,11 @@ class Suite:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
+    sizes = parser.add_mutually_exclusive_group()
+    sizes.add_argument("--quick", action="store_true", help="small sizes, under two minutes")
+    sizes.add_argument(
+        "--smoke", action="store_true", help="the smallest sizes: does the suite run? (no figures)"
+    )
     parser.add_argument("--only", nargs="+", choices=STEPS, help="run only these")
     parser.add_argument("--skip", nargs="+", choices=STEPS, default=[], help="leave these out")
     parser.add_argument(
@@ -199,16 +209,17 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--no-ledger", action="store_true", help="skip the ledger benchmark")
     parser.add_argument("--write", action="store_true", help="write docs/BENCHMARKS.md")
     parser.add_argument("--no-write", action="store_true", help="print only")
+    parser.add_argument("--doc", type=Path, default=common.DOC, help="where --write writes")
     args = parser.parse_args(argv)
-    writing = (args.write or not args.quick) and not args.no_write
-    sizes = QUICK if args.quick else FULL
+    writing = (args.write or not (args.quick or args.smoke)) and not args.no_write
+    sizes = SMOKE if args.smoke else QUICK if args.quick else FULL
     if args.events:
         sizes = replace(sizes, rebuild_events=args.events, ledger_events=args.events)
     if args.sample:
         sizes = replace(sizes, rebuild_sample=args.sample)
     if args.no_ledger:
         args.skip.append("ledger")
-    run = Suite(args.database_url, sizes, writing)
+    run = Suite(args.database_url, sizes, writing, args.doc)
     started = time.perf_counter()
     for name in STEPS:
         if (args.only is None or name in args.only) and name not in args.skip:
@@ -222,26 +233,38 @@ def main(argv: list[str] | None = None) -> None:
         + ")"
     )
     if writing:
-        command = "python -m bench" + (" --quick --write" if args.quick else "")
-        notes = [
-            f"The run took {took:,.0f} s ("
-            + ", ".join(f"{name} {seconds:,.0f} s" for name, seconds in run.seconds.items())
-            + "). Sizes: "
-            + ", ".join(f"{k} {v:,}" for k, v in vars(run.sizes).items())
-            + ".",
-            "",
-        ]
-        if args.only or args.skip:
-            command = "python -m bench " + " ".join(
-                [
-                    *(["--only", *args.only] if args.only else []),
-                    *(["--skip", *args.skip] if args.skip else []),
-                ]
-            )
-            notes[0] = f"Last refreshed by `{command}`: " + notes[0]
-        figures = suite.merged(rebuild.DOC, run.figures) if args.only or args.skip else run.figures
-        suite.write(rebuild.DOC, suite.section(figures, where, command, notes))
-        print(f"wrote {rebuild.DOC}")
+        _write_summary(run, args, took, where)
+    failed = [figure.name for figure in run.figures if figure.failed]
+    if failed:
+        print(f"failed: {', '.join(failed)}")
+        raise SystemExit(1)
+
+
+def _write_summary(
+    run: Suite, args: argparse.Namespace, took: float, where: dict[str, str]
+) -> None:
+    command = "python -m bench" + (
+        " --smoke --write" if args.smoke else " --quick --write" if args.quick else ""
+    )
+    notes = [
+        f"The run took {took:,.0f} s ("
+        + ", ".join(f"{name} {seconds:,.0f} s" for name, seconds in run.seconds.items())
+        + "). Sizes: "
+        + ", ".join(f"{k} {v:,}" for k, v in vars(run.sizes).items())
+        + ".",
+        "",
+    ]
+    if args.only or args.skip:
+        command = "python -m bench " + " ".join(
+            [
+                *(["--only", *args.only] if args.only else []),
+                *(["--skip", *args.skip] if args.skip else []),
+            ]
+        )
+        notes[0] = f"Last refreshed by `{command}`: " + notes[0]
+    figures = suite.merged(run.doc, run.figures) if args.only or args.skip else run.figures
+    suite.write(run.doc, suite.section(figures, where, command, notes))
+    print(f"wrote {run.doc}")
 
 
 if __name__ == "__main__":

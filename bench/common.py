@@ -29,8 +29,10 @@ from domain.base import Actor
 from interfaces.auth import Authenticator
 
 ROOT = Path(__file__).resolve().parents[1]
+DOC = ROOT / "docs" / "BENCHMARKS.md"  # where `python -m bench` writes, unless --doc
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 STARTUP_DEADLINE = 120.0
+FAILED = ": failed"
 
 
 @dataclass
@@ -45,6 +47,11 @@ class Figure:
     met: bool | None = None
     size: str = ""
     ratio_unit: str = "×"
+
+    @property
+    def failed(self) -> bool:
+        """The benchmark behind this row raised: the row holds its error instead of a value."""
+        return self.name.endswith(FAILED)
 
     def cells(self) -> list[str]:
         ratio = f"{self.ratio:.3g}{self.ratio_unit}" if self.ratio is not None else "—"

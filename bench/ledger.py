@@ -50,6 +50,7 @@ from application.app import Yishiting
 from application.ledger.proofs import check_consistency, check_inclusion
 from application.settings import Settings
 from application.storage import Database
+from bench import common
 from bench.rebuild import DEFAULT_URL, machine
 from bench.workload import Workload
 from interfaces.bootstrap import System, bootstrap
@@ -58,7 +59,7 @@ from projections.runner import VIEWS, Projector
 from projections.views.base import View
 
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "BENCHMARKS.md"
+DOC = common.DOC
 SECTION = "## Ledger (PostgreSQL)"
 DEFAULT_EVENTS = 20_000
 PROOFS = 200

@@ -31,13 +31,14 @@ import websockets
 from application.app import Yishiting
 from application.receipts import Command
 from application.settings import Settings
+from bench import common
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator
 from interfaces.http.app import create_app
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
-DOC = Path(__file__).resolve().parents[1] / "docs" / "BENCHMARKS.md"
+DOC = common.DOC
 BEGIN, END = "<!-- live-latency:begin -->", "<!-- live-latency:end -->"
 ADMIN = Actor("bench", "基准", Role.ADMIN)
 READER = Actor("bench-reader", "基准订阅", Role.INTEGRATION)
@@ -189,15 +190,15 @@ the WebSocket hop.
 """
 
 
-def write(text: str) -> None:
-    current = DOC.read_text(encoding="utf-8") if DOC.exists() else "# Benchmarks\n"
+def write(text: str, doc: Path = DOC) -> None:
+    current = doc.read_text(encoding="utf-8") if doc.exists() else "# Benchmarks\n"
     if BEGIN in current and END in current:
         before, rest = current.split(BEGIN, 1)
         current = before + text.strip() + rest.split(END, 1)[1]
     else:
         current = current.rstrip("\n") + "\n\n" + text
-    DOC.parent.mkdir(parents=True, exist_ok=True)
-    DOC.write_text(current, encoding="utf-8")
+    doc.parent.mkdir(parents=True, exist_ok=True)
+    doc.write_text(current, encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> None:

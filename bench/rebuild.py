@@ -37,6 +37,7 @@ from psycopg import sql
 from application.app import Yishiting
 from application.settings import Settings
 from application.storage import Database
+from bench import common
 from bench.workload import Workload
 from interfaces.bootstrap import System, bootstrap
 from projections.runner import VIEWS, Projector
@@ -45,7 +46,7 @@ from projections.store import BatchTx, PostgresTx
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 ROOT = Path(__file__).resolve().parents[1]
-DOC = ROOT / "docs" / "BENCHMARKS.md"
+DOC = common.DOC
 TARGET = 10.0  # this issue: ≥ 10× the stock runner (≥ 20× is the later target)
 LATER_TARGET = 20.0
 STOCK_TIMEOUT = 900.0  # seconds
