@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -215,6 +216,11 @@ class ItemFilter:
 class ViewQueries:
     def __init__(self, store: ViewStore) -> None:
         self.store = store
+
+    def snapshot(self) -> AbstractContextManager[object]:
+        """Every query asked inside the block, on this thread, reads one snapshot over one
+        connection (a page and the reference names it shows agree with each other)."""
+        return self.store.reading()
 
     def topics(
         self,

@@ -211,7 +211,7 @@ async def _page(
     references = context.system.queries.references
 
     def read() -> tuple[q.Page, dict[str, dict[str, Row]]]:
-        with context.system.queries.store.reading():  # one snapshot, one connection
+        with context.system.queries.snapshot():
             page = fetch(where, size, after, seen_by)
             return page, references(tables, seen_by) if tables else {}
 

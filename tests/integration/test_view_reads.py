@@ -1,6 +1,7 @@
 """The views' reads (projections/store.py `ViewStore.reading`): one snapshot shared by readings
-nested inside it, a read-only snapshot that leaves the pooled connection as it found it, and
-pooled connections checked before use only after lying idle."""
+nested inside it (and by the queries asked in `ViewQueries.snapshot()`), a read-only snapshot
+that leaves the pooled connection as it found it, and pooled connections checked before use
+only after lying idle."""
 
 from __future__ import annotations
 
@@ -9,9 +10,13 @@ from collections.abc import Iterator
 import psycopg
 import pytest
 
+from application.settings import Settings
 from application.storage import Database
+from interfaces.bootstrap import bootstrap
 from projections import store as store_module
+from projections.queries import TopicFilter
 from projections.store import Tx, ViewStore
+from tests.support.district import District
 
 TABLE = "CREATE TABLE IF NOT EXISTS notes (id TEXT PRIMARY KEY)"
 
@@ -116,3 +121,21 @@ def test_a_connection_just_given_back_is_used_unchecked_and_a_dead_one_fails_onc
         assert _count(store) == 0  # the pool dropped the dead connection; the next read works
     finally:
         store.close()
+
+
+def test_queries_asked_in_one_snapshot_agree_though_a_matter_is_projected_meanwhile(
+    postgres_url: str,
+) -> None:
+    system = bootstrap(Settings(database_url=postgres_url))
+    try:
+        district = District.build(system.app)
+        district.propose_hotline_matter()
+        system.projector.catch_up()
+        with system.queries.snapshot():
+            before = system.queries.topics(TopicFilter(), 10).rows
+            district.propose_hotline_matter()
+            system.projector.catch_up()  # committed by the projector's own connection
+            assert system.queries.topics(TopicFilter(), 10).rows == before
+        assert len(system.queries.topics(TopicFilter(), 10).rows) == len(before) + 1
+    finally:
+        system.close()
