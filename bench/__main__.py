@@ -122,7 +122,8 @@ class Suite:
                 size=size,
             ),
             Figure(
-                "rebuild: production `Projector.rebuild()` (every view) ÷ the stock runner",
+                "rebuild: production `Projector.rebuild()` (every view it rebuilds)"
+                " ÷ the stock runner",
                 f"{f['production'].rate:,.0f} events/s",
                 f"stock runner: {f['stock'].rate:,.0f} events/s",
                 f["production"].ratio,

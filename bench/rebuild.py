@@ -510,8 +510,9 @@ def commit() -> str:
         ).stdout.strip()
 
     head = git("rev-parse", "--short", "HEAD") or "unknown"
-    # A virtualenv linked into a worktree to run from there is not a change to the code.
-    changed = git("status", "--porcelain", "--", ".", ":!.venv")
+    # Neither a virtualenv linked into a worktree to run from there nor the document the run
+    # writes its figures into (as it goes) is a change to the code.
+    changed = git("status", "--porcelain", "--", ".", ":!.venv", f":!{DOC.relative_to(ROOT)}")
     return head + (" + uncommitted changes" if changed else "")
 
 
