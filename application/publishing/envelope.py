@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC
 from typing import Any
 
-from application.events import event_id
+from application.events import event_id_text
 from application.publishing.catalogue import BY_CLASS
 from application.publishing.payload import Disclosure, event_data
 from application.publishing.schemas import schema_url
@@ -50,7 +50,7 @@ def cloud_event(
     published = BY_CLASS[type(event)]
     return {
         "specversion": SPEC_VERSION,
-        "id": str(event_id(event.originator_id, event.originator_version)),
+        "id": event_id_text(event.originator_id, event.originator_version),
         "source": source,
         "type": published.cloud_type,
         "subject": str(event.originator_id),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.events import aggregate_type, event_id, event_type, is_internal
+from application.events import aggregate_type, event_id_text, event_type, is_internal
 from projections.store import Row, Tx, direct, pending_of
 from projections.summaries import reason, summary
 from projections.views.base import View, id_text, iso
@@ -47,7 +47,7 @@ class AuditTrail(View):
         name = event_type(domain_event)
         values = (
             notification.id,
-            str(event_id(ident, domain_event.originator_version)),
+            event_id_text(ident, domain_event.originator_version),
             ident,
             kind,
             name,
