@@ -8,7 +8,13 @@ from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
 from eventsourcing.application import AggregateNotFoundError, Application, project_aggregate
-from eventsourcing.persistence import IntegrityError, JSONTranscoder, Recording, StoredEvent
+from eventsourcing.persistence import (
+    IntegrityError,
+    JSONTranscoder,
+    Notification,
+    Recording,
+    StoredEvent,
+)
 from eventsourcing.utils import resolve_topic
 
 from application.group_commit import GroupCommit
@@ -102,6 +108,18 @@ class Core(Application[UUID]):
         subjects = {m.decode() for e in stored for m in SUBJECT_IN_STATE.findall(e.state)}
         if subjects:
             self.subject_keys.prefetch(subjects)
+
+    def notifications_after(self, start: int, limit: int) -> Sequence[Notification]:
+        """The log's next `limit` notifications after position `start`, in order: what a
+        projector reads, batch after batch."""
+        notifications: Sequence[Notification]
+        if isinstance(self.recorder, KeysInTheAppend):
+            notifications = self.recorder.notifications_after(start, limit)
+        else:
+            notifications = self.recorder.select_notifications(
+                start, limit, inclusive_of_start=False
+            )
+        return notifications
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

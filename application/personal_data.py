@@ -22,10 +22,11 @@ import orjson
 import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from eventsourcing.persistence import StoredEvent
+from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.utils import retry
 from psycopg import Cursor
-from psycopg.rows import DictRow
+from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool, PoolTimeout
 
@@ -401,6 +402,32 @@ class KeysInTheAppend(PostgresApplicationRecorder):
     nothing is ever sealed with a key that was not stored."""
 
     subject_keys: SubjectKeys | None = None
+
+    @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
+    def notifications_after(self, start: int, limit: int) -> list[Notification]:
+        """`select_notifications(start, limit, inclusive_of_start=False)` in half its Python:
+        the rows read as tuples, and each notification made without its dataclass __init__
+        (frozen, a setattr per field). The projector reads the whole log this way."""
+        statement = SQL(
+            "SELECT notification_id, originator_id, originator_version, topic, state"
+            " FROM {}.{} WHERE notification_id > %s ORDER BY notification_id LIMIT %s"
+        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, (start, limit), prepare=True)
+            rows = curs.fetchall()
+        made = []
+        new = object.__new__
+        for position, originator_id, version, topic, state in rows:
+            notification = new(Notification)
+            notification.__dict__.update(
+                originator_id=originator_id,
+                originator_version=version,
+                topic=topic,
+                state=bytes(state),
+                id=position,
+            )
+            made.append(notification)
+        return made
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -291,8 +291,13 @@ class Projector:
         return self._decoded(start)
 
     def _decoded(self, start: int) -> list[tuple[Any, Any]]:
-        notifications = self.app.recorder.select_notifications(
-            start=start, limit=self.batch_size, inclusive_of_start=False
+        read = getattr(self.app, "notifications_after", None)
+        notifications = (
+            read(start, self.batch_size)
+            if read is not None
+            else self.app.recorder.select_notifications(
+                start=start, limit=self.batch_size, inclusive_of_start=False
+            )
         )
         prefetch_keys = getattr(self.app, "prefetch_keys", None)
         if prefetch_keys is not None:

@@ -1,0 +1,66 @@
+"""The projector reads the log through `Yishiting.notifications_after`: on PostgreSQL a reader of
+its own (tuples, no dataclass __init__), elsewhere eventsourcing's `select_notifications`. Either
+way it is exactly what `select_notifications(start, limit, inclusive_of_start=False)` returns."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator
+
+import pytest
+from eventsourcing.persistence import Notification
+
+from application.app import Yishiting
+from application.personal_data import KeysInTheAppend
+from application.settings import Settings
+from domain.people import Proposer
+from tests.support.district import District
+
+
+@pytest.fixture(params=["memory", "sqlite", "postgres"])
+def app(request: pytest.FixtureRequest) -> Iterator[Yishiting]:
+    if request.param == "memory":
+        url = "memory://"
+    else:
+        url = str(request.getfixturevalue(f"{request.param}_url"))
+    application = Yishiting(Settings(database_url=url))
+    district = District.build(application)
+    for n in range(5):
+        district.propose_from(Proposer.checked(f"居民{n}", "13900000000"), title=f"第{n}件事")
+    yield application
+    application.close()
+
+
+def test_every_stretch_of_the_log_reads_as_select_notifications_reads_it(app: Yishiting) -> None:
+    end = app.recorder.max_notification_id()
+    assert end is not None
+    assert end >= 10
+    for start in (0, 1, 7, end - 3, end, end + 5):
+        for limit in (1, 4, 1000):
+            ours = list(app.notifications_after(start, limit))
+            theirs = list(app.recorder.select_notifications(start, limit, inclusive_of_start=False))
+            assert ours == theirs, (start, limit)
+            assert [n.id for n in ours] == sorted(n.id for n in ours)
+            assert all(n.id > start for n in ours)
+    assert list(app.notifications_after(end, 10)) == []
+
+
+def test_a_notification_read_by_postgres_own_reader_is_a_whole_frozen_notification(
+    postgres_url: str,
+) -> None:
+    application = Yishiting(Settings(database_url=postgres_url))
+    try:
+        assert isinstance(application.recorder, KeysInTheAppend)
+        District.build(application)
+        first, second = application.notifications_after(0, 2)
+        assert type(first) is Notification
+        assert isinstance(first.state, bytes)
+        assert (first.id, second.id) == (1, 2)
+        assert first == dataclasses.replace(first)  # every field set, as __init__ would
+        assert hash(first) == hash(dataclasses.replace(first))
+        with pytest.raises(dataclasses.FrozenInstanceError):
+            first.topic = "changed"  # type: ignore[misc]
+        decoded = application.mapper.to_domain_event(first)
+        assert decoded.originator_id == first.originator_id
+    finally:
+        application.close()
