@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import ExitStack, contextmanager, suppress
 from functools import lru_cache
 from typing import Any, Protocol
@@ -36,7 +36,7 @@ class Tx(Protocol):
         self,
         table: str,
         columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
+        rows: Sequence[Collection[Any]],
         on_conflict: str = "",
     ) -> None: ...
 
@@ -61,13 +61,14 @@ class SQLiteTx:
         self,
         table: str,
         columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
+        rows: Sequence[Collection[Any]],
         on_conflict: str = "",
     ) -> None:
         """Many rows at once (SQLite's statements cost no round trip: one per row)."""
         marks = ", ".join("?" * len(columns))
         self.conn.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){on_conflict}", rows
+            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks}){on_conflict}",
+            (tuple(row) for row in rows),
         )
 
 
@@ -104,7 +105,7 @@ class PostgresTx:
         self,
         table: str,
         columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
+        rows: Sequence[Collection[Any]],
         on_conflict: str = "",
     ) -> None:
         """Many rows at once: COPY, the cheapest way in for new rows (a COPY cannot be
@@ -194,7 +195,8 @@ class Pending:
         """Inserts the held rows of every table (of the tables `sql` names, if given)."""
         for table in [t for t in self.tables if sql is None or t in sql]:
             columns, rows, _, on_conflict = self.tables.pop(table)
-            self.tx.insert_rows(table, columns, [tuple(row.values()) for row in rows], on_conflict)
+            # The rows' values as they are: psycopg's COPY takes them without a tuple each.
+            self.tx.insert_rows(table, columns, [row.values() for row in rows], on_conflict)
 
 
 class BatchTx:
@@ -224,7 +226,7 @@ class BatchTx:
         self,
         table: str,
         columns: Sequence[str],
-        rows: Sequence[Sequence[Any]],
+        rows: Sequence[Collection[Any]],
         on_conflict: str = "",
     ) -> None:
         self._write_named(table)
