@@ -15,7 +15,9 @@ In one run, in a schema of its own on PostgreSQL:
          command answered once its events are in the views (read-your-writes), each answer
          checked (200, no errors, the topic's id). Run with YISHITING_GROUP_COMMIT off, then
          on, then on again as docker-compose deploys it: `serve --no-projector` beside a
-         `yishiting project` worker (its batches announced to the API's waiters by NOTIFY).
+         `yishiting project` worker (its batches announced to the API's waiters by NOTIFY),
+         with one such API and then with two (docker-compose runs two replicas; client c
+         talks to API c mod 2, and the CPU shown is both APIs' together).
          The clients are asyncio connections of this process writing pre-encoded requests
          (only the command id, title and proposer differ) and reading the answers: a light
          client, so that what is measured is the server, not an HTTP library sharing its
@@ -56,6 +58,8 @@ from domain.vocabulary import Category, Channel, Role
 from interfaces.bootstrap import bootstrap
 
 TARGET = 0.5
+# (group commit, API without projector + `project` worker, API processes) of each HTTP run
+HTTP_RUNS = ((False, False, 1), (True, False, 1), (True, True, 1), (True, True, 2))
 PAYLOAD_BYTES = 674  # the average stored event of bench/workload.py's log
 # The stack's floor: the same clients, tokens and server, a request that does no work at all.
 FLOOR = "query Floor { __typename }"
@@ -82,7 +86,8 @@ class HttpRun:
     latencies: list[float] = field(default_factory=list)
     profile: list[tuple[float, str]] = field(default_factory=list)
     client_cpu: float = 0.0  # CPU seconds the clients used per second of the window
-    server_cpu: float = 0.0  # …and the server process
+    server_cpu: float = 0.0  # …and the API process(es), together
+    apis: int = 1
 
     @property
     def rate(self) -> float:
@@ -110,7 +115,7 @@ class Result:
                 f"≥ {TARGET:g}×",
                 run.rate / self.raw >= TARGET,
                 f"{run.commands:,} commands in {run.seconds:.0f} s"
-                f" (server process: {run.server_cpu:.0%} of a CPU)",
+                f" ({_processes(run)}: {run.server_cpu:.0%} of a CPU)",
             )
             for run in self.http
         ]
@@ -144,8 +149,12 @@ class Result:
             baseline,
             floor.rate / self.raw,
             size=f"{floor.commands:,} requests in {floor.seconds:.0f} s"
-            f" (server process: {floor.server_cpu:.0%} of a CPU)",
+            f" ({_processes(floor)}: {floor.server_cpu:.0%} of a CPU)",
         )
+
+
+def _processes(run: HttpRun) -> str:
+    return "server process" if run.apis == 1 else f"{run.apis} API processes together"
 
 
 def run(
@@ -167,13 +176,28 @@ def run(
         tell(f"(save) {loops:,} app.save() …")
         result.save, result.use_case = app_loops(log_url, platform_id, loops)
         tell(f"      {result.save:,.0f} saves/s; use case {result.use_case:,.0f}/s")
-        for grouped, split in ((False, False), (True, False), (True, True)):
+        for grouped, split, apis in (
+            (False, False, 1),
+            (True, False, 1),
+            (True, True, 1),
+            (True, True, 2),
+        ):
             label = "group commit on" if grouped else "group commit off"
-            if split:
+            if split and apis == 1:
                 label += "; API without projector + `project` worker, as deployed"
+            elif split:
+                label += f"; {apis} APIs without projector + `project` worker, as docker-compose"
+                label += " deploys them (the clients split between them)"
             tell(f"(http) {clients} clients, {seconds:g} s, {label} …")
             http = http_run(
-                log_url, platform_id, clients, seconds, grouped, profile and not grouped, split
+                log_url,
+                platform_id,
+                clients,
+                seconds,
+                grouped,
+                profile and not grouped,
+                split,
+                apis=apis,
             )
             http.label = label
             result.http.append(http)
@@ -272,18 +296,31 @@ def http_run(
     profile: bool,
     split: bool = False,
     floor: bool = False,
+    apis: int = 1,
 ) -> HttpRun:
     """One timed run; `split`: as docker-compose deploys, the API without a projector and a
-    `yishiting project` worker beside it (each command still waits for its views); `floor`:
-    `{ __typename }` instead of the mutation, the most requests the stack answers at all."""
+    `yishiting project` worker beside it (each command still waits for its views), with `apis`
+    API processes (client c talks to API c mod `apis`); `floor`: `{ __typename }` instead of
+    the mutation, the most requests the stack answers at all."""
     env = {"YISHITING_GROUP_COMMIT": "true" if grouped else "false"}
-    with Server(url, env=env, projector=not split) as server, _projecting(server, split):
+    with contextlib.ExitStack() as stack:
+        servers = [
+            stack.enter_context(Server(url, env=env, projector=not split)) for _ in range(apis)
+        ]
+        stack.enter_context(_projecting(servers[0], split))
         tokens = [
-            server.token(Actor(f"staff-{c}", "李专员", Role.PLATFORM_STAFF, platform_id))
+            (
+                servers[c % apis],
+                servers[c % apis].token(
+                    Actor(f"staff-{c}", "李专员", Role.PLATFORM_STAFF, platform_id)
+                ),
+            )
             for c in range(clients)
         ]
         requests = _floor_bodies if floor else _bodies
-        return asyncio.run(_drive(server, tokens, platform_id, seconds, profile, requests))
+        run = asyncio.run(_drive(servers, tokens, platform_id, seconds, profile, requests))
+        run.apis = apis
+        return run
 
 
 @contextlib.contextmanager
@@ -379,23 +416,23 @@ def _bodies(platform_id: str, client: int) -> Iterator[bytes]:
 
 
 async def _drive(
-    server: Server,
-    tokens: list[str],
+    servers: list[Server],
+    tokens: list[tuple[Server, str]],
     platform_id: str,
     seconds: float,
     profile: bool,
     requests: Callable[[str, int], Iterator[bytes]] = _bodies,
 ) -> HttpRun:
-    connections = [_Connection(server.port, token) for token in tokens]
+    connections = [_Connection(server.port, token) for server, token in tokens]
     bodies = [requests(platform_id, c) for c in range(len(tokens))]
     try:
         for connection, body in zip(connections, bodies, strict=True):
             await connection.open()
             for _ in range(3):  # warm: connections, caches, first plans
                 await connection.post(next(body))
-        sampler = _profiler(server, seconds) if profile else None
+        sampler = _profiler(servers[0], seconds) if profile else None
         done: list[list[float]] = [[] for _ in connections]
-        server_before = _cpu_seconds(server)
+        server_before = sum(_cpu_seconds(server) for server in servers)
         cpu_before, begin = time.process_time(), time.perf_counter()
         end = begin + seconds
 
@@ -408,7 +445,7 @@ async def _drive(
         await asyncio.gather(*(client(c) for c in range(len(connections))))
         elapsed = time.perf_counter() - begin
         client_cpu = (time.process_time() - cpu_before) / elapsed
-        server_cpu = (_cpu_seconds(server) - server_before) / elapsed
+        server_cpu = (sum(_cpu_seconds(server) for server in servers) - server_before) / elapsed
     finally:
         for connection in connections:
             connection.close()
