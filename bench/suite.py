@@ -14,7 +14,10 @@ def table(figures: list[Figure], where: dict[str, str]) -> str:
     host = f"{where['nproc']} × {where['cpu']}, PostgreSQL {where['postgres_version']}"
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "---|" * len(COLUMNS)]
     for figure in figures:
-        cells = [*figure.cells(), host, where["commit"]]
+        # A row kept from the document (a partial run) keeps the machine and commit it was
+        # measured on.
+        place = figure.place if isinstance(figure, _Written) else [host, where["commit"]]
+        cells = [*figure.cells(), *place]
         lines.append("| " + " | ".join(cell.replace("|", "\\|") for cell in cells) + " |")
     return "\n".join(lines)
 
@@ -45,8 +48,10 @@ def section(figures: list[Figure], where: dict[str, str], command: str, notes: l
 
 
 def merged(path: Path, figures: list[Figure]) -> list[Figure]:
-    """The figures of the summary already written, with these in place of (or after) their
-    namesakes: a partial run (`--only`) refreshes its rows and keeps the others'."""
+    """The figures of the summary already written, with these in place of their namesakes: a
+    partial run (`--only`) refreshes its rows and keeps the others', each with the machine and
+    commit it was measured on. A figure new to the summary goes after the last row of its
+    benchmark (the name up to its colon), or at the end."""
     current = path.read_text(encoding="utf-8") if path.exists() else ""
     if BEGIN not in current:
         return figures
@@ -59,8 +64,12 @@ def merged(path: Path, figures: list[Figure]) -> list[Figure]:
         if cells[0] in fresh:
             kept.append(fresh.pop(cells[0]))
         else:
-            kept.append(_Written(*cells[:6]))
-    return kept + list(fresh.values())
+            kept.append(_Written(*cells))
+    for figure in fresh.values():
+        benchmark = figure.name.split(":", 1)[0]
+        same = [n for n, row in enumerate(kept) if row.name.split(":", 1)[0] == benchmark]
+        kept.insert(same[-1] + 1 if same else len(kept), figure)
+    return kept
 
 
 class _Written(Figure):
@@ -69,7 +78,8 @@ class _Written(Figure):
     def __init__(self, *cells: str) -> None:
         met = None if "**" not in cells[4] else "**met**" in cells[4]
         super().__init__(cells[0], cells[1], cells[2], None, cells[4], met, cells[5])
-        self.written = cells
+        self.written = cells[:6]
+        self.place = list(cells[6:8])  # machine, commit
 
     def cells(self) -> list[str]:
         return list(self.written)
