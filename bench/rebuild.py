@@ -250,18 +250,11 @@ def _measure(
 
 def _production(settings: Settings, sample: int, batch_size: int, total: int) -> float:
     """Seconds of `Projector.rebuild()` with every view of the deployment, as `yishiting project
-    --rebuild` runs it. The ledger is evidence, never rebuilt: in any deployment it is current
-    when a rebuild begins, so it is brought up to date first, untimed."""
-    system = _fresh(settings, sample)
-    try:
-        Projector(system.app, system.store, batch_size, views=(LedgerView,)).catch_up()
-        started = time.perf_counter()
-        system.projector.rebuild()
-        seconds = time.perf_counter() - started
+    --rebuild` runs it."""
+    with _ledger_current(settings, sample, batch_size) as system:
+        seconds = _rebuild_seconds(system)
         assert system.projector.position() == total
         return seconds
-    finally:
-        system.close()
 
 
 def _production_breakdown(
@@ -270,18 +263,32 @@ def _production_breakdown(
     """(p) again with each view's handlers timed (the timing itself costs, so (p)'s figure
     comes from the run without it): its seconds, and per view seconds and SQL statements per
     event."""
+    with _ledger_current(settings, sample, batch_size) as system:
+        with _per_view(system.projector) as breakdown:
+            seconds = _rebuild_seconds(system)
+        assert system.projector.position() == total
+    return seconds, [
+        (name, spent, statements / total) for name, (spent, statements) in breakdown.items()
+    ]
+
+
+@contextmanager
+def _ledger_current(settings: Settings, sample: int, batch_size: int) -> Iterator[System]:
+    """A fresh system whose ledger is up to date. The ledger is evidence, never rebuilt: in
+    any deployment it is current when a rebuild begins, so it is brought up to date first,
+    untimed."""
     system = _fresh(settings, sample)
     try:
         Projector(system.app, system.store, batch_size, views=(LedgerView,)).catch_up()
-        with _per_view(system.projector) as breakdown:
-            started = time.perf_counter()
-            system.projector.rebuild()
-            seconds = time.perf_counter() - started
-        return seconds, [
-            (name, spent, statements / total) for name, (spent, statements) in breakdown.items()
-        ]
+        yield system
     finally:
         system.close()
+
+
+def _rebuild_seconds(system: System) -> float:
+    started = time.perf_counter()
+    system.projector.rebuild()
+    return time.perf_counter() - started
 
 
 def _fresh(settings: Settings, sample: int) -> System:
