@@ -166,4 +166,4 @@ def _from_event(kind: str, ident: str, event: Any) -> list[Any]:
 
 
 def _text(value: Any) -> str | None:
-    return str(value) if value else None
+    return id_text(value) if value else None
