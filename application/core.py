@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
@@ -18,6 +19,8 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import resolve_topic
 
 from application.group_commit import GroupCommit
+from application.ledger.recorders import TaggedMemoryRecorder, TaggedSQLiteRecorder
+from application.ledger.tags import EventKey
 from application.permissions import (
     OutOfReach,
     Reach,
@@ -51,6 +54,7 @@ R = TypeVar("R", bound=Record)
 A = TypeVar("A", bound="Core")
 
 KEYS_IN_THE_APPEND = f"{KeysInTheAppend.__module__}:{KeysInTheAppend.__qualname__}"
+TAGGED_SQLITE = f"{TaggedSQLiteRecorder.__module__}:{TaggedSQLiteRecorder.__qualname__}"
 LOG_TRANSCODER = f"{LogTranscoder.__module__}:{LogTranscoder.__qualname__}"
 SCOPED_RECORDS = frozenset({"Topic", "Consultation", "SupervisionItem"})
 # How a sealed person names their data subject in a stored event's JSON (transcodings.py).
@@ -84,13 +88,29 @@ class Core(Application[UUID]):
             full_env.setdefault("TRANSCODER_TOPIC", LOG_TRANSCODER)
             if self.database.engine == "postgresql":
                 full_env.setdefault("APPLICATION_RECORDER_TOPIC", KEYS_IN_THE_APPEND)
+            if self.database.engine == "sqlite":
+                full_env.setdefault("APPLICATION_RECORDER_TOPIC", TAGGED_SQLITE)
             super().__init__(env=full_env)
         bound_waits(self.recorder)
+        # Every append tags its events with this key (application/ledger/tags.py).
+        self.event_key = event_key_for(self.settings, self.database)
+        if hasattr(self.recorder, "event_key"):
+            self.recorder.event_key = self.event_key
         # New subjects' keys are written by the append that first seals their data.
         self._keys_in_append = isinstance(self.recorder, KeysInTheAppend)
         if isinstance(self.recorder, KeysInTheAppend):
             self.recorder.subject_keys = self.subject_keys
         self.group = GroupCommit(self.save) if self.settings.group_commit else None
+
+    def construct_recorder(self) -> Any:
+        if self.database.engine == "memory":
+            return TaggedMemoryRecorder()  # eventsourcing's POPO factory takes no topic
+        return super().construct_recorder()
+
+    def tags_between(self, first: int, last: int) -> dict[int, str]:
+        """The authenticity tag stored with each event at a position in [first, last]."""
+        found: dict[int, str] = self.recorder.tags_between(first, last)  # type: ignore[attr-defined]
+        return found
 
     def close(self) -> None:
         self.subject_keys.close()
@@ -206,6 +226,16 @@ class Core(Application[UUID]):
             return None
         receipt = project_aggregate(None, self.events.get(receipt_id, limit=1))
         return receipt if isinstance(receipt, CommandReceipt) else None
+
+
+def event_key_for(settings: Settings, database: Database) -> EventKey:
+    """The key tagging events, from outside the database: only development may create its
+    file; a log held in memory gets a key that lives as long as it does."""
+    if database.engine == "memory":
+        return EventKey.generate()
+    return EventKey.from_file(
+        Path(settings.event_key_file), create=settings.environment == "development"
+    )
 
 
 def use_case(

@@ -30,6 +30,8 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from application.ledger.recorders import tag_rows
+from application.ledger.tags import TAGS_TABLE, EventKey
 from application.storage import CONNECTION_WAIT, Database
 
 KEYS_TABLE = "yishiting_subject_keys"
@@ -399,9 +401,40 @@ class KeysInTheAppend(PostgresApplicationRecorder):
     """The log's recorder on PostgreSQL: an append also writes the keys of the subjects its
     events name first (`SubjectKeys.creating`), in its own transaction. A subject whose key
     another process stored meanwhile makes the append fail (unique key: IntegrityError), so
-    nothing is ever sealed with a key that was not stored."""
+    nothing is ever sealed with a key that was not stored.
+
+    The append also writes each event's authenticity tag (application/ledger/tags.py) in the
+    same transaction: no event is stored untagged, and no tag without its event."""
 
     subject_keys: SubjectKeys | None = None
+    event_key: EventKey | None = None
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sql_create_statements.append(
+            SQL(
+                "CREATE TABLE IF NOT EXISTS {}.{} (originator_id uuid NOT NULL,"
+                " originator_version bigint NOT NULL, tag text NOT NULL,"
+                " PRIMARY KEY (originator_id, originator_version))"
+            ).format(Identifier(self.datastore.schema), Identifier(TAGS_TABLE))
+        )
+
+    @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
+    def tags_between(self, first: int, last: int) -> dict[int, str]:
+        """The stored tag of each event at a position in [first, last] that has one."""
+        statement = SQL(
+            "SELECT e.notification_id, t.tag FROM {schema}.{events} e JOIN {schema}.{tags} t"
+            " ON t.originator_id = e.originator_id"
+            " AND t.originator_version = e.originator_version"
+            " WHERE e.notification_id BETWEEN %s AND %s"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            events=Identifier(self.events_table_name),
+            tags=Identifier(TAGS_TABLE),
+        )
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, (first, last))
+            return {int(position): str(tag) for position, tag in curs.fetchall()}
 
     @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
     def notifications_after(self, start: int, limit: int) -> list[Notification]:
@@ -450,6 +483,25 @@ class KeysInTheAppend(PostgresApplicationRecorder):
                     Identifier(self.datastore.schema), Identifier(KEYS_TABLE)
                 ),
                 [(subject_id, wrapped, now) for subject_id, wrapped in rows],
+            )
+
+    def _insert_stored_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        super()._insert_stored_events(curs, stored_events, **kwargs)
+        tags = tag_rows(self.event_key, stored_events)
+        if not tags:
+            return
+        # After the events, under the table's lock (so two appends never wait on each other's
+        # tag rows), on a cursor of its own (`curs` still holds the new positions). A row left
+        # by an event deleted behind the application's back must not block a new append.
+        with curs.connection.cursor() as tagging:
+            tagging.executemany(
+                SQL(
+                    "INSERT INTO {}.{} VALUES (%s, %s, %s) ON CONFLICT"
+                    " (originator_id, originator_version) DO UPDATE SET tag = excluded.tag"
+                ).format(Identifier(self.datastore.schema), Identifier(TAGS_TABLE)),
+                tags,
             )
 
 

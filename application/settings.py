@@ -61,6 +61,12 @@ class Settings(BaseSettings):
         description="Ed25519 private key (PEM) signing ledger checkpoints, kept outside the "
         "database; generated in development when missing, required in production",
     )
+    event_key_file: str = Field(
+        default="var/event-hmac.key",
+        description="secret (base64, 32+ bytes) with which the writing process tags every "
+        "stored event (HMAC-SHA256), kept outside the database; generated in development "
+        "when missing, required in production",
+    )
     checkpoint_every: int = Field(
         default=1000, ge=1, description="sign a ledger checkpoint after this many new events"
     )
