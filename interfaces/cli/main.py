@@ -12,8 +12,10 @@ from uuid import uuid4
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from application.production import UnsafeProduction, refuse_unsafe_production
 from application.settings import Settings
 from domain.base import Actor
 from domain.errors import DomainError
@@ -36,18 +38,23 @@ console = Console()
 
 
 @app.callback()
-def check_settings() -> None:
-    """Stops at once, naming the variable, when a YISHITING_* setting is wrong."""
+def check_settings(ctx: typer.Context) -> None:
+    """Stops at once, naming the variable, when a YISHITING_* setting is wrong; in production,
+    the commands that run the service or sign for it stop without its safety settings."""
     try:
-        Settings()
+        settings = Settings()
     except ValidationError as error:
         for problem in error.errors():
             name = "YISHITING_" + "_".join(str(p) for p in problem["loc"]).upper()
             console.print(f"[red]配置错误 bad setting[/red] {name}: {problem['msg']}")
         raise typer.Exit(2) from None
+    if ctx.invoked_subcommand in GUARDED_COMMANDS:
+        _or_exit(lambda: refuse_unsafe_production(settings))
 
 
 T = TypeVar("T")
+# Verifying the ledger and printing the schema need no secrets (an auditor's own machine).
+GUARDED_COMMANDS = {"serve", "project", "demo", "token", "erase", "remind", "import", "export"}
 RESERVED_ROLES = (Role.SYSTEM, Role.PUBLIC)
 
 
@@ -89,8 +96,8 @@ def _or_exit(start: Callable[[], T]) -> T:
     """A missing signing key is the operator's to fix: say so plainly, without a traceback."""
     try:
         return start()
-    except MissingSigningKey as error:
-        console.print(f"[red]无法启动 cannot start:[/red] {error}")
+    except (MissingSigningKey, UnsafeProduction) as error:
+        console.print(f"[red]无法启动 cannot start:[/red] {escape(str(error))}", highlight=False)
         raise typer.Exit(1) from None
 
 

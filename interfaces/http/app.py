@@ -14,6 +14,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import HTTPConnection
 
+from application.production import refuse_unsafe_production
 from application.settings import Settings
 from application.storage import STORAGE_UNAVAILABLE
 from interfaces.auth import ANONYMOUS, Authenticator, Unauthenticated
@@ -36,6 +37,7 @@ log = logging.getLogger("yishiting.http")
 
 def create_app(settings: Settings | None = None, *, embedded_projector: bool = True) -> FastAPI:
     settings = settings or Settings()
+    refuse_unsafe_production(settings)
     authenticator = Authenticator.from_settings(settings)
     limiter = WriteRateLimit(settings.writes_per_minute)
     metrics = Metrics()

@@ -5,8 +5,10 @@ the log keeps; and the per-token write rate limit."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
+import os
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +17,7 @@ from typing import Any
 import graphql
 import pytest
 
+from application.ledger.signing import Signer
 from interfaces.graphql.schema import sdl
 from tests.support.graphql import CHINESE, mutation_document
 from tests.support.scenarios import SCENARIOS, Input
@@ -258,9 +261,19 @@ SECRET = "a-production-secret-long-enough-for-hs256-0123456789"
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    path: Path = tmp_path_factory.mktemp("production") / "yishiting.db"
-    url = f"sqlite:///{path}"
-    with running(url, environment="production", token_secret=SECRET) as production_world:
+    directory: Path = tmp_path_factory.mktemp("production")
+    key_file = directory / "ledger.pem"
+    Signer.from_file(key_file, create=True)  # an operator's keys, made before start-up
+    event_key = directory / "event.key"
+    event_key.write_text(base64.b64encode(os.urandom(32)).decode())
+    safety = {
+        "event_key_file": str(event_key),
+        "token_secret": SECRET,
+        "ledger_key_file": str(key_file),
+        "personal_data_key": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    }
+    url = f"sqlite:///{directory}/yishiting.db"
+    with running(url, environment="production", **safety) as production_world:
         yield production_world
 
 

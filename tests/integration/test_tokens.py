@@ -21,8 +21,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from jwt.algorithms import OKPAlgorithm
 
+from application.production import UnsafeProduction
 from application.settings import Settings
-from interfaces.auth import MissingSigningKey
 from interfaces.http.app import create_app
 from tests.support.district import District
 from tests.support.graphql import CHINESE, mutation_document
@@ -263,7 +263,7 @@ def test_token_create_refuses_a_role_no_caller_can_have(tmp_path: Path, role: st
 
 
 def test_production_without_a_secret_or_jwks_refuses_to_start(sqlite_url: str) -> None:
-    with pytest.raises(MissingSigningKey, match="YISHITING_TOKEN_SECRET"):
+    with pytest.raises(UnsafeProduction, match="YISHITING_TOKEN_SECRET"):
         create_app(Settings(database_url=sqlite_url, environment="production"))
 
 
