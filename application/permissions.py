@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from uuid import UUID
 
-from domain.base import Actor
-from domain.errors import Forbidden
+from domain.base import Actor, Record
+from domain.errors import Forbidden, InvalidInput
+from domain.reference import Committee, Person, Platform, Unit
 from domain.vocabulary import Channel, Role
 
 R = Role
@@ -67,15 +68,67 @@ class Reach:
         scope = actor.scope
         match actor.role:
             case R.PLATFORM_STAFF:
-                return scope == str(self.platform_id)
+                return _names(scope, self.platform_id)
             case R.COMMITTEE:
-                return scope in {str(c) for c in self.committee_ids}
+                return any(_names(scope, c) for c in self.committee_ids)
             case R.UNIT:
-                return scope == str(self.unit_id)
+                return _names(scope, self.unit_id)
             case R.SUPERVISOR:
-                return scope == str(self.supervisor_id)
+                return _names(scope, self.supervisor_id)
             case _:
                 return True
+
+
+def _names(scope: str, owner: UUID | None) -> bool:
+    """The scope is this owner's id: never an object without an owner (str(None) is "None")."""
+    return owner is not None and bool(scope) and scope == str(owner)
+
+
+# What a role's scope names (an id of this kind of record) and whether it must have one;
+# the roles not listed take no scope. An integration's scope is its default platform.
+SCOPES: dict[Role, tuple[type[Record], bool]] = {
+    R.PLATFORM_STAFF: (Platform, True),
+    R.COMMITTEE: (Committee, True),
+    R.UNIT: (Unit, True),
+    R.SUPERVISOR: (Person, True),
+    R.INTEGRATION: (Platform, False),
+}
+SCOPE_NAMES = {
+    Platform: ("协商议事平台", "platform"),
+    Committee: ("专门委员会", "committee"),
+    Unit: ("承办单位", "unit"),
+    Person: ("人员", "person"),
+}
+
+
+class InvalidScope(InvalidInput):
+    code = "INVALID_SCOPE"
+
+
+def scope_kind(role: Role, scope: str) -> tuple[type[Record], UUID] | None:
+    """The kind of record and the id a role's scope names (None for no scope); refuses a scope
+    that is not an id where the role needs one, and any scope on a role that takes none."""
+    kind, required = SCOPES.get(role, (None, False))
+    if kind is None:
+        if scope:
+            raise InvalidScope(
+                f"角色“{role.label}”不设范围", f"role {role.code} takes no scope", scope=scope[:60]
+            )
+        return None
+    zh, en = SCOPE_NAMES[kind]
+    if not scope and not required:
+        return None
+    try:
+        identifier = UUID(scope)
+    except ValueError:
+        identifier = None
+    if identifier is not None and str(identifier) == scope:  # as ids are written everywhere
+        return kind, identifier
+    raise InvalidScope(
+        f"角色“{role.label}”的范围须为{zh}编号",
+        f"role {role.code} is scoped by a {en} id",
+        scope=scope[:60],
+    )
 
 
 def committees(*ids: UUID | None) -> frozenset[UUID]:

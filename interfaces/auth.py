@@ -13,6 +13,7 @@ from uuid import uuid4
 
 import jwt
 
+from application.permissions import InvalidScope, scope_kind
 from application.settings import Settings
 from domain.base import Actor
 from domain.errors import DomainError, UnknownCode
@@ -32,6 +33,10 @@ class Unauthenticated(DomainError):
 
 class TokenExpired(Unauthenticated):
     code = "TOKEN_EXPIRED"
+
+
+class TokenScopeInvalid(Unauthenticated):
+    code = "TOKEN_SCOPE_INVALID"
 
 
 def token_expired_error() -> TokenExpired:
@@ -130,19 +135,19 @@ class Authenticator:
         except jwt.ExpiredSignatureError:
             raise token_expired_error() from None
         except (jwt.PyJWTError, ValueError, KeyError) as error:
-            raise Unauthenticated("令牌无效", f"invalid token ({type(error).__name__})") from None
+            raise Unauthenticated(*in_our_words(error)) from None
 
     def _key_for(self, token: str) -> tuple[Any, list[str]]:
         header = jwt.get_unverified_header(token)
         if header.get("alg") == "HS256" and self.secret:
             return self.secret, ["HS256"]
         if self.jwks is None:
-            raise ValueError("unsupported algorithm")
+            raise jwt.InvalidAlgorithmError(header.get("alg"))
         keys = jwt.PyJWKSet.from_dict(self.jwks)
         key = next((k for k in keys.keys if k.key_id == header.get("kid")), None)
         if key is None:
             # A bare StopIteration here would escape as a server error (500), not a refusal.
-            raise ValueError("no trusted key with this kid")
+            raise UntrustedKey(header.get("kid"))
         return key.key, ASYMMETRIC
 
     @staticmethod
@@ -153,12 +158,40 @@ class Authenticator:
             raise Unauthenticated("令牌中的角色无效", "the token names an unknown role") from None
         if role in (Role.SYSTEM, Role.PUBLIC):
             raise Unauthenticated("令牌中的角色无效", "the token names a reserved role")
-        return Actor(
-            str(claims["sub"]),
-            str(claims.get("name") or claims["sub"]),
-            role,
-            str(claims.get("scope") or ""),
-        )
+        scope = claims.get("scope") or ""
+        try:
+            scope_kind(role, scope if isinstance(scope, str) else repr(scope))
+        except InvalidScope as error:
+            raise TokenScopeInvalid(
+                f"令牌的范围无效:{error.message_zh}", f"invalid token scope: {error.message_en}"
+            ) from None
+        return Actor(str(claims["sub"]), str(claims.get("name") or claims["sub"]), role, scope)
+
+
+class UntrustedKey(ValueError):
+    """The token names a key (kid) that is not in the JWKS file."""
+
+
+# PyJWT's refusals, in the project's words: (its exception, 中文, English), most specific first.
+_REFUSALS: tuple[tuple[type[Exception], str, str], ...] = (
+    (jwt.InvalidSignatureError, "令牌签名无效", "the token's signature does not verify"),
+    (jwt.InvalidAudienceError, "令牌不是签发给本系统的", "the token is meant for another service"),
+    (jwt.InvalidIssuerError, "令牌的签发方不受信任", "the token's issuer is not trusted"),
+    (jwt.ImmatureSignatureError, "令牌尚未生效", "the token is not valid yet"),
+    (jwt.InvalidAlgorithmError, "令牌的签名算法不被接受", "the token's algorithm is not accepted"),
+    (UntrustedKey, "令牌由不受信任的密钥签发", "the token is signed by a key not trusted here"),
+    (jwt.DecodeError, "令牌格式错误", "the token is malformed"),
+)
+
+
+def in_our_words(error: Exception) -> tuple[str, str]:
+    """Why a token was refused, 中文 and English, without the library's class names."""
+    if isinstance(error, jwt.MissingRequiredClaimError):
+        return f"令牌缺少必需的声明 {error.claim}", f"the token has no '{error.claim}' claim"
+    for kind, chinese, english in _REFUSALS:
+        if isinstance(error, kind):
+            return chinese, english
+    return "令牌无效", "the token is invalid"
 
 
 def _development_secret(settings: Settings, has_jwks: bool) -> str:

@@ -7,7 +7,7 @@ import signal
 from collections.abc import Callable
 from types import FrameType
 from typing import NoReturn, TypeVar
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import typer
 from pydantic import ValidationError
@@ -15,9 +15,10 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from application.permissions import scope_kind
 from application.production import UnsafeProduction, refuse_unsafe_production
 from application.settings import Settings
-from domain.base import Actor
+from domain.base import Actor, Record
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, MissingSigningKey
@@ -177,6 +178,7 @@ def token_create(
         _refuse_role(error.message)
     if parsed in RESERVED_ROLES:
         _refuse_role(f"角色“{parsed.label}”不能签发令牌 (role {parsed.code} is reserved)")
+    _check_scope(parsed, scope)
     actor = Actor(
         subject or f"{parsed.code}-{uuid4().hex[:8]}", name or parsed.label, parsed, scope
     )
@@ -186,6 +188,27 @@ def token_create(
         f" 主体 subject: {actor.id}"
     )
     typer.echo(_or_exit(lambda: authenticator.issue(actor, ttl_hours * 3600 or None)))
+
+
+def _check_scope(role: Role, scope: str) -> None:
+    """A scope names a registered platform, committee, unit or person, as the role needs."""
+    try:
+        named = scope_kind(role, scope)
+        if named is not None:
+            _require_registered(*named)
+    except DomainError as refusal:
+        console.print(f"[red]{escape(refusal.message)}[/red] ({refusal.code})", highlight=False)
+        raise typer.Exit(2) from None
+
+
+def _require_registered(kind: type[Record], identifier: UUID) -> None:
+    from application.app import Yishiting
+
+    app = Yishiting(Settings())
+    try:
+        app.require(kind, identifier)
+    finally:
+        app.close()
 
 
 def _refuse_role(message: str) -> NoReturn:

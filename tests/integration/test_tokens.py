@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import jwt
 import pytest
@@ -21,8 +22,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from jwt.algorithms import OKPAlgorithm
 
+from application.app import Yishiting
+from application.permissions import Reach
 from application.production import UnsafeProduction
 from application.settings import Settings
+from domain.base import Actor
+from domain.vocabulary import Role
 from interfaces.http.app import create_app
 from tests.support.district import District
 from tests.support.graphql import CHINESE, mutation_document
@@ -33,6 +38,7 @@ ISSUER, AUDIENCE = "yishiting", "yishiting-api"
 PLATFORMS = "{ platforms { id } }"
 CLI = [sys.executable, "-m", "interfaces.cli.main"]
 JWT = re.compile(r"[\w-]+\.[\w-]+\.[\w-]+")
+LIBRARY_WORDS = re.compile(r"[A-Z]\w*(Error|Exception)\b|PyJWT|jwt\.")
 SIGN_IN_ROLES = {
     "platform_staff",
     "committee",
@@ -76,6 +82,8 @@ def assert_refused(response: Any, reason: str) -> None:
     (error,) = response.json()["errors"]
     assert error["extensions"] == {"code": "UNAUTHENTICATED", "reason": reason}
     assert CHINESE.search(error["message"]), error
+    assert error["message"].index("(") > CHINESE.search(error["message"]).start()
+    assert not LIBRARY_WORDS.search(error["message"]), "said in the project's words"
 
 
 @pytest.fixture
@@ -112,6 +120,24 @@ BAD_TOKENS = {
     "unknown role": ("Bearer " + signed(role="mayor"), "TOKEN_INVALID"),
     "reserved role system": ("Bearer " + signed(role="system"), "TOKEN_INVALID"),
     "reserved role public": ("Bearer " + signed(role="public"), "TOKEN_INVALID"),
+    "not valid yet": ("Bearer " + signed(nbf=int(time.time()) + 3600), "TOKEN_INVALID"),
+    "scope None for platform staff": (
+        "Bearer " + signed(role="platform_staff", scope="None"),
+        "TOKEN_SCOPE_INVALID",
+    ),
+    "no scope for a committee": ("Bearer " + signed(role="committee"), "TOKEN_SCOPE_INVALID"),
+    "a scope on the leader": (
+        "Bearer " + signed(role="leader", scope=str(uuid4())),
+        "TOKEN_SCOPE_INVALID",
+    ),
+    "an id spelt another way": (
+        "Bearer " + signed(role="unit", scope=str(uuid4()).upper()),
+        "TOKEN_SCOPE_INVALID",
+    ),
+    "a scope that is not text": (
+        "Bearer " + signed(role="supervisor", scope=["a", "b"]),
+        "TOKEN_SCOPE_INVALID",
+    ),
 }
 
 
@@ -220,6 +246,7 @@ def test_token_create_prints_the_token_alone_on_its_last_line(
             str(home.platform_id),
             cwd=tmp_path,
             YISHITING_TOKEN_SECRET=SECRET,
+            YISHITING_DATABASE_URL=sqlite_url,
         )
         assert done.returncode == 0, done.stderr
         lines = done.stdout.strip().splitlines()
@@ -257,6 +284,116 @@ def test_token_create_refuses_a_role_no_caller_can_have(tmp_path: Path, role: st
     assert CHINESE.search(done.stdout + done.stderr)
     assert "platform_staff" in done.stdout, "the roles to choose from are listed"
     assert "Traceback" not in done.stdout + done.stderr
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def registered(request: pytest.FixtureRequest) -> Iterator[tuple[str, District]]:
+    """A database holding a district, and the district's ids."""
+    url = str(request.getfixturevalue(f"{request.param}_url"))
+    app = Yishiting(Settings(database_url=url))
+    try:
+        yield url, District.build(app)
+    finally:
+        app.close()
+
+
+def scopes(home: District) -> dict[str, tuple[str, str, str]]:
+    """(role, scope, why it is refused) for each kind of bad scope."""
+    return {
+        "the word None": ("platform_staff", "None", "INVALID_SCOPE"),
+        "no scope where one is needed": ("unit", "", "INVALID_SCOPE"),
+        "a platform never registered": ("platform_staff", str(uuid4()), "NOT_FOUND"),
+        "a committee's id for a platform": ("platform_staff", str(home.committee_id), "NOT_FOUND"),
+        "a platform's id for a unit": ("unit", str(home.platform_id), "NOT_FOUND"),
+        "a unit's id for a supervisor": ("supervisor", str(home.unit_id), "NOT_FOUND"),
+        "an id in capitals": ("committee", str(home.committee_id).upper(), "INVALID_SCOPE"),
+        "a scope on the leader": ("leader", str(home.platform_id), "INVALID_SCOPE"),
+        "a scope on the administrator": ("admin", "anything", "INVALID_SCOPE"),
+        "an integration scoped by a unit": ("integration", str(home.unit_id), "NOT_FOUND"),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "the word None",
+        "no scope where one is needed",
+        "a platform never registered",
+        "a committee's id for a platform",
+        "a platform's id for a unit",
+        "a unit's id for a supervisor",
+        "an id in capitals",
+        "a scope on the leader",
+        "a scope on the administrator",
+        "an integration scoped by a unit",
+    ],
+)
+def test_token_create_refuses_a_scope_that_names_nothing_of_its_kind(
+    tmp_path: Path, registered: tuple[str, District], case: str
+) -> None:
+    url, home = registered
+    role, scope, reason = scopes(home)[case]
+    done = cli(
+        "token",
+        "create",
+        "--role",
+        role,
+        "--scope",
+        scope,
+        cwd=tmp_path,
+        YISHITING_TOKEN_SECRET=SECRET,
+        YISHITING_DATABASE_URL=url,
+    )
+    said = done.stdout + done.stderr
+    assert done.returncode == 2, said
+    assert reason in said
+    assert CHINESE.search(said)
+    assert not JWT.search(said), "no token issued"
+    assert "Traceback" not in said
+
+
+@pytest.mark.parametrize(
+    ("role", "field"),
+    [
+        ("platform_staff", "platform_id"),
+        ("committee", "committee_id"),
+        ("unit", "unit_id"),
+        ("supervisor", "supervisor_id"),
+        ("integration", "platform_id"),
+        ("integration", None),
+        ("leader", None),
+    ],
+)
+def test_token_create_accepts_a_registered_scope_of_the_role_s_kind(
+    tmp_path: Path, registered: tuple[str, District], role: str, field: str | None
+) -> None:
+    url, home = registered
+    scope = str(getattr(home, field)) if field else ""
+    done = cli(
+        "token",
+        "create",
+        "--role",
+        role,
+        "--scope",
+        scope,
+        cwd=tmp_path,
+        YISHITING_TOKEN_SECRET=SECRET,
+        YISHITING_DATABASE_URL=url,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    token = done.stdout.strip().splitlines()[-1]
+    assert jwt.decode(token, options={"verify_signature": False})["scope"] == scope
+
+
+def test_an_object_without_an_owner_is_in_no_one_s_reach() -> None:
+    """`str(None)` is "None": a scope spelt so must not reach what has no platform or unit."""
+    nobody = Reach()
+    for role in (Role.PLATFORM_STAFF, Role.UNIT, Role.SUPERVISOR, Role.COMMITTEE):
+        for scope in ("None", ""):
+            assert not nobody.includes(Actor("x", "某人", role, scope)), (role, scope)
+    owned = Reach(platform_id=uuid4())
+    assert owned.includes(Actor("x", "某人", Role.PLATFORM_STAFF, str(owned.platform_id)))
+    assert not owned.includes(Actor("x", "某人", Role.PLATFORM_STAFF, "None"))
 
 
 # ------------------------------------------------------------------------------- production
