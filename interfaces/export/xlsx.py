@@ -1,5 +1,6 @@
 """The form as an Excel workbook ready to print: A4 landscape, one page wide, the header row
-repeated on every page, wrapped text in set column widths, and the footer under the table."""
+repeated on every page, wrapped text in set column widths, and the footer under the table;
+every text a string cell, none a formula."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from interfaces.export.cells import put
 from interfaces.export.form import COLUMNS, SHEET, SupervisionForm
 
 WIDTHS = (6, 14, 22, 28, 14, 14, 10, 32, 22, 22)
@@ -38,7 +40,7 @@ def workbook_bytes(form: SupervisionForm) -> bytes:
 
 def _title(sheet: Worksheet, title: str) -> None:
     sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=10)
-    cell = sheet.cell(TITLE_ROW, 1, title)
+    cell = put(sheet, TITLE_ROW, 1, title)
     cell.font = Font(name=FONT, size=16, bold=True)
     cell.alignment = Alignment(horizontal="center", vertical="center")
     sheet.row_dimensions[TITLE_ROW].height = 36
@@ -46,7 +48,7 @@ def _title(sheet: Worksheet, title: str) -> None:
 
 def _header(sheet: Worksheet) -> None:
     for column, (name, width) in enumerate(zip(COLUMNS, WIDTHS, strict=True), start=1):
-        cell = sheet.cell(HEADER_ROW, column, name)
+        cell = put(sheet, HEADER_ROW, column, name)
         cell.font = Font(name=FONT, size=11, bold=True)
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         cell.fill = PatternFill("solid", fgColor="D9D9D9")
@@ -58,7 +60,7 @@ def _header(sheet: Worksheet) -> None:
 def _rows(sheet: Worksheet, form: SupervisionForm) -> None:
     for offset, row in enumerate(form.rows):
         for column, value in enumerate(row.cells(), start=1):
-            cell = sheet.cell(FIRST_ROW + offset, column, value)
+            cell = put(sheet, FIRST_ROW + offset, column, value)
             cell.font = Font(name=FONT, size=10)
             cell.border = BOX
             horizontal = "center" if column in CENTERED else "left"
@@ -71,7 +73,7 @@ def _footer(sheet: Worksheet, form: SupervisionForm, row: int) -> None:
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
     sheet.merge_cells(start_row=row, start_column=6, end_row=row, end_column=10)
     for column, text in ((1, department), (6, filled)):
-        cell = sheet.cell(row, column, text)
+        cell = put(sheet, row, column, text)
         cell.font = Font(name=FONT, size=11)
         cell.alignment = Alignment(horizontal="left" if column == 1 else "right")
     sheet.row_dimensions[row].height = 28

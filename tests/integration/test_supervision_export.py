@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterator
-from datetime import datetime
+from datetime import date, datetime
 from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,12 @@ from domain.vocabulary import Role
 from interfaces.bootstrap import bootstrap
 from interfaces.cli.main import app as cli
 from interfaces.http.app import create_app
-from tests.support.problem_list import ProblemList, build_problem_list
+from tests.support.problem_list import (
+    ProblemList,
+    build_problem_list,
+    held_with_suggestions,
+    open_and_assign,
+)
 
 COLUMNS = [
     "序号",
@@ -259,3 +264,73 @@ def test_the_cli_exports_everything_as_the_system(
     rows = list(csv.reader(StringIO(every.read_bytes().decode("utf-8-sig"))))
     assert rows[0] == ["全区协商议事厅协商议事活动督办落实情况"]
     assert len(rows) == 2 + 3 + 1
+
+
+WOULD_BE_FORMULAS = [
+    '=HYPERLINK("http://x.example/","点此查看")',
+    "+1+cmd|' /C calc'!A0",
+    "-2+3",
+    "@SUM(1+1)",
+]
+
+
+@pytest.fixture
+def hostile(url: str) -> ProblemList:
+    """Items whose suggestion, problems and approach were entered as would-be formulas."""
+    system = bootstrap(Settings(database_url=url))
+    try:
+        problems = build_problem_list(system.app)
+        home = problems.home
+        consultation_id = held_with_suggestions(home, WOULD_BE_FORMULAS)
+        for text in WOULD_BE_FORMULAS:
+            item_id = open_and_assign(home, consultation_id, text)
+            system.app.report_progress(
+                home.unit,
+                item_id,
+                progress="已协调",
+                problems=text,
+                approach=text,
+                reporting_department="区交通委",
+                reported_on=date(2026, 3, 10),
+            )
+        return problems
+    finally:
+        system.close()
+
+
+def hostile_cells(rows: list[list[Any]]) -> list[list[Any]]:
+    """The suggestion, problems and approach of the rows entered as would-be formulas."""
+    return [[row[3], row[8], row[9]] for row in rows[4:8]]
+
+
+def test_would_be_formulas_are_exported_as_text_over_http_and_from_the_cli(
+    url: str, hostile: ProblemList, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    staff_of_home = staff(hostile.home)
+    with TestClient(create_app(Settings(database_url=url))) as http:
+        http.app.state.holder["system"].projector.catch_up()  # type: ignore[attr-defined]
+        xlsx = get(http, "/exports/supervision.xlsx", staff_of_home)
+        text = get(http, "/exports/supervision.csv", staff_of_home)
+    assert (xlsx.status_code, text.status_code) == (200, 200), (xlsx.text, text.text)
+
+    sheet, rows = sheet_rows(xlsx.content)
+    assert hostile_cells(rows) == [[entered] * 3 for entered in WOULD_BE_FORMULAS]
+    cells = [cell for row in sheet.iter_rows() for cell in row if cell.value is not None]
+    assert [c.coordinate for c in cells if c.data_type == "f"] == []
+    entered = [c for c in cells if c.value in WOULD_BE_FORMULAS]
+    assert len(entered) == 3 * len(WOULD_BE_FORMULAS)
+    assert all(c.data_type == "s" and c.quotePrefix for c in entered)
+
+    quoted = [["'" + entered] * 3 for entered in WOULD_BE_FORMULAS]
+    assert hostile_cells(list(csv.reader(StringIO(text.content.decode("utf-8-sig"))))) == quoted
+
+    monkeypatch.setenv("YISHITING_DATABASE_URL", url)
+    target = tmp_path / "督办.csv"
+    result = CliRunner().invoke(
+        cli,
+        ["export", "supervision", "--format", "csv", "--output", str(target),
+         "--platform", str(hostile.home.platform_id)],
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    from_cli = list(csv.reader(StringIO(target.read_bytes().decode("utf-8-sig"))))
+    assert hostile_cells(from_cli) == quoted
