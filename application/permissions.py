@@ -9,7 +9,7 @@ from uuid import UUID
 from domain.base import Actor, Record
 from domain.errors import Forbidden, InvalidInput
 from domain.reference import Committee, Person, Platform, Unit
-from domain.vocabulary import Channel, Role
+from domain.vocabulary import Channel, ExclusionGround, Role
 
 R = Role
 WRITES: dict[str, frozenset[Role]] = {
@@ -182,6 +182,42 @@ def sees_personal_data(actor: Actor, platform_id: object) -> bool:
     return actor.role is R.PLATFORM_STAFF and actor.scope == str(platform_id)
 
 
+# Need-to-know (security label on a matter): once excluded on a ground whose content is
+# sensitive, a matter's texts are for the platform that holds it and the discipline office.
+RESTRICTED_TEXT = "内容已按规定限制"
+RESTRICTED_TEXT_EN = "content restricted by regulation"
+SENSITIVE_GROUNDS = tuple(g.code for g in ExclusionGround if g.content_is_sensitive)
+
+
+def is_restricted(ground_code: str | None) -> bool:
+    """A matter's texts are restricted while it stands excluded on a sensitive ground."""
+    return ground_code in SENSITIVE_GROUNDS
+
+
+def reads_restricted_content(actor: Actor, platform_id: object) -> bool:
+    """Restricted texts in clear: the same people as personal data (the discipline office and
+    the holding platform's staff), and no one else: not leaders, administrators or receivers."""
+    return sees_personal_data(actor, platform_id)
+
+
+# Records read by id (asOf, history): the plan's records through the views' reach; reference
+# data as its lists; the system's own records (webhooks with their receivers, 12345 ticket
+# links, command receipts) by administrators only; anything not named here, by no one.
+RECORDS_IN_VIEWS = frozenset({"Topic", "Consultation", "SupervisionItem"})
+REFERENCE_RECORDS = frozenset({"Committee", "Unit", "Person", "Platform"})
+ADMINISTRATIVE_RECORDS = frozenset({"Webhook", "HotlineTicket", "CommandReceipt"})
+
+
+def reads_record_kind(actor: Actor, kind: str) -> bool:
+    """Whether the actor may read records of this kind at all (a scoped kind's rows are then
+    checked against the views); out of reach reads exactly as not found."""
+    if actor.role is R.SYSTEM or kind in RECORDS_IN_VIEWS | REFERENCE_RECORDS:
+        return True
+    if kind == "Erasure":
+        return actor.role in READS_EVERYTHING
+    return kind in ADMINISTRATIVE_RECORDS and actor.role is R.ADMIN
+
+
 @dataclass(frozen=True)
 class Visibility:
     """Which rows of the views an actor may read."""
@@ -191,14 +227,24 @@ class Visibility:
     committee_id: str | None = None
     unit_id: str | None = None
     supervisor_id: str | None = None
+    restricted_content: bool = False
+    """Whether restricted texts of the rows it reads are shown (else the placeholder)."""
+    administrative: bool = False
+    """Whether the system's own records (webhooks, ticket links) are in its audit trail."""
 
 
 def visibility(actor: Actor) -> Visibility:
     match actor.role:
+        case R.SYSTEM:
+            return Visibility(everything=True, restricted_content=True, administrative=True)
+        case R.AUDITOR:
+            return Visibility(everything=True, restricted_content=True)
+        case R.ADMIN:
+            return Visibility(everything=True, administrative=True)
         case role if role in READS_EVERYTHING:
             return Visibility(everything=True)
         case R.PLATFORM_STAFF:
-            return Visibility(platform_id=actor.scope)
+            return Visibility(platform_id=actor.scope, restricted_content=True)
         case R.COMMITTEE:
             return Visibility(committee_id=actor.scope)
         case R.UNIT:

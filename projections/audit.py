@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from application.permissions import Visibility
+from application.permissions import ADMINISTRATIVE_RECORDS, Visibility
 from projections.queries import Criteria, Ordering, Page
+from projections.restriction import audit_rows
 from projections.store import Row, ViewStore
 from projections.visibility import EVERYTHING, row_scope
 
@@ -56,24 +57,33 @@ class AuditQueries:
         after: str | None = None,
         seen_by: Visibility = EVERYTHING,
     ) -> Page:
-        criteria = where.criteria()
-        clause, params = row_scope("audit_trail", seen_by)
-        if clause:
-            criteria.raw(clause, *params)
+        criteria = _seen(where.criteria(), seen_by)
         with self.store.reading() as tx:
-            return TRAIL.page(tx, criteria, first, after)
+            page = TRAIL.page(tx, criteria, first, after)
+            page.rows = audit_rows(tx, page.rows, seen_by)
+        return page
 
     def timeline(self, topic_id: str, seen_by: Visibility = EVERYTHING) -> list[Row]:
         """Every step of the topic and of the consultations and items that came of it."""
-        criteria = Criteria().raw("topic_id = ?", topic_id)
-        clause, params = row_scope("audit_trail", seen_by)
-        if clause:
-            criteria.raw(clause, *params)
+        criteria = _seen(Criteria().raw("topic_id = ?", topic_id), seen_by)
         with self.store.reading() as tx:
             rows = tx.all(
                 f"SELECT * FROM audit_trail{criteria.where} ORDER BY position", criteria.params
             )
+            rows = audit_rows(tx, rows, seen_by)
         return _with_durations(rows)
+
+
+def _seen(criteria: Criteria, seen_by: Visibility) -> Criteria:
+    """The rows the reader may read: within its scope, and the system's own records (webhooks
+    and their receivers, 12345 ticket links) for administrators only."""
+    clause, params = row_scope("audit_trail", seen_by)
+    if clause:
+        criteria.raw(clause, *params)
+    if not seen_by.administrative:
+        marks = ", ".join("?" * len(ADMINISTRATIVE_RECORDS))
+        criteria.raw(f"aggregate_type NOT IN ({marks})", *sorted(ADMINISTRATIVE_RECORDS))
+    return criteria
 
 
 def _with_durations(rows: list[Row]) -> list[Row]:

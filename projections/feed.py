@@ -12,7 +12,7 @@ from application.publishing.catalogue import CATALOGUE
 from application.publishing.envelope import cloud_event
 from domain.base import Actor
 from projections.queries import ViewQueries
-from projections.readership import Readership
+from projections.readership import EXCLUSION_TOPICS, Readership
 
 SCAN = 500
 MAX_SCANS = 20  # per page: a narrow filter over a long log returns with a cursor to go on from
@@ -66,18 +66,43 @@ class EventFeed:
         reader = Readership(actor)
         head = self.head(reader)
         page = FeedPage(last=query.after, head=head)
+        beyond = self.exclusions_beyond_views(head) if reader.needs_to_know else {}
         for _ in range(MAX_SCANS):
             if page.last >= head or len(page.events) >= query.limit:
                 break
-            self._scan(reader, query, page)
+            self._scan(reader, query, page, beyond)
         return page
+
+    def exclusions_beyond_views(self, head: int) -> dict[str, bool]:
+        """Matters excluded on a sensitive ground (True) or whose exclusion was lifted (False)
+        in the log between what the views hold and `head`: read before the views catch up, an
+        earlier event of such a matter is restricted already (the views position is read
+        first, so the views read after it hold at least as much)."""
+        changed: dict[str, bool] = {}
+        start = self.views_position()
+        while start < head:
+            batch = self.app.recorder.select_notifications(
+                start=start,
+                limit=SCAN,
+                stop=head,
+                topics=EXCLUSION_TOPICS,
+                inclusive_of_start=False,
+            )
+            for n in batch:
+                event = self.app.mapper.to_domain_event(n)
+                ground = getattr(event, "ground", None)
+                changed[str(n.originator_id)] = bool(ground and ground.content_is_sensitive)
+            start = batch[-1].id if len(batch) == SCAN else head
+        return changed
 
     def head(self, reader: Readership) -> int:
         """Scoped readers are limited by the views, which decide what they may see."""
         log = self.app.recorder.max_notification_id() or 0
         return log if reader.reads_everything else min(log, self.views_position())
 
-    def _scan(self, reader: Readership, query: FeedQuery, page: FeedPage) -> None:
+    def _scan(
+        self, reader: Readership, query: FeedQuery, page: FeedPage, beyond: dict[str, bool]
+    ) -> None:
         batch = self.app.recorder.select_notifications(
             start=page.last,
             limit=SCAN,
@@ -88,7 +113,7 @@ class EventFeed:
         candidates = [
             n for n in batch if not query.subjects or str(n.originator_id) in query.subjects
         ]
-        shown = reader.disclosures(candidates, self.queries)
+        shown = reader.disclosures(candidates, self.queries, beyond)
         for n in candidates:
             if n.id not in shown:
                 continue

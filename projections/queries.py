@@ -12,6 +12,7 @@ from typing import Any
 
 from application.calendar import district_today, due_within
 from application.permissions import Visibility
+from projections.restriction import restricted_topics, searched_columns, topic_row
 from projections.store import Row, Tx, ViewStore
 from projections.visibility import EVERYTHING, row_scope
 
@@ -51,11 +52,18 @@ class Criteria:
         return self
 
     def contains(self, columns: tuple[str, ...], text: str | None) -> Criteria:
+        return self.contains_where([(c, "") for c in columns], text)
+
+    def contains_where(self, columns: list[tuple[str, str]], text: str | None) -> Criteria:
+        """Text in any of the columns, each searched only where its condition (if any) holds."""
         if text:
             # LOWER on both sides: SQLite's LIKE ignores case and PostgreSQL's does not.
             escaped = text.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
             pattern = "%" + escaped + "%"
-            matches = (f"LOWER({c}) LIKE ? ESCAPE '\\'" for c in columns)
+            matches = (
+                f"({condition} AND {like})" if condition else like
+                for like, condition in ((f"LOWER({c}) LIKE ? ESCAPE '\\'", w) for c, w in columns)
+            )
             self.clauses.append("(" + " OR ".join(matches) + ")")
             self.params.extend([pattern] * len(columns))
         return self
@@ -130,6 +138,9 @@ OVERDUE = f"{OPEN_ITEM} AND due_on IS NOT NULL AND due_on < ?"
 DUE_SOON = f"{OPEN_ITEM} AND due_on IS NOT NULL AND due_on >= ? AND due_on <= ?"
 
 
+TOPIC_SEARCHED = ("title", "drafted_title", "content", "hotline_tickets")
+
+
 @dataclass
 class TopicFilter:
     status: str | None = None
@@ -142,7 +153,8 @@ class TopicFilter:
     proposed_from: str | None = None
     proposed_to: str | None = None
 
-    def criteria(self) -> Criteria:
+    def criteria(self, seen_by: Visibility = EVERYTHING) -> Criteria:
+        texts = searched_columns(TOPIC_SEARCHED, seen_by)
         return (
             Criteria()
             .equal("status", self.status)
@@ -151,7 +163,7 @@ class TopicFilter:
             .equal("category", self.category)
             .equal("channel", self.channel)
             .equal("exclusion_ground", self.ground)
-            .contains(("title", "drafted_title", "content", "hotline_tickets"), self.text)
+            .contains_where(texts, self.text)
             .within("proposed_at", self.proposed_from, self.proposed_to)
         )
 
@@ -229,8 +241,11 @@ class ViewQueries:
         after: str | None = None,
         seen_by: Visibility = EVERYTHING,
     ) -> Page:
+        criteria = _seen(where.criteria(seen_by), "topic_board", seen_by)
         with self.store.reading() as tx:
-            return TOPICS.page(tx, _seen(where.criteria(), "topic_board", seen_by), first, after)
+            page = TOPICS.page(tx, criteria, first, after)
+        page.rows = [topic_row(r, seen_by) for r in page.rows]
+        return page
 
     def consultations(
         self,
@@ -264,10 +279,13 @@ class ViewQueries:
             Criteria().raw(f"id IN ({', '.join('?' * len(ids))})", *ids), table, seen_by
         )
         with self.store.reading() as tx:
-            return {
-                r["id"]: r
-                for r in tx.all(f"SELECT * FROM {table}{criteria.where}", criteria.params)
-            }
+            rows = tx.all(f"SELECT * FROM {table}{criteria.where}", criteria.params)
+        return {r["id"]: r for r in _readable(table, rows, seen_by)}
+
+    def restricted_topics(self, ids: list[str]) -> dict[str, str]:
+        """Of these matters, those restricted now (grounds 2, 5, 6), with their platform."""
+        with self.store.reading() as tx:
+            return restricted_topics(tx, ids)
 
     def reference(self, table: str) -> list[Row]:
         with self.store.reading() as tx:
@@ -294,7 +312,15 @@ class ViewQueries:
         marks = ", ".join("?" * len(values))
         criteria = _seen(Criteria().raw(f"{column} IN ({marks})", *values), table, seen_by)
         with self.store.reading() as tx:
-            return tx.all(f"SELECT * FROM {table}{criteria.where}", criteria.params)
+            rows = tx.all(f"SELECT * FROM {table}{criteria.where}", criteria.params)
+        return _readable(table, rows, seen_by)
+
+
+def _readable(table: str, rows: list[Row], seen_by: Visibility) -> list[Row]:
+    """Rows as the reader may read them: a restricted matter's texts withheld."""
+    if table != "topic_board":
+        return rows
+    return [topic_row(r, seen_by) for r in rows]
 
 
 def _seen(criteria: Criteria, table: str, seen_by: Visibility) -> Criteria:

@@ -1,15 +1,16 @@
-"""Which published events an actor may read, and how much personal data in them: the same
-rules as the views (application.permissions), applied to the log."""
+"""Which published events an actor may read, and how much of them: personal data and a
+restricted matter's texts by the same rules as the views (application.permissions), applied
+to the log at read time (projections.restriction)."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from application.permissions import READS_EVERYTHING, sees_personal_data, visibility
-from application.publishing.catalogue import BY_TOPIC
+from application.publishing.catalogue import BY_CLASS, BY_TOPIC
 from application.publishing.payload import Disclosure
 from domain.base import Actor
 from domain.consultation import Consultation
@@ -24,12 +25,14 @@ SCOPED_TABLES: dict[type, str] = {
     Consultation: "consultation_calendar",
     SupervisionItem: "supervision_ledger",
 }
+EXCLUSION_TOPICS = [BY_CLASS[c].topic for c in (Topic.TopicExcluded, Topic.TopicExclusionReversed)]
 
 
 @dataclass(frozen=True)
 class Readership:
     """An actor reading the log. Roles reading everything (and integration, public fields
-    only) read it all; scoped roles read the events of the objects the views show them."""
+    only) read it all; scoped roles read the events of the objects the views show them. A
+    restricted matter's texts are withheld from every reader without the need to know."""
 
     actor: Actor
 
@@ -37,16 +40,32 @@ class Readership:
     def reads_everything(self) -> bool:
         return self.actor.role in READS_EVERYTHING or self.actor.role is Role.INTEGRATION
 
-    def whole(self) -> Disclosure:
-        cleared = sees_personal_data(self.actor, None)
+    @property
+    def needs_to_know(self) -> bool:
+        """Whether restricted texts are withheld from this reader anywhere it reads."""
+        return not visibility(self.actor).restricted_content
+
+    def whole(self, platform_id: object = None) -> Disclosure:
+        cleared = sees_personal_data(self.actor, platform_id)
         return Disclosure(cleared, cleared or self.actor.role is Role.ADMIN)
 
     def disclosures(
-        self, notifications: Sequence[Any], queries: ViewQueries
+        self,
+        notifications: Sequence[Any],
+        queries: ViewQueries,
+        beyond_views: Mapping[str, bool] | None = None,
     ) -> dict[int, Disclosure]:
-        """For each readable notification (by id), what of its personal data may be shown."""
+        """For each readable notification (by id), what of it may be shown. `beyond_views`:
+        matters excluded (True) or reversed (False) in the log past what the views hold."""
         if self.reads_everything:
-            return {n.id: self.whole() for n in notifications}
+            shown = {n.id: self.whole() for n in notifications}
+        else:
+            shown = self._scoped(notifications, queries)
+        if self.needs_to_know:
+            self._withhold(notifications, queries, beyond_views or {}, shown)
+        return shown
+
+    def _scoped(self, notifications: Sequence[Any], queries: ViewQueries) -> dict[int, Disclosure]:
         by_table: dict[str, list[Any]] = defaultdict(list)
         shown: dict[int, Disclosure] = {}
         for n in notifications:
@@ -61,6 +80,23 @@ class Readership:
             for n in pending:
                 row = rows.get(str(n.originator_id))
                 if row is not None:
-                    cleared = sees_personal_data(self.actor, row["platform_id"])
-                    shown[n.id] = Disclosure(cleared, cleared)
+                    shown[n.id] = self.whole(row["platform_id"])
         return shown
+
+    @staticmethod
+    def _withhold(
+        notifications: Sequence[Any],
+        queries: ViewQueries,
+        beyond_views: Mapping[str, bool],
+        shown: dict[int, Disclosure],
+    ) -> None:
+        """Restriction from the matter's current state: the views', then the log beyond them."""
+        matters = [
+            n for n in notifications if n.id in shown and BY_TOPIC[n.topic].aggregate is Topic
+        ]
+        restricted = set(queries.restricted_topics([str(n.originator_id) for n in matters]))
+        for n in matters:
+            matter = str(n.originator_id)
+            if beyond_views.get(matter, matter in restricted):
+                before = shown[n.id]
+                shown[n.id] = Disclosure(before.personal_data, before.subject_ids, content=False)

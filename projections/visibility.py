@@ -7,7 +7,8 @@ from typing import Any
 
 from application.permissions import Visibility
 
-EVERYTHING = Visibility(everything=True)
+# What the system itself reads (the CLI, the projector): every row, nothing withheld.
+EVERYTHING = Visibility(everything=True, restricted_content=True, administrative=True)
 NOTHING = ("1 = 0", [])
 GUIDED = "platform_id IN (SELECT id FROM ref_platforms WHERE committee_id = ?)"
 ITEM_LIKE = ("supervision_ledger", "audit_trail")

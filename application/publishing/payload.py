@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any
 from uuid import UUID
 
+from application.permissions import RESTRICTED_TEXT, RESTRICTED_TEXT_EN
 from domain.base import Actor
 from domain.hotline import HotlineOrder
 from domain.people import Participant, Proposer
@@ -26,9 +27,19 @@ class Disclosure:
 
     personal_data: bool = False
     subject_ids: bool = False
+    content: bool = True
+    """False for a restricted matter's event read by someone without the need to know: its
+    texts are replaced by the placeholder, and the data says `restricted: true`."""
 
 
 HIDDEN = Disclosure()
+# The texts of a matter's events (titles, content, situation, explanations, decisions) and of
+# its 12345 order, withheld from a restricted matter's events: what remains is its ground,
+# dates, status and ids.
+RESTRICTED_FIELDS = frozenset(
+    {"title", "content", "basic_situation", "explanation", "drafted_title", "reason", "findings"}
+)
+RESTRICTED_ORDER_FIELDS = ("category", "street", "agency")
 
 
 def camel(name: str) -> str:
@@ -39,11 +50,20 @@ def camel(name: str) -> str:
 def event_data(event: object, disclosure: Disclosure = HIDDEN) -> dict[str, Any]:
     """The event's own fields (identity, version and time travel in the envelope)."""
     assert dataclasses.is_dataclass(event)
-    return {
-        camel(f.name): plain(getattr(event, f.name), disclosure)
+    data = {
+        camel(f.name): _field(f.name, getattr(event, f.name), disclosure)
         for f in dataclasses.fields(event)
         if f.name not in ENVELOPE_FIELDS
     }
+    if not disclosure.content:
+        data["restricted"] = {"zh": RESTRICTED_TEXT, "en": RESTRICTED_TEXT_EN}
+    return data
+
+
+def _field(name: str, value: object, disclosure: Disclosure) -> Any:
+    if not disclosure.content and name in RESTRICTED_FIELDS and value:
+        return RESTRICTED_TEXT
+    return plain(value, disclosure)
 
 
 def plain(value: object, disclosure: Disclosure) -> Any:
@@ -102,7 +122,7 @@ def _participant(participant: Participant, disclosure: Disclosure) -> dict[str, 
 
 def _hotline_order(order: HotlineOrder, disclosure: Disclosure) -> dict[str, Any]:
     """A 12345 order's address may point at the caller's home: personal data like the caller."""
-    return {
+    shown = {
         "ticket": order.ticket,
         "category": order.category,
         "street": order.street,
@@ -111,3 +131,6 @@ def _hotline_order(order: HotlineOrder, disclosure: Disclosure) -> dict[str, Any
         "agency": order.agency,
         "subjectId": _subject(order.subject_id, disclosure),
     }
+    if not disclosure.content:
+        shown.update((name, RESTRICTED_TEXT) for name in RESTRICTED_ORDER_FIELDS if shown[name])
+    return shown

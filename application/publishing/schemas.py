@@ -10,17 +10,28 @@ from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
+from application.permissions import RESTRICTED_TEXT
 from application.publishing.catalogue import CATALOGUE, Published
 from application.publishing.payload import ENVELOPE_FIELDS, camel
 from domain.base import Actor
 from domain.hotline import HotlineOrder
 from domain.people import Participant, Proposer
+from domain.topic import Topic
 from domain.vocabulary import ParticipantKind, Role, Vocabulary
 
 DIALECT = "https://json-schema.org/draft/2020-12/schema"
 SCHEMA_VERSION = "v1"
 SCHEMA_PATH = f"/schemas/events/{SCHEMA_VERSION}"
 NULLABLE_TEXT = {"type": ["string", "null"]}
+RESTRICTED = {
+    "type": "object",
+    "description": f"仅当内容受限时出现:各文本字段为“{RESTRICTED_TEXT}” Present only when the "
+    "matter's content is restricted (excluded as confidential, a real-name report or under "
+    "discipline investigation): its text fields then hold the placeholder",
+    "properties": {"zh": {"type": "string"}, "en": {"type": "string"}},
+    "required": ["zh", "en"],
+    "additionalProperties": False,
+}
 
 
 def schema_url(base_url: str, cloud_type: str) -> str:
@@ -29,6 +40,8 @@ def schema_url(base_url: str, cloud_type: str) -> str:
 
 def data_schema(published: Published, base_url: str) -> dict[str, Any]:
     body = _object(published.event_class, skip=ENVELOPE_FIELDS)
+    if published.aggregate is Topic:
+        body["properties"]["restricted"] = RESTRICTED
     return {
         "$schema": DIALECT,
         "$id": schema_url(base_url, published.cloud_type),

@@ -13,6 +13,8 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from application.permissions import RECORDS_IN_VIEWS, reads_record_kind
+from application.webhooks import WebhookSecret
 from domain import vocabulary as v
 from domain.hotline import HotlineOrder
 from domain.people import Participant, Proposer
@@ -25,6 +27,7 @@ from interfaces.graphql.types import ctx
 from projections.audit import AuditFilter as Where
 from projections.audit import AuditQueries
 from projections.queries import InvalidCursor
+from projections.restriction import restricted_state
 from projections.store import Row
 
 OWNER_TABLES = {
@@ -107,6 +110,8 @@ class PastState:
 async def history(
     info: Info, aggregate_id: strawberry.ID, first: int = 50, after: str | None = None
 ) -> Connection[AuditEvent]:
+    """Within the same reach as the trail and asOf: the system's own records (webhooks, ticket
+    links) for administrators, scoped records within scope; else as empty as a missing id."""
     where = Where(aggregate_id=str(parse_id(aggregate_id, "aggregateId")))
     return await _trail(info, where, first, after)
 
@@ -155,16 +160,23 @@ async def decision_timeline(info: Info, topic_id: strawberry.ID) -> list[Timelin
 
 
 async def as_of(info: Info, aggregate_id: strawberry.ID, at: datetime) -> PastState | None:
+    """Rebuilt from the events (application.history), within the caller's reach: a record out
+    of reach answers exactly as one that does not exist (null); secrets are never returned."""
     identifier = parse_id(aggregate_id, "aggregateId")
     instant = moment(at)
     past = await blocking(ctx(info).system.app.state_as_of, identifier, instant)
     if past is None:
         return None
     kind = type(past.record).__name__
-    platform = getattr(past.record, "platform_id", None)
-    if not await _visible(info, kind, str(identifier)):
+    if not reads_record_kind(ctx(info).actor, kind):
         return None
-    clear = ctx(info).sees_personal_data(platform)
+    row = await _row(info, kind, str(identifier))
+    if kind in RECORDS_IN_VIEWS and row is None:
+        return None
+    clear = ctx(info).sees_personal_data(getattr(past.record, "platform_id", None))
+    state = plain(_fields(past.record), clear)
+    if row is not None and row.get("restricted"):
+        state = restricted_state(state)
     decisions = await blocking(_decision_rows, info, str(identifier), past.version)
     return PastState(
         aggregate_id=strawberry.ID(str(identifier)),
@@ -172,7 +184,7 @@ async def as_of(info: Info, aggregate_id: strawberry.ID, at: datetime) -> PastSt
         version=past.version,
         at=instant.isoformat(),
         recorded_at=past.recorded_at.isoformat(),
-        state=plain(_fields(past.record), clear),
+        state=state,
         decisions=decisions,
     )
 
@@ -181,20 +193,31 @@ def _decision_rows(info: Info, aggregate_id: str, version: int) -> list[AuditEve
     from application.history import DECISIONS
 
     page = AuditQueries(ctx(info).system.store).trail(
-        Where(aggregate_id=aggregate_id, event_types=sorted(DECISIONS)), 500
+        Where(aggregate_id=aggregate_id, event_types=sorted(DECISIONS)),
+        500,
+        None,
+        ctx(info).seen_by,
     )
     return [AuditEvent.from_row(r) for r in page.rows if r["version"] <= version]
 
 
-async def _visible(info: Info, kind: str, identifier: str) -> bool:
+async def _row(info: Info, kind: str, identifier: str) -> Row | None:
+    """The record's row in the views as the caller may read it (None: out of reach)."""
     table = OWNER_TABLES.get(kind)
     if table is None:
-        return True
-    return await ctx(info).loaders.row(table, identifier) is not None
+        return None
+    row: Row | None = await ctx(info).loaders.row(table, identifier)
+    return row
+
+
+async def _visible(info: Info, kind: str, identifier: str) -> bool:
+    return kind not in OWNER_TABLES or await _row(info, kind, identifier) is not None
 
 
 def plain(value: Any, clear: bool) -> Any:
     """A record's state as JSON, personal data withheld from roles not cleared for it."""
+    if isinstance(value, WebhookSecret):
+        return None  # wherever it sits: a secret is never part of a state a read returns
     if isinstance(value, Proposer | Participant) and not clear:
         return {"subjectId": None, "name": None, "personalData": "withheld"}
     if isinstance(value, HotlineOrder) and not clear:
@@ -222,8 +245,13 @@ def plain(value: Any, clear: bool) -> Any:
 
 
 def _fields(record: object) -> dict[str, Any]:
-    """The record's own state, without the library's bookkeeping."""
-    return {k: val for k, val in vars(record).items() if k != "_pending_events"}
+    """The record's own state, without the library's bookkeeping and without any secret (a
+    webhook's signing secret is sealed in the log and shown once, at registration)."""
+    return {
+        k: val
+        for k, val in vars(record).items()
+        if k != "_pending_events" and "secret" not in k.lower()
+    }
 
 
 def _instant(value: datetime | None) -> str | None:

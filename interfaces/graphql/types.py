@@ -132,6 +132,12 @@ class Topic:
     approval_days: float | None
     updated_at: str
     version: int
+    restricted: bool = strawberry.field(
+        description="内容已按规定限制:不纳入协商的理由为须保密、实名举报或纪检监察调查,"
+        "标题、内容等文本仅该平台专人与纪检监察可见,此处为占位文字 Content restricted: "
+        "excluded as confidential, a real-name report or under discipline investigation; its "
+        "texts are shown only to the holding platform's staff and the discipline office"
+    )
     platform_id: strawberry.Private[str]
     committee_id: strawberry.Private[str | None]
     personal: strawberry.Private[tuple[str, str]]
@@ -188,6 +194,7 @@ class Topic:
             approval_days=row["approval_days"],
             updated_at=row["updated_at"],
             version=row["version"],
+            restricted=bool(row.get("restricted")),
             platform_id=row["platform_id"],
             committee_id=row["committee_id"],
             personal=(row["proposer_name"], row["proposer_subject"]),
