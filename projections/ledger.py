@@ -14,7 +14,9 @@ from application.ledger import merkle
 from application.ledger.entries import Entry
 from application.ledger.proofs import ConsistencyProof, InclusionProof
 from application.ledger.signing import Checkpoint, Signer
-from application.ledger.verify import Leaf, Report, verify
+from application.ledger.snapshots import check_snapshots
+from application.ledger.tags import EventKey
+from application.ledger.verify import UNTAGGED, Leaf, Report, TagCheck, verify
 from projections.store import Tx, ViewStore
 from projections.views.base import View, insert
 
@@ -73,6 +75,72 @@ class LedgerView(View):
         self._size += 1
 
 
+class StoredTags:
+    """The events' stored authenticity tags, read a window of positions at a time (callers
+    ask in log order)."""
+
+    def __init__(self, app: Any, page: int = 1000) -> None:
+        self.app = app
+        self.page = page
+        self._window = (1, 0)
+        self._tags: dict[int, str] = {}
+
+    def at(self, position: int) -> str | None:
+        first, last = self._window
+        if not first <= position <= last:
+            self._window = (position, position + self.page - 1)
+            self._tags = self.app.tags_between(*self._window)
+        return self._tags.get(position)
+
+
+class SealedLeaves:
+    """The ledger's leaf hashes by position, read a window at a time."""
+
+    def __init__(self, store: ViewStore, page: int = 1000) -> None:
+        self.store = store
+        self.page = page
+        self._window = (1, 0)
+        self._leaves: dict[int, str] = {}
+
+    def at(self, position: int) -> str | None:
+        first, last = self._window
+        if not first <= position <= last:
+            self._window = (position, position + self.page - 1)
+            with self.store.reading() as tx:
+                rows = tx.all(
+                    "SELECT position, leaf_hash FROM ledger_leaves WHERE position BETWEEN ? AND ?",
+                    self._window,
+                )
+            self._leaves = {int(r["position"]): str(r["leaf_hash"]) for r in rows}
+        return self._leaves.get(position)
+
+
+class AuthenticEvents:
+    """The projector's admission check (`Projector.admission`): an event whose authenticity
+    tag is missing or wrong is set aside — neither applied to a view nor sealed into the
+    ledger. An untagged event is admitted only where the ledger already sealed it, as it is
+    (a log written before events were tagged: its checkpoints vouch for those events)."""
+
+    def __init__(self, app: Any, store: ViewStore) -> None:
+        self.key: EventKey = app.event_key
+        self.tags = StoredTags(app)
+        self.sealed = SealedLeaves(store)
+
+    def __call__(self, notification: Any) -> str | None:
+        entry = Entry.of(notification)
+        refusal = self.key.refusal(
+            self.tags.at(entry.position),
+            entry.originator_id,
+            entry.originator_version,
+            entry.topic,
+            entry.state,
+        )
+        untagged = refusal is not None and refusal.startswith(UNTAGGED)
+        if untagged and self.sealed.at(entry.position) == entry.leaf().hex():
+            return None
+        return refusal
+
+
 def ledger_size(tx: Tx) -> int:
     row = tx.one("SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM ledger_leaves")
     return int(row["n"]) if row else 0
@@ -106,8 +174,38 @@ class Ledger:
             start = notifications[-1].id
 
     def verify(self, public: Ed25519PublicKey | None, kept: Sequence[Checkpoint] = ()) -> Report:
-        """Recomputes the tree from the raw events; checks stored and kept checkpoints."""
-        return verify(self.entries(), self.leaves(), [*self.checkpoints(), *kept], public)
+        """Recomputes the tree from the raw events; checks each event's tag, the stored and
+        kept checkpoints, and every snapshot against its events. Reads only."""
+        report = verify(
+            self.entries(),
+            self.leaves(),
+            [*self.checkpoints(), *kept],
+            public,
+            tag_check=self._tag_check(),
+            sealed_up_to=self.projected_to(),
+        )
+        check_snapshots(self.app, report)
+        return report
+
+    def _tag_check(self) -> TagCheck | None:
+        key: EventKey | None = getattr(self.app, "event_key", None)
+        if key is None:
+            return None
+        tags = StoredTags(self.app)
+        return lambda entry: key.refusal(
+            tags.at(entry.position),
+            entry.originator_id,
+            entry.originator_version,
+            entry.topic,
+            entry.state,
+        )
+
+    def projected_to(self) -> int:
+        """The furthest log position the projector has applied to any view: every event up
+        to it has been offered to the ledger."""
+        with self.store.reading() as tx:
+            row = tx.one("SELECT COALESCE(MAX(position), 0) AS p FROM projection_tracking")
+        return int(row["p"]) if row else 0
 
     def prove(self, position: int, tree_size: int | None = None) -> InclusionProof:
         leaf = self.leaf_at(position)

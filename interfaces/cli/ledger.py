@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 
 import typer
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.console import Console
 
 from application.ledger.proofs import (
@@ -14,6 +16,8 @@ from application.ledger.proofs import (
     check_inclusion,
 )
 from application.ledger.signing import Checkpoint, load_public_key, public_pem
+from application.ledger.verify import Report
+from application.storage import STORAGE_UNAVAILABLE
 from interfaces.bootstrap import bootstrap
 
 ledger_app = typer.Typer(help="防篡改账本 The tamper-evident ledger", no_args_is_help=True)
@@ -26,33 +30,76 @@ def verify(
     ),
     public_key: Path | None = typer.Option(None, help="账本公钥 PEM (default: the configured key)"),
 ) -> None:
-    """从原始事件重算账本并核对全部检查点 Recompute the ledger from the raw events and check
-    every checkpoint; names the first position where the log diverges and exits non-zero."""
-    system = bootstrap()
+    """从原始事件重算账本并核对全部检查点、事件认证标签与快照(只读) Recompute the ledger from
+    the raw events, check every event's authenticity tag, every checkpoint and every
+    snapshot; writes nothing; names every divergence by position and exits 1."""
+    public, kept = _auditor_inputs(public_key, checkpoint)
     try:
-        system.projector.catch_up()
-        public = (
-            load_public_key(public_key.read_text())
-            if public_key
-            else system.ledger.signer.public
-            if system.ledger.signer
-            else None
-        )
+        system = bootstrap()
+    except STORAGE_UNAVAILABLE as away:
+        _refuse(f"数据库无法连接 (the database cannot be reached): {type(away).__name__}")
+    try:
+        public = public or (system.ledger.signer.public if system.ledger.signer else None)
         if public is None:
-            console.print("[red]请用 --public-key 指定账本公钥[/red] (give the public key)")
-            raise typer.Exit(2)
-        kept = [Checkpoint.from_json(p.read_text()) for p in checkpoint]
+            _refuse("请用 --public-key 指定账本公钥 (give the ledger's public key)")
+        # Nothing is projected first: the views and the ledger are read as they stand.
         report = system.ledger.verify(public, kept)
+    except STORAGE_UNAVAILABLE as away:
+        _refuse(f"数据库无法连接 (the database cannot be reached): {type(away).__name__}")
     finally:
         system.close()
-    if not report.ok:
-        console.print(f"[red]账本核验失败 LEDGER VERIFICATION FAILED[/red]: {report.divergence}")
-        raise typer.Exit(1)
+    _say(report)
+
+
+def _auditor_inputs(
+    public_key: Path | None, checkpoints: list[Path]
+) -> tuple[Ed25519PublicKey | None, list[Checkpoint]]:
+    """The public key and kept checkpoints the auditor gave, or a plain refusal (exit 2)."""
+    try:
+        public = load_public_key(public_key.read_text()) if public_key else None
+    except (OSError, ValueError) as bad:
+        _refuse(f"无法读取账本公钥 (cannot read the public key {public_key}): {bad}")
+    kept = []
+    for path in checkpoints:
+        try:
+            kept.append(Checkpoint.from_json(path.read_text()))
+        except (OSError, ValueError, TypeError) as bad:
+            _refuse(f"无法读取检查点 (cannot read the checkpoint {path}): {bad}")
+    return public, kept
+
+
+def _say(report: Report) -> None:
+    if report.ok:
+        console.print(
+            f"账本核验通过 ledger verified: {report.events_checked} 个事件 events, "
+            f"{report.checkpoints_checked} 个检查点 checkpoints, "
+            f"{report.pending} 个待记账 pending, "
+            f"{report.snapshots_checked} 个快照 snapshots",
+            markup=False,
+        )
+        if report.sealed_before_tagging:
+            console.print(
+                f"其中 {report.sealed_before_tagging} 个事件早于认证标签,由账本担保 "
+                "(of them, sealed by the ledger before events were tagged)",
+                markup=False,
+            )
+        return
+    total = len(report.divergences) + report.not_named
     console.print(
-        f"账本核验通过 ledger verified: {report.events_checked} 个事件 events, "
-        f"{report.checkpoints_checked} 个检查点 checkpoints, "
-        f"{report.pending} 个待记账 pending"
+        f"账本核验失败 LEDGER VERIFICATION FAILED: {total} 处不一致 divergences",
+        style="red",
+        markup=False,
     )
+    for divergence in report.divergences:
+        console.print(f"  - {divergence}", markup=False)
+    if report.not_named:
+        console.print(f"  … 另有 {report.not_named} 处 (and {report.not_named} more)")
+    raise typer.Exit(1)
+
+
+def _refuse(message: str) -> NoReturn:
+    console.print(message, style="red", markup=False)
+    raise typer.Exit(2)
 
 
 @ledger_app.command("checkpoint")

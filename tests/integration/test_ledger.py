@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import sqlite3
 import subprocess
 import sys
@@ -203,7 +204,10 @@ def url(request: pytest.FixtureRequest) -> str:
 @pytest.fixture
 def ledgered(url: str, tmp_path: Path) -> Iterator[Ledgered]:
     key_file = tmp_path / "ledger-key.pem"
-    settings = Settings(database_url=url, ledger_key_file=str(key_file))
+    event_key = tmp_path / "event-hmac.key"
+    settings = Settings(
+        database_url=url, ledger_key_file=str(key_file), event_key_file=str(event_key)
+    )
     system = bootstrap(settings)
     try:
         district = District.build(system.app)
@@ -229,7 +233,11 @@ def ledgered(url: str, tmp_path: Path) -> Iterator[Ledgered]:
             checkpoint=checkpoint,
             kept=kept,
             public_key=public_key,
-            env={"YISHITING_DATABASE_URL": url, "YISHITING_LEDGER_KEY_FILE": str(key_file)},
+            env={
+                "YISHITING_DATABASE_URL": url,
+                "YISHITING_LEDGER_KEY_FILE": str(key_file),
+                "YISHITING_EVENT_KEY_FILE": str(event_key),
+            },
             tmp=tmp_path,
         )
     finally:
@@ -243,12 +251,15 @@ def assert_diverges(ledgered: Ledgered, leaf_index: int, position: int, reason: 
     assert report.divergence is not None
     assert (report.divergence.leaf_index, report.divergence.position) == (leaf_index, position)
     assert reason in report.divergence.reason_en
-    assert report.events_checked == leaf_index  # every leaf before it still matched
+    # Nothing before it diverged: it is the first named.
+    assert all(d.position is None or d.position >= position for d in report.divergences)
 
     status, said = ledgered.verify()
     assert status == 1, said
     assert "LEDGER VERIFICATION FAILED" in said
-    assert f"leaf {leaf_index} 日志位置 position {position}: " in said, said
+    # The position alone, or the first of a run of consecutive ones ("9–10 (共 2 个事件 …)").
+    named = re.escape(f"leaf {leaf_index} 日志位置 position {position}") + r"(: |–\d+ \()"
+    assert re.search(named, said), said
     assert reason in said
 
 
@@ -282,6 +293,15 @@ def test_an_altered_event_is_named(ledgered: Ledgered) -> None:
     # ... the ledger does not, and names the first altered event (leaf 8 = position 9).
     assert approval == 9
     assert_diverges(ledgered, approval - 1, approval, "content or order was altered")
+    # Both are named, each with its position, and neither still bears a valid tag.
+    report = ledgered.system.ledger.verify(ledgered.public)
+    assert [(d.leaf_index, d.position) for d in report.divergences] == [
+        (approval - 1, approval),
+        (STORY_EVENTS - 1, STORY_EVENTS),
+    ]
+    assert all("authenticity tag is wrong" in d.reason_en for d in report.divergences)
+    status, said = ledgered.verify()
+    assert f"leaf {STORY_EVENTS - 1} 日志位置 position {STORY_EVENTS}: " in said, said
 
 
 def test_a_deleted_event_is_named(ledgered: Ledgered) -> None:
@@ -304,7 +324,7 @@ def test_an_event_forged_before_the_first_is_named(ledgered: Ledgered, position:
     topic = ledgered.system.app.repository.get(ledgered.topic_id)
     assert isinstance(topic, Topic)
     assert (topic.status, topic.version) == (TopicStatus.RETURNED, 5)
-    assert_diverges(ledgered, 0, position, "an event the ledger never saw (inserted?)")
+    assert_diverges(ledgered, 0, position, "an event the ledger never saw (inserted?")
 
 
 @pytest.mark.postgres
@@ -331,7 +351,7 @@ def test_an_event_forged_into_a_gap_is_named(ledgered: Ledgered) -> None:
 
     forge_return(ledgered, gap)
     # Leaves 0…14 hold positions 1…15; leaf 15 holds 17, and the log now shows 16 first.
-    assert_diverges(ledgered, gap - 1, gap, "an event the ledger never saw (inserted?)")
+    assert_diverges(ledgered, gap - 1, gap, "an event the ledger never saw (inserted?")
 
 
 def forge_return(ledgered: Ledgered, position: int) -> None:
@@ -385,9 +405,15 @@ def test_a_ledger_rewritten_to_match_is_caught_by_the_signed_checkpoint(
     last = STORY_EVENTS - 1
     report = system.ledger.verify(ledgered.public)
     assert report.events_checked == STORY_EVENTS  # every leaf matches its (altered) event
-    assert report.divergence is not None
-    assert (report.divergence.leaf_index, report.divergence.position) == (last, None)
-    assert "root differs from the recomputed root" in report.divergence.reason_en
+    # The altered event's tag no longer fits it (the intruder has no key to make one), and
+    # the rewritten ledger no longer reaches the signed root.
+    assert [(d.leaf_index, d.position) for d in report.divergences] == [
+        (approval - 1, approval),
+        (last, None),
+    ]
+    tag, root = report.divergences
+    assert tag.reason_en == "the event's authenticity tag is wrong"
+    assert "root differs from the recomputed root" in root.reason_en
     # A fresh proof for the altered event does not reach the root the auditor holds.
     proof = system.ledger.prove(approval, STORY_EVENTS)
     assert not check_inclusion(proof, ledgered.checkpoint, ledgered.public).ok
@@ -401,16 +427,21 @@ def test_a_ledger_rewritten_to_match_is_caught_by_the_signed_checkpoint(
     raw.ledger("UPDATE ledger_checkpoints SET signature = ?", resigned.signature)
     assert_signature_refused(ledgered, last)
 
-    # With every stored checkpoint gone, the database agrees with itself ...
+    # With every stored checkpoint gone, the ledger agrees with the log; only the tag tells ...
     raw.ledger("DELETE FROM ledger_checkpoints")
-    assert system.ledger.verify(ledgered.public).ok
-    # ... but not with the checkpoint the auditor kept outside it.
+    report = system.ledger.verify(ledgered.public)
+    assert [(d.position, d.reason_en) for d in report.divergences] == [
+        (approval, "the event's authenticity tag is wrong")
+    ]
+    # ... and the checkpoint the auditor kept outside the database.
     report = system.ledger.verify(
         ledgered.public, [Checkpoint.from_json(ledgered.kept.read_text())]
     )
-    assert report.divergence is not None
-    assert (report.divergence.leaf_index, report.divergence.position) == (last, None)
-    assert "root differs" in report.divergence.reason_en
+    assert [(d.leaf_index, d.position) for d in report.divergences] == [
+        (approval - 1, approval),
+        (last, None),
+    ]
+    assert "root differs" in report.divergences[1].reason_en
     status, said = ledgered.verify(
         "--checkpoint", str(ledgered.kept), "--public-key", str(ledgered.public_key)
     )
@@ -420,9 +451,10 @@ def test_a_ledger_rewritten_to_match_is_caught_by_the_signed_checkpoint(
 
 def assert_signature_refused(ledgered: Ledgered, leaf_index: int) -> None:
     report = ledgered.system.ledger.verify(ledgered.public)
-    assert report.divergence is not None
-    assert report.divergence.leaf_index == leaf_index
-    assert report.divergence.reason_en == "the checkpoint's signature is invalid"
+    refused = [d for d in report.divergences if d.position is None]
+    assert [(d.leaf_index, d.reason_en) for d in refused] == [
+        (leaf_index, "the checkpoint's signature is invalid")
+    ]
 
 
 def test_a_checkpoint_with_a_forged_signature_is_refused(ledgered: Ledgered) -> None:
@@ -679,6 +711,7 @@ def test_the_ledger_over_graphql(ledgered: Ledgered) -> None:
     settings = Settings(
         database_url=ledgered.env["YISHITING_DATABASE_URL"],
         ledger_key_file=ledgered.env["YISHITING_LEDGER_KEY_FILE"],
+        event_key_file=ledgered.env["YISHITING_EVENT_KEY_FILE"],
         token_secret="ledger-test-token-secret-0123456789abcdef",
     )
     auditor = Actor("audit-1", "纪检监察员", Role.AUDITOR)
@@ -729,7 +762,7 @@ def test_the_ledger_over_graphql(ledgered: Ledgered) -> None:
         ledgered.raw.alter(ledgered.approval, "王主任", "赵副主任")
         after = api.acting_as(auditor).query(LEDGER, position=ledgered.approval)["ledger"]
         assert after["verification"]["ok"] is False
-        assert after["verification"]["eventsChecked"] == 8
+        assert after["verification"]["eventsChecked"] == STORY_EVENTS + 1  # every one compared
         assert "leaf 8 日志位置 position 9" in after["verification"]["divergence"]
 
 
