@@ -15,7 +15,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import Any, Protocol, TypeVar
 
 import orjson
@@ -30,14 +30,33 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 from psycopg_pool import ConnectionPool, PoolTimeout
 
+from application.erasure_watch import (
+    EVERY_SUBJECT,
+    AlwaysCurrent,
+    ErasureWatch,
+    Forget,
+    GenerationWatch,
+    NotificationWatch,
+    erasure_channel,
+)
 from application.ledger.recorders import tag_rows
 from application.ledger.tags import TAGS_TABLE, EventKey
 from application.storage import CONNECTION_WAIT, Database
 
 KEYS_TABLE = "yishiting_subject_keys"
+# One row: how many erasures there have been (SQLite: other processes then drop their cached
+# keys) and, on PostgreSQL, up to which of them the keys table has been rewritten.
+ERASURES_TABLE = "yishiting_subject_key_erasures"
+KEY_LOCK_WAIT = 5.0  # seconds a key's destruction waits for a lock before it gives up
 T = TypeVar("T")
 CACHE_SECONDS = 30.0
 SQLITE_VARIABLES = 500  # ids per IN (…) list
+LISTENER_STARTUP_WAIT = 2.0  # seconds the first lookup waits for the erasure listener
+
+
+class KeyStillInUse(Exception):
+    """The subject's key row (or the keys table) stayed locked by another session: nothing
+    was destroyed, and the destruction may be run again."""
 
 
 class KeyTable(Protocol):
@@ -55,7 +74,25 @@ class KeyTable(Protocol):
 
     def insert_many(self, keys: list[tuple[str, bytes]]) -> None: ...
 
-    def destroy(self, subject_id: str) -> bool: ...
+    def destroy(self, subject_id: str) -> bool:
+        """Leaves the subject a tombstone; KeyStillInUse when it cannot get the lock."""
+        ...
+
+    def unfinished(self, subject_ids: list[str]) -> list[str]:
+        """Those of the subjects without a tombstone (their key kept, or no row at all)."""
+        ...
+
+    def shredding_pending(self) -> bool:
+        """Whether a destroyed key's bytes may still be in the table's files."""
+        ...
+
+    def shred(self) -> None:
+        """Rewrites the table's files if a destroyed key's bytes may be left in them."""
+        ...
+
+    def watch(self, forget: Forget) -> ErasureWatch:
+        """How this process hears of keys destroyed by others (see erasure_watch.py)."""
+        ...
 
 
 class MemoryKeyTable:
@@ -85,6 +122,18 @@ class MemoryKeyTable:
         self.rows[subject_id] = None
         return existed
 
+    def unfinished(self, subject_ids: list[str]) -> list[str]:
+        return [s for s in subject_ids if s not in self.rows or self.rows[s] is not None]
+
+    def shredding_pending(self) -> bool:
+        return False
+
+    def shred(self) -> None:
+        pass
+
+    def watch(self, forget: Forget) -> ErasureWatch:  # noqa: ARG002 (nothing to hear)
+        return AlwaysCurrent()
+
 
 class SQLiteKeyTable:
     def __init__(self, path: str) -> None:
@@ -95,16 +144,42 @@ class SQLiteKeyTable:
                 f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (subject_id TEXT PRIMARY KEY,"
                 " wrapped_key BLOB, created_at REAL NOT NULL, erased_at REAL)"
             )
+            conn.execute(
+                f"CREATE TABLE IF NOT EXISTS {ERASURES_TABLE} (id INTEGER PRIMARY KEY"
+                " CHECK (id = 1), generation INTEGER NOT NULL, shredded INTEGER NOT NULL)"
+            )
+            conn.execute(f"INSERT OR IGNORE INTO {ERASURES_TABLE} VALUES (1, 0, 0)")
 
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
+    def _thread_connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
             conn = self._local.conn = sqlite3.connect(self.path, timeout=30)
             # Destroyed keys must not linger in the file's free pages.
             conn.execute("PRAGMA secure_delete = ON")
+            self._local.seen = None
+        return conn
+
+    @contextmanager
+    def _connection(self) -> Iterator[sqlite3.Connection]:
+        conn = self._thread_connection()
         with conn:
             yield conn
+
+    def generation(self) -> int:
+        """How many erasures the file has seen. Read again only when another connection has
+        committed to the file since this thread last looked (its data_version moved)."""
+        conn = self._thread_connection()
+        (version,) = conn.execute("PRAGMA data_version").fetchone()
+        seen: tuple[int, int] | None = self._local.seen
+        if seen is not None and seen[0] == version:
+            return seen[1]
+        row = conn.execute(f"SELECT generation FROM {ERASURES_TABLE} WHERE id = 1").fetchone()
+        generation = int(row[0]) if row else 0
+        self._local.seen = (version, generation)
+        return generation
+
+    def watch(self, forget: Forget) -> ErasureWatch:
+        return GenerationWatch(self.generation, forget)
 
     def fetch(self, subject_id: str) -> tuple[bytes | None, bool]:
         with self._connection() as conn:
@@ -144,25 +219,52 @@ class SQLiteKeyTable:
             )
 
     def destroy(self, subject_id: str) -> bool:
+        try:
+            destroyed = self._tombstone(subject_id)
+        except sqlite3.OperationalError as error:
+            if "locked" in str(error) or "busy" in str(error):
+                raise KeyStillInUse(subject_id) from None
+            raise
+        # This thread's own commit does not move its data_version: look again next time.
+        self._local.seen = None
+        self.shred()
+        return destroyed
+
+    def _tombstone(self, subject_id: str) -> bool:
+        """The key made NULL and the erasure generation raised, in one transaction."""
         with self._connection() as conn:
             cursor = conn.execute(
                 f"UPDATE {KEYS_TABLE} SET wrapped_key = NULL, erased_at = ? WHERE subject_id = ?"
                 " AND wrapped_key IS NOT NULL",
                 (time.time(), subject_id),
             )
-            if cursor.rowcount == 0:
+            destroyed = cursor.rowcount > 0
+            if not destroyed:
                 conn.execute(
                     f"INSERT OR IGNORE INTO {KEYS_TABLE} VALUES (?, NULL, ?, ?)",
                     (subject_id, time.time(), time.time()),
                 )
+            conn.execute(f"UPDATE {ERASURES_TABLE} SET generation = generation + 1")
+        return destroyed
+
+    def unfinished(self, subject_ids: list[str]) -> list[str]:
+        found = self.fetch_many(subject_ids)
+        return [s for s in subject_ids if s not in found or found[s] is not None]
+
+    def shredding_pending(self) -> bool:
+        return False  # secure_delete overwrites in place; the WAL is truncated by `shred`
+
+    def shred(self) -> None:
         # The old page images must not survive in the write-ahead log either.
         with self._connection() as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        return cursor.rowcount > 0
 
 
 class PostgresKeyTable:
     def __init__(self, database: Database) -> None:
+        self.database = database
+        self.channel = erasure_channel(database)
+        self.lock_wait = KEY_LOCK_WAIT
         self.pool: ConnectionPool[psycopg.Connection[tuple[Any, ...]]] = ConnectionPool(
             database.conninfo(),
             min_size=1,
@@ -174,13 +276,20 @@ class PostgresKeyTable:
             # subject up here): a connection a restarted server dropped fails at once, and
             # `_using` retries on another (tests/e2e/test_database_restart.py).
         )
-        self._using(
-            lambda conn: conn.execute(
-                f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (subject_id TEXT PRIMARY KEY,"
-                " wrapped_key BYTEA, created_at DOUBLE PRECISION NOT NULL,"
-                " erased_at DOUBLE PRECISION)"
-            )
+        self._using(self._create)
+
+    @staticmethod
+    def _create(conn: psycopg.Connection[tuple[Any, ...]]) -> None:
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {KEYS_TABLE} (subject_id TEXT PRIMARY KEY,"
+            " wrapped_key BYTEA, created_at DOUBLE PRECISION NOT NULL,"
+            " erased_at DOUBLE PRECISION)"
         )
+        conn.execute(
+            f"CREATE TABLE IF NOT EXISTS {ERASURES_TABLE} (id INTEGER PRIMARY KEY"
+            " CHECK (id = 1), generation BIGINT NOT NULL, shredded BIGINT NOT NULL)"
+        )
+        conn.execute(f"INSERT INTO {ERASURES_TABLE} VALUES (1, 0, 0) ON CONFLICT DO NOTHING")
 
     def _using(self, work: Callable[[psycopg.Connection[tuple[Any, ...]]], T]) -> T:
         """`work` on a pooled connection; again on another when the connection turns out to
@@ -243,19 +352,68 @@ class PostgresKeyTable:
         self._using(insert)
 
     def destroy(self, subject_id: str) -> bool:
+        """The tombstone, the erasure counted and every process told (NOTIFY), at one
+        commit; then the table's files rewritten (`shred`)."""
+
         def destroy(conn: psycopg.Connection[tuple[Any, ...]]) -> bool:
-            cursor = conn.execute(
-                f"INSERT INTO {KEYS_TABLE} VALUES (%s, NULL, %s, %s) ON CONFLICT (subject_id)"
-                " DO UPDATE SET wrapped_key = NULL, erased_at = excluded.erased_at"
-                f" WHERE {KEYS_TABLE}.wrapped_key IS NOT NULL RETURNING subject_id",
-                (subject_id, time.time(), time.time()),
-            )
-            destroyed = cursor.fetchone() is not None
-            # Rewrites the table's files so the destroyed key's bytes are not left behind.
-            conn.execute(f"VACUUM FULL {KEYS_TABLE}")
+            with self._waiting_briefly(conn, subject_id), conn.transaction():
+                cursor = conn.execute(
+                    f"INSERT INTO {KEYS_TABLE} VALUES (%s, NULL, %s, %s) ON CONFLICT (subject_id)"
+                    " DO UPDATE SET wrapped_key = NULL, erased_at = excluded.erased_at"
+                    f" WHERE {KEYS_TABLE}.wrapped_key IS NOT NULL RETURNING subject_id",
+                    (subject_id, time.time(), time.time()),
+                )
+                destroyed = cursor.fetchone() is not None
+                conn.execute(f"UPDATE {ERASURES_TABLE} SET generation = generation + 1")
+                conn.execute("SELECT pg_notify(%s, %s)", (self.channel, subject_id))
+            self._shred(conn, subject_id)
             return destroyed
 
         return self._using(destroy)
+
+    @contextmanager
+    def _waiting_briefly(
+        self, conn: psycopg.Connection[tuple[Any, ...]], subject_id: str
+    ) -> Iterator[None]:
+        """Statements here wait `lock_wait` for a lock another session holds, then give up
+        (KeyStillInUse) instead of hanging the erasure or being retried by `_using`."""
+        conn.execute("SELECT set_config('lock_timeout', %s, false)", (f"{self.lock_wait}s",))
+        try:
+            yield
+        except psycopg.errors.LockNotAvailable:
+            raise KeyStillInUse(subject_id) from None
+        finally:
+            with suppress(psycopg.Error):  # a broken connection: the pool discards it
+                conn.execute("RESET lock_timeout")
+
+    def _shred(self, conn: psycopg.Connection[tuple[Any, ...]], subject_id: str) -> None:
+        """Rewrites the table's files so destroyed keys' bytes are not left behind, and notes
+        which erasures that covers (those counted before it began)."""
+        row = conn.execute(f"SELECT generation FROM {ERASURES_TABLE}").fetchone()
+        with self._waiting_briefly(conn, subject_id):
+            conn.execute(f"VACUUM FULL {KEYS_TABLE}")
+        conn.execute(
+            f"UPDATE {ERASURES_TABLE} SET shredded = GREATEST(shredded, %s)",
+            (row[0] if row else 0,),
+        )
+
+    def unfinished(self, subject_ids: list[str]) -> list[str]:
+        found = self.fetch_many(subject_ids)
+        return [s for s in subject_ids if s not in found or found[s] is not None]
+
+    def shredding_pending(self) -> bool:
+        row = self._using(
+            lambda conn: conn.execute(
+                f"SELECT generation > shredded FROM {ERASURES_TABLE}"
+            ).fetchone()
+        )
+        return bool(row and row[0])
+
+    def shred(self) -> None:
+        self._using(lambda conn: self._shred(conn, ""))
+
+    def watch(self, forget: Forget) -> ErasureWatch:
+        return NotificationWatch(self.database, forget)
 
 
 def key_table_for(database: Database) -> KeyTable:
@@ -274,6 +432,11 @@ class SubjectKeys:
         self.master = AESGCM(master_key) if master_key else None
         self._cache: dict[str, tuple[float, bytes | None]] = {}
         self._lock = threading.Lock()
+        # Raised whenever keys are forgotten: a key read from the table before an erasure was
+        # heard is then not cached after it.
+        self._epoch = 0
+        self.watch = table.watch(self._forget_erased)
+        self._listener_awaited = False
         # Keys made during the save running in this thread, to be stored by its append.
         self._local = threading.local()
 
@@ -340,42 +503,81 @@ class SubjectKeys:
         """The keys of many subjects about to be opened (a batch of the log being projected),
         read in one query instead of one each; the cache then answers their lookups."""
         now = time.monotonic()
+        current = self._cache_is_current()
         with self._lock:
-            wanted = sorted({s for s in subject_ids if self._cached(s, now) is None})
+            epoch = self._epoch
+            wanted = sorted({s for s in subject_ids if not current or not self._cached(s, now)})
         if not wanted:
             return
         found = self.table.fetch_many(wanted)
         opened = {s: self._unwrap(w) if w is not None else None for s, w in found.items()}
         with self._lock:
-            for subject_id, key in opened.items():
-                self._cache[subject_id] = (now, key)
+            if epoch == self._epoch:
+                self._cache.update((s, (now, key)) for s, key in opened.items())
 
     def close(self) -> None:
+        self.watch.close()
         close = getattr(self.table, "close", None)
         if close is not None:
             close()
 
     def erase(self, subject_id: str) -> bool:
-        destroyed = self.table.destroy(subject_id)
-        self._forget(subject_id)
-        return destroyed
+        """Destroys the subject's key (KeyStillInUse when another session holds it)."""
+        try:
+            return self.table.destroy(subject_id)
+        finally:
+            self._forget_erased(subject_id)
+
+    def unfinished(self, subject_ids: list[str]) -> list[str]:
+        """Those of the subjects whose key has not been destroyed (read from the table)."""
+        return self.table.unfinished(subject_ids)
+
+    def erasure_complete(self, subject_id: str) -> bool:
+        return not self.table.unfinished([subject_id]) and not self.table.shredding_pending()
+
+    def finish_shredding(self) -> None:
+        if self.table.shredding_pending():
+            self.table.shred()
+
+    def _cache_is_current(self) -> bool:
+        """Whether the cache may answer: erasures made elsewhere have been forgotten first.
+        The first lookup on PostgreSQL waits (briefly) for this process's listener."""
+        if self.watch.cache_is_current():
+            return True
+        if self._listener_awaited:
+            return False
+        self._listener_awaited = True
+        listening: threading.Event | None = getattr(self.watch, "listening", None)
+        return listening is not None and listening.wait(LISTENER_STARTUP_WAIT)
 
     def _lookup(self, subject_id: str) -> tuple[bytes | None, bool]:
+        current = self._cache_is_current()
         with self._lock:
-            cached = self._cached(subject_id, time.monotonic())
+            epoch = self._epoch
+            cached = self._cached(subject_id, time.monotonic()) if current else None
         if cached is not None:
             return cached[1], cached[1] is None
         wrapped, erased = self.table.fetch(subject_id)
         key = self._unwrap(wrapped) if wrapped is not None else None
         if key is not None or erased:
             with self._lock:
-                self._cache[subject_id] = (time.monotonic(), key)
+                if epoch == self._epoch:
+                    self._cache[subject_id] = (time.monotonic(), key)
         return key, erased
 
     def _cached(self, subject_id: str, now: float) -> tuple[float, bytes | None] | None:
         """The subject's cache entry while it is fresh (the lock held)."""
         cached = self._cache.get(subject_id)
         return cached if cached is not None and now - cached[0] < CACHE_SECONDS else None
+
+    def _forget_erased(self, subject_id: str) -> None:
+        """An erasure was heard of (every subject's, for EVERY_SUBJECT)."""
+        with self._lock:
+            self._epoch += 1
+            if subject_id == EVERY_SUBJECT:
+                self._cache.clear()
+            else:
+                self._cache.pop(subject_id, None)
 
     def _remember(self, subject_id: str, key: bytes) -> None:
         with self._lock:

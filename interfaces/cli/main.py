@@ -15,6 +15,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
+from application.erasure import complete_erasures_at_start
 from application.permissions import scope_kind
 from application.production import UnsafeProduction, refuse_unsafe_production
 from application.settings import Settings
@@ -23,6 +24,7 @@ from domain.errors import DomainError
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, MissingSigningKey
 from interfaces.bootstrap import bootstrap
+from interfaces.cli.erasure import erase
 from interfaces.cli.exports import export_app
 from interfaces.cli.intake import import_app
 from interfaces.cli.ledger import ledger_app
@@ -128,6 +130,7 @@ def project(
             count = _with_progress("追赶日志 catching up", system.projector.catch_up)
             console.print(f"已处理 applied {count} events")
             return
+        complete_erasures_at_start(system.app)
         signal.signal(signal.SIGTERM, _stop_on_signal(system.projector.stop))
         system.integration.start(delivering=True, projector=system.projector)
         console.print("投影与事件推送运行中 projector and webhooks running (Ctrl+C 停止 to stop)")
@@ -254,29 +257,7 @@ def schema(
     console.print("SDL 一致 up to date")
 
 
-@app.command()
-def erase(
-    subject: str = typer.Argument(..., help="数据主体编号 the data subject id"),
-    reason: str = typer.Option(..., help="删除理由 why, e.g. 本人申请"),
-    admin: str = typer.Option("admin-cli", help="操作的管理员编号 the administrator's id"),
-) -> None:
-    """删除某数据主体的个人信息(不可恢复) Erase a data subject's personal data everywhere."""
-    from application.receipts import Command
-
-    system = bootstrap()
-    try:
-        outcome = system.app.erase_subject(
-            Command(Actor(admin, "系统管理员", Role.ADMIN)), subject_id=subject, reason=reason
-        )
-        system.projector.catch_up()
-    except DomainError as refusal:
-        console.print(f"[red]{refusal.message}[/red] ({refusal.code})")
-        raise typer.Exit(1) from None
-    finally:
-        system.close()
-    console.print(f"已删除 erased: {subject} (记录 record {outcome.id})")
-
-
+app.command("erase")(erase)
 app.command("verify")(verify_ledger)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(export_app, name="export")

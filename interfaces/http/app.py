@@ -14,6 +14,7 @@ from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse, Response
 from starlette.requests import HTTPConnection
 
+from application.erasure import complete_erasures_at_start
 from application.production import refuse_unsafe_production
 from application.settings import Settings
 from application.storage import STORAGE_UNAVAILABLE
@@ -53,6 +54,7 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
             ThreadPoolExecutor(max_workers=EXECUTOR_THREADS, thread_name_prefix="yishiting")
         )
         system = holder["system"] = await blocking(bootstrap, settings)
+        await blocking(complete_erasures_at_start, system.app)
         metrics.watch(SystemGauges(system, active_streams))
         if embedded_projector:
             system.projector.start()

@@ -4,10 +4,8 @@ data in clear, while everyone else's still reads in clear and the log itself is 
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 from uuid import UUID
 
-import psycopg
 import pytest
 
 from application.app import Yishiting
@@ -22,6 +20,7 @@ from domain.vocabulary import ParticipantKind, Role
 from interfaces.bootstrap import System, bootstrap
 from projections.queries import TopicFilter
 from tests.support.district import District
+from tests.support.erasure import database_dump as dump_of
 
 ADMIN = Command(Actor("admin-9", "数据保护管理员", Role.ADMIN))
 SECRET_NAME, SECRET_PHONE, SECRET_ID = "欧阳遗忘", "13912345678", "110101199001011234"
@@ -44,20 +43,7 @@ def propose(district: District, name: str, phone: str, id_number: str = "") -> P
 
 
 def database_dump(system: System) -> str:
-    """Every row of every table, as text, plus the raw bytes of SQLite files."""
-    database = system.app.database
-    if database.engine == "postgresql":
-        with psycopg.connect(database.conninfo()) as conn:
-            tables = [
-                r[0]
-                for r in conn.execute(
-                    "SELECT tablename FROM pg_tables WHERE schemaname = %s", (database.schema,)
-                )
-            ]
-            rows = [str(conn.execute(f'SELECT * FROM "{t}"').fetchall()) for t in tables]
-        return "\n".join(rows)
-    folder = Path(database.path).parent
-    return "\n".join(p.read_bytes().decode("utf-8", "replace") for p in folder.glob("*.db*"))
+    return dump_of(system.app.database)
 
 
 def test_an_erased_subject_leaves_nothing_in_clear_and_others_stay_readable(system: System):
