@@ -33,6 +33,7 @@ class HotlineUseCases(Core):
     ) -> Intake:
         """One work order (command id hotline:<ticket>)."""
         check_role(command.actor, USE_CASE)
+        order = order.checked()
         earlier = self._taken_in(order)
         if earlier is None:
             once = replace(command, command_id=f"hotline:{order.ticket_key}")
@@ -57,6 +58,11 @@ class HotlineUseCases(Core):
         one_by_one: list[int] = []
         tickets: set[str] = set()
         for index, order in enumerate(orders):
+            try:
+                order = order.checked()
+            except DomainError as refusal:
+                taken[index] = refusal
+                continue
             if order.ticket_key in tickets:
                 one_by_one.append(index)
                 continue

@@ -6,12 +6,13 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import event
 
 from application.receipts import Command, fingerprint
-from domain.base import Record
+from domain.base import Record, clean_text
 from domain.errors import DomainError
 from domain.hotline import HotlineOrder
 from domain.people import Proposer
@@ -21,6 +22,17 @@ from domain.vocabulary import Category, Channel
 TICKETS = uuid5(NAMESPACE_URL, "https://yishiting/hotline-tickets")
 ANONYMOUS_CALLER = "12345来电群众"
 TITLE_FROM_CONTENT = 30
+TEXT_FIELDS = {
+    "ticket": "工单编号",
+    "content": "诉求内容",
+    "title": "诉求标题",
+    "caller_name": "诉求人",
+    "caller_phone": "联系电话",
+    "street": "所属街乡",
+    "address": "地址",
+    "category": "诉求分类",
+    "agency": "承办单位",
+}
 
 
 @dataclass(frozen=True)
@@ -38,6 +50,16 @@ class WorkOrder:
     received_at: datetime | None = None
     agency: str = ""
     matter_category: Category = Category.GOVERNANCE
+
+    def checked(self) -> WorkOrder:
+        """The order with every text field under the domain's text rule (before its ticket is
+        looked up or its fingerprint taken: neither can take a lone surrogate)."""
+        cleaned: dict[str, Any] = {
+            name: clean_text(value, name, TEXT_FIELDS[name])
+            for name, value in vars(self).items()
+            if isinstance(value, str)
+        }
+        return dataclasses.replace(self, **cleaned)
 
     @property
     def ticket_key(self) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -11,11 +13,14 @@ from typing import Generic, TypeVar
 
 from eventsourcing.domain import Aggregate
 
-from domain.errors import FieldTooLong, MissingReason, RequiredField, WrongState
+from domain.errors import FieldTooLong, InvalidText, MissingReason, RequiredField, WrongState
 from domain.vocabulary import Role, Vocabulary
 
 SHORT_TEXT = 200
 LONG_TEXT = 20_000
+# C0 controls but tab and newline (a NUL cannot even be stored in PostgreSQL text), and the
+# surrogate halves, which are not characters (a lone one cannot be encoded in UTF-8).
+NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
 
 _recorded_at: ContextVar[datetime | None] = ContextVar("recorded_at", default=None)
 
@@ -86,10 +91,20 @@ def text(value: str | None, field: str, label: str, limit: int = SHORT_TEXT) -> 
 
 
 def optional_text(value: str | None, field: str, label: str, limit: int = LONG_TEXT) -> str:
-    cleaned = (value or "").strip()
+    cleaned = clean_text(value, field, label).strip()
     if len(cleaned) > limit:
         raise FieldTooLong(field, label, limit)
     return cleaned
+
+
+def clean_text(value: str | None, field: str, label: str) -> str:
+    """The one rule for text entering a record (or a search): line ends as LF, no control
+    character but tab and newline, valid Unicode, NFC. Refuses with InvalidText otherwise."""
+    cleaned = (value or "").replace("\r\n", "\n").replace("\r", "\n")
+    wrong = NOT_TEXT.search(cleaned)
+    if wrong is not None:
+        raise InvalidText(field, label, wrong.group(), wrong.start())
+    return unicodedata.normalize("NFC", cleaned)
 
 
 def required_reason(value: str | None, what_zh: str, what_en: str) -> str:

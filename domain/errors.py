@@ -52,6 +52,22 @@ class FieldTooLong(InvalidInput):
         )
 
 
+class InvalidText(InvalidInput):
+    """Text a record cannot keep: a control character, a lone surrogate (not Unicode)."""
+
+    code = "INVALID_TEXT"
+
+    def __init__(self, field: str, label: str, character: str, index: int) -> None:
+        point = f"U+{ord(character):04X}"
+        super().__init__(
+            f"{label}含有不允许的字符 {point}(第{index + 1}个字符)",
+            f"'{field}' contains a character that is not allowed: {point} at {index + 1}",
+            field=field,
+            character=point,
+            index=index + 1,
+        )
+
+
 class UnknownCode(InvalidInput):
     code = "UNKNOWN_CODE"
 

@@ -13,9 +13,11 @@ from strawberry.types import Info
 
 from application.calendar import district_today
 from domain import vocabulary as v
+from domain.base import clean_text
+from domain.errors import InvalidText
 from interfaces.graphql.context import blocking
 from interfaces.graphql.deadlines import working_days
-from interfaces.graphql.errors import bad_input, from_cursor, parse_id
+from interfaces.graphql.errors import bad_input, from_cursor, from_domain, parse_id
 from interfaces.graphql.terms import ENUMS, code_of
 from interfaces.graphql.types import (
     REFERENCE_FIELDS,
@@ -90,6 +92,14 @@ def _id(value: strawberry.ID | None, field: str) -> str | None:
     return str(parse_id(value, field)) if value else None
 
 
+def _search(value: str | None) -> str | None:
+    """A search text under the records' own text rule (a NUL cannot even be sent to PostgreSQL)."""
+    try:
+        return clean_text(value, "filter.text", "搜索内容") if value else value
+    except InvalidText as refusal:
+        raise from_domain(refusal) from None
+
+
 @strawberry.input(description="事项筛选 Topic filter")
 class TopicFilter:
     status: ENUMS[v.TopicStatus] | None = None
@@ -110,7 +120,7 @@ class TopicFilter:
             category=code_of(self.category),
             channel=code_of(self.channel),
             ground=code_of(self.ground),
-            text=self.text,
+            text=_search(self.text),
             proposed_from=_day(self.proposed_from),
             proposed_to=_day(self.proposed_to),
         )
@@ -132,7 +142,7 @@ class ConsultationFilter:
             form=code_of(self.form),
             platform_id=_id(self.platform_id, "platformId"),
             topic_id=_id(self.topic_id, "topicId"),
-            text=self.text,
+            text=_search(self.text),
             starts_from=_day(self.starts_from),
             starts_to=_day(self.starts_to),
         )
@@ -162,7 +172,7 @@ class SupervisionItemFilter:
             unit_id=_id(self.unit_id, "unitId"),
             consultation_id=_id(self.consultation_id, "consultationId"),
             overdue=self.overdue,
-            text=self.text,
+            text=_search(self.text),
             opened_from=_day(self.opened_from),
             opened_to=_day(self.opened_to),
             due_within_working_days=working_days(
