@@ -26,6 +26,12 @@ class Settings(BaseSettings):
     projector_batch_size: int = Field(
         default=1000, ge=1, description="events the projector applies per transaction"
     )
+    projector_stall_seconds: float = Field(
+        default=60,
+        gt=0,
+        description="readiness fails when the views are behind the log and have not advanced "
+        "for this many seconds",
+    )
     group_commit: bool = Field(
         default=True,
         description="commands saved at the same moment share one append (one lock, one "

@@ -18,6 +18,7 @@ from eventsourcing.application import Application
 
 from application.storage import STORAGE_UNAVAILABLE
 from domain.erasure import Erasure
+from projections import set_aside
 from projections.leadership import Leadership
 from projections.ledger import LedgerView
 from projections.store import BatchTx, Tx, ViewStore
@@ -53,6 +54,9 @@ TRACKING = (
 )
 
 Progress = Callable[[int, int], None]
+Admission = Callable[[Any], str | None]
+"""Given a stored notification (id, originator_id, originator_version, topic, state): None
+admits it, a reason (中文 then English) sets it aside unapplied by every view."""
 STANDBY_POLL = 1.0
 UNAVAILABLE = (*STORAGE_UNAVAILABLE, sqlite3.OperationalError)
 log = logging.getLogger("yishiting.projector")
@@ -84,6 +88,7 @@ class Projector:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.after_catch_up: list[Callable[[], object]] = []
+        self.admission: list[Admission] = []
         self._reader: ThreadPoolExecutor | None = None
         self._ahead: tuple[int, Future[list[tuple[Any, Any]]]] | None = None
         self.create_tables()
@@ -91,6 +96,7 @@ class Projector:
     def create_tables(self, *, indexes: bool = True) -> None:
         with self.store.transaction() as tx:
             tx.execute(TRACKING)
+            tx.execute(set_aside.TABLE)
             for view in self.views:
                 for statement in (*view.tables, *(view.indexes if indexes else view.read_indexes)):
                     tx.execute(statement)
@@ -101,7 +107,33 @@ class Projector:
                 )
 
     def process_batch(self) -> int:
-        """Applies the next batch of events; returns how many were read (0: caught up)."""
+        """Applies the next batch of events; returns how many were read (0: caught up). A
+        batch that fails is rolled back and applied again one event per transaction, so that
+        the event at fault is set aside and the others land (`isolate`)."""
+        batch: list[tuple[Any, Any]] = []
+        try:
+            erasures = self._apply_batch(batch)
+        except UNAVAILABLE:
+            raise
+        except Exception as error:
+            if not batch:
+                raise
+            log.warning(
+                "projector: batch after %s failed (%s); applying it one event at a time",
+                batch[0][0].id - 1,
+                set_aside.describe(error),
+            )
+            erasures = self.isolate(batch)
+        if erasures:
+            self.store.scrub()
+        if batch:
+            with self._advanced:
+                self._advanced.notify_all()
+        return len(batch)
+
+    def _apply_batch(self, batch: list[tuple[Any, Any]]) -> int:
+        """Applies the next batch (read into `batch`) in one transaction; returns how many
+        erasures it held."""
         erasures = 0
         with self.store.transaction(pipelined=True) as direct:
             # The views' new rows are held by the batch, changed in memory by its later events,
@@ -109,13 +141,19 @@ class Projector:
             # transaction as the views' positions: exactly once, as before.
             tx = BatchTx(direct)
             positions = self._positions(tx, lock=True)
-            batch = self._read(min(positions.values()))
+            batch.extend(self._read(min(positions.values())))
             if len(batch) == self.batch_size:
                 self._read_ahead(batch[-1][0].id)
             for view in self.views:
                 view.begin_batch(tx)
             routes = Routes(self.views, positions)
+            admission = self.admission
             for notification, event in batch:
+                if admission or type(event) is Undecodable:
+                    refusal = self._refusal(notification, event)
+                    if refusal is not None:
+                        self._set_aside(direct, notification, self.view_names, refusal)
+                        continue
                 erasures += isinstance(event, Erasure.PersonalDataErased)
                 position = notification.id
                 for apply, feed, reached in routes.of(type(event)):
@@ -125,12 +163,125 @@ class Projector:
             if batch:
                 self._advance(tx, batch[-1][0].id)
                 self._announce(direct, batch[-1][0].id)
-        if erasures:
-            self.store.scrub()
-        if batch:
-            with self._advanced:
-                self._advanced.notify_all()
-        return len(batch)
+        return erasures
+
+    def isolate(self, batch: list[tuple[Any, Any]]) -> int:
+        """Applies a failed batch's events one per transaction: an event a view cannot take
+        is set aside for that view (the others take it), and every view moves past it."""
+        self._forget()
+        erasures = 0
+        for notification, event in batch:
+            erasures += isinstance(event, Erasure.PersonalDataErased)
+            self._apply_alone(notification, event)
+        self._forget()
+        return erasures
+
+    def _apply_alone(self, notification: Any, event: Any) -> None:
+        with self.store.transaction() as direct:
+            positions = self._positions(direct, lock=True)
+            behind = [view for view in self.views if positions[view.name] < notification.id]
+            if not behind:
+                return
+            refusal = self._refusal(notification, event)
+            if refusal is not None:
+                self._set_aside(direct, notification, self.view_names, refusal)
+            else:
+                failed = self._apply_to(direct, behind, notification, event)
+                if failed:
+                    self._set_aside(direct, notification, list(failed), "; ".join(failed.values()))
+            self._advance(direct, notification.id)
+            self._announce(direct, notification.id)
+
+    def _apply_to(
+        self, direct: Tx, views: Sequence[View], notification: Any, event: Any
+    ) -> dict[str, str]:
+        """Applies one event to each of `views` in a savepoint of its own; returns the errors
+        of those that could not take it (their part undone), by view."""
+        failed: dict[str, str] = {}
+        for view in views:
+            direct.execute("SAVEPOINT one_view")
+            try:
+                tx = BatchTx(direct)
+                view.begin_batch(tx)
+                view.apply(_fed(view.feed, notification, event), tx)
+                tx.flush()
+            except UNAVAILABLE:
+                raise
+            except Exception as error:
+                direct.execute("ROLLBACK TO SAVEPOINT one_view")
+                failed[view.name] = f"{view.name}: {set_aside.describe(error)}"
+            direct.execute("RELEASE SAVEPOINT one_view")
+        return failed
+
+    def retry(self, position: int) -> set_aside.SetAsideEvent | None:
+        """Applies a set-aside event again to the views that could not take it (the operator's
+        `retry`): it is marked applied, or stays set aside with the new error. None when no
+        event is set aside there."""
+        with self.store.transaction() as direct:
+            aside = set_aside.find(direct, position)
+            if aside is None or aside.status == set_aside.APPLIED:
+                return None
+            notification = self._stored_at(position)
+            event = _decode(self.app, notification)
+            views = [view for view in self.views if view.name in aside.views]
+            refusal = self._refusal(notification, event)
+            failed = (
+                {view.name: refusal for view in views}
+                if refusal is not None
+                else self._apply_to(direct, views, notification, event)
+            )
+            errors = "; ".join(dict.fromkeys(failed.values())) if failed else None
+            set_aside.retried(direct, position, list(failed), errors)
+            if errors:
+                log.error("projector: event at %s still set aside: %s", position, errors)
+        self._forget()
+        with self.store.reading() as tx:
+            return set_aside.find(tx, position)
+
+    def _stored_at(self, position: int) -> Any:
+        found = self.app.recorder.select_notifications(
+            start=position, limit=1, inclusive_of_start=True
+        )
+        if not found or found[0].id != position:
+            raise LookupError(f"日志中没有位置 {position} (no event at position {position})")
+        return found[0]
+
+    def _refusal(self, notification: Any, event: Any) -> str | None:
+        """Why the event is set aside without being applied: it cannot be decoded, or an
+        admission check refuses it (a check that fails refuses: it guards the views)."""
+        if type(event) is Undecodable:
+            return f"无法解码 (cannot decode): {event.error}"
+        for admit in self.admission:
+            try:
+                reason = admit(notification)
+            except Exception as error:
+                reason = f"准入检查出错 (admission check failed): {set_aside.describe(error)}"
+            if reason is not None:
+                return reason
+        return None
+
+    def _set_aside(self, tx: Tx, notification: Any, views: list[str], error: str) -> None:
+        set_aside.record(tx, notification, views, error)
+        log.error(
+            "projector: event set aside at %s (%s, %s v%s) for %s: %s",
+            notification.id,
+            set_aside.neutral(str(notification.topic), 200),
+            notification.originator_id,
+            notification.originator_version,
+            ",".join(views),
+            set_aside.neutral(error),
+        )
+
+    @property
+    def view_names(self) -> list[str]:
+        return [view.name for view in self.views]
+
+    def _forget(self) -> None:
+        """New view objects: what a view kept in memory from a batch rolled back is gone."""
+        self.views = [type(view)() for view in self.views]
+        reader, self._reader, self._ahead = self._reader, None, None
+        if reader is not None:
+            reader.shutdown(wait=False, cancel_futures=True)
 
     def catch_up(self, progress: Progress | None = None) -> int:
         total, goal = 0, self.app.recorder.max_notification_id() or 0
@@ -257,6 +408,12 @@ class Projector:
             log.warning("projector paused: %s", error)
             leadership.release()
             return 0
+        except Exception as error:
+            # Not one event's fault (those are set aside): the worker lives on and tries again;
+            # meanwhile the views stand still, which readiness reports once it lasts.
+            log.error("projector: %s", set_aside.describe(error), exc_info=True)
+            leadership.release()
+            return 0
         return applied
 
     def wake(self) -> None:
@@ -303,7 +460,14 @@ class Projector:
         if prefetch_keys is not None:
             prefetch_keys(notifications)
         decode = self.app.mapper.to_domain_event
-        return [(notification, decode(notification)) for notification in notifications]
+        try:
+            return [(notification, decode(notification)) for notification in notifications]
+        except UNAVAILABLE:
+            raise
+        except Exception:  # one of them cannot be decoded: each on its own, to set it aside
+            return [
+                (notification, _decode(self.app, notification)) for notification in notifications
+            ]
 
     def _read_ahead(self, start: int) -> None:
         """After a full batch (more to come: catching up, rebuilding), the next batch's events
@@ -382,6 +546,22 @@ class Routes:
                     yield handler.__get__(view), "event", reached
             else:
                 yield view.apply, view.feed, reached
+
+
+class Undecodable:
+    """In place of an event the mapper could not decode: it is set aside."""
+
+    def __init__(self, error: BaseException) -> None:
+        self.error = set_aside.describe(error)
+
+
+def _decode(app: Application[Any], notification: Any) -> Any:
+    try:
+        return app.mapper.to_domain_event(notification)
+    except UNAVAILABLE:
+        raise
+    except Exception as error:
+        return Undecodable(error)
 
 
 def _fed(feed: str, notification: Any, event: Any) -> Any:

@@ -30,6 +30,7 @@ from interfaces.cli.intake import import_app
 from interfaces.cli.ledger import ledger_app
 from interfaces.cli.ledger import verify as verify_ledger
 from interfaces.cli.remind import remind
+from interfaces.cli.set_aside import set_aside_app
 from interfaces.http.observability import configure_logging
 from projections.runner import Progress as ProgressCallback
 
@@ -262,6 +263,7 @@ app.command("verify")(verify_ledger)
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
+app.add_typer(set_aside_app, name="set-aside")
 app.command("remind")(remind)
 
 if __name__ == "__main__":

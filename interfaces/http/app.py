@@ -30,8 +30,8 @@ from interfaces.http.hotline import router as hotline_router
 from interfaces.http.limits import BodySizeLimit, WriteRateLimit
 from interfaces.http.observability import CorrelationIds, Metrics, SystemGauges
 from interfaces.web import mount_web
+from projections.health import stall_watch
 
-READY_MAX_LAG = 1000
 EXECUTOR_THREADS = 32
 log = logging.getLogger("yishiting.http")
 
@@ -125,20 +125,13 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
     @api.get("/readyz")
     async def readyz() -> JSONResponse:
         system = holder["system"]
+        watch = stall_watch(system.store, settings.projector_stall_seconds)
         try:
             log = await blocking(system.app.position)
-            views = await blocking(system.projector.position)
+            health = await blocking(watch.health, log)
         except Exception as error:  # any failure to reach storage means not ready
             return JSONResponse({"status": "unavailable", "error": type(error).__name__}, 503)
-        lag = log - views
-        status = 200 if lag <= READY_MAX_LAG else 503
-        body = {
-            "status": "ok" if status == 200 else "lagging",
-            "log": log,
-            "views": views,
-            "lag": lag,
-        }
-        return JSONResponse(body, status)
+        return JSONResponse(health.as_dict(), 200 if health.ready else 503)
 
     mount_web(api)
     return api

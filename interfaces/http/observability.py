@@ -16,6 +16,8 @@ from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from projections import set_aside
+
 correlation: ContextVar[str] = ContextVar("correlation", default="")
 HEADER = "x-request-id"
 
@@ -145,6 +147,7 @@ class SystemGauges(Collector):
         with self.system.store.reading() as tx:
             rows = tx.all("SELECT view, position, updated_at FROM projection_tracking")
             hooks = _webhook_counts(tx)
+            aside = len(set_aside.outstanding(tx))
         for row in rows:
             behind = max(0, log - int(row["position"]))
             lag.add_metric([row["view"]], behind)
@@ -152,6 +155,11 @@ class SystemGauges(Collector):
         yield lag
         yield seconds
         yield GaugeMetricFamily("yishiting_log_position", "The log's last position", value=log)
+        yield GaugeMetricFamily(
+            "yishiting_projection_set_aside_events",
+            "Events the projector set aside (could not apply) and no operator has acknowledged",
+            value=aside,
+        )
         yield GaugeMetricFamily(
             "yishiting_subscriptions_active", "Live GraphQL subscriptions", value=self.streams()
         )

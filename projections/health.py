@@ -1,0 +1,105 @@
+"""How the views stand for readiness and metrics: their lag behind the log, whether they still
+advance, and the events set aside."""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from typing import Any
+from weakref import WeakKeyDictionary
+
+from projections import set_aside
+from projections.store import ViewStore
+
+READY_MAX_LAG = 1000
+
+
+@dataclass(frozen=True)
+class ViewsHealth:
+    log: int
+    views: int
+    set_aside: tuple[int, ...]
+    stalled_for: float | None  # seconds behind the log without advancing, past the limit
+
+    @property
+    def lag(self) -> int:
+        return max(0, self.log - self.views)
+
+    @property
+    def ready(self) -> bool:
+        """Not ready: far behind, or behind and standing still. Set-aside events alone do not
+        take the service out of rotation (every replica would go at once); they are reported."""
+        return self.lag <= READY_MAX_LAG and self.stalled_for is None
+
+    @property
+    def status(self) -> str:
+        if self.stalled_for is not None:
+            return "stalled"
+        if self.lag > READY_MAX_LAG:
+            return "lagging"
+        return "degraded" if self.set_aside else "ok"
+
+    def as_dict(self) -> dict[str, Any]:
+        body: dict[str, Any] = {
+            "status": self.status,
+            "log": self.log,
+            "views": self.views,
+            "lag": self.lag,
+        }
+        if self.stalled_for is not None:
+            body["reason"] = (
+                f"视图已 {self.stalled_for:.0f} 秒未推进,落后日志 {self.lag} 个事件"
+                f" (the views have not advanced for {self.stalled_for:.0f} s,"
+                f" {self.lag} events behind the log)"
+            )
+        if self.set_aside:
+            body["setAside"] = {
+                "count": len(self.set_aside),
+                "positions": list(self.set_aside[:20]),
+                "message": "有事件未能投影,已搁置,请运行 yishiting set-aside list"
+                " (events could not be projected and were set aside: see yishiting set-aside"
+                " list)",
+            }
+        return body
+
+
+class StallWatch:
+    """Tells views that stopped advancing from views that are merely busy: behind the log and
+    neither advanced (their last commit) nor seen at another position for `limit` seconds.
+    The watch remembers when it first saw the views at their position, so a log that was idle
+    for hours and has just grown is not taken for a stall."""
+
+    def __init__(self, store: ViewStore, limit: float) -> None:
+        self.store = store
+        self.limit = limit
+        self._seen: tuple[int, float] = (-1, 0.0)
+        self._lock = threading.Lock()
+
+    def health(self, log: int) -> ViewsHealth:
+        with self.store.reading() as tx:
+            rows = tx.all("SELECT position, updated_at FROM projection_tracking")
+            aside = set_aside.outstanding(tx)
+        views = min((int(row["position"]) for row in rows), default=0)
+        committed = max((float(row["updated_at"]) for row in rows), default=0.0)
+        return ViewsHealth(log, views, tuple(aside), self._stalled(log, views, committed))
+
+    def _stalled(self, log: int, views: int, committed: float) -> float | None:
+        now = time.time()
+        with self._lock:
+            if self._seen[0] != views:
+                self._seen = (views, now)
+            since = max(committed, self._seen[1])
+        still = now - since
+        return still if log > views and still > self.limit else None
+
+
+_watches: WeakKeyDictionary[ViewStore, StallWatch] = WeakKeyDictionary()
+
+
+def stall_watch(store: ViewStore, limit: float) -> StallWatch:
+    """The store's watch (one per store, so that it remembers between two probes)."""
+    watch = _watches.get(store)
+    if watch is None or watch.limit != limit:
+        watch = _watches[store] = StallWatch(store, limit)
+    return watch
