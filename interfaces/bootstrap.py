@@ -10,7 +10,7 @@ from application.app import Yishiting
 from application.ledger.signing import Signer
 from application.settings import Settings
 from projections.integration import Integration, integration_for
-from projections.ledger import Ledger
+from projections.ledger import AuthenticEvents, Ledger
 from projections.queries import ViewQueries
 from projections.runner import Projector
 from projections.store import ViewStore
@@ -45,6 +45,9 @@ def bootstrap(settings: Settings | None = None) -> System:
         ledger = Ledger(store, app, ledger_signer(settings))
         queries = ViewQueries(store)
         integration = integration_for(app, queries, projector, settings)
+    # An event whose authenticity tag is missing or wrong is set aside: not applied to any
+    # view, not sealed into the ledger (projections/ledger.py).
+    projector.admission.append(AuthenticEvents(app, store))
     projector.after_catch_up.append(
         lambda: ledger.maybe_checkpoint(settings.checkpoint_every, settings.checkpoint_seconds)
     )

@@ -6,10 +6,10 @@ import unicodedata
 
 import pytest
 from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from domain.base import NOT_TEXT, clean_text, optional_text, required_reason, text
 from domain.errors import InvalidText
+from tests.support.unicode import any_text
 
 
 @pytest.mark.parametrize(
@@ -55,7 +55,7 @@ def test_every_text_helper_takes_the_rule() -> None:
 
 
 @settings(max_examples=300, derandomize=True)
-@given(st.text(st.characters(codec=None, min_codepoint=0, max_codepoint=0x10FFFF)))
+@given(any_text(60))
 def test_any_text_is_refused_or_kept_as_storable_composed_unicode(value: str) -> None:
     if NOT_TEXT.search(value.replace("\r", "\n")) is not None:
         with pytest.raises(InvalidText, match="'content' contains a character"):
