@@ -19,12 +19,27 @@ class LogSignal:
     def __init__(self) -> None:
         self._position = 0
         self._interruptions = 0
+        self._closed = False
         self._changed = threading.Condition()
         self._waiters: set[tuple[asyncio.AbstractEventLoop, asyncio.Event]] = set()
 
     @property
     def position(self) -> int:
         return self._position
+
+    @property
+    def closed(self) -> bool:
+        """The process is shutting down: live readers end instead of waiting on."""
+        return self._closed
+
+    def close(self) -> None:
+        """Wakes every waiter, threads and tasks alike, for good: they see `closed`."""
+        with self._changed:
+            self._closed = True
+            self._interruptions += 1
+            self._changed.notify_all()
+            waiters = list(self._waiters)
+        self._wake(waiters)
 
     def advance(self, position: int) -> None:
         with self._changed:
@@ -33,17 +48,22 @@ class LogSignal:
             self._position = position
             self._changed.notify_all()
             waiters = list(self._waiters)
+        self._wake(waiters)
+
+    @staticmethod
+    def _wake(waiters: list[tuple[asyncio.AbstractEventLoop, asyncio.Event]]) -> None:
         for loop, woken in waiters:
             with contextlib.suppress(RuntimeError):  # the loop has closed: nobody waits
                 loop.call_soon_threadsafe(woken.set)
 
     def wait(self, beyond: int, timeout: float) -> int:
         """Blocks until the log is known to be past `beyond`, the timeout passes, or the
-        waiters are interrupted (a worker stopping)."""
+        waiters are interrupted (a worker stopping) or closed."""
         with self._changed:
             start = self._interruptions
             self._changed.wait_for(
-                lambda: self._position > beyond or self._interruptions != start, timeout
+                lambda: self._position > beyond or self._interruptions != start or self._closed,
+                timeout,
             )
             return self._position
 
@@ -58,7 +78,7 @@ class LogSignal:
         with self._changed:
             self._waiters.add(waiter)
         try:
-            if self._position <= beyond:
+            if self._position <= beyond and not self._closed:
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(woken.wait(), timeout)
         finally:

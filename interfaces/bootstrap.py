@@ -28,11 +28,18 @@ class System:
     ledger: Ledger
     integration: Integration
 
-    def close(self) -> None:
-        self.integration.stop()
-        self.projector.stop()
-        self.store.close()
-        self.app.close()
+    def close(self, *, stores: bool = True) -> None:
+        """Stops this process's workers (webhooks, log watcher, projector), then closes the
+        views' store and the log's. Without `stores`, or when a worker is still running,
+        they are left open: no thread may read through a closed connection (on SQLite that
+        crashes the process), and the process's exit lets them go."""
+        stopped = self.integration.stop()
+        stopped = self.projector.stop() and stopped
+        if not stopped:
+            log.error("shutdown: a worker thread did not stop; the stores are left open")
+        if stores and stopped:
+            self.store.close()
+            self.app.close()
 
 
 def bootstrap(settings: Settings | None = None) -> System:

@@ -24,6 +24,7 @@ class Integration:
     deliverer: Deliverer
 
     _waking: threading.Event = field(default_factory=threading.Event)
+    _waker: threading.Thread | None = None
 
     def start(self, *, delivering: bool, projector: Projector | None = None) -> None:
         """Starts watching the log (and delivering); with `projector`, the projector of this
@@ -34,14 +35,21 @@ class Integration:
             self.deliverer.start()
         if projector is not None:
             self._waking.set()
-            threading.Thread(
+            self._waker = threading.Thread(
                 target=self._wake, args=(projector,), name="projector-waker", daemon=True
-            ).start()
+            )
+            self._waker.start()
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """Stops delivering, waking and watching; True once all their threads have finished
+        (they read the log and the views: the stores may then close)."""
         self._waking.clear()
-        self.deliverer.stop()  # interrupts the log signal's waiters: the waker sees the stop
-        self.watcher.stop()
+        delivered = self.deliverer.stop()  # interrupts the signal's waiters: the waker stops
+        watched = self.watcher.stop()
+        if self._waker is not None:
+            self._waker.join(timeout=5)
+        woken = self._waker is None or not self._waker.is_alive()
+        return delivered and watched and woken
 
     def _wake(self, projector: Projector) -> None:
         signal = self.watcher.signal

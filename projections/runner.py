@@ -430,14 +430,19 @@ class Projector:
             with self._advanced:
                 self._advanced.notify_all()
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """Stops the worker after its batch; True once it and its read-ahead have finished
+        (the stores may then close)."""
         self._stop.set()
         self._wake.set()
         if self._thread is not None:
             self._thread.join(timeout=10)
+        stopped = self._thread is None or not self._thread.is_alive()
         reader, self._reader, self._ahead = self._reader, None, None
         if reader is not None:
-            reader.shutdown(wait=False, cancel_futures=True)
+            # A read ahead reads the log: it must be over before the log's store closes.
+            reader.shutdown(wait=stopped, cancel_futures=True)
+        return stopped
 
     def _read(self, start: int) -> list[tuple[Any, Any]]:
         """The notifications after `start`, each with its domain event: those read ahead, if

@@ -44,11 +44,15 @@ class LogWatcher:
         self._thread = threading.Thread(target=self._run, name="log-watcher", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """True once the watching thread has finished."""
         self._stop.set()
         if self._thread is not None:
             self._thread.join(timeout=5)
+            if self._thread.is_alive():
+                return False
             self._thread = None
+        return True
 
     def refresh(self) -> int:
         self.signal.advance(self.app.recorder.max_notification_id() or 0)

@@ -1,5 +1,6 @@
 """Replay, then live: the feed read from a cursor and, once caught up, awaited until the log
-(or, for scoped readers, the views) grow. Waiting costs no thread: the LogSignal wakes tasks."""
+(or, for scoped readers, the views) grow. Waiting costs no thread: the LogSignal wakes tasks.
+At shutdown the signal closes and every stream ends (interfaces/http/workers.py)."""
 
 from __future__ import annotations
 
@@ -91,7 +92,7 @@ async def _stream(
     feed, signal = system.integration.feed, system.app.log_signal
     scoped = not Readership(actor).reads_everything
     after = query.after
-    while True:
+    while not signal.closed:  # shutting down: the stream ends, its pages' threads done
         if expired():
             raise from_domain(token_expired_error())
         page = await blocking(feed.page, actor, replace(query, after=after))
@@ -107,9 +108,10 @@ async def _stream(
 
 
 async def views_reach(system: System, position: int) -> None:
-    """Waits (without a thread) until the views have applied `position`, within patience."""
+    """Waits (without a thread) until the views have applied `position`, within patience
+    (or until the process shuts down)."""
     deadline = time.monotonic() + VIEWS_PATIENCE
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not system.app.log_signal.closed:
         if await blocking(system.projector.position) >= position:
             return
         await asyncio.sleep(VIEWS_POLL)

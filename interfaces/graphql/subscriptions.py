@@ -95,6 +95,8 @@ class Subscription:
         changes = FeedQuery(after=now, types=ITEM_TYPES)
         async for event in stream(system, CHANGES, changes, context.token_expired):
             await views_reach(system, position_of(event["sequence"]))
+            if system.app.log_signal.closed:
+                return
             row = await blocking(
                 changed_item, system.store, event["subject"], where, context.seen_by
             )

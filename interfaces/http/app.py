@@ -7,7 +7,6 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import AsyncIterator
-from concurrent.futures import ThreadPoolExecutor
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
@@ -21,6 +20,7 @@ from application.storage import STORAGE_UNAVAILABLE
 from interfaces.auth import ANONYMOUS, Authenticator, Unauthenticated
 from interfaces.bootstrap import System, bootstrap
 from interfaces.graphql.context import Context, blocking
+from interfaces.graphql.errors import RETRY_AFTER_SECONDS
 from interfaces.graphql.router import YishitingRouter, unavailable_response
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.streams import active_streams
@@ -29,6 +29,7 @@ from interfaces.http.feed import feed_router
 from interfaces.http.hotline import router as hotline_router
 from interfaces.http.limits import BodySizeLimit, WriteRateLimit
 from interfaces.http.observability import CorrelationIds, Metrics, SystemGauges
+from interfaces.http.workers import ShuttingDown, Workers, stop
 from interfaces.web import mount_web
 from projections.health import stall_watch
 
@@ -50,9 +51,8 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
         # (`blocking`); a command holds a thread while it waits for its views. asyncio's
         # default, cpu_count + 4 threads (6 on 2 CPUs), then queues the next client's command
         # behind those waits: give every concurrent request its threads.
-        asyncio.get_running_loop().set_default_executor(
-            ThreadPoolExecutor(max_workers=EXECUTOR_THREADS, thread_name_prefix="yishiting")
-        )
+        workers = Workers(EXECUTOR_THREADS)
+        asyncio.get_running_loop().set_default_executor(workers)
         system = holder["system"] = await blocking(bootstrap, settings)
         await blocking(complete_erasures_at_start, system.app)
         metrics.watch(SystemGauges(system, active_streams))
@@ -65,7 +65,7 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
         try:
             yield
         finally:
-            await blocking(system.close)
+            await stop(system, workers)  # streams, then threads, then stores (workers.py)
 
     async def context(request: HTTPConnection) -> Context:
         if request.scope["type"] == "websocket":  # signed in by connection_init (router.py)
@@ -110,6 +110,7 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
     api.add_exception_handler(HTTPException, _graphql_shaped)
     for unreachable in STORAGE_UNAVAILABLE:  # /events, /exports, /hotline: 503 as /graphql does
         api.add_exception_handler(unreachable, _storage_unavailable)
+    api.add_exception_handler(ShuttingDown, _shutting_down)
     api.state.holder = holder
     api.state.authenticator = authenticator
 
@@ -144,6 +145,11 @@ def _errors(message: str, code: str, reason: str) -> dict[str, object]:
 async def _storage_unavailable(request: Request, error: Exception) -> JSONResponse:
     log.warning("%s: storage unavailable: %s", request.url.path, error)
     return unavailable_response()
+
+
+async def _shutting_down(_: Request, error: Exception) -> JSONResponse:
+    headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
+    return JSONResponse(_errors(str(error), "SERVICE_UNAVAILABLE", ShuttingDown.code), 503, headers)
 
 
 async def _graphql_shaped(_: Request, error: Exception) -> JSONResponse:

@@ -75,11 +75,13 @@ class Deliverer:
         self._thread = threading.Thread(target=self.run_forever, name="webhooks", daemon=True)
         self._thread.start()
 
-    def stop(self) -> None:
+    def stop(self) -> bool:
+        """True once the delivering thread has finished."""
         self._stop.set()
         self.signal.interrupt()
         if self._thread is not None:
             self._thread.join(timeout=self.policy.timeout + 5)
+        return self._thread is None or not self._thread.is_alive()
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
