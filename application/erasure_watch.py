@@ -5,12 +5,14 @@ PostgreSQL: the destruction NOTIFYs a channel in its own transaction; each proce
 connection LISTENing, and trusts its cache only while that connection is in place.
 SQLite: the destruction raises a generation counter in its own transaction; a process reads
 the counter before its cache answers, which costs a `PRAGMA data_version` (no read at all)
-unless some other connection has committed to the file since."""
+unless some other connection has committed to the file since. A thread looks at most once a
+millisecond (a batch of lookups pays once), so an erasure reaches it within that long."""
 
 from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
@@ -23,6 +25,7 @@ log = logging.getLogger("yishiting.erasure_watch")
 LISTEN_TIMEOUT = 0.25  # the listener looks at its stop flag this often
 RECONNECT_PAUSE = 1.0
 EVERY_SUBJECT = ""  # a notice without a subject: forget every cached key
+RECHECK_SECONDS = 0.001  # SQLite: how long one thread's look at the generation stands
 
 Forget = Callable[[str], None]
 """Drops a subject's cached key, or every cached key when given EVERY_SUBJECT."""
@@ -54,8 +57,13 @@ class GenerationWatch:
         self.forget = forget
         self._seen: int | None = None
         self._lock = threading.Lock()
+        self._looked = threading.local()
 
     def cache_is_current(self) -> bool:
+        moment = time.monotonic()
+        if moment - getattr(self._looked, "at", -RECHECK_SECONDS) < RECHECK_SECONDS:
+            return True
+        self._looked.at = moment
         now = self.generation()
         with self._lock:
             if now != self._seen:

@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from application.erasure import AlreadyErased, ErasureIncomplete, complete_erasures_at_start
+from application.erasure_watch import RECONNECT_PAUSE, NotificationWatch, erasure_channel
 from application.personal_data import KEYS_TABLE, PostgresKeyTable
 from application.receipts import Command
 from application.settings import Settings
@@ -230,3 +231,37 @@ def test_graphql_without_the_same_command_id_completes_an_interrupted_erasure(
     assert refusal["extensions"]["reason"] == "ALREADY_ERASED"
     assert refusal["message"].startswith("该数据主体的个人信息已删除")
     seconds_until(lambda: shows_no_secret(feed_text(server)), AT_ONCE)
+
+
+def test_an_erasure_told_while_a_process_was_not_listening_is_not_served_after_it_returns(
+    postgres_writer: System, tmp_path: Path
+):
+    """The other process's LISTEN connection is cut (a database restart, a proxy timeout): the
+    notice of an erasure made meanwhile never reaches it, and yet it does not serve the data."""
+    writer = postgres_writer
+    proposer = Proposer.checked(SECRETS[0], SECRETS[1], SECRETS[2])
+    District.build(writer.app).propose_from(proposer)
+    other = bootstrap(writer.settings)
+    try:
+        assert proposal_of(other, proposer).proposer.name == SECRETS[0]  # cached, listening
+        cut_listeners(writer, erasure_channel(writer.app.database))
+
+        writer.app.erase_subject(ADMIN, subject_id=proposer.subject_id, reason="本人申请删除")
+
+        seconds_until(lambda: proposal_of(other, proposer).proposer.phone == "", AT_ONCE)
+        reconnected = other.app.subject_keys.watch
+        assert isinstance(reconnected, NotificationWatch)
+        seconds_until(reconnected.listening.is_set, RECONNECT_PAUSE + 5)
+        assert proposal_of(other, proposer).proposer.phone == ""
+    finally:
+        other.close()
+
+
+def cut_listeners(system: System, channel: str) -> None:
+    """Ends, from the server's side, every session LISTENing on the channel."""
+    with psycopg.connect(system.app.database.conninfo(), autocommit=True) as admin:
+        ended = admin.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE query = %s",
+            (f'LISTEN "{channel}"',),
+        ).fetchall()
+    assert ended, "a listener was there to cut"
