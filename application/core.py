@@ -76,6 +76,8 @@ class Core(Application[UUID]):
     def __init__(self, settings: Settings | None = None, env: dict[str, str] | None = None) -> None:
         self.settings = settings or Settings()
         self.database = Database.from_url(self.settings.database_url)
+        # Every append tags its events with this key (application/ledger/tags.py).
+        self.event_key = event_key_for(self.settings, self.database)
         with self.database.setup_lock():
             self.database.prepare()
             self.subject_keys = SubjectKeys(
@@ -92,8 +94,6 @@ class Core(Application[UUID]):
                 full_env.setdefault("APPLICATION_RECORDER_TOPIC", TAGGED_SQLITE)
             super().__init__(env=full_env)
         bound_waits(self.recorder)
-        # Every append tags its events with this key (application/ledger/tags.py).
-        self.event_key = event_key_for(self.settings, self.database)
         if hasattr(self.recorder, "event_key"):
             self.recorder.event_key = self.event_key
         # New subjects' keys are written by the append that first seals their data.
@@ -107,9 +107,10 @@ class Core(Application[UUID]):
             return TaggedMemoryRecorder()  # eventsourcing's POPO factory takes no topic
         return super().construct_recorder()
 
-    def tags_between(self, first: int, last: int) -> dict[int, str]:
-        """The authenticity tag stored with each event at a position in [first, last]."""
-        found: dict[int, str] = self.recorder.tags_between(first, last)  # type: ignore[attr-defined]
+    def tags_between(self, first: int, last: int) -> dict[int, str | None]:
+        """Each event at a position in [first, last], with its stored authenticity tag (None
+        where it has none)."""
+        found: dict[int, str | None] = self.recorder.tags_between(first, last)  # type: ignore[attr-defined]
         return found
 
     def close(self) -> None:

@@ -622,10 +622,11 @@ class KeysInTheAppend(PostgresApplicationRecorder):
         )
 
     @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
-    def tags_between(self, first: int, last: int) -> dict[int, str]:
-        """The stored tag of each event at a position in [first, last] that has one."""
+    def tags_between(self, first: int, last: int) -> dict[int, str | None]:
+        """Each event at a position in [first, last], with its stored tag (None: untagged)."""
         statement = SQL(
-            "SELECT e.notification_id, t.tag FROM {schema}.{events} e JOIN {schema}.{tags} t"
+            "SELECT e.notification_id, t.tag FROM {schema}.{events} e"
+            " LEFT JOIN {schema}.{tags} t"
             " ON t.originator_id = e.originator_id"
             " AND t.originator_version = e.originator_version"
             " WHERE e.notification_id BETWEEN %s AND %s"
@@ -636,7 +637,7 @@ class KeysInTheAppend(PostgresApplicationRecorder):
         )
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(statement, (first, last))
-            return {int(position): str(tag) for position, tag in curs.fetchall()}
+            return {int(position): tag for position, tag in curs.fetchall()}
 
     @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
     def notifications_after(self, start: int, limit: int) -> list[Notification]:

@@ -4,6 +4,7 @@ of the Merkle tree, in the same transaction as the ledger's position (exactly on
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any
 
@@ -83,13 +84,14 @@ class StoredTags:
         self.app = app
         self.page = page
         self._window = (1, 0)
-        self._tags: dict[int, str] = {}
+        self._tags: dict[int, str | None] = {}
 
     def at(self, position: int) -> str | None:
         first, last = self._window
         if not first <= position <= last:
-            self._window = (position, position + self.page - 1)
-            self._tags = self.app.tags_between(*self._window)
+            # Only as far as the events read: what the log holds beyond them is yet to come.
+            self._tags = self.app.tags_between(position, position + self.page - 1)
+            self._window = (position, max(self._tags, default=position))
         return self._tags.get(position)
 
 
@@ -106,13 +108,19 @@ class SealedLeaves:
         first, last = self._window
         if not first <= position <= last:
             self._window = (position, position + self.page - 1)
-            with self.store.reading() as tx:
-                rows = tx.all(
-                    "SELECT position, leaf_hash FROM ledger_leaves WHERE position BETWEEN ? AND ?",
-                    self._window,
-                )
-            self._leaves = {int(r["position"]): str(r["leaf_hash"]) for r in rows}
+            # Asked from inside the projector's batch, whose transaction holds this thread's
+            # connection: read on a thread (and so a connection) of its own.
+            with ThreadPoolExecutor(1, thread_name_prefix="ledger-leaves") as reader:
+                self._leaves = reader.submit(self._read, *self._window).result()
         return self._leaves.get(position)
+
+    def _read(self, first: int, last: int) -> dict[int, str]:
+        with self.store.reading() as tx:
+            rows = tx.all(
+                "SELECT position, leaf_hash FROM ledger_leaves WHERE position BETWEEN ? AND ?",
+                (first, last),
+            )
+        return {int(r["position"]): str(r["leaf_hash"]) for r in rows}
 
 
 class AuthenticEvents:

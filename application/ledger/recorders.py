@@ -54,17 +54,17 @@ class TaggedSQLiteRecorder(SQLiteApplicationRecorder):
             )
         return positions
 
-    def tags_between(self, first: int, last: int) -> dict[int, str]:
-        """The stored tag of each event at a position in [first, last] that has one."""
+    def tags_between(self, first: int, last: int) -> dict[int, str | None]:
+        """Each event at a position in [first, last], with its stored tag (None: untagged)."""
         with self.datastore.transaction(commit=False) as c:
             c.execute(
                 f"SELECT e.rowid AS position, t.tag FROM {self.events_table_name} e"
-                f" JOIN {TAGS_TABLE} t ON t.originator_id = e.originator_id"
+                f" LEFT JOIN {TAGS_TABLE} t ON t.originator_id = e.originator_id"
                 " AND t.originator_version = e.originator_version"
                 " WHERE e.rowid BETWEEN ? AND ?",
                 (first, last),
             )
-            return {int(row["position"]): str(row["tag"]) for row in c.fetchall()}
+            return {int(row["position"]): row["tag"] for row in c.fetchall()}
 
 
 class TaggedMemoryRecorder(POPOApplicationRecorder):
@@ -84,14 +84,12 @@ class TaggedMemoryRecorder(POPOApplicationRecorder):
             self._tags[(str(originator_id), version)] = tag
         return positions
 
-    def tags_between(self, first: int, last: int) -> dict[int, str]:
+    def tags_between(self, first: int, last: int) -> dict[int, str | None]:
         with self._database_lock:
             found = {}
             for position in range(max(first, 1), min(last, len(self._stored_events)) + 1):
                 s = self._stored_events[position - 1]
-                tag = self._tags.get((str(s.originator_id), s.originator_version))
-                if tag is not None:
-                    found[position] = tag
+                found[position] = self._tags.get((str(s.originator_id), s.originator_version))
             return found
 
 

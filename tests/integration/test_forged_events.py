@@ -1,0 +1,327 @@
+"""Events written straight into the database, by someone with write access to it but not the
+event key: the projector refuses them (not applied to any view, not sealed into the ledger,
+set aside with an alarm) and `yishiting verify` names each by its position, writing nothing
+itself. A wiped ledger fails verification; a rewritten snapshot is named. Every write path
+tags what it stores. SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import logging
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+
+from application.app import Yishiting
+from application.settings import Settings
+from domain.reference import Platform, Unit
+from domain.topic import Topic
+from domain.vocabulary import UnitKind
+from interfaces.bootstrap import bootstrap
+from interfaces.cli.demo import seed_demo
+from interfaces.intake.importer import import_file
+from projections import set_aside
+from tests.integration import test_ledger
+from tests.integration.test_ledger import STORY_EVENTS, Ledgered, Raw
+from tests.support.district import ADMIN, District
+
+# The ledger tests' district, ledgered and under a signed checkpoint, on each backend.
+url = test_ledger.url
+ledgered = test_ledger.ledgered
+
+RETURNED = "domain.topic:Topic.TopicReturned"
+NO_TAG = "the event has no authenticity tag"
+WRONG_TAG = "the event's authenticity tag is wrong"
+NEVER_SEEN = "an event the ledger never saw"
+
+
+def forge(raw: Raw, approval: int) -> int:
+    """A 'returned' decision nobody took, appended the way the database appends (the next
+    position): made from the real approval's stored state. Returns its position."""
+    originator_id, version, _topic, state = raw.row(approval)
+    raw.log(
+        "INSERT INTO {events} (originator_id, originator_version, topic, state)"
+        " VALUES (?, ?, ?, ?)",
+        originator_id,
+        version + 1,
+        RETURNED,
+        bytes(state).replace("群众关切,切口小,同意协商。".encode(), "材料不全,退回。".encode()),
+    )
+    return max(raw.positions())
+
+
+def lend_a_tag(raw: Raw, from_position: int, to_position: int) -> None:
+    """The intruder copies a real event's stored tag onto the forged one."""
+    ((tag,),) = raw.log(
+        "SELECT t.tag FROM yishiting_event_tags t JOIN {events} e"
+        " ON t.originator_id = e.originator_id AND t.originator_version = e.originator_version"
+        " WHERE e.{position} = ?",
+        from_position,
+    )
+    originator_id, version, _topic, _state = raw.row(to_position)
+    raw.log("INSERT INTO yishiting_event_tags VALUES (?, ?, ?)", originator_id, version, tag)
+
+
+def register_unit(ledgered: Ledgered, name: str) -> int:
+    ledgered.system.app.save(
+        Unit.register(name=name, kind=UnitKind.VILLAGE_OR_COMMUNITY, actor=ADMIN)
+    )
+    return max(ledgered.raw.positions())
+
+
+def topic_status(ledgered: Ledgered) -> str:
+    """The topic's status as the board shows it."""
+    ((status, version),) = ledgered.raw.ledger(
+        "SELECT status, version FROM topic_board WHERE id = ?", str(ledgered.topic_id)
+    )
+    return f"{status} v{version}"
+
+
+def outstanding(ledgered: Ledgered) -> list[int]:
+    with ledgered.system.store.reading() as tx:
+        return set_aside.outstanding(tx)
+
+
+def set_aside_error(ledgered: Ledgered, position: int) -> str:
+    with ledgered.system.store.reading() as tx:
+        found = set_aside.find(tx, position)
+    assert found is not None
+    return found.error
+
+
+def test_an_event_forged_at_the_tail_is_refused_and_named(
+    ledgered: Ledgered, caplog: pytest.LogCaptureFixture
+) -> None:
+    system, raw = ledgered.system, ledgered.raw
+    before = topic_status(ledgered)
+    forged = forge(raw, ledgered.approval)
+    assert forged == STORY_EVENTS + 1
+    # The repository reads the forgery as if it were true; the projector does not.
+    topic = system.app.repository.get(ledgered.topic_id)
+    assert isinstance(topic, Topic)
+    assert topic.version == 5
+
+    with caplog.at_level(logging.ERROR, logger="yishiting.projector"):
+        assert system.projector.catch_up() == 1
+    assert topic_status(ledgered) == before  # not applied
+    assert system.ledger.size() == STORY_EVENTS  # not sealed
+    assert outstanding(ledgered) == [forged]  # set aside: the alarm's record
+    assert NO_TAG in set_aside_error(ledgered, forged)
+    assert any(f"set aside at {forged}" in r.getMessage() for r in caplog.records)
+
+    # The views move on: the next real event is applied and sealed.
+    after = register_unit(ledgered, "北苑社区")
+    assert system.projector.catch_up() == 1
+    assert system.ledger.size() == STORY_EVENTS + 1
+    assert system.ledger.leaf_at(after) is not None
+
+    report = system.ledger.verify(ledgered.public)
+    assert [(d.leaf_index, d.position) for d in report.divergences] == [(STORY_EVENTS, forged)]
+    (named,) = report.divergences
+    assert NEVER_SEEN in named.reason_en
+    assert NO_TAG in named.reason_en
+    status, said = ledgered.verify()
+    assert status == 1, said
+    assert f"leaf {STORY_EVENTS} 日志位置 position {forged}: " in said, said
+    assert NO_TAG in said
+    assert "Traceback" not in said
+
+
+def test_an_event_forged_between_real_ones_is_refused_and_named(ledgered: Ledgered) -> None:
+    """Forged between two real events the projector has not reached yet, with a real event's
+    tag copied onto it: the tag does not fit, and only the forgery is refused."""
+    system, raw = ledgered.system, ledgered.raw
+    first = register_unit(ledgered, "北苑社区")
+    forged = forge(raw, ledgered.approval)
+    lend_a_tag(raw, ledgered.approval, forged)
+    last = register_unit(ledgered, "南苑社区")
+    assert (first, forged, last) == (STORY_EVENTS + 1, STORY_EVENTS + 2, STORY_EVENTS + 3)
+    before = topic_status(ledgered)
+
+    assert system.projector.catch_up() == 3
+    assert topic_status(ledgered) == before
+    assert outstanding(ledgered) == [forged]
+    assert WRONG_TAG in set_aside_error(ledgered, forged)
+    assert system.ledger.size() == STORY_EVENTS + 2
+    assert system.ledger.leaf_at(forged) is None
+    assert [system.ledger.leaf_at(p) is not None for p in (first, last)] == [True, True]
+
+    report = system.ledger.verify(ledgered.public)
+    assert [(d.leaf_index, d.position) for d in report.divergences] == [(STORY_EVENTS + 1, forged)]
+    assert WRONG_TAG in report.divergences[0].reason_en
+    status, said = ledgered.verify()
+    assert status == 1, said
+    assert f"leaf {STORY_EVENTS + 1} 日志位置 position {forged}: " in said, said
+
+
+def test_verify_writes_nothing(ledgered: Ledgered) -> None:
+    """The case that once crashed `verify` with UniqueViolation … COPY consultation_calendar: a
+    copy of the consultation's scheduling forged at the tail. `verify` projects nothing now:
+    every table of the views' store reads the same before and after."""
+    raw = ledgered.raw
+    scheduled = raw.position_of("ConsultationScheduled")
+    originator_id, _version, topic, state = raw.row(scheduled)
+    raw.log(
+        "INSERT INTO {events} (originator_id, originator_version, topic, state)"
+        " VALUES (?, ?, ?, ?)",
+        str(UUID(int=7)) if raw.postgres else UUID(int=7).hex,
+        1,
+        topic,
+        bytes(state).replace(str(originator_id).encode(), str(UUID(int=7)).encode()),
+    )
+    forged = max(raw.positions())
+    register_unit(ledgered, "北苑社区")  # a real event behind it, not yet projected
+    before = dump_views(raw)
+
+    status, said = ledgered.verify()
+    assert status == 1, said
+    assert "Traceback" not in said
+    assert f"日志位置 position {forged}: " in said
+    assert NO_TAG in said
+    assert dump_views(raw) == before
+    # The real event after it is pending, not a divergence.
+    report = ledgered.system.ledger.verify(ledgered.public)
+    assert report.pending == 2
+    assert [d.position for d in report.divergences] == [forged]
+
+
+def dump_views(raw: Raw) -> dict[str, list[str]]:
+    """Every row of every table where the views live, in a stable order."""
+    if raw.postgres:
+        names = [
+            r[0]
+            for r in raw.ledger(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema()"
+            )
+        ]
+    else:
+        names = [r[0] for r in raw.ledger("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    assert "consultation_calendar" in names
+    return {
+        name: sorted(repr(row) for row in raw.ledger(f'SELECT * FROM "{name}"')) for name in names
+    }
+
+
+def test_a_wiped_ledger_fails_verification(ledgered: Ledgered) -> None:
+    system, raw = ledgered.system, ledgered.raw
+    # Events the projector has not reached yet are pending, not missing.
+    register_unit(ledgered, "北苑社区")
+    report = system.ledger.verify(ledgered.public)
+    assert (report.ok, report.pending) == (True, 1)
+
+    for table in ("ledger_leaves", "ledger_nodes", "ledger_checkpoints"):
+        raw.ledger(f"DELETE FROM {table}")
+    assert system.ledger.size() == 0
+    report = system.ledger.verify(ledgered.public)
+    assert not report.ok
+    (wiped,) = report.divergences  # the run of missing leaves, named once
+    assert (wiped.leaf_index, wiped.position, wiped.last_position) == (0, 1, STORY_EVENTS)
+    assert "ledger wiped?" in wiped.reason_en
+    assert report.pending == 1
+    status, said = ledgered.verify()
+    assert status == 1, said
+    assert f"日志位置 position 1–{STORY_EVENTS} (共 {STORY_EVENTS} 个事件 events)" in said, said
+
+
+def test_a_rewritten_snapshot_is_named(ledgered: Ledgered) -> None:
+    system, raw = ledgered.system, ledgered.raw
+    platform_id = ledgered.district.platform_id
+    for move in range(60):  # snapshotted every 50 events
+        platform = system.app.repository.get(platform_id)
+        assert isinstance(platform, Platform)
+        platform.move_hall(hall_venue=f"第{move}号议事厅", actor=ADMIN)
+        system.app.save(platform)
+    snapshots = "yishiting_snapshots" if raw.postgres else "stored_snapshots"
+    ((version, state),) = raw.log(f"SELECT originator_version, state FROM {snapshots}")
+    assert version == 50
+    assert system.projector.catch_up() == 60
+    report = system.ledger.verify(ledgered.public)
+    assert (report.ok, report.snapshots_checked) == (True, 1), report.divergences
+
+    forged = bytes(state).replace("第48号议事厅".encode(), "区政府大院".encode())
+    assert forged != bytes(state)
+    raw.log(f"UPDATE {snapshots} SET state = ?", forged)
+    report = system.ledger.verify(ledgered.public)
+    (named,) = report.divergences
+    assert named.subject == f"快照 snapshot {platform_id} v50"
+    assert "snapshot differs from its events replayed" in named.reason_en
+    status, said = ledgered.verify()
+    assert status == 1, said
+    assert f"快照 snapshot {platform_id} v50: " in said
+
+    raw.log(f"UPDATE {snapshots} SET state = ?", b"{not json")
+    (named,) = system.ledger.verify(ledgered.public).divergences
+    assert "the snapshot cannot be read" in named.reason_en
+
+
+def test_every_write_path_tags_what_it_stores(url: str, tmp_path: Path) -> None:
+    """The demo's seeding (commands through group commit) and a 12345 import: every stored
+    event carries a tag that fits it, and the projector refuses none."""
+    settings = Settings(
+        database_url=url,
+        ledger_key_file=str(tmp_path / "ledger.pem"),
+        event_key_file=str(tmp_path / "event.key"),
+        group_commit=True,
+    )
+    system = bootstrap(settings)
+    try:
+        seed_demo(system.app)
+        district = District.build(system.app)
+        orders = tmp_path / "orders.csv"
+        with orders.open("w", newline="", encoding="utf-8-sig") as out:
+            writer = csv.writer(out)
+            writer.writerow(["工单编号", "诉求内容"])
+            writer.writerows([f"GD-{n}", f"路灯不亮 {n}"] for n in range(30))
+        assert not import_file(system.app, orders, district.platform_id).errors
+        end = system.app.position()
+        tags = system.app.tags_between(1, end)
+        key = system.app.event_key
+        for n in system.app.recorder.select_notifications(1, end):
+            fields: tuple[Any, ...] = (n.originator_id, n.originator_version, n.topic, n.state)
+            assert key.refusal(tags.get(n.id), *fields) is None, n.id
+        assert set(tags) == {n.id for n in system.app.recorder.select_notifications(1, end)}
+        system.projector.catch_up()
+        with system.store.reading() as tx:
+            assert set_aside.outstanding(tx) == []
+        assert system.ledger.size() == len(tags)
+        report = system.ledger.verify(system.ledger.signer.public if system.ledger.signer else None)
+        assert report.ok, report.divergences
+        assert report.sealed_before_tagging == 0
+    finally:
+        system.close()
+
+
+def test_a_log_written_before_tagging_is_vouched_for_by_its_ledger(ledgered: Ledgered) -> None:
+    """Events sealed before events were tagged (their tags gone, as in an older log) are
+    accepted where the ledger holds them as they are; on a rebuild too. Altered, not."""
+    system, raw = ledgered.system, ledgered.raw
+    raw.log("DELETE FROM yishiting_event_tags")
+    report = system.ledger.verify(ledgered.public)
+    assert report.ok, report.divergences
+    assert report.sealed_before_tagging == STORY_EVENTS
+    system.projector.rebuild()
+    assert outstanding(ledgered) == []
+
+    raw.alter(ledgered.approval, "王主任", "赵副主任")
+    report = system.ledger.verify(ledgered.public)
+    assert [d.position for d in report.divergences] == [ledgered.approval]
+    assert NO_TAG in report.divergences[0].reason_en
+    system.projector.rebuild()
+    assert outstanding(ledgered) == [ledgered.approval]
+
+
+def test_without_its_key_production_does_not_start(tmp_path: Path, sqlite_url: str) -> None:
+    settings = Settings(
+        database_url=sqlite_url,
+        environment="development",
+        event_key_file=str(tmp_path / "nowhere" / "event.key"),
+    )
+    production = settings.model_copy(update={"environment": "production"})
+    with pytest.raises(FileNotFoundError, match="YISHITING_EVENT_KEY_FILE"):
+        Yishiting(production)
+    assert not (tmp_path / "nowhere").exists()
+    app = Yishiting(settings)  # development makes one, readable only by its owner
+    app.close()
+    assert (tmp_path / "nowhere" / "event.key").stat().st_mode & 0o777 == 0o600
