@@ -59,6 +59,31 @@ class Settings(BaseSettings):
     token_ttl_hours: float = Field(default=12, gt=0, description="lifetime of issued tokens")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body limit")
     writes_per_minute: int = Field(default=120, ge=1, description="mutations per token/minute")
+    import_max_file_bytes: int = Field(
+        default=16_777_216, ge=1024, description="largest work-order file (CSV or xlsx) imported"
+    )
+    import_max_unpacked_bytes: int = Field(
+        default=67_108_864,
+        ge=1024,
+        description="an xlsx whose parts add up to more, by its zip directory, is refused unopened",
+    )
+    import_max_ratio: int = Field(
+        default=100,
+        ge=2,
+        description="an xlsx part over 1 MiB that unpacks to more than this many times its "
+        "packed size is refused unopened (a zip bomb)",
+    )
+    import_max_parts: int = Field(
+        default=200, ge=10, description="an xlsx with more parts (zip members) is refused"
+    )
+    import_max_rows: int = Field(
+        default=50_000,
+        ge=1,
+        description="rows of a work-order file, header and blank rows included",
+    )
+    import_max_columns: int = Field(
+        default=100, ge=2, description="columns of a work-order file, up to its last filled cell"
+    )
     public_view: bool = Field(
         default=True, description="serve the public transparency view without sign-in"
     )
