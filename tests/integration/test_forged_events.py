@@ -23,6 +23,7 @@ from interfaces.bootstrap import bootstrap
 from interfaces.cli.demo import seed_demo
 from interfaces.intake.importer import import_file
 from projections import set_aside
+from projections.health import stall_watch
 from tests.integration import test_ledger
 from tests.integration.test_ledger import STORY_EVENTS, Ledgered, Raw
 from tests.support.district import ADMIN, District
@@ -110,6 +111,8 @@ def test_an_event_forged_at_the_tail_is_refused_and_named(
     assert outstanding(ledgered) == [forged]  # set aside: the alarm's record
     assert NO_TAG in set_aside_error(ledgered, forged)
     assert any(f"set aside at {forged}" in r.getMessage() for r in caplog.records)
+    health = stall_watch(system.store, 60).health(system.app.position()).as_dict()
+    assert (health["status"], health["setAside"]["positions"]) == ("degraded", [forged])
 
     # The views move on: the next real event is applied and sealed.
     after = register_unit(ledgered, "北苑社区")
