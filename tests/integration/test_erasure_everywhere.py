@@ -33,6 +33,7 @@ AUDITOR = Actor("audit-1", "纪检组", Role.AUDITOR)
 SECRETS = ("欧阳遗忘", "13912345678", "110101199001011234")
 KEPT_NAME = "诸葛保留"
 AT_ONCE = 1.0  # seconds: "after erase returns, no process serves the data"
+ERASE = "mutation($input: EraseSubjectInput!) { eraseSubject(input: $input) { id version } }"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -219,15 +220,12 @@ def test_graphql_without_the_same_command_id_completes_an_interrupted_erasure(
 ):
     writer.app.record_erasure(ADMIN, subject_id=forgotten.subject_id, reason="本人申请删除")
     api = GraphQLClient(server, credentials=credentials_of(server.app)).acting_as(ADMIN.actor)
-    document = "mutation($input: EraseSubjectInput!) { eraseSubject(input: $input) { id version } }"
     completed = api.query(
-        document, input={"subjectId": forgotten.subject_id, "reason": "本人再次申请"}
+        ERASE, input={"subjectId": forgotten.subject_id, "reason": "本人再次申请"}
     )
     assert completed["eraseSubject"]["id"] == str(Erasure.create_id(forgotten.subject_id))
     assert writer.app.subject_keys.unfinished([forgotten.subject_id]) == []
-    [refusal] = api.errors(
-        document, input={"subjectId": forgotten.subject_id, "reason": "第三次申请"}
-    )
+    [refusal] = api.errors(ERASE, input={"subjectId": forgotten.subject_id, "reason": "第三次申请"})
     assert refusal["extensions"]["reason"] == "ALREADY_ERASED"
     assert refusal["message"].startswith("该数据主体的个人信息已删除")
     seconds_until(lambda: shows_no_secret(feed_text(server)), AT_ONCE)
@@ -265,3 +263,31 @@ def cut_listeners(system: System, channel: str) -> None:
             (f'LISTEN "{channel}"',),
         ).fetchall()
     assert ended, "a listener was there to cut"
+
+
+@pytest.mark.postgres
+def test_graphql_says_an_erasure_whose_key_is_held_is_recorded_and_to_be_run_again(
+    postgres_writer: System,
+):
+    writer = postgres_writer
+    proposer = Proposer.checked(SECRETS[0], SECRETS[1], SECRETS[2])
+    District.build(writer.app).propose_from(proposer)
+    with TestClient(create_app(writer.settings)) as server:
+        served: System = server.app.state.holder["system"]
+        table = served.app.subject_keys.table
+        assert isinstance(table, PostgresKeyTable)
+        table.lock_wait = 0.2
+        api = GraphQLClient(server, credentials=credentials_of(server.app)).acting_as(ADMIN.actor)
+        erase = {"subjectId": proposer.subject_id, "reason": "本人申请删除"}
+
+        with holding_key_row(writer, proposer.subject_id):
+            [refusal] = api.errors(ERASE, input=erase)
+
+        assert refusal["extensions"]["code"] == "CONFLICT"
+        assert refusal["extensions"]["reason"] == "ERASURE_INCOMPLETE"
+        assert refusal["message"].startswith("删除决定已记录")
+        assert Erasure.create_id(proposer.subject_id) in writer.app.repository
+        completed = api.query(ERASE, input=erase)
+        assert completed["eraseSubject"]["id"] == str(Erasure.create_id(proposer.subject_id))
+        assert writer.app.subject_keys.erasure_complete(proposer.subject_id)
+        seconds_until(lambda: shows_no_secret(feed_text(server)), AT_ONCE)
