@@ -12,6 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from application.calendar import DISTRICT_TIME
 from application.receipts import Command
 from application.work_orders import WorkOrder
 from domain.base import Actor
@@ -20,6 +21,7 @@ from domain.vocabulary import Category, Role
 from interfaces.graphql.context import blocking
 from interfaces.graphql.mutations.base import moment
 from interfaces.http.callers import from_domain, refusal, signed_in, system_of
+from interfaces.intake.orders import within_range
 
 READ_YOUR_WRITES_TIMEOUT = 5.0
 
@@ -54,10 +56,19 @@ class ServiceRequest(BaseModel):
             street=self.street,
             address=self.address,
             category=self.service_name,
-            received_at=moment(self.requested_datetime) if self.requested_datetime else None,
+            received_at=received_at(self.requested_datetime),
             agency=self.agency_responsible,
             matter_category=Category.parse(self.category),
         )
+
+
+def received_at(value: datetime | None) -> datetime | None:
+    """受理时间 in UTC; without a zone it is the district's; refused outside the plausible years
+    (a moment such as 0001-01-01T00:00:00+14:00 cannot even be written in UTC)."""
+    if value is None:
+        return None
+    aware = value if value.tzinfo is not None else value.replace(tzinfo=DISTRICT_TIME)
+    return moment(within_range(aware, "requested_datetime"))
 
 
 @router.post("/service-requests", summary="接收12345工单 Take in one 12345 work order")
@@ -109,6 +120,20 @@ async def _service_request(request: Request) -> ServiceRequest:
             f"工单字段无效:{field} (invalid field {field}: {first['msg']})",
             "BAD_USER_INPUT",
             "INVALID_INPUT",
+        ) from None
+    except UnicodeDecodeError:
+        raise refusal(
+            400,
+            "请求体不是有效的UTF-8 (the body is not valid UTF-8)",
+            "BAD_USER_INPUT",
+            "INVALID_UTF8",
+        ) from None
+    except RecursionError:
+        raise refusal(
+            400,
+            "请求体JSON嵌套过深 (the body's JSON is nested too deep)",
+            "BAD_USER_INPUT",
+            "JSON_TOO_DEEP",
         ) from None
     except ValueError:
         raise refusal(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 from application.calendar import DISTRICT_TIME
 from application.work_orders import WorkOrder
@@ -13,6 +13,21 @@ from interfaces.intake.reader import FileRow
 
 TIME_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M")
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日")
+# A moment outside these years is a typing or system error, and one that cannot be written in
+# UTC would stop the views that show it: refused before it reaches the log.
+EARLIEST_RECEIVED = datetime(1980, 1, 1, tzinfo=UTC)
+LATEST_RECEIVED = datetime(2100, 1, 1, tzinfo=UTC)
+
+
+class ReceivedOutOfRange(InvalidInput):
+    code = "TIME_OUT_OF_RANGE"
+
+    def __init__(self, field: str) -> None:
+        super().__init__(
+            "受理时间超出范围,须在1980年至2099年之间",
+            f"'{field}' must lie between 1980 and 2099",
+            field=field,
+        )
 
 
 @dataclass(frozen=True)
@@ -56,7 +71,7 @@ def received_at(value: object) -> datetime | None:
     if isinstance(value, datetime):
         return _local(value)
     if isinstance(value, date):
-        return datetime.combine(value, datetime.min.time(), DISTRICT_TIME)
+        return _local(datetime.combine(value, datetime.min.time()))
     return _local(_parse_time(_text(value)))
 
 
@@ -78,7 +93,18 @@ def _parse_time(text: str) -> datetime:
 
 
 def _local(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=DISTRICT_TIME) if moment.tzinfo is None else moment
+    return within_range(moment.replace(tzinfo=DISTRICT_TIME) if moment.tzinfo is None else moment)
+
+
+def within_range(moment: datetime, field: str = "受理时间") -> datetime:
+    """An aware moment, if it lies in the years a work order can have been received in."""
+    try:
+        in_utc = moment.astimezone(UTC)
+    except OverflowError:
+        raise ReceivedOutOfRange(field) from None
+    if not EARLIEST_RECEIVED <= in_utc < LATEST_RECEIVED:
+        raise ReceivedOutOfRange(field)
+    return moment
 
 
 def matter_category(value: object) -> Category:

@@ -6,6 +6,7 @@ PostgreSQL."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -122,6 +123,79 @@ def test_pushes_are_refused_with_a_status_and_a_code(
             "NOT_FOUND", "NOT_FOUND")  # fmt: skip
     refused(HOTLINE, {**body, "service_request_id": "Z", "category": "nope"}, 400,
             "BAD_USER_INPUT", "UNKNOWN_CODE")  # fmt: skip
+
+
+def push_raw(http: TestClient, body: bytes) -> Any:
+    token = http.app.state.authenticator.issue(HOTLINE)  # type: ignore[attr-defined]
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    return http.post("/hotline/service-requests", content=body, headers=headers)
+
+
+def log_position(http: TestClient) -> int:
+    return int(http.app.state.holder["system"].app.position())  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+14:00",  # cannot be written in UTC
+        "9999-12-31T23:59:59-14:00",  # nor this
+        "0001-01-01T00:00:00",
+        "1970-01-01T00:00:00Z",
+        "2100-01-01T08:00:00+08:00",
+    ],
+)
+def test_a_pushed_order_received_at_an_impossible_moment_is_refused(
+    http: TestClient, hall: GraphQLDistrict, moment: str
+) -> None:
+    before = log_position(http)
+    body = service_request(hall, "GD-TIME-1", "永顺镇", requested_datetime=moment)
+    response = push(http, HOTLINE, body)
+    assert response.status_code == 400, response.text
+    (error,) = response.json()["errors"]
+    assert_explained(error, "BAD_USER_INPUT", "TIME_OUT_OF_RANGE")
+    assert log_position(http) == before, "nothing is stored"
+    edge = service_request(hall, "GD-TIME-1", "永顺镇", requested_datetime="1980-01-01T08:00+08:00")
+    assert push(http, HOTLINE, edge).status_code == 201
+
+
+def test_a_pushed_body_that_cannot_be_read_is_refused_with_a_code(
+    http: TestClient, hall: GraphQLDistrict
+) -> None:
+    before = log_position(http)
+    body = json.dumps(service_request(hall, "GD-BODY-1", "永顺镇"), ensure_ascii=False).encode()
+
+    def refused(given: bytes, reason: str) -> None:
+        response = push_raw(http, given)
+        assert response.status_code == 400, response.text
+        (error,) = response.json()["errors"]
+        assert_explained(error, "BAD_USER_INPUT", reason)
+
+    refused(body.replace("永顺镇".encode(), b"\xff\xfe\xe6", 1), "INVALID_UTF8")
+    refused(b"[" * 100_000 + b"]" * 100_000, "JSON_TOO_DEEP")
+    refused(b'{"service_request_id": ', "INVALID_JSON")
+    refused(body.replace(b"2026-03-02T09:30:00+08:00", b"2026-13-02T09:30"), "INVALID_INPUT")
+    assert log_position(http) == before, "nothing is stored"
+
+
+def test_pushed_text_goes_through_the_domains_text_rule(
+    http: TestClient, hall: GraphQLDistrict
+) -> None:
+    before = log_position(http)
+
+    def refused(reason: str, **more: str) -> None:
+        raw = json.dumps({**service_request(hall, "GD-TEXT-1", "永顺镇"), **more})
+        response = push_raw(http, raw.encode())  # as JSON escapes: \u0000, \ud800
+        assert response.status_code == 400, response.text
+        (error,) = response.json()["errors"]
+        assert_explained(error, "BAD_USER_INPUT", reason)
+
+    refused("INVALID_TEXT", description="路灯不亮\u0000")
+    refused("INVALID_TEXT", contact_name="陈\u0007先生")
+    refused("INVALID_TEXT", street="永顺\x1b[31m镇")
+    refused("INVALID_INPUT", address="某小区\udc80号楼")  # not Unicode: pydantic refuses it
+    refused("INVALID_INPUT", service_request_id="GD-\ud800")
+    assert log_position(http) == before, "nothing is stored"
 
 
 GROUPS = """query($p: ID!) { hotlineGroups(platformId: $p) {
