@@ -1,22 +1,25 @@
-"""`yishiting import hotline FILE --platform ID`: 12345 work orders into a platform."""
+"""`yishiting import hotline FILE --platform ID`: 12345 work orders into a platform. Exits 0 when
+every row was taken in, 1 when some rows were refused (reported), 2 when the file was refused."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from typing import NoReturn
 from uuid import UUID
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
-from application.app import Yishiting
 from domain.errors import DomainError
-from interfaces.bootstrap import bootstrap
+from interfaces.bootstrap import System, bootstrap
 from interfaces.intake.importer import ImportReport, import_file
-from interfaces.intake.reader import UnreadableFile
+from interfaces.intake.reader import ImportLimits, UnreadableFile
 
 import_app = typer.Typer(help="导入 Import", no_args_is_help=True)
 console = Console()
+SHOWN_ERRORS = 20
 
 
 @import_app.command("hotline")
@@ -31,21 +34,24 @@ def import_hotline(
     platform_id = _uuid(platform)
     system = bootstrap()
     try:
-        outcome = _run(system.app, file, platform_id, format or None)
+        outcome = _run(system, file, platform_id, format or None)
         system.projector.catch_up()
     finally:
         system.close()
     console.print(outcome.summary())
-    for error in outcome.errors[:20]:
-        console.print(f"  第{error.line}行 row {error.line} {error.ticket}: {error.message}")
+    for error in outcome.errors[:SHOWN_ERRORS]:
+        console.print(
+            f"  第{error.line}行 row {error.line} {shown(error.ticket)}: {shown(error.message)}"
+        )
     if report is not None:
         report.write_bytes(outcome.errors_csv())
-        console.print(f"出错行报告 errors report: {report}")
+        console.print(f"出错行报告 errors report: {shown(str(report))}")
     if outcome.errors:
         raise typer.Exit(1)
 
 
-def _run(app: Yishiting, file: Path, platform_id: UUID, format: str | None) -> ImportReport:
+def _run(system: System, file: Path, platform_id: UUID, format: str | None) -> ImportReport:
+    limits = ImportLimits.of(system.settings)
     with Progress(BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=console) as bar:
         task = bar.add_task("导入工单 importing", total=None)
 
@@ -53,15 +59,27 @@ def _run(app: Yishiting, file: Path, platform_id: UUID, format: str | None) -> I
             bar.update(task, completed=done, total=total)
 
         try:
-            return import_file(app, file, platform_id, format, advance)
-        except (UnreadableFile, DomainError) as error:
-            console.print(f"[red]{error}[/red] 未导入任何工单 nothing was imported")
-            raise typer.Exit(2) from None
+            return import_file(system.app, file, platform_id, format, advance, limits=limits)
+        except UnreadableFile as error:
+            _refused(error.code, error.message)
+        except DomainError as error:
+            _refused(error.code, error.message)
+
+
+def _refused(code: str, message: str) -> NoReturn:
+    refusal = f"{shown(message)} {escape(f'[{code}]')}"
+    console.print(f"[red]{refusal}[/red] 未导入任何工单 nothing was imported")
+    raise typer.Exit(2)
+
+
+def shown(text: str) -> str:
+    """Text from the file as the terminal may print it: no console markup, no control codes."""
+    return escape("".join(c if c.isprintable() else "?" for c in text))
 
 
 def _uuid(value: str) -> UUID:
     try:
         return UUID(value)
     except ValueError:
-        console.print(f"[red]无效的平台编号 invalid platform id: {value}[/red]")
+        console.print(f"[red]无效的平台编号 invalid platform id: {shown(value)}[/red]")
         raise typer.Exit(2) from None

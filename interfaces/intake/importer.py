@@ -3,10 +3,8 @@ on its own (bad rows do not stop good ones; no row is ever half-imported), with 
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from io import StringIO
 from pathlib import Path
 from uuid import UUID
 
@@ -16,8 +14,9 @@ from application.work_orders import Intake, WorkOrder
 from domain.base import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
+from interfaces.export.cells import csv_bytes_of
 from interfaces.intake.orders import RowError, work_order
-from interfaces.intake.reader import FileRow, read_rows
+from interfaces.intake.reader import FileRow, ImportLimits, read_rows
 
 HOTLINE_IMPORT = Actor("hotline-12345", "12345热线工单导入", Role.INTEGRATION)
 CHUNK = 200
@@ -41,12 +40,10 @@ class ImportReport:
         )
 
     def errors_csv(self) -> bytes:
-        buffer = StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(REPORT_COLUMNS)
-        for error in self.errors:
-            writer.writerow((error.line, error.ticket, error.code, error.message))
-        return buffer.getvalue().encode("utf-8-sig")
+        """The refused rows as CSV; a ticket or reason quoting the file is never a formula."""
+        return csv_bytes_of(
+            [REPORT_COLUMNS, *((e.line, e.ticket, e.code, e.message) for e in self.errors)]
+        )
 
 
 def import_file(
@@ -56,8 +53,9 @@ def import_file(
     format: str | None = None,
     advance: Advance | None = None,
     actor: Actor = HOTLINE_IMPORT,
+    limits: ImportLimits | None = None,
 ) -> ImportReport:
-    rows = read_rows(path, format)
+    rows = read_rows(path, format, limits)
     report = ImportReport(rows=len(rows))
     for start in range(0, len(rows), CHUNK):
         _import_chunk(app, Command(actor), platform_id, rows[start : start + CHUNK], report)

@@ -5,7 +5,10 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import csv
+import re
 from collections.abc import Iterator
+from io import StringIO
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -24,6 +27,7 @@ from interfaces.cli.main import app as cli
 from interfaces.intake.importer import HOTLINE_IMPORT, import_file
 from projections.queries import TopicFilter
 from tests.support.district import ADMIN, District
+from tests.support.hostile_files import MB, xml_bomb, zip_bomb
 from tests.support.problem_list import HELD_AT
 from tests.support.work_orders import order, write_csv, write_xlsx
 
@@ -189,3 +193,67 @@ def test_the_cli_imports_with_a_progress_bar_and_writes_the_error_report(
     assert result.exit_code == 2
     assert "诉求内容" in result.output
     assert hotline_topics(system) == 5
+
+
+def test_hostile_files_are_refused_whole_with_exit_code_2_and_never_a_traceback(
+    url: str, system: System, district: District, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YISHITING_DATABASE_URL", url)
+    monkeypatch.setenv("YISHITING_IMPORT_MAX_UNPACKED_BYTES", str(8 * MB))
+    utf16 = tmp_path / "utf16.csv"
+    utf16.write_bytes(
+        write_csv(tmp_path / "a.csv", [order(1)]).read_text("utf-8-sig").encode("utf-16")
+    )
+    bad_utf8 = tmp_path / "bad.csv"
+    good = write_csv(tmp_path / "b.csv", [order(2)]).read_bytes()
+    bad_utf8.write_bytes(good + b"GD3,\xff\xfe\n")
+    files = {
+        "UNPACKED_TOO_LARGE": zip_bomb(tmp_path, 10 * MB),
+        "XML_FORBIDDEN": xml_bomb(tmp_path),
+        "UTF16_NOT_SUPPORTED": utf16,
+        "BAD_ENCODING": bad_utf8,
+    }
+    for code, path in files.items():
+        result = CliRunner().invoke(
+            cli, ["import", "hotline", str(path), "--platform", str(district.platform_id)]
+        )
+        assert result.exit_code == 2, (code, result.output, result.exception)
+        assert isinstance(result.exception, SystemExit), "a refusal, not a traceback"
+        told = " ".join(result.output.split())  # as one line, however the console wrapped it
+        assert re.search(rf"[\u4e00-\u9fff].* \(.*[a-z]+.*\) \[{code}\]", told), told
+        assert "未导入任何工单 nothing was imported" in told
+    assert hotline_topics(system) == 0
+
+
+def test_rows_the_domain_refuses_are_reported_and_the_rest_imported(
+    url: str, system: System, district: District, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YISHITING_DATABASE_URL", url)
+    rows = [order(n) for n in range(8)]
+    rows[1] = order(1, 诉求内容="路灯\x00不亮")  # cannot even be stored in PostgreSQL text
+    rows[2] = order(2, 诉求人="陈\x1b[31m先生")
+    rows[3] = order(3, 受理时间="0001-01-01T00:00:00+14:00")  # not writable in UTC
+    rows[4] = order(4, 受理时间="9999-12-31 23:59:59")
+    rows[5] = order(5, 工单编号='=HYPERLINK("http://x.example/","查看")', 诉求内容="")
+    path = write_csv(tmp_path / "orders.csv", rows)
+    report = tmp_path / "errors.csv"
+
+    result = CliRunner().invoke(
+        cli,
+        ["import", "hotline", str(path), "--platform", str(district.platform_id),
+         "--report", str(report)],
+    )  # fmt: skip
+    assert result.exit_code == 1, result.output
+    assert "新导入 imported 3" in result.output
+    assert "\x1b" not in result.output, "nothing from the file reaches the terminal as a code"
+    written = list(csv.reader(StringIO(report.read_bytes().decode("utf-8-sig"))))
+    assert [row[:3] for row in written] == [
+        ["行号", "工单编号", "代码"],
+        ["3", "GD202600000001", "INVALID_TEXT"],
+        ["4", "GD202600000002", "INVALID_TEXT"],
+        ["5", "GD202600000003", "TIME_OUT_OF_RANGE"],
+        ["6", "GD202600000004", "TIME_OUT_OF_RANGE"],
+        ["7", '\'=HYPERLINK("http://x.example/","查看")', "FIELD_REQUIRED"],
+    ]
+    assert all(re.search(r"[\u4e00-\u9fff].* \(.+\)", row[3]) for row in written[1:])
+    assert hotline_topics(system) == 3
