@@ -52,6 +52,17 @@ class Actor:
         return {"id": self.id, "name": self.name, "role": self.role.code, "scope": self.scope}
 
     @classmethod
+    def checked(cls, id: str, name: str, role: Role, scope: str = "") -> Actor:
+        """An actor named from outside (a token's claims, the command line): recorded on every
+        event it issues, so its texts are under the records' rule."""
+        return cls(
+            text(id, "sub", "主体编号"),
+            text(name, "name", "姓名"),
+            role,
+            clean_text(scope, "scope", "范围").strip(),
+        )
+
+    @classmethod
     def from_dict(cls, data: dict[str, str]) -> Actor:
         return cls(data["id"], data["name"], Role.parse(data["role"]), data.get("scope", ""))
 

@@ -16,7 +16,7 @@ import jwt
 from application.permissions import InvalidScope, scope_kind
 from application.settings import Settings
 from domain.base import Actor
-from domain.errors import DomainError, UnknownCode
+from domain.errors import DomainError, InvalidInput, UnknownCode
 from domain.vocabulary import Role
 
 ANONYMOUS = Actor("anonymous", "匿名访客", Role.PUBLIC)
@@ -165,7 +165,15 @@ class Authenticator:
             raise TokenScopeInvalid(
                 f"令牌的范围无效:{error.message_zh}", f"invalid token scope: {error.message_en}"
             ) from None
-        return Actor(str(claims["sub"]), str(claims.get("name") or claims["sub"]), role, scope)
+        try:
+            return Actor.checked(
+                str(claims["sub"]), str(claims.get("name") or claims["sub"]), role, scope
+            )
+        except InvalidInput as error:
+            raise Unauthenticated(
+                f"令牌中的身份无效:{error.message_zh}",
+                f"invalid token identity: {error.message_en}",
+            ) from None
 
 
 class UntrustedKey(ValueError):

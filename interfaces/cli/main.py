@@ -183,9 +183,13 @@ def token_create(
     if parsed in RESERVED_ROLES:
         _refuse_role(f"角色“{parsed.label}”不能签发令牌 (role {parsed.code} is reserved)")
     _check_scope(parsed, scope)
-    actor = Actor(
-        subject or f"{parsed.code}-{uuid4().hex[:8]}", name or parsed.label, parsed, scope
-    )
+    try:
+        actor = Actor.checked(
+            subject or f"{parsed.code}-{uuid4().hex[:8]}", name or parsed.label, parsed, scope
+        )
+    except DomainError as refusal:
+        console.print(f"[red]{escape(refusal.message)}[/red] ({refusal.code})", highlight=False)
+        raise typer.Exit(2) from None
     authenticator = _or_exit(lambda: Authenticator.from_settings(Settings()))
     console.print(
         f"角色 role: {parsed.label} ({parsed.code}); 范围 scope: {scope or '-'};"

@@ -7,8 +7,11 @@ import unicodedata
 import pytest
 from hypothesis import given, settings
 
-from domain.base import NOT_TEXT, clean_text, optional_text, required_reason, text
+from application.settings import Settings
+from domain.base import NOT_TEXT, Actor, clean_text, optional_text, required_reason, text
 from domain.errors import InvalidText
+from domain.vocabulary import Role
+from interfaces.auth import Authenticator, Unauthenticated
 from tests.support.unicode import any_text
 
 
@@ -66,3 +69,20 @@ def test_any_text_is_refused_or_kept_as_storable_composed_unicode(value: str) ->
     assert "\r" not in kept
     assert unicodedata.is_normalized("NFC", kept)
     kept.encode("utf-8")  # no surrogate left: every database can store it
+
+
+def test_an_actor_named_from_outside_is_under_the_rule() -> None:
+    assert Actor.checked(" staff-1 ", "李专员", Role.PLATFORM_STAFF, " p-1 ") == Actor(
+        "staff-1", "李专员", Role.PLATFORM_STAFF, "p-1"
+    )
+    with pytest.raises(InvalidText, match="'name'"):
+        Actor.checked("staff-1", "李\x00专员", Role.PLATFORM_STAFF)
+
+
+def test_a_token_whose_name_a_record_cannot_keep_signs_no_one_in() -> None:
+    authenticator = Authenticator.from_settings(Settings(token_secret="s" * 32))
+    token = authenticator.issue(Actor("admin-9", "管理员\x00", Role.ADMIN))
+    with pytest.raises(Unauthenticated) as refused:
+        authenticator.actor(f"Bearer {token}")
+    assert refused.value.code == "TOKEN_INVALID"
+    assert refused.value.message.startswith("令牌中的身份无效:姓名含有不允许的字符 U+0000")
