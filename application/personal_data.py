@@ -48,6 +48,7 @@ KEYS_TABLE = "yishiting_subject_keys"
 # keys) and, on PostgreSQL, up to which of them the keys table has been rewritten.
 ERASURES_TABLE = "yishiting_subject_key_erasures"
 KEY_LOCK_WAIT = 5.0  # seconds a key's destruction waits for a lock before it gives up
+SQLITE_LOCK_WAIT = 30  # seconds any statement on SQLite waits for the file's write lock
 T = TypeVar("T")
 CACHE_SECONDS = 30.0
 SQLITE_VARIABLES = 500  # ids per IN (…) list
@@ -138,6 +139,7 @@ class MemoryKeyTable:
 class SQLiteKeyTable:
     def __init__(self, path: str) -> None:
         self.path = path
+        self.lock_wait = SQLITE_LOCK_WAIT
         self._local = threading.local()
         with self._connection() as conn:
             conn.execute(
@@ -153,7 +155,7 @@ class SQLiteKeyTable:
     def _thread_connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
-            conn = self._local.conn = sqlite3.connect(self.path, timeout=30)
+            conn = self._local.conn = sqlite3.connect(self.path, timeout=SQLITE_LOCK_WAIT)
             # Destroyed keys must not linger in the file's free pages.
             conn.execute("PRAGMA secure_delete = ON")
             self._local.seen = None
@@ -219,12 +221,16 @@ class SQLiteKeyTable:
             )
 
     def destroy(self, subject_id: str) -> bool:
+        conn = self._thread_connection()
+        conn.execute(f"PRAGMA busy_timeout = {int(self.lock_wait * 1000)}")
         try:
             destroyed = self._tombstone(subject_id)
         except sqlite3.OperationalError as error:
             if "locked" in str(error) or "busy" in str(error):
                 raise KeyStillInUse(subject_id) from None
             raise
+        finally:
+            conn.execute(f"PRAGMA busy_timeout = {SQLITE_LOCK_WAIT * 1000}")
         # This thread's own commit does not move its data_version: look again next time.
         self._local.seen = None
         self.shred()

@@ -6,8 +6,10 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import psycopg
 import pytest
@@ -138,6 +140,26 @@ def test_an_erasure_recorded_but_unfinished_is_completed_by_the_same_command_aga
     assert refused.value.message.startswith("该数据主体的个人信息已删除")
 
 
+def test_an_erasure_whose_key_is_held_stays_recorded_and_the_same_command_completes_it(
+    writer: System, forgotten: Proposer
+):
+    # The decision was recorded by an earlier run; this run finds the key held.
+    writer.app.record_erasure(ADMIN, subject_id=forgotten.subject_id, reason="本人申请删除")
+    writer.app.subject_keys.table.lock_wait = 0.2  # type: ignore[attr-defined]
+
+    with holding_key_row(writer, forgotten.subject_id), pytest.raises(ErasureIncomplete) as held:
+        writer.app.erase_subject(ADMIN, subject_id=forgotten.subject_id, reason="本人申请删除")
+
+    assert held.value.code == "ERASURE_INCOMPLETE"
+    assert held.value.message.startswith("删除决定已记录")
+    assert writer.app.subject_keys.unfinished([forgotten.subject_id]) == [forgotten.subject_id]
+    writer.app.erase_subject(ADMIN, subject_id=forgotten.subject_id, reason="本人申请删除")
+    assert writer.app.subject_keys.erasure_complete(forgotten.subject_id)
+    assert erasure_events(writer, forgotten) == 1
+    writer.projector.catch_up()
+    assert not any(secret in database_dump(writer.app.database) for secret in SECRETS)
+
+
 def erasure_events(system: System, proposer: Proposer) -> int:
     return len(list(system.app.events.get(Erasure.create_id(proposer.subject_id))))
 
@@ -196,14 +218,19 @@ def test_a_key_held_by_another_session_leaves_the_erasure_recorded_and_completab
 
 
 class holding_key_row:  # noqa: N801 (used as a `with` phrase)
-    """Another PostgreSQL session holds the subject's key row locked until the block ends."""
+    """Another session holds the subject's key row locked until the block ends (on SQLite,
+    the file's write lock: SQLite has no lock of one row)."""
 
     def __init__(self, system: System, subject_id: str) -> None:
-        self.conninfo = system.app.database.conninfo()
+        self.database = system.app.database
         self.subject_id = subject_id
 
     def __enter__(self) -> None:
-        self.conn = psycopg.connect(self.conninfo)
+        if self.database.engine == "sqlite":
+            self.conn: Any = sqlite3.connect(self.database.path, isolation_level=None)
+            self.conn.execute("BEGIN IMMEDIATE")
+            return
+        self.conn = psycopg.connect(self.database.conninfo())
         row = self.conn.execute(
             f"SELECT subject_id FROM {KEYS_TABLE} WHERE subject_id = %s FOR UPDATE",
             (self.subject_id,),
