@@ -247,3 +247,31 @@ def readyz_until(http: TestClient, holds: Any, within: float = 10.0) -> Any:
         assert time.monotonic() < deadline, f"/readyz never changed: {answer.text}"
         time.sleep(0.02)
     return answer
+
+
+def test_a_nul_that_bypassed_the_domain_does_not_stop_the_running_projector(
+    system: System, caplog: pytest.LogCaptureFixture
+) -> None:
+    district = District.build(system.app)
+    before = proposed(district)
+    system.projector.start(poll_interval=0.01)
+    poison_id, poison = inject(system.app, before, state={"title": "nul\x00x"})
+    after = proposed(district)
+
+    log = system.app.recorder.max_notification_id() or 0
+    assert system.projector.wait_for(log, timeout=30), "the projector is stuck"
+    assert topic_rows(system, after) == {str(after)}
+    assert leaf_at(system, poison)
+    if system.store.dialect == "postgresql":  # PostgreSQL text cannot hold a NUL
+        (aside,) = listed(system)
+        assert aside.position == poison
+        assert "topic_board" in aside.views
+        assert "NUL" in aside.error
+        assert "\x00" not in aside.error
+        assert any(
+            record.levelname == "ERROR" and f"event set aside at {poison}" in record.getMessage()
+            for record in caplog.records
+        )
+    else:  # SQLite keeps it as sent
+        assert listed(system) == []
+        assert topic_rows(system, poison_id) == {str(poison_id)}
