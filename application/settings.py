@@ -59,6 +59,15 @@ class Settings(BaseSettings):
     token_ttl_hours: float = Field(default=12, gt=0, description="lifetime of issued tokens")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body limit")
     writes_per_minute: int = Field(default=120, ge=1, description="mutations per token/minute")
+    request_head_seconds: float = Field(
+        default=10, gt=0, description="time a client has to send a request's line and headers"
+    )
+    request_body_seconds: float = Field(
+        default=30, gt=0, description="time a client has to send a request's whole body (408)"
+    )
+    keep_alive_seconds: int = Field(
+        default=5, ge=1, description="an idle keep-alive connection is closed after this long"
+    )
     import_max_file_bytes: int = Field(
         default=16_777_216, ge=1024, description="largest work-order file (CSV or xlsx) imported"
     )

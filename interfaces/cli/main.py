@@ -58,6 +58,7 @@ def check_settings(ctx: typer.Context) -> None:
 
 T = TypeVar("T")
 # Verifying the ledger and printing the schema need no secrets (an auditor's own machine).
+HEAD_LIMIT_BYTES = 16 * 1024
 GUARDED_COMMANDS = {"serve", "project", "demo", "token", "erase", "remind", "import", "export"}
 RESERVED_ROLES = (Role.SYSTEM, Role.PUBLIC)
 
@@ -72,9 +73,11 @@ def serve(
     import uvicorn
 
     from interfaces.http.app import create_app
+    from interfaces.http.limits import head_deadline
 
-    configure_logging(Settings().log_level)
-    api = _or_exit(lambda: create_app(embedded_projector=projector))
+    settings = Settings()
+    configure_logging(settings.log_level)
+    api = _or_exit(lambda: create_app(settings, embedded_projector=projector))
     console.print(
         f"议事厅已启动 yishiting is serving on http://{host}:{port}\n"
         f"  网页 web pages (驾驶舱/工作台/审计/公开信息): http://{host}:{port}/app/\n"
@@ -93,6 +96,11 @@ def serve(
         log_level="warning",
         log_config=None,
         timeout_graceful_shutdown=10,
+        # h11 (not httptools) for its limits: a request head over 16 KiB, or not all there
+        # within the deadline, closes the connection; idle keep-alive connections are closed.
+        http=head_deadline(settings.request_head_seconds),
+        h11_max_incomplete_event_size=HEAD_LIMIT_BYTES,
+        timeout_keep_alive=settings.keep_alive_seconds,
     )
 
 

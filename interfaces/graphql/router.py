@@ -9,10 +9,12 @@ import json
 from typing import Any
 
 import orjson
+from cross_web import HTTPException
 from fastapi.responses import JSONResponse, Response
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
+from strawberry.types.unset import UNSET
 
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, Unauthenticated
@@ -53,7 +55,22 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         try:
             return orjson.loads(data)
         except orjson.JSONDecodeError:  # what the standard reader accepts, or refuses, it says
+            pass
+        try:
             return json.loads(data)
+        except UnicodeDecodeError:
+            raise BadRequest("INVALID_UTF8", "请求内容不是 UTF-8", "not valid UTF-8") from None
+        except RecursionError:
+            raise BadRequest("JSON_TOO_DEEP", "请求内容嵌套过深", "JSON nested too deep") from None
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        """Strawberry refuses a request in plain English text: here with a code and 中文."""
+        try:
+            return await super().run(request, context, root_value)
+        except HTTPException as refused:
+            return BadRequest.of(refused.status_code, refused.reason).response()
+        except BadRequest as refused:
+            return refused.response()
 
     def create_response(
         self,
@@ -76,6 +93,45 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         if actor.role is Role.PUBLIC:
             raise ConnectionRejectionError(dict(TOKEN_REQUIRED))
         context.act_as(actor, expires_at)
+
+
+class BadRequest(Exception):
+    """A request refused before any GraphQL runs: its status, a stable reason, 中文 and English."""
+
+    def __init__(self, reason: str, chinese: str, english: str, status: int = 400) -> None:
+        super().__init__(english)
+        self.reason, self.chinese, self.english, self.status = reason, chinese, english, status
+
+    @classmethod
+    def of(cls, status: int, english: str) -> BadRequest:
+        reason, chinese = next(
+            ((r, zh) for marker, r, zh in _HTTP_REFUSALS if marker in english),
+            ("BAD_REQUEST", "请求无效"),
+        )
+        return cls(reason, chinese, english[:200], status if 400 <= status < 500 else 400)
+
+    def response(self) -> JSONResponse:
+        error = {
+            "message": f"{self.chinese} ({self.english})",
+            "extensions": {"code": "BAD_REQUEST", "reason": self.reason},
+        }
+        return JSONResponse({"errors": [error]}, self.status)
+
+
+# Strawberry's refusals of a request, by what its English reason contains.
+_HTTP_REFUSALS = (
+    ("Unable to parse request body as JSON", "INVALID_JSON", "请求内容不是有效的 JSON 格式"),
+    ("No GraphQL query found", "NO_QUERY", "请求中没有 GraphQL 查询"),
+    ("Unsupported content type", "UNSUPPORTED_CONTENT_TYPE", "不支持该内容类型"),
+    ("only supports GET and POST", "METHOD_NOT_ALLOWED", "仅支持 GET 与 POST 请求"),
+    ("not allowed when using GET", "METHOD_NOT_ALLOWED", "变更须以 POST 提交"),
+    ("Not Found", "NOT_FOUND", "未找到"),
+    ("must be a string or null", "INVALID_REQUEST", "查询 query 须为字符串"),
+    ("must be an object or null", "INVALID_REQUEST", "变量 variables 与扩展 extensions 须为对象"),
+    ("Batching is not enabled", "INVALID_REQUEST", "不支持批量请求"),
+    ("multipart", "INVALID_REQUEST", "不支持该请求格式"),
+    ("Can't get GraphQL operation type", "INVALID_REQUEST", "无法确定要执行的操作"),
+)
 
 
 def _unavailable(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse]) -> bool:

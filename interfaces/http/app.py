@@ -94,7 +94,11 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
         openapi_url=None if production else "/openapi.json",
         redoc_url=None,
     )
-    api.add_middleware(BodySizeLimit, max_bytes=settings.max_body_bytes)
+    api.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        body_seconds=settings.request_body_seconds,
+    )
     api.add_middleware(CorrelationIds, metrics=metrics)
     router = YishitingRouter(
         build_schema(production),

@@ -1,24 +1,41 @@
-"""Limits against hostile or runaway callers: request body size, writes per token."""
+"""Limits against hostile or runaway callers: request body size and read deadlines (headers,
+body), writes per token."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import logging
 import threading
 import time
 
+import h11
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from uvicorn.protocols.http.h11_impl import H11Protocol
+
+log = logging.getLogger("yishiting.http")
 
 
 class BodyTooLarge(Exception):
     pass
 
 
-class BodySizeLimit:
-    """Refuses a request whose body exceeds the limit (413), declared or streamed."""
+class BodyTooSlow(Exception):
+    pass
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+
+class ClientGone(Exception):
+    """The client hung up before its body arrived: there is no one to answer."""
+
+
+class BodySizeLimit:
+    """Refuses a request whose body exceeds the limit (413), declared or streamed, or does not
+    arrive in time (408); a client that hangs up mid-body is let go without an error."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int, body_seconds: float = 30.0) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.body_seconds = body_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -26,44 +43,118 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(send, 413, "BODY_TOO_LARGE", *self._too_large())
             return
-        received = 0
+        deadline = asyncio.get_running_loop().time() + self.body_seconds
+        received, complete, answering = 0, False, False
 
         async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, complete
+            if complete:  # after the body: the app waits for the client to hang up
+                return await receive()
+            message = await _before(deadline, receive)
+            if message["type"] == "http.disconnect":
+                raise ClientGone
             received += len(message.get("body", b""))
             if received > self.max_bytes:
                 raise BodyTooLarge
+            complete = not message.get("more_body", False)
             return message
 
-        try:
-            await self.app(scope, counting_receive, send)
-        except BodyTooLarge:
-            await self._refuse(send)
+        async def watched_send(message: Message) -> None:
+            nonlocal answering
+            answering = answering or message["type"] == "http.response.start"
+            await send(message)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"请求内容过大,上限 {self.max_bytes} 字节"
-                        f" (request body over {self.max_bytes} bytes)",
-                        "extensions": {"code": "BAD_USER_INPUT", "reason": "BODY_TOO_LARGE"},
-                    }
-                ]
-            },
-            ensure_ascii=False,
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [(b"content-type", b"application/json; charset=utf-8")],
-            }
+        try:
+            await self.app(scope, counting_receive, watched_send)
+        except BodyTooLarge:
+            if not answering:
+                await self._refuse(send, 413, "BODY_TOO_LARGE", *self._too_large())
+        except BodyTooSlow:
+            if not answering:
+                await self._refuse(send, 408, "BODY_TIMEOUT", *self._too_slow())
+        except ClientGone:
+            log.info("client hung up before its request body arrived: %s", scope.get("path"))
+
+    def _too_large(self) -> tuple[str, str]:
+        return (
+            f"请求内容过大,上限 {self.max_bytes} 字节",
+            f"request body over {self.max_bytes} bytes",
         )
+
+    def _too_slow(self) -> tuple[str, str]:
+        return (
+            f"请求内容未在 {self.body_seconds:g} 秒内送达",
+            f"the request body did not arrive within {self.body_seconds:g} s",
+        )
+
+    async def _refuse(
+        self, send: Send, status: int, reason: str, chinese: str, english: str
+    ) -> None:
+        code = "BAD_USER_INPUT" if status == 413 else "BAD_REQUEST"
+        error = {
+            "message": f"{chinese} ({english})",
+            "extensions": {"code": code, "reason": reason},
+        }
+        body = json.dumps({"errors": [error]}, ensure_ascii=False).encode()
+        headers = [(b"content-type", b"application/json; charset=utf-8")]
+        if status == 408:
+            headers.append((b"connection", b"close"))
+        await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
+
+
+async def _before(deadline: float, receive: Receive) -> Message:
+    remaining = deadline - asyncio.get_running_loop().time()
+    try:
+        return await asyncio.wait_for(receive(), max(remaining, 0.0))
+    except TimeoutError:
+        raise BodyTooSlow from None
+
+
+class HeadDeadline(H11Protocol):
+    """uvicorn's h11 protocol, closing a connection whose request line and headers have not
+    all arrived `head_seconds` after it opened or after its first byte (slow-loris clients
+    would otherwise hold connections for ever); idle keep-alive is uvicorn's own timeout."""
+
+    head_seconds = 10.0
+
+    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
+        self._head_timer: asyncio.TimerHandle | None = None
+        super().connection_made(transport)
+        self._await_head()
+
+    def data_received(self, data: bytes) -> None:
+        super().data_received(data)
+        self._await_head()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._stop_head_timer()
+        super().connection_lost(exc)
+
+    def _await_head(self) -> None:
+        waiting = self.conn.their_state is h11.IDLE and not self.transport.is_closing()
+        if not waiting:
+            self._stop_head_timer()
+        elif self._head_timer is None:
+            self._head_timer = self.loop.call_later(self.head_seconds, self._head_too_slow)
+
+    def _stop_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_too_slow(self) -> None:
+        self._head_timer = None
+        if self.conn.their_state is h11.IDLE and not self.transport.is_closing():
+            log.info("closed a connection whose request headers took over %ss", self.head_seconds)
+            self.transport.close()
+
+
+def head_deadline(seconds: float) -> type[HeadDeadline]:
+    """The protocol class `uvicorn.run(http=…)` takes, with this deadline."""
+    return type("HeadDeadline", (HeadDeadline,), {"head_seconds": seconds})
 
 
 class WriteRateLimit:

@@ -9,18 +9,30 @@ import base64
 import json
 import logging
 import os
+import socket
 import sqlite3
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import graphql
+import httpx
 import pytest
 
 from application.ledger.signing import Signer
+from application.settings import Settings
 from interfaces.graphql.schema import sdl
 from tests.support.graphql import CHINESE, mutation_document
 from tests.support.scenarios import SCENARIOS, Input
+from tests.support.servers import (
+    Server,
+    credentials_for,
+    environment,
+    kill,
+    launch,
+    wait_until_ready,
+)
 from tests.support.world import World, leaks, running
 
 TOO_LONG = "长" * 20_001  # past every text limit of the domain (the longest is 20,000)
@@ -354,3 +366,162 @@ def test_writes_beyond_the_rate_are_refused_while_reads_and_other_callers_go_on(
         assert limited.execute("platform_staff", "{ topics { totalCount } }")["data"]
         another = SCENARIOS["establishCommittee"].prepare(limited.home)
         assert limited.mutate("admin", "establishCommittee", another)["data"]
+
+
+# ------------------------------------------------------------------- malformed HTTP requests
+
+
+def refused_request(response: Any, status: int, reason: str) -> None:
+    """A 4xx in the GraphQL errors' shape: code, stable reason, 中文 first, no fault words."""
+    assert response.status_code == status, response.text
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["reason"] == reason, error
+    assert error["extensions"]["code"] in ("BAD_REQUEST", "BAD_USER_INPUT"), error
+    assert CHINESE.search(error["message"].split(" (")[0]), "中文 first, English beside it"
+    assert not leaks(response.text), response.text
+
+
+def nested(depth: int) -> bytes:
+    return b'{"query": "{ platforms { id } }", "variables": {"x": %s%s}}' % (
+        b"[" * depth,
+        b"]" * depth,
+    )
+
+
+BAD_BODIES = {
+    "JSON nested 30,000 deep": (nested(30_000), 400, "JSON_TOO_DEEP"),
+    "invalid UTF-8": (b'{"query": "{ platforms { id } }", "x": "\xff\xc3"}', 400, "INVALID_UTF8"),
+    "not JSON": (b"{{{", 400, "INVALID_JSON"),
+    "no query": (b"{}", 400, "NO_QUERY"),
+    "a query that is not text": (b'{"query": 3}', 400, "INVALID_REQUEST"),
+    "variables that are a list": (
+        b'{"query": "{ platforms { id } }", "variables": [1]}',
+        400,
+        "INVALID_REQUEST",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(BAD_BODIES))
+def test_a_malformed_body_answers_4xx_with_a_code_and_no_traceback(
+    world: World, case: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    body, status, reason = BAD_BODIES[case]
+    headers = {**world.headers["admin"], "Content-Type": "application/json"}
+    with caplog.at_level(logging.DEBUG):
+        response = world.http.post("/graphql", content=body, headers=headers)
+    refused_request(response, status, reason)
+    assert not [r for r in caplog.records if r.exc_info], "nothing logged as a fault"
+
+
+def test_a_deeply_nested_variable_in_a_get_answers_400(world: World) -> None:
+    response = world.http.get(
+        "/graphql",
+        params={"query": "{ platforms { id } }", "variables": "[" * 3000 + "]" * 3000},
+        headers=world.headers["admin"],
+    )
+    refused_request(response, 400, "JSON_TOO_DEEP")
+
+
+def test_a_mutation_by_get_and_an_unknown_content_type_answer_with_a_code(world: World) -> None:
+    mutation = 'mutation { establishCommittee(input: {name: "经济委员会"}) { id } }'
+    before = world.position()
+    by_get = world.http.get("/graphql", params={"query": mutation}, headers=world.headers["admin"])
+    refused_request(by_get, 400, "METHOD_NOT_ALLOWED")
+    as_text = world.http.post(
+        "/graphql",
+        content=b"query=1",
+        headers={**world.headers["admin"], "Content-Type": "text/plain"},
+    )
+    refused_request(as_text, 400, "UNSUPPORTED_CONTENT_TYPE")
+    assert world.position() == before
+
+
+def test_json_nested_100_000_deep_answers_400_under_the_default_body_limit(
+    production: World,
+) -> None:
+    body = nested(100_000)
+    assert len(body) < Settings().max_body_bytes
+    headers = {**production.headers["admin"], "Content-Type": "application/json"}
+    refused_request(
+        production.http.post("/graphql", content=body, headers=headers), 400, "JSON_TOO_DEEP"
+    )
+
+
+# --------------------------------------------------------------- slow and vanishing clients
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """`yishiting serve` in its own process, giving clients 1 s for headers and for a body."""
+    directory = tmp_path_factory.mktemp("served")
+    env = environment(
+        f"sqlite:///{directory}/yishiting.db",
+        SECRET,
+        YISHITING_REQUEST_HEAD_SECONDS="1",
+        YISHITING_REQUEST_BODY_SECONDS="1",
+    )
+    base_url, process = launch(env, directory / "serve.log")
+    server = Server(base_url, process, directory / "serve.log", credentials_for(SECRET))
+    try:
+        wait_until_ready(server)
+        yield server
+    finally:
+        kill(server)
+
+
+WAIT_FOR_THE_SERVER = 15.0  # far beyond its 1 s deadlines: only to fail instead of hanging
+
+
+def connect(server: Server) -> socket.socket:
+    host, port = server.base_url.removeprefix("http://").split(":")
+    client = socket.create_connection((host, int(port)))
+    client.settimeout(WAIT_FOR_THE_SERVER)
+    return client
+
+
+def until_closed(client: socket.socket) -> bytes:
+    """Everything the server sends until it closes the connection."""
+    received = b""
+    while chunk := client.recv(65536):
+        received += chunk
+    return received
+
+
+def test_a_client_that_never_finishes_its_headers_is_disconnected(served: Server) -> None:
+    with connect(served) as client:
+        client.sendall(b"POST /graphql HTTP/1.1\r\nHost: yishiting\r\nX-Slow: ")
+        assert until_closed(client) == b"", "closed without an answer"
+    with connect(served) as idle:  # one that says nothing at all
+        assert until_closed(idle) == b""
+
+
+def test_a_body_that_does_not_arrive_in_time_answers_408_with_a_code(served: Server) -> None:
+    head = (
+        b"POST /graphql HTTP/1.1\r\nHost: yishiting\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 100\r\n\r\n"
+    )
+    with connect(served) as client:
+        client.sendall(head + b'{"query": ')
+        answer = until_closed(client)
+    status_line, _, rest = answer.partition(b"\r\n")
+    assert status_line.startswith(b"HTTP/1.1 408"), answer
+    assert b'"reason": "BODY_TIMEOUT"' in rest
+    assert "请求内容未在".encode() in rest
+
+
+def test_a_client_hanging_up_mid_body_leaves_no_traceback(served: Server) -> None:
+    head = (
+        b"POST /graphql HTTP/1.1\r\nHost: yishiting\r\nContent-Type: application/json\r\n"
+        b"Content-Length: 5000\r\n\r\n"
+    )
+    with connect(served) as client:
+        client.sendall(head + b'{"query": "{ platforms')
+    deadline = time.monotonic() + WAIT_FOR_THE_SERVER
+    while "hung up before its request body arrived" not in served.output():
+        assert time.monotonic() < deadline, served.output()
+        time.sleep(0.05)
+    assert "Traceback" not in served.output()
+    assert "Exception in ASGI" not in served.output()
+    with httpx.Client(base_url=served.base_url) as http:
+        assert http.get("/readyz").status_code == 200
