@@ -68,6 +68,11 @@ class Settings(BaseSettings):
     keep_alive_seconds: int = Field(
         default=5, ge=1, description="an idle keep-alive connection is closed after this long"
     )
+    metrics_token: str = Field(
+        default="",
+        description="bearer token (32+ bytes) a Prometheus scraper sends to read /metrics; "
+        "without it only an administrator's token may read them",
+    )
     import_max_file_bytes: int = Field(
         default=16_777_216, ge=1024, description="largest work-order file (CSV or xlsx) imported"
     )

@@ -24,6 +24,7 @@ from interfaces.graphql.errors import RETRY_AFTER_SECONDS
 from interfaces.graphql.router import YishitingRouter, unavailable_response
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.streams import active_streams
+from interfaces.http.callers import metrics_reader
 from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
 from interfaces.http.hotline import router as hotline_router
@@ -119,7 +120,8 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
     api.state.authenticator = authenticator
 
     @api.get("/metrics", include_in_schema=False)
-    async def prometheus() -> Response:
+    async def prometheus(request: Request) -> Response:
+        metrics_reader(request, settings.metrics_token)
         exposition = await blocking(metrics.exposition)
         return Response(exposition, media_type="text/plain; version=0.0.4; charset=utf-8")
 

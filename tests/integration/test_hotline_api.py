@@ -178,6 +178,19 @@ def test_a_pushed_body_that_cannot_be_read_is_refused_with_a_code(
     assert log_position(http) == before, "nothing is stored"
 
 
+def test_a_push_over_the_body_limit_is_refused_unread(
+    http: TestClient, hall: GraphQLDistrict
+) -> None:
+    before = log_position(http)
+    limit = http.app.state.holder["system"].settings.max_body_bytes  # type: ignore[attr-defined]
+    huge = service_request(hall, "GD-HUGE-1", "永顺镇", description="停车难" * limit)
+    response = push(http, HOTLINE, huge)
+    assert response.status_code == 413, response.text
+    (error,) = response.json()["errors"]
+    assert_explained(error, "BAD_USER_INPUT", "BODY_TOO_LARGE")
+    assert log_position(http) == before, "nothing is stored"
+
+
 def test_pushed_text_goes_through_the_domains_text_rule(
     http: TestClient, hall: GraphQLDistrict
 ) -> None:

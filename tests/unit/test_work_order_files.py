@@ -203,3 +203,22 @@ def test_control_characters_in_a_csv_reach_the_rows_for_the_domain_to_refuse(
     path = write_csv(tmp_path / "nul.csv", [order(1, 诉求内容="路灯\x00不亮"), order(2)])
     rows: list[FileRow] = read_rows(path)
     assert [row.values["诉求内容"] for row in rows] == ["路灯\x00不亮", order(2)["诉求内容"]]
+
+
+def test_a_lone_cell_at_the_sheets_far_corner_is_refused_without_reading_a_million_rows(
+    tmp_path: Path,
+) -> None:
+    far = b'<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>x</t></is></c></row>'
+
+    def far_corner(name: str, data: bytes) -> bytes:
+        return data.replace(b"</sheetData>", far + b"</sheetData>") if name == SHEET else data
+
+    corner = rewritten(orders_xlsx(tmp_path, 3), tmp_path / "corner.xlsx", far_corner)
+    tracemalloc.start()
+    try:
+        refused(corner, "TOO_MANY_ROWS")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 8 * MB, f"peak {peak} bytes while refusing"
+    refused(corner, "TOO_MANY_COLUMNS", ImportLimits(max_rows=2_000_000))
