@@ -25,7 +25,12 @@ from strawberry.types import ExecutionContext, Info
 
 from interfaces.graphql.accountability import AccountabilityMutations, AccountabilityQueries
 from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
-from interfaces.graphql.errors import ServiceUnavailable, explain, is_unavailable
+from interfaces.graphql.errors import (
+    UNAVAILABLE_CODE,
+    ServiceUnavailable,
+    explain,
+    is_unavailable,
+)
 from interfaces.graphql.execution import PlainLeafExecutor
 from interfaces.graphql.guard import SignInRequired, TimedOperations
 from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
@@ -39,6 +44,7 @@ from interfaces.graphql.subscriptions import Subscription
 from interfaces.graphql.terms import Vocabulary, all_vocabularies
 from interfaces.graphql.viewer import ViewerQueries
 from interfaces.graphql.webhooks import WebhookMutations, WebhookQueries
+from interfaces.http.workers import ShuttingDown
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 MAX_DEPTH = 10
@@ -112,6 +118,13 @@ class MaskFaults(MaskErrors):
         super().__init__(should_mask_error=lambda e: not is_expected(e))
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, ShuttingDown):
+            return GraphQLError(
+                str(error.original_error),
+                nodes=error.nodes,
+                path=error.path,
+                extensions={"code": UNAVAILABLE_CODE, "reason": ShuttingDown.code},
+            )
         if is_unavailable(error.original_error):
             log.warning("storage unavailable at %s: %s", error.path, error.original_error)
             return ServiceUnavailable(nodes=error.nodes, path=error.path)

@@ -47,12 +47,12 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
     holder: dict[str, System] = {}
 
     @asynccontextmanager
-    async def lifespan(_: FastAPI) -> AsyncIterator[None]:
+    async def lifespan(served: FastAPI) -> AsyncIterator[None]:
         # The application and the views are synchronous and run in the loop's default executor
         # (`blocking`); a command holds a thread while it waits for its views. asyncio's
         # default, cpu_count + 4 threads (6 on 2 CPUs), then queues the next client's command
         # behind those waits: give every concurrent request its threads.
-        workers = Workers(EXECUTOR_THREADS)
+        workers = served.state.workers = Workers(EXECUTOR_THREADS)
         asyncio.get_running_loop().set_default_executor(workers)
         system = holder["system"] = await blocking(bootstrap, settings)
         await blocking(complete_erasures_at_start, system.app)

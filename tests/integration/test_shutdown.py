@@ -13,10 +13,13 @@ import sys
 from typing import Any
 
 import pytest
+from fastapi.testclient import TestClient
 
 from application.app import Yishiting
 from application.settings import Settings
 from bench.generate import generate
+from interfaces.http.app import create_app
+from tests.support.graphql import ADMIN, credentials_of
 from tests.support.servers import ROOT, environment
 from tests.support.shutdown_race import DASHBOARDS, STREAMS
 
@@ -25,6 +28,7 @@ ROUNDS = 3
 LOG = 5000  # events: each stream reads the whole log, ten scans of 500
 HANG_GUARD = 180.0  # only to fail instead of hanging
 SERVICE_RESTART = 1012
+ESTABLISH = 'mutation { establishCommittee(input: {name: "经济委员会"}) { id } }'
 
 
 @pytest.fixture(params=BACKENDS)
@@ -36,6 +40,11 @@ def url(request: pytest.FixtureRequest) -> str:
     finally:
         app.close()
     return url
+
+
+@pytest.fixture(params=BACKENDS)
+def empty_url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"{request.param}_url"))
 
 
 def race(url: str) -> list[dict[str, Any]]:
@@ -64,3 +73,29 @@ def test_shutdown_answers_the_pages_closes_the_streams_then_the_stores(url: str)
         assert report["messages"] == []
         assert report["scans_at_close"] == 0, "scans were running when the log's store closed"
         assert report["scans_after_close"] == 0, "scans began after the log's store closed"
+
+
+def test_work_offered_once_shutdown_began_is_refused_and_stores_nothing(empty_url: str) -> None:
+    settings = Settings(database_url=empty_url, writes_per_minute=100_000)
+    with TestClient(create_app(settings)) as http:
+        signed_in = credentials_of(http.app)(ADMIN)
+        assert http.post("/graphql", json={"query": ESTABLISH}, headers=signed_in).is_success
+        assert http.app.state.workers.drain(timeout=HANG_GUARD), "nothing was running"
+
+        events = http.get("/events", headers=signed_in)
+        command = http.post("/graphql", json={"query": ESTABLISH}, headers=signed_in)
+
+    assert events.status_code == 503, events.text
+    assert events.headers["Retry-After"]
+    [refusal] = events.json()["errors"]
+    assert refusal["extensions"] == {"code": "SERVICE_UNAVAILABLE", "reason": "SHUTTING_DOWN"}
+    assert refusal["message"].startswith("服务正在停止"), refusal
+    assert "(the service is shutting down, retry later)" in refusal["message"]
+    assert command.status_code == 503, command.text
+    assert command.headers["Retry-After"]
+    assert command.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    log = Yishiting(Settings(database_url=empty_url))
+    try:
+        assert log.position() == 1, "the refused command stored nothing"
+    finally:
+        log.close()
