@@ -58,6 +58,7 @@ def unsafe_settings(settings: Settings) -> list[Problem]:
         *_ledger_key_problems(settings),
         *_personal_data_key_problems(settings),
         *_event_key_problems(settings),
+        *_metrics_token_problems(settings),
     ]
 
 
@@ -170,6 +171,19 @@ def _event_key_problems(settings: Settings) -> list[Problem]:
                 "YISHITING_EVENT_KEY_FILE",
                 f"事件认证密钥文件须为 base64 编码、至少 {MIN_EVENT_KEY_BYTES} 字节:{path}",
                 f"the event key file must hold at least {MIN_EVENT_KEY_BYTES} bytes in base64",
+            )
+        ]
+    return []
+
+
+def _metrics_token_problems(settings: Settings) -> list[Problem]:
+    """Optional (without it only an administrator reads /metrics), but never a guessable one."""
+    if settings.metrics_token and len(settings.metrics_token.encode()) < MIN_TOKEN_SECRET_BYTES:
+        return [
+            Problem(
+                "YISHITING_METRICS_TOKEN",
+                f"指标抓取令牌不足 {MIN_TOKEN_SECRET_BYTES} 字节",
+                f"the metrics scrape token is shorter than {MIN_TOKEN_SECRET_BYTES} bytes",
             )
         ]
     return []

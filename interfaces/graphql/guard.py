@@ -9,6 +9,7 @@ from collections.abc import Iterator
 
 from graphql import ExecutionResult, FieldNode, GraphQLError, OperationDefinitionNode
 from strawberry.extensions import SchemaExtension
+from strawberry.types import ExecutionContext
 
 from domain.vocabulary import Role
 from interfaces.auth import token_expired_error
@@ -54,7 +55,8 @@ class SignInRequired(SchemaExtension):
 
 
 class TimedOperations(SchemaExtension):
-    """Feeds /metrics: each operation's duration by name and type."""
+    """Feeds /metrics: each operation's duration by its first root field and type. Not by
+    the operation's name: clients choose those, and each new one would be a new series."""
 
     def on_operation(self) -> Iterator[None]:
         started = time.perf_counter()
@@ -62,5 +64,32 @@ class TimedOperations(SchemaExtension):
         context = self.execution_context
         kind = context.operation_type.value if context.operation_type else "unknown"
         OperationTimer.observe(
-            context.context, context.operation_name, kind, time.perf_counter() - started
+            context.context, root_field_label(context), kind, time.perf_counter() - started
         )
+
+
+NOT_AN_OPERATION = "(invalid)"
+
+
+def root_field_label(context: ExecutionContext) -> str:
+    """The schema's name of the operation's first root field (aliases aside); one fixed label
+    for a document that has none the schema knows."""
+    operation = _chosen(context.graphql_document, context.operation_name)
+    schema = getattr(context.schema, "_schema", None)
+    if operation is None or schema is None or not operation.selection_set.selections:
+        return NOT_AN_OPERATION
+    first = operation.selection_set.selections[0]
+    root = schema.get_root_type(operation.operation)
+    if not isinstance(first, FieldNode) or root is None:
+        return NOT_AN_OPERATION
+    name = first.name.value
+    return name if name in root.fields or name == "__typename" else NOT_AN_OPERATION
+
+
+def _chosen(document: object, name: str | None) -> OperationDefinitionNode | None:
+    operations = [
+        d for d in getattr(document, "definitions", ()) if isinstance(d, OperationDefinitionNode)
+    ]
+    if name is None:
+        return operations[0] if len(operations) == 1 else None
+    return next((o for o in operations if o.name and o.name.value == name), None)

@@ -3,6 +3,8 @@ shape as GraphQL errors: a message in 中文 with English beside it, a code and 
 
 from __future__ import annotations
 
+import hmac
+
 from fastapi import HTTPException, Request
 
 from application.permissions import Visibility, visibility
@@ -74,3 +76,20 @@ def reader(request: Request) -> Actor:
             "NOT_PERMITTED",
         )
     return actor
+
+
+def metrics_reader(request: Request, metrics_token: str) -> None:
+    """/metrics is read with the scrape token (YISHITING_METRICS_TOKEN) or an administrator's
+    bearer token; anyone else is refused (401 without a token, 403 for other roles)."""
+    scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
+    scraper = scheme.lower() == "bearer" and bool(metrics_token)
+    if scraper and hmac.compare_digest(given.strip().encode(), metrics_token.encode()):
+        return
+    actor = signed_in(request)
+    if actor.role is not Role.ADMIN:
+        raise refusal(
+            403,
+            f"“{actor.role.label}”无权读取运行指标 (role {actor.role.code} may not read /metrics)",
+            "FORBIDDEN",
+            "NOT_PERMITTED",
+        )

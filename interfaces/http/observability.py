@@ -90,10 +90,13 @@ class Metrics:
         )
 
     def request(self, scope: Scope, status: int, seconds: float) -> None:
+        """Labelled from fixed sets only: a client choosing paths or methods adds no series."""
         route = scope.get("route")
-        path = getattr(route, "path", None) or _coarse(scope.get("path", ""))
-        self.requests.labels(scope.get("method", ""), path, str(status)).inc()
-        self.latency.labels(scope.get("method", ""), path).observe(seconds)
+        path = getattr(route, "path", None) or _coarse(scope)
+        method = scope.get("method", "")
+        method = method if method in METHODS else "OTHER"
+        self.requests.labels(method, path, str(status)).inc()
+        self.latency.labels(method, path).observe(seconds)
 
     def command(self, name: str, outcome: str, events: int = 0) -> None:
         self.commands.labels(name, outcome).inc()
@@ -120,10 +123,18 @@ def outcome_of(kind: str) -> str:
     return OUTCOMES.get(kind, "error")
 
 
-def _coarse(path: str) -> str:
-    """Unrouted paths (static files) are counted by their first segment only."""
-    first = path.strip("/").split("/", 1)[0]
-    return f"/{first}" if first else "/"
+METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+UNROUTED = "(unrouted)"
+
+
+def _coarse(scope: Scope) -> str:
+    """Unrouted paths (static files) are counted by their first segment, if the app has a
+    route or mount there; any other path as one series."""
+    first = "/" + scope.get("path", "").strip("/").split("/", 1)[0]
+    app = scope.get("app")
+    routes = getattr(app, "routes", None) or ()
+    known = {"/" + getattr(r, "path", "").strip("/").split("/", 1)[0] for r in routes}
+    return first if first in known else UNROUTED
 
 
 class SystemGauges(Collector):
@@ -208,6 +219,8 @@ class OperationTimer:
 
     @staticmethod
     def observe(context: Any, name: str | None, kind: str, seconds: float) -> None:
+        """`name` is a root field of the schema (interfaces/graphql/guard.py), never the
+        operation name a client chose."""
         metrics = getattr(context, "metrics", None)
         if metrics is not None:
             metrics.operations.labels(name or "(anonymous)", kind).observe(seconds)

@@ -7,16 +7,24 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Iterator
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
 
 from application.settings import Settings
+from domain.base import Actor
+from domain.vocabulary import Role
 from interfaces.http.app import create_app
 from interfaces.http.observability import JsonLines, correlation
 from tests.support.district import ADMIN
-from tests.support.graphql import GraphQLClient, GraphQLDistrict, credentials_of, tell_the_story
+from tests.support.graphql import (
+    CHINESE,
+    GraphQLClient,
+    GraphQLDistrict,
+    credentials_of,
+    tell_the_story,
+)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -26,8 +34,14 @@ def http(request: pytest.FixtureRequest) -> Iterator[TestClient]:
         yield client
 
 
+def admin_headers(http: TestClient) -> dict[str, str]:
+    return credentials_of(http.app)(ADMIN)
+
+
 def series(http: TestClient) -> dict[str, float]:
-    text = http.get("/metrics").text
+    response = http.get("/metrics", headers=admin_headers(http))
+    assert response.status_code == 200, response.text
+    text = response.text
     return {
         line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
         for line in text.splitlines()
@@ -84,3 +98,78 @@ def test_log_lines_are_json_with_the_request_id() -> None:
     assert line["request_id"] == "trace-1"
     assert line["message"] == "投影暂停"
     assert line["level"] == "WARNING"
+
+
+# ------------------------------------------------------------------------ who reads /metrics
+
+SCRAPE_TOKEN = "a-prometheus-scrape-token-of-32-bytes-or-more"
+
+
+@pytest.fixture
+def scraped(sqlite_url: str) -> Iterator[TestClient]:
+    settings = Settings(database_url=sqlite_url, metrics_token=SCRAPE_TOKEN)
+    with TestClient(create_app(settings)) as client:
+        yield client
+
+
+def test_metrics_are_not_anonymous(scraped: TestClient) -> None:
+    issue = credentials_of(scraped.app)
+    staff = Actor("staff-1", "李专员", Role.PLATFORM_STAFF, str(uuid4()))
+    refusals = {
+        "anonymous": ({}, 401, "TOKEN_REQUIRED"),
+        "a wrong scrape token": ({"Authorization": "Bearer not-the-token"}, 401, "TOKEN_INVALID"),
+        "platform staff": (issue(staff), 403, "NOT_PERMITTED"),
+        "the leader": (issue(Actor("leader-1", "党组", Role.LEADER)), 403, "NOT_PERMITTED"),
+    }
+    for who, (headers, status, reason) in refusals.items():
+        response = scraped.get("/metrics", headers=headers)
+        assert response.status_code == status, (who, response.text)
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["reason"] == reason, (who, error)
+        assert CHINESE.search(error["message"]), who
+        assert "yishiting_" not in response.text
+    for who, headers in {
+        "the scrape token": {"Authorization": f"Bearer {SCRAPE_TOKEN}"},
+        "an administrator": admin_headers(scraped),
+    }.items():
+        response = scraped.get("/metrics", headers=headers)
+        assert response.status_code == 200, who
+        assert "yishiting_http_requests_total" in response.text, who
+
+
+# ------------------------------------------------------------------------------ bounded labels
+
+
+def series_names(http: TestClient) -> set[str]:
+    return set(series(http))
+
+
+def hostile_round(http: TestClient, n: int) -> None:
+    """A request with an operation name never seen before (a valid and an invalid document in
+    turn); every tenth also on a new path and with a new method."""
+    headers = admin_headers(http)
+    document = f"query Probe{n} {{ __typename }}" if n % 2 else f"query Bad{n} {{ nosuch{n} }}"
+    http.post("/graphql", json={"query": document, "operationName": f"Probe{n}"}, headers=headers)
+    if n % 10 == 0:
+        http.get(f"/no-such-page-{n}/x")
+        http.request(f"VERB{n}", "/graphql", headers=headers)
+
+
+def test_metrics_stay_bounded_under_3000_distinct_operation_names(sqlite_url: str) -> None:
+    settings = Settings(database_url=sqlite_url, writes_per_minute=100_000)
+    with TestClient(create_app(settings)) as http:
+        for n in range(20):
+            hostile_round(http, n)
+        series_names(http)  # /metrics's own series are there from its second reading
+        before = series_names(http)
+        size_before = len(http.get("/metrics", headers=admin_headers(http)).content)
+        for n in range(20, 3020):
+            hostile_round(http, n)
+        after = series_names(http)
+        size_after = len(http.get("/metrics", headers=admin_headers(http)).content)
+    grown = after - before
+    assert not grown, sorted(grown)[:10]
+    assert size_after < size_before + 2_000, (size_before, size_after)
+    operations = {k for k in after if k.startswith("yishiting_graphql_operation_seconds_count")}
+    assert any('operation="__typename"' in k for k in operations), operations
+    assert not any("Probe" in k or "nosuch" in k or "no-such" in k or "VERB" in k for k in after)

@@ -82,6 +82,15 @@ def feed_after(http: TestClient, position: int) -> list[dict[str, Any]]:
     return events
 
 
+def same_event(received: dict[str, Any], served: dict[str, Any]) -> bool:
+    """The body is the event the feed serves. A matter restricted since (the story's real-name
+    report) may have gone out in full before its exclusion, which cannot be recalled; the feed
+    read now withholds its texts (need-to-know)."""
+    if served["data"].get("restricted"):
+        return {**received, "data": None} == {**served, "data": None}
+    return received == served
+
+
 def test_a_receiver_failing_three_times_then_gets_every_event_in_order_and_signed(
     http: TestClient, api: GraphQLClient
 ) -> None:
@@ -94,7 +103,7 @@ def test_a_receiver_failing_three_times_then_gets_every_event_in_order_and_signe
         received = receiver.wait_for(len(expected))
 
     assert [e["id"] for e in received] == [e["id"] for e in expected]
-    assert received == expected, "the body is the CloudEvent the feed serves"
+    assert all(map(same_event, received, expected)), "the body is the CloudEvent the feed serves"
     assert receiver.bad_signatures == 0
     assert receiver.attempts == len(expected) + 3
     state = webhook(api, registered["id"])

@@ -155,6 +155,10 @@ UNSAFE = {
         {"YISHITING_EVENT_KEY_FILE": "/nonexistent/event.key"},
         "YISHITING_EVENT_KEY_FILE",
     ),
+    "a guessable metrics token": (
+        {"YISHITING_METRICS_TOKEN": "metrics"},
+        "YISHITING_METRICS_TOKEN",
+    ),
     "a 16-byte event key": ({"YISHITING_EVENT_KEY_FILE": "short"}, "YISHITING_EVENT_KEY_FILE"),
     "a personal-data key that is not base64": (
         {"YISHITING_PERSONAL_DATA_KEY": "not*base64*at*all"},
