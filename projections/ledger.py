@@ -135,17 +135,13 @@ class AuthenticEvents:
         self.sealed = SealedLeaves(store)
 
     def __call__(self, notification: Any) -> str | None:
-        entry = Entry.of(notification)
+        n = notification
         refusal = self.key.refusal(
-            self.tags.at(entry.position),
-            entry.originator_id,
-            entry.originator_version,
-            entry.topic,
-            entry.state,
+            self.tags.at(n.id), n.originator_id, n.originator_version, n.topic, n.state
         )
-        untagged = refusal is not None and refusal.startswith(UNTAGGED)
-        if untagged and self.sealed.at(entry.position) == entry.leaf().hex():
-            return None
+        if refusal is not None and refusal.startswith(UNTAGGED):
+            sealed = self.sealed.at(n.id)
+            return None if sealed == Entry.of(n).leaf().hex() else refusal
         return refusal
 
 

@@ -13,6 +13,7 @@ import hashlib
 import hmac
 import os
 import struct
+import tempfile
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -31,7 +32,8 @@ class EventKey:
                 f"事件认证密钥至少 {KEY_BYTES} 字节 (the event key must be at least "
                 f"{KEY_BYTES} bytes)"
             )
-        self._secret = secret
+        # Keyed once; each tag continues a copy (no key schedule per event).
+        self._keyed = hmac.new(secret, digestmod=hashlib.sha256)
 
     @classmethod
     def generate(cls) -> EventKey:
@@ -58,10 +60,9 @@ class EventKey:
         return cls(secret)
 
     def tag(self, originator_id: Any, version: int, topic: str, state: bytes) -> str:
-        digest = hmac.new(
-            self._secret, message(originator_id, version, topic, state), hashlib.sha256
-        ).hexdigest()
-        return f"{ALGORITHM}:{digest}"
+        mac = self._keyed.copy()
+        mac.update(message(originator_id, version, topic, state))
+        return f"{ALGORITHM}:{mac.hexdigest()}"
 
     def refusal(
         self, tag: str | None, originator_id: Any, version: int, topic: str, state: bytes
@@ -81,10 +82,11 @@ def message(originator_id: Any, version: int, topic: str, state: bytes) -> bytes
     """Unambiguous bytes: fixed-width numbers, length-prefixed topic and state. The originator
     as its 16 bytes, however the store spells it (SQLite keeps hex, PostgreSQL a uuid)."""
     topic_bytes = topic.encode()
+    uuid = originator_id if isinstance(originator_id, UUID) else UUID(str(originator_id))
     return b"".join(
         (
             b"yishiting-tag-v1",
-            UUID(str(originator_id)).bytes,
+            uuid.bytes,
             struct.pack(">Q", int(version)),
             struct.pack(">I", len(topic_bytes)),
             topic_bytes,
@@ -96,8 +98,8 @@ def message(originator_id: Any, version: int, topic: str, state: bytes) -> bytes
 
 def _create(path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    draft = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 600
+    draft = Path(name)
     with os.fdopen(fd, "w") as out:
         out.write(base64.b64encode(os.urandom(KEY_BYTES)).decode() + "\n")
     try:
