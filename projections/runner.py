@@ -216,16 +216,19 @@ class Projector:
     def retry(self, position: int) -> set_aside.SetAsideEvent | None:
         """Applies a set-aside event again to the views that could not take it (the operator's
         `retry`): it is marked applied, or stays set aside with the new error. None when no
-        event is set aside there."""
+        event is set aside there. The ledger is never among them: it seals events in log order,
+        and a leaf appended late would break the tree `verify` recomputes from the log."""
         with self.store.transaction() as direct:
             aside = set_aside.find(direct, position)
             if aside is None or aside.status == set_aside.APPLIED:
                 return None
             notification = self._stored_at(position)
             event = _decode(self.app, notification)
-            views = [view for view in self.views if view.name in aside.views]
+            named = [view for view in self.views if view.name in aside.views]
+            views = [view for view in named if view.rebuildable]
             refusal = self._refusal(notification, event)
-            failed = (
+            failed = {view.name: set_aside.IN_LOG_ORDER for view in named if not view.rebuildable}
+            failed |= (
                 {view.name: refusal for view in views}
                 if refusal is not None
                 else self._apply_to(direct, views, notification, event)

@@ -23,6 +23,10 @@ SET_ASIDE = "set_aside"
 ACKNOWLEDGED = "acknowledged"
 APPLIED = "applied"
 ERROR_LIMIT = 1000
+IN_LOG_ORDER = (
+    "账本只按日志顺序记账,重试不补记 (the ledger seals events in log order only: a retry does"
+    " not append one late)"
+)
 # Control characters (a NUL cannot be stored in PostgreSQL text; a newline forges log lines)
 # and surrogate halves (not encodable): written as escapes instead.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
