@@ -328,3 +328,24 @@ def test_without_its_key_production_does_not_start(tmp_path: Path, sqlite_url: s
     app = Yishiting(settings)  # development makes one, readable only by its owner
     app.close()
     assert (tmp_path / "nowhere" / "event.key").stat().st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize("url", ["sqlite"], indirect=True)
+def test_verify_refuses_what_it_cannot_read_plainly(ledgered: Ledgered) -> None:
+    tmp = ledgered.tmp
+    (tmp / "garbage.pem").write_text("不是公钥 not a key")
+    (tmp / "broken.json").write_text('{"tree_size": ')
+    (tmp / "alien.json").write_text('{"size": 3}')
+    cases = [
+        (["--public-key", str(tmp / "garbage.pem")], "无法读取账本公钥"),
+        (["--public-key", str(tmp / "absent.pem")], "无法读取账本公钥"),
+        (["--checkpoint", str(tmp / "broken.json")], "无法读取检查点"),
+        (["--checkpoint", str(tmp / "alien.json")], "无法读取检查点"),
+    ]
+    for args, words in cases:
+        status, said = ledgered.verify(*args)
+        assert (status, words in said, "Traceback" in said) == (2, True, False), (args, said)
+    away = {**ledgered.env, "YISHITING_DATABASE_URL": test_ledger.NOWHERE}
+    status, said = test_ledger.cli("verify", env=away, cwd=tmp)
+    assert (status, "数据库无法连接 (the database cannot be reached)" in said) == (2, True), said
+    assert "Traceback" not in said
