@@ -87,13 +87,22 @@ def shows_no_secret(text: str) -> bool:
 def test_an_erasure_elsewhere_is_not_served_by_a_running_server_a_moment_later(
     writer: System, forgotten: Proposer, server: TestClient
 ):
-    before = feed_text(server)  # the server has now opened, and cached, the citizen's key
+    topic_id = str(proposal_of(writer, forgotten).originator_id)
+    before = feed_text(server) + past_state(server, topic_id)  # opened: the key is cached now
     assert all(secret in before for secret in SECRETS)
 
     writer.app.erase_subject(ADMIN, subject_id=forgotten.subject_id, reason="本人申请删除")
 
     seconds_until(lambda: shows_no_secret(feed_text(server)), AT_ONCE)
+    seconds_until(lambda: shows_no_secret(past_state(server, topic_id)), AT_ONCE)
     assert KEPT_NAME in feed_text(server), "everyone else still reads in clear"
+
+
+def past_state(server: TestClient, topic_id: str) -> str:
+    """The matter as GraphQL `asOf` shows it to the discipline office."""
+    api = GraphQLClient(server, credentials=credentials_of(server.app)).acting_as(AUDITOR)
+    document = 'query($id: ID!) { asOf(aggregateId: $id, at: "2099-01-01T00:00:00Z") { state } }'
+    return str(api.query(document, id=topic_id)["asOf"]["state"])
 
 
 def test_an_erasure_elsewhere_reaches_the_warm_cache_of_a_projector_and_an_application(
@@ -112,7 +121,7 @@ def test_an_erasure_elsewhere_reaches_the_warm_cache_of_a_projector_and_an_appli
         other.close()
 
 
-def proposal_of(system: System, proposer: Proposer) -> object:
+def proposal_of(system: System, proposer: Proposer) -> Any:
     events = system.app.recorder.select_notifications(start=None, limit=1000)
     decoded = [system.app.mapper.to_domain_event(n) for n in events]
     return next(
