@@ -12,14 +12,22 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from application.app import Yishiting
-from application.personal_data import KEYS_TABLE, KeysInTheAppend, PostgresKeyTable
+from application.personal_data import (
+    KEYS_TABLE,
+    KeysInTheAppend,
+    PostgresKeyTable,
+    SubjectKeys,
+    key_table_for,
+)
 from application.receipts import Command
 from application.settings import Settings
+from application.storage import Database
 from domain.base import Actor
 from domain.people import ERASED, Proposer
 from domain.topic import Topic
 from domain.vocabulary import Category, Channel, Role
 from tests.support.district import District
+from tests.support.erasure import seconds_until
 
 ADMIN = Command(Actor("admin-9", "数据保护管理员", Role.ADMIN))
 
@@ -150,3 +158,37 @@ def test_a_key_lookup_survives_connections_the_server_dropped(app: Yishiting):
         for pid in pids:
             admin.execute("SELECT pg_terminate_backend(%s)", (pid,))
     assert table.fetch("subject-before") == (b"k" * 32, False)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def url(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+def test_a_key_read_while_another_process_destroys_it_is_not_served_afterwards(
+    url: str, monkeypatch: pytest.MonkeyPatch
+):
+    """The lookup has read the key from the table; before it keeps the key in its cache,
+    another process erases the subject. The cache must not then go on serving that key."""
+    database = Database.from_url(url)
+    database.prepare()
+    reader = SubjectKeys(key_table_for(database))
+    eraser = SubjectKeys(key_table_for(database))
+    try:
+        assert eraser.key_for_sealing("subject-racing") is not None
+        table = reader.table
+        real_fetch = table.fetch
+
+        def fetch_then_erased_elsewhere(subject_id: str) -> tuple[bytes | None, bool]:
+            found = real_fetch(subject_id)
+            eraser.erase(subject_id)
+            return found
+
+        monkeypatch.setattr(table, "fetch", fetch_then_erased_elsewhere)
+        assert reader.key_for_opening("subject-racing") is not None  # read before the erasure
+        monkeypatch.setattr(table, "fetch", real_fetch)
+
+        seconds_until(lambda: reader.key_for_opening("subject-racing") is None, 1.0)
+    finally:
+        reader.close()
+        eraser.close()
