@@ -21,7 +21,7 @@ from domain.people import Participant, Proposer
 from interfaces.graphql.context import blocking
 from interfaces.graphql.errors import from_cursor, parse_id
 from interfaces.graphql.mutations.base import moment
-from interfaces.graphql.reads import Connection, _connection, _first
+from interfaces.graphql.reads import Connection, _connection, _first, filter_text
 from interfaces.graphql.terms import ENUMS, TERMS, code_of, term
 from interfaces.graphql.types import ctx
 from projections.audit import AuditFilter as Where
@@ -121,10 +121,12 @@ async def audit_trail(
 ) -> Connection[AuditEvent]:
     f = filter or AuditFilter()
     where = Where(
-        actor_id=f.actor_id,
+        actor_id=filter_text(f.actor_id, "filter.actorId", "操作人"),
         actor_role=code_of(f.actor_role),
-        event_types=f.event_types,
-        aggregate_type=f.aggregate_type,
+        event_types=[filter_text(t, "filter.eventTypes", "事件类型") or "" for t in f.event_types]
+        if f.event_types is not None
+        else None,
+        aggregate_type=filter_text(f.aggregate_type, "filter.aggregateType", "记录类型"),
         platform_id=str(parse_id(f.platform_id, "platformId")) if f.platform_id else None,
         committee_id=str(parse_id(f.committee_id, "committeeId")) if f.committee_id else None,
         ground=code_of(f.ground),

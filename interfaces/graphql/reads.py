@@ -92,10 +92,13 @@ def _id(value: strawberry.ID | None, field: str) -> str | None:
     return str(parse_id(value, field)) if value else None
 
 
-def _search(value: str | None) -> str | None:
-    """A search text under the records' own text rule (a NUL cannot even be sent to PostgreSQL)."""
+def filter_text(
+    value: str | None, field: str = "filter.text", label: str = "搜索内容"
+) -> str | None:
+    """A filter's text under the records' own text rule (a NUL cannot even be sent to
+    PostgreSQL): refused as INVALID_TEXT, naming the field."""
     try:
-        return clean_text(value, "filter.text", "搜索内容") if value else value
+        return clean_text(value, field, label) if value else value
     except InvalidText as refusal:
         raise from_domain(refusal) from None
 
@@ -120,7 +123,7 @@ class TopicFilter:
             category=code_of(self.category),
             channel=code_of(self.channel),
             ground=code_of(self.ground),
-            text=_search(self.text),
+            text=filter_text(self.text),
             proposed_from=_day(self.proposed_from),
             proposed_to=_day(self.proposed_to),
         )
@@ -142,7 +145,7 @@ class ConsultationFilter:
             form=code_of(self.form),
             platform_id=_id(self.platform_id, "platformId"),
             topic_id=_id(self.topic_id, "topicId"),
-            text=_search(self.text),
+            text=filter_text(self.text),
             starts_from=_day(self.starts_from),
             starts_to=_day(self.starts_to),
         )
@@ -172,7 +175,7 @@ class SupervisionItemFilter:
             unit_id=_id(self.unit_id, "unitId"),
             consultation_id=_id(self.consultation_id, "consultationId"),
             overdue=self.overdue,
-            text=_search(self.text),
+            text=filter_text(self.text),
             opened_from=_day(self.opened_from),
             opened_to=_day(self.opened_to),
             due_within_working_days=working_days(

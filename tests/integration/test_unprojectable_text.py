@@ -190,3 +190,14 @@ def test_any_search_text_is_answered_or_refused_with_a_code(
         "details": {"field": "filter.text", "character": "U+0000", "index": 2},
     }
     assert error["message"].startswith("搜索内容含有不允许的字符 U+0000")
+
+    audit = "query Q($f: AuditFilter) { auditTrail(first: 3, filter: $f) { totalCount } }"
+    for audit_filter, field in (
+        ({"actorId": "admin\x00"}, "filter.actorId"),
+        ({"aggregateType": "Topic\ud800"}, "filter.aggregateType"),
+        ({"eventTypes": ["topic.proposed", "\x1b"]}, "filter.eventTypes"),
+    ):
+        answer = post(http, "/graphql", {"query": audit, "variables": {"f": audit_filter}}, ADMIN)
+        (error,) = answer.json()["errors"]
+        assert error["extensions"]["reason"] == "INVALID_TEXT", error
+        assert error["extensions"]["details"]["field"] == field
