@@ -32,7 +32,12 @@ from interfaces.graphql.errors import (
     is_unavailable,
 )
 from interfaces.graphql.execution import PlainLeafExecutor
-from interfaces.graphql.guard import SignInRequired, TimedOperations
+from interfaces.graphql.guard import (
+    ExpensiveFieldsLimit,
+    OneMutationPerDocument,
+    SignInRequired,
+    TimedOperations,
+)
 from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
 from interfaces.graphql.mutations.consultations import ConsultationMutations
 from interfaces.graphql.mutations.reference import ErasureMutations, ReferenceMutations
@@ -95,6 +100,7 @@ Mutation = merge_types(
 # Rule instances are built once so that the validation cache can hit (strawberry #4635).
 _DEPTH = QueryDepthLimiter(max_depth=MAX_DEPTH)
 _ALIASES = MaxAliasesLimiter(max_alias_count=MAX_ALIASES)
+_DOCUMENT_LIMITS = AddValidationRules([OneMutationPerDocument, ExpensiveFieldsLimit])
 _TOKENS = MaxTokensLimiter(max_token_count=MAX_TOKENS)
 _NO_INTROSPECTION = AddValidationRules([NoSchemaIntrospectionCustomRule])
 # Clients send the same few documents again and again: parsing and validating each one anew
@@ -159,6 +165,7 @@ def build_schema(production: bool = False) -> YishitingSchema:
         MaskFaults,
         lambda: _DEPTH,
         lambda: _ALIASES,
+        lambda: _DOCUMENT_LIMITS,
         lambda: _TOKENS,
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),

@@ -15,6 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import graphql
 import httpx
@@ -525,3 +526,77 @@ def test_a_client_hanging_up_mid_body_leaves_no_traceback(served: Server) -> Non
     assert "Exception in ASGI" not in served.output()
     with httpx.Client(base_url=served.base_url) as http:
         assert http.get("/readyz").status_code == 200
+
+
+# ------------------------------------------------------------------ what one document may ask
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def stored(request: pytest.FixtureRequest) -> Iterator[World]:
+    url = str(request.getfixturevalue(f"{request.param}_url"))
+    with running(url) as running_world:
+        yield running_world
+
+
+def ten_mutations(world: World) -> tuple[str, dict[str, Any]]:
+    """Ten aliased proposals; the sixth names a platform that does not exist, so it would fail
+    after five were stored."""
+    given = {f"in{n}": SCENARIOS["proposeTopic"].prepare(world.home) for n in range(10)}
+    given["in5"] = given["in5"] | {"platformId": str(uuid4())}
+    arguments = ", ".join(f"$in{n}: ProposeTopicInput!" for n in range(10))
+    fields = " ".join(f"p{n}: proposeTopic(input: $in{n}) {{ id }}" for n in range(10))
+    return f"mutation({arguments}) {{ {fields} }}", given
+
+
+def test_a_document_of_ten_mutations_is_refused_whole_and_stores_nothing(stored: World) -> None:
+    document, given = ten_mutations(stored)
+    before = stored.position()
+    body = stored.execute("platform_staff", document, given)
+    message = refused(body, "GRAPHQL_VALIDATION_FAILED", "ONE_MUTATION_PER_DOCUMENT")
+    assert "10" in message
+    assert stored.position() == before, "not one of the ten was stored"
+    # each sent alone: the five good ones before the bad one are stored and acknowledged
+    outcomes = []
+    for n in range(10):
+        single = "mutation($input: ProposeTopicInput!) { proposeTopic(input: $input) { id } }"
+        answer = stored.execute("platform_staff", single, {"input": given[f"in{n}"]})
+        outcomes.append("stored" if (answer.get("data") or {}).get("proposeTopic") else "refused")
+    assert outcomes == ["stored"] * 5 + ["refused"] + ["stored"] * 4
+
+
+SPREAD_MUTATIONS = (
+    "mutation($a: EstablishCommitteeInput!, $b: EstablishCommitteeInput!) { ...Both }"
+    " fragment Both on Mutation { one: establishCommittee(input: $a) { id }"
+    " two: establishCommittee(input: $b) { id } }"
+)
+
+
+def test_two_mutations_through_a_fragment_are_refused_too(world: World) -> None:
+    given = SCENARIOS["establishCommittee"].prepare(world.home)
+    before = world.position()
+    body = world.execute("admin", SPREAD_MUTATIONS, {"a": given, "b": given})
+    refused(body, "GRAPHQL_VALIDATION_FAILED", "ONE_MUTATION_PER_DOCUMENT")
+    assert world.position() == before
+    alone = 'mutation { __typename committee: establishCommittee(input: {name: "文史委"}) { id } }'
+    assert world.execute("admin", alone)["data"]["committee"]["id"]
+
+
+VERIFICATIONS = {
+    "two aliases": "{ a: ledger { verification { ok } } b: ledger { verification { ok } } }",
+    "thirty aliases": "{ ledger { "
+    + " ".join(f"v{n}: verification {{ ok }}" for n in range(30))
+    + " } }",
+    "one fragment used three times": (
+        "{ ledger { ...V ...V } again: ledger { ...V } }"
+        " fragment V on Ledger { verification { ok } }"
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(VERIFICATIONS))
+def test_ledger_verification_runs_at_most_once_per_document(world: World, case: str) -> None:
+    body = world.execute("auditor", VERIFICATIONS[case])
+    message = refused(body, "GRAPHQL_VALIDATION_FAILED", "EXPENSIVE_FIELD_LIMIT")
+    assert "Ledger.verification" in message
+    once = world.execute("auditor", "{ ledger { verification { ok eventsChecked } } }")
+    assert once["data"]["ledger"]["verification"]["ok"] is True, once
