@@ -201,3 +201,32 @@ def test_any_search_text_is_answered_or_refused_with_a_code(
         (error,) = answer.json()["errors"]
         assert error["extensions"]["reason"] == "INVALID_TEXT", error
         assert error["extensions"]["details"]["field"] == field
+
+
+# A few more texts entering records: reference data, and the command id every mutation takes.
+REFERENCE_INPUTS = (
+    ("registerPerson", "RegisterPersonInput", {"name": "王委员"}, "name"),
+    ("registerPerson", "RegisterPersonInput", {"name": "王委员"}, "position"),
+    ("establishCommittee", "EstablishCommitteeInput", {"name": "提案委员会"}, "name"),
+    ("establishCommittee", "EstablishCommitteeInput", {"name": "提案委员会"}, "commandId"),
+)
+
+
+def test_any_text_in_reference_data_and_command_ids_is_refused_or_stored(
+    http: TestClient,
+) -> None:
+    @EXAMPLES
+    @given(case=st.sampled_from(REFERENCE_INPUTS), value=any_text())
+    def register(case: tuple[str, str, dict[str, str], str], value: str) -> None:
+        mutation, input_type, fields, field = case
+        document = (
+            f"mutation M($input: {input_type}!) {{ {mutation}(input: $input) {{ id position }} }}"
+        )
+        variables = {"input": {**fields, field: value}}
+        answer = post(http, "/graphql", {"query": document, "variables": variables}, ADMIN)
+        assert answer.status_code == 200, answer.text
+        for error in answer.json().get("errors") or []:
+            assert_refused_with_a_code(error)
+
+    register()
+    assert_views_reach_the_log(http)
