@@ -14,6 +14,7 @@ from application.permissions import Visibility
 from domain.errors import DomainError
 from domain.vocabulary import ItemStatus
 from interfaces.bootstrap import bootstrap
+from interfaces.cli.terminal import refuse, shown
 from interfaces.export.csv_file import csv_bytes
 from interfaces.export.ledger import FormFilter, supervision_form
 from interfaces.export.xlsx import workbook_bytes
@@ -41,8 +42,9 @@ def export_supervision(
 ) -> None:
     """导出督办落实情况 Export the supervision form (xlsx print-ready, or CSV)."""
     if format not in RENDER:
-        console.print(f"[red]格式须为 xlsx 或 csv (format must be xlsx or csv): {format}[/red]")
-        raise typer.Exit(2)
+        refuse(
+            console, "UNKNOWN_FORMAT", f"格式须为 xlsx 或 csv:{format} (format must be xlsx or csv)"
+        )
     try:
         where = FormFilter(
             platform_id=_id(platform),
@@ -53,16 +55,26 @@ def export_supervision(
             period_to=period_to.date() if period_to else None,
         )
     except DomainError as error:
-        console.print(f"[red]{error.message}[/red]")
-        raise typer.Exit(2) from None
+        refuse(console, error.code, error.message)
     system = bootstrap()
     try:
         system.projector.catch_up()
         form = supervision_form(system, where, Visibility(everything=True), department)
     finally:
         system.close()
-    output.write_bytes(RENDER[format](form))
-    console.print(f"已导出 exported {len(form.rows)} 项 items → {output}")
+    _write(output, RENDER[format](form))
+    console.print(f"已导出 exported {len(form.rows)} 项 items → {shown(str(output))}")
+
+
+def _write(output: Path, body: bytes) -> None:
+    try:
+        output.write_bytes(body)
+    except OSError as error:
+        refuse(
+            console,
+            "OUTPUT_NOT_WRITABLE",
+            f"无法写入输出文件:{output} (cannot write the output file: {error.strerror})",
+        )
 
 
 def _id(value: str | None) -> str | None:
@@ -71,5 +83,4 @@ def _id(value: str | None) -> str | None:
     try:
         return str(UUID(value))
     except ValueError:
-        console.print(f"[red]无效的编号 invalid id: {value}[/red]")
-        raise typer.Exit(2) from None
+        refuse(console, "INVALID_ID", f"无效的编号:{value} (invalid id)")

@@ -4,22 +4,22 @@ every row was taken in, 1 when some rows were refused (reported), 2 when the fil
 from __future__ import annotations
 
 from pathlib import Path
-from typing import NoReturn
 from uuid import UUID
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
 from domain.errors import DomainError
 from interfaces.bootstrap import System, bootstrap
+from interfaces.cli.terminal import refuse, shown
 from interfaces.intake.importer import ImportReport, import_file
 from interfaces.intake.reader import ImportLimits, UnreadableFile
 
 import_app = typer.Typer(help="导入 Import", no_args_is_help=True)
 console = Console()
 SHOWN_ERRORS = 20
+NOTHING_IMPORTED = " 未导入任何工单 nothing was imported"
 
 
 @import_app.command("hotline")
@@ -32,6 +32,8 @@ def import_hotline(
     """导入12345工单为协商事项(可重复运行) Import 12345 work orders as proposed matters
     (idempotent on the ticket number; bad rows are reported, good rows imported)."""
     platform_id = _uuid(platform)
+    if report is not None:
+        _write_report(report, ImportReport())  # an unwritable report refuses before any import
     system = bootstrap()
     try:
         outcome = _run(system, file, platform_id, format or None)
@@ -44,7 +46,7 @@ def import_hotline(
             f"  第{error.line}行 row {error.line} {shown(error.ticket)}: {shown(error.message)}"
         )
     if report is not None:
-        report.write_bytes(outcome.errors_csv())
+        _write_report(report, outcome)
         console.print(f"出错行报告 errors report: {shown(str(report))}")
     if outcome.errors:
         raise typer.Exit(1)
@@ -61,25 +63,24 @@ def _run(system: System, file: Path, platform_id: UUID, format: str | None) -> I
         try:
             return import_file(system.app, file, platform_id, format, advance, limits=limits)
         except UnreadableFile as error:
-            _refused(error.code, error.message)
+            refuse(console, error.code, error.message, NOTHING_IMPORTED)
         except DomainError as error:
-            _refused(error.code, error.message)
+            refuse(console, error.code, error.message, NOTHING_IMPORTED)
 
 
-def _refused(code: str, message: str) -> NoReturn:
-    refusal = f"{shown(message)} {escape(f'[{code}]')}"
-    console.print(f"[red]{refusal}[/red] 未导入任何工单 nothing was imported")
-    raise typer.Exit(2)
-
-
-def shown(text: str) -> str:
-    """Text from the file as the terminal may print it: no console markup, no control codes."""
-    return escape("".join(c if c.isprintable() else "?" for c in text))
+def _write_report(report: Path, outcome: ImportReport) -> None:
+    try:
+        report.write_bytes(outcome.errors_csv())
+    except OSError as error:
+        refuse(
+            console,
+            "REPORT_NOT_WRITABLE",
+            f"无法写入出错行报告:{report} (cannot write the errors report: {error.strerror})",
+        )
 
 
 def _uuid(value: str) -> UUID:
     try:
         return UUID(value)
     except ValueError:
-        console.print(f"[red]无效的平台编号 invalid platform id: {shown(value)}[/red]")
-        raise typer.Exit(2) from None
+        refuse(console, "INVALID_ID", f"无效的平台编号:{value} (invalid platform id)")

@@ -257,3 +257,25 @@ def test_rows_the_domain_refuses_are_reported_and_the_rest_imported(
     ]
     assert all(re.search(r"[\u4e00-\u9fff].* \(.+\)", row[3]) for row in written[1:])
     assert hotline_topics(system) == 3
+
+
+def test_the_cli_refuses_an_unwritable_report_or_a_bad_platform_before_importing(
+    url: str, system: System, district: District, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YISHITING_DATABASE_URL", url)
+    path = write_csv(tmp_path / "orders.csv", [order(1), order(2, 工单编号="")])
+
+    def refused(code: str, *args: str) -> None:
+        result = CliRunner().invoke(cli, ["import", "hotline", str(path), *args])
+        assert result.exit_code == 2, (result.output, result.exception)
+        assert isinstance(result.exception, SystemExit), "a refusal, not a traceback"
+        told = " ".join(result.output.split())
+        assert re.search(rf"[\u4e00-\u9fff].* \(.*[a-z]+.*\) \[{code}\]", told), told
+
+    platform = str(district.platform_id)
+    refused(
+        "REPORT_NOT_WRITABLE", "--platform", platform, "--report", str(tmp_path / "no" / "e.csv")
+    )
+    refused("INVALID_ID", "--platform", "[/red]\x1b[2J")
+    refused("UNKNOWN_FORMAT", "--platform", platform, "--format", "ods")
+    assert hotline_topics(system) == 0

@@ -334,3 +334,24 @@ def test_would_be_formulas_are_exported_as_text_over_http_and_from_the_cli(
     assert result.exit_code == 0, result.output
     from_cli = list(csv.reader(StringIO(target.read_bytes().decode("utf-8-sig"))))
     assert hostile_cells(from_cli) == quoted
+
+
+def test_the_cli_refuses_bad_arguments_with_a_code_and_exit_2_never_a_traceback(
+    url: str, problems: ProblemList, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("YISHITING_DATABASE_URL", url)
+
+    def refused(code: str, *args: str) -> None:
+        result = CliRunner().invoke(cli, ["export", "supervision", *args])
+        assert result.exit_code == 2, (result.output, result.exception)
+        assert isinstance(result.exception, SystemExit), "a refusal, not a traceback"
+        told = " ".join(result.output.split())
+        assert re.search(rf"[\u4e00-\u9fff].* \(.*[a-z]+.*\) \[{code}\]", told), told
+        assert "\x1b" not in result.output
+
+    target = str(tmp_path / "out.csv")
+    refused("UNKNOWN_FORMAT", "--format", "[/red]ods", "--output", target)
+    refused("INVALID_ID", "--format", "csv", "--output", target, "--platform", "[/red]\x1b[2J")
+    refused("UNKNOWN_CODE", "--format", "csv", "--output", target, "--status", "[bold]done")
+    refused("OUTPUT_NOT_WRITABLE", "--format", "csv", "--output", str(tmp_path / "no" / "x.csv"))
+    assert not (tmp_path / "out.csv").exists()
