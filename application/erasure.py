@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from application.core import Core, use_case
-from application.personal_data import KeyStillInUse
+from application.key_tables import KeyStillInUse
 from application.publishing.catalogue import CATALOGUE
 from application.receipts import Command, Outcome
 from application.storage import STORAGE_UNAVAILABLE

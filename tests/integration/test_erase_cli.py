@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from application.erasure import ErasureIncomplete
-from application.personal_data import PostgresKeyTable
+from application.key_tables import PostgresKeyTable
 from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor

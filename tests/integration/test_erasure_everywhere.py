@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 
 from application.erasure import AlreadyErased, ErasureIncomplete, complete_erasures_at_start
 from application.erasure_watch import RECONNECT_PAUSE, NotificationWatch, erasure_channel
-from application.personal_data import KEYS_TABLE, PostgresKeyTable
+from application.key_tables import KEYS_TABLE, PostgresKeyTable
 from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from application.personal_data import KeyTable
+from application.key_tables import KeyTable
 from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor

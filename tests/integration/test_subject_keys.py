@@ -12,13 +12,8 @@ import pytest
 from eventsourcing.persistence import IntegrityError
 
 from application.app import Yishiting
-from application.personal_data import (
-    KEYS_TABLE,
-    KeysInTheAppend,
-    PostgresKeyTable,
-    SubjectKeys,
-    key_table_for,
-)
+from application.key_tables import KEYS_TABLE, PostgresKeyTable
+from application.personal_data import KeysInTheAppend, SubjectKeys, key_table_for
 from application.receipts import Command
 from application.settings import Settings
 from application.storage import Database
