@@ -222,3 +222,35 @@ def test_a_lone_cell_at_the_sheets_far_corner_is_refused_without_reading_a_milli
         tracemalloc.stop()
     assert peak < 8 * MB, f"peak {peak} bytes while refusing"
     refused(corner, "TOO_MANY_COLUMNS", ImportLimits(max_rows=2_000_000))
+
+
+def many_parts(tmp_path: Path, count: int) -> Path:
+    """A real workbook with `count` empty parts added."""
+    path = orders_xlsx(tmp_path, 1)
+    with zipfile.ZipFile(path, "a") as archive:
+        for n in range(count):
+            archive.writestr(f"customXml/item{n}.xml", b"")
+    return path
+
+
+def test_a_zip_listing_thousands_of_parts_is_refused_before_its_directory_is_read(
+    tmp_path: Path,
+) -> None:
+    crowded = many_parts(tmp_path, 5_000)
+    tracemalloc.start()
+    try:
+        refused(crowded, "TOO_MANY_PARTS")
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < MB // 2, f"peak {peak} bytes: the directory's 5,000 entries were not read"
+
+    data = bytearray(crowded.read_bytes())
+    end = data.rindex(b"PK\x05\x06")
+    data[end + 8 : end + 12] = (1).to_bytes(2, "little") * 2  # the end record claims one part
+    lying = tmp_path / "lying-count.xlsx"
+    lying.write_bytes(bytes(data))
+    refused(lying, "TOO_MANY_PARTS")
+    fits = tmp_path / "fits"
+    fits.mkdir()
+    assert len(read_rows(many_parts(fits, 150))) == 1, "an xlsx of 150 parts is read"
