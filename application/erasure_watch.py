@@ -24,6 +24,7 @@ from application.storage import Database
 log = logging.getLogger("yishiting.erasure_watch")
 LISTEN_TIMEOUT = 0.25  # the listener looks at its stop flag this often
 RECONNECT_PAUSE = 1.0
+STARTUP_WAIT = 2.0  # seconds the first lookup waits for the listener to be in place
 EVERY_SUBJECT = ""  # a notice without a subject: forget every cached key
 RECHECK_SECONDS = 0.001  # SQLite: how long one thread's look at the generation stands
 
@@ -96,7 +97,8 @@ class NotificationWatch:
 
     def cache_is_current(self) -> bool:
         if self._thread is None:
-            self._start()
+            self._start()  # the first lookup waits for it, once: a batch then uses its cache
+            return self.listening.wait(STARTUP_WAIT)
         return self.listening.is_set()
 
     def close(self) -> None:

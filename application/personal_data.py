@@ -41,7 +41,6 @@ from application.ledger.tags import TAGS_TABLE, EventKey
 from application.storage import Database
 
 CACHE_SECONDS = 30.0
-LISTENER_STARTUP_WAIT = 2.0  # seconds the first lookup waits for the erasure listener
 
 
 def key_table_for(database: Database) -> KeyTable:
@@ -64,7 +63,6 @@ class SubjectKeys:
         # heard is then not cached after it.
         self._epoch = 0
         self.watch = table.watch(self._forget_erased)
-        self._listener_awaited = False
         # Keys made during the save running in this thread, to be stored by its append.
         self._local = threading.local()
 
@@ -131,7 +129,7 @@ class SubjectKeys:
         """The keys of many subjects about to be opened (a batch of the log being projected),
         read in one query instead of one each; the cache then answers their lookups."""
         now = time.monotonic()
-        current = self._cache_is_current()
+        current = self.watch.cache_is_current()
         with self._lock:
             epoch = self._epoch
             wanted = sorted({s for s in subject_ids if not current or not self._cached(s, now)})
@@ -161,25 +159,15 @@ class SubjectKeys:
         return self.table.unfinished(subject_ids)
 
     def erasure_complete(self, subject_id: str) -> bool:
+        """The subject's key destroyed, and no destroyed key's bytes left in the table."""
         return not self.table.unfinished([subject_id]) and not self.table.shredding_pending()
 
     def finish_shredding(self) -> None:
         if self.table.shredding_pending():
             self.table.shred()
 
-    def _cache_is_current(self) -> bool:
-        """Whether the cache may answer: erasures made elsewhere have been forgotten first.
-        The first lookup on PostgreSQL waits (briefly) for this process's listener."""
-        if self.watch.cache_is_current():
-            return True
-        if self._listener_awaited:
-            return False
-        self._listener_awaited = True
-        listening: threading.Event | None = getattr(self.watch, "listening", None)
-        return listening is not None and listening.wait(LISTENER_STARTUP_WAIT)
-
     def _lookup(self, subject_id: str) -> tuple[bytes | None, bool]:
-        current = self._cache_is_current()
+        current = self.watch.cache_is_current()
         with self._lock:
             epoch = self._epoch
             cached = self._cached(subject_id, time.monotonic()) if current else None
