@@ -87,7 +87,8 @@ def test_the_story_over_real_http_then_a_clean_stop(server: Server) -> None:
         assert final["report"] == {
             "status": {"code": "EXCLUDED", "label": "不纳入协商"},
             "exclusionGround": {"code": "REAL_NAME_REPORT", "label": "实名举报的"},
-            "exclusionExplanation": "已告知举报人向纪检监察机关反映。",
+            # Need-to-know: a real-name report's texts are not for the administrator.
+            "exclusionExplanation": "内容已按规定限制",
         }
         assert final["consultation"] == {
             "status": {"code": "REPORTED", "label": "已报送"},
