@@ -254,3 +254,15 @@ def test_a_zip_listing_thousands_of_parts_is_refused_before_its_directory_is_rea
     fits = tmp_path / "fits"
     fits.mkdir()
     assert len(read_rows(many_parts(fits, 150))) == 1, "an xlsx of 150 parts is read"
+
+
+def test_a_part_packed_other_than_excel_packs_is_refused_unread(tmp_path: Path) -> None:
+    """zipfile unpacks an LZMA or bzip2 part with no bound on what each chunk becomes: such a
+    part is never opened."""
+    source = orders_xlsx(tmp_path, 1)
+    packed = tmp_path / "lzma.xlsx"
+    with zipfile.ZipFile(source) as real, zipfile.ZipFile(packed, "w") as out:
+        for part in real.infolist():
+            method = zipfile.ZIP_LZMA if part.filename == SHEET else zipfile.ZIP_DEFLATED
+            out.writestr(part.filename, real.read(part.filename), compress_type=method)
+    assert SHEET in refused(packed, "UNSUPPORTED_XLSX").message
