@@ -22,8 +22,10 @@ from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor
 from domain.erasure import Erasure
+from domain.hotline import HotlineOrder
 from domain.people import Proposer
-from domain.vocabulary import Role
+from domain.topic import Topic
+from domain.vocabulary import Category, Channel, Role
 from interfaces.bootstrap import System, bootstrap
 from interfaces.http.app import create_app
 from tests.support.district import District
@@ -32,7 +34,7 @@ from tests.support.graphql import GraphQLClient, credentials_of
 
 ADMIN = Command(Actor("admin-9", "数据保护管理员", Role.ADMIN))
 AUDITOR = Actor("audit-1", "纪检组", Role.AUDITOR)
-SECRETS = ("欧阳遗忘", "13912345678", "110101199001011234")
+SECRETS = ("欧阳遗忘", "13912345678", "110101199001011234", "永顺镇幸福里3号楼2单元501")
 KEPT_NAME = "诸葛保留"
 AT_ONCE = 1.0  # seconds: "after erase returns, no process serves the data"
 ERASE = "mutation($input: EraseSubjectInput!) { eraseSubject(input: $input) { id version } }"
@@ -57,9 +59,23 @@ def writer(settings: Settings) -> Iterator[System]:
 
 @pytest.fixture
 def forgotten(writer: System) -> Proposer:
+    """A caller to 12345 whose work order gives their home address, and a neighbour."""
     district = District.build(writer.app)
     proposer = Proposer.checked(SECRETS[0], SECRETS[1], SECRETS[2])
-    district.propose_from(proposer)
+    order = HotlineOrder.checked(
+        "GD20261201001", address=SECRETS[3], subject_id=proposer.subject_id
+    )
+    called = Topic.propose(
+        title="楼道堆物",
+        content="楼道长期堆放杂物,存在消防隐患。",
+        channel=Channel.HOTLINE_12345,
+        category=Category.LIVELIHOOD,
+        platform_id=district.platform_id,
+        proposer=proposer,
+        actor=district.staff.actor,
+        hotline_order=order,
+    )
+    writer.app.save(called)
     district.propose_from(Proposer.checked(KEPT_NAME, "13787654321"), title="路灯不亮")
     writer.projector.catch_up()
     return proposer
