@@ -224,7 +224,8 @@ class Projector:
                 return None
             notification = self._stored_at(position)
             event = _decode(self.app, notification)
-            named = [view for view in self.views if view.name in aside.views]
+            # Views of their own: a projector running in this process keeps its own untouched.
+            named = [type(view)() for view in self.views if view.name in aside.views]
             views = [view for view in named if view.rebuildable]
             refusal = self._refusal(notification, event)
             failed = {view.name: set_aside.IN_LOG_ORDER for view in named if not view.rebuildable}
@@ -237,7 +238,6 @@ class Projector:
             set_aside.retried(direct, position, list(failed), errors)
             if errors:
                 log.error("projector: event at %s still set aside: %s", position, errors)
-        self._forget()
         with self.store.reading() as tx:
             return set_aside.find(tx, position)
 
