@@ -18,7 +18,9 @@ import pytest
 from fastapi.testclient import TestClient
 
 from application.permissions import RESTRICTED_TEXT
+from application.receipts import Command
 from application.settings import Settings
+from application.webhooks import new_secret
 from application.work_orders import WorkOrder
 from domain.base import Actor
 from domain.people import Proposer
@@ -26,7 +28,8 @@ from domain.vocabulary import Category, Channel, ExclusionGround, Role
 from interfaces.http.app import create_app
 from projections.feed import FeedQuery
 from projections.webhooks.deliverer import READER as WEBHOOKS
-from tests.support.district import District
+from tests.support.district import ADMIN, District
+from tests.support.receiver import Receiver
 from tests.support.world import World, postgres_schema, running
 
 G = ExclusionGround
@@ -337,7 +340,8 @@ def test_the_event_feed_withholds_texts_even_of_events_emitted_before_the_exclus
             assert excluded["ground"] == matter.ground.code
 
 
-def test_the_payload_built_for_webhook_receivers_withholds_restricted_texts(story: Story) -> None:
+def _for_webhooks(story: Story) -> list[dict[str, Any]]:
+    """The events as the deliverer reads them for its receivers."""
     feed = story.world.system.integration.feed
     events: list[dict[str, Any]] = []
     after = 0
@@ -345,8 +349,12 @@ def test_the_payload_built_for_webhook_receivers_withholds_restricted_texts(stor
         page = feed.page(WEBHOOKS, FeedQuery(after=after, limit=100))
         events.extend(page.events)
         if page.caught_up:
-            break
+            return events
         after = page.last
+
+
+def test_the_payload_built_for_webhook_receivers_withholds_restricted_texts(story: Story) -> None:
+    events = _for_webhooks(story)
     for matter in story.every():
         mine = _of(events, matter)
         assert mine
@@ -407,6 +415,26 @@ def test_the_events_subscription_withholds_restricted_texts(story: Story, role: 
         assert (matter.word in text(mine)) is readable, (role, matter.ground)
         if not readable:
             assert all(e["data"]["restricted"]["zh"] == RESTRICTED_TEXT for e in mine)
+
+
+def test_a_webhook_receiver_is_delivered_the_placeholder(story: Story) -> None:
+    """The whole log delivered after the exclusions (start_after=0): over HTTP, signed."""
+    app, admin, secret = story.world.system.app, Command(ADMIN), new_secret()
+    expected = _for_webhooks(story)
+    with Receiver(secret=secret).running() as receiver:
+        hook = app.register_webhook(
+            admin, url=receiver.url, event_types=[], secret=secret, start_after=0
+        ).id
+        try:
+            received = receiver.wait_for(len(expected))
+        finally:
+            app.unregister_webhook(admin, hook, reason="测试结束")
+    assert receiver.bad_signatures == 0
+    for matter in story.every():
+        mine = _of(received, matter)
+        assert len(mine) == len(_of(expected, matter))
+        readable = not matter.ground.content_is_sensitive
+        assert (matter.word in text(mine)) is readable, matter.ground
 
 
 # ---------------------------------------------------------- dashboard and the public view
