@@ -11,8 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from application.erasure import ErasureIncomplete
-from application.key_tables import PostgresKeyTable
 from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor
@@ -98,11 +96,14 @@ def test_an_erasure_whose_key_was_held_is_completed_by_the_command_run_again(
     try:
         proposer = Proposer.checked(*SECRETS)
         District.build(running.app).propose_from(proposer)
-        table = running.app.subject_keys.table
-        assert isinstance(table, PostgresKeyTable)
-        table.lock_wait = 0.2
-        with holding_key_row(running, proposer.subject_id), pytest.raises(ErasureIncomplete):
-            running.app.erase_subject(ADMIN, subject_id=proposer.subject_id, reason="本人申请")
+        with holding_key_row(running, proposer.subject_id):  # for KEY_LOCK_WAIT seconds
+            held = yishiting(
+                postgres_url, ledger_key, "erase", proposer.subject_id, "--reason", "本人申请"
+            )
+        assert held.returncode == 1, held.stdout + held.stderr
+        assert "ERASURE_INCOMPLETE" in held.stdout
+        assert "删除决定已记录" in held.stdout
+        assert "Traceback" not in held.stdout + held.stderr
         assert SECRETS[0] in feed_text(running), "the key survived the interrupted erasure"
 
         completed = yishiting(
