@@ -76,6 +76,20 @@ class LedgerView(View):
         self._size += 1
 
 
+class UnreadableLog(Exception):
+    """A stored row the log's reader cannot read as an event at all (an originator that is no
+    id, …): verification cannot go past it."""
+
+    def __init__(self, after: int | None, error: Exception) -> None:
+        where = f"日志位置 {after} 之后" if after is not None else "日志开头"
+        where_en = f"after position {after}" if after is not None else "at the log's start"
+        super().__init__(
+            f"{where}有无法读取的记录(被改动?),核验无法继续"
+            f" (a row {where_en} cannot be read as an event (altered?); verification stops"
+            f" there): {type(error).__name__}"
+        )
+
+
 class StoredTags:
     """The events' stored authenticity tags, read a window of positions at a time (callers
     ask in log order)."""
@@ -167,15 +181,29 @@ class Ledger:
         self.app = app
         self.signer = signer
 
-    def entries(self, page: int = 1000) -> Iterator[Entry]:
+    def entries(self, page: int = 1000, start: int | None = None) -> Iterator[Entry]:
         """Every stored event, raw, in log order — from the table's very first row: a row
-        forged at position 0 or below is still read by the repository, so it must be seen."""
-        start: int | None = None
-        while notifications := self.app.recorder.select_notifications(
+        forged at position 0 or below is still read by the repository, so it must be seen.
+        A page holding a row that is no event is read again one row at a time, so that the
+        error names the last position read."""
+        while True:
+            try:
+                notifications = self._page(start, page)
+                entries = [Entry.of(n) for n in notifications]
+            except (TypeError, ValueError, UnicodeError) as error:  # a row that is no event
+                if page == 1:
+                    raise UnreadableLog(start, error) from error
+                yield from self.entries(1, start)
+                return
+            if not entries:
+                return
+            yield from entries
+            start = entries[-1].position
+
+    def _page(self, start: int | None, page: int) -> Sequence[Any]:
+        return self.app.recorder.select_notifications(
             start=start, limit=page, inclusive_of_start=False
-        ):
-            yield from (Entry.of(n) for n in notifications)
-            start = notifications[-1].id
+        )
 
     def verify(self, public: Ed25519PublicKey | None, kept: Sequence[Checkpoint] = ()) -> Report:
         """Recomputes the tree from the raw events; checks each event's tag, the stored and

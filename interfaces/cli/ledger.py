@@ -19,6 +19,8 @@ from application.ledger.signing import Checkpoint, load_public_key, public_pem
 from application.ledger.verify import Report
 from application.storage import STORAGE_UNAVAILABLE
 from interfaces.bootstrap import bootstrap
+from projections.ledger import UnreadableLog
+from projections.set_aside import neutral
 
 ledger_app = typer.Typer(help="防篡改账本 The tamper-evident ledger", no_args_is_help=True)
 console = Console(stderr=True)
@@ -46,6 +48,13 @@ def verify(
         report = system.ledger.verify(public, kept)
     except STORAGE_UNAVAILABLE as away:
         _refuse(f"数据库无法连接 (the database cannot be reached): {type(away).__name__}")
+    except UnreadableLog as unreadable:
+        _fail(str(unreadable))
+    except Exception as error:  # whatever else a tampered database makes the reader raise
+        _fail(
+            "核验未能完成(数据库被改动?) (verification could not complete (database altered?)):"
+            f" {neutral(f'{type(error).__name__}: {error}', 300)}"
+        )
     finally:
         system.close()
     _say(report)
@@ -94,6 +103,11 @@ def _say(report: Report) -> None:
         console.print(f"  - {divergence}", markup=False)
     if report.not_named:
         console.print(f"  … 另有 {report.not_named} 处 (and {report.not_named} more)")
+    raise typer.Exit(1)
+
+
+def _fail(message: str) -> NoReturn:
+    console.print(f"账本核验失败 LEDGER VERIFICATION FAILED: {message}", style="red", markup=False)
     raise typer.Exit(1)
 
 

@@ -349,3 +349,29 @@ def test_verify_refuses_what_it_cannot_read_plainly(ledgered: Ledgered) -> None:
     status, said = test_ledger.cli("verify", env=away, cwd=tmp)
     assert (status, "数据库无法连接 (the database cannot be reached)" in said) == (2, True), said
     assert "Traceback" not in said
+
+
+def test_a_row_that_is_no_event_at_all_fails_verification_plainly(ledgered: Ledgered) -> None:
+    """A row the log's reader cannot even read (an originator that is no id): `verify` fails
+    with a plain message, not a traceback."""
+    raw = ledgered.raw
+    if raw.postgres:  # a uuid column takes nothing else; a state that is no JSON then
+        originator: Any = str(UUID(int=9))
+    else:
+        originator = "不是编号 not an id"
+    raw.log(
+        "INSERT INTO {events} (originator_id, originator_version, topic, state)"
+        " VALUES (?, ?, ?, ?)",
+        originator,
+        1,
+        "domain.nowhere:Nothing",
+        b"\xff not json",
+    )
+    status, said = ledgered.verify()
+    assert status == 1, said
+    assert "Traceback" not in said
+    if raw.postgres:  # read, and named by its position: it bears no tag
+        assert f"日志位置 position {STORY_EVENTS + 1}: " in said, said
+        assert NO_TAG in said
+    else:  # unreadable: named by the last position read before it
+        assert f"a row after position {STORY_EVENTS} cannot be read as an event" in said, said
