@@ -19,14 +19,18 @@ class UnreadableFile(Exception):
         super().__init__(self.message)
 
 
+def _default(name: str) -> int:
+    return int(Settings.model_fields[f"import_{name}"].default)
+
+
 @dataclass(frozen=True)
 class ImportLimits:
-    max_file_bytes: int = 16_777_216
-    max_unpacked_bytes: int = 67_108_864
-    max_ratio: int = 100
-    max_parts: int = 200
-    max_rows: int = 50_000
-    max_columns: int = 100
+    max_file_bytes: int = _default("max_file_bytes")
+    max_unpacked_bytes: int = _default("max_unpacked_bytes")
+    max_ratio: int = _default("max_ratio")
+    max_parts: int = _default("max_parts")
+    max_rows: int = _default("max_rows")
+    max_columns: int = _default("max_columns")
 
     @classmethod
     def of(cls, settings: Settings) -> ImportLimits:
