@@ -10,7 +10,7 @@ from typing import Any
 from weakref import WeakKeyDictionary
 
 from projections import set_aside
-from projections.store import ViewStore
+from projections.runner import Projector
 
 READY_MAX_LAG = 1000
 
@@ -70,16 +70,18 @@ class StallWatch:
     The watch remembers when it first saw the views at their position, so a log that was idle
     for hours and has just grown is not taken for a stall."""
 
-    def __init__(self, store: ViewStore, limit: float) -> None:
-        self.store = store
+    def __init__(self, projector: Projector, limit: float) -> None:
+        self.store = projector.store
+        self.names = set(projector.view_names)  # a row left by a view since removed is not one
         self.limit = limit
         self._seen: tuple[int, float] = (-1, 0.0)
         self._lock = threading.Lock()
 
     def health(self, log: int) -> ViewsHealth:
         with self.store.reading() as tx:
-            rows = tx.all("SELECT position, updated_at FROM projection_tracking")
+            rows = tx.all("SELECT view, position, updated_at FROM projection_tracking")
             aside = set_aside.outstanding(tx)
+        rows = [row for row in rows if row["view"] in self.names]
         views = min((int(row["position"]) for row in rows), default=0)
         committed = max((float(row["updated_at"]) for row in rows), default=0.0)
         return ViewsHealth(log, views, tuple(aside), self._stalled(log, views, committed))
@@ -94,12 +96,12 @@ class StallWatch:
         return still if log > views and still > self.limit else None
 
 
-_watches: WeakKeyDictionary[ViewStore, StallWatch] = WeakKeyDictionary()
+_watches: WeakKeyDictionary[Projector, StallWatch] = WeakKeyDictionary()
 
 
-def stall_watch(store: ViewStore, limit: float) -> StallWatch:
-    """The store's watch (one per store, so that it remembers between two probes)."""
-    watch = _watches.get(store)
+def stall_watch(projector: Projector, limit: float) -> StallWatch:
+    """The projector's watch (one each, so that it remembers between two probes)."""
+    watch = _watches.get(projector)
     if watch is None or watch.limit != limit:
-        watch = _watches[store] = StallWatch(store, limit)
+        watch = _watches[projector] = StallWatch(projector, limit)
     return watch

@@ -132,7 +132,7 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
     @api.get("/readyz")
     async def readyz() -> JSONResponse:
         system = holder["system"]
-        watch = stall_watch(system.store, settings.projector_stall_seconds)
+        watch = stall_watch(system.projector, settings.projector_stall_seconds)
         try:
             log = await blocking(system.app.position)
             health = await blocking(watch.health, log)
