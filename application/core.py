@@ -19,7 +19,11 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import resolve_topic
 
 from application.group_commit import GroupCommit
-from application.ledger.recorders import TaggedMemoryRecorder, TaggedSQLiteRecorder
+from application.ledger.recorders import (
+    TaggedMemoryRecorder,
+    TaggedSnapshots,
+    TaggedSQLiteRecorder,
+)
 from application.ledger.tags import EventKey
 from application.permissions import (
     OutOfReach,
@@ -101,6 +105,12 @@ class Core(Application[UUID]):
         if isinstance(self.recorder, KeysInTheAppend):
             self.recorder.subject_keys = self.subject_keys
         self.group = GroupCommit(self.save) if self.settings.group_commit else None
+
+    def construct_snapshot_store(self) -> Any:
+        """Snapshots tagged when written and used only when their tag holds."""
+        store = super().construct_snapshot_store()
+        store.recorder = TaggedSnapshots(store.recorder, self.event_key)
+        return store
 
     def construct_recorder(self) -> Any:
         if self.database.engine == "memory":

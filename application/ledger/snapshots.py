@@ -63,6 +63,7 @@ def _state(record: Any) -> dict[str, Any]:
 def stored_snapshots(app: Application[Any]) -> Iterator[StoredEvent]:
     """Every stored snapshot, read straight from its table."""
     recorder = app.snapshots.recorder if app.snapshots is not None else None
+    recorder = getattr(recorder, "inner", recorder)  # under its tagging
     if isinstance(recorder, POPOAggregateRecorder):
         yield from list(recorder._stored_events)  # no public listing of them
     elif isinstance(recorder, SQLiteAggregateRecorder):

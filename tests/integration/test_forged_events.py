@@ -246,6 +246,10 @@ def test_a_rewritten_snapshot_is_named(ledgered: Ledgered) -> None:
     forged = bytes(state).replace("第48号议事厅".encode(), "区政府大院".encode())
     assert forged != bytes(state)
     raw.log(f"UPDATE {snapshots} SET state = ?", forged)
+    # No read trusts it: the record as of version 50 is rebuilt from its events.
+    as_of = system.app.repository.get(platform_id, version=50)
+    assert isinstance(as_of, Platform)
+    assert as_of.hall_venue == "第48号议事厅"
     report = system.ledger.verify(ledgered.public)
     (named,) = report.divergences
     assert named.subject == f"快照 snapshot {platform_id} v50"
