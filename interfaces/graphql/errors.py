@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from uuid import UUID
 
@@ -108,6 +109,28 @@ def explain(error: GraphQLError) -> None:
     )
     error.message = f"{chinese} ({error.message})"
     error.extensions = {**(error.extensions or {}), "code": code, "reason": reason}
+
+
+SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+
+
+def hide_suggestions(error: GraphQLError) -> None:
+    """Production names no field, argument, type or enum value the caller did not send: the
+    schema is not to be learnt by guessing. In place, as `explain`."""
+    error.message = SUGGESTION.sub("", error.message)
+
+
+def operation_not_allowed(error: GraphQLError, kind: object) -> GraphQLError:
+    """A query or mutation sent where only subscriptions run (the legacy graphql-ws protocol's
+    `start`): the caller's to fix, not a fault."""
+    name = getattr(kind, "value", str(kind))
+    return GraphQLError(
+        f"此连接只能执行订阅,不能执行 {name} 操作,请改用 HTTP 或 graphql-transport-ws"
+        f" (only subscriptions run here, not a {name}: use HTTP or graphql-transport-ws)",
+        nodes=error.nodes,
+        path=error.path,
+        extensions={"code": "GRAPHQL_VALIDATION_FAILED", "reason": "OPERATION_NOT_ALLOWED"},
+    )
 
 
 def _plain(value: Any) -> Any:

@@ -20,6 +20,7 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
@@ -29,7 +30,9 @@ from interfaces.graphql.errors import (
     UNAVAILABLE_CODE,
     ServiceUnavailable,
     explain,
+    hide_suggestions,
     is_unavailable,
+    operation_not_allowed,
 )
 from interfaces.graphql.execution import PlainLeafExecutor
 from interfaces.graphql.guard import (
@@ -124,6 +127,8 @@ class MaskFaults(MaskErrors):
         super().__init__(should_mask_error=lambda e: not is_expected(e))
 
     def anonymise_error(self, error: GraphQLError) -> GraphQLError:
+        if isinstance(error.original_error, InvalidOperationTypeError):
+            return operation_not_allowed(error, error.original_error.operation_type)
         if isinstance(error.original_error, ShuttingDown):
             return GraphQLError(
                 str(error.original_error),
@@ -146,6 +151,8 @@ class MaskFaults(MaskErrors):
 
 
 class YishitingSchema(strawberry.Schema):
+    production = False  # no "Did you mean …" in any refusal
+
     def process_errors(
         self,
         errors: list[GraphQLError],
@@ -155,6 +162,8 @@ class YishitingSchema(strawberry.Schema):
         but GraphQL's own (syntax, validation, variables) get a code and Chinese here."""
         for error in errors:
             explain(error)
+            if self.production:
+                hide_suggestions(error)
 
 
 @lru_cache(maxsize=2)
@@ -172,7 +181,7 @@ def build_schema(production: bool = False) -> YishitingSchema:
     ]
     if production:
         extensions.append(lambda: _NO_INTROSPECTION)
-    return YishitingSchema(
+    built = YishitingSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
@@ -180,6 +189,8 @@ def build_schema(production: bool = False) -> YishitingSchema:
         config=StrawberryConfig(disable_field_suggestions=production),
         execution_context_class=PlainLeafExecutor,  # leaf fields read without the detours
     )
+    built.production = production
+    return built
 
 
 schema = build_schema()
