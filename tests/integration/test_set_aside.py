@@ -308,3 +308,20 @@ def test_a_nul_that_bypassed_the_domain_does_not_stop_the_running_projector(
     else:  # SQLite keeps it as sent
         assert listed(system) == []
         assert topic_rows(system, poison_id) == {str(poison_id)}
+
+
+def test_a_rebuild_meets_the_event_again_and_keeps_its_acknowledgement(system: System) -> None:
+    district = District.build(system.app)
+    before = proposed(district)
+    _, poison = inject(system.app, before, state={"title": None})
+    system.projector.catch_up()
+    with system.store.transaction() as tx:
+        assert set_aside.acknowledge(tx, poison, "无标题的副本", "值班员")
+
+    system.projector.rebuild()
+
+    assert system.projector.position() == system.app.recorder.max_notification_id()
+    assert listed(system) == []
+    (kept,) = listed(system, everything=True)
+    assert (kept.position, kept.status, kept.attempts) == (poison, "acknowledged", 2)
+    assert topic_rows(system, before) == {str(before)}
