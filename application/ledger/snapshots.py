@@ -42,9 +42,18 @@ def _check(app: Application[Any], stored: StoredEvent) -> Divergence | None:
             f"the snapshot cannot be read (altered?): {type(unreadable).__name__}",
             subject=subject,
         )
-    replayed = project_aggregate(
-        None, app.events.get(stored.originator_id, lte=stored.originator_version)
-    )
+    try:
+        replayed = project_aggregate(
+            None, app.events.get(stored.originator_id, lte=stored.originator_version)
+        )
+    except Exception as unplayable:  # the events themselves altered: named by the walk too
+        return Divergence(
+            None,
+            None,
+            "快照对应的事件无法重放(事件被改动?)",
+            f"the snapshot's events cannot be replayed (altered?): {type(unplayable).__name__}",
+            subject=subject,
+        )
     if replayed is None or _state(replayed) != _state(restored):
         return Divergence(
             None,
