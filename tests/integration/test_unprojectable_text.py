@@ -39,7 +39,16 @@ PROPOSE = (
     "mutation Step($input: ProposeTopicInput!) {"
     " proposeTopic(input: $input) { id topic { title content } } }"
 )
-PROPOSAL_FIELDS = ("title", "content", "proposer.name", "proposer.phone", "proposer.organisation")
+PROPOSAL_FIELDS = (
+    "title",
+    "content",
+    "proposer.name",
+    "proposer.phone",
+    "proposer.idNumber",
+    "proposer.organisation",
+    "hotlineTickets",
+    "commandId",
+)
 PUSH_FIELDS = (
     "service_request_id",
     "description",
@@ -97,6 +106,8 @@ def proposal(hall: GraphQLDistrict, field: str, value: str) -> dict[str, Any]:
     }
     if field.startswith("proposer."):
         given["proposer"][field.removeprefix("proposer.")] = value
+    elif field == "hotlineTickets":
+        given.update(channel="HOTLINE_12345", hotlineTickets=[value])
     else:
         given[field] = value
     return given
