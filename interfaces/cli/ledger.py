@@ -103,7 +103,18 @@ def _say(report: Report) -> None:
         console.print(f"  - {divergence}", markup=False)
     if report.not_named:
         console.print(f"  … 另有 {report.not_named} 处 (and {report.not_named} more)")
+    if _every_tag_wrong(report):
+        console.print(
+            "每个事件的认证标签都不符:YISHITING_EVENT_KEY_FILE 是否为本部署的密钥? "
+            "(every event's tag is wrong: is YISHITING_EVENT_KEY_FILE this deployment's key?)",
+            markup=False,
+        )
     raise typer.Exit(1)
+
+
+def _every_tag_wrong(report: Report) -> bool:
+    wrong = sum(d.count for d in report.divergences if "authenticity tag is wrong" in d.reason_en)
+    return wrong > 0 and wrong >= report.events_checked + report.pending
 
 
 def _fail(message: str) -> NoReturn:

@@ -349,6 +349,12 @@ def test_verify_refuses_what_it_cannot_read_plainly(ledgered: Ledgered) -> None:
     for args, words in cases:
         status, said = ledgered.verify(*args)
         assert (status, words in said, "Traceback" in said) == (2, True, False), (args, said)
+    # Another deployment's event key: every tag is wrong, and the operator is told why.
+    other = {**ledgered.env, "YISHITING_EVENT_KEY_FILE": str(tmp / "another.key")}
+    status, said = test_ledger.cli("verify", env=other, cwd=tmp)
+    assert status == 1, said
+    assert f"position 1–{STORY_EVENTS} (共 {STORY_EVENTS} 个事件 events)" in said, said
+    assert "is YISHITING_EVENT_KEY_FILE this deployment's key?" in said
     away = {**ledgered.env, "YISHITING_DATABASE_URL": test_ledger.NOWHERE}
     status, said = test_ledger.cli("verify", env=away, cwd=tmp)
     assert (status, "数据库无法连接 (the database cannot be reached)" in said) == (2, True), said
