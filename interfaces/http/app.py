@@ -10,7 +10,9 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, HTTPException, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.requests import HTTPConnection
 
 from application.erasure import complete_erasures_at_start
@@ -112,7 +114,8 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
     api.include_router(exports_router)
     api.include_router(hotline_router)
     api.include_router(feed_router(holder, authenticator, settings))
-    api.add_exception_handler(HTTPException, _graphql_shaped)
+    api.add_exception_handler(StarletteHTTPException, _graphql_shaped)  # fastapi's too
+    api.add_exception_handler(RequestValidationError, _bad_parameters)
     for unreachable in STORAGE_UNAVAILABLE:  # /events, /exports, /hotline: 503 as /graphql does
         api.add_exception_handler(unreachable, _storage_unavailable)
     api.add_exception_handler(ShuttingDown, _shutting_down)
@@ -158,12 +161,32 @@ async def _shutting_down(_: Request, error: Exception) -> JSONResponse:
     return JSONResponse(_errors(str(error), "SERVICE_UNAVAILABLE", ShuttingDown.code), 503, headers)
 
 
+# Starlette's own refusals (no route, wrong method …): (code, reason, 中文) by status.
+_HTTP_STATUS = {
+    404: ("NOT_FOUND", "NOT_FOUND", "未找到"),
+    405: ("BAD_REQUEST", "METHOD_NOT_ALLOWED", "不支持该请求方法"),
+}
+
+
 async def _graphql_shaped(_: Request, error: Exception) -> JSONResponse:
-    assert isinstance(error, HTTPException)
+    assert isinstance(error, StarletteHTTPException)
+    code, reason, chinese = _HTTP_STATUS.get(
+        error.status_code, ("BAD_REQUEST", "HTTP_ERROR", "请求无效")
+    )
     detail = (
         error.detail
         if isinstance(error.detail, dict)
-        else _errors(str(error.detail), "BAD_REQUEST", "HTTP_ERROR")
+        else _errors(f"{chinese} ({error.detail})", code, reason)
     )
     headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
     return JSONResponse(detail, error.status_code, headers=headers)
+
+async def _bad_parameters(_: Request, error: Exception) -> JSONResponse:
+    """A query or path parameter of the wrong form: 400 naming it, not FastAPI's bare 422."""
+    assert isinstance(error, RequestValidationError)
+    fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in error.errors()})
+    named = ", ".join(fields)[:200]
+    body = _errors(
+        f"请求参数无效:{named} (invalid parameter: {named})", "BAD_USER_INPUT", "INVALID_PARAMETER"
+    )
+    return JSONResponse(body, 400)

@@ -395,7 +395,7 @@ def refused_request(response: Any, status: int, reason: str) -> None:
     assert response.status_code == status, response.text
     (error,) = response.json()["errors"]
     assert error["extensions"]["reason"] == reason, error
-    assert error["extensions"]["code"] in ("BAD_REQUEST", "BAD_USER_INPUT"), error
+    assert error["extensions"]["code"] in ("BAD_REQUEST", "BAD_USER_INPUT", "NOT_FOUND"), error
     assert CHINESE.search(error["message"].split(" (")[0]), "中文 first, English beside it"
     assert not leaks(response.text), response.text
 
@@ -640,3 +640,30 @@ def test_a_query_started_over_the_legacy_graphql_ws_protocol_is_refused_with_a_c
     }
     assert CHINESE.search(answer["payload"]["message"])
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
+
+
+# ------------------------------------------------------------------------- REST's refusals
+
+REST_REFUSALS = {
+    "no such path": ("GET", "/no/such/path", {}, 404, "NOT_FOUND"),
+    "a method the route does not take": ("DELETE", "/healthz", {}, 405, "METHOD_NOT_ALLOWED"),
+    "a limit that is not a number": ("GET", "/events", {"limit": "many"}, 400, "INVALID_PARAMETER"),
+    "a limit out of range": ("GET", "/events", {"limit": "0"}, 400, "INVALID_PARAMETER"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(REST_REFUSALS))
+def test_rest_refusals_have_a_code_and_chinese(world: World, case: str) -> None:
+    method, path, params, status, reason = REST_REFUSALS[case]
+    response = world.http.request(method, path, params=params, headers=world.headers["admin"])
+    refused_request(response, status, reason)
+
+
+def test_a_hotline_push_nested_100_000_deep_answers_400(production: World) -> None:
+    headers = {**production.headers["integration"], "Content-Type": "application/json"}
+    body = b'{"service_request_id": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+    response = production.http.post("/hotline/service-requests", content=body, headers=headers)
+    assert response.status_code == 400, response.text
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT"
+    assert CHINESE.search(error["message"])
