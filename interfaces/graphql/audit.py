@@ -212,6 +212,17 @@ async def _row(info: Info, kind: str, identifier: str) -> Row | None:
     return row
 
 
+async def reads_whole_record(info: Info, kind: str, identifier: str) -> bool:
+    """Whether the caller may read this record's stored events as they are, nothing withheld
+    (a ledger proof carries an event's stored state): within reach, and not restricted."""
+    if not reads_record_kind(ctx(info).actor, kind):
+        return False
+    if kind not in OWNER_TABLES:
+        return True
+    row = await _row(info, kind, identifier)
+    return row is not None and not row.get("restricted")
+
+
 async def _visible(info: Info, kind: str, identifier: str) -> bool:
     return kind not in OWNER_TABLES or await _row(info, kind, identifier) is not None
 

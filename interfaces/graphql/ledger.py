@@ -8,6 +8,7 @@ from strawberry.types import Info
 from application.ledger.signing import Checkpoint as SignedCheckpoint
 from application.ledger.signing import public_pem
 from domain import vocabulary as v
+from interfaces.graphql.audit import reads_whole_record
 from interfaces.graphql.context import blocking
 from interfaces.graphql.errors import UserError
 from interfaces.graphql.types import ctx
@@ -82,6 +83,11 @@ class Ledger:
         try:
             proof = await blocking(ctx(info).system.ledger.prove, position, tree_size)
         except LookupError:
+            return None
+        # The proof carries the event's stored state: the same reach as reading the record
+        # (a restricted matter's event, a webhook's, answer as a position with no event).
+        kind = proof.topic.split(":", 1)[-1].split(".", 1)[0]
+        if not await reads_whole_record(info, kind, proof.originator_id):
             return None
         return InclusionProof(
             position=proof.position,

@@ -290,6 +290,26 @@ def test_the_audit_trail_quotes_no_restricted_text(story: Story, role: str) -> N
         assert (matter.word in trail) is (seen and reads_text(role, matter)), (role, matter.ground)
 
 
+PROOF = "query($p: Int!) { ledger { proof(position: $p) { position json } } }"
+
+
+@pytest.mark.parametrize("role", ["leader", "admin", "auditor"])
+def test_a_ledger_proof_carrying_a_restricted_event_is_for_the_discipline_office(
+    story: Story, role: str
+) -> None:
+    """A proof carries the event as stored, which cannot be masked and still verify."""
+    signed = story.world.execute("auditor", "mutation { issueCheckpoint { treeSize } }")
+    assert signed["data"]["issueCheckpoint"]["treeSize"] >= story.world.position() - 1
+    log = story.world.system.app.recorder.select_notifications(0, 10_000)
+    for matter in story.every():
+        first = next(n.id for n in log if n.originator_id == matter.id)
+        proof = data_of(story, role, PROOF, p=first)["ledger"]["proof"]
+        if role == "auditor" or not matter.ground.content_is_sensitive:
+            assert proof["position"] == first
+        else:
+            assert proof is None, (role, matter.ground)
+
+
 # -------------------------------------------------------- the feed, the webhooks' payload
 
 

@@ -174,3 +174,24 @@ def test_time_travel_does_not_serve_a_rewritten_snapshot(records: Records) -> No
     past = _ask(records, "leader", AS_OF, item_id)["data"]["asOf"]
     assert "伪造的建议" not in str(past)
     assert past["state"]["suggestion"] == item.suggestion
+
+
+PROOF = "query($p: Int!) { ledger { proof(position: $p) { position } } }"
+LEDGER_READERS = ("leader", "auditor", "admin")
+
+
+@pytest.mark.parametrize("role", LEDGER_READERS)
+def test_a_ledger_proof_keeps_the_reach_of_the_record_it_carries(
+    records: Records, role: str
+) -> None:
+    signed = records.world.execute("auditor", "mutation { issueCheckpoint { treeSize } }")
+    assert signed["data"]["issueCheckpoint"]["treeSize"] >= records.world.position() - 1
+    log = records.world.system.app.recorder.select_notifications(0, 10_000)
+    for kind, identifier in records.ids.items():
+        first = next(n.id for n in log if n.originator_id == identifier)
+        body = records.world.execute(role, PROOF, {"p": first})
+        proof = body["data"]["ledger"]["proof"]
+        if role in READS[kind]:
+            assert proof == {"position": first}, (kind, role)
+        else:
+            assert proof is None, (kind, role)
