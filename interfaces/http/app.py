@@ -181,6 +181,7 @@ async def _graphql_shaped(_: Request, error: Exception) -> JSONResponse:
     headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
     return JSONResponse(detail, error.status_code, headers=headers)
 
+
 async def _bad_parameters(_: Request, error: Exception) -> JSONResponse:
     """A query or path parameter of the wrong form: 400 naming it, not FastAPI's bare 422."""
     assert isinstance(error, RequestValidationError)
