@@ -111,7 +111,7 @@ def test_an_event_forged_at_the_tail_is_refused_and_named(
     assert outstanding(ledgered) == [forged]  # set aside: the alarm's record
     assert NO_TAG in set_aside_error(ledgered, forged)
     assert any(f"set aside at {forged}" in r.getMessage() for r in caplog.records)
-    health = stall_watch(system.store, 60).health(system.app.position()).as_dict()
+    health = stall_watch(system.projector, 60).health(system.app.position()).as_dict()
     assert (health["status"], health["setAside"]["positions"]) == ("degraded", [forged])
 
     # The views move on: the next real event is applied and sealed.
