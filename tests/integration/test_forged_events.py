@@ -21,6 +21,7 @@ from domain.topic import Topic
 from domain.vocabulary import UnitKind
 from interfaces.bootstrap import bootstrap
 from interfaces.cli.demo import seed_demo
+from interfaces.http.observability import SystemGauges
 from interfaces.intake.importer import import_file
 from projections import set_aside
 from projections.health import stall_watch
@@ -113,6 +114,8 @@ def test_an_event_forged_at_the_tail_is_refused_and_named(
     assert any(f"set aside at {forged}" in r.getMessage() for r in caplog.records)
     health = stall_watch(system.projector, 60).health(system.app.position()).as_dict()
     assert (health["status"], health["setAside"]["positions"]) == ("degraded", [forged])
+    gauges = {m.name: m.samples for m in SystemGauges(system, lambda: 0).collect()}
+    assert gauges["yishiting_projection_set_aside_events"][0].value == 1
 
     # The views move on: the next real event is applied and sealed.
     after = register_unit(ledgered, "北苑社区")
