@@ -301,6 +301,7 @@ def test_an_altered_event_is_named(ledgered: Ledgered) -> None:
     ]
     assert all("authenticity tag is wrong" in d.reason_en for d in report.divergences)
     status, said = ledgered.verify()
+    assert status == 1, said
     assert f"leaf {STORY_EVENTS - 1} 日志位置 position {STORY_EVENTS}: " in said, said
 
 
