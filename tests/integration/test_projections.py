@@ -121,6 +121,7 @@ class Expected:
             "approval_days": None,
             "updated_at": ts(at),
             "version": 1,
+            "restricted": False,  # texts withheld from the reader: the system reads them all
             **extra,
         }
         self.topics[row["id"]] = row
