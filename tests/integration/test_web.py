@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
@@ -23,9 +24,9 @@ SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123456789"
 VIEWER = "{ viewer { id name role { code label } scope mayPerform mayRead liveCursor } }"
 MUTATIONS = set(schema._schema.mutation_type.fields)
 PEOPLE = {
-    "staff": Actor("staff-1", "王丽", Role.PLATFORM_STAFF, "p-1"),
-    "committee": Actor("cttee-1", "何振华", Role.COMMITTEE, "c-1"),
-    "unit": Actor("unit-1", "孙鹏", Role.UNIT, "u-1"),
+    "staff": Actor("staff-1", "王丽", Role.PLATFORM_STAFF, str(uuid4())),
+    "committee": Actor("cttee-1", "何振华", Role.COMMITTEE, str(uuid4())),
+    "unit": Actor("unit-1", "孙鹏", Role.UNIT, str(uuid4())),
     "leader": Actor("leader-1", "区政协党组领导", Role.LEADER, ""),
     "auditor": Actor("auditor-1", "纪检监察室", Role.AUDITOR, ""),
 }
@@ -77,7 +78,7 @@ def test_each_role_is_told_what_it_may_do(client: TestClient) -> None:
     )
     leader, auditor = viewer(client, "leader"), viewer(client, "auditor")
     assert staff["role"] == {"code": "PLATFORM_STAFF", "label": "协商议事平台专人"}
-    assert (staff["name"], staff["scope"]) == ("王丽", "p-1")
+    assert (staff["name"], staff["scope"]) == ("王丽", PEOPLE["staff"].scope)
     assert {"proposeTopic", "verifyTopic", "excludeTopic", "submitTopic"} <= set(
         staff["mayPerform"]
     )

@@ -12,7 +12,7 @@ from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.auth import LEEWAY_SECONDS, Authenticator, TokenExpired, Unauthenticated
 
-STAFF = Actor("staff-1", "李专员", Role.PLATFORM_STAFF, "platform-1")
+STAFF = Actor("staff-1", "李专员", Role.PLATFORM_STAFF, "6f1c2a3e-0b4d-4c5e-8f60-7a8b9c0d1e2f")
 
 
 @pytest.fixture
