@@ -55,6 +55,9 @@ def bootstrap(settings: Settings | None = None) -> System:
     # An event whose authenticity tag is missing or wrong is set aside: not applied to any
     # view, not sealed into the ledger (projections/ledger.py).
     projector.admission.append(AuthenticEvents(app, store))
+    # Nor is it served on /events, to subscriptions or to webhook receivers (a checker per scan:
+    # it keeps windows of tags and is not shared between threads).
+    integration.feed.admission = lambda: AuthenticEvents(app, store)
     projector.after_catch_up.append(
         lambda: ledger.maybe_checkpoint(settings.checkpoint_every, settings.checkpoint_seconds)
     )

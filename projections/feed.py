@@ -59,6 +59,9 @@ class EventFeed:
         self.app = app
         self.queries = queries
         self.views_position = views_position
+        # Makes, for one scan, a check that refuses a stored event the projector would set
+        # aside (a missing or wrong authenticity tag): never served nor delivered.
+        self.admission: Callable[[], Callable[[Any], str | None]] | None = None
         self.source = source
         self.base_url = base_url
 
@@ -110,8 +113,12 @@ class EventFeed:
             topics=query.topics,
             inclusive_of_start=False,
         )
+        admit = self.admission() if self.admission is not None else None
         candidates = [
-            n for n in batch if not query.subjects or str(n.originator_id) in query.subjects
+            n
+            for n in batch
+            if (not query.subjects or str(n.originator_id) in query.subjects)
+            and (admit is None or admit(n) is None)
         ]
         shown = reader.disclosures(candidates, self.queries, beyond)
         for n in candidates:

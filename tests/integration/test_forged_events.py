@@ -15,15 +15,18 @@ from uuid import UUID
 import pytest
 
 from application.app import Yishiting
+from application.publishing.envelope import sequence
 from application.settings import Settings
+from domain.base import Actor
 from domain.reference import Platform, Unit
 from domain.topic import Topic
-from domain.vocabulary import UnitKind
+from domain.vocabulary import Role, UnitKind
 from interfaces.bootstrap import bootstrap
 from interfaces.cli.demo import seed_demo
 from interfaces.http.observability import SystemGauges
 from interfaces.intake.importer import import_file
 from projections import set_aside
+from projections.feed import FeedQuery
 from projections.health import stall_watch
 from tests.integration import test_ledger
 from tests.integration.test_ledger import STORY_EVENTS, Ledgered, Raw
@@ -116,6 +119,10 @@ def test_an_event_forged_at_the_tail_is_refused_and_named(
     assert (health["status"], health["setAside"]["positions"]) == ("degraded", [forged])
     gauges = {m.name: m.samples for m in SystemGauges(system, lambda: 0).collect()}
     assert gauges["yishiting_projection_set_aside_events"][0].value == 1
+    # Nor is it served on the feed (/events, subscriptions, webhooks), even to a reader of all.
+    auditor = Actor("audit-1", "纪检监察员", Role.AUDITOR)
+    page = system.integration.feed.page(auditor, FeedQuery(after=STORY_EVENTS - 1))
+    assert (page.head, [e["sequence"] for e in page.events]) == (forged, [sequence(STORY_EVENTS)])
 
     # The views move on: the next real event is applied and sealed.
     after = register_unit(ledgered, "北苑社区")
