@@ -18,7 +18,7 @@ from application.ledger.proofs import (
 from application.ledger.signing import Checkpoint, load_public_key, public_pem
 from application.ledger.verify import Report
 from application.storage import STORAGE_UNAVAILABLE
-from interfaces.bootstrap import bootstrap
+from interfaces.bootstrap import System, bootstrap
 from projections.ledger import UnreadableLog
 from projections.set_aside import neutral
 
@@ -36,10 +36,7 @@ def verify(
     the raw events, check every event's authenticity tag, every checkpoint and every
     snapshot; writes nothing; names every divergence by position and exits 1."""
     public, kept = _auditor_inputs(public_key, checkpoint)
-    try:
-        system = bootstrap()
-    except STORAGE_UNAVAILABLE as away:
-        _refuse(f"数据库无法连接 (the database cannot be reached): {type(away).__name__}")
+    system = _system()
     try:
         public = public or (system.ledger.signer.public if system.ledger.signer else None)
         if public is None:
@@ -58,6 +55,16 @@ def verify(
     finally:
         system.close()
     _say(report)
+
+
+def _system() -> System:
+    """The system, or a plain refusal (exit 2): the database away, a key missing or unusable."""
+    try:
+        return bootstrap()
+    except STORAGE_UNAVAILABLE as away:
+        _refuse(f"数据库无法连接 (the database cannot be reached): {type(away).__name__}")
+    except (OSError, ValueError) as unusable:  # the event key or the ledger key
+        _refuse(neutral(str(unusable), 500))
 
 
 def _auditor_inputs(
@@ -132,7 +139,7 @@ def checkpoint(
     issue: bool = typer.Option(True, help="先签发新检查点 sign a new one first"),
 ) -> None:
     """输出最新的签名检查点(JSON)供审计方保存 Print the latest signed checkpoint (JSON)."""
-    system = bootstrap()
+    system = _system()
     try:
         system.projector.catch_up()
         latest = system.ledger.issue_checkpoint() if issue else system.ledger.latest_checkpoint()
@@ -150,7 +157,7 @@ def prove(
     tree_size: int = typer.Option(0, help="对应检查点的规模 (default: the latest checkpoint)"),
 ) -> None:
     """输出某事件的包含证明(JSON) Print an inclusion proof for one event."""
-    system = bootstrap()
+    system = _system()
     try:
         system.projector.catch_up()
         proof = system.ledger.prove(position, tree_size or None)
@@ -165,7 +172,7 @@ def prove(
 @ledger_app.command("consistency")
 def consistency(old_size: int, new_size: int) -> None:
     """输出两个检查点之间的一致性证明(JSON) Print a consistency proof between two sizes."""
-    system = bootstrap()
+    system = _system()
     try:
         typer.echo(system.ledger.prove_consistency(old_size, new_size).to_json())
     except (ValueError, LookupError) as impossible:
@@ -178,7 +185,7 @@ def consistency(old_size: int, new_size: int) -> None:
 @ledger_app.command("public-key")
 def public_key() -> None:
     """输出账本公钥(PEM) Print the ledger's public key."""
-    system = bootstrap()
+    system = _system()
     try:
         signer = system.ledger.signer
         assert signer is not None

@@ -365,6 +365,14 @@ def test_verify_refuses_what_it_cannot_read_plainly(ledgered: Ledgered) -> None:
     assert status == 1, said
     assert f"position 1–{STORY_EVENTS} (共 {STORY_EVENTS} 个事件 events)" in said, said
     assert "is YISHITING_EVENT_KEY_FILE this deployment's key?" in said
+    # Production without the event key: refused, naming the setting.
+    keyless = {
+        **ledgered.env,
+        "YISHITING_ENVIRONMENT": "production",
+        "YISHITING_EVENT_KEY_FILE": str(tmp / "absent.key"),
+    }
+    status, said = test_ledger.cli("verify", env=keyless, cwd=tmp)
+    assert (status, "YISHITING_EVENT_KEY_FILE" in said, "Traceback" in said) == (2, True, False)
     away = {**ledgered.env, "YISHITING_DATABASE_URL": test_ledger.NOWHERE}
     status, said = test_ledger.cli("verify", env=away, cwd=tmp)
     assert (status, "数据库无法连接 (the database cannot be reached)" in said) == (2, True), said
