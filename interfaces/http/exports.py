@@ -52,7 +52,21 @@ async def _export(
     return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
 
 
+FILTERS = ("platform_id", "committee_id", "unit_id", "status", "period_from", "period_to")
+PARAMETERS = (*FILTERS, "department")  # the footer's 填报部门
+
+
 def form_filter(params: dict[str, str]) -> FormFilter:
+    unknown = sorted(set(params) - set(PARAMETERS))
+    if unknown:  # a misspelt filter would otherwise hand out every row, unfiltered
+        named = ", ".join(unknown)[:120]
+        raise refusal(
+            400,
+            f"未知的参数:{named},可用 {', '.join(PARAMETERS)}"
+            f" (unknown parameter {named}; use {', '.join(PARAMETERS)})",
+            "BAD_USER_INPUT",
+            "UNKNOWN_PARAMETER",
+        )
     return FormFilter(
         platform_id=_id(params, "platform_id"),
         committee_id=_id(params, "committee_id"),

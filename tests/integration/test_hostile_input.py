@@ -649,6 +649,20 @@ REST_REFUSALS = {
     "a method the route does not take": ("DELETE", "/healthz", {}, 405, "METHOD_NOT_ALLOWED"),
     "a limit that is not a number": ("GET", "/events", {"limit": "many"}, 400, "INVALID_PARAMETER"),
     "a limit out of range": ("GET", "/events", {"limit": "0"}, 400, "INVALID_PARAMETER"),
+    "a misspelt export filter": (
+        "GET",
+        "/exports/supervision.csv",
+        {"platform": "x"},
+        400,
+        "UNKNOWN_PARAMETER",
+    ),
+    "an export period that is no day": (
+        "GET",
+        "/exports/supervision.xlsx",
+        {"period_to": "2024-13-45"},
+        400,
+        "INVALID_DATE",
+    ),
 }
 
 
