@@ -472,13 +472,15 @@ def test_json_nested_100_000_deep_answers_400_under_the_default_body_limit(
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    """`yishiting serve` in its own process, giving clients 1 s for headers and for a body."""
+    """`yishiting serve` in its own process, giving clients 1 s for headers, for a body, and
+    between two requests on one connection."""
     directory = tmp_path_factory.mktemp("served")
     env = environment(
         f"sqlite:///{directory}/yishiting.db",
         SECRET,
         YISHITING_REQUEST_HEAD_SECONDS="1",
         YISHITING_REQUEST_BODY_SECONDS="1",
+        YISHITING_KEEP_ALIVE_SECONDS="1",
     )
     base_url, process = launch(env, directory / "serve.log")
     server = Server(base_url, process, directory / "serve.log", credentials_for(SECRET))
@@ -513,6 +515,14 @@ def test_a_client_that_never_finishes_its_headers_is_disconnected(served: Server
         assert until_closed(client) == b"", "closed without an answer"
     with connect(served) as idle:  # one that says nothing at all
         assert until_closed(idle) == b""
+
+
+def test_an_idle_keep_alive_connection_is_closed(served: Server) -> None:
+    with connect(served) as client:
+        client.sendall(b"GET /healthz HTTP/1.1\r\nHost: yishiting\r\n\r\n")
+        answer = until_closed(client)  # the answer, then the close once idle
+    assert answer.startswith(b"HTTP/1.1 200"), answer
+    assert answer.endswith(b'{"status":"ok"}'), answer
 
 
 def test_a_body_that_does_not_arrive_in_time_answers_408_with_a_code(served: Server) -> None:
