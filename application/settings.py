@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, ValidationInfo, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from application.webhook_targets import allowed_networks
 
 DEFAULT_DATABASE_URL = "sqlite:///var/yishiting.db"
 
@@ -148,6 +150,25 @@ class Settings(BaseSettings):
     webhook_max_attempts: int = Field(
         default=10, ge=1, description="failed attempts in a row before a subscriber is parked"
     )
+    webhook_allowed_networks: list[str] = Field(
+        default_factory=list,
+        description="private networks webhook receivers may be on (JSON list of CIDR, e.g. "
+        '["10.12.0.0/16"]); loopback, link-local and the like are always refused, loopback '
+        "may be listed in development only",
+    )
+    webhook_concurrency: int = Field(
+        default=8,
+        ge=1,
+        le=64,
+        description="receivers delivered to at once (each in order; one that does not answer "
+        "holds up only itself)",
+    )
+
+    @field_validator("webhook_allowed_networks")
+    @classmethod
+    def _receivers_networks(cls, listed: list[str], info: ValidationInfo) -> list[str]:
+        return allowed_networks(listed, info.data.get("environment", "development"))
+
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = Field(
         default="INFO", description="log level of the JSON log lines `serve` and `project` write"
     )

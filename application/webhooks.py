@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from urllib.parse import urlsplit
+from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
@@ -18,6 +18,7 @@ from application.core import Core, use_case
 from application.personal_data import Sealer
 from application.publishing.catalogue import CATALOGUE
 from application.receipts import Command, Outcome
+from application.webhook_targets import TargetScreen, allowed_networks
 from domain.base import Actor, Record, optional_text, required_reason
 from domain.errors import FieldTooLong, InvalidInput, WrongState
 
@@ -30,15 +31,6 @@ class WebhookSecret:
 
     value: str
     key_id: str = field(default_factory=lambda: uuid4().hex)
-
-
-class InvalidWebhookUrl(InvalidInput):
-    code = "INVALID_WEBHOOK_URL"
-
-    def __init__(self) -> None:
-        super().__init__(
-            "接收地址须为 http(s) 网址", "the receiver URL must be an http(s) URL", field="url"
-        )
 
 
 class UnknownEventType(InvalidInput):
@@ -76,11 +68,10 @@ def checked_types(event_types: list[str]) -> list[str]:
     return list(dict.fromkeys(event_types))
 
 
-def checked_url(url: str) -> str:
+def checked_url(url: str, screen: TargetScreen) -> str:
+    """An http(s) URL whose address may receive webhooks (see application.webhook_targets)."""
     cleaned = optional_text(url, "url", "接收地址", MAX_URL)
-    parts = urlsplit(cleaned)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidWebhookUrl()
+    screen.pin(cleaned)
     return cleaned
 
 
@@ -129,6 +120,14 @@ class SealedSecret(Transcoding):
 
 
 class WebhookUseCases(Core):
+    webhook_targets: TargetScreen
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.webhook_targets = TargetScreen(
+            allowed_networks(self.settings.webhook_allowed_networks, self.settings.environment)
+        )
+
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)
         transcoder.register(SealedSecret(Sealer(self.subject_keys)))
@@ -152,7 +151,7 @@ class WebhookUseCases(Core):
         if len(secret) < MIN_SECRET:
             raise WeakSecret()
         webhook = Webhook(
-            url=checked_url(url),
+            url=checked_url(url, self.webhook_targets),
             event_types=checked_types(event_types),
             secret=WebhookSecret(secret),
             description=optional_text(description, "description", "说明", 200),

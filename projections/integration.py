@@ -77,6 +77,7 @@ def integration_for(
         retry_base=settings.webhook_retry_base_seconds,
         retry_max=settings.webhook_retry_max_seconds,
         max_attempts=settings.webhook_max_attempts,
+        concurrency=settings.webhook_concurrency,
     )
     watcher = LogWatcher(app, app.database, app.log_signal)
     watcher.on_views(projector.views_channel, projector.views_announced)
@@ -84,5 +85,5 @@ def integration_for(
         watcher=watcher,
         feed=feed,
         deliveries=deliveries,
-        deliverer=Deliverer(app, feed, deliveries, app.log_signal, policy),
+        deliverer=Deliverer(app, feed, deliveries, app.log_signal, policy, app.webhook_targets),
     )

@@ -15,6 +15,8 @@ from tests.support.district import District
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"
 BACKENDS = ["popo", "sqlite", "postgres"]
+# Test receivers listen on 127.0.0.1: loopback is refused unless listed (development only).
+TEST_RECEIVERS = {"webhook_allowed_networks": ["127.0.0.0/8"]}
 
 
 def postgres_available() -> bool:
@@ -58,7 +60,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Yishiting]:
-    application = Yishiting(Settings(database_url=database_url))
+    application = Yishiting(Settings(database_url=database_url, **TEST_RECEIVERS))
     yield application
     application.close()
 

@@ -1,6 +1,10 @@
 """Delivers the feed to each webhook subscriber: at least once, in log order, one event at a
 time, signed; failures retried with exponential backoff and parked after too many; a 410 Gone
-unsubscribes the receiver. Runs in a thread beside the projector; never inside a write."""
+unsubscribes the receiver. A dispatching thread beside the projector hands each subscriber with
+work to a bounded pool, one task per subscriber at a time: subscribers are served side by side,
+so one that never answers holds up only itself, and each is served in order. Each attempt
+screens the receiver's address again and connects to the address it checked. Never inside a
+write."""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as all_done
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -18,7 +24,9 @@ from application.live import LogSignal
 from application.publishing.envelope import EVENT_MEDIA_TYPE, position_of
 from application.receipts import Command
 from application.storage import STORAGE_UNAVAILABLE
+from application.webhook_targets import Target, TargetScreen
 from domain.base import SYSTEM, Actor
+from domain.errors import InvalidInput
 from domain.vocabulary import Role
 from projections.feed import EventFeed, FeedQuery
 from projections.store import Row
@@ -32,7 +40,7 @@ BATCH = 50
 IDLE_WAIT = 1.0
 GONE_REASON = "接收方答复 410 Gone,自动退订 (the receiver answered 410 Gone: unsubscribed)"
 
-Send = Callable[[str, bytes, dict[str, str], float], Answer]
+Send = Callable[[Target, bytes, dict[str, str], float], Answer]
 
 
 @dataclass(frozen=True)
@@ -41,6 +49,7 @@ class Policy:
     retry_base: float = 5.0
     retry_max: float = 3600.0
     max_attempts: int = 10
+    concurrency: int = 8
 
     @property
     def lease(self) -> float:
@@ -58,6 +67,7 @@ class Deliverer:
         state: DeliveryState,
         signal: LogSignal,
         policy: Policy,
+        targets: TargetScreen,
         send: Send = post,
     ) -> None:
         self.app = app
@@ -65,42 +75,100 @@ class Deliverer:
         self.state = state
         self.signal = signal
         self.policy = policy
+        self.targets = targets
         self.send = send
         self.owner = new_owner()
         self._secrets: dict[tuple[str, int], str] = {}
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._tasks: dict[str, Future[None]] = {}  # subscriber id → its task in the pool
+        self._missed: set[str] = set()  # subscribers a round passed over while in a task
+        self._lock = threading.Lock()
 
     def start(self) -> None:
+        self._pool = ThreadPoolExecutor(self.policy.concurrency, thread_name_prefix="webhook")
         self._thread = threading.Thread(target=self.run_forever, name="webhooks", daemon=True)
         self._thread.start()
 
     def stop(self) -> bool:
-        """True once the delivering thread has finished."""
+        """True once the dispatching thread and every delivery in flight have finished (each
+        ends within the receiver's timeout)."""
         self._stop.set()
         self.signal.interrupt()
+        bound = self.policy.timeout + 5
         if self._thread is not None:
-            self._thread.join(timeout=self.policy.timeout + 5)
-        return self._thread is None or not self._thread.is_alive()
+            self._thread.join(timeout=bound)
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        with self._lock:
+            tasks = list(self._tasks.values())
+        pending = all_done(tasks, timeout=bound).not_done
+        return (self._thread is None or not self._thread.is_alive()) and not pending
 
     def run_forever(self) -> None:
         while not self._stop.is_set():
             seen = self.signal.position
             try:
                 subscribers = self.state.subscribers()
-                busy = self.deliver_round(subscribers)
-                wait = 0.0 if busy else self._idle_wait(subscribers)
+                self.dispatch(subscribers)
+                wait = self._idle_wait(subscribers)
             except STORAGE_UNAVAILABLE as error:  # storage away: wait, then take up again
                 log.warning("webhook deliveries paused: %s", error)
-                busy, wait = False, IDLE_WAIT
+                wait = IDLE_WAIT
             except Exception:  # a fault: log it, keep the thread alive
                 log.exception("webhook delivery round failed")
-                busy, wait = False, IDLE_WAIT
-            if not busy:
-                self.signal.wait(seen, wait)
+                wait = IDLE_WAIT
+            self.signal.wait(seen, wait)
+
+    def dispatch(self, subscribers: list[Row]) -> None:
+        """Hands each subscriber that is due to the pool, unless it is in a task already (that
+        task then looks again before it ends: what was appended meanwhile does not wait)."""
+        assert self._pool is not None, "start() first"
+        for subscriber in subscribers:
+            if self._stop.is_set() or not self._due(subscriber):
+                continue
+            sid = subscriber["id"]
+            with self._lock:
+                if sid in self._tasks:
+                    self._missed.add(sid)
+                    continue
+                self._tasks[sid] = self._pool.submit(self._drain, subscriber)
+
+    def _drain(self, subscriber: Row) -> None:
+        """Serves one subscriber until it has nothing to deliver or must wait for a retry."""
+        sid, attempted = subscriber["id"], False
+        try:
+            while not self._stop.is_set():
+                served = self._serve(subscriber)
+                attempted |= served
+                if not served and not self._passed_over(sid):
+                    return
+                current = self.state.subscriber(sid)
+                if current is None or not current["active"]:
+                    return
+                subscriber = current
+        except STORAGE_UNAVAILABLE as error:  # the next round takes it up again
+            log.warning("webhook deliveries to %s paused: %s", sid, error)
+        except Exception:  # a fault: logged; the next round serves the subscriber again
+            log.exception("webhook deliveries to %s failed", sid)
+        finally:
+            with self._lock:
+                self._tasks.pop(sid, None)
+                self._missed.discard(sid)
+            if attempted:  # a retry may now fall due before the dispatcher's next look
+                self.signal.interrupt()
+
+    def _passed_over(self, sid: str) -> bool:
+        """Whether a round found this subscriber busy since it last looked (and forgets it)."""
+        with self._lock:
+            missed = sid in self._missed
+            self._missed.discard(sid)
+            return missed
 
     def deliver_round(self, subscribers: list[Row] | None = None) -> bool:
-        """One pass over the subscribers; True when anything was attempted."""
+        """One pass over the subscribers in the caller's thread, one after the other (without
+        the pool: for a caller that delivers once); True when anything was attempted."""
         busy = False
         for subscriber in self.state.subscribers() if subscribers is None else subscribers:
             if self._stop.is_set():
@@ -119,9 +187,12 @@ class Deliverer:
         ]
         return max(0.05, min([IDLE_WAIT, *retries]))
 
+    @staticmethod
+    def _due(subscriber: Row) -> bool:
+        return not subscriber["parked"] and (subscriber["next_attempt_at"] or 0) <= time.time()
+
     def _serve(self, subscriber: Row) -> bool:
-        due = subscriber["next_attempt_at"] or 0
-        if subscriber["parked"] or due > time.time():
+        if not self._due(subscriber):
             return False
         sid = subscriber["id"]
         claimed = self.state.claim(sid, subscriber["start_after"], self.owner, self.policy.lease)
@@ -167,7 +238,7 @@ class Deliverer:
             "X-Yishiting-Delivery-Attempt": str(attempt),
             SIGNATURE_HEADER: signature(self._secret(subscriber), int(time.time()), body),
         }
-        answer = self.send(subscriber["url"], body, headers, self.policy.timeout)
+        answer = self._send(subscriber["url"], body, headers)
         self.state.record(
             Delivery(
                 subscriber_id=subscriber["id"],
@@ -183,6 +254,15 @@ class Deliverer:
             )
         )
         return answer
+
+    def _send(self, url: str, body: bytes, headers: dict[str, str]) -> Answer:
+        """To the address screened now: a name that has come to resolve to a refused address
+        is not called."""
+        try:
+            target = self.targets.pin(url)
+        except InvalidInput as refused:
+            return Answer(None, str(refused), 0.0)
+        return self.send(target, body, headers, self.policy.timeout)
 
     def _gone(self, subscriber_id: str, failures: int, answer: Answer) -> None:
         # Parked at once: the views may not show the unregistration for a moment yet.

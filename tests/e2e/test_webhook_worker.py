@@ -5,6 +5,7 @@ least once: the event in flight at the kill may arrive twice, one right after th
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -21,6 +22,7 @@ from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.bootstrap import System, bootstrap
 from projections.feed import FeedQuery
+from tests.conftest import TEST_RECEIVERS
 from tests.support.district import ADMIN, District
 from tests.support.receiver import Receiver
 
@@ -38,7 +40,7 @@ def url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def system(url: str) -> Iterator[System]:
-    system = bootstrap(Settings(database_url=url))
+    system = bootstrap(Settings(database_url=url, **TEST_RECEIVERS))
     yield system
     system.close()
 
@@ -48,6 +50,9 @@ def worker(url: str, log: Path) -> subprocess.Popen[bytes]:
         **os.environ,
         "YISHITING_DATABASE_URL": url,
         "YISHITING_WEBHOOK_RETRY_BASE_SECONDS": "0.01",
+        "YISHITING_WEBHOOK_ALLOWED_NETWORKS": json.dumps(
+            TEST_RECEIVERS["webhook_allowed_networks"]
+        ),
         "PYTHONPATH": str(ROOT),
     }
     with log.open("ab") as sink:

@@ -2,22 +2,30 @@
 that fails three times and then accepts — every event arrives, in order, signed; the delivery
 log shows each attempt; a 410 Gone unsubscribes the receiver (recorded as the system's decision
 and its secret destroyed); too many failures park a subscriber until resumed; only
-administrators manage webhooks. SQLite and PostgreSQL."""
+administrators manage webhooks. Targets are screened at registration and at delivery (a name
+that comes to resolve to loopback is not called; redirects are not followed), and a receiver
+that never answers holds up nobody else. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import socket
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
+from urllib.parse import urlsplit
 from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 
 from application.settings import Settings
+from application.webhook_targets import Resolve
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.http.app import create_app
+from projections.webhooks.sender import UNREACHABLE
+from tests.conftest import TEST_RECEIVERS
 from tests.support.graphql import (
     ADMIN,
     GraphQLClient,
@@ -26,7 +34,7 @@ from tests.support.graphql import (
     credentials_of,
     tell_the_story,
 )
-from tests.support.receiver import Receiver
+from tests.support.receiver import Receiver, Silent
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 SECRET = "s3cret-for-the-12345-hotline-bridge"
@@ -40,15 +48,27 @@ INTEGRATION = Actor("app-1", "履职APP", Role.INTEGRATION)
 
 
 @pytest.fixture(params=BACKENDS)
-def http(request: pytest.FixtureRequest) -> Iterator[TestClient]:
-    url = str(request.getfixturevalue(f"{request.param}_url"))
-    settings = Settings(
-        database_url=url,
-        writes_per_minute=100_000,
-        webhook_retry_base_seconds=0.01,
-        webhook_max_attempts=MAX_ATTEMPTS,
-    )
-    with TestClient(create_app(settings)) as client:
+def database(request: pytest.FixtureRequest) -> str:
+    return str(request.getfixturevalue(f"{request.param}_url"))
+
+
+@contextmanager
+def serving(database: str, **settings: Any) -> Iterator[TestClient]:
+    """The app with its deliverer running; test receivers (on loopback) allowed unless told."""
+    options = {
+        "writes_per_minute": 100_000,
+        "webhook_retry_base_seconds": 0.01,
+        "webhook_max_attempts": MAX_ATTEMPTS,
+        **TEST_RECEIVERS,
+        **settings,
+    }
+    with TestClient(create_app(Settings(database_url=database, **options))) as client:
+        yield client
+
+
+@pytest.fixture
+def http(database: str) -> Iterator[TestClient]:
+    with serving(database) as client:
         yield client
 
 
@@ -147,7 +167,10 @@ def test_a_receiver_failing_too_often_is_parked_until_resumed(
         eventually(lambda: webhook(api, registered["id"])["parked"])
         assert receiver.received == []
         parked = webhook(api, registered["id"])
-        assert (parked["failures"], parked["lastError"]) == (MAX_ATTEMPTS, "HTTP 500")
+        assert (parked["failures"], parked["lastError"]) == (
+            MAX_ATTEMPTS,
+            "接收方答复 HTTP 500 (the receiver answered HTTP 500)",
+        )
         api.query(
             "mutation($id: ID!) { resumeWebhook(webhookId: $id) { parked } }", id=registered["id"]
         )
@@ -181,3 +204,216 @@ def test_only_administrators_manage_webhooks_and_bad_registrations_are_refused(
         "secret": None,
         "webhook": {"active": False, "unregisterReason": "停用对接"},
     }
+
+
+# ------------------------------------------------------------------ where deliveries may go
+
+PUBLIC = "93.184.216.34"  # a global address: accepted, and never called by these tests
+REFUSED_FORMS = {
+    "http://127.0.0.1:8000/hooks": "LOOPBACK",
+    "http://localhost:5432/": "LOOPBACK",
+    "http://LOCALHOST./": "LOOPBACK",
+    "http://api.localhost/": "LOOPBACK",
+    "http://[::1]:8000/": "LOOPBACK",
+    "http://[::ffff:127.0.0.1]/": "LOOPBACK",
+    "http://[::ffff:7f00:1]/": "LOOPBACK",
+    "http://2130706433:8000/": "LOOPBACK",
+    "http://0x7f.1/": "LOOPBACK",
+    "http://017700000001/": "LOOPBACK",
+    "http://127.1/": "LOOPBACK",
+    "http://[2002:7f00:1::]/": "LOOPBACK",  # 6to4 around 127.0.0.1
+    "http://169.254.169.254/latest/meta-data/": "LINK_LOCAL",
+    "http://[64:ff9b::a9fe:a9fe]/": "LINK_LOCAL",  # NAT64 around 169.254.169.254
+    "http://[fe80::1]/": "LINK_LOCAL",
+    "http://0.0.0.0:8000/": "UNSPECIFIED",
+    "http://0/": "UNSPECIFIED",
+    "http://[::]/": "UNSPECIFIED",
+    "http://224.0.0.1/": "MULTICAST",
+    "http://[ff02::1]/": "MULTICAST",
+    "http://255.255.255.255/": "BROADCAST",
+    "http://240.0.0.1/": "RESERVED",
+    "http://10.0.0.1/": "PRIVATE",
+    "http://172.16.5.4/": "PRIVATE",
+    "http://192.168.1.1/": "PRIVATE",
+    "http://100.64.0.1/": "PRIVATE",
+    "http://[fd00::1]/": "PRIVATE",
+    "http://[::ffff:10.0.0.1]/": "PRIVATE",
+    "http://0x5db8d822/": "NUMERIC_FORM",  # 93.184.216.34, spelled so parsers disagree
+    "http://metadata.internal/": "LINK_LOCAL",  # a name resolving to the metadata service
+    "http://two-faced.example/": "LOOPBACK",  # one of its addresses is loopback
+}
+NAMES = {
+    "metadata.internal": ["169.254.169.254"],
+    "two-faced.example": [PUBLIC, "127.0.0.1"],
+    "hooks.example": [PUBLIC],
+    "intranet.example": ["10.12.3.4"],
+}
+
+
+def resolver(names: dict[str, list[str]]) -> Resolve:
+    """The resolver seam: names answered from a table (an unknown name does not resolve)."""
+    return lambda host: list(names.get(host, []))
+
+
+def test_registration_refuses_every_address_that_is_not_a_receivers(database: str) -> None:
+    with serving(database, webhook_allowed_networks=["10.12.0.0/16"]) as http:
+        app = http.app.state.holder["system"].app  # type: ignore[attr-defined]
+        app.webhook_targets.resolve = resolver(NAMES)
+        api = GraphQLClient(http, credentials=credentials_of(http.app)).acting_as(ADMIN)
+        before = app.position()
+        refused = {}
+        for url in REFUSED_FORMS:
+            (error,) = api.errors(REGISTER, input={"url": url, "secret": SECRET})
+            assert_explained(error, "BAD_USER_INPUT", "WEBHOOK_TARGET_REFUSED")
+            refused[url] = error["extensions"]["details"]["refused"]
+        assert refused == REFUSED_FORMS
+        for url, reason in (
+            ("http://nowhere.example/", "WEBHOOK_HOST_UNRESOLVED"),
+            ("ftp://hooks.example/", "INVALID_WEBHOOK_URL"),
+            ("http://hooks.example:99999/", "INVALID_WEBHOOK_URL"),
+            ("http://hooks .example/", "INVALID_WEBHOOK_URL"),
+        ):
+            (error,) = api.errors(REGISTER, input={"url": url, "secret": SECRET})
+            assert_explained(error, "BAD_USER_INPUT", reason)
+        assert app.position() == before, "a refusal stores nothing"
+        (error,) = api.errors(REGISTER, input={"url": "http://127.0.0.1/", "secret": SECRET})
+        assert error["message"].startswith("接收地址为本机回环地址"), error["message"]
+        assert "(the receiver address is a loopback address" in error["message"]
+
+        for url in (
+            "http://10.12.200.7:8443/hooks",  # in the allowed network
+            "https://intranet.example/hooks",  # a name resolving into it
+            f"http://{PUBLIC}/hooks",
+            "https://hooks.example/hooks?district=1",
+        ):
+            assert register(api, url)["webhook"]["url"] == url
+        (error,) = api.errors(REGISTER, input={"url": "http://10.13.0.1/", "secret": SECRET})
+        assert error["extensions"]["details"]["refused"] == "PRIVATE", "only the listed network"
+
+
+def test_the_allowed_networks_setting_takes_private_networks_and_loopback_only_in_development(
+    sqlite_url: str,
+) -> None:
+    assert Settings(
+        webhook_allowed_networks=["10.0.0.0/8", "fd12:3456::/32", "192.168.7.0/24"]
+    ).webhook_allowed_networks == ["10.0.0.0/8", "fd12:3456::/32", "192.168.7.0/24"]
+    assert Settings(webhook_allowed_networks=["127.0.0.0/8"]).webhook_allowed_networks
+    production = {"environment": "production", "database_url": sqlite_url}
+    for listed in (["127.0.0.0/8"], ["::1/128"], ["169.254.0.0/16"], ["0.0.0.0/0"], ["8.8.8.0/24"]):
+        with pytest.raises(ValueError, match="YISHITING_WEBHOOK_ALLOWED_NETWORKS") as refused:
+            Settings(**production, webhook_allowed_networks=listed)
+        assert "不是内网网段" in str(refused.value)
+    for listed in (["169.254.0.0/16"], ["0.0.0.0/0"], ["224.0.0.0/4"], ["fe80::/10"]):
+        with pytest.raises(ValueError, match="YISHITING_WEBHOOK_ALLOWED_NETWORKS"):
+            Settings(webhook_allowed_networks=listed)
+    with pytest.raises(ValueError, match="不是网段"):
+        Settings(webhook_allowed_networks=["intranet"])
+
+
+def port_of(url: str) -> int:
+    port = urlsplit(url).port
+    assert port is not None
+    return port
+
+
+def test_a_name_that_comes_to_resolve_to_loopback_is_not_called(database: str) -> None:
+    names = {"hooks.example": ["10.1.2.3"]}
+    with (
+        Receiver(secret=SECRET).running() as receiver,
+        serving(database, webhook_allowed_networks=["10.0.0.0/8"]) as http,
+    ):
+        app = http.app.state.holder["system"].app  # type: ignore[attr-defined]
+        app.webhook_targets.resolve = resolver(names)
+        api = GraphQLClient(http, credentials=credentials_of(http.app)).acting_as(ADMIN)
+        registered = register(api, f"http://hooks.example:{port_of(receiver.url)}/hooks")
+        names["hooks.example"] = ["127.0.0.1"]  # rebound after the check at registration
+        api.query('mutation { establishCommittee(input: {name: "经济委员会"}) { id } }')
+        eventually(lambda: webhook(api, registered["id"])["failures"] > 0)
+        state = webhook(api, registered["id"])
+    assert receiver.attempts == 0, "the receiver on loopback was never called"
+    assert state["lastError"].startswith("接收地址为本机回环地址"), state["lastError"]
+    assert [(d["outcome"], d["httpStatus"]) for d in state["deliveries"]][-1] == ("failed", None)
+
+
+def test_a_delivery_goes_to_the_address_checked_with_the_receivers_name(database: str) -> None:
+    """The name exists only in the resolver seam: what was delivered went to the address the
+    screen returned, not to a fresh resolution, and the request named the receiver's host."""
+    with Receiver(secret=SECRET).running() as receiver, serving(database) as http:
+        app = http.app.state.holder["system"].app  # type: ignore[attr-defined]
+        app.webhook_targets.resolve = resolver({"receiver.test": ["127.0.0.1"]})
+        api = GraphQLClient(http, credentials=credentials_of(http.app)).acting_as(ADMIN)
+        port = port_of(receiver.url)
+        registered = register(api, f"http://receiver.test:{port}/hooks")
+        api.query('mutation { establishCommittee(input: {name: "经济委员会"}) { id } }')
+        (delivered,) = receiver.wait_for(1)
+    assert delivered["data"]["name"] == "经济委员会"
+    assert receiver.hosts == [f"receiver.test:{port}"]
+    assert receiver.bad_signatures == 0
+    assert registered["webhook"]["url"] == f"http://receiver.test:{port}/hooks"
+
+
+def test_a_redirect_is_not_followed(http: TestClient, api: GraphQLClient) -> None:
+    with (
+        Receiver(secret=SECRET).running() as elsewhere,
+        Receiver([302], secret=SECRET, location=elsewhere.url).running() as receiver,
+    ):
+        registered = register(api, receiver.url)
+        api.query('mutation { establishCommittee(input: {name: "经济委员会"}) { id } }')
+        receiver.wait_for(1)  # the retry after the redirect, answered 204
+    assert elsewhere.attempts == 0, "the redirect's target was never called"
+    first, second = reversed(webhook(api, registered["id"])["deliveries"])
+    assert (first["outcome"], first["httpStatus"]) == ("failed", 302)
+    assert (second["outcome"], second["httpStatus"]) == ("delivered", 204)
+    (attempt,) = [d for d in webhook_errors(api, registered["id"]) if d]
+    assert attempt.startswith("接收方答复 HTTP 302 重定向,未跟随 ("), attempt
+    assert attempt.endswith("a redirect: not followed)"), attempt
+
+
+def webhook_errors(api: GraphQLClient, webhook_id: str) -> list[str]:
+    document = "query($id: ID!) { webhook(id: $id) { deliveries { error } } }"
+    return [d["error"] for d in api.query(document, id=webhook_id)["webhook"]["deliveries"]]
+
+
+# ------------------------------------------------------------------ each receiver on its own
+
+
+def closed_port_url() -> str:
+    probe = socket.create_server(("127.0.0.1", 0))
+    port = probe.getsockname()[1]
+    probe.close()
+    return f"http://127.0.0.1:{port}/hooks"
+
+
+def test_a_receiver_that_never_answers_delays_no_other(database: str) -> None:
+    """The silent receiver is registered first (the order a round serves subscribers in) and
+    keeps its connection open: the other receiver gets every event while the silent one's first
+    attempt is still unanswered. Then it fails in the same words as a closed port."""
+    patient = {"webhook_timeout_seconds": 10 * HANG_GUARD, "webhook_retry_base_seconds": 3600}
+    with (  # the receivers close before the app stops: it need not wait out a delivery
+        serving(database, **patient) as http,
+        Silent().running() as silent,
+        Receiver(secret=SECRET).running() as receiver,
+    ):
+        api = GraphQLClient(http, credentials=credentials_of(http.app)).acting_as(ADMIN)
+        quiet = register(api, silent.url)
+        heard = register(api, receiver.url)
+        for name in ("经济委员会", "社会法制委员会", "文化文史委员会"):
+            api.query(
+                "mutation($n: String!) { establishCommittee(input: {name: $n}) { id } }", n=name
+            )
+        expected = feed_after(http, heard["position"])
+        received = receiver.wait_for(len(expected))
+        assert silent.accepted.wait(HANG_GUARD), "the silent receiver was called too"
+        assert webhook(api, quiet["id"])["deliveries"] == [], "its attempt is still in flight"
+        assert [e["id"] for e in received] == [e["id"] for e in expected]
+
+        silent.hang_up()
+        eventually(lambda: webhook(api, quiet["id"])["failures"] == 1)
+        closed = register(api, closed_port_url())
+        api.query('mutation { establishCommittee(input: {name: "港澳台侨委员会"}) { id } }')
+        eventually(lambda: webhook(api, closed["id"])["failures"] == 1)
+        never_answered, refused = webhook(api, quiet["id"]), webhook(api, closed["id"])
+        logged = webhook_errors(api, quiet["id"]) + webhook_errors(api, closed["id"])
+    assert never_answered["lastError"] == refused["lastError"] == UNREACHABLE
+    assert logged == [UNREACHABLE, UNREACHABLE], "open or closed, the same words"
+    assert UNREACHABLE.startswith("接收方无法连接或未按时应答 (receiver unreachable")

@@ -1,9 +1,12 @@
-"""A webhook receiver on 127.0.0.1 for tests: it answers from a script of statuses (then 204),
-checks each delivery's signature, and keeps every body it was sent, in arrival order."""
+"""Webhook receivers on 127.0.0.1 for tests (loopback: the tests list 127.0.0.0/8 as allowed).
+`Receiver` answers from a script of statuses (then 204), checks each delivery's signature, and
+keeps every body it was sent, in arrival order, and the Host each came for; `Silent` accepts
+connections and never answers."""
 
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections.abc import Iterator
@@ -17,9 +20,15 @@ from projections.webhooks.signing import SIGNATURE_HEADER, verify
 
 class Receiver:
     def __init__(
-        self, statuses: list[int] | None = None, secret: str = "", pause: float = 0.0
+        self,
+        statuses: list[int] | None = None,
+        secret: str = "",
+        pause: float = 0.0,
+        location: str = "",
     ) -> None:
         self.script = list(statuses or [])
+        self.location = location  # sent with a 3xx answer
+        self.hosts: list[str] = []
         self.pause = pause
         self.secret = secret
         self.received: list[dict[str, Any]] = []
@@ -40,8 +49,11 @@ class Receiver:
             def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 time.sleep(receiver.pause)  # a slow receiver, so a worker can die mid-way
+                receiver.hosts.append(self.headers.get("Host", ""))
                 status = receiver.answer(body, self.headers.get(SIGNATURE_HEADER, ""))
                 self.send_response(status)
+                if 300 <= status < 400 and receiver.location:
+                    self.send_header("Location", receiver.location)
                 self.send_header("Content-Length", "0")
                 self.end_headers()
 
@@ -90,3 +102,40 @@ class Receiver:
         finally:
             self.server.shutdown()
             self.server.server_close()
+
+
+class Silent:
+    """A receiver that accepts every connection and never answers (nor reads)."""
+
+    def __init__(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.connections: list[socket.socket] = []
+        self.accepted = threading.Event()
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.listener.getsockname()[1]}/hooks"
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            self.connections.append(connection)
+            self.accepted.set()
+
+    def hang_up(self) -> None:
+        """Closes the connections held: a delivery waiting on one fails now."""
+        for connection in self.connections:
+            connection.close()
+
+    @contextmanager
+    def running(self) -> Iterator[Silent]:
+        threading.Thread(target=self._accept, daemon=True).start()
+        try:
+            yield self
+        finally:
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread (Linux)
+            self.listener.close()
+            self.hang_up()

@@ -16,7 +16,7 @@ from fastapi.testclient import TestClient
 from application.settings import Settings
 from interfaces.bootstrap import System
 from interfaces.http.app import create_app
-from tests.conftest import PG, require_postgres
+from tests.conftest import PG, TEST_RECEIVERS, require_postgres
 from tests.support.district import District
 from tests.support.graphql import mutation_document
 from tests.support.scenarios import SCENARIOS, actors
@@ -71,7 +71,7 @@ def signed_in(http: TestClient, home: District) -> dict[str, dict[str, str]]:
 @contextmanager
 def running(url: str, **settings: Any) -> Iterator[World]:
     """The app on `url`, its lifespan (and embedded projector) running, two districts set up."""
-    options = {"writes_per_minute": 1_000_000, **settings}
+    options = {"writes_per_minute": 1_000_000, **TEST_RECEIVERS, **settings}
     app = create_app(Settings(database_url=url, **options))
     with TestClient(app) as http:
         system: System = app.state.holder["system"]
