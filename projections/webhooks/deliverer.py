@@ -166,16 +166,6 @@ class Deliverer:
             self._missed.discard(sid)
             return missed
 
-    def deliver_round(self, subscribers: list[Row] | None = None) -> bool:
-        """One pass over the subscribers in the caller's thread, one after the other (without
-        the pool: for a caller that delivers once); True when anything was attempted."""
-        busy = False
-        for subscriber in self.state.subscribers() if subscribers is None else subscribers:
-            if self._stop.is_set():
-                break
-            busy |= self._serve(subscriber)
-        return busy
-
     def _idle_wait(self, subscribers: list[Row]) -> float:
         """Until the log grows, or the next retry falls due, whichever is first (from the
         subscribers the round just read: one read of them per round, not two)."""
