@@ -166,7 +166,7 @@ class TargetScreen:
         literal = _literal(host)
         if literal is not None:
             self._screen(literal)
-            return str(literal)
+            return str(_unmapped(literal))
         if _numeric(host):
             self._screen(_decoded(host))
             raise WebhookTargetRefused(Refused.NUMERIC_FORM)
@@ -177,7 +177,7 @@ class TargetScreen:
             raise WebhookHostUnresolved()
         for address in addresses:  # every one: a name with one bad address is refused
             self._screen(address)
-        return str(addresses[0])
+        return str(_unmapped(addresses[0]))
 
     def _screen(self, address: IPAddress) -> None:
         why = refusal(address, self.allowed)
@@ -187,8 +187,7 @@ class TargetScreen:
 
 def refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> Refused | None:
     """Why `address` may not receive webhooks; None when it may."""
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
+    address = _unmapped(address)
     if any(address in network for network in allowed):
         return None
     for embedded in _embedded(address):
@@ -196,6 +195,13 @@ def refusal(address: IPAddress, allowed: Sequence[IPNetwork] = ()) -> Refused | 
         if why is not None:
             return why
     return _kind(address)
+
+
+def _unmapped(address: IPAddress) -> IPAddress:
+    """An IPv4-mapped IPv6 address as the IPv4 address it is (and is connected to)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        return address.ipv4_mapped
+    return address
 
 
 def _kind(address: IPAddress) -> Refused | None:
