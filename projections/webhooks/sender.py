@@ -1,15 +1,19 @@
 """One HTTP POST to a receiver, over a connection to the address the screen checked (the name
 is not resolved again: DNS rebinding), with the receiver's name as Host and for TLS. Redirects
 are not followed: a receiver answers where it was registered, and a redirect's target has not
-been screened. What went wrong is said in the project's words: an HTTP status, or one wording
-for every failure to get one, so the delivery log cannot map which ports are open."""
+been screened. The timeout bounds the whole exchange, not each read: a receiver trickling its
+answer a byte at a time is cut off like one that is silent. What went wrong is said in the
+project's words: an HTTP status, or one wording for every failure to get one, so the delivery
+log cannot map which ports are open."""
 
 from __future__ import annotations
 
 import http.client
 import socket
 import ssl
+import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 
 from application.webhook_targets import Target
@@ -48,10 +52,20 @@ class PinnedConnection(http.client.HTTPConnection):
     def __init__(self, target: Target, timeout: float) -> None:
         super().__init__(target.host, target.port, timeout=timeout)
         self.address = target.address
+        self.cut = False
 
     def connect(self) -> None:
         self.sock = socket.create_connection((self.address, self.port), self.timeout)
+        if self.cut:  # the time ran out while connecting
+            raise TimeoutError
         self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def hang_up(self) -> None:
+        """Ends the exchange from another thread: a read blocked on the socket returns."""
+        self.cut = True
+        if self.sock is not None:
+            with suppress(OSError):
+                self.sock.shutdown(socket.SHUT_RDWR)
 
 
 class PinnedTLSConnection(PinnedConnection):
@@ -66,7 +80,10 @@ class PinnedTLSConnection(PinnedConnection):
 def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -> Answer:
     kind = PinnedTLSConnection if target.scheme == "https" else PinnedConnection
     connection = kind(target, timeout)
+    deadline = threading.Timer(timeout, connection.hang_up)
+    deadline.daemon = True
     started = time.monotonic()
+    deadline.start()
     try:
         connection.request("POST", target.path, body=body, headers=headers)
         response = connection.getresponse()
@@ -75,5 +92,6 @@ def post(target: Target, body: bytes, headers: dict[str, str], timeout: float) -
     except (OSError, http.client.HTTPException, ValueError):  # ssl.SSLError is an OSError
         return Answer(None, UNREACHABLE, time.monotonic() - started)
     finally:
+        deadline.cancel()
         connection.close()
     return Answer(status, status_error(status), time.monotonic() - started)

@@ -34,7 +34,7 @@ from tests.support.graphql import (
     credentials_of,
     tell_the_story,
 )
-from tests.support.receiver import Receiver, Silent
+from tests.support.receiver import Receiver, Silent, Trickling
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 SECRET = "s3cret-for-the-12345-hotline-bridge"
@@ -417,3 +417,17 @@ def test_a_receiver_that_never_answers_delays_no_other(database: str) -> None:
     assert never_answered["lastError"] == refused["lastError"] == UNREACHABLE
     assert logged == [UNREACHABLE, UNREACHABLE], "open or closed, the same words"
     assert UNREACHABLE.startswith("接收方无法连接或未按时应答 (receiver unreachable")
+
+
+def test_a_receiver_trickling_its_answer_is_cut_off_at_the_timeout(database: str) -> None:
+    """Each byte comes well within the timeout, so only a bound on the whole exchange ends it."""
+    with (
+        serving(database, webhook_timeout_seconds=1, webhook_retry_base_seconds=3600) as http,
+        Trickling(every=0.1).running() as trickling,
+    ):
+        api = GraphQLClient(http, credentials=credentials_of(http.app)).acting_as(ADMIN)
+        registered = register(api, trickling.url)
+        api.query('mutation { establishCommittee(input: {name: "经济委员会"}) { id } }')
+        eventually(lambda: webhook(api, registered["id"])["failures"] == 1)
+        assert trickling.sent > 0, "it was answering"
+        assert webhook(api, registered["id"])["lastError"] == UNREACHABLE

@@ -139,3 +139,32 @@ class Silent:
             self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accepting thread (Linux)
             self.listener.close()
             self.hang_up()
+
+
+class Trickling(Silent):
+    """A receiver that answers a byte at a time, each well within any read timeout, and never
+    finishes its status line."""
+
+    def __init__(self, every: float) -> None:
+        super().__init__()
+        self.every = every
+        self.sent = 0
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                connection, _ = self.listener.accept()
+            except OSError:  # closed: the test is over
+                return
+            self.connections.append(connection)
+            self.accepted.set()
+            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+
+    def _trickle(self, connection: socket.socket) -> None:
+        stopped = threading.Event()
+        try:
+            while not stopped.wait(self.every):  # the pace of the trickle, not a wait for state
+                connection.sendall(b"H")
+                self.sent += 1
+        except OSError:  # the sender hung up
+            return
