@@ -124,6 +124,10 @@ class Silent:
                 return
             self.connections.append(connection)
             self.accepted.set()
+            self._hold(connection)
+
+    def _hold(self, connection: socket.socket) -> None:
+        """What the receiver does with a connection it accepted: nothing, here."""
 
     def hang_up(self) -> None:
         """Closes the connections held: a delivery waiting on one fails now."""
@@ -150,15 +154,8 @@ class Trickling(Silent):
         self.every = every
         self.sent = 0
 
-    def _accept(self) -> None:
-        while True:
-            try:
-                connection, _ = self.listener.accept()
-            except OSError:  # closed: the test is over
-                return
-            self.connections.append(connection)
-            self.accepted.set()
-            threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
+    def _hold(self, connection: socket.socket) -> None:
+        threading.Thread(target=self._trickle, args=(connection,), daemon=True).start()
 
     def _trickle(self, connection: socket.socket) -> None:
         stopped = threading.Event()
