@@ -74,12 +74,6 @@ class Story:
         return [*self.matters, self.hotline]
 
 
-def _settings() -> dict[str, Any]:
-    # Loopback receivers are refused unless listed (development only).
-    allowed = "webhook_allowed_networks" in Settings.model_fields
-    return {"webhook_allowed_networks": ["127.0.0.0/8"]} if allowed else {}
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
@@ -88,10 +82,10 @@ def story(
 ) -> Iterator[Story]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('need_to_know')}/yishiting.db"
-        with running(url, **_settings()) as world:
+        with running(url) as world:
             yield _tell(world)
     else:
-        with postgres_schema() as url, running(url, **_settings()) as world:
+        with postgres_schema() as url, running(url) as world:
             yield _tell(world)
 
 

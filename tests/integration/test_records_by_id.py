@@ -16,7 +16,6 @@ from uuid import UUID, uuid4
 import pytest
 
 from application.receipts import Command, CommandReceipt
-from application.settings import Settings
 from application.webhooks import new_secret
 from application.work_orders import HotlineTicket, WorkOrder
 from domain.erasure import Erasure
@@ -63,11 +62,6 @@ class Records:
     secret: str
 
 
-def _settings() -> dict[str, Any]:
-    allowed = "webhook_allowed_networks" in Settings.model_fields
-    return {"webhook_allowed_networks": ["127.0.0.0/8"]} if allowed else {}
-
-
 @pytest.fixture(
     scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 )
@@ -76,10 +70,10 @@ def records(
 ) -> Iterator[Records]:
     if request.param == "sqlite":
         url = f"sqlite:///{tmp_path_factory.mktemp('by_id')}/yishiting.db"
-        with running(url, **_settings()) as world:
+        with running(url) as world:
             yield _make(world)
     else:
-        with postgres_schema() as url, running(url, **_settings()) as world:
+        with postgres_schema() as url, running(url) as world:
             yield _make(world)
 
 
