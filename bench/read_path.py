@@ -40,8 +40,8 @@ from bench.generate import Generated, generate
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.bootstrap import bootstrap
-from projections.dashboard import DashboardFilter, load_dashboard
-from projections.queries import TopicFilter, ViewQueries
+from projections.reads.dashboard import DashboardFilter, load_dashboard
+from projections.reads.queries import TopicFilter, ViewQueries
 from projections.store import ViewStore
 
 TARGET = 2.0

@@ -9,9 +9,9 @@ from pathlib import Path
 from application.app import Yishiting
 from application.ledger.signing import Signer
 from application.settings import Settings
-from projections.integration import Integration, integration_for
 from projections.ledger import AuthenticEvents, Ledger
-from projections.queries import ViewQueries
+from projections.outbound.integration import Integration, integration_for
+from projections.reads.queries import ViewQueries
 from projections.runner import Projector
 from projections.store import ViewStore
 

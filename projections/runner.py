@@ -21,6 +21,7 @@ from domain.erasure import Erasure
 from projections import set_aside
 from projections.leadership import Leadership
 from projections.ledger import LedgerView
+from projections.outbound.webhooks.registry import WebhookRegistry
 from projections.store import BatchTx, Tx, ViewStore
 from projections.views.audit import AuditTrail
 from projections.views.base import View
@@ -30,7 +31,6 @@ from projections.views.hotline import HotlineOrders
 from projections.views.reference import ReferenceData
 from projections.views.supervision import SupervisionLedger
 from projections.views.topics import TopicBoard
-from projections.webhooks.registry import WebhookRegistry
 
 # A waiter looks at the views' position again after this long without news of a batch (news
 # comes from this process's projector, or announced by another's: `views_announced`).

@@ -13,7 +13,7 @@ from application.receipts import Command
 from domain.base import SYSTEM, now
 from domain.errors import DomainError
 from interfaces.bootstrap import System, bootstrap
-from projections.deadlines import items_to_remind
+from projections.reads.deadlines import items_to_remind
 
 console = Console()
 

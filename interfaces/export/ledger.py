@@ -11,7 +11,7 @@ from application.permissions import Visibility
 from domain.base import now
 from interfaces.bootstrap import System
 from interfaces.export.form import SupervisionForm, form_row, title_for
-from projections.queries import ItemFilter
+from projections.reads.queries import ItemFilter
 from projections.store import Row
 
 PAGE = 500

@@ -24,10 +24,10 @@ from interfaces.graphql.mutations.base import moment
 from interfaces.graphql.reads import Connection, _connection, _first, filter_text
 from interfaces.graphql.terms import ENUMS, TERMS, code_of, term
 from interfaces.graphql.types import ctx
-from projections.audit import AuditFilter as Where
-from projections.audit import AuditQueries
-from projections.queries import InvalidCursor
-from projections.restriction import restricted_state
+from projections.reads.audit import AuditFilter as Where
+from projections.reads.audit import AuditQueries
+from projections.reads.queries import InvalidCursor
+from projections.reads.restriction import restricted_state
 from projections.store import Row
 
 OWNER_TABLES = {

@@ -12,9 +12,9 @@ from interfaces.graphql.context import blocking
 from interfaces.graphql.deadlines import count_due_soon
 from interfaces.graphql.errors import UserError, parse_id
 from interfaces.graphql.types import ctx
-from projections.dashboard import Dashboard as DashboardData
-from projections.dashboard import DashboardFilter as Where
-from projections.dashboard import load_dashboard
+from projections.reads.dashboard import Dashboard as DashboardData
+from projections.reads.dashboard import DashboardFilter as Where
+from projections.reads.dashboard import load_dashboard
 
 DIMENSION_VOCABULARIES: dict[str, type[v.Vocabulary]] = {
     "status": v.TopicStatus,

@@ -15,8 +15,8 @@ from domain import vocabulary as v
 from interfaces.graphql.context import blocking
 from interfaces.graphql.errors import bad_input
 from interfaces.graphql.terms import TERMS, term
-from projections.dashboard import DashboardFilter
-from projections.deadlines import deadlines_of, items_due_soon
+from projections.reads.dashboard import DashboardFilter
+from projections.reads.deadlines import deadlines_of, items_due_soon
 from projections.store import Row
 
 

@@ -10,7 +10,7 @@ from graphql import GraphQLError
 
 from application.storage import STORAGE_UNAVAILABLE
 from domain.errors import DomainError
-from projections.queries import InvalidCursor
+from projections.reads.queries import InvalidCursor
 
 
 class UserError(GraphQLError):

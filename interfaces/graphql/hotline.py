@@ -14,7 +14,7 @@ from interfaces.graphql.errors import parse_id
 from interfaces.graphql.mutations.base import CommandInput, TopicPayload, execute, payload
 from interfaces.graphql.terms import ENUMS, domain_value
 from interfaces.graphql.types import Topic, ctx
-from projections.hotline import hotline_groups
+from projections.reads.hotline import hotline_groups
 
 
 @strawberry.type(description="共性问题 12345 orders of one category in one street, still proposed")

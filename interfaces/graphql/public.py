@@ -11,7 +11,7 @@ from interfaces.graphql.dashboard import Count
 from interfaces.graphql.errors import bad_input
 from interfaces.graphql.terms import TERMS, term
 from interfaces.graphql.types import ctx
-from projections.public import load_public_overview
+from projections.reads.public import load_public_overview
 from projections.store import Row
 
 MAX_PUBLIC = 50

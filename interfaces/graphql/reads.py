@@ -30,7 +30,7 @@ from interfaces.graphql.types import (
     Unit,
     ctx,
 )
-from projections import queries as q
+from projections.reads import queries as q
 from projections.store import Row
 
 T = TypeVar("T")

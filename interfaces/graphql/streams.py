@@ -19,8 +19,8 @@ from interfaces.auth import token_expired_error
 from interfaces.bootstrap import System
 from interfaces.graphql.context import blocking
 from interfaces.graphql.errors import UserError, bad_input, from_domain
-from projections.feed import FeedQuery
-from projections.readership import Readership
+from projections.outbound.feed import FeedQuery
+from projections.reads.readership import Readership
 
 PAGE = 100
 SAFETY_POLL = 1.0

@@ -18,8 +18,8 @@ from interfaces.graphql.context import blocking
 from interfaces.graphql.reads import SupervisionItemFilter
 from interfaces.graphql.streams import feed_query, signed_in, stream, views_reach
 from interfaces.graphql.types import SupervisionItem, ctx
-from projections.feed import FeedQuery
-from projections.live_items import changed_item
+from projections.outbound.feed import FeedQuery
+from projections.outbound.live_items import changed_item
 
 ITEM_TYPES = frozenset(t for t, p in CATALOGUE.items() if p.aggregate.__name__ == "SupervisionItem")
 # Finds which items changed; what the caller sees of them is decided by the views.

@@ -7,8 +7,8 @@ from typing import Any
 
 from application.events import aggregate_type, event_id_text, event_type, is_internal
 from projections.store import Row, Tx, direct, pending_of
-from projections.summaries import reason, summary
 from projections.views.base import View, id_text, iso
+from projections.views.summaries import reason, summary
 
 OWNER_TABLES = {
     "Topic": "topic_board",

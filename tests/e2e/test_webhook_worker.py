@@ -21,7 +21,7 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.bootstrap import System, bootstrap
-from projections.feed import FeedQuery
+from projections.outbound.feed import FeedQuery
 from tests.conftest import TEST_RECEIVERS
 from tests.support.district import ADMIN, District
 from tests.support.receiver import Receiver

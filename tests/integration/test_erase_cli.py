@@ -17,8 +17,8 @@ from domain.base import Actor
 from domain.people import ERASED, Proposer
 from domain.vocabulary import Role
 from interfaces.bootstrap import System, bootstrap
-from projections.feed import FeedQuery
-from projections.queries import TopicFilter
+from projections.outbound.feed import FeedQuery
+from projections.reads.queries import TopicFilter
 from tests.integration.test_erasure_everywhere import holding_key_row
 from tests.support.district import District
 from tests.support.erasure import database_dump, seconds_until, yishiting

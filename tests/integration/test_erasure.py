@@ -18,7 +18,7 @@ from domain.people import ERASED, Participant, Proposer
 from domain.topic import Topic
 from domain.vocabulary import ParticipantKind, Role
 from interfaces.bootstrap import System, bootstrap
-from projections.queries import TopicFilter
+from projections.reads.queries import TopicFilter
 from tests.support.district import District
 from tests.support.erasure import database_dump as dump_of
 

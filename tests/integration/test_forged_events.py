@@ -29,8 +29,8 @@ from interfaces.cli.demo import seed_demo
 from interfaces.http.observability import SystemGauges
 from interfaces.intake.importer import import_file
 from projections import set_aside
-from projections.feed import FeedQuery
 from projections.health import stall_watch
+from projections.outbound.feed import FeedQuery
 from tests.integration import test_ledger
 from tests.integration.test_ledger import STORY_EVENTS, Ledgered, Raw
 from tests.support.district import ADMIN, District

@@ -25,7 +25,7 @@ from domain.vocabulary import Role
 from interfaces.bootstrap import System, bootstrap
 from interfaces.cli.main import app as cli
 from interfaces.intake.importer import HOTLINE_IMPORT, import_file
-from projections.queries import TopicFilter
+from projections.reads.queries import TopicFilter
 from tests.support.district import ADMIN, District
 from tests.support.hostile_files import MB, xml_bomb, zip_bomb
 from tests.support.problem_list import HELD_AT

@@ -26,8 +26,8 @@ from domain.base import Actor
 from domain.people import Proposer
 from domain.vocabulary import Category, Channel, ExclusionGround, Role
 from interfaces.http.app import create_app
-from projections.feed import FeedQuery
-from projections.webhooks.deliverer import READER as WEBHOOKS
+from projections.outbound.feed import FeedQuery
+from projections.outbound.webhooks.deliverer import READER as WEBHOOKS
 from tests.support.district import ADMIN, District
 from tests.support.receiver import Receiver
 from tests.support.world import World, postgres_schema, running

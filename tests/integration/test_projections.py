@@ -33,8 +33,8 @@ from domain.vocabulary import (
 )
 from interfaces.bootstrap import System, bootstrap
 from projections import runner
-from projections.dashboard import Dashboard, DashboardFilter, load_dashboard
-from projections.queries import ConsultationFilter, ItemFilter, TopicFilter
+from projections.reads.dashboard import Dashboard, DashboardFilter, load_dashboard
+from projections.reads.queries import ConsultationFilter, ItemFilter, TopicFilter
 from tests.support.district import ADMIN, District
 from tests.support.views import dump_views, tracking_positions
 

@@ -14,7 +14,7 @@ from application.settings import Settings
 from application.storage import Database
 from interfaces.bootstrap import bootstrap
 from projections import store as store_module
-from projections.queries import TopicFilter
+from projections.reads.queries import TopicFilter
 from projections.store import Tx, ViewStore
 from tests.support.district import District
 

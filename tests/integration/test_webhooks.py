@@ -24,7 +24,7 @@ from application.webhook_targets import Resolve
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.http.app import create_app
-from projections.webhooks.sender import UNREACHABLE
+from projections.outbound.webhooks.sender import UNREACHABLE
 from tests.conftest import TEST_RECEIVERS
 from tests.support.graphql import (
     ADMIN,

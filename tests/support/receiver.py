@@ -15,7 +15,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from projections.webhooks.signing import SIGNATURE_HEADER, verify
+from projections.outbound.webhooks.signing import SIGNATURE_HEADER, verify
 
 
 class Receiver:

@@ -28,11 +28,11 @@ from application.webhook_targets import Target, TargetScreen
 from domain.base import SYSTEM, Actor
 from domain.errors import InvalidInput
 from domain.vocabulary import Role
-from projections.feed import EventFeed, FeedQuery
+from projections.outbound.feed import EventFeed, FeedQuery
+from projections.outbound.webhooks.sender import Answer, post
+from projections.outbound.webhooks.signing import SIGNATURE_HEADER, signature
+from projections.outbound.webhooks.state import Delivery, DeliveryState, new_owner
 from projections.store import Row
-from projections.webhooks.sender import Answer, post
-from projections.webhooks.signing import SIGNATURE_HEADER, signature
-from projections.webhooks.state import Delivery, DeliveryState, new_owner
 
 log = logging.getLogger("yishiting.webhooks")
 READER = Actor("webhooks", "事件推送", Role.INTEGRATION)

@@ -1,6 +1,6 @@
 """Which published events an actor may read, and how much of them: personal data and a
 restricted matter's texts by the same rules as the views (application.permissions), applied
-to the log at read time (projections.restriction)."""
+to the log at read time (projections.reads.restriction)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from domain.erasure import Erasure
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
 from domain.vocabulary import Role
-from projections.queries import ViewQueries
+from projections.reads.queries import ViewQueries
 
 SCOPED_TABLES: dict[type, str] = {
     Topic: "topic_board",

@@ -7,9 +7,9 @@ from datetime import date
 
 from application.calendar import district_today
 from application.permissions import Visibility
-from projections.queries import OPEN_ITEM, OVERDUE, Criteria
+from projections.reads.queries import OPEN_ITEM, OVERDUE, Criteria
+from projections.reads.visibility import EVERYTHING, row_scope
 from projections.store import Tx, ViewStore
-from projections.visibility import EVERYTHING, row_scope
 
 TOPIC_DIMENSIONS = (
     "status",

@@ -8,12 +8,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from application.settings import Settings
-from projections.feed import EventFeed
-from projections.queries import ViewQueries
+from projections.outbound.feed import EventFeed
+from projections.outbound.watch import LogWatcher
+from projections.outbound.webhooks.deliverer import Deliverer, Policy
+from projections.outbound.webhooks.state import DeliveryState
+from projections.reads.queries import ViewQueries
 from projections.runner import Projector
-from projections.watch import LogWatcher
-from projections.webhooks.deliverer import Deliverer, Policy
-from projections.webhooks.state import DeliveryState
 
 
 @dataclass

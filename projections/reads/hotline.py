@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from application.permissions import Visibility
+from projections.reads.visibility import EVERYTHING, row_scope
 from projections.store import ViewStore
-from projections.visibility import EVERYTHING, row_scope
 
 GROUPED = (
     "SELECT h.category, h.street, h.id, h.ticket FROM hotline_orders h"

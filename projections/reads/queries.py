@@ -12,9 +12,9 @@ from typing import Any
 
 from application.calendar import district_today, due_within
 from application.permissions import Visibility
-from projections.restriction import restricted_topics, searched_columns, topic_row
+from projections.reads.restriction import restricted_topics, searched_columns, topic_row
+from projections.reads.visibility import EVERYTHING, row_scope
 from projections.store import Row, Tx, ViewStore
-from projections.visibility import EVERYTHING, row_scope
 
 
 @dataclass

@@ -4,9 +4,9 @@
 from __future__ import annotations
 
 from application.permissions import Visibility
-from projections.queries import ItemFilter
+from projections.reads.queries import ItemFilter
+from projections.reads.visibility import row_scope
 from projections.store import Row, ViewStore
-from projections.visibility import row_scope
 
 
 def changed_item(

@@ -11,8 +11,8 @@ from typing import Any
 from application.publishing.catalogue import CATALOGUE
 from application.publishing.envelope import cloud_event
 from domain.base import Actor
-from projections.queries import ViewQueries
-from projections.readership import EXCLUSION_TOPICS, Readership
+from projections.reads.queries import ViewQueries
+from projections.reads.readership import EXCLUSION_TOPICS, Readership
 
 SCAN = 500
 MAX_SCANS = 20  # per page: a narrow filter over a long log returns with a cursor to go on from

@@ -7,10 +7,10 @@ from datetime import date
 
 from application.calendar import due_within
 from application.permissions import Visibility
-from projections.dashboard import DashboardFilter
-from projections.queries import DUE_SOON, Criteria
+from projections.reads.dashboard import DashboardFilter
+from projections.reads.queries import DUE_SOON, Criteria
+from projections.reads.visibility import EVERYTHING, row_scope
 from projections.store import Row, ViewStore
-from projections.visibility import EVERYTHING, row_scope
 
 
 def items_to_remind(store: ViewStore, today: date, within: int) -> list[str]:

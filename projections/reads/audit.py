@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from application.permissions import ADMINISTRATIVE_RECORDS, Visibility
-from projections.queries import Criteria, Ordering, Page
-from projections.restriction import audit_rows
+from projections.reads.queries import Criteria, Ordering, Page
+from projections.reads.restriction import audit_rows
+from projections.reads.visibility import EVERYTHING, row_scope
 from projections.store import Row, ViewStore
-from projections.visibility import EVERYTHING, row_scope
 
 TRAIL = Ordering("audit_trail", "position", descending=False, key_type=int)
 
