@@ -16,7 +16,7 @@ from domain.vocabulary import ItemStatus
 from interfaces.bootstrap import bootstrap
 from interfaces.cli.terminal import refuse, shown
 from interfaces.export.csv_file import csv_bytes
-from interfaces.export.ledger import FormFilter, supervision_form
+from interfaces.export.supervision_form import FormFilter, supervision_form
 from interfaces.export.xlsx import workbook_bytes
 
 export_app = typer.Typer(help="导出 Export", no_args_is_help=True)

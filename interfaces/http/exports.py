@@ -16,7 +16,7 @@ from domain.errors import DomainError
 from domain.vocabulary import ItemStatus
 from interfaces.export.csv_file import csv_bytes
 from interfaces.export.form import SHEET, SupervisionForm
-from interfaces.export.ledger import FormFilter, supervision_form
+from interfaces.export.supervision_form import FormFilter, supervision_form
 from interfaces.export.xlsx import workbook_bytes
 from interfaces.graphql.context import blocking
 from interfaces.http.callers import from_domain, reader, refusal, system_of

@@ -1,5 +1,7 @@
-"""Reads the problem list for the form: the supervision ledger filtered by platform, committee,
-unit, period and status, only the rows the caller may see, in the ledger's order."""
+"""Fills the supervision 台账, the form 「督办落实情况」 laid out in interfaces/export/form.py: its
+problem list read from the supervision items' view (supervision_ledger, not the Merkle ledger)
+filtered by platform, committee, unit, period and status, only the rows the caller may see, in
+the view's order."""
 
 from __future__ import annotations
 
@@ -46,7 +48,7 @@ def _start_of(day: date | None) -> str | None:
     return start.isoformat(timespec="microseconds")
 
 
-def ledger_rows(system: System, where: FormFilter, seen_by: Visibility) -> list[Row]:
+def item_rows(system: System, where: FormFilter, seen_by: Visibility) -> list[Row]:
     rows: list[Row] = []
     after: str | None = None
     while True:
@@ -62,7 +64,7 @@ def supervision_form(
 ) -> SupervisionForm:
     platform = _name(system, "ref_platforms", where.platform_id or seen_by.platform_id)
     committee = _name(system, "ref_committees", where.committee_id or seen_by.committee_id)
-    rows = ledger_rows(system, where, seen_by)
+    rows = item_rows(system, where, seen_by)
     return SupervisionForm(
         title=title_for(platform),
         rows=[form_row(number, row) for number, row in enumerate(rows, start=1)],
