@@ -35,7 +35,7 @@ from bench import common
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
 DOC = common.DOC

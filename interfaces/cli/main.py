@@ -72,8 +72,8 @@ def serve(
     """启动服务 Serve GraphQL and HTTP."""
     import uvicorn
 
-    from interfaces.http.app import create_app
     from interfaces.http.limits import head_deadline
+    from interfaces.server import create_app
 
     settings = Settings()
     configure_logging(settings.log_level)

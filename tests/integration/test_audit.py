@@ -39,7 +39,7 @@ from domain.vocabulary import (
     TopicStatus,
 )
 from interfaces.bootstrap import System, bootstrap
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.support.district import ADMIN, District
 from tests.support.graphql import GraphQLClient, credentials_of
 

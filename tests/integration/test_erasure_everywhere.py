@@ -27,7 +27,7 @@ from domain.people import Proposer
 from domain.topic import Topic
 from domain.vocabulary import Category, Channel, Role
 from interfaces.bootstrap import System, bootstrap
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.support.district import District
 from tests.support.erasure import database_dump, seconds_until
 from tests.support.graphql import GraphQLClient, credentials_of

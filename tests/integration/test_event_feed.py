@@ -17,7 +17,7 @@ from application.publishing.catalogue import CATALOGUE
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.support.graphql import (
     ADMIN,
     GraphQLClient,

@@ -23,7 +23,7 @@ from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.graphql.router import YishitingRouter
 from interfaces.graphql.schema import SDL_PATH, sdl
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from projections.reads.queries import ViewQueries
 from projections.store import Row
 from tests.support.graphql import (

@@ -18,7 +18,7 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.cli.remind import remind_due_items
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.support.graphql import GraphQLClient, GraphQLDistrict, assert_explained, credentials_of
 
 HOTLINE = Actor("hotline-gateway", "12345热线推送", Role.INTEGRATION)

@@ -46,7 +46,7 @@ from domain.topic import Topic
 from domain.vocabulary import Role, TopicStatus, UnitKind
 from interfaces.bootstrap import System, bootstrap
 from interfaces.cli.main import app as yishiting
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.support.district import ADMIN, District
 from tests.support.graphql import GraphQLClient, credentials_of
 

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.support.graphql import ADMIN, GraphQLClient, GraphQLDistrict, credentials_of
 
 BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]

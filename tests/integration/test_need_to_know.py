@@ -25,7 +25,7 @@ from application.work_orders import WorkOrder
 from domain.base import Actor
 from domain.people import Proposer
 from domain.vocabulary import Category, Channel, ExclusionGround, Role
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from projections.outbound.feed import FeedQuery
 from projections.outbound.webhooks.deliverer import READER as WEBHOOKS
 from tests.support.district import ADMIN, District

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
-from interfaces.http.app import create_app
 from interfaces.http.observability import JsonLines, correlation
+from interfaces.server import create_app
 from tests.support.district import ADMIN
 from tests.support.graphql import (
     CHINESE,

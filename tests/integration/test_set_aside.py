@@ -22,8 +22,8 @@ from fastapi.testclient import TestClient
 from application.app import Yishiting
 from application.settings import Settings
 from interfaces.bootstrap import System, bootstrap
-from interfaces.http.app import create_app
 from interfaces.http.observability import SystemGauges
+from interfaces.server import create_app
 from projections import set_aside
 from tests.support.district import District
 from tests.support.scenarios import proposed

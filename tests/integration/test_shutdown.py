@@ -18,7 +18,7 @@ from fastapi.testclient import TestClient
 from application.app import Yishiting
 from application.settings import Settings
 from bench.generate import generate
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.support.graphql import ADMIN, credentials_of
 from tests.support.servers import ROOT, environment
 from tests.support.shutdown_race import DASHBOARDS, STREAMS

@@ -23,7 +23,7 @@ from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.bootstrap import bootstrap
 from interfaces.cli.main import app as cli
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.support.problem_list import (
     ProblemList,
     build_problem_list,

@@ -28,7 +28,7 @@ from application.production import UnsafeProduction
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.support.district import District
 from tests.support.graphql import CHINESE, mutation_document
 from tests.support.scenarios import SCENARIOS

@@ -20,7 +20,7 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.bootstrap import System
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from projections import set_aside
 from tests.support.graphql import HOTLINE_MATTER, GraphQLClient, GraphQLDistrict, credentials_of
 from tests.support.unicode import any_text

@@ -17,7 +17,7 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.graphql.schema import schema
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from interfaces.web import STATIC
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123456789"

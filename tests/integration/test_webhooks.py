@@ -23,7 +23,7 @@ from application.settings import Settings
 from application.webhook_targets import Resolve
 from domain.base import Actor
 from domain.vocabulary import Role
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from projections.outbound.webhooks.sender import UNREACHABLE
 from tests.conftest import TEST_RECEIVERS
 from tests.support.graphql import (

@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 
 from application.settings import Settings
 from interfaces.bootstrap import System
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 from tests.conftest import PG, TEST_RECEIVERS, require_postgres
 from tests.support.district import District
 from tests.support.graphql import mutation_document

@@ -17,7 +17,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from application.production import UnsafeProduction
 from application.settings import Settings
-from interfaces.http.app import create_app
+from interfaces.server import create_app
 
 ROOT = Path(__file__).resolve().parents[2]
 
