@@ -39,7 +39,7 @@ from bench import (
 )
 from bench.common import Figure
 from bench.report import write
-from projections.stock import STOCK_VIEWS
+from bench.stock import STOCK_VIEWS
 
 STEPS = ("write_path", "rebuild", "read_path", "memory", "live", "long_lived", "ledger")
 REBUILD_TARGET = 20.0

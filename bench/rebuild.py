@@ -7,7 +7,7 @@ In one run, on one log of N realistic events (bench/workload.py) in a schema of 
       transaction; the best of as many rounds as (b) has;
   (a') our Projector over the first S events only (the stock runner's sample);
   (b) the stock eventsourcing ProjectionRunner over the same first S events, with the same View
-      classes as one combined projection (projections/stock.py): one commit per event;
+      classes as one combined projection (bench/stock.py): one commit per event;
   (c) a raw sequential read of the events table with psycopg: the ceiling for any projector.
 The schemas are dropped afterwards."""
 
@@ -38,11 +38,11 @@ from application.app import Yishiting
 from application.settings import Settings
 from application.storage import Database
 from bench import common
+from bench.stock import STOCK_VIEWS, PostgresViewRecorder, StockViews
 from bench.workload import Workload
 from interfaces.bootstrap import System, bootstrap
 from projections.ledger import LedgerView
 from projections.runner import VIEWS, Projector
-from projections.stock import STOCK_VIEWS, PostgresViewRecorder, StockViews
 from projections.store import BatchTx, PostgresTx
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"

@@ -24,7 +24,7 @@ One run, one PostgreSQL log, in a schema of its own that is dropped afterwards:
 2. **(c) raw read** — `SELECT * FROM yishiting_events ORDER BY notification_id` with psycopg,
    every row fetched: the ceiling for any projector on this machine.
 3. **(b) stock runner** — `eventsourcing.projection.ProjectionRunner` with
-   `projections/stock.py`: `StockViews` (the views fed domain events — reference data, topic
+   `bench/stock.py`: `StockViews` (the views fed domain events — reference data, topic
    board, consultation calendar, supervision ledger — as one projection) and
    `PostgresViewRecorder` (their tables in a separate schema; each event applied with its
    tracking record in one transaction, committed). Timed from the runner's start to the commit

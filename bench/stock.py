@@ -1,8 +1,8 @@
-"""The views run the stock eventsourcing way, for comparison (bench/): a `ProjectionRunner`
-subscribed to the application calls `process_event` once per event, and each event is applied
-in a transaction of its own together with its tracking record (exactly-once, one commit per
-event). The same View classes and SQL as the batching Projector (those fed domain events), so
-the work per event is the same; only the transactions differ."""
+"""The views run the stock eventsourcing way, the baseline the benchmarks compare with: a
+`ProjectionRunner` subscribed to the application calls `process_event` once per event, and each
+event is applied in a transaction of its own together with its tracking record (exactly-once,
+one commit per event). The same View classes and SQL as the batching Projector (those fed domain
+events), so the work per event is the same; only the transactions differ."""
 
 from __future__ import annotations
 
