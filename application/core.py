@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from pathlib import Path
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
@@ -19,11 +19,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import resolve_topic
 
 from application.group_commit import GroupCommit
-from application.ledger.recorders import (
-    TaggedMemoryRecorder,
-    TaggedSnapshots,
-    TaggedSQLiteRecorder,
-)
+from application.ledger.recorders import TaggedMemoryRecorder, TaggedSnapshots
 from application.ledger.tags import EventKey
 from application.permissions import (
     OutOfReach,
@@ -32,13 +28,7 @@ from application.permissions import (
     check_role,
     hides_missing_objects,
 )
-from application.personal_data import (
-    KeysInTheAppend,
-    Sealer,
-    SubjectKeys,
-    key_table_for,
-    master_key_from,
-)
+from application.personal_data import KeysInTheAppend, Sealer, SubjectKeys
 from application.receipts import (
     Command,
     CommandReceipt,
@@ -48,8 +38,8 @@ from application.receipts import (
 )
 from application.settings import Settings
 from application.storage import Database, bound_waits
-from application.transcodings import LogTranscoder, register_domain_transcodings
-from domain.base import Record
+from application.transcodings import register_domain_transcodings
+from domain.base import Clock, Record, clocked_by, wall_clock
 from domain.errors import ConcurrentModification, NotFound, VersionMismatch
 from domain.reference import Platform
 
@@ -57,9 +47,6 @@ P = ParamSpec("P")
 R = TypeVar("R", bound=Record)
 A = TypeVar("A", bound="Core")
 
-KEYS_IN_THE_APPEND = f"{KeysInTheAppend.__module__}:{KeysInTheAppend.__qualname__}"
-TAGGED_SQLITE = f"{TaggedSQLiteRecorder.__module__}:{TaggedSQLiteRecorder.__qualname__}"
-LOG_TRANSCODER = f"{LogTranscoder.__module__}:{LogTranscoder.__qualname__}"
 SCOPED_RECORDS = frozenset({"Topic", "Consultation", "SupervisionItem"})
 # How a sealed person names their data subject in a stored event's JSON (transcodings.py).
 SUBJECT_IN_STATE = re.compile(rb'"subject_id":"([0-9a-f-]{32,36})"')
@@ -74,29 +61,29 @@ NAMES_ZH = {
 }
 
 
+@dataclass(frozen=True)
+class Adapters:
+    """What the application works through, built by the composition root
+    (interfaces/bootstrap.py) and handed in: the application builds none of them itself."""
+
+    database: Database
+    event_key: EventKey  # tags every append (application/ledger/tags.py)
+    subject_keys: SubjectKeys
+    persistence: Mapping[str, str]  # eventsourcing's environment: which recorder, where
+    clock: Clock = wall_clock
+    group_commit: bool = False
+
+
 class Core(Application[UUID]):
     name = "yishiting"
 
-    def __init__(self, settings: Settings | None = None, env: dict[str, str] | None = None) -> None:
-        self.settings = settings or Settings()
-        self.database = Database.from_url(self.settings.database_url)
-        # Every append tags its events with this key (application/ledger/tags.py).
-        self.event_key = event_key_for(self.settings, self.database)
-        with self.database.setup_lock():
-            self.database.prepare()
-            self.subject_keys = SubjectKeys(
-                key_table_for(self.database), master_key_from(self.settings.personal_data_key)
-            )
-            persistence = self.database.persistence_env(
-                self.settings.pool_size, self.settings.postgres_pre_ping
-            )
-            full_env = {**persistence, **(env or {})}
-            full_env.setdefault("TRANSCODER_TOPIC", LOG_TRANSCODER)
-            if self.database.engine == "postgresql":
-                full_env.setdefault("APPLICATION_RECORDER_TOPIC", KEYS_IN_THE_APPEND)
-            if self.database.engine == "sqlite":
-                full_env.setdefault("APPLICATION_RECORDER_TOPIC", TAGGED_SQLITE)
-            super().__init__(env=full_env)
+    def __init__(self, settings: Settings, adapters: Adapters) -> None:
+        self.settings = settings
+        self.database = adapters.database
+        self.event_key = adapters.event_key
+        self.subject_keys = adapters.subject_keys
+        self.clock = adapters.clock
+        super().__init__(env=dict(adapters.persistence))
         bound_waits(self.recorder)
         if hasattr(self.recorder, "event_key"):
             self.recorder.event_key = self.event_key
@@ -104,7 +91,7 @@ class Core(Application[UUID]):
         self._keys_in_append = isinstance(self.recorder, KeysInTheAppend)
         if isinstance(self.recorder, KeysInTheAppend):
             self.recorder.subject_keys = self.subject_keys
-        self.group = GroupCommit(self.save) if self.settings.group_commit else None
+        self.group = GroupCommit(self.save) if adapters.group_commit else None
 
     def construct_snapshot_store(self) -> Any:
         """Snapshots tagged when written and used only when their tag holds."""
@@ -204,22 +191,9 @@ class Core(Application[UUID]):
             earlier = self._receipt(receipt_id)
             if earlier is not None:
                 return earlier.replay(print_)
-        changed = change()
-        if command.correlation_id:
-            _correlate(changed, command.correlation_id)
-        primary = changed[0]
-        to_save: list[Record] = list(changed)
-        if receipt_id is not None and command.command_id:
-            to_save.append(
-                CommandReceipt(
-                    command.actor.id,
-                    command.command_id,
-                    use_case,
-                    print_,
-                    primary.id,
-                    primary.version,
-                )
-            )
+        with clocked_by(self.clock):  # the events and the receipt carry the application's time
+            to_save = self._changed(command, use_case, print_, change)
+        primary = to_save[0]
         try:
             recordings = self.group.save(*to_save) if self.group else self.save(*to_save)
         except IntegrityError:
@@ -230,6 +204,31 @@ class Core(Application[UUID]):
         position = max((r.notification.id for r in recordings), default=None)
         return Outcome(primary.id, primary.version, position, len(recordings))
 
+    def _changed(
+        self,
+        command: Command,
+        use_case: str,
+        print_: str,
+        change: Callable[[], Sequence[Record]],
+    ) -> list[Record]:
+        """The use case's changed aggregates, primary first, and the command's receipt last."""
+        changed = list(change())
+        if command.correlation_id:
+            _correlate(changed, command.correlation_id)
+        if command.command_id:
+            primary = changed[0]
+            changed.append(
+                CommandReceipt(
+                    command.actor.id,
+                    command.command_id,
+                    use_case,
+                    print_,
+                    primary.id,
+                    primary.version,
+                )
+            )
+        return changed
+
     def _receipt(self, receipt_id: UUID | None) -> CommandReceipt | None:
         """The command's receipt, if the command was carried out. A receipt is one event and
         never snapshotted: it is read by its id alone, without a look for snapshots first."""
@@ -237,16 +236,6 @@ class Core(Application[UUID]):
             return None
         receipt = project_aggregate(None, self.events.get(receipt_id, limit=1))
         return receipt if isinstance(receipt, CommandReceipt) else None
-
-
-def event_key_for(settings: Settings, database: Database) -> EventKey:
-    """The key tagging events, from outside the database: only development may create its
-    file; a log held in memory gets a key that lives as long as it does."""
-    if database.engine == "memory":
-        return EventKey.generate()
-    return EventKey.from_file(
-        Path(settings.event_key_file), create=settings.environment == "development"
-    )
 
 
 def use_case(

@@ -35,6 +35,7 @@ from bench import common
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator
+from interfaces.bootstrap import application_for
 from interfaces.server import create_app
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/test"
@@ -91,7 +92,7 @@ class InThreadServer:
 
 
 async def subscription_latency(settings: Settings, events: int) -> Figures:
-    writer = Yishiting(settings)
+    writer = application_for(settings)
     committed: dict[str, float] = {}
     arrived: dict[str, float] = {}
     token = Authenticator.from_settings(settings).issue(READER)

@@ -35,6 +35,7 @@ from bench.workload import ADMIN, UNIT, Workload
 from domain.base import Actor, Record
 from domain.supervision import SupervisionItem
 from domain.vocabulary import Role
+from interfaces.bootstrap import application_for
 
 TARGET = 1.5
 BATCH = 500
@@ -71,7 +72,7 @@ class Pair:
 
 def run(url: str, history: int, samples: int, say: Callable[[str], object] = print) -> list[Pair]:
     with schema(url, "bench_long") as log_url:
-        app = Yishiting(Settings(database_url=log_url))
+        app = application_for(Settings(database_url=log_url))
         try:
             workload = Workload.prepare(app)
             say(f"a supervision item and a platform with {history:,} events each …")

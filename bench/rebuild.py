@@ -40,7 +40,7 @@ from application.storage import Database
 from bench import common
 from bench.stock import STOCK_VIEWS, PostgresViewRecorder, StockViews
 from bench.workload import Workload
-from interfaces.bootstrap import System, bootstrap
+from interfaces.bootstrap import System, adapters_for, bootstrap
 from projections.ledger import LedgerView
 from projections.runner import VIEWS, Projector
 from projections.store import BatchTx, PostgresTx
@@ -420,7 +420,9 @@ def _stock(url: str, stock_schema: str, sample: int, sample_end: int) -> float:
         name = Yishiting.name  # the same log (table names come from the application's name)
 
         def __init__(self, env: Any = None) -> None:
-            super().__init__(Settings(database_url=url), env=env)
+            settings = Settings(database_url=url)
+            database = Database.from_url(url)
+            super().__init__(settings, adapters_for(settings, database, env=env))
             _warm(self, sample)
             started.append(time.perf_counter())
 

@@ -55,7 +55,7 @@ from domain.base import Actor
 from domain.people import Proposer
 from domain.topic import Topic
 from domain.vocabulary import Category, Channel, Role
-from interfaces.bootstrap import bootstrap
+from interfaces.bootstrap import application_for, bootstrap
 
 TARGET = 0.5
 # (group commit, API without projector + `project` worker, API processes) of each HTTP run
@@ -241,9 +241,7 @@ def app_loops(url: str, platform_id: str, count: int) -> tuple[float, float]:
     """Saves per second of the bare loop, and commands per second of the use case."""
     from uuid import UUID
 
-    from application.app import Yishiting
-
-    app = Yishiting(Settings(database_url=url))
+    app = application_for(Settings(database_url=url))
     staff = Actor("staff-bench", "李专员", Role.PLATFORM_STAFF, platform_id)
     try:
         proposals = [_proposal(UUID(platform_id), n) for n in range(count + 50)]

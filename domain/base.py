@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
@@ -22,11 +22,29 @@ LONG_TEXT = 20_000
 # surrogate halves, which are not characters (a lone one cannot be encoded in UTF-8).
 NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\ud800-\udfff]")
 
+Clock = Callable[[], datetime]
+
+
+def wall_clock() -> datetime:
+    return datetime.now(UTC)
+
+
 _recorded_at: ContextVar[datetime | None] = ContextVar("recorded_at", default=None)
+_clock: ContextVar[Clock] = ContextVar("clock", default=wall_clock)
 
 
 def now() -> datetime:
-    return _recorded_at.get() or datetime.now(UTC)
+    return _recorded_at.get() or _clock.get()()
+
+
+@contextmanager
+def clocked_by(clock: Clock) -> Iterator[None]:
+    """Reads the time from `clock` (the application's, passed in by the composition root)."""
+    token = _clock.set(clock)
+    try:
+        yield
+    finally:
+        _clock.reset(token)
 
 
 @contextmanager

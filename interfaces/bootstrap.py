@@ -1,4 +1,6 @@
-"""The composition root: every entry point gets its application, views and projector here."""
+"""The composition root: every entry point gets its application, views and projector here,
+each built from the settings and handed what it works through (interfaces/server.py adds the
+web edge's authenticator, limiter and metrics)."""
 
 from __future__ import annotations
 
@@ -7,8 +9,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from application.app import Yishiting
+from application.core import Adapters
+from application.key_tables import KeyTable
+from application.ledger.recorders import TaggedSQLiteRecorder
 from application.ledger.signing import Signer
+from application.ledger.tags import EventKey
+from application.personal_data import KeysInTheAppend, SubjectKeys, key_table_for, master_key_from
 from application.settings import Settings
+from application.storage import Database
+from application.transcodings import LogTranscoder
+from domain.base import Clock, wall_clock
 from projections.ledger import AuthenticEvents, Ledger
 from projections.outbound.integration import Integration, integration_for
 from projections.reads.queries import ViewQueries
@@ -42,9 +52,9 @@ class System:
             self.app.close()
 
 
-def bootstrap(settings: Settings | None = None) -> System:
+def bootstrap(settings: Settings | None = None, *, clock: Clock = wall_clock) -> System:
     settings = settings or Settings()
-    app = Yishiting(settings)
+    app = application_for(settings, clock=clock)
     # The views' tables are created here: one process at a time (see Database.setup_lock).
     with app.database.setup_lock():
         store = ViewStore(app.database, pool_size=settings.pool_size)
@@ -62,6 +72,67 @@ def bootstrap(settings: Settings | None = None) -> System:
         lambda: ledger.maybe_checkpoint(settings.checkpoint_every, settings.checkpoint_seconds)
     )
     return System(settings, app, store, projector, queries, ledger, integration)
+
+
+def application_for(
+    settings: Settings | None = None,
+    *,
+    clock: Clock = wall_clock,
+    key_table: KeyTable | None = None,
+) -> Yishiting:
+    """The application over the log the settings name, handed its adapters."""
+    settings = settings or Settings()
+    database = Database.from_url(settings.database_url)
+    # The log's tables and the key table are created here: one process at a time.
+    with database.setup_lock():
+        adapters = adapters_for(settings, database, clock=clock, key_table=key_table)
+        return Yishiting(settings, adapters)
+
+
+def adapters_for(
+    settings: Settings,
+    database: Database,
+    *,
+    clock: Clock = wall_clock,
+    key_table: KeyTable | None = None,
+    env: dict[str, str] | None = None,
+) -> Adapters:
+    """The database prepared, the event key, the subjects' keys over their table (`key_table`,
+    else the database's own), the recorder and the clock, for an application about to be made
+    under the database's setup lock. `env` adds to eventsourcing's environment."""
+    event_key = event_key_for(settings, database)
+    database.prepare()
+    master_key = master_key_from(settings.personal_data_key)
+    subject_keys = SubjectKeys(key_table or key_table_for(database), master_key)
+    persistence = {**persistence_for(settings, database), **(env or {})}
+    return Adapters(database, event_key, subject_keys, persistence, clock, settings.group_commit)
+
+
+def persistence_for(settings: Settings, database: Database) -> dict[str, str]:
+    """eventsourcing's environment: where the log is and which recorder appends to it. Each
+    tags its events; on PostgreSQL it also writes new subjects' keys in the append's own
+    transaction. (In memory the tagging recorder is chosen by Core.construct_recorder.)"""
+    env = database.persistence_env(settings.pool_size, settings.postgres_pre_ping)
+    env["TRANSCODER_TOPIC"] = _topic(LogTranscoder)
+    if database.engine == "postgresql":
+        env["APPLICATION_RECORDER_TOPIC"] = _topic(KeysInTheAppend)
+    if database.engine == "sqlite":
+        env["APPLICATION_RECORDER_TOPIC"] = _topic(TaggedSQLiteRecorder)
+    return env
+
+
+def event_key_for(settings: Settings, database: Database) -> EventKey:
+    """The key tagging events, from outside the database: only development may create its
+    file; a log held in memory gets a key that lives as long as it does."""
+    if database.engine == "memory":
+        return EventKey.generate()
+    return EventKey.from_file(
+        Path(settings.event_key_file), create=settings.environment == "development"
+    )
+
+
+def _topic(cls: type) -> str:
+    return f"{cls.__module__}:{cls.__qualname__}"
 
 
 def ledger_signer(settings: Settings) -> Signer | None:

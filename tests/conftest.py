@@ -11,6 +11,7 @@ import pytest
 
 from application.app import Yishiting
 from application.settings import Settings
+from interfaces.bootstrap import application_for
 from tests.support.district import District
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"
@@ -60,7 +61,7 @@ def database_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def app(database_url: str) -> Iterator[Yishiting]:
-    application = Yishiting(Settings(database_url=database_url, **TEST_RECEIVERS))
+    application = application_for(Settings(database_url=database_url, **TEST_RECEIVERS))
     yield application
     application.close()
 

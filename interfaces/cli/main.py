@@ -23,7 +23,7 @@ from domain.base import Actor, Record
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, MissingSigningKey
-from interfaces.bootstrap import bootstrap
+from interfaces.bootstrap import application_for, bootstrap
 from interfaces.cli.erasure import erase
 from interfaces.cli.exports import export_app
 from interfaces.cli.intake import import_app
@@ -218,9 +218,7 @@ def _check_scope(role: Role, scope: str) -> None:
 
 
 def _require_registered(kind: type[Record], identifier: UUID) -> None:
-    from application.app import Yishiting
-
-    app = Yishiting(Settings())
+    app = application_for(Settings())
     try:
         app.require(kind, identifier)
     finally:

@@ -21,10 +21,10 @@ from uuid import UUID
 import httpx
 import pytest
 
-from application.app import Yishiting
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
+from interfaces.bootstrap import application_for
 from interfaces.graphql.errors import UNAVAILABLE_MESSAGE
 from tests.support.graphql import ADMIN, GraphQLClient, GraphQLDistrict
 from tests.support.postgres_server import PostgresServer, own_postgres_server
@@ -242,7 +242,7 @@ def test_a_restart_of_postgresql_under_a_stream_of_commands(
                 found = api.query("query($id: ID!) { topic(id: $id) { id } }", id=topic_id)
                 assert found["topic"] == {"id": topic_id}, f"acknowledged {topic_id} is missing"
 
-        log = Yishiting(Settings(database_url=url))
+        log = application_for(Settings(database_url=url))
         try:
             recorded = {
                 str(e.originator_id)

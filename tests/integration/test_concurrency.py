@@ -17,6 +17,7 @@ from domain.errors import ConcurrentModification, VersionMismatch
 from domain.reference import Platform
 from domain.supervision import SupervisionItem
 from domain.vocabulary import ItemStatus, Role
+from interfaces.bootstrap import application_for
 from tests.support.district import ADMIN, District
 from tests.support.refusals import refused_storing_nothing, stored_after
 from tests.support.threads import all_at_once
@@ -26,7 +27,7 @@ PEOPLE = 8
 
 @pytest.fixture
 def pg_app(postgres_url: str) -> Iterator[Yishiting]:
-    application = Yishiting(Settings(database_url=postgres_url))
+    application = application_for(Settings(database_url=postgres_url))
     yield application
     application.close()
 
@@ -91,7 +92,7 @@ def test_two_servers_move_the_same_hall_at_the_same_moment(
     district = District.build(pg_app)
     platform_id = district.platform_id
     initial = pg_app.load(Platform, platform_id).version
-    second_server = Yishiting(Settings(database_url=postgres_url))
+    second_server = application_for(Settings(database_url=postgres_url))
     try:
 
         def move(index: int) -> Outcome:

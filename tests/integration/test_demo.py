@@ -23,6 +23,7 @@ from domain.vocabulary import (
     ParticipantKind,
     ReportKind,
 )
+from interfaces.bootstrap import application_for
 from interfaces.cli.demo import DemoReport, plan, seed_demo
 
 DEMO_TODAY = date(2026, 11, 26)
@@ -30,7 +31,7 @@ DEMO_TODAY = date(2026, 11, 26)
 
 @pytest.fixture
 def seeded(sqlite_url: str) -> Iterator[tuple[Yishiting, DemoReport]]:
-    app = Yishiting(Settings(database_url=sqlite_url))
+    app = application_for(Settings(database_url=sqlite_url))
     report = seed_demo(app)
     yield app, report
     app.close()
@@ -109,7 +110,7 @@ def test_the_problem_list_has_every_status_and_some_overdue(
 
 
 def test_seeding_again_stores_nothing_even_after_reopening(sqlite_url: str) -> None:
-    app = Yishiting(Settings(database_url=sqlite_url))
+    app = application_for(Settings(database_url=sqlite_url))
     first = seed_demo(app)
     position = app.position()
 
@@ -120,7 +121,7 @@ def test_seeding_again_stores_nothing_even_after_reopening(sqlite_url: str) -> N
     assert second.committee_ids == first.committee_ids
     app.close()
 
-    reopened = Yishiting(Settings(database_url=sqlite_url))
+    reopened = application_for(Settings(database_url=sqlite_url))
     third = seed_demo(reopened)
     assert not third.stored_anything
     assert reopened.position() == position
@@ -132,7 +133,7 @@ def test_every_run_tells_the_same_history() -> None:
     """Two fresh logs hold the same events at the same moments (only generated ids differ)."""
 
     def history() -> list[tuple[str, int, datetime]]:
-        app = Yishiting(Settings(database_url="memory://"))
+        app = application_for(Settings(database_url="memory://"))
         seed_demo(app)
         notifications = app.recorder.select_notifications(1, 100_000)
         events: list[Any] = [app.mapper.to_domain_event(n) for n in notifications]
@@ -153,7 +154,7 @@ def test_the_plan_stays_in_the_demo_year_with_unique_command_ids() -> None:
 
 @pytest.mark.postgres
 def test_seeding_postgres_twice_stores_nothing_the_second_time(postgres_url: str) -> None:
-    app = Yishiting(Settings(database_url=postgres_url))
+    app = application_for(Settings(database_url=postgres_url))
     try:
         first = seed_demo(app)
         assert first.stored_anything
@@ -163,7 +164,7 @@ def test_seeding_postgres_twice_stores_nothing_the_second_time(postgres_url: str
         assert app.position() == position
     finally:
         app.close()
-    reopened = Yishiting(Settings(database_url=postgres_url))
+    reopened = application_for(Settings(database_url=postgres_url))
     try:
         assert not seed_demo(reopened).stored_anything
         assert reopened.position() == position

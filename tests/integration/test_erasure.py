@@ -17,7 +17,7 @@ from domain.base import Actor
 from domain.people import ERASED, Participant, Proposer
 from domain.topic import Topic
 from domain.vocabulary import ParticipantKind, Role
-from interfaces.bootstrap import System, bootstrap
+from interfaces.bootstrap import System, application_for, bootstrap
 from projections.reads.queries import TopicFilter
 from tests.support.district import District
 from tests.support.erasure import database_dump as dump_of
@@ -100,7 +100,7 @@ def test_a_reopened_application_still_reads_erased_data_as_erased(system: System
     district = District.build(system.app)
     forgotten = propose(district, SECRET_NAME, SECRET_PHONE)
     system.app.erase_subject(ADMIN, subject_id=forgotten.subject_id, reason="本人申请")
-    reopened = Yishiting(system.settings)
+    reopened = application_for(system.settings)
     try:
         proposals = [e for e in _all_events(reopened) if type(e).__name__ == "TopicProposed"]
         assert [e.proposer.name for e in proposals] == [ERASED]

@@ -24,7 +24,7 @@ from domain.base import Actor
 from domain.reference import Platform, Unit
 from domain.topic import Topic
 from domain.vocabulary import Role, UnitKind
-from interfaces.bootstrap import bootstrap
+from interfaces.bootstrap import application_for, bootstrap
 from interfaces.cli.demo import seed_demo
 from interfaces.http.observability import SystemGauges
 from interfaces.intake.importer import import_file
@@ -348,9 +348,9 @@ def test_without_its_key_production_does_not_start(tmp_path: Path, sqlite_url: s
     )
     production = settings.model_copy(update={"environment": "production"})
     with pytest.raises(FileNotFoundError, match="YISHITING_EVENT_KEY_FILE"):
-        Yishiting(production)
+        application_for(production)
     assert not (tmp_path / "nowhere").exists()
-    app = Yishiting(settings)  # development makes one, readable only by its owner
+    app = application_for(settings)  # development makes one, readable only by its owner
     app.close()
     assert (tmp_path / "nowhere" / "event.key").stat().st_mode & 0o777 == 0o600
 

@@ -18,6 +18,7 @@ from domain.people import Proposer
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
 from domain.vocabulary import Category, Channel, ItemStatus, Role, TopicStatus
+from interfaces.bootstrap import application_for
 from tests.support.district import District
 from tests.support.refusals import event_names, refused_storing_nothing, stored_after
 from tests.support.threads import all_at_once
@@ -136,7 +137,7 @@ def durable_url(request: pytest.FixtureRequest) -> str:
 
 
 def test_a_repeat_after_a_restart_is_still_recognised(durable_url: str) -> None:
-    app = Yishiting(Settings(database_url=durable_url))
+    app = application_for(Settings(database_url=durable_url))
     district = District.build(app)
     item_id = district.assigned_item()
     command = with_id(district.unit, "progress-before-restart")
@@ -146,7 +147,7 @@ def test_a_repeat_after_a_restart_is_still_recognised(durable_url: str) -> None:
     position = app.position()
     app.close()
 
-    restarted = Yishiting(Settings(database_url=durable_url))
+    restarted = application_for(Settings(database_url=durable_url))
     try:
         assert same([first, report(restarted, command, item_id)]) == first
         assert same([proposed, propose(restarted, district, proposal)]) == proposed
@@ -222,7 +223,7 @@ def test_a_refused_command_does_not_use_up_its_id(app: Yishiting, district: Dist
 
 @pytest.fixture
 def pg_app(postgres_url: str) -> Iterator[Yishiting]:
-    application = Yishiting(Settings(database_url=postgres_url))
+    application = application_for(Settings(database_url=postgres_url))
     yield application
     application.close()
 

@@ -43,6 +43,7 @@ from domain.vocabulary import (
     TopicStatus,
     UnitKind,
 )
+from interfaces.bootstrap import application_for
 from tests.support.district import ADMIN, District
 from tests.support.refusals import event_names, refused_storing_nothing
 
@@ -938,7 +939,7 @@ def test_a_hotline_matter_goes_all_the_way_and_a_real_name_report_is_excluded(
 
     if database_url == "memory://":
         return
-    fresh = Yishiting(Settings(database_url=database_url))
+    fresh = application_for(Settings(database_url=database_url))
     try:
         check_the_story(fresh, district, stories, topic_id, consultation_id, item_id, report_id)
         assert fresh.position() == app.position()

@@ -14,6 +14,7 @@ from application.app import Yishiting
 from application.personal_data import KeysInTheAppend
 from application.settings import Settings
 from domain.people import Proposer
+from interfaces.bootstrap import application_for
 from tests.support.district import District
 
 
@@ -23,7 +24,7 @@ def app(request: pytest.FixtureRequest) -> Iterator[Yishiting]:
         url = "memory://"
     else:
         url = str(request.getfixturevalue(f"{request.param}_url"))
-    application = Yishiting(Settings(database_url=url))
+    application = application_for(Settings(database_url=url))
     district = District.build(application)
     for n in range(5):
         district.propose_from(Proposer.checked(f"居民{n}", "13900000000"), title=f"第{n}件事")
@@ -48,7 +49,7 @@ def test_every_stretch_of_the_log_reads_as_select_notifications_reads_it(app: Yi
 def test_a_notification_read_by_postgres_own_reader_is_a_whole_frozen_notification(
     postgres_url: str,
 ) -> None:
-    application = Yishiting(Settings(database_url=postgres_url))
+    application = application_for(Settings(database_url=postgres_url))
     try:
         assert isinstance(application.recorder, KeysInTheAppend)
         District.build(application)

@@ -15,7 +15,6 @@ from eventsourcing.persistence import DatetimeAsISO, DecimalAsStr, JSONTranscode
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from application.app import Yishiting
 from application.settings import Settings
 from application.transcodings import (
     ActorAsFields,
@@ -26,6 +25,7 @@ from application.transcodings import (
 )
 from domain.base import Actor
 from domain.vocabulary import Role
+from interfaces.bootstrap import application_for
 from tests.support.district import District
 from tests.support.scenarios import excluded
 
@@ -132,7 +132,7 @@ def test_the_recurring_cache_starts_again_when_full() -> None:
 
 
 def test_a_district_log_reads_back_the_same_either_way(database_url: str) -> None:
-    app = Yishiting(Settings(database_url=database_url))
+    app = application_for(Settings(database_url=database_url))
     try:
         assert isinstance(app.mapper.transcoder, LogTranscoder)
         district = District.build(app)

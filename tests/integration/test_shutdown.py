@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from application.app import Yishiting
 from application.settings import Settings
 from bench.generate import generate
+from interfaces.bootstrap import application_for
 from interfaces.server import create_app
 from tests.support.graphql import ADMIN, credentials_of
 from tests.support.servers import ROOT, environment
@@ -34,7 +34,7 @@ ESTABLISH = 'mutation { establishCommittee(input: {name: "经济委员会"}) { i
 @pytest.fixture(params=BACKENDS)
 def url(request: pytest.FixtureRequest) -> str:
     url = str(request.getfixturevalue(f"{request.param}_url"))
-    app = Yishiting(Settings(database_url=url))
+    app = application_for(Settings(database_url=url))
     try:
         generate(app, LOG)
     finally:
@@ -94,7 +94,7 @@ def test_work_offered_once_shutdown_began_is_refused_and_stores_nothing(empty_ur
     assert command.status_code == 503, command.text
     assert command.headers["Retry-After"]
     assert command.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
-    log = Yishiting(Settings(database_url=empty_url))
+    log = application_for(Settings(database_url=empty_url))
     try:
         assert log.position() == 1, "the refused command stored nothing"
     finally:

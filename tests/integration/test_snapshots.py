@@ -18,6 +18,7 @@ from domain.base import Record
 from domain.reference import Platform
 from domain.supervision import ProgressReport, SupervisionItem
 from domain.vocabulary import ItemStatus
+from interfaces.bootstrap import application_for
 from tests.support.district import ADMIN, District
 
 INTERVAL = 50
@@ -30,7 +31,7 @@ def durable_url(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 def durable_app(durable_url: str) -> Iterator[Yishiting]:
-    application = Yishiting(Settings(database_url=durable_url))
+    application = application_for(Settings(database_url=durable_url))
     yield application
     application.close()
 
@@ -99,7 +100,7 @@ def test_an_item_with_more_than_fifty_events_is_snapshotted(
     as_of_snapshot: Record = app.repository.get(item_id, version=INTERVAL)
     assert state(as_of_snapshot) == state(snapshot.mutate(None))  # type: ignore[attr-defined]
 
-    fresh = Yishiting(Settings(database_url=durable_url))
+    fresh = application_for(Settings(database_url=durable_url))
     try:
         assert state(fresh.load(SupervisionItem, item_id)) == state(loaded)
     finally:
@@ -125,7 +126,7 @@ def test_a_snapshot_holding_every_report_is_upcast_on_load(
     assert app.snapshots is not None
     app.snapshots.put([dataclasses.replace(taken, state={**version_1, "progress": reports})])
 
-    fresh = Yishiting(Settings(database_url=durable_url))
+    fresh = application_for(Settings(database_url=durable_url))
     try:
         loaded = fresh.load(SupervisionItem, item_id)
     finally:

@@ -21,6 +21,7 @@ from domain.base import Actor
 from domain.people import ERASED, Proposer
 from domain.topic import Topic
 from domain.vocabulary import Category, Channel, Role
+from interfaces.bootstrap import application_for
 from tests.support.district import District
 from tests.support.erasure import seconds_until
 
@@ -29,7 +30,7 @@ ADMIN = Command(Actor("admin-9", "数据保护管理员", Role.ADMIN))
 
 @pytest.fixture
 def app(postgres_url: str) -> Iterator[Yishiting]:
-    application = Yishiting(Settings(database_url=postgres_url, group_commit=False))
+    application = application_for(Settings(database_url=postgres_url, group_commit=False))
     yield application
     application.close()
 
@@ -73,7 +74,7 @@ def test_a_new_subjects_key_is_committed_with_the_events_that_name_them(app: Yis
     assert wrapped is not None
     assert xmin == event_xmin(app, topic_id), "the key and the events: one transaction"
     # Read back by a process that has not cached the key: the data opens.
-    other = Yishiting(Settings(database_url=app.settings.database_url))
+    other = application_for(Settings(database_url=app.settings.database_url))
     try:
         assert other.load(Topic, topic_id).proposer.name == "欧阳新人"
     finally:
@@ -98,7 +99,7 @@ def test_a_refused_append_stores_no_key_and_the_retry_seals_afresh(app: Yishitin
     second.pending_events[:] = pending  # as group commit does: the same events, saved again
     app.save(second)
     assert len(key_rows(app, newcomer.subject_id)) == 1
-    fresh = Yishiting(Settings(database_url=app.settings.database_url))
+    fresh = application_for(Settings(database_url=app.settings.database_url))
     try:
         assert fresh.load(Topic, second.id).proposer.name == "乙"
     finally:

@@ -22,12 +22,12 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from jwt.algorithms import OKPAlgorithm
 
-from application.app import Yishiting
 from application.permissions import Reach
 from application.production import UnsafeProduction
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
+from interfaces.bootstrap import application_for
 from interfaces.server import create_app
 from tests.support.district import District
 from tests.support.graphql import CHINESE, mutation_document
@@ -290,7 +290,7 @@ def test_token_create_refuses_a_role_no_caller_can_have(tmp_path: Path, role: st
 def registered(request: pytest.FixtureRequest) -> Iterator[tuple[str, District]]:
     """A database holding a district, and the district's ids."""
     url = str(request.getfixturevalue(f"{request.param}_url"))
-    app = Yishiting(Settings(database_url=url))
+    app = application_for(Settings(database_url=url))
     try:
         yield url, District.build(app)
     finally:

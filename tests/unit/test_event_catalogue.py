@@ -9,7 +9,6 @@ from typing import Any
 import jsonschema
 import pytest
 
-from application.app import Yishiting
 from application.publishing.catalogue import AGGREGATES, BY_TOPIC, CATALOGUE
 from application.publishing.envelope import InvalidEventCursor, cloud_event, position_of, sequence
 from application.publishing.payload import Disclosure
@@ -19,6 +18,7 @@ from application.settings import Settings
 from application.webhooks import Webhook
 from application.work_orders import HotlineTicket
 from domain.base import Record
+from interfaces.bootstrap import application_for
 from tests.support.district import District
 
 # Bookkeeping (idempotency proofs) and webhook registrations, which carry a sealed secret.
@@ -57,7 +57,7 @@ def test_every_record_is_published_or_deliberately_internal() -> None:
 
 @pytest.fixture
 def told() -> list[tuple[int, Any]]:
-    app = Yishiting(Settings(database_url="memory://"))
+    app = application_for(Settings(database_url="memory://"))
     district = District.build(app)
     district.assigned_item()
     notifications = app.recorder.select_notifications(start=0, limit=1000)

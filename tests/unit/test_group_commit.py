@@ -17,6 +17,7 @@ from application.settings import Settings
 from domain.errors import ConcurrentModification
 from domain.people import Proposer
 from domain.vocabulary import Category, Channel
+from interfaces.bootstrap import application_for
 from tests.support.district import District
 
 GROUP = 4
@@ -24,7 +25,7 @@ GROUP = 4
 
 @pytest.fixture
 def app() -> Iterator[Yishiting]:
-    application = Yishiting(Settings(database_url="memory://", group_commit=True))
+    application = application_for(Settings(database_url="memory://", group_commit=True))
     yield application
     application.close()
 
@@ -134,7 +135,7 @@ def test_a_repeated_command_id_in_the_same_group_replays_the_first_outcome(
 
 
 def test_with_the_setting_off_commands_are_saved_as_they_come() -> None:
-    app = Yishiting(Settings(database_url="memory://", group_commit=False))
+    app = application_for(Settings(database_url="memory://", group_commit=False))
     try:
         assert app.group is None
     finally:
