@@ -13,7 +13,7 @@ from typing import Any, NamedTuple
 
 from domain import vocabulary as v
 
-Record = dict[str, Any]
+Raw = dict[str, Any]  # a record as the JSON file writes it
 Proposer = tuple[str, str, str]  # name, phone, organisation
 
 
@@ -104,11 +104,11 @@ class Item(NamedTuple):
     reopened: tuple[str, str] | None = None  # when, reason
 
 
-def _proposer(p: Record) -> Proposer:
+def _proposer(p: Raw) -> Proposer:
     return (p["name"], p["phone"], p["organisation"])
 
 
-def _matter(m: Record) -> Matter:
+def _matter(m: Raw) -> Matter:
     proposer = _RAW["hotline"] if m["proposer"] == "hotline" else m["proposer"]
     return Matter(
         **m
@@ -121,7 +121,7 @@ def _matter(m: Record) -> Matter:
     )
 
 
-def _held(h: Record) -> Held:
+def _held(h: Raw) -> Held:
     return Held(
         h["at"],
         tuple(h["attendees"]),
@@ -131,7 +131,7 @@ def _held(h: Record) -> Held:
     )
 
 
-def _meeting(m: Record) -> Meeting:
+def _meeting(m: Raw) -> Meeting:
     return Meeting(
         **m
         | {
@@ -151,7 +151,7 @@ def _meeting(m: Record) -> Meeting:
     )
 
 
-def _item(i: Record) -> Item:
+def _item(i: Raw) -> Item:
     return Item(
         **i
         | {
@@ -164,12 +164,12 @@ def _item(i: Record) -> Item:
     )
 
 
-def _pair(record: Record | None, what: str) -> tuple[str, str] | None:
+def _pair(record: Raw | None, what: str) -> tuple[str, str] | None:
     """A moment and its text (a cancellation's reason, a resolution's outcome), if any."""
     return (record["at"], record[what]) if record else None
 
 
-_RAW: Record = json.loads(
+_RAW: Raw = json.loads(
     files(__package__ or "interfaces.cli").joinpath("demo_district.json").read_text("utf-8")
 )
 
