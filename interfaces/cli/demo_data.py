@@ -14,7 +14,6 @@ from typing import Any, NamedTuple
 from domain import vocabulary as v
 
 Raw = dict[str, Any]  # a record as the JSON file writes it
-Proposer = tuple[str, str, str]  # name, phone, organisation
 
 
 class Matter(NamedTuple):
@@ -27,7 +26,7 @@ class Matter(NamedTuple):
     proposed: str
     title: str
     content: str
-    proposer: Proposer
+    proposer: tuple[str, str, str]  # name, phone, organisation
     fate: str
     situation: str = ""
     tickets: tuple[str, ...] = ()
@@ -104,7 +103,7 @@ class Item(NamedTuple):
     reopened: tuple[str, str] | None = None  # when, reason
 
 
-def _proposer(p: Raw) -> Proposer:
+def _proposer(p: Raw) -> tuple[str, str, str]:
     return (p["name"], p["phone"], p["organisation"])
 
 
