@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
+from dataclasses import dataclass
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
@@ -40,14 +41,71 @@ EXECUTOR_THREADS = 32
 log = logging.getLogger("yishiting.http")
 
 
-def create_app(settings: Settings | None = None, *, embedded_projector: bool = True) -> FastAPI:
+@dataclass(frozen=True)
+class Gate:
+    """What stands at the web edge, one per app: who may come in, how often they may write,
+    and the count kept of it all."""
+
+    authenticator: Authenticator
+    limiter: WriteRateLimit
+    metrics: Metrics
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Gate:
+        return cls(
+            Authenticator.from_settings(settings),
+            WriteRateLimit(settings.writes_per_minute),
+            Metrics(),
+        )
+
+
+def create_app(
+    settings: Settings | None = None, *, embedded_projector: bool = True, gate: Gate | None = None
+) -> FastAPI:
     settings = settings or Settings()
     refuse_unsafe_production(settings)
-    authenticator = Authenticator.from_settings(settings)
-    limiter = WriteRateLimit(settings.writes_per_minute)
-    metrics = Metrics()
+    gate = gate or Gate.from_settings(settings)
     holder: dict[str, System] = {}
+    production = settings.environment == "production"
+    api = FastAPI(
+        title="议事厅 yishiting",
+        lifespan=_lifespan(settings, holder, gate.metrics, embedded_projector=embedded_projector),
+        docs_url=None if production else "/docs",
+        openapi_url=None if production else "/openapi.json",
+        redoc_url=None,
+    )
+    api.add_middleware(
+        BodySizeLimit,
+        max_bytes=settings.max_body_bytes,
+        body_seconds=settings.request_body_seconds,
+    )
+    api.add_middleware(CorrelationIds, metrics=gate.metrics)
+    router = YishitingRouter(
+        build_schema(production),
+        context_getter=_context_getter(settings, holder, gate),
+        graphql_ide=None if production else "graphiql",
+        authenticator=gate.authenticator,
+        allowed_origins=settings.allowed_origins,
+    )
+    api.include_router(router, prefix="/graphql")
+    api.include_router(exports_router)
+    api.include_router(hotline_router)
+    api.include_router(feed_router(holder, gate.authenticator, settings))
+    api.add_exception_handler(StarletteHTTPException, _graphql_shaped)  # fastapi's too
+    api.add_exception_handler(RequestValidationError, _bad_parameters)
+    for unreachable in STORAGE_UNAVAILABLE:  # /events, /exports, /hotline: 503 as /graphql does
+        api.add_exception_handler(unreachable, _storage_unavailable)
+    api.add_exception_handler(ShuttingDown, _shutting_down)
+    api.state.holder = holder
+    api.state.authenticator = gate.authenticator
+    _probes(api, settings, holder, gate.metrics)
+    mount_web(api)
+    return api
 
+
+def _lifespan(
+    settings: Settings, holder: dict[str, System], metrics: Metrics, *, embedded_projector: bool
+) -> Callable[[FastAPI], AbstractAsyncContextManager[None]]:
     @asynccontextmanager
     async def lifespan(served: FastAPI) -> AsyncIterator[None]:
         # The application and the views are synchronous and run in the loop's default executor
@@ -70,13 +128,23 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
         finally:
             await stop(system, workers)  # streams, then threads, then stores (workers.py)
 
+    return lifespan
+
+
+def _context_getter(
+    settings: Settings, holder: dict[str, System], gate: Gate
+) -> Callable[[HTTPConnection], Awaitable[Context]]:
     async def context(request: HTTPConnection) -> Context:
         if request.scope["type"] == "websocket":  # signed in by connection_init (router.py)
             return Context(
-                holder["system"], ANONYMOUS, limiter=limiter, public_view=False, metrics=metrics
+                holder["system"],
+                ANONYMOUS,
+                limiter=gate.limiter,
+                public_view=False,
+                metrics=gate.metrics,
             )
         try:
-            actor = authenticator.actor(request.headers.get("authorization"))
+            actor = gate.authenticator.actor(request.headers.get("authorization"))
         except Unauthenticated as refusal:
             raise HTTPException(
                 401, detail=_errors(refusal.message, refusal.kind, refusal.code)
@@ -84,43 +152,17 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
         return Context(
             holder["system"],
             actor,
-            limiter=limiter,
+            limiter=gate.limiter,
             public_view=settings.public_view,
-            metrics=metrics,
+            metrics=gate.metrics,
         )
 
-    production = settings.environment == "production"
-    api = FastAPI(
-        title="议事厅 yishiting",
-        lifespan=lifespan,
-        docs_url=None if production else "/docs",
-        openapi_url=None if production else "/openapi.json",
-        redoc_url=None,
-    )
-    api.add_middleware(
-        BodySizeLimit,
-        max_bytes=settings.max_body_bytes,
-        body_seconds=settings.request_body_seconds,
-    )
-    api.add_middleware(CorrelationIds, metrics=metrics)
-    router = YishitingRouter(
-        build_schema(production),
-        context_getter=context,
-        graphql_ide=None if production else "graphiql",
-        authenticator=authenticator,
-        allowed_origins=settings.allowed_origins,
-    )
-    api.include_router(router, prefix="/graphql")
-    api.include_router(exports_router)
-    api.include_router(hotline_router)
-    api.include_router(feed_router(holder, authenticator, settings))
-    api.add_exception_handler(StarletteHTTPException, _graphql_shaped)  # fastapi's too
-    api.add_exception_handler(RequestValidationError, _bad_parameters)
-    for unreachable in STORAGE_UNAVAILABLE:  # /events, /exports, /hotline: 503 as /graphql does
-        api.add_exception_handler(unreachable, _storage_unavailable)
-    api.add_exception_handler(ShuttingDown, _shutting_down)
-    api.state.holder = holder
-    api.state.authenticator = authenticator
+    return context
+
+
+def _probes(api: FastAPI, settings: Settings, holder: dict[str, System], metrics: Metrics) -> None:
+    """/metrics for Prometheus, /healthz (the process answers), /readyz (storage reachable,
+    the projector keeping up)."""
 
     @api.get("/metrics", include_in_schema=False)
     async def prometheus(request: Request) -> Response:
@@ -142,9 +184,6 @@ def create_app(settings: Settings | None = None, *, embedded_projector: bool = T
         except Exception as error:  # any failure to reach storage means not ready
             return JSONResponse({"status": "unavailable", "error": type(error).__name__}, 503)
         return JSONResponse(health.as_dict(), 200 if health.ready else 503)
-
-    mount_web(api)
-    return api
 
 
 def _errors(message: str, code: str, reason: str) -> dict[str, object]:
