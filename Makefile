@@ -51,3 +51,8 @@ bench-quick: install
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+
+# The application's stories in memory (POPO log, in-memory key table, fixed clock): seconds.
+.PHONY: test-fast
+test-fast: install
+	$(BIN)/pytest -m fast
