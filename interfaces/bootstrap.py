@@ -59,7 +59,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock = wall_clock) ->
     with app.database.setup_lock():
         store = ViewStore(app.database, pool_size=settings.pool_size)
         projector = Projector(app, store, batch_size=settings.projector_batch_size)
-        ledger = Ledger(store, app, ledger_signer(settings))
+        ledger = Ledger(store, app, ledger_signer(settings), clock=clock)
         queries = ViewQueries(store)
         integration = integration_for(app, queries, projector, settings)
     # An event whose authenticity tag is missing or wrong is set aside: not applied to any

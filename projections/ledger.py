@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -18,6 +18,7 @@ from application.ledger.signing import Checkpoint, Signer
 from application.ledger.snapshots import check_snapshots
 from application.ledger.tags import EventKey
 from application.ledger.verify import UNTAGGED, Leaf, Report, TagCheck, verify
+from domain.base import Clock, wall_clock
 from projections.store import Tx, ViewStore
 from projections.views.base import View, insert
 
@@ -175,11 +176,17 @@ class Ledger:
     """Reads the ledger, issues checkpoints and proofs, verifies the log against it."""
 
     def __init__(
-        self, store: ViewStore, app: Application[Any], signer: Signer | None = None
+        self,
+        store: ViewStore,
+        app: Application[Any],
+        signer: Signer | None = None,
+        *,
+        clock: Clock = wall_clock,
     ) -> None:
         self.store = store
         self.app = app
         self.signer = signer
+        self.clock = clock  # when a checkpoint is signed, and how old the latest one is
 
     def entries(self, page: int = 1000, start: int | None = None) -> Iterator[Entry]:
         """Every stored event, raw, in log order — from the table's very first row: a row
@@ -277,7 +284,7 @@ class Ledger:
             if latest is not None and latest.tree_size == size:
                 return latest
             root = merkle.root(lambda level, idx: node(tx, level, idx), size)
-            checkpoint = self.signer.sign(size, root, datetime.now(UTC).isoformat())
+            checkpoint = self.signer.sign(size, root, self.clock().isoformat())
             inserted = tx.execute(
                 "INSERT INTO ledger_checkpoints VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (tree_size) DO NOTHING",
@@ -306,7 +313,7 @@ class Ledger:
             return None
         grown = size - (latest.tree_size if latest else 0)
         age = (
-            (datetime.now(UTC) - datetime.fromisoformat(latest.issued_at)).total_seconds()
+            (self.clock() - datetime.fromisoformat(latest.issued_at)).total_seconds()
             if (latest)
             else seconds
         )

@@ -17,6 +17,7 @@ import time
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -47,6 +48,7 @@ from domain.vocabulary import Role, TopicStatus, UnitKind
 from interfaces.bootstrap import System, bootstrap
 from interfaces.cli.main import app as yishiting
 from interfaces.server import create_app
+from tests.support.clock import FixedClock
 from tests.support.district import ADMIN, District
 from tests.support.graphql import GraphQLClient, credentials_of
 
@@ -542,6 +544,32 @@ def test_a_checkpoint_of_the_empty_ledger_verifies(tmp_path: Path, sqlite_url: s
         report = system.ledger.verify(public, [forged])
         assert report.divergence is not None
         assert report.divergence.leaf_index == -1
+    finally:
+        system.close()
+
+
+def test_checkpoints_are_signed_by_the_clock_the_root_hands_the_ledger(
+    tmp_path: Path, sqlite_url: str
+) -> None:
+    """Not many events since the last checkpoint: the next waits until the clock says it is
+    old enough (checkpoint_seconds), and says when it was signed."""
+    clock = FixedClock()
+    settings = Settings(database_url=sqlite_url, ledger_key_file=str(tmp_path / "key.pem"))
+    system = bootstrap(settings, clock=clock)
+    try:
+        District.build(system.app)
+        system.projector.catch_up()
+        first = system.ledger.maybe_checkpoint(every=1000, seconds=600)
+        assert first is not None
+        assert first.issued_at == clock().isoformat()
+        District.build(system.app)
+        system.projector.catch_up()
+        clock.advance(timedelta(seconds=599))
+        assert system.ledger.maybe_checkpoint(every=1000, seconds=600) is None
+        clock.advance(timedelta(seconds=1))
+        second = system.ledger.maybe_checkpoint(every=1000, seconds=600)
+        assert second is not None
+        assert second.issued_at == clock().isoformat()
     finally:
         system.close()
 
