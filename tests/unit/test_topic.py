@@ -8,7 +8,7 @@ from uuid import uuid4
 
 import pytest
 
-from domain.base import LONG_TEXT, SHORT_TEXT, now, recorded_at
+from domain.base import LONG_TEXT, SHORT_TEXT, clocked_by, now, recorded_at
 from domain.errors import (
     FieldTooLong,
     InvalidInput,
@@ -399,6 +399,20 @@ def test_recorded_at_sets_the_time_on_every_event() -> None:
     assert [e.timestamp for e in topic.pending_events] == [moment, moment, later]
     assert topic.created_on == moment
     assert topic.modified_on == later
+
+
+def test_events_read_the_clock_they_are_given_and_a_recorded_moment_wins() -> None:
+    """The application's clock (from the composition root) times its events; a historical
+    import's `recorded_at` inside it still stands."""
+    clock_time = datetime(2026, 3, 9, 1, 0, tzinfo=UTC)
+    historical = datetime(2025, 11, 26, 9, 30, tzinfo=UTC)
+    with clocked_by(lambda: clock_time):
+        topic = hotline_matter()
+        with recorded_at(historical):
+            topic.verify(basic_situation="核实", actor=STAFF)
+
+    assert [e.timestamp for e in topic.pending_events] == [clock_time, historical]
+    assert now() != clock_time
 
 
 def test_without_recorded_at_events_carry_the_current_time() -> None:
