@@ -15,7 +15,7 @@ from interfaces.bootstrap import application_for
 from tests.support.district import District
 
 PG = "postgresql://postgres@127.0.0.1:5432/test"
-BACKENDS = ["popo", "sqlite", "postgres"]
+BACKENDS = ["popo", "sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 # Test receivers listen on 127.0.0.1: loopback is refused unless listed (development only).
 TEST_RECEIVERS = {"webhook_allowed_networks": ["127.0.0.0/8"]}
 
