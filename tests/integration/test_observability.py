@@ -16,7 +16,7 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.http.observability import JsonLines, correlation
-from interfaces.server import create_app
+from interfaces.server import Gate, create_app
 from tests.support.district import ADMIN
 from tests.support.graphql import (
     CHINESE,
@@ -32,6 +32,18 @@ def http(request: pytest.FixtureRequest) -> Iterator[TestClient]:
     url = str(request.getfixturevalue(f"{request.param}_url"))
     with TestClient(create_app(Settings(database_url=url, writes_per_minute=100_000))) as client:
         yield client
+
+
+def test_the_app_serves_through_the_gate_it_is_handed(sqlite_url: str) -> None:
+    """The composition root may hand create_app its authenticator, limiter and metrics."""
+    settings = Settings(database_url=sqlite_url)
+    gate = Gate.from_settings(settings)
+    with TestClient(create_app(settings, gate=gate)) as client:
+        assert client.app.state.authenticator is gate.authenticator  # type: ignore[attr-defined]
+        assert client.get("/healthz").status_code == 200
+        counted = gate.metrics.exposition().decode()
+    healthz = 'yishiting_http_requests_total{method="GET",route="/healthz",status="200"}'
+    assert f"{healthz} 1.0" in counted
 
 
 def admin_headers(http: TestClient) -> dict[str, str]:
