@@ -13,22 +13,8 @@ from eventsourcing.application import project_aggregate
 
 from application.core import Core
 from application.events import event_type
+from application.publishing.catalogue import DECISIONS
 from domain.base import Record
-
-DECISIONS = frozenset(
-    {
-        "TopicExcluded",
-        "TopicExclusionReversed",
-        "TopicApproved",
-        "TopicReturned",
-        "ConsultationCancelled",
-        "ItemAssigned",
-        "ItemResolved",
-        "ItemReopened",
-        "PersonalDataErased",
-        "PlatformResponsiblePersonChanged",
-    }
-)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,7 @@
-"""The events published to integration consumers, each with a stable CloudEvents type.
+"""The events published to integration consumers, each with a stable CloudEvents type, its
+中文 name, its audit summary and whether it is a decision (from its entry in entries.py): the
+one place every reader of events (audit trail, decision timeline, feed, JSON Schemas, the web
+page) takes them from.
 
 Every event of the plan's records is published; the system's own bookkeeping (command receipts,
 webhook registrations, which carry a sealed secret) is not."""
@@ -10,6 +13,7 @@ from dataclasses import dataclass
 
 from eventsourcing.utils import get_topic
 
+from application.publishing.entries import ENTRIES, Entry
 from domain.base import Record
 from domain.consultation import Consultation
 from domain.erasure import Erasure
@@ -54,6 +58,18 @@ class Published:
         return self.event_class.__name__
 
     @property
+    def entry(self) -> Entry:
+        return ENTRIES[self.event_class]
+
+    @property
+    def name_zh(self) -> str:
+        return self.entry.name_zh
+
+    @property
+    def decision(self) -> bool:
+        return self.entry.decision
+
+    @property
     def description(self) -> str:
         zh = AGGREGATE_NAMES_ZH[self.aggregate.__name__]
         return f"{zh}:{self.name} ({self.aggregate.__name__} event {self.name})"
@@ -83,6 +99,16 @@ def _event_classes(aggregate: type[Record]) -> list[type]:
     ]
 
 
+def missing_entries(aggregates: tuple[type[Record], ...] = AGGREGATES) -> list[str]:
+    """The event classes of these aggregates without a full entry (中文 name and summary)."""
+    return [
+        cls.__qualname__
+        for aggregate in aggregates
+        for cls in _event_classes(aggregate)
+        if cls not in ENTRIES or not ENTRIES[cls].name_zh
+    ]
+
+
 def _catalogue() -> dict[str, Published]:
     found: dict[str, Published] = {}
     for aggregate in AGGREGATES:
@@ -97,3 +123,5 @@ def _catalogue() -> dict[str, Published]:
 CATALOGUE: dict[str, Published] = _catalogue()
 BY_TOPIC: dict[str, Published] = {p.topic: p for p in CATALOGUE.values()}
 BY_CLASS: dict[type, Published] = {p.event_class: p for p in CATALOGUE.values()}
+BY_NAME: dict[str, Published] = {p.name: p for p in CATALOGUE.values()}
+DECISIONS = frozenset(p.name for p in CATALOGUE.values() if p.decision)

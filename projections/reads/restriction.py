@@ -13,6 +13,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from application.permissions import RESTRICTED_TEXT, SENSITIVE_GROUNDS, Visibility
+from application.publishing.catalogue import BY_NAME
 from domain.vocabulary import ExclusionGround
 from projections.store import Row, Tx
 
@@ -78,7 +79,7 @@ def _topic_of(row: Row) -> Any:
 
 
 def _audit_row(row: Row) -> Row:
-    summary = RESTRICTED_SUMMARIES.get(row["event_type"], "协商事项的一步")
+    summary = _withheld(row["event_type"])
     if row.get("ground"):
         ground = ExclusionGround.parse(row["ground"])
         summary += f",理由:第{ground.number}项“{ground.label}”"
@@ -88,17 +89,11 @@ def _audit_row(row: Row) -> Row:
     return masked
 
 
-RESTRICTED_SUMMARIES = {
-    "TopicProposed": "提出协商事项",
-    "TopicVerified": "核实协商事项基本情况",
-    "TopicExcluded": "决定不纳入协商范围",
-    "TopicExclusionReversed": "撤销不纳入协商的决定",
-    "TopicSubmitted": "拟定协商议题报专委会确定",
-    "TopicApproved": "确定协商议题",
-    "TopicReturned": "退回协商议题",
-    "TopicResearchRecorded": "记录调研情况",
-    "TopicMergedInto": "并入共性议题",
-}
+def _withheld(event_type: str) -> str:
+    """The catalogue's sentence for a restricted matter's step, its texts left out."""
+    published = BY_NAME.get(event_type)
+    withheld = published.entry.withheld if published else None
+    return withheld or "协商事项的一步"
 
 
 STATE_TEXTS = frozenset(
