@@ -89,7 +89,7 @@ def _verb(aggregate: type, event_name: str) -> str:
     return snake(event_name)
 
 
-def _event_classes(aggregate: type[Record]) -> list[type]:
+def _event_classes(aggregate: type) -> list[type]:
     return [
         member
         for name, member in vars(aggregate).items()
@@ -99,7 +99,7 @@ def _event_classes(aggregate: type[Record]) -> list[type]:
     ]
 
 
-def missing_entries(aggregates: tuple[type[Record], ...] = AGGREGATES) -> list[str]:
+def missing_entries(aggregates: tuple[type, ...] = AGGREGATES) -> list[str]:
     """The event classes of these aggregates without a full entry (中文 name and summary)."""
     return [
         cls.__qualname__
