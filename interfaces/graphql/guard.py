@@ -31,7 +31,7 @@ from interfaces.auth import token_expired_error
 from interfaces.graphql.errors import from_domain
 from interfaces.http.observability import OperationTimer
 
-PUBLIC_FIELDS = frozenset({"publicOverview", "vocabularies", "__typename"})
+PUBLIC_FIELDS = frozenset({"publicOverview", "vocabularies", "eventTypes", "__typename"})
 
 
 def _root_fields(document: object) -> set[str]:

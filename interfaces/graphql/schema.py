@@ -34,6 +34,7 @@ from interfaces.graphql.errors import (
     is_unavailable,
     operation_not_allowed,
 )
+from interfaces.graphql.event_types import EventType, all_event_types
 from interfaces.graphql.execution import PlainLeafExecutor
 from interfaces.graphql.guard import (
     ExpensiveFieldsLimit,
@@ -73,6 +74,10 @@ class OverviewQueries:
     @strawberry.field(description="全部受控词表及中文标签 Every vocabulary with its labels")
     def vocabularies(self) -> list[Vocabulary]:
         return all_vocabularies()
+
+    @strawberry.field(description="事件目录:每种事件的中文名称 The event catalogue's types")
+    def event_types(self) -> list[EventType]:
+        return all_event_types()
 
 
 Query = merge_types(

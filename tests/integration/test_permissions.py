@@ -263,7 +263,7 @@ ROWS: dict[str, tuple[set[str], set[str], set[str]]] = {
 # staff their own platform's; nobody else any.
 CLEARED: dict[str, set[str]] = {"platform_staff": {"home"}, "auditor": {"home", "away"}}
 DASHBOARD_READERS = {"leader", "auditor", "admin", "platform_staff", "committee"}
-PUBLIC = {"publicOverview", "vocabularies"}
+PUBLIC = {"publicOverview", "vocabularies", "eventTypes"}
 # Every query of the schema, and the check that covers it.
 READS = {
     "topics": "rows",
@@ -279,6 +279,7 @@ READS = {
     "dashboard": "dashboard",
     "publicOverview": "public",
     "vocabularies": "public",
+    "eventTypes": "public",
     "viewer": "viewer",
     "hotlineGroups": "hotline",
     "history": "audit",
@@ -343,6 +344,7 @@ SMALLEST = {
     "dashboard": "{ dashboard { topicsTotal } }",
     "publicOverview": "{ publicOverview { itemsOpen } }",
     "vocabularies": "{ vocabularies { name } }",
+    "eventTypes": "{ eventTypes { type nameZh } }",
     "viewer": "{ viewer { id } }",
     "hotlineGroups": f'{{ hotlineGroups(platformId: "{uuid4()}") {{ count }} }}',
     "history": f'{{ history(aggregateId: "{uuid4()}") {{ totalCount }} }}',

@@ -7,7 +7,7 @@ import { filterBar } from "../filters.js";
 import { beijing, moment } from "../format.js";
 import { options } from "../vocab.js";
 import { asOfSection } from "./as-of.js";
-import { EVENT_TYPES, RECORD_PAGES } from "./audit-events.js";
+import { eventTypes, RECORD_PAGES } from "./audit-events.js";
 import { ledgerSection } from "./ledger.js";
 
 const QUERY = `query Trail($filter: AuditFilter, $after: String) {
@@ -17,13 +17,16 @@ const QUERY = `query Trail($filter: AuditFilter, $after: String) {
       actorRole { label } reason exclusionGround { label } summary }
   }
 }`;
-const LABELS = new Map(EVENT_TYPES);
 
 export async function render(view, { query }) {
-  const [roles, grounds] = await Promise.all([options("Role"), options("ExclusionGround")]);
+  const [roles, grounds, types] = await Promise.all([
+    options("Role"),
+    options("ExclusionGround"),
+    eventTypes(),
+  ]);
   const asOf = asOfSection(query);
   const trail = h("div", { id: "audit-trail" });
-  const columns = trailColumns(asOf.show);
+  const columns = trailColumns(asOf.show, new Map(types));
   const more = async (after) => {
     const { auditTrail } = await gql(QUERY, { filter: filterOf(query), after });
     trail.querySelector(".more")?.remove();
@@ -50,7 +53,7 @@ export async function render(view, { query }) {
           {
             name: "type",
             label: "事件类型",
-            options: EVENT_TYPES.map(([value, label]) => ({ value, label })),
+            options: types.map(([value, label]) => ({ value, label })),
           },
           { name: "ground", label: "不纳入理由", options: grounds },
           { name: "from", label: "起始时间", type: "datetime-local" },
@@ -77,12 +80,12 @@ function filterOf(query) {
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v));
 }
 
-function trailColumns(showAsOf) {
+function trailColumns(showAsOf, labels) {
   return [
     { label: "时间", class: "nowrap", cell: (e) => moment(e.occurredAt) },
     { label: "操作人", cell: (e) => h("span", { title: e.actorId }, e.actorName) },
     { label: "角色", cell: (e) => e.actorRole?.label },
-    { label: "事件", cell: (e) => LABELS.get(e.eventType) || e.eventType },
+    { label: "事件", cell: (e) => labels.get(e.eventType) || e.eventType },
     { label: "内容", cell: (e) => e.summary },
     { label: "理由", cell: (e) => e.reason },
     { label: "不纳入理由", cell: (e) => e.exclusionGround?.label },
