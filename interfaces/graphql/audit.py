@@ -192,7 +192,7 @@ async def as_of(info: Info, aggregate_id: strawberry.ID, at: datetime) -> PastSt
 
 
 def _decision_rows(info: Info, aggregate_id: str, version: int) -> list[AuditEvent]:
-    from application.history import DECISIONS
+    from application.publishing.catalogue import DECISIONS
 
     page = AuditQueries(ctx(info).system.store).trail(
         Where(aggregate_id=aggregate_id, event_types=sorted(DECISIONS)),
