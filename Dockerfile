@@ -1,14 +1,14 @@
 # yishiting — API or projector image. Build stage compiles nothing the runtime keeps.
 FROM python:3.11-slim AS build
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements-runtime.lock ./
 COPY domain domain
 COPY application application
 COPY projections projections
 COPY interfaces interfaces
 RUN python -m venv /opt/yishiting \
- && /opt/yishiting/bin/pip install --no-cache-dir --upgrade pip \
- && /opt/yishiting/bin/pip install --no-cache-dir .
+ && /opt/yishiting/bin/pip install --no-cache-dir --require-hashes --no-deps -r requirements-runtime.lock \
+ && /opt/yishiting/bin/pip install --no-cache-dir --no-deps .
 
 FROM python:3.11-slim
 RUN groupadd --system yishiting && useradd --system --gid yishiting --home /srv yishiting \

@@ -4,15 +4,27 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck contracts compose-check bench bench-quick clean fuzz
+.PHONY: install run test lint typecheck contracts lock-check lock compose-check bench bench-quick clean fuzz
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# Exactly the locked versions (hashes checked), then the project itself without resolving anything.
+$(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
 	touch $(STAMP)
+
+# Upgrading: re-resolve every package within pyproject's bounds (the runtime lock, which the
+# Dockerfile installs, follows the full one), then `make install && make test`.
+lock: install
+	$(BIN)/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 \
+	  --no-header --upgrade -o requirements.lock
+	$(BIN)/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 \
+	  --no-header -c requirements.lock -o requirements-runtime.lock
+
+lock-check: install
+	$(BIN)/python .ci/lock_check.py
 
 run: install
 	$(BIN)/yishiting demo
@@ -28,7 +40,7 @@ typecheck: install
 contracts: install
 	$(BIN)/lint-imports
 
-test: lint typecheck contracts compose-check
+test: lock-check lint typecheck contracts compose-check
 	$(BIN)/pytest
 
 # The compose file is validated wherever a docker client with compose can read it.
