@@ -14,6 +14,7 @@ import psycopg
 from eventsourcing.persistence import InterfaceError as StoreInterfaceError
 from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg import sql
+from psycopg.conninfo import make_conninfo
 
 from domain.errors import InvalidInput
 
@@ -121,10 +122,17 @@ class Database:
 
     def conninfo(self, *, with_schema: bool = True) -> str:
         """psycopg connection string (PostgreSQL only)."""
-        options = f" options='-c search_path={self.schema}'" if self.schema and with_schema else ""
-        return (
-            f"host={self.host} port={self.port} dbname={self.name} user={self.user}"
-            f" password='{self.password}' connect_timeout={CONNECT_TIMEOUT}{options}"
+        search_path = self.schema if with_schema else ""
+        options = {"options": f"-c search_path={search_path}"} if search_path else {}
+        # make_conninfo quotes and escapes each value: a password with ' or a space stays whole.
+        return make_conninfo(
+            host=self.host,
+            port=self.port,
+            dbname=self.name,
+            user=self.user,
+            password=self.password,
+            connect_timeout=CONNECT_TIMEOUT,
+            **options,
         )
 
     @contextlib.contextmanager
