@@ -205,3 +205,12 @@ def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple
 def children_peak_kb() -> int:
     """The largest peak RSS of any child process waited for so far, in kB."""
     return int(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+
+
+def replace_section(current: str, begin: str, end: str, text: str) -> str | None:
+    """The document with the section between `begin` and `end` replaced by `text` (which carries
+    its own markers), or None when the document has no such section yet."""
+    if begin not in current or end not in current:
+        return None
+    before, rest = current.split(begin, 1)
+    return before + text + rest.split(end, 1)[1]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from bench.common import replace_section
 from bench.rebuild import LATER_TARGET, TARGET, Result, summary, table
 
 METHOD = f"""\
@@ -128,13 +129,11 @@ def write(path: Path, results: list[tuple[Result, dict[str, str]]]) -> None:
     result, where = results[0]
     text = section(result, where)
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if BEGIN in current and END in current:
-        before, rest = current.split(BEGIN, 1)
-        current = before + text + rest.split(END, 1)[1]
-    else:
+    replaced = replace_section(current, BEGIN, END, text)
+    if replaced is None:
         head, _, tail = current.partition("\n")
-        current = (
-            head + "\n\n" + text + "\n" + (("\n" + tail.strip() + "\n") if tail.strip() else "")
-        )
+        tail = ("\n" + tail.strip() + "\n") if tail.strip() else ""
+        replaced = head + "\n\n" + text + "\n" + tail
+    current = replaced
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(current, encoding="utf-8")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from bench.common import Figure
+from bench.common import Figure, replace_section
 
 BEGIN, END = "<!-- summary:begin -->", "<!-- summary:end -->"
 COLUMNS = ("figure", "value", "baseline", "ratio", "target", "data size", "machine", "commit")
@@ -88,10 +88,9 @@ class _Written(Figure):
 def write(path: Path, text: str) -> None:
     """Replaces the summary section, or puts it first (other sections are left as they are)."""
     current = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
-    if BEGIN in current and END in current:
-        before, rest = current.split(BEGIN, 1)
-        current = before + text + rest.split(END, 1)[1]
-    else:
+    replaced = replace_section(current, BEGIN, END, text)
+    if replaced is None:
         head, _, tail = current.partition("\n")
-        current = f"{head}\n\n{text}\n\n{tail.lstrip()}"
+        replaced = f"{head}\n\n{text}\n\n{tail.lstrip()}"
+    current = replaced
     path.write_text(current, encoding="utf-8")
