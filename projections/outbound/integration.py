@@ -54,7 +54,9 @@ class Integration:
     def _wake(self, projector: Projector) -> None:
         signal = self.watcher.signal
         seen = signal.position
-        while self._waking.is_set():
+        # A closed signal answers every wait at once: waiting on would spin, starving the
+        # threads that shutdown is draining of the interpreter.
+        while self._waking.is_set() and not signal.closed:
             position = signal.wait(seen, 1.0)
             if position > seen:
                 seen = position

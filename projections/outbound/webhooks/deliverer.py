@@ -107,7 +107,8 @@ class Deliverer:
         return (self._thread is None or not self._thread.is_alive()) and not pending
 
     def run_forever(self) -> None:
-        while not self._stop.is_set():
+        # Once the signal is closed (shutdown) a wait returns at once: the loop ends instead.
+        while not self._stop.is_set() and not self.signal.closed:
             seen = self.signal.position
             try:
                 subscribers = self.state.subscribers()
