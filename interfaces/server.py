@@ -22,8 +22,12 @@ from application.settings import Settings
 from application.storage import STORAGE_UNAVAILABLE
 from interfaces.auth import ANONYMOUS, Authenticator, Unauthenticated
 from interfaces.bootstrap import System, bootstrap
-from interfaces.graphql.context import Context, blocking
-from interfaces.graphql.errors import RETRY_AFTER_SECONDS
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import RETRY_AFTER_SECONDS
+from interfaces.edge.limits import BodySizeLimit, WriteRateLimit
+from interfaces.edge.observability import CorrelationIds, Metrics, SystemGauges
+from interfaces.edge.workers import ShuttingDown, Workers, stop
+from interfaces.graphql.context import Context
 from interfaces.graphql.router import YishitingRouter, unavailable_response
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.streams import active_streams
@@ -31,9 +35,6 @@ from interfaces.http.callers import metrics_reader
 from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
 from interfaces.http.hotline import router as hotline_router
-from interfaces.http.limits import BodySizeLimit, WriteRateLimit
-from interfaces.http.observability import CorrelationIds, Metrics, SystemGauges
-from interfaces.http.workers import ShuttingDown, Workers, stop
 from interfaces.web import mount_web
 from projections.health import stall_watch
 

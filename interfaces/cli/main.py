@@ -31,7 +31,7 @@ from interfaces.cli.ledger import ledger_app
 from interfaces.cli.ledger import verify as verify_ledger
 from interfaces.cli.remind import remind
 from interfaces.cli.set_aside import set_aside_app
-from interfaces.http.observability import configure_logging
+from interfaces.edge.observability import configure_logging
 from projections.runner import Progress as ProgressCallback
 
 app = typer.Typer(
@@ -72,7 +72,7 @@ def serve(
     """启动服务 Serve GraphQL and HTTP."""
     import uvicorn
 
-    from interfaces.http.limits import head_deadline
+    from interfaces.edge.limits import head_deadline
     from interfaces.server import create_app
 
     settings = Settings()

@@ -18,9 +18,9 @@ from application.webhooks import WebhookSecret
 from domain import vocabulary as v
 from domain.hotline import HotlineOrder
 from domain.people import Participant, Proposer
-from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import from_cursor, parse_id
-from interfaces.graphql.mutations.base import moment
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import from_cursor, parse_id
+from interfaces.edge.moments import moment
 from interfaces.graphql.reads import Connection, _connection, _first, filter_text
 from interfaces.graphql.terms import ENUMS, TERMS, code_of, term
 from interfaces.graphql.types import ctx

@@ -13,16 +13,12 @@ from strawberry.fastapi import BaseContext
 from application.permissions import Visibility, sees_personal_data, visibility
 from domain.base import Actor
 from interfaces.bootstrap import System
-from interfaces.http.limits import WriteRateLimit
-from interfaces.http.observability import Metrics
+from interfaces.edge.blocking import blocking
+from interfaces.edge.limits import WriteRateLimit
+from interfaces.edge.observability import Metrics
 from projections.store import Row
 
 T = TypeVar("T")
-
-
-async def blocking(function: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """The application and the views are synchronous: run them off the event loop."""
-    return await asyncio.to_thread(function, *args, **kwargs)
 
 
 class Loaders:

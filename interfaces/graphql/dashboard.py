@@ -8,9 +8,9 @@ import strawberry
 from strawberry.types import Info
 
 from domain import vocabulary as v
-from interfaces.graphql.context import blocking
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import UserError, parse_id
 from interfaces.graphql.deadlines import count_due_soon
-from interfaces.graphql.errors import UserError, parse_id
 from interfaces.graphql.types import ctx
 from projections.reads.dashboard import Dashboard as DashboardData
 from projections.reads.dashboard import DashboardFilter as Where

@@ -12,8 +12,8 @@ from strawberry.types import Info
 
 from application.calendar import MAX_WORKING_DAYS
 from domain import vocabulary as v
-from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import bad_input
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import bad_input
 from interfaces.graphql.terms import TERMS, term
 from projections.reads.dashboard import DashboardFilter
 from projections.reads.deadlines import deadlines_of, items_due_soon

@@ -28,8 +28,8 @@ from strawberry.types import ExecutionContext
 
 from domain.vocabulary import Role
 from interfaces.auth import token_expired_error
-from interfaces.graphql.errors import from_domain
-from interfaces.http.observability import OperationTimer
+from interfaces.edge.errors import from_domain
+from interfaces.edge.observability import OperationTimer
 
 PUBLIC_FIELDS = frozenset({"publicOverview", "vocabularies", "eventTypes", "__typename"})
 

@@ -9,8 +9,8 @@ import strawberry
 from strawberry.types import Info
 
 from domain import vocabulary as v
-from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import parse_id
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import parse_id
 from interfaces.graphql.mutations.base import CommandInput, TopicPayload, execute, payload
 from interfaces.graphql.terms import ENUMS, domain_value
 from interfaces.graphql.types import Topic, ctx

@@ -8,9 +8,9 @@ from strawberry.types import Info
 from application.ledger.signing import Checkpoint as SignedCheckpoint
 from application.ledger.signing import public_pem
 from domain import vocabulary as v
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import UserError
 from interfaces.graphql.audit import reads_whole_record
-from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import UserError
 from interfaces.graphql.types import ctx
 
 READERS = (v.Role.AUDITOR, v.Role.ADMIN, v.Role.LEADER)

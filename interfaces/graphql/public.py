@@ -6,9 +6,9 @@ import strawberry
 from strawberry.types import Info
 
 from domain import vocabulary as v
-from interfaces.graphql.context import blocking
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import bad_input
 from interfaces.graphql.dashboard import Count
-from interfaces.graphql.errors import bad_input
 from interfaces.graphql.terms import TERMS, term
 from interfaces.graphql.types import ctx
 from projections.reads.public import load_public_overview

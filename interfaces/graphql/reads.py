@@ -15,9 +15,9 @@ from application.calendar import district_today
 from domain import vocabulary as v
 from domain.base import clean_text
 from domain.errors import InvalidText
-from interfaces.graphql.context import blocking
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import bad_input, from_cursor, from_domain, parse_id
 from interfaces.graphql.deadlines import working_days
-from interfaces.graphql.errors import bad_input, from_cursor, from_domain, parse_id
 from interfaces.graphql.terms import ENUMS, code_of
 from interfaces.graphql.types import (
     REFERENCE_FIELDS,

@@ -18,8 +18,8 @@ from strawberry.types.unset import UNSET
 
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, Unauthenticated
+from interfaces.edge.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, unavailable_body
 from interfaces.graphql.context import Context
-from interfaces.graphql.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, unavailable_body
 
 TOKEN_REQUIRED = {
     "message": "请先登录:需要 Bearer 令牌 (sign in first: a bearer token is required)",

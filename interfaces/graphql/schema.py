@@ -24,9 +24,7 @@ from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
-from interfaces.graphql.accountability import AccountabilityMutations, AccountabilityQueries
-from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
-from interfaces.graphql.errors import (
+from interfaces.edge.errors import (
     UNAVAILABLE_CODE,
     ServiceUnavailable,
     explain,
@@ -34,6 +32,9 @@ from interfaces.graphql.errors import (
     is_unavailable,
     operation_not_allowed,
 )
+from interfaces.edge.workers import ShuttingDown
+from interfaces.graphql.accountability import AccountabilityMutations, AccountabilityQueries
+from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
 from interfaces.graphql.event_types import EventType, all_event_types
 from interfaces.graphql.execution import PlainLeafExecutor
 from interfaces.graphql.guard import (
@@ -53,7 +54,6 @@ from interfaces.graphql.subscriptions import Subscription
 from interfaces.graphql.terms import Vocabulary, all_vocabularies
 from interfaces.graphql.viewer import ViewerQueries
 from interfaces.graphql.webhooks import WebhookMutations, WebhookQueries
-from interfaces.http.workers import ShuttingDown
 
 SDL_PATH = Path(__file__).with_name("schema.graphql")
 MAX_DEPTH = 10

@@ -1,6 +1,6 @@
 """Replay, then live: the feed read from a cursor and, once caught up, awaited until the log
 (or, for scoped readers, the views) grow. Waiting costs no thread: the LogSignal wakes tasks.
-At shutdown the signal closes and every stream ends (interfaces/http/workers.py)."""
+At shutdown the signal closes and every stream ends (interfaces/edge/workers.py)."""
 
 from __future__ import annotations
 
@@ -9,48 +9,18 @@ import time
 from collections.abc import AsyncIterator, Callable
 from dataclasses import replace
 from typing import Any
-from uuid import UUID
 
-from application.publishing.catalogue import CATALOGUE
-from application.publishing.envelope import InvalidEventCursor, position_of
-from application.webhooks import UnknownEventType
 from domain.base import Actor
 from interfaces.auth import token_expired_error
 from interfaces.bootstrap import System
-from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import UserError, bad_input, from_domain
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import UserError, from_domain
 from projections.outbound.feed import FeedQuery
 from projections.reads.readership import Readership
 
-PAGE = 100
 SAFETY_POLL = 1.0
 VIEWS_POLL = 0.05
 VIEWS_PATIENCE = 10.0
-
-
-def feed_query(
-    after: str | None, types: list[str] | None, subjects: list[str] | None, limit: int = PAGE
-) -> FeedQuery:
-    """The caller's cursor and filters, checked: a refusal names what was wrong."""
-    try:
-        start = position_of(after)
-    except InvalidEventCursor as error:
-        raise from_domain(error) from None
-    unknown = [t for t in types or [] if t not in CATALOGUE]
-    if unknown:
-        raise from_domain(UnknownEventType(unknown))
-    return FeedQuery(
-        after=start, limit=limit, types=frozenset(types or []), subjects=_subjects(subjects)
-    )
-
-
-def _subjects(subjects: list[str] | None) -> frozenset[str]:
-    try:
-        return frozenset(str(UUID(str(s))) for s in subjects or [])
-    except ValueError:
-        raise bad_input(
-            "无效的对象编号", "'subjects' must be record ids", reason="INVALID_ID", field="subjects"
-        ) from None
 
 
 def signed_in(actor: Actor) -> None:

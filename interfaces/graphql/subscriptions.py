@@ -14,9 +14,10 @@ from application.publishing.catalogue import CATALOGUE
 from application.publishing.envelope import position_of
 from domain.base import Actor
 from domain.vocabulary import Role
-from interfaces.graphql.context import blocking
+from interfaces.edge.blocking import blocking
+from interfaces.edge.feed_query import feed_query
 from interfaces.graphql.reads import SupervisionItemFilter
-from interfaces.graphql.streams import feed_query, signed_in, stream, views_reach
+from interfaces.graphql.streams import signed_in, stream, views_reach
 from interfaces.graphql.types import SupervisionItem, ctx
 from projections.outbound.feed import FeedQuery
 from projections.outbound.live_items import changed_item

@@ -9,7 +9,7 @@ from strawberry.types import Info
 from application.permissions import WRITES
 from application.publishing.envelope import sequence
 from domain import vocabulary as v
-from interfaces.graphql.context import blocking
+from interfaces.edge.blocking import blocking
 from interfaces.graphql.dashboard import DASHBOARD_ROLES
 from interfaces.graphql.ledger import READERS as LEDGER_READERS
 from interfaces.graphql.terms import TERMS, term

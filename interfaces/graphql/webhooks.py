@@ -12,8 +12,8 @@ from strawberry.types import Info
 from application.publishing.envelope import InvalidEventCursor, position_of, sequence
 from application.webhooks import new_secret
 from domain.vocabulary import Role
-from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import UserError, from_domain, parse_id
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import UserError, from_domain, parse_id
 from interfaces.graphql.mutations.base import Changed, CommandInput, execute
 from interfaces.graphql.types import ctx
 from projections.store import Row

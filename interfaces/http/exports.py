@@ -14,11 +14,11 @@ from fastapi import APIRouter, Request, Response
 from application.permissions import visibility
 from domain.errors import DomainError
 from domain.vocabulary import ItemStatus
+from interfaces.edge.blocking import blocking
 from interfaces.export.csv_file import csv_bytes
 from interfaces.export.form import SHEET, SupervisionForm
 from interfaces.export.supervision_form import FormFilter, supervision_form
 from interfaces.export.xlsx import workbook_bytes
-from interfaces.graphql.context import blocking
 from interfaces.http.callers import from_domain, reader, refusal, system_of
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -18,9 +18,9 @@ from domain.base import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, Unauthenticated
-from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import UserError
-from interfaces.graphql.streams import feed_query
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import UserError
+from interfaces.edge.feed_query import feed_query
 
 MAX_LIMIT = 1000
 SCHEMA_MEDIA_TYPE = "application/schema+json"

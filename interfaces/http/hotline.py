@@ -18,8 +18,8 @@ from application.work_orders import WorkOrder
 from domain.base import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Category, Role
-from interfaces.graphql.context import blocking
-from interfaces.graphql.mutations.base import moment
+from interfaces.edge.blocking import blocking
+from interfaces.edge.moments import moment
 from interfaces.http.callers import from_domain, refusal, signed_in, system_of
 from interfaces.intake.orders import within_range
 

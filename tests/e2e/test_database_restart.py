@@ -25,7 +25,7 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.bootstrap import application_for
-from interfaces.graphql.errors import UNAVAILABLE_MESSAGE
+from interfaces.edge.errors import UNAVAILABLE_MESSAGE
 from tests.support.graphql import ADMIN, GraphQLClient, GraphQLDistrict
 from tests.support.postgres_server import PostgresServer, own_postgres_server
 from tests.support.servers import Server, free_port, start_server

@@ -26,7 +26,7 @@ from domain.topic import Topic
 from domain.vocabulary import Role, UnitKind
 from interfaces.bootstrap import application_for, bootstrap
 from interfaces.cli.demo import seed_demo
-from interfaces.http.observability import SystemGauges
+from interfaces.edge.observability import SystemGauges
 from interfaces.intake.importer import import_file
 from projections import set_aside
 from projections.health import stall_watch

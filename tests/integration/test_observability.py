@@ -15,7 +15,7 @@ from fastapi.testclient import TestClient
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
-from interfaces.http.observability import JsonLines, correlation
+from interfaces.edge.observability import JsonLines, correlation
 from interfaces.server import Gate, create_app
 from tests.support.district import ADMIN
 from tests.support.graphql import (

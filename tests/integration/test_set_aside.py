@@ -22,7 +22,7 @@ from fastapi.testclient import TestClient
 from application.app import Yishiting
 from application.settings import Settings
 from interfaces.bootstrap import System, bootstrap
-from interfaces.http.observability import SystemGauges
+from interfaces.edge.observability import SystemGauges
 from interfaces.server import create_app
 from projections import set_aside
 from tests.support.district import District

@@ -31,8 +31,8 @@ import websockets
 
 from application.settings import Settings
 from interfaces.bootstrap import System
+from interfaces.edge.observability import correlation
 from interfaces.graphql.streams import active_streams
-from interfaces.http.observability import correlation
 from interfaces.server import create_app
 from tests.support.graphql import ADMIN
 from tests.support.servers import credentials_for, free_port

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from interfaces.http.workers import ShuttingDown, Workers
+from interfaces.edge.workers import ShuttingDown, Workers
 
 
 def test_the_workers_refuse_new_calls_once_draining_and_wait_for_those_held() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta, timezone
 
 import strawberry
 from strawberry.types import Info
@@ -12,8 +11,9 @@ from strawberry.types import Info
 from application.receipts import Command, Outcome
 from application.storage import STORAGE_UNAVAILABLE
 from domain.errors import DomainError
-from interfaces.graphql.context import blocking
-from interfaces.graphql.errors import ServiceUnavailable, UserError, from_domain
+from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import ServiceUnavailable, UserError, from_domain
+from interfaces.edge.observability import correlation, outcome_of
 from interfaces.graphql.types import (
     Consultation,
     Platform,
@@ -21,9 +21,7 @@ from interfaces.graphql.types import (
     Topic,
     ctx,
 )
-from interfaces.http.observability import correlation, outcome_of
 
-DISTRICT_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 READ_YOUR_WRITES_TIMEOUT = 5.0
 log = logging.getLogger("yishiting.graphql")
 
@@ -74,11 +72,6 @@ async def execute(
         # The command is in the log: acknowledge it; the views show it once storage is back.
         log.warning("%s: recorded, views not reached: %s", info.field_name, error)
     return outcome
-
-
-def moment(value: datetime) -> datetime:
-    """A time as given; without a zone it is the district's local time (UTC+8)."""
-    return value.replace(tzinfo=DISTRICT_TIME) if value.tzinfo is None else value.astimezone(UTC)
 
 
 @strawberry.type(description="变更结果 What a mutation changed")

@@ -9,12 +9,12 @@ from strawberry.types import Info
 
 from domain import vocabulary as v
 from domain.people import Participant, Proposer
-from interfaces.graphql.errors import parse_id
+from interfaces.edge.errors import parse_id
+from interfaces.edge.moments import moment
 from interfaces.graphql.mutations.base import (
     CommandInput,
     ConsultationPayload,
     execute,
-    moment,
     payload,
 )
 from interfaces.graphql.terms import ENUMS, domain_value

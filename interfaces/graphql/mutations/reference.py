@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import vocabulary as v
-from interfaces.graphql.errors import parse_id
+from interfaces.edge.errors import parse_id
 from interfaces.graphql.mutations.base import (
     Changed,
     CommandInput,

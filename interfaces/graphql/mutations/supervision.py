@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from interfaces.graphql.errors import parse_id
+from interfaces.edge.errors import parse_id
 from interfaces.graphql.mutations.base import (
     CommandInput,
     SupervisionItemPayload,

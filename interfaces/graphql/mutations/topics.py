@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from domain import vocabulary as v
 from domain.people import Proposer
-from interfaces.graphql.errors import parse_id
+from interfaces.edge.errors import parse_id
 from interfaces.graphql.mutations.base import CommandInput, TopicPayload, execute, payload
 from interfaces.graphql.terms import ENUMS, domain_value
 from interfaces.graphql.types import ctx
