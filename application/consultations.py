@@ -6,7 +6,7 @@ from datetime import datetime
 from uuid import UUID
 
 from application.core import Core, use_case
-from application.permissions import Reach
+from application.permissions import R, Reach
 from application.receipts import Command
 from domain.base import Record
 from domain.consultation import Consultation
@@ -17,7 +17,7 @@ from domain.vocabulary import ConsultationForm, ReportKind
 
 
 class ConsultationUseCases(Core):
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def schedule_consultation(
         self,
         command: Command,
@@ -51,7 +51,7 @@ class ConsultationUseCases(Core):
             )
         ]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def identify_participants(
         self, command: Command, consultation_id: UUID, *, participants: list[Participant]
     ) -> list[Record]:
@@ -60,7 +60,7 @@ class ConsultationUseCases(Core):
         consultation.identify_participants(participants=participants, actor=command.actor)
         return [consultation]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def notify_participants(
         self, command: Command, consultation_id: UUID, *, notice: str
     ) -> list[Record]:
@@ -69,7 +69,7 @@ class ConsultationUseCases(Core):
         consultation.notify_participants(notice=notice, actor=command.actor)
         return [consultation]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def hold_consultation(
         self,
         command: Command,
@@ -93,7 +93,7 @@ class ConsultationUseCases(Core):
         )
         return [consultation]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF, R.INTEGRATION)
     def post_online_opinion(
         self, command: Command, consultation_id: UUID, *, author: Proposer, content: str
     ) -> list[Record]:
@@ -102,7 +102,7 @@ class ConsultationUseCases(Core):
         consultation.post_online_opinion(author=author, content=content, actor=command.actor)
         return [consultation]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def report_consultation(
         self,
         command: Command,
@@ -124,7 +124,7 @@ class ConsultationUseCases(Core):
         )
         return [consultation]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def cancel_consultation(
         self, command: Command, consultation_id: UUID, *, reason: str
     ) -> list[Record]:

@@ -26,6 +26,7 @@ from application.permissions import (
     Reach,
     check_reach,
     check_role,
+    declare_roles,
     hides_missing_objects,
 )
 from application.personal_data import KeysInTheAppend, Sealer, SubjectKeys
@@ -42,6 +43,7 @@ from application.transcodings import register_domain_transcodings
 from domain.base import Clock, Record, clocked_by, wall_clock
 from domain.errors import ConcurrentModification, NotFound, VersionMismatch
 from domain.reference import Platform
+from domain.vocabulary import Role
 
 P = ParamSpec("P")
 R = TypeVar("R", bound=Record)
@@ -239,6 +241,25 @@ class Core(Application[UUID]):
 
 
 def use_case(
+    *roles: Role,
+) -> Callable[
+    [Callable[Concatenate[A, Command, P], Sequence[Record]]],
+    Callable[Concatenate[A, Command, P], Outcome],
+]:
+    """Declares who may run the use case it decorates (the declaration is the permission)."""
+    if not roles or not all(isinstance(role, Role) for role in roles):
+        raise TypeError("a use case declares the roles that may run it: @use_case(R.ADMIN, …)")
+
+    def declared(
+        method: Callable[Concatenate[A, Command, P], Sequence[Record]],
+    ) -> Callable[Concatenate[A, Command, P], Outcome]:
+        declare_roles(method.__name__, frozenset(roles))
+        return _once_per_command(method)
+
+    return declared
+
+
+def _once_per_command(
     method: Callable[Concatenate[A, Command, P], Sequence[Record]],
 ) -> Callable[Concatenate[A, Command, P], Outcome]:
     """Runs a use case once per command id: the changed aggregates (primary first) are saved

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from application.calendar import official_calendar
 from application.core import Core, use_case
+from application.permissions import R
 from application.receipts import Command, Outcome
 from domain.base import Record
 from domain.supervision import SupervisionItem
@@ -27,7 +28,7 @@ class DeadlineUseCases(Core):
         days = self.settings.reminder_within_working_days if within is None else within
         return self.issue_deadline_reminder(once, item_id, today=today, within=days)
 
-    @use_case
+    @use_case(R.SYSTEM)
     def issue_deadline_reminder(
         self, command: Command, item_id: UUID, *, today: date, within: int
     ) -> list[Record]:

@@ -8,6 +8,7 @@ import logging
 
 from application.core import Core, use_case
 from application.key_tables import KeyStillInUse
+from application.permissions import R
 from application.publishing.catalogue import CATALOGUE
 from application.receipts import Command, Outcome
 from application.storage import STORAGE_UNAVAILABLE
@@ -60,7 +61,7 @@ class ErasureUseCases(Core):
         self._destroy_key(subject_id)
         return outcome
 
-    @use_case
+    @use_case(R.ADMIN)
     def record_erasure(self, command: Command, *, subject_id: str, reason: str) -> list[Record]:
         if Erasure.create_id(subject_id) in self.repository:
             raise AlreadyErased(subject_id)

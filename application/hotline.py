@@ -13,7 +13,7 @@ from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
 from application.core import Core, use_case
-from application.permissions import Reach, check_channel, check_role
+from application.permissions import R, Reach, check_channel, check_role
 from application.receipts import Command
 from application.work_orders import HotlineTicket, Intake, WorkOrder, order_records
 from domain.base import Record
@@ -80,14 +80,14 @@ class HotlineUseCases(Core):
             taken[index] = self._take_alone(command, platform_id, orders[index])
         return [t for t in taken if t is not None]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF, R.INTEGRATION)
     def propose_hotline_order(
         self, command: Command, *, platform_id: UUID, order: WorkOrder
     ) -> list[Record]:
         self._check_intake(command, platform_id)
         return order_records(command, platform_id, order)
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def draft_topic_from_orders(
         self,
         command: Command,

@@ -12,43 +12,20 @@ from domain.reference import Committee, Person, Platform, Unit
 from domain.vocabulary import Channel, ExclusionGround, Role
 
 R = Role
-WRITES: dict[str, frozenset[Role]] = {
-    name: frozenset(roles)
-    for name, roles in {
-        "establish_committee": {R.ADMIN},
-        "register_unit": {R.ADMIN},
-        "register_person": {R.ADMIN},
-        "register_platform": {R.ADMIN},
-        "change_responsible_person": {R.ADMIN},
-        "move_platform_hall": {R.ADMIN, R.PLATFORM_STAFF},
-        "propose_topic": {R.PLATFORM_STAFF, R.INTEGRATION},
-        "verify_topic": {R.PLATFORM_STAFF},
-        "exclude_topic": {R.PLATFORM_STAFF},
-        "reverse_exclusion": {R.PLATFORM_STAFF, R.COMMITTEE},
-        "submit_topic": {R.PLATFORM_STAFF},
-        "approve_topic": {R.COMMITTEE},
-        "return_topic": {R.COMMITTEE},
-        "record_research": {R.PLATFORM_STAFF},
-        "schedule_consultation": {R.PLATFORM_STAFF},
-        "identify_participants": {R.PLATFORM_STAFF},
-        "notify_participants": {R.PLATFORM_STAFF},
-        "hold_consultation": {R.PLATFORM_STAFF},
-        "post_online_opinion": {R.PLATFORM_STAFF, R.INTEGRATION},
-        "report_consultation": {R.PLATFORM_STAFF},
-        "cancel_consultation": {R.PLATFORM_STAFF},
-        "open_supervision_item": {R.PLATFORM_STAFF},
-        "assign_item": {R.PLATFORM_STAFF, R.COMMITTEE},
-        "report_progress": {R.UNIT, R.SUPERVISOR, R.PLATFORM_STAFF},
-        "resolve_item": {R.COMMITTEE, R.SUPERVISOR},
-        "reopen_item": {R.COMMITTEE, R.SUPERVISOR},
-        "record_erasure": {R.ADMIN},
-        "register_webhook": {R.ADMIN},
-        "unregister_webhook": {R.ADMIN},
-        "issue_deadline_reminder": {R.SYSTEM},
-        "propose_hotline_order": {R.INTEGRATION, R.PLATFORM_STAFF},
-        "draft_topic_from_orders": {R.PLATFORM_STAFF},
-    }.items()
-}
+# Who may run each use case, as declared at the use case (`@use_case(R.ADMIN, …)` in
+# application/core.py): filled as the use-case modules are imported, read by check_role and
+# by the viewer's list of what it may do.
+WRITES: dict[str, frozenset[Role]] = {}
+
+
+def declare_roles(use_case: str, roles: frozenset[Role]) -> None:
+    """Records a use case's declaration; a use case declares once, and never nobody."""
+    if not roles:
+        raise ValueError(f"use case {use_case!r} declares no role that may run it")
+    if WRITES.setdefault(use_case, roles) != roles:
+        raise ValueError(f"use case {use_case!r} is declared twice with different roles")
+
+
 # The system itself (imports, the demo district) acts for any role.
 UNRESTRICTED = frozenset({R.ADMIN, R.SYSTEM})
 READS_EVERYTHING = frozenset({R.LEADER, R.AUDITOR, R.ADMIN, R.SYSTEM})

@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID, uuid4
 
 from application.core import Core, use_case
-from application.permissions import Reach
+from application.permissions import R, Reach
 from application.receipts import Command
 from domain.base import Record
 from domain.reference import Committee, Person, Platform, Unit
@@ -13,15 +13,15 @@ from domain.vocabulary import PlatformKind, UnitKind
 
 
 class ReferenceUseCases(Core):
-    @use_case
+    @use_case(R.ADMIN)
     def establish_committee(self, command: Command, *, name: str) -> list[Record]:
         return [Committee.establish(name=name, actor=command.actor)]
 
-    @use_case
+    @use_case(R.ADMIN)
     def register_unit(self, command: Command, *, name: str, kind: UnitKind) -> list[Record]:
         return [Unit.register(name=name, kind=kind, actor=command.actor)]
 
-    @use_case
+    @use_case(R.ADMIN)
     def register_person(
         self, command: Command, *, name: str, position: str = "", subject_id: str | None = None
     ) -> list[Record]:
@@ -34,7 +34,7 @@ class ReferenceUseCases(Core):
             )
         ]
 
-    @use_case
+    @use_case(R.ADMIN)
     def register_platform(
         self,
         command: Command,
@@ -58,7 +58,7 @@ class ReferenceUseCases(Core):
             )
         ]
 
-    @use_case
+    @use_case(R.ADMIN)
     def change_responsible_person(
         self, command: Command, platform_id: UUID, *, person_id: UUID, reason: str
     ) -> list[Record]:
@@ -67,7 +67,7 @@ class ReferenceUseCases(Core):
         platform.change_responsible_person(person_id=person_id, reason=reason, actor=command.actor)
         return [platform]
 
-    @use_case
+    @use_case(R.ADMIN, R.PLATFORM_STAFF)
     def move_platform_hall(
         self, command: Command, platform_id: UUID, *, hall_venue: str
     ) -> list[Record]:

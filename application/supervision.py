@@ -7,7 +7,7 @@ from uuid import UUID
 
 from application.calendar import due_date
 from application.core import Core, use_case
-from application.permissions import Reach, committees
+from application.permissions import R, Reach, committees
 from application.receipts import Command
 from domain.base import Record
 from domain.consultation import Consultation
@@ -25,7 +25,7 @@ class SupervisionUseCases(Core):
             supervisor_id=item.supervisor_id,
         )
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def open_supervision_item(
         self, command: Command, *, consultation_id: UUID, suggestion: str
     ) -> list[Record]:
@@ -33,7 +33,7 @@ class SupervisionUseCases(Core):
         self.authorize(command, Reach(platform_id=consultation.platform_id))
         return [SupervisionItem.open_from(consultation, suggestion=suggestion, actor=command.actor)]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF, R.COMMITTEE)
     def assign_item(
         self,
         command: Command,
@@ -65,7 +65,7 @@ class SupervisionUseCases(Core):
         )
         return [item]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF, R.UNIT, R.SUPERVISOR)
     def report_progress(
         self,
         command: Command,
@@ -89,14 +89,14 @@ class SupervisionUseCases(Core):
         )
         return [item]
 
-    @use_case
+    @use_case(R.COMMITTEE, R.SUPERVISOR)
     def resolve_item(self, command: Command, item_id: UUID, *, outcome: str) -> list[Record]:
         item = self.load(SupervisionItem, item_id, command)
         self.authorize(command, self.reach_of_item(item))
         item.resolve(outcome=outcome, actor=command.actor)
         return [item]
 
-    @use_case
+    @use_case(R.COMMITTEE, R.SUPERVISOR)
     def reopen_item(self, command: Command, item_id: UUID, *, reason: str) -> list[Record]:
         item = self.load(SupervisionItem, item_id, command)
         self.authorize(command, self.reach_of_item(item))

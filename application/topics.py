@@ -5,7 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.core import Core, use_case
-from application.permissions import Reach, check_channel, committees
+from application.permissions import R, Reach, check_channel, committees
 from application.receipts import Command
 from domain.base import Record
 from domain.people import Proposer
@@ -26,7 +26,7 @@ class TopicUseCases(Core):
             committee_ids=committees(self.guiding_committee(topic.platform_id)),
         )
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF, R.INTEGRATION)
     def propose_topic(
         self,
         command: Command,
@@ -55,7 +55,7 @@ class TopicUseCases(Core):
             )
         ]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def verify_topic(
         self, command: Command, topic_id: UUID, *, basic_situation: str
     ) -> list[Record]:
@@ -64,7 +64,7 @@ class TopicUseCases(Core):
         topic.verify(basic_situation=basic_situation, actor=command.actor)
         return [topic]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def exclude_topic(
         self, command: Command, topic_id: UUID, *, ground: ExclusionGround, explanation: str = ""
     ) -> list[Record]:
@@ -73,14 +73,14 @@ class TopicUseCases(Core):
         topic.exclude(ground=ground, explanation=explanation, actor=command.actor)
         return [topic]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF, R.COMMITTEE)
     def reverse_exclusion(self, command: Command, topic_id: UUID, *, reason: str) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
         self.authorize(command, self.reach_of(topic))
         topic.reverse_exclusion(reason=reason, actor=command.actor)
         return [topic]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def submit_topic(
         self, command: Command, topic_id: UUID, *, drafted_title: str, committee_id: UUID
     ) -> list[Record]:
@@ -90,21 +90,21 @@ class TopicUseCases(Core):
         topic.submit(drafted_title=drafted_title, committee_id=committee_id, actor=command.actor)
         return [topic]
 
-    @use_case
+    @use_case(R.COMMITTEE)
     def approve_topic(self, command: Command, topic_id: UUID, *, reason: str) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
         self.authorize(command, self.deciding_reach(topic))
         topic.approve(reason=reason, actor=command.actor)
         return [topic]
 
-    @use_case
+    @use_case(R.COMMITTEE)
     def return_topic(self, command: Command, topic_id: UUID, *, reason: str) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
         self.authorize(command, self.deciding_reach(topic))
         topic.return_to_platform(reason=reason, actor=command.actor)
         return [topic]
 
-    @use_case
+    @use_case(R.PLATFORM_STAFF)
     def record_research(self, command: Command, topic_id: UUID, *, findings: str) -> list[Record]:
         topic = self.load(Topic, topic_id, command)
         self.authorize(command, self.reach_of(topic))

@@ -15,6 +15,7 @@ from eventsourcing.domain import event
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from application.core import Core, use_case
+from application.permissions import R
 from application.personal_data import Sealer
 from application.publishing.catalogue import CATALOGUE
 from application.receipts import Command, Outcome
@@ -132,7 +133,7 @@ class WebhookUseCases(Core):
         super().register_transcodings(transcoder)
         transcoder.register(SealedSecret(Sealer(self.subject_keys)))
 
-    @use_case
+    @use_case(R.ADMIN)
     def register_webhook(
         self,
         command: Command,
@@ -160,7 +161,7 @@ class WebhookUseCases(Core):
         )
         return [webhook]
 
-    @use_case
+    @use_case(R.ADMIN)
     def unregister_webhook(
         self, command: Command, webhook_id: UUID, *, reason: str
     ) -> list[Record]:

@@ -1,0 +1,85 @@
+"""Who may run a use case is declared at the use case (`@use_case(R.…)`): the registry the
+permission check and the viewer read is made of those declarations, and holds exactly what the
+table of method names held before it (issue 17)."""
+
+from __future__ import annotations
+
+import inspect
+
+import pytest
+
+import application.app
+from application.core import use_case
+from application.permissions import WRITES, R
+from application.receipts import Command
+
+# The table of method-name strings the declarations replaced, as it stood (66af9cb).
+BEFORE = {
+    name: frozenset(roles)
+    for name, roles in {
+        "establish_committee": {R.ADMIN},
+        "register_unit": {R.ADMIN},
+        "register_person": {R.ADMIN},
+        "register_platform": {R.ADMIN},
+        "change_responsible_person": {R.ADMIN},
+        "move_platform_hall": {R.ADMIN, R.PLATFORM_STAFF},
+        "propose_topic": {R.PLATFORM_STAFF, R.INTEGRATION},
+        "verify_topic": {R.PLATFORM_STAFF},
+        "exclude_topic": {R.PLATFORM_STAFF},
+        "reverse_exclusion": {R.PLATFORM_STAFF, R.COMMITTEE},
+        "submit_topic": {R.PLATFORM_STAFF},
+        "approve_topic": {R.COMMITTEE},
+        "return_topic": {R.COMMITTEE},
+        "record_research": {R.PLATFORM_STAFF},
+        "schedule_consultation": {R.PLATFORM_STAFF},
+        "identify_participants": {R.PLATFORM_STAFF},
+        "notify_participants": {R.PLATFORM_STAFF},
+        "hold_consultation": {R.PLATFORM_STAFF},
+        "post_online_opinion": {R.PLATFORM_STAFF, R.INTEGRATION},
+        "report_consultation": {R.PLATFORM_STAFF},
+        "cancel_consultation": {R.PLATFORM_STAFF},
+        "open_supervision_item": {R.PLATFORM_STAFF},
+        "assign_item": {R.PLATFORM_STAFF, R.COMMITTEE},
+        "report_progress": {R.UNIT, R.SUPERVISOR, R.PLATFORM_STAFF},
+        "resolve_item": {R.COMMITTEE, R.SUPERVISOR},
+        "reopen_item": {R.COMMITTEE, R.SUPERVISOR},
+        "record_erasure": {R.ADMIN},
+        "register_webhook": {R.ADMIN},
+        "unregister_webhook": {R.ADMIN},
+        "issue_deadline_reminder": {R.SYSTEM},
+        "propose_hotline_order": {R.INTEGRATION, R.PLATFORM_STAFF},
+        "draft_topic_from_orders": {R.PLATFORM_STAFF},
+    }.items()
+}
+
+
+def test_the_declarations_grant_exactly_what_the_table_granted() -> None:
+    assert WRITES == BEFORE
+
+
+def test_every_use_case_of_the_application_has_its_declaration() -> None:
+    use_cases = {
+        name
+        for name, member in inspect.getmembers(application.app.Yishiting, inspect.isfunction)
+        if member.__qualname__.startswith("_once_per_command.")
+    }
+    assert use_cases == WRITES.keys()
+    assert len(use_cases) == len(BEFORE)
+
+
+def test_a_use_case_cannot_be_written_without_saying_who_may_run_it() -> None:
+    def nameless_use_case(app: object, command: Command) -> list[object]:
+        return []
+
+    with pytest.raises(TypeError, match="declares the roles"):
+        use_case(nameless_use_case)  # type: ignore[arg-type]
+    with pytest.raises(TypeError, match="declares the roles"):
+        use_case()
+
+
+def test_a_use_case_declared_twice_differently_is_refused() -> None:
+    def approve_topic(app: object, command: Command) -> list[object]:
+        return []
+
+    with pytest.raises(ValueError, match="declared twice"):
+        use_case(R.UNIT)(approve_topic)  # type: ignore[arg-type]
