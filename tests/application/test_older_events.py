@@ -1,0 +1,45 @@
+"""Events recorded before an attribute was added read with its default: a TopicProposed from
+before 12345 intake and merging, an ItemAssigned from before working-day deadlines. The stored
+form is rewritten to the older shape and decoded by the application's own mapper."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+from application.app import Yishiting
+from domain.supervision import SupervisionItem
+from domain.topic import Topic
+from tests.support.district import District
+
+
+def older(app: Yishiting, event: object, *dropped: str) -> object:
+    stored = app.mapper.to_stored_event(event)  # type: ignore[arg-type]
+    state = json.loads(stored.state)
+    for name in dropped:
+        assert name in state, f"{name} is no longer stored: the test needs updating"
+        del state[name]
+    return app.mapper.to_domain_event(replace(stored, state=json.dumps(state).encode()))
+
+
+def test_a_topic_proposed_before_intake_and_merging_reads_without_them(
+    app: Yishiting, district: District
+) -> None:
+    [proposed, *_] = app.repository.event_store.get(district.propose_hotline_matter())
+    earlier = older(app, proposed, "hotline_order", "merged_from")
+    assert isinstance(earlier, Topic.TopicProposed)
+    assert (earlier.hotline_order, earlier.merged_from) == (None, None)
+    assert earlier.title == proposed.title  # type: ignore[attr-defined]
+
+
+def test_an_assignment_before_working_day_deadlines_reads_as_a_dated_one(
+    app: Yishiting, district: District
+) -> None:
+    item_id = district.assigned_item()
+    assigned = next(
+        e
+        for e in app.repository.event_store.get(item_id)
+        if isinstance(e, SupervisionItem.ItemAssigned)
+    )
+    earlier = older(app, assigned, "due_in_working_days", "weekdays_assumed")
+    assert (earlier.due_in_working_days, earlier.weekdays_assumed) == (None, False)  # type: ignore[attr-defined]

@@ -1,0 +1,106 @@
+"""What yishiting relies on inside its libraries, pinned: each test names one hook (a private
+name used or a library method overridden) and fails when an upgrade changes what the hook
+relies on. docs/ARCHITECTURE.md lists them with the module that holds each."""
+
+from __future__ import annotations
+
+import inspect
+from dataclasses import fields
+from uuid import uuid4
+
+import graphql
+from eventsourcing.persistence import JSONTranscoder, Notification
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.projection import Projection
+from eventsourcing.sqlite import SQLiteApplicationRecorder
+from graphql.execution.executor import Executor
+from psycopg_pool import ConnectionPool
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+
+from interfaces.edge.errors import SUGGESTION
+
+
+def parameters(function: object) -> list[str]:
+    return list(inspect.signature(function).parameters)  # type: ignore[arg-type]
+
+
+def test_eventsourcing_recorders_append_through_insert_events() -> None:
+    """application/ledger/recorders.py and application/personal_data.py add rows (tags, keys)
+    in the same transaction by overriding `_insert_events(cursor, stored_events, **kwargs)`."""
+    assert parameters(SQLiteApplicationRecorder._insert_events)[:3] == [
+        "self",
+        "c",
+        "stored_events",
+    ]
+    assert parameters(PostgresApplicationRecorder._insert_events)[:3] == [
+        "self",
+        "curs",
+        "stored_events",
+    ]
+    for recorder in (SQLiteApplicationRecorder, PostgresApplicationRecorder):
+        source = inspect.getsource(recorder.insert_events)
+        assert "_insert_events(" in source, f"{recorder.__name__}.insert_events no longer calls it"
+
+
+def test_a_notification_is_a_frozen_dataclass_of_five_fields() -> None:
+    """application/personal_data.py builds notifications with object.__new__ and fills their
+    __dict__: that needs a plain (non-slotted) dataclass with exactly these fields."""
+    assert [f.name for f in fields(Notification)] == [
+        "originator_id",
+        "originator_version",
+        "topic",
+        "state",
+        "id",
+    ]
+    made = object.__new__(Notification)
+    made.__dict__.update(originator_id=uuid4(), originator_version=1, topic="t", state=b"", id=7)
+    assert made.id == 7
+    assert not hasattr(Notification, "__slots__")
+
+
+def test_the_json_transcoder_decodes_an_unknown_wrapper_through_decode_obj() -> None:
+    """application/transcodings.py sends what it cannot decode to `_decode_obj(dict)`."""
+    assert parameters(JSONTranscoder._decode_obj) == ["self", "d"]
+
+
+def test_a_psycopg_pool_takes_its_wait_from_the_timeout_attribute() -> None:
+    """application/storage.py (bound_waits) shortens the recorder pool's wait by setting
+    `pool.timeout` after eventsourcing made the pool."""
+    pool = ConnectionPool("dbname=never", open=False, timeout=30.0)
+    assert pool.timeout == 30.0
+    pool.timeout = 1.5
+    assert "timeout" in inspect.getsource(ConnectionPool.getconn)
+
+
+def test_a_projection_declares_its_topics_as_a_class_attribute() -> None:
+    """projections/views/base.py sets `topics = ()` (every event) on its projections."""
+    assert Projection.topics == ()
+
+
+def test_strawberry_executes_through_graphql_cores_execution_context() -> None:
+    """interfaces/graphql/execution.py subclasses strawberry's execution context and overrides
+    graphql-core's `execute_fields` and `execute_field`, passing their arguments on."""
+    assert issubclass(StrawberryGraphQLCoreExecutionContext, Executor)
+    assert parameters(Executor.execute_fields)[:5] == [
+        "self",
+        "parent_type",
+        "source_value",
+        "path",
+        "grouped_field_set",
+    ]
+    assert parameters(Executor.execute_field)[:5] == [
+        "self",
+        "parent_type",
+        "source",
+        "field_details_list",
+        "path",
+    ]
+
+
+def test_graphql_cores_suggestion_sentence_is_the_one_removed_in_production() -> None:
+    """interfaces/edge/errors.py strips graphql-core's English "Did you mean …?" from
+    validation messages in production (it would list the schema's names)."""
+    schema = graphql.build_schema("type Query { topics: Int }")
+    [error] = graphql.validate(schema, graphql.parse("{ topic }"))
+    assert SUGGESTION.search(error.message), error.message
+    assert SUGGESTION.sub("", error.message) == "Cannot query field 'topic' on type 'Query'."
