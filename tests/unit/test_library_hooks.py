@@ -104,3 +104,19 @@ def test_graphql_cores_suggestion_sentence_is_the_one_removed_in_production() ->
     [error] = graphql.validate(schema, graphql.parse("{ topic }"))
     assert SUGGESTION.search(error.message), error.message
     assert SUGGESTION.sub("", error.message) == "Cannot query field 'topic' on type 'Query'."
+
+
+def test_postgres_appends_events_and_their_tags_in_one_transaction() -> None:
+    """application/personal_data.py (KeysInTheAppend) writes new subjects' keys in
+    `_insert_events` and the events' tags in `_insert_stored_events`: both must run inside the
+    append's transaction, which they do only without the database functions (asserted there)."""
+    source = inspect.getsource(PostgresApplicationRecorder.insert_events)
+    assert "conn.transaction()" in source
+    assert source.index("conn.transaction()") < source.index("self._insert_events(")
+    assert source.index("self._insert_events(") < source.index("self._insert_stored_events(")
+    assert "enable_db_functions" in source
+    assert parameters(PostgresApplicationRecorder._insert_stored_events)[:3] == [
+        "self",
+        "curs",
+        "stored_events",
+    ]
