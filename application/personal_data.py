@@ -29,6 +29,7 @@ from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from application.erasure_watch import EVERY_SUBJECT
+from application.fences.eventsourcing_internals import notifications_from_rows
 from application.key_tables import (
     KEYS_TABLE,
     KeyTable,
@@ -267,19 +268,7 @@ class KeysInTheAppend(PostgresApplicationRecorder):
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(statement, (start, limit), prepare=True)
             rows = curs.fetchall()
-        made = []
-        new = object.__new__
-        for position, originator_id, version, topic, state in rows:
-            notification = new(Notification)
-            notification.__dict__.update(
-                originator_id=originator_id,
-                originator_version=version,
-                topic=topic,
-                state=bytes(state),
-                id=position,
-            )
-            made.append(notification)
-        return made
+        return notifications_from_rows(rows)
 
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any

@@ -16,6 +16,7 @@ from eventsourcing.persistence import OperationalError as StoreOperationalError
 from psycopg import sql
 from psycopg.conninfo import make_conninfo
 
+from application.fences.eventsourcing_internals import bound_pool_wait
 from domain.errors import InvalidInput
 
 # The database cannot be reached (down, restarting, refusing or dropping connections, no pooled
@@ -44,9 +45,7 @@ def advisory_key(name: str) -> int:
 
 def bound_waits(recorder: object) -> None:
     """Makes eventsourcing's PostgreSQL recorder give up quickly on an unreachable database."""
-    pool = getattr(getattr(recorder, "datastore", None), "pool", None)
-    if pool is not None:
-        pool.timeout = RECORDER_ATTEMPT_WAIT
+    bound_pool_wait(recorder, RECORDER_ATTEMPT_WAIT)
 
 
 @dataclass(frozen=True)

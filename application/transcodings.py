@@ -11,6 +11,7 @@ from uuid import UUID
 import orjson
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
+from application.fences.eventsourcing_internals import decode_by_library
 from application.personal_data import Sealer
 from domain import vocabulary
 from domain.base import Actor
@@ -64,7 +65,7 @@ class LogTranscoder(JSONTranscoder):
                 _exact(data)
             transcoding = self.names.get(value["_type_"])
             if transcoding is None:
-                return self._decode_obj(value)
+                return decode_by_library(self, value)
             return transcoding.decode(data)
         for key, item in value.items():
             kind = type(item)

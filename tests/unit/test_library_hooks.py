@@ -17,6 +17,7 @@ from graphql.execution.executor import Executor
 from psycopg_pool import ConnectionPool
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
+from application.fences.eventsourcing_internals import bound_pool_wait, notifications_from_rows
 from interfaces.edge.errors import SUGGESTION
 
 
@@ -120,3 +121,30 @@ def test_postgres_appends_events_and_their_tags_in_one_transaction() -> None:
         "curs",
         "stored_events",
     ]
+
+
+TOPIC = "domain.topic:Topic.X"
+
+
+def test_the_fence_makes_the_notification_the_library_would() -> None:
+    originator = uuid4()
+    [made] = notifications_from_rows([(7, originator, 3, TOPIC, memoryview(b"{}"))])
+    assert made == Notification(
+        id=7,
+        originator_id=originator,
+        originator_version=3,
+        topic=TOPIC,
+        state=b"{}",
+    )
+
+
+def test_the_fence_bounds_the_recorders_pool_wait() -> None:
+    class Datastore:
+        pool = ConnectionPool("dbname=never", open=False, timeout=30.0)
+
+    class Recorder:
+        datastore = Datastore()
+
+    bound_pool_wait(Recorder(), 1.5)
+    assert Datastore.pool.timeout == 1.5
+    bound_pool_wait(object(), 1.5)  # a recorder without a pool (SQLite, memory) is left alone
