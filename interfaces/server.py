@@ -23,6 +23,7 @@ from application.storage import STORAGE_UNAVAILABLE
 from interfaces.auth import ANONYMOUS, Authenticator, Unauthenticated
 from interfaces.bootstrap import System, bootstrap
 from interfaces.edge.blocking import blocking
+from interfaces.edge.envelope import envelope
 from interfaces.edge.errors import RETRY_AFTER_SECONDS
 from interfaces.edge.limits import BodySizeLimit, WriteRateLimit
 from interfaces.edge.observability import CorrelationIds, Metrics, SystemGauges
@@ -148,7 +149,7 @@ def _context_getter(
             actor = gate.authenticator.actor(request.headers.get("authorization"))
         except Unauthenticated as refusal:
             raise HTTPException(
-                401, detail=_errors(refusal.message, refusal.kind, refusal.code)
+                401, detail=envelope(refusal.message, refusal.kind, refusal.code)
             ) from None
         return Context(
             holder["system"],
@@ -187,10 +188,6 @@ def _probes(api: FastAPI, settings: Settings, holder: dict[str, System], metrics
         return JSONResponse(health.as_dict(), 200 if health.ready else 503)
 
 
-def _errors(message: str, code: str, reason: str) -> dict[str, object]:
-    return {"errors": [{"message": message, "extensions": {"code": code, "reason": reason}}]}
-
-
 async def _storage_unavailable(request: Request, error: Exception) -> JSONResponse:
     log.warning("%s: storage unavailable: %s", request.url.path, error)
     return unavailable_response()
@@ -198,7 +195,9 @@ async def _storage_unavailable(request: Request, error: Exception) -> JSONRespon
 
 async def _shutting_down(_: Request, error: Exception) -> JSONResponse:
     headers = {"Retry-After": str(RETRY_AFTER_SECONDS)}
-    return JSONResponse(_errors(str(error), "SERVICE_UNAVAILABLE", ShuttingDown.code), 503, headers)
+    return JSONResponse(
+        envelope(str(error), "SERVICE_UNAVAILABLE", ShuttingDown.code), 503, headers
+    )
 
 
 # Starlette's own refusals (no route, wrong method …): (code, reason, 中文) by status.
@@ -216,7 +215,7 @@ async def _graphql_shaped(_: Request, error: Exception) -> JSONResponse:
     detail = (
         error.detail
         if isinstance(error.detail, dict)
-        else _errors(f"{chinese} ({error.detail})", code, reason)
+        else envelope(f"{chinese} ({error.detail})", code, reason)
     )
     headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
     return JSONResponse(detail, error.status_code, headers=headers)
@@ -227,7 +226,7 @@ async def _bad_parameters(_: Request, error: Exception) -> JSONResponse:
     assert isinstance(error, RequestValidationError)
     fields = sorted({".".join(str(p) for p in e.get("loc", ())[1:]) for e in error.errors()})
     named = ", ".join(fields)[:200]
-    body = _errors(
+    body = envelope(
         f"请求参数无效:{named} (invalid parameter: {named})", "BAD_USER_INPUT", "INVALID_PARAMETER"
     )
     return JSONResponse(body, 400)

@@ -13,6 +13,8 @@ import h11
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
+from interfaces.edge.envelope import envelope
+
 log = logging.getLogger("yishiting.http")
 
 
@@ -93,11 +95,8 @@ class BodySizeLimit:
         self, send: Send, status: int, reason: str, chinese: str, english: str
     ) -> None:
         code = "BAD_USER_INPUT" if status == 413 else "BAD_REQUEST"
-        error = {
-            "message": f"{chinese} ({english})",
-            "extensions": {"code": code, "reason": reason},
-        }
-        body = json.dumps({"errors": [error]}, ensure_ascii=False).encode()
+        refusal = envelope(f"{chinese} ({english})", code, reason)
+        body = json.dumps(refusal, ensure_ascii=False).encode()
         headers = [(b"content-type", b"application/json; charset=utf-8")]
         if status == 408:
             headers.append((b"connection", b"close"))

@@ -28,6 +28,7 @@ from strawberry.types import ExecutionContext
 
 from domain.vocabulary import Role
 from interfaces.auth import token_expired_error
+from interfaces.edge.envelope import SIGN_IN_CODE, SIGN_IN_FIRST, SIGN_IN_REASON
 from interfaces.edge.errors import from_domain
 from interfaces.edge.observability import OperationTimer
 
@@ -44,10 +45,7 @@ def _root_fields(document: object) -> set[str]:
 
 
 def unauthenticated_error() -> GraphQLError:
-    return GraphQLError(
-        "请先登录:需要 Bearer 令牌 (sign in first: a bearer token is required)",
-        extensions={"code": "UNAUTHENTICATED", "reason": "TOKEN_REQUIRED"},
-    )
+    return GraphQLError(SIGN_IN_FIRST, extensions={"code": SIGN_IN_CODE, "reason": SIGN_IN_REASON})
 
 
 class SignInRequired(SchemaExtension):

@@ -18,14 +18,11 @@ from strawberry.types.unset import UNSET
 
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, Unauthenticated
+from interfaces.edge.envelope import SIGN_IN_CODE, SIGN_IN_FIRST, SIGN_IN_REASON, envelope
 from interfaces.edge.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, unavailable_body
 from interfaces.graphql.context import Context
 
-TOKEN_REQUIRED = {
-    "message": "请先登录:需要 Bearer 令牌 (sign in first: a bearer token is required)",
-    "code": "UNAUTHENTICATED",
-    "reason": "TOKEN_REQUIRED",
-}
+TOKEN_REQUIRED = {"message": SIGN_IN_FIRST, "code": SIGN_IN_CODE, "reason": SIGN_IN_REASON}
 
 
 def _authorization(context: Context) -> str | None:
@@ -111,11 +108,8 @@ class BadRequest(Exception):
         return cls(reason, chinese, english[:200], status if 400 <= status < 500 else 400)
 
     def response(self) -> JSONResponse:
-        error = {
-            "message": f"{self.chinese} ({self.english})",
-            "extensions": {"code": "BAD_REQUEST", "reason": self.reason},
-        }
-        return JSONResponse({"errors": [error]}, self.status)
+        body = envelope(f"{self.chinese} ({self.english})", "BAD_REQUEST", self.reason)
+        return JSONResponse(body, self.status)
 
 
 # Strawberry's refusals of a request, by what its English reason contains.

@@ -14,6 +14,7 @@ from domain.base import Actor
 from interfaces.auth import token_expired_error
 from interfaces.bootstrap import System
 from interfaces.edge.blocking import blocking
+from interfaces.edge.envelope import SIGN_IN_CODE, SIGN_IN_FIRST, SIGN_IN_REASON
 from interfaces.edge.errors import UserError, from_domain
 from projections.outbound.feed import FeedQuery
 from projections.reads.readership import Readership
@@ -25,11 +26,7 @@ VIEWS_PATIENCE = 10.0
 
 def signed_in(actor: Actor) -> None:
     if actor.role.code == "public":
-        raise UserError(
-            "请先登录:需要 Bearer 令牌 (sign in first: a bearer token is required)",
-            "UNAUTHENTICATED",
-            "TOKEN_REQUIRED",
-        )
+        raise UserError(SIGN_IN_FIRST, SIGN_IN_CODE, SIGN_IN_REASON)
 
 
 _ACTIVE = [0]

@@ -13,6 +13,7 @@ from domain.errors import DomainError
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, Unauthenticated
 from interfaces.bootstrap import System
+from interfaces.edge.envelope import envelope, sign_in_first
 
 STATUS_OF_KIND = {
     "BAD_USER_INPUT": 400,
@@ -23,23 +24,14 @@ STATUS_OF_KIND = {
 }
 
 
-def errors(message: str, code: str, reason: str, **details: object) -> dict[str, object]:
-    extensions: dict[str, object] = {"code": code, "reason": reason}
-    if details:
-        extensions["details"] = {
-            k: v if isinstance(v, str | int) else str(v) for k, v in details.items()
-        }
-    return {"errors": [{"message": message, "extensions": extensions}]}
-
-
 def refusal(status: int, message: str, code: str, reason: str) -> HTTPException:
-    return HTTPException(status, detail=errors(message, code, reason))
+    return HTTPException(status, detail=envelope(message, code, reason))
 
 
 def from_domain(error: DomainError) -> HTTPException:
     return HTTPException(
         STATUS_OF_KIND.get(error.kind, 400),
-        detail=errors(error.message, error.kind, error.code, **error.details),
+        detail=envelope(error.message, error.kind, error.code, **error.details),
     )
 
 
@@ -56,12 +48,7 @@ def signed_in(request: Request) -> Actor:
     except Unauthenticated as error:
         raise refusal(401, error.message, error.kind, error.code) from None
     if actor.role is Role.PUBLIC:
-        raise refusal(
-            401,
-            "请先登录:需要 Bearer 令牌 (sign in first: a bearer token is required)",
-            "UNAUTHENTICATED",
-            "TOKEN_REQUIRED",
-        )
+        raise HTTPException(401, detail=sign_in_first())
     return actor
 
 

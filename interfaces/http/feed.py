@@ -19,6 +19,7 @@ from domain.errors import DomainError
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, Unauthenticated
 from interfaces.edge.blocking import blocking
+from interfaces.edge.envelope import envelope, sign_in_first
 from interfaces.edge.errors import UserError
 from interfaces.edge.feed_query import feed_query
 
@@ -26,26 +27,21 @@ MAX_LIMIT = 1000
 SCHEMA_MEDIA_TYPE = "application/schema+json"
 
 
-def _errors(message: str, code: str, reason: str) -> dict[str, Any]:
-    return {"errors": [{"message": message, "extensions": {"code": code, "reason": reason}}]}
-
-
 def _caller(authenticator: Authenticator, request: Request) -> Actor:
     try:
         actor = authenticator.actor(request.headers.get("authorization"))
     except Unauthenticated as refusal:
-        raise HTTPException(401, _errors(refusal.message, refusal.kind, refusal.code)) from None
+        raise HTTPException(401, envelope(refusal.message, refusal.kind, refusal.code)) from None
     if actor.role is Role.PUBLIC:
-        message = "请先登录:需要 Bearer 令牌 (sign in first: a bearer token is required)"
-        raise HTTPException(401, _errors(message, "UNAUTHENTICATED", "TOKEN_REQUIRED"))
+        raise HTTPException(401, sign_in_first())
     return actor
 
 
 def _bad(error: UserError | DomainError) -> HTTPException:
     if isinstance(error, DomainError):
-        return HTTPException(400, _errors(error.message, error.kind, error.code))
+        return HTTPException(400, envelope(error.message, error.kind, error.code))
     extensions = error.extensions or {}
-    return HTTPException(400, _errors(error.message, extensions["code"], extensions["reason"]))
+    return HTTPException(400, envelope(error.message, extensions["code"], extensions["reason"]))
 
 
 def feed_router(
@@ -82,7 +78,7 @@ def feed_router(
         published = CATALOGUE.get(name)
         if published is None:
             message = f"没有此事件类型:{name[:80]} (no such event type)"
-            raise HTTPException(404, _errors(message, "NOT_FOUND", "UNKNOWN_EVENT_TYPE"))
+            raise HTTPException(404, envelope(message, "NOT_FOUND", "UNKNOWN_EVENT_TYPE"))
         return JSONResponse(
             data_schema(published, settings.public_url), media_type=SCHEMA_MEDIA_TYPE
         )

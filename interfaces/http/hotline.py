@@ -19,11 +19,10 @@ from domain.base import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Category, Role
 from interfaces.edge.blocking import blocking
+from interfaces.edge.consistency import views_reach_the_command
 from interfaces.edge.moments import moment
 from interfaces.http.callers import from_domain, refusal, signed_in, system_of
 from interfaces.intake.orders import within_range
-
-READ_YOUR_WRITES_TIMEOUT = 5.0
 
 router = APIRouter(prefix="/hotline", tags=["12345 hotline 热线对接"])
 
@@ -86,8 +85,7 @@ async def take_service_request(request: Request) -> JSONResponse:
         )
     except DomainError as error:
         raise from_domain(error) from None
-    position = intake.position or await blocking(system.app.position)
-    await blocking(system.projector.wait_for, position, READ_YOUR_WRITES_TIMEOUT)
+    await views_reach_the_command(system, intake.position)
     body = {
         "service_request_id": order.ticket_key,
         "topic_id": str(intake.topic_id),

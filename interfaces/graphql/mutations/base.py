@@ -12,6 +12,7 @@ from application.receipts import Command, Outcome
 from application.storage import STORAGE_UNAVAILABLE
 from domain.errors import DomainError
 from interfaces.edge.blocking import blocking
+from interfaces.edge.consistency import views_reach_the_command
 from interfaces.edge.errors import ServiceUnavailable, UserError, from_domain
 from interfaces.edge.observability import correlation, outcome_of
 from interfaces.graphql.types import (
@@ -22,7 +23,6 @@ from interfaces.graphql.types import (
     ctx,
 )
 
-READ_YOUR_WRITES_TIMEOUT = 5.0
 log = logging.getLogger("yishiting.graphql")
 
 
@@ -66,8 +66,7 @@ async def execute(
     if metrics:
         metrics.command(info.field_name, "ok", outcome.events)
     try:
-        position = outcome.position or await blocking(system.app.position)
-        await blocking(system.projector.wait_for, position, READ_YOUR_WRITES_TIMEOUT)
+        await views_reach_the_command(system, outcome.position)
     except STORAGE_UNAVAILABLE as error:
         # The command is in the log: acknowledge it; the views show it once storage is back.
         log.warning("%s: recorded, views not reached: %s", info.field_name, error)
