@@ -59,6 +59,14 @@ class ReferenceUseCases(Core):
         ]
 
     @use_case(R.ADMIN)
+    def rename_unit(
+        self, command: Command, unit_id: UUID, *, name: str, reason: str
+    ) -> list[Record]:
+        unit = self.load(Unit, unit_id, command)
+        unit.rename(name=name, reason=reason, actor=command.actor)
+        return [unit]
+
+    @use_case(R.ADMIN)
     def change_responsible_person(
         self, command: Command, platform_id: UUID, *, person_id: UUID, reason: str
     ) -> list[Record]:

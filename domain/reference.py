@@ -7,6 +7,7 @@ from uuid import UUID
 from eventsourcing.domain import event
 
 from domain.base import Actor, Record, optional_text, required_reason, text
+from domain.errors import InvalidInput
 from domain.vocabulary import PlatformKind, UnitKind
 
 
@@ -33,6 +34,28 @@ class Unit(Record):
     @classmethod
     def register(cls, *, name: str, kind: UnitKind, actor: Actor) -> Unit:
         return cls(name=text(name, "name", "单位名称"), kind=kind, actor=actor)
+
+    def rename(self, *, name: str, reason: str, actor: Actor) -> None:
+        """A unit renamed (机构改革, a merged department): its items and history stay its own."""
+        new_name = text(name, "name", "单位名称")
+        if new_name == self.name:
+            raise SameUnitName(new_name)
+        self._renamed(
+            name=new_name,
+            reason=required_reason(reason, "单位更名", "renaming a unit"),
+            actor=actor,
+        )
+
+    @event("UnitRenamed")
+    def _renamed(self, name: str, reason: str, actor: Actor) -> None:
+        self.name = name
+
+
+class SameUnitName(InvalidInput):
+    code = "SAME_NAME"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"新名称与原名称相同:{name}", "the new name is the unit's current name")
 
 
 class Person(Record):

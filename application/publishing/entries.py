@@ -169,6 +169,9 @@ ENTRIES: dict[type, Entry] = {
         "设立专委会", lambda e: f"设立专委会“{e.name}”"
     ),
     _event(Unit, "UnitRegistered"): Entry("登记交办单位", lambda e: f"登记交办单位“{e.name}”"),
+    _event(Unit, "UnitRenamed"): Entry(
+        "交办单位更名", lambda e: f"交办单位更名为“{e.name}”,理由:{e.reason}", decision=True
+    ),
     _event(Person, "PersonRegistered"): Entry("登记人员", lambda e: f"登记人员“{e.name}”"),
     _event(Platform, "PlatformRegistered"): Entry(
         "设立协商议事平台", lambda e: f"设立协商议事平台“{e.name}”({_label(e.kind)})"

@@ -38,6 +38,10 @@ class ReferenceData(View):
             (id_text(e.originator_id), e.name, e.kind.code, iso(e.timestamp)),
         )
 
+    @handles(Unit.UnitRenamed)
+    def unit_renamed(self, e: Any, tx: Tx) -> None:
+        tx.execute("UPDATE ref_units SET name = ? WHERE id = ?", (e.name, id_text(e.originator_id)))
+
     @handles(Person.PersonRegistered)
     def person_registered(self, e: Any, tx: Tx) -> None:
         tx.execute(

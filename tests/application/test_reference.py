@@ -45,3 +45,13 @@ def test_platform_staff_move_their_own_platforms_hall(app: Yishiting, district: 
     app.move_platform_hall(district.staff, district.platform_id, hall_venue="永顺镇文化中心")
 
     assert app.repository.get(district.platform_id).hall_venue == "永顺镇文化中心"
+
+
+def test_a_unit_renamed_in_an_institutional_reform_keeps_its_record(app: Yishiting) -> None:
+    admin = Command(ADMIN)
+    unit_id = app.register_unit(admin, name="区住建委", kind=UnitKind.DISTRICT_DEPARTMENT).id
+    app.rename_unit(admin, unit_id, name="区住房和城乡建设局", reason="机构改革更名")
+    unit = app.repository.get(unit_id)
+    assert isinstance(unit, Unit)
+    assert (unit.name, unit.version) == ("区住房和城乡建设局", 2)
+    assert unit.kind is UnitKind.DISTRICT_DEPARTMENT

@@ -1649,3 +1649,30 @@ def test_steps_is_the_whole_api() -> None:
     }
     camel = {s.split("_")[0] + "".join(w.title() for w in s.split("_")[1:]) for s in steps}
     assert camel == in_schema
+
+
+def test_a_unit_renamed_keeps_its_id_and_says_why(http: TestClient, api: GraphQLClient) -> None:
+    admin = Steps(api)
+    unit = admin.register_unit("区住建委", "DISTRICT_DEPARTMENT")
+    renamed = admin.rename_unit(unit.id, "区住房和城乡建设局", reason="机构改革更名")
+    assert (renamed.id, renamed.version) == (unit.id, 2)
+    assert api.query("{ units { id name } }") == {
+        "units": [{"id": unit.id, "name": "区住房和城乡建设局"}]
+    }
+
+
+def test_renaming_a_unit_is_refused_to_other_roles_and_without_a_name_or_reason(
+    http: TestClient, api: GraphQLClient
+) -> None:
+    admin = Steps(api)
+    unit_id = admin.register_unit("区住建委", "DISTRICT_DEPARTMENT").id
+    leader = admin.acting_as(Actor("leader-1", "区领导", Role.LEADER)).refused
+    tried = admin.refused
+    cases = [
+        ("FORBIDDEN", "NOT_PERMITTED", lambda: leader.rename_unit(unit_id, "新名", "机构改革")),
+        ("BAD_USER_INPUT", "FIELD_REQUIRED", lambda: tried.rename_unit(unit_id, " ", "机构改革")),
+        ("BAD_USER_INPUT", "REASON_REQUIRED", lambda: tried.rename_unit(unit_id, "新名", "")),
+        ("BAD_USER_INPUT", "SAME_NAME", lambda: tried.rename_unit(unit_id, "区住建委", "重复")),
+    ]
+    for code, reason, attempt in cases:
+        refused(http, api, code, reason, attempt)

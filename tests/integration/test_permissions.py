@@ -53,6 +53,7 @@ MAY: dict[str, dict[str, str]] = {
     # 六、组织搭建 reference data, and personal data
     "establishCommittee": {"admin": ANYWHERE},
     "registerUnit": {"admin": ANYWHERE},
+    "renameUnit": {"admin": ANYWHERE},
     "registerPerson": {"admin": ANYWHERE},
     "registerPlatform": {"admin": ANYWHERE},
     "changeResponsiblePerson": {"admin": ANYWHERE},

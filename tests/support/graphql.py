@@ -197,6 +197,9 @@ class Steps:
     def register_unit(self, name: str, kind: str = "DISTRICT_DEPARTMENT", **command: Any) -> Any:
         return self.run("registerUnit", name=name, kind=kind, **command)
 
+    def rename_unit(self, unit_id: str, name: str, reason: str, **command: Any) -> Any:
+        return self.run("renameUnit", unitId=unit_id, name=name, reason=reason, **command)
+
     def change_responsible_person(
         self, platform_id: str, *, person_id: str, reason: str, **command: Any
     ) -> Any:

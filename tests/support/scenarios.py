@@ -15,7 +15,7 @@ from application.webhooks import new_secret
 from domain.base import Actor
 from domain.people import Participant
 from domain.topic import Topic
-from domain.vocabulary import ConsultationForm, ExclusionGround, ParticipantKind, Role
+from domain.vocabulary import ConsultationForm, ExclusionGround, ParticipantKind, Role, UnitKind
 from tests.support.district import ADMIN, District
 from tests.support.graphql import mutation_document
 
@@ -117,6 +117,12 @@ def resolved_item(d: District) -> UUID:
 
 def new_person(d: District) -> UUID:
     return d.app.register_person(ADMIN_COMMAND, name=f"孙组长{tag()}").id
+
+
+def new_unit(d: District) -> UUID:
+    return d.app.register_unit(
+        ADMIN_COMMAND, name=f"区住建委{tag()}", kind=UnitKind.DISTRICT_DEPARTMENT
+    ).id
 
 
 def webhook(d: District) -> UUID:
@@ -289,6 +295,13 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     "establishCommittee": Scenario(lambda d: {"name": f"经济委员会{tag()}"}),
     "registerUnit": Scenario(lambda d: {"name": f"区住建委{tag()}", "kind": "DISTRICT_DEPARTMENT"}),
+    "renameUnit": Scenario(
+        lambda d: {
+            "unitId": str(new_unit(d)),
+            "name": f"区住房和城乡建设局{tag()}",
+            "reason": "机构改革更名。",
+        }
+    ),
     "registerPerson": Scenario(lambda d: {"name": f"孙组长{tag()}", "position": "组长"}),
     "registerPlatform": Scenario(_register_platform),
     "changeResponsiblePerson": Scenario(

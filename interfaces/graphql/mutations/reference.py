@@ -52,6 +52,13 @@ class ChangeResponsiblePersonInput(CommandInput):
 
 
 @strawberry.input
+class RenameUnitInput(CommandInput):
+    unit_id: strawberry.ID
+    name: str
+    reason: str
+
+
+@strawberry.input
 class MovePlatformHallInput(CommandInput):
     platform_id: strawberry.ID
     hall_venue: str
@@ -75,6 +82,18 @@ class ReferenceMutations:
             input,
             lambda c: app.register_unit(
                 c, name=input.name, kind=domain_value(v.UnitKind, input.kind)
+            ),
+        )
+        return payload(ReferencePayload, outcome)
+
+    @strawberry.mutation(description="交办单位更名 Rename a unit (with the reason)")
+    async def rename_unit(self, info: Info, input: RenameUnitInput) -> ReferencePayload:
+        app = ctx(info).system.app
+        outcome = await execute(
+            info,
+            input,
+            lambda c: app.rename_unit(
+                c, parse_id(input.unit_id, "unitId"), name=input.name, reason=input.reason
             ),
         )
         return payload(ReferencePayload, outcome)
