@@ -46,6 +46,7 @@ PERFORMER = {
     "reopenItem": "committee",
     "establishCommittee": "admin",
     "registerUnit": "admin",
+    "renameUnit": "admin",
     "registerPerson": "admin",
     "registerPlatform": "admin",
     "changeResponsiblePerson": "admin",
