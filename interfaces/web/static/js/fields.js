@@ -47,11 +47,55 @@ function makeControl(field, id, errorId) {
       return select;
     }
     case "radios":
-      return choices(field, id, errorId, "radiogroup", "radio", (o) => o.value === field.value);
+      return h(
+        "div",
+        {
+          class: "radios",
+          id,
+          role: "radiogroup",
+          "aria-label": field.label,
+          "aria-describedby": errorId,
+        },
+        field.options.map((o) =>
+          h(
+            "label",
+            { class: "check" },
+            h("input", {
+              type: "radio",
+              name: field.name,
+              value: o.value,
+              checked: o.value === field.value,
+            }),
+            o.label,
+          ),
+        ),
+      );
     case "custom":
       return field.make(common);
     case "checkboxes":
-      return choices(field, id, errorId, "group", "checkbox", (o) => o.checked !== false);
+      return h(
+        "div",
+        {
+          class: "checkboxes",
+          id,
+          role: "group",
+          "aria-label": field.label,
+          "aria-describedby": errorId,
+        },
+        field.options.map((o) =>
+          h(
+            "label",
+            { class: "check" },
+            h("input", {
+              type: "checkbox",
+              name: field.name,
+              value: o.value,
+              checked: o.checked !== false,
+            }),
+            o.label,
+          ),
+        ),
+      );
     default:
       return h("input", {
         ...common,
@@ -60,23 +104,6 @@ function makeControl(field, id, errorId) {
         placeholder: field.placeholder,
       });
   }
-}
-
-// The options of a radios or checkboxes field, each a labelled input of `type`: one group,
-// named by the field's label, its class the field's type.
-function choices(field, id, errorId, role, type, checked) {
-  return h(
-    "div",
-    { class: field.type, id, role, "aria-label": field.label, "aria-describedby": errorId },
-    field.options.map((o) =>
-      h(
-        "label",
-        { class: "check" },
-        h("input", { type, name: field.name, value: o.value, checked: checked(o) }),
-        o.label,
-      ),
-    ),
-  );
 }
 
 export function collect(byName) {
