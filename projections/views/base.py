@@ -71,16 +71,6 @@ class View(Projection[Any]):
         return [ddl.split("(")[0].split()[-1] for ddl in self.tables]
 
 
-class RecordView(View):
-    """A view with one row per record (aggregate) in the table it is named after, each row
-    stamped with the moment and version of the last event applied to it."""
-
-    def _update(self, tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
-        """The event's record's row takes `sets`, and the event's moment and version."""
-        sets.update(updated_at=moment, version=e.originator_version)
-        update(tx, self.name, id_text(e.originator_id), sets)
-
-
 def iso(moment: datetime | None) -> str | None:
     """The moment in UTC, to the microsecond: `2026-11-27T03:29:19.231535+00:00`.
 

@@ -8,10 +8,10 @@ from domain.consultation import Consultation
 from domain.erasure import Erasure
 from domain.people import ERASED
 from projections.store import Tx
-from projections.views.base import RecordView, handles, held_row, id_text, insert, iso, plus, update
+from projections.views.base import View, handles, held_row, id_text, insert, iso, plus, update
 
 
-class ConsultationCalendar(RecordView):
+class ConsultationCalendar(View):
     name = "consultation_calendar"
     tables = (
         "CREATE TABLE IF NOT EXISTS consultation_calendar (id TEXT PRIMARY KEY, form TEXT NOT NULL,"
@@ -189,3 +189,8 @@ class ConsultationCalendar(RecordView):
             "UPDATE consultation_participants SET name = ?, organisation = '' WHERE subject_id = ?",
             (ERASED, e.subject_id),
         )
+
+    @staticmethod
+    def _update(tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
+        sets.update(updated_at=moment, version=e.originator_version)
+        update(tx, "consultation_calendar", id_text(e.originator_id), sets)

@@ -10,8 +10,8 @@ from domain.supervision import SupervisionItem
 from projections.store import Tx
 from projections.views.base import (
     Expr,
-    RecordView,
     Remembered,
+    View,
     coalesce,
     day,
     days_between,
@@ -20,10 +20,11 @@ from projections.views.base import (
     insert,
     iso,
     plus,
+    update,
 )
 
 
-class SupervisionLedger(RecordView):
+class SupervisionLedger(View):
     name = "supervision_ledger"
     tables = (
         "CREATE TABLE IF NOT EXISTS supervision_ledger (id TEXT PRIMARY KEY,"
@@ -169,6 +170,11 @@ class SupervisionLedger(RecordView):
                 return ""
             self._names[key] = str(row["name"])
         return self._names[key]
+
+    @staticmethod
+    def _update(tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
+        sets.update(updated_at=moment, version=e.originator_version)
+        update(tx, "supervision_ledger", id_text(e.originator_id), sets)
 
 
 ASSIGNED = Expr(

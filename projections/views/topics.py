@@ -10,18 +10,19 @@ from domain.topic import Topic
 from projections.store import Tx
 from projections.views.base import (
     Expr,
-    RecordView,
     Remembered,
+    View,
     days_between,
     handles,
     id_text,
     insert,
     iso,
     plus,
+    update,
 )
 
 
-class TopicBoard(RecordView):
+class TopicBoard(View):
     name = "topic_board"
     tables = (
         "CREATE TABLE IF NOT EXISTS topic_board (id TEXT PRIMARY KEY, title TEXT NOT NULL,"
@@ -172,6 +173,11 @@ class TopicBoard(RecordView):
             "UPDATE topic_board SET proposer_name = ? WHERE proposer_subject = ?",
             (ERASED, e.subject_id),
         )
+
+    @staticmethod
+    def _update(tx: Tx, e: Any, moment: str | None, **sets: Any) -> None:
+        sets.update(updated_at=moment, version=e.originator_version)
+        update(tx, "topic_board", id_text(e.originator_id), sets)
 
 
 STATUS = Expr("status", (), lambda row: row["status"])
