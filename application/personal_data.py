@@ -293,17 +293,26 @@ class KeysInTheAppend(PostgresApplicationRecorder):
                 [(subject_id, wrapped, now) for subject_id, wrapped in rows],
             )
 
-    def _insert_stored_events(
+    def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> None:
-        super()._insert_stored_events(curs, stored_events, **kwargs)
+    ) -> Sequence[int] | None:
+        positions: Sequence[int] | None = super()._fetch_ids_after_insert_events(
+            curs, stored_events, **kwargs
+        )
+        self._tag(curs.connection, stored_events)
+        return positions
+
+    def _tag(self, conn: psycopg.Connection[DictRow], stored_events: Sequence[StoredEvent]) -> None:
         tags = tag_rows(self.event_key, stored_events)
         if not tags:
             return
-        # After the events, under the table's lock (so two appends never wait on each other's
-        # tag rows), on a cursor of its own (`curs` still holds the new positions). A row left
-        # by an event deleted behind the application's back must not block a new append.
-        with curs.connection.cursor() as tagging:
+        # After the pipeline's sync that stored the events, still under the table's lock and in
+        # the append's transaction (committed with it). Before that sync, an earlier statement's
+        # error (two commands on one record) could reach this statement first and leave the
+        # pipeline aborted: the commit then failed as an OperationalError, which the recorder
+        # retries, so a plain conflict cost up to five retries and as many positions.
+        # A row left by an event deleted behind the application's back must not block an append.
+        with conn.cursor() as tagging:
             tagging.executemany(
                 SQL(
                     "INSERT INTO {}.{} VALUES (%s, %s, %s) ON CONFLICT"

@@ -1,6 +1,6 @@
 """eventsourcing's (and its pool's) internals that yishiting uses, behind named functions.
 
-The recorders' `_insert_events` / `_insert_stored_events` overrides stay on the recorders
+The recorders' `_insert_events` / `_fetch_ids_after_insert_events` overrides stay on the recorders
 (application/ledger/recorders.py, application/personal_data.py): they are subclass hooks, pinned
 by tests/unit/test_library_hooks.py like the functions here."""
 

@@ -109,14 +109,22 @@ def test_graphql_cores_suggestion_sentence_is_the_one_removed_in_production() ->
 
 def test_postgres_appends_events_and_their_tags_in_one_transaction() -> None:
     """application/personal_data.py (KeysInTheAppend) writes new subjects' keys in
-    `_insert_events` and the events' tags in `_insert_stored_events`: both must run inside the
-    append's transaction, which they do only without the database functions (asserted there)."""
+    `_insert_events` and the events' tags in `_fetch_ids_after_insert_events`: both must run
+    inside the append's transaction, which they do only without the database functions
+    (asserted there), and the tags only after the pipeline's sync that reports a conflict."""
     source = inspect.getsource(PostgresApplicationRecorder.insert_events)
     assert "conn.transaction()" in source
-    assert source.index("conn.transaction()") < source.index("self._insert_events(")
-    assert source.index("self._insert_events(") < source.index("self._insert_stored_events(")
     assert "enable_db_functions" in source
-    assert parameters(PostgresApplicationRecorder._insert_stored_events)[:3] == [
+    order = [
+        "conn.transaction()",
+        "self._insert_events(",
+        "self._insert_stored_events(",
+        "pipeline.sync()",
+        "self._fetch_ids_after_insert_events(",
+    ]
+    places = [source.index(name) for name in order]
+    assert places == sorted(places), order
+    assert parameters(PostgresApplicationRecorder._fetch_ids_after_insert_events)[:3] == [
         "self",
         "curs",
         "stored_events",
