@@ -286,12 +286,17 @@ class KeysInTheAppend(PostgresApplicationRecorder):
         rows = self.subject_keys.new_keys() if self.subject_keys is not None else []
         if rows:
             now = time.time()
-            curs.executemany(
-                SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, NULL)").format(
-                    Identifier(self.datastore.schema), Identifier(KEYS_TABLE)
-                ),
-                [(subject_id, wrapped, now) for subject_id, wrapped in rows],
-            )
+            # In a pipeline of its own, whose end syncs: a key another process stored meanwhile
+            # is refused here, as the IntegrityError it is. Left to the append's later sync, the
+            # refusal could reach a later statement first, fail the commit as an OperationalError
+            # and be retried by the recorder (up to ten tries, 0.2 s apart).
+            with curs.connection.pipeline():
+                curs.executemany(
+                    SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, NULL)").format(
+                        Identifier(self.datastore.schema), Identifier(KEYS_TABLE)
+                    ),
+                    [(subject_id, wrapped, now) for subject_id, wrapped in rows],
+                )
 
     def _fetch_ids_after_insert_events(
         self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any

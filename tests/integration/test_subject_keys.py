@@ -188,3 +188,43 @@ def test_a_key_read_while_another_process_destroys_it_is_not_served_afterwards(
     finally:
         reader.close()
         eraser.close()
+
+
+def test_a_key_stored_meanwhile_refuses_the_append_on_its_first_try(
+    app: Yishiting, monkeypatch: pytest.MonkeyPatch
+):
+    """The refusal above is an IntegrityError from the append's first try. It used to meet the
+    pipeline's later statements first, fail the commit as an OperationalError and be retried
+    by the recorder (up to ten tries, 0.2 s apart) before it was reported."""
+    district = District.build(app)
+    table = app.subject_keys.table
+    real_fetch = table.fetch
+    racing: set[str] = set()
+
+    def fetch_then_race(subject_id: str) -> tuple[bytes | None, bool]:
+        found = real_fetch(subject_id)
+        if subject_id in racing and found == (None, False):
+            table.insert(subject_id, b"k" * 32)
+        return found
+
+    recorder = app.recorder
+    assert isinstance(recorder, KeysInTheAppend)
+    tries = 0
+    real_insert_events = recorder._insert_events
+
+    def counted(*args: Any, **kwargs: Any) -> None:
+        nonlocal tries
+        tries += 1
+        real_insert_events(*args, **kwargs)
+
+    monkeypatch.setattr(table, "fetch", fetch_then_race)
+    monkeypatch.setattr(recorder, "_insert_events", counted)
+    for n in range(20):
+        subject = Proposer.checked(f"丙{n}", f"139000001{n:02d}")
+        racing.add(subject.subject_id)
+        # Other new subjects first, so the refused key row is the append's last statement
+        # before the events: its refusal arrives while the events are being sent.
+        others = [topic(district, Proposer.checked(f"居民{n}-{k}")) for k in range(5)]
+        with pytest.raises(IntegrityError):
+            app.save(*others, topic(district, subject))
+    assert tries == 20
