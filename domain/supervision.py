@@ -121,8 +121,25 @@ class SupervisionItem(HasStatus[ItemStatus], Record):
             weekdays_assumed=weekdays_assumed,
         )
 
-    # due_in_working_days and weekdays_assumed came later: their defaults read older events.
-    @event("ItemAssigned")
+    class ItemAssigned(Record.Event):
+        """Version 2 added working-day deadlines (an assignment before them is a dated one)."""
+
+        class_version = 2
+        unit_id: UUID
+        committee_id: UUID
+        supervisor_id: UUID
+        due_on: date | None
+        reason: str
+        actor: Actor
+        due_in_working_days: int | None
+        weekdays_assumed: bool
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state.setdefault("due_in_working_days", None)
+            state.setdefault("weekdays_assumed", False)
+
+    @event(ItemAssigned)
     def _assigned(
         self,
         unit_id: UUID,
@@ -234,8 +251,3 @@ class SupervisionItem(HasStatus[ItemStatus], Record):
         reports = cast(list[ProgressReport], state.pop("progress", []))
         state["latest_progress"] = reports[-1] if reports else None
         state["progress_count"] = len(reports)
-
-
-# Assignments recorded before working-day deadlines read as dated ones.
-for _field, _default in (("due_in_working_days", None), ("weekdays_assumed", False)):
-    setattr(getattr(SupervisionItem, "ItemAssigned"), _field, _default)  # noqa: B009

@@ -25,7 +25,27 @@ class Topic(HasStatus[TopicStatus], Record):
     merged_into: UUID | None = None
     merged_from: list[UUID] | None = None
 
-    @event("TopicProposed")
+    class TopicProposed(Record.Created):
+        """Version 2 added the 12345 work order and the merged matters (both absent before)."""
+
+        class_version = 2
+        title: str
+        content: str
+        channel: Channel
+        category: Category
+        platform_id: UUID
+        proposer: Proposer
+        hotline_tickets: list[str]
+        actor: Actor
+        hotline_order: HotlineOrder | None
+        merged_from: list[UUID] | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state.setdefault("hotline_order", None)
+            state.setdefault("merged_from", None)
+
+    @event(TopicProposed)
     def __init__(
         self,
         *,
@@ -198,8 +218,3 @@ class Topic(HasStatus[TopicStatus], Record):
     @property
     def heading(self) -> str:
         return self.drafted_title or self.title
-
-
-# Events recorded before hotline intake and merging read as having neither.
-for _field, _default in (("hotline_order", None), ("merged_from", None)):
-    setattr(getattr(Topic, "TopicProposed"), _field, _default)  # noqa: B009

@@ -1,6 +1,7 @@
 """Events recorded before an attribute was added read with its default: a TopicProposed from
 before 12345 intake and merging, an ItemAssigned from before working-day deadlines. The stored
-form is rewritten to the older shape and decoded by the application's own mapper."""
+form is rewritten to the older shape (version 1: no `class_version`, without the newer fields)
+and decoded by the application's own mapper, which upcasts it (`upcast_v1_v2` on the event)."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from tests.support.district import District
 def older(app: Yishiting, event: object, *dropped: str) -> object:
     stored = app.mapper.to_stored_event(event)  # type: ignore[arg-type]
     state = json.loads(stored.state)
+    assert state.pop("class_version") == 2, "the event's version moved on: the test needs updating"
     for name in dropped:
         assert name in state, f"{name} is no longer stored: the test needs updating"
         del state[name]
