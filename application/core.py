@@ -22,6 +22,7 @@ from application.group_commit import GroupCommit
 from application.ledger.recorders import TaggedMemoryRecorder, TaggedSnapshots
 from application.ledger.tags import EventKey
 from application.permissions import (
+    WRITES,
     OutOfReach,
     Reach,
     check_reach,
@@ -40,7 +41,7 @@ from application.receipts import (
 from application.settings import Settings
 from application.storage import Database, bound_waits
 from application.transcodings import register_domain_transcodings
-from domain.base import Clock, Record, clocked_by, wall_clock
+from domain.base import Actor, Clock, Record, clocked_by, wall_clock
 from domain.errors import ConcurrentModification, NotFound, VersionMismatch
 from domain.reference import Platform
 from domain.vocabulary import Role
@@ -257,6 +258,14 @@ def use_case(
         return _once_per_command(method)
 
     return declared
+
+
+def check_may_run(actor: Actor, use_case: Callable[..., object]) -> None:
+    """The role check of a declared use case, for an entry point that runs it (named by
+    reference, so a renamed or undeclared use case fails here rather than refusing everyone)."""
+    if use_case.__name__ not in WRITES:
+        raise TypeError(f"{use_case.__name__} is not a declared use case (@use_case)")
+    check_role(actor, use_case.__name__)
 
 
 def _once_per_command(

@@ -12,8 +12,8 @@ from uuid import UUID
 from eventsourcing.application import AggregateNotFoundError
 from eventsourcing.persistence import IntegrityError
 
-from application.core import Core, use_case
-from application.permissions import R, Reach, check_channel, check_role
+from application.core import Core, check_may_run, use_case
+from application.permissions import R, Reach, check_channel
 from application.receipts import Command
 from application.work_orders import HotlineTicket, Intake, WorkOrder, order_records
 from domain.base import Record
@@ -23,7 +23,6 @@ from domain.reference import Platform
 from domain.topic import Topic
 from domain.vocabulary import Category, Channel
 
-USE_CASE = "propose_hotline_order"
 Taken = Intake | DomainError
 
 
@@ -32,7 +31,7 @@ class HotlineUseCases(Core):
         self, command: Command, *, platform_id: UUID, order: WorkOrder
     ) -> Intake:
         """One work order (command id hotline:<ticket>)."""
-        check_role(command.actor, USE_CASE)
+        check_may_run(command.actor, self.propose_hotline_order)
         order = order.checked()
         earlier = self._taken_in(order)
         if earlier is None:
@@ -106,7 +105,7 @@ class HotlineUseCases(Core):
         return list(common)
 
     def _check_intake(self, command: Command, platform_id: UUID) -> None:
-        check_role(command.actor, USE_CASE)
+        check_may_run(command.actor, self.propose_hotline_order)
         self.require(Platform, platform_id)
         check_channel(command.actor, Channel.HOTLINE_12345)
         self.authorize(command, Reach(platform_id=platform_id))

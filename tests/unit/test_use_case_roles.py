@@ -9,9 +9,10 @@ import inspect
 import pytest
 
 import application.app
-from application.core import use_case
-from application.permissions import WRITES, R
+from application.core import check_may_run, use_case
+from application.permissions import WRITES, NotPermitted, R
 from application.receipts import Command
+from domain.base import Actor
 
 # The table of method-name strings the declarations replaced, as it stood (66af9cb).
 BEFORE = {
@@ -87,3 +88,20 @@ def test_a_use_case_declared_twice_differently_is_refused() -> None:
 
     with pytest.raises(ValueError, match="declared twice"):
         use_case(R.UNIT)(approve_topic)  # type: ignore[arg-type]
+
+
+def test_an_entry_point_checks_the_roles_of_the_use_case_it_names_by_reference() -> None:
+    """The 12345 intake's entry points run `propose_hotline_order`: they check its declared
+    roles through the method itself, so renaming it cannot leave a stale string behind."""
+    proposing = application.app.Yishiting.propose_hotline_order
+    check_may_run(Actor("staff-1", "平台工作人员", R.PLATFORM_STAFF), proposing)
+    check_may_run(Actor("hotline", "12345热线", R.INTEGRATION), proposing)
+    with pytest.raises(NotPermitted) as refused:
+        check_may_run(Actor("unit-1", "承办单位", R.UNIT), proposing)
+    assert refused.value.code == "NOT_PERMITTED"
+
+    def take_orders_somewhere(app: object, command: Command) -> list[object]:
+        return []
+
+    with pytest.raises(TypeError, match="not a declared use case"):
+        check_may_run(Actor("staff-1", "平台工作人员", R.PLATFORM_STAFF), take_orders_somewhere)
