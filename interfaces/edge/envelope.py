@@ -27,6 +27,12 @@ def envelope(message: str, code: str, reason: str, **details: object) -> dict[st
     return {"errors": [error_entry(message, code, reason, **details)]}
 
 
+def sign_in_parts() -> dict[str, str]:
+    """The sign-in refusal's message, code and reason, for an edge that shapes them its own way
+    (a GraphQL error, a WebSocket's rejection payload)."""
+    return {"message": SIGN_IN_FIRST, "code": SIGN_IN_CODE, "reason": SIGN_IN_REASON}
+
+
 def sign_in_first() -> dict[str, Any]:
     """The refusal of a caller without a token, wherever a token is required."""
     return envelope(SIGN_IN_FIRST, SIGN_IN_CODE, SIGN_IN_REASON)

@@ -10,6 +10,7 @@ from graphql import GraphQLError
 
 from application.storage import STORAGE_UNAVAILABLE
 from domain.errors import DomainError
+from interfaces.edge.envelope import sign_in_parts
 from projections.reads.queries import InvalidCursor
 
 
@@ -23,6 +24,12 @@ class UserError(GraphQLError):
         if details:
             extensions["details"] = {k: _plain(v) for k, v in details.items()}
         super().__init__(message, extensions=extensions)
+
+
+def sign_in_error() -> UserError:
+    """The sign-in refusal as a GraphQL error (the same parts as the HTTP envelope's)."""
+    parts = sign_in_parts()
+    return UserError(parts["message"], parts["code"], parts["reason"])
 
 
 UNAVAILABLE_CODE = "SERVICE_UNAVAILABLE"

@@ -28,8 +28,7 @@ from strawberry.types import ExecutionContext
 
 from domain.vocabulary import Role
 from interfaces.auth import token_expired_error
-from interfaces.edge.envelope import SIGN_IN_CODE, SIGN_IN_FIRST, SIGN_IN_REASON
-from interfaces.edge.errors import from_domain
+from interfaces.edge.errors import from_domain, sign_in_error
 from interfaces.edge.observability import OperationTimer
 
 PUBLIC_FIELDS = frozenset({"publicOverview", "vocabularies", "eventTypes", "__typename"})
@@ -45,7 +44,7 @@ def _root_fields(document: object) -> set[str]:
 
 
 def unauthenticated_error() -> GraphQLError:
-    return GraphQLError(SIGN_IN_FIRST, extensions={"code": SIGN_IN_CODE, "reason": SIGN_IN_REASON})
+    return sign_in_error()
 
 
 class SignInRequired(SchemaExtension):

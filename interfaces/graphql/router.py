@@ -18,11 +18,9 @@ from strawberry.types.unset import UNSET
 
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, Unauthenticated
-from interfaces.edge.envelope import SIGN_IN_CODE, SIGN_IN_FIRST, SIGN_IN_REASON, envelope
+from interfaces.edge.envelope import envelope, sign_in_parts
 from interfaces.edge.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, unavailable_body
 from interfaces.graphql.context import Context
-
-TOKEN_REQUIRED = {"message": SIGN_IN_FIRST, "code": SIGN_IN_CODE, "reason": SIGN_IN_REASON}
 
 
 def _authorization(context: Context) -> str | None:
@@ -88,7 +86,7 @@ class YishitingRouter(GraphQLRouter[Context, None]):
                 {"message": refusal.message, "code": refusal.kind, "reason": refusal.code}
             ) from None
         if actor.role is Role.PUBLIC:
-            raise ConnectionRejectionError(dict(TOKEN_REQUIRED))
+            raise ConnectionRejectionError(sign_in_parts())
         context.act_as(actor, expires_at)
 
 

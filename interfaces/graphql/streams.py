@@ -14,8 +14,7 @@ from domain.base import Actor
 from interfaces.auth import token_expired_error
 from interfaces.bootstrap import System
 from interfaces.edge.blocking import blocking
-from interfaces.edge.envelope import SIGN_IN_CODE, SIGN_IN_FIRST, SIGN_IN_REASON
-from interfaces.edge.errors import UserError, from_domain
+from interfaces.edge.errors import from_domain, sign_in_error
 from projections.outbound.feed import FeedQuery
 from projections.reads.readership import Readership
 
@@ -26,7 +25,7 @@ VIEWS_PATIENCE = 10.0
 
 def signed_in(actor: Actor) -> None:
     if actor.role.code == "public":
-        raise UserError(SIGN_IN_FIRST, SIGN_IN_CODE, SIGN_IN_REASON)
+        raise sign_in_error()
 
 
 _ACTIVE = [0]

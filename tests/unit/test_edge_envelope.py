@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 
-from interfaces.edge.envelope import SIGN_IN_FIRST, envelope, sign_in_first
+from interfaces.edge.envelope import SIGN_IN_FIRST, envelope, sign_in_first, sign_in_parts
+from interfaces.edge.errors import sign_in_error
 
 
 def test_a_refusal_is_one_error_with_its_code_and_reason() -> None:
@@ -34,3 +35,14 @@ def test_the_sign_in_refusal_names_the_token_in_chinese_first() -> None:
     assert json.dumps(sign_in_first(), ensure_ascii=False).startswith(
         '{"errors": [{"message": "请先登录'
     )
+
+
+def test_graphql_and_websockets_refuse_sign_in_with_the_same_parts() -> None:
+    """The GraphQL error (guard, live streams) and the WebSocket's rejection payload are the
+    HTTP envelope's one error, shaped for where they go."""
+    [entry] = sign_in_first()["errors"]
+    error = sign_in_error()
+    assert (error.message, error.extensions) == (entry["message"], entry["extensions"])
+    assert error.formatted == entry
+    parts = sign_in_parts()
+    assert parts == {"message": entry["message"], **entry["extensions"]}
