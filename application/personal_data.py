@@ -22,14 +22,13 @@ import psycopg
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Notification, StoredEvent
-from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.utils import retry
-from psycopg import Cursor
+from psycopg import Connection, Cursor
 from psycopg.rows import DictRow, tuple_row
 from psycopg.sql import SQL, Identifier
 
 from application.erasure_watch import EVERY_SUBJECT
-from application.fences.eventsourcing_internals import notifications_from_rows
+from application.fences.eventsourcing_internals import PostgresAppend, notifications_from_rows
 from application.key_tables import (
     KEYS_TABLE,
     KeyTable,
@@ -216,7 +215,7 @@ class SubjectKeys:
         return self.master.decrypt(wrapped[:12], wrapped[12:], b"subject-key")
 
 
-class KeysInTheAppend(PostgresApplicationRecorder):
+class KeysInTheAppend(PostgresAppend):
     """The log's recorder on PostgreSQL: an append also writes the keys of the subjects its
     events name first (`SubjectKeys.creating`), in its own transaction. A subject whose key
     another process stored meanwhile makes the append fail (unique key: IntegrityError), so
@@ -273,41 +272,34 @@ class KeysInTheAppend(PostgresApplicationRecorder):
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:
-        assert not self.datastore.enable_db_functions, "the keys are written by _insert_events"
+        assert not self.datastore.enable_db_functions, "the keys are written in before_events"
         notification_ids: Sequence[int] | None = super().insert_events(stored_events, **kwargs)
         if self.subject_keys is not None:
             self.subject_keys.stored()
         return notification_ids
 
-    def _insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    def before_events(
+        self,
+        curs: Cursor[DictRow],
+        stored_events: Sequence[StoredEvent],  # noqa: ARG002 (the hook's)
     ) -> None:
-        super()._insert_events(curs, stored_events, **kwargs)
         rows = self.subject_keys.new_keys() if self.subject_keys is not None else []
-        if rows:
-            now = time.time()
-            # In a pipeline of its own, whose end syncs: a key another process stored meanwhile
-            # is refused here, as the IntegrityError it is. Left to the append's later sync, the
-            # refusal could reach a later statement first, fail the commit as an OperationalError
-            # and be retried by the recorder (up to ten tries, 0.2 s apart).
-            with curs.connection.pipeline():
-                curs.executemany(
-                    SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, NULL)").format(
-                        Identifier(self.datastore.schema), Identifier(KEYS_TABLE)
-                    ),
-                    [(subject_id, wrapped, now) for subject_id, wrapped in rows],
-                )
+        if not rows:
+            return
+        now = time.time()
+        # In a pipeline of its own, whose end syncs: a key another process stored meanwhile is
+        # refused here, as the IntegrityError it is. Left to the append's later sync, the
+        # refusal could reach a later statement first, fail the commit as an OperationalError
+        # and be retried by the recorder (up to ten tries, 0.2 s apart).
+        with curs.connection.pipeline():
+            curs.executemany(
+                SQL("INSERT INTO {}.{} VALUES (%s, %s, %s, NULL)").format(
+                    Identifier(self.datastore.schema), Identifier(KEYS_TABLE)
+                ),
+                [(subject_id, wrapped, now) for subject_id, wrapped in rows],
+            )
 
-    def _fetch_ids_after_insert_events(
-        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        positions: Sequence[int] | None = super()._fetch_ids_after_insert_events(
-            curs, stored_events, **kwargs
-        )
-        self._tag(curs.connection, stored_events)
-        return positions
-
-    def _tag(self, conn: psycopg.Connection[DictRow], stored_events: Sequence[StoredEvent]) -> None:
+    def after_events(self, conn: Connection[DictRow], stored_events: Sequence[StoredEvent]) -> None:
         tags = tag_rows(self.event_key, stored_events)
         if not tags:
             return

@@ -1,15 +1,24 @@
-"""eventsourcing's (and its pool's) internals that yishiting uses, behind named functions.
+"""eventsourcing's (and its pool's) internals that yishiting uses, behind named functions and
+named hooks: nothing else in the project overrides a private method of eventsourcing or reads a
+private name of it. Each is pinned by tests/unit/test_library_hooks.py.
 
-The recorders' `_insert_events` / `_fetch_ids_after_insert_events` overrides stay on the recorders
-(application/ledger/recorders.py, application/personal_data.py): they are subclass hooks, pinned
-by tests/unit/test_library_hooks.py like the functions here."""
+The recorders below give the append's transaction named moments (`before_events`,
+`after_events`) that the project's recorders fill (subject keys and event tags: application/
+personal_data.py, application/ledger/recorders.py), so only this module knows which private
+methods of eventsourcing's recorders run inside that transaction and in what order."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from eventsourcing.persistence import JSONTranscoder, Notification
+from eventsourcing.persistence import JSONTranscoder, Notification, StoredEvent
+from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.postgres import PostgresApplicationRecorder
+from eventsourcing.projection import Projection
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
+from psycopg import Connection, Cursor
+from psycopg.rows import DictRow
 
 NotificationRow = tuple[int, Any, int, str, Any]
 
@@ -44,3 +53,69 @@ def bound_pool_wait(recorder: object, seconds: float) -> None:
     pool = getattr(getattr(recorder, "datastore", None), "pool", None)
     if pool is not None:
         pool.timeout = seconds
+
+
+class PostgresAppend(PostgresApplicationRecorder):
+    """PostgreSQL's recorder with the two moments of its append's transaction named:
+    `before_events` runs before the table lock and the events' insert (in the same pipeline),
+    `after_events` once the pipeline's sync has stored them (a conflict already reported as
+    the IntegrityError it is), before the commit. Only without the database functions."""
+
+    def before_events(self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent]) -> None:
+        """Rows to write in the append's transaction, before its events."""
+
+    def after_events(self, conn: Connection[DictRow], stored_events: Sequence[StoredEvent]) -> None:
+        """Rows to write in the append's transaction, after its events are stored."""
+
+    def _insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> None:
+        super()._insert_events(curs, stored_events, **kwargs)
+        self.before_events(curs, stored_events)
+
+    def _fetch_ids_after_insert_events(
+        self, curs: Cursor[DictRow], stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions: Sequence[int] | None = super()._fetch_ids_after_insert_events(
+            curs, stored_events, **kwargs
+        )
+        self.after_events(curs.connection, stored_events)
+        return positions
+
+
+class SQLiteAppend(SQLiteApplicationRecorder):
+    """SQLite's recorder with `after_events`: rows written in the append's transaction, once
+    its events are inserted."""
+
+    def after_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
+        """Rows to write in the append's transaction, after its events."""
+
+    def _insert_events(
+        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._insert_events(c, stored_events, **kwargs)
+        self.after_events(c, stored_events)
+        return positions
+
+
+class MemoryAppend(POPOApplicationRecorder):
+    """The in-memory recorder with `after_events`, run under its lock once the events are in."""
+
+    def after_events(self, stored_events: Sequence[StoredEvent]) -> None:
+        """What to keep beside the events, under the same lock."""
+
+    def _update_table(
+        self, stored_events: Sequence[StoredEvent], **kwargs: Any
+    ) -> Sequence[int] | None:
+        positions = super()._update_table(stored_events, **kwargs)
+        self.after_events(stored_events)
+        return positions
+
+
+class EveryEventProjection(Projection[Any]):
+    """A projection that is given every event: eventsourcing's `topics` class attribute left
+    empty for each subclass (the projection picks its events by its own handlers)."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.topics = ()

@@ -13,11 +13,11 @@ from typing import Any
 from uuid import UUID
 
 from eventsourcing.persistence import AggregateRecorder, StoredEvent
-from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.postgres import PostgresAggregateRecorder
-from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteApplicationRecorder, SQLiteCursor
+from eventsourcing.sqlite import SQLiteAggregateRecorder, SQLiteCursor
 from psycopg.sql import SQL, Identifier
 
+from application.fences.eventsourcing_internals import MemoryAppend, SQLiteAppend
 from application.ledger.tags import TAGS_TABLE, EventKey
 
 
@@ -32,7 +32,7 @@ def _fields(s: StoredEvent) -> tuple[Any, int, str, bytes]:
     return s.originator_id, s.originator_version, s.topic, s.state
 
 
-class TaggedSQLiteRecorder(SQLiteApplicationRecorder):
+class TaggedSQLiteRecorder(SQLiteAppend):
     event_key: EventKey | None = None
 
     def construct_create_table_statements(self) -> list[str]:
@@ -43,10 +43,7 @@ class TaggedSQLiteRecorder(SQLiteApplicationRecorder):
             " PRIMARY KEY (originator_id, originator_version)) WITHOUT ROWID",
         ]
 
-    def _insert_events(
-        self, c: SQLiteCursor, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        positions = super()._insert_events(c, stored_events, **kwargs)
+    def after_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
         rows = tag_rows(self.event_key, stored_events)
         if rows:
             # The table spells originators as the events table does (hex). A row left by an
@@ -55,7 +52,6 @@ class TaggedSQLiteRecorder(SQLiteApplicationRecorder):
                 f"INSERT OR REPLACE INTO {TAGS_TABLE} VALUES (?, ?, ?)",
                 [(_hex(o), v, t) for o, v, t in rows],
             )
-        return positions
 
     def tags_between(self, first: int, last: int) -> dict[int, str | None]:
         """Each event at a position in [first, last], with its stored tag (None: untagged)."""
@@ -70,7 +66,7 @@ class TaggedSQLiteRecorder(SQLiteApplicationRecorder):
             return {int(row["position"]): row["tag"] for row in c.fetchall()}
 
 
-class TaggedMemoryRecorder(POPOApplicationRecorder):
+class TaggedMemoryRecorder(MemoryAppend):
     """memory://: the tags beside the events, in the same lock."""
 
     event_key: EventKey | None = None
@@ -79,13 +75,9 @@ class TaggedMemoryRecorder(POPOApplicationRecorder):
         super().__init__()
         self._tags: dict[tuple[str, int], str] = {}
 
-    def _update_table(
-        self, stored_events: Sequence[StoredEvent], **kwargs: Any
-    ) -> Sequence[int] | None:
-        positions = super()._update_table(stored_events, **kwargs)
+    def after_events(self, stored_events: Sequence[StoredEvent]) -> None:
         for originator_id, version, tag in tag_rows(self.event_key, stored_events):
             self._tags[(str(originator_id), version)] = tag
-        return positions
 
     def tags_between(self, first: int, last: int) -> dict[int, str | None]:
         with self._database_lock:

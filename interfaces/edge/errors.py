@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from typing import Any
 from uuid import UUID
 
@@ -11,6 +10,7 @@ from graphql import GraphQLError
 from application.storage import STORAGE_UNAVAILABLE
 from domain.errors import DomainError
 from interfaces.edge.envelope import sign_in_parts
+from interfaces.fences.graphql_core_internals import GRAPHQL_REFUSALS, SUGGESTION
 from projections.reads.queries import InvalidCursor
 
 
@@ -83,23 +83,6 @@ def parse_id(value: str, field: str = "id") -> UUID:
         ) from None
 
 
-# GraphQL's own refusals (graphql-core and strawberry write them in English, without a code):
-# (what the message contains, extensions.code, extensions.reason, 中文).
-_GRAPHQL_REFUSALS = (
-    ("tokens. Parsing aborted", "GRAPHQL_PARSE_FAILED", "QUERY_TOO_LONG", "查询过长"),
-    ("Syntax Error", "GRAPHQL_PARSE_FAILED", "SYNTAX_ERROR", "查询语法错误"),
-    ("maximum operation depth", "GRAPHQL_VALIDATION_FAILED", "QUERY_TOO_DEEP", "查询嵌套过深"),
-    ("aliases found", "GRAPHQL_VALIDATION_FAILED", "TOO_MANY_ALIASES", "查询别名过多"),
-    (
-        "introspection has been disabled",
-        "GRAPHQL_VALIDATION_FAILED",
-        "INTROSPECTION_DISABLED",
-        "生产环境不提供自省查询",
-    ),
-    ("has invalid value", "BAD_USER_INPUT", "INVALID_VARIABLES", "变量取值无效"),
-    ("got invalid value", "BAD_USER_INPUT", "INVALID_VARIABLES", "变量取值无效"),
-    ("was not provided", "BAD_USER_INPUT", "INVALID_VARIABLES", "缺少必填变量"),
-)
 _INVALID_QUERY = ("GRAPHQL_VALIDATION_FAILED", "INVALID_QUERY", "查询无效")
 
 
@@ -111,14 +94,11 @@ def explain(error: GraphQLError) -> None:
     if fault or (error.extensions or {}).get("code"):
         return
     code, reason, chinese = next(
-        ((c, r, zh) for marker, c, r, zh in _GRAPHQL_REFUSALS if marker in error.message),
+        ((c, r, zh) for marker, c, r, zh in GRAPHQL_REFUSALS if marker in error.message),
         _INVALID_QUERY,
     )
     error.message = f"{chinese} ({error.message})"
     error.extensions = {**(error.extensions or {}), "code": code, "reason": reason}
-
-
-SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 
 
 def hide_suggestions(error: GraphQLError) -> None:

@@ -20,7 +20,6 @@ from strawberry.extensions import (
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
-from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.tools import merge_types
 from strawberry.types import ExecutionContext, Info
 
@@ -33,10 +32,10 @@ from interfaces.edge.errors import (
     operation_not_allowed,
 )
 from interfaces.edge.workers import ShuttingDown
+from interfaces.fences.strawberry_internals import InvalidOperationTypeError, PlainLeafExecutor
 from interfaces.graphql.accountability import AccountabilityMutations, AccountabilityQueries
 from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
 from interfaces.graphql.event_types import EventType, all_event_types
-from interfaces.graphql.execution import PlainLeafExecutor
 from interfaces.graphql.guard import (
     ExpensiveFieldsLimit,
     OneMutationPerDocument,

@@ -9,8 +9,8 @@ from uuid import UUID
 
 import orjson
 from eventsourcing.persistence import Tracking
-from eventsourcing.projection import Projection
 
+from application.fences.eventsourcing_internals import EveryEventProjection
 from projections.store import Row, Tx, direct, pending_of
 
 Handler = Callable[[Any, Any, Tx], None]
@@ -27,7 +27,7 @@ def handles(*event_classes: type) -> Callable[[H], H]:
     return mark
 
 
-class View(Projection[Any]):
+class View(EveryEventProjection):
     """An eventsourcing Projection whose view is a set of SQL tables.
 
     The batch runner calls `apply` for many events in one transaction; `process_event` is the
@@ -50,7 +50,6 @@ class View(Projection[Any]):
             for member in vars(cls).values()
             for event_class in getattr(member, "__handles__", ())
         }
-        cls.topics = ()
 
     def __init__(self, view: Any = None) -> None:
         super().__init__(view)

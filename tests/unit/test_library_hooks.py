@@ -5,20 +5,33 @@ relies on. docs/ARCHITECTURE.md lists them with the module that holds each."""
 from __future__ import annotations
 
 import inspect
+from collections.abc import Sequence
 from dataclasses import fields
 from uuid import uuid4
 
 import graphql
-from eventsourcing.persistence import JSONTranscoder, Notification
+import pytest
+import strawberry
+from eventsourcing.persistence import JSONTranscoder, Notification, StoredEvent
+from eventsourcing.popo import POPOApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.projection import Projection
-from eventsourcing.sqlite import SQLiteApplicationRecorder
+from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
 from graphql.execution.executor import Executor
+from graphql.validation import NoSchemaIntrospectionCustomRule
 from psycopg_pool import ConnectionPool
+from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from application.fences.eventsourcing_internals import bound_pool_wait, notifications_from_rows
-from interfaces.edge.errors import SUGGESTION
+from application.fences.eventsourcing_internals import (
+    EveryEventProjection,
+    MemoryAppend,
+    SQLiteAppend,
+    bound_pool_wait,
+    notifications_from_rows,
+)
+from interfaces.fences.graphql_core_internals import GRAPHQL_REFUSALS, SUGGESTION
+from projections.views.base import View
 
 
 def parameters(function: object) -> list[str]:
@@ -26,8 +39,10 @@ def parameters(function: object) -> list[str]:
 
 
 def test_eventsourcing_recorders_append_through_insert_events() -> None:
-    """application/ledger/recorders.py and application/personal_data.py add rows (tags, keys)
-    in the same transaction by overriding `_insert_events(cursor, stored_events, **kwargs)`."""
+    """The fence's PostgresAppend, SQLiteAppend and MemoryAppend (application/fences/
+    eventsourcing_internals.py) add rows (tags, keys) in the append's own transaction by
+    overriding `_insert_events(cursor, stored_events, **kwargs)` (SQL) and
+    `_update_table(stored_events, **kwargs)` (memory, under its lock)."""
     assert parameters(SQLiteApplicationRecorder._insert_events)[:3] == [
         "self",
         "c",
@@ -41,6 +56,34 @@ def test_eventsourcing_recorders_append_through_insert_events() -> None:
     for recorder in (SQLiteApplicationRecorder, PostgresApplicationRecorder):
         source = inspect.getsource(recorder.insert_events)
         assert "_insert_events(" in source, f"{recorder.__name__}.insert_events no longer calls it"
+    assert parameters(POPOApplicationRecorder._update_table)[:2] == ["self", "stored_events"]
+    source = inspect.getsource(POPOApplicationRecorder._insert_events)
+    assert source.index("self._database_lock") < source.index("self._update_table(")
+
+
+def test_the_fences_recorders_call_their_named_moments_with_the_events() -> None:
+    """SQLite and memory: `after_events` is given the append's events, in its transaction
+    (SQLite: the row it writes there is committed with them)."""
+    seen: list[object] = []
+
+    class Memory(MemoryAppend):
+        def after_events(self, stored_events: Sequence[StoredEvent]) -> None:
+            seen.append(("memory", [s.originator_version for s in stored_events]))
+
+    class SQLite(SQLiteAppend):
+        def after_events(self, c: SQLiteCursor, stored_events: Sequence[StoredEvent]) -> None:
+            c.execute("CREATE TABLE IF NOT EXISTS beside (n INTEGER)")
+            c.execute("INSERT INTO beside VALUES (?)", (len(stored_events),))
+
+    event = StoredEvent(originator_id=uuid4(), originator_version=1, topic=TOPIC, state=b"{}")
+    Memory().insert_events([event])
+    assert seen == [("memory", [1])]
+    sqlite = SQLite(SQLiteDatastore(":memory:"))
+    sqlite.create_table()
+    sqlite.insert_events([event])
+    with sqlite.datastore.transaction(commit=False) as c:
+        c.execute("SELECT n FROM beside")
+        assert [row["n"] for row in c.fetchall()] == [1]
 
 
 def test_a_notification_is_a_frozen_dataclass_of_five_fields() -> None:
@@ -74,13 +117,20 @@ def test_a_psycopg_pool_takes_its_wait_from_the_timeout_attribute() -> None:
 
 
 def test_a_projection_declares_its_topics_as_a_class_attribute() -> None:
-    """projections/views/base.py sets `topics = ()` (every event) on its projections."""
+    """The fence's EveryEventProjection (the views' base) leaves `topics` empty (every event)
+    on each subclass: the library reads it as a class attribute."""
     assert Projection.topics == ()
+
+    class Some(EveryEventProjection):
+        topics = ("domain.topic:Topic.TopicProposed",)
+
+    assert Some.topics == ()
+    assert issubclass(View, EveryEventProjection)
 
 
 def test_strawberry_executes_through_graphql_cores_execution_context() -> None:
-    """interfaces/graphql/execution.py subclasses strawberry's execution context and overrides
-    graphql-core's `execute_fields` and `execute_field`, passing their arguments on."""
+    """interfaces/fences/strawberry_internals.py subclasses strawberry's execution context and
+    overrides graphql-core's `execute_fields` and `execute_field`, passing their arguments on."""
     assert issubclass(StrawberryGraphQLCoreExecutionContext, Executor)
     assert parameters(Executor.execute_fields)[:5] == [
         "self",
@@ -156,3 +206,59 @@ def test_the_fence_bounds_the_recorders_pool_wait() -> None:
     bound_pool_wait(Recorder(), 1.5)
     assert Datastore.pool.timeout == 1.5
     bound_pool_wait(object(), 1.5)  # a recorder without a pool (SQLite, memory) is left alone
+
+
+@strawberry.type
+class _Query:
+    @strawberry.field
+    def topic(self, id: int) -> _Query | None:
+        return None
+
+    @strawberry.field
+    def title(self) -> str:
+        return ""
+
+
+def _refusal_of(message: str) -> str:
+    """The reason explain() gives: the first marker of the table found in the message."""
+    return next((r for marker, _c, r, _zh in GRAPHQL_REFUSALS if marker in message), "none")
+
+
+def test_graphql_cores_and_strawberrys_refusals_are_still_worded_as_matched() -> None:
+    """interfaces/edge/errors.py gives GraphQL's own refusals a code by their English wording
+    (interfaces/fences/graphql_core_internals.py): each made here the libraries' way."""
+    schema = strawberry.Schema(
+        query=_Query,
+        extensions=[
+            lambda: QueryDepthLimiter(max_depth=2),
+            lambda: MaxAliasesLimiter(max_alias_count=2),
+        ],
+    )
+    made = {
+        "{ topic(id: 1) { title }": "SYNTAX_ERROR",
+        "{ topic(id: 1) { topic(id: 2) { topic(id: 3) { title } } } }": "QUERY_TOO_DEEP",
+        "{ a: title b: title c: title }": "TOO_MANY_ALIASES",
+        "query($id: Int!) { topic(id: $id) { title } }": "INVALID_VARIABLES",
+    }
+    for document, reason in made.items():
+        result = schema.execute_sync(document, variable_values={})
+        assert result.errors, document
+        assert _refusal_of(result.errors[0].message) == reason, result.errors[0].message
+    invalid = schema.execute_sync(
+        "query($id: Int!) { topic(id: $id) { title } }", variable_values={"id": "x"}
+    )
+    assert invalid.errors
+    assert _refusal_of(invalid.errors[0].message) == "INVALID_VARIABLES"
+    core = graphql.build_schema("type Query { topic(id: Int!): Int }")
+    too_long = _parse_error("{ topic(id: 1) }" * 5, max_tokens=10)
+    assert _refusal_of(too_long) == "QUERY_TOO_LONG", too_long
+    [introspection, *_] = graphql.validate(
+        core, graphql.parse("{ __schema { types { name } } }"), [NoSchemaIntrospectionCustomRule]
+    )
+    assert _refusal_of(introspection.message) == "INTROSPECTION_DISABLED"
+
+
+def _parse_error(document: str, max_tokens: int) -> str:
+    with pytest.raises(graphql.GraphQLError) as refused:
+        graphql.parse(document, max_tokens=max_tokens)
+    return refused.value.message

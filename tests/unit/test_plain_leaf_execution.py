@@ -1,5 +1,5 @@
-"""The short path for plain leaf fields (interfaces/graphql/execution.py) answers and fails
-exactly as strawberry's own execution does, and is taken for the API's plain fields."""
+"""The short path for plain leaf fields (interfaces/fences/strawberry_internals.py) answers and
+fails exactly as strawberry's own execution does, and is taken for the API's plain fields."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from typing import Any
 import strawberry
 from strawberry.extensions import SchemaExtension
 
-from interfaces.graphql.execution import PlainLeafExecutor, plain_branches, plain_leaves
+from interfaces.fences.strawberry_internals import PlainLeafExecutor, plain_branches, plain_leaves
 from interfaces.graphql.schema import schema as api_schema
 
 

@@ -1,4 +1,9 @@
-"""GraphQL execution with a short path for plain fields.
+"""strawberry's internals (and graphql-core's execution methods it inherits), used here only:
+the execution context below, the key strawberry keeps its field under on graphql-core's
+(`strawberry-definition`), its type-cast marker, and its exception for a disallowed operation
+type (`InvalidOperationTypeError`, re-exported for the schema's error masking).
+
+GraphQL execution with a short path for plain fields.
 
 A page of 50 topics is some 900 fields, about 650 of them leaves read straight off an object
 (`title`, `status { code label }` …). For each, graphql-core and strawberry build a resolve-info
@@ -33,6 +38,7 @@ from graphql import (
     is_leaf_type,
     is_non_null_type,
 )
+from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from strawberry.types.cast import get_strawberry_type_cast
 
@@ -47,6 +53,7 @@ _BRANCHES: WeakKeyDictionary[GraphQLSchema, PlainBranches] = WeakKeyDictionary()
 _SIMPLE = (str, int, float, Enum)  # bool is an int
 _ABSENT = object()
 DEFINITION = "strawberry-definition"  # where strawberry keeps its field on graphql-core's
+__all__ = ["InvalidOperationTypeError", "PlainLeafExecutor", "plain_branches", "plain_leaves"]
 
 
 def plain_leaves(schema: GraphQLSchema) -> PlainLeaves:
