@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from eventsourcing.persistence import JSONTranscoder, Notification, StoredEvent
-from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.popo import POPOAggregateRecorder, POPOApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor
@@ -110,6 +110,27 @@ class MemoryAppend(POPOApplicationRecorder):
         positions = super()._update_table(stored_events, **kwargs)
         self.after_events(stored_events)
         return positions
+
+    def stored_between(self, first: int, last: int) -> list[tuple[int, StoredEvent]]:
+        """The events at positions first…last (1-based, as notifications number them), read
+        under the recorder's lock: the in-memory log has no public listing by position."""
+        with self._database_lock:
+            events = self._stored_events
+            return [(p, events[p - 1]) for p in range(max(first, 1), min(last, len(events)) + 1)]
+
+
+def memory_snapshots(recorder: POPOAggregateRecorder) -> list[StoredEvent]:
+    """Every snapshot an in-memory snapshot store holds (no public listing of them)."""
+    return list(recorder._stored_events)
+
+
+# What eventsourcing keeps on an aggregate besides its state: its unsaved events.
+AGGREGATE_BOOKKEEPING = frozenset({"_pending_events"})
+
+
+def record_state(record: object) -> dict[str, Any]:
+    """An aggregate's own state: its attributes, without the library's bookkeeping."""
+    return {k: v for k, v in vars(record).items() if k not in AGGREGATE_BOOKKEEPING}
 
 
 class EveryEventProjection(Projection[Any]):

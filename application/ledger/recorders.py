@@ -80,12 +80,10 @@ class TaggedMemoryRecorder(MemoryAppend):
             self._tags[(str(originator_id), version)] = tag
 
     def tags_between(self, first: int, last: int) -> dict[int, str | None]:
-        with self._database_lock:
-            found = {}
-            for position in range(max(first, 1), min(last, len(self._stored_events)) + 1):
-                s = self._stored_events[position - 1]
-                found[position] = self._tags.get((str(s.originator_id), s.originator_version))
-            return found
+        return {
+            position: self._tags.get((str(s.originator_id), s.originator_version))
+            for position, s in self.stored_between(first, last)
+        }
 
 
 def _hex(originator_id: Any) -> str:

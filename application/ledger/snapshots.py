@@ -16,6 +16,7 @@ from eventsourcing.sqlite import SQLiteAggregateRecorder
 from psycopg.rows import tuple_row
 from psycopg.sql import SQL, Identifier
 
+from application.fences.eventsourcing_internals import memory_snapshots, record_state
 from application.ledger.verify import Divergence, Report
 
 PAGE = 500
@@ -66,7 +67,7 @@ def _check(app: Application[Any], stored: StoredEvent) -> Divergence | None:
 
 
 def _state(record: Any) -> dict[str, Any]:
-    return {k: v for k, v in vars(record).items() if k != "_pending_events"}
+    return record_state(record)
 
 
 def stored_snapshots(app: Application[Any]) -> Iterator[StoredEvent]:
@@ -74,7 +75,7 @@ def stored_snapshots(app: Application[Any]) -> Iterator[StoredEvent]:
     recorder = app.snapshots.recorder if app.snapshots is not None else None
     recorder = getattr(recorder, "inner", recorder)  # under its tagging
     if isinstance(recorder, POPOAggregateRecorder):
-        yield from list(recorder._stored_events)  # no public listing of them
+        yield from memory_snapshots(recorder)
     elif isinstance(recorder, SQLiteAggregateRecorder):
         yield from _sqlite(recorder)
     elif isinstance(recorder, PostgresAggregateRecorder):

@@ -33,6 +33,7 @@ from graphql import (
     GraphQLEnumType,
     GraphQLField,
     GraphQLObjectType,
+    GraphQLResolveInfo,
     GraphQLSchema,
     Undefined,
     is_leaf_type,
@@ -53,7 +54,20 @@ _BRANCHES: WeakKeyDictionary[GraphQLSchema, PlainBranches] = WeakKeyDictionary()
 _SIMPLE = (str, int, float, Enum)  # bool is an int
 _ABSENT = object()
 DEFINITION = "strawberry-definition"  # where strawberry keeps its field on graphql-core's
-__all__ = ["InvalidOperationTypeError", "PlainLeafExecutor", "plain_branches", "plain_leaves"]
+__all__ = [
+    "InvalidOperationTypeError",
+    "PlainLeafExecutor",
+    "graphql_core_info",
+    "plain_branches",
+    "plain_leaves",
+]
+
+
+def graphql_core_info(info: Any) -> GraphQLResolveInfo:
+    """graphql-core's resolve info under strawberry's `Info` (its field nodes, fragments):
+    strawberry keeps it as `_raw_info`."""
+    raw: GraphQLResolveInfo = info._raw_info
+    return raw
 
 
 def plain_leaves(schema: GraphQLSchema) -> PlainLeaves:

@@ -13,6 +13,7 @@ import strawberry
 from strawberry.scalars import JSON
 from strawberry.types import Info
 
+from application.fences.eventsourcing_internals import record_state
 from application.permissions import RECORDS_IN_VIEWS, reads_record_kind
 from application.webhooks import WebhookSecret
 from domain import vocabulary as v
@@ -260,11 +261,7 @@ def plain(value: Any, clear: bool) -> Any:
 def _fields(record: object) -> dict[str, Any]:
     """The record's own state, without the library's bookkeeping and without any secret (a
     webhook's signing secret is sealed in the log and shown once, at registration)."""
-    return {
-        k: val
-        for k, val in vars(record).items()
-        if k != "_pending_events" and "secret" not in k.lower()
-    }
+    return {k: val for k, val in record_state(record).items() if "secret" not in k.lower()}
 
 
 def _instant(value: datetime | None) -> str | None:

@@ -17,6 +17,7 @@ from domain.base import clean_text
 from domain.errors import InvalidText
 from interfaces.edge.blocking import blocking
 from interfaces.edge.errors import bad_input, from_cursor, from_domain, parse_id
+from interfaces.fences.strawberry_internals import graphql_core_info
 from interfaces.graphql.deadlines import working_days
 from interfaces.graphql.terms import ENUMS, code_of
 from interfaces.graphql.types import (
@@ -187,7 +188,7 @@ class SupervisionItemFilter:
 def _reference_tables(info: Info) -> set[str]:
     """The reference tables that the field's selection names somewhere below it (aliases,
     fragments and all); naming one that ends up unresolved only costs a few rows' read."""
-    raw = info._raw_info
+    raw = graphql_core_info(info)
     wanted: set[str] = set()
     spread: set[str] = set()
     pending = [node.selection_set for node in raw.field_nodes]

@@ -12,8 +12,9 @@ from uuid import uuid4
 import graphql
 import pytest
 import strawberry
+from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import JSONTranscoder, Notification, StoredEvent
-from eventsourcing.popo import POPOApplicationRecorder
+from eventsourcing.popo import POPOAggregateRecorder, POPOApplicationRecorder
 from eventsourcing.postgres import PostgresApplicationRecorder
 from eventsourcing.projection import Projection
 from eventsourcing.sqlite import SQLiteApplicationRecorder, SQLiteCursor, SQLiteDatastore
@@ -24,13 +25,17 @@ from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
 from application.fences.eventsourcing_internals import (
+    AGGREGATE_BOOKKEEPING,
     EveryEventProjection,
     MemoryAppend,
     SQLiteAppend,
     bound_pool_wait,
+    memory_snapshots,
     notifications_from_rows,
+    record_state,
 )
 from interfaces.fences.graphql_core_internals import GRAPHQL_REFUSALS, SUGGESTION
+from interfaces.fences.strawberry_internals import graphql_core_info
 from projections.views.base import View
 
 
@@ -262,3 +267,53 @@ def _parse_error(document: str, max_tokens: int) -> str:
     with pytest.raises(graphql.GraphQLError) as refused:
         graphql.parse(document, max_tokens=max_tokens)
     return refused.value.message
+
+
+def test_the_in_memory_recorders_keep_their_events_in_a_list_in_order() -> None:
+    """MemoryAppend.stored_between and memory_snapshots read the POPO recorders'
+    `_stored_events` (no public listing): a list, in the order appended."""
+    first, second = (
+        StoredEvent(originator_id=uuid4(), originator_version=1, topic=TOPIC, state=b"{}")
+        for _ in range(2)
+    )
+    memory = MemoryAppend()
+    memory.insert_events([first])
+    memory.insert_events([second])
+    assert memory.stored_between(0, 9) == [(1, first), (2, second)]
+    assert memory.stored_between(2, 2) == [(2, second)]
+    snapshots = POPOAggregateRecorder()
+    snapshots.insert_events([first, second])
+    assert memory_snapshots(snapshots) == [first, second]
+
+
+def test_an_aggregates_only_bookkeeping_is_its_pending_events() -> None:
+    """record_state (snapshot checks, the audit's state view) leaves out what eventsourcing
+    keeps on an aggregate besides its state; anything else private would show up here."""
+
+    class Thing(Aggregate):
+        def __init__(self, name: str) -> None:
+            self.name = name
+
+    thing = Thing(name="议事厅")
+    library_own = {k for k in vars(thing) if k.startswith("_") and not k.startswith("_id")}
+    library_own -= {"_version", "_created_on", "_modified_on"}
+    assert library_own == AGGREGATE_BOOKKEEPING
+    assert "_pending_events" not in record_state(thing)
+    assert record_state(thing)["name"] == "议事厅"
+
+
+def test_strawberrys_info_carries_graphql_cores_as_raw_info() -> None:
+    """interfaces/graphql/reads.py walks the selection through graphql_core_info(info)."""
+    seen: list[object] = []
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def title(self, info: strawberry.Info) -> str:
+            seen.append(graphql_core_info(info))
+            return ""
+
+    assert strawberry.Schema(query=Query).execute_sync("{ title }").errors is None
+    [raw] = seen
+    assert [node.name.value for node in raw.field_nodes] == ["title"]  # type: ignore[attr-defined]
+    assert raw.fragments == {}  # type: ignore[attr-defined]
