@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, TypeVar
 from uuid import UUID
 
@@ -41,6 +41,7 @@ from application.receipts import (
 from application.settings import Settings
 from application.storage import Database, bound_waits
 from application.transcodings import register_domain_transcodings
+from application.webhook_targets import TargetScreen
 from domain.base import Actor, Clock, Record, clocked_by, wall_clock
 from domain.errors import ConcurrentModification, NotFound, VersionMismatch
 from domain.reference import Platform
@@ -75,6 +76,8 @@ class Adapters:
     persistence: Mapping[str, str]  # eventsourcing's environment: which recorder, where
     clock: Clock = wall_clock
     group_commit: bool = False
+    # Where webhooks may be delivered; by default no private or loopback address at all.
+    webhook_targets: TargetScreen = field(default_factory=TargetScreen)
 
 
 class Core(Application[UUID]):

@@ -8,18 +8,18 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass, field
-from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.domain import event
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
-from application.core import Core, use_case
+from application.core import Adapters, Core, use_case
 from application.permissions import R
 from application.personal_data import Sealer
 from application.publishing.catalogue import CATALOGUE
 from application.receipts import Command, Outcome
-from application.webhook_targets import TargetScreen, allowed_networks
+from application.settings import Settings
+from application.webhook_targets import TargetScreen
 from domain.base import Actor, Record, optional_text, required_reason
 from domain.errors import FieldTooLong, InvalidInput, WrongState
 
@@ -123,11 +123,9 @@ class SealedSecret(Transcoding):
 class WebhookUseCases(Core):
     webhook_targets: TargetScreen
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.webhook_targets = TargetScreen(
-            allowed_networks(self.settings.webhook_allowed_networks, self.settings.environment)
-        )
+    def __init__(self, settings: Settings, adapters: Adapters) -> None:
+        self.webhook_targets = adapters.webhook_targets
+        super().__init__(settings, adapters)
 
     def register_transcodings(self, transcoder: JSONTranscoder) -> None:
         super().register_transcodings(transcoder)

@@ -18,6 +18,7 @@ from application.personal_data import KeysInTheAppend, SubjectKeys, key_table_fo
 from application.settings import Settings
 from application.storage import Database
 from application.transcodings import LogTranscoder
+from application.webhook_targets import TargetScreen, allowed_networks
 from domain.base import Clock, wall_clock
 from projections.ledger import AuthenticEvents, Ledger
 from projections.outbound.integration import Integration, integration_for
@@ -105,7 +106,12 @@ def adapters_for(
     master_key = master_key_from(settings.personal_data_key)
     subject_keys = SubjectKeys(key_table or key_table_for(database), master_key)
     persistence = {**persistence_for(settings, database), **(env or {})}
-    return Adapters(database, event_key, subject_keys, persistence, clock, settings.group_commit)
+    targets = TargetScreen(
+        allowed_networks(settings.webhook_allowed_networks, settings.environment)
+    )
+    return Adapters(
+        database, event_key, subject_keys, persistence, clock, settings.group_commit, targets
+    )
 
 
 def persistence_for(settings: Settings, database: Database) -> dict[str, str]:

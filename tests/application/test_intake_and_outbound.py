@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from application.app import Yishiting
 from application.erasure import AlreadyErased
+from application.key_tables import MemoryKeyTable
 from application.receipts import Command
+from application.settings import Settings
+from application.storage import Database
+from application.webhook_targets import TargetScreen, WebhookTargetRefused
 from application.webhooks import Webhook, new_secret
 from application.work_orders import Intake, WorkOrder
 from domain.base import Actor
 from domain.people import ERASED, Proposer
 from domain.topic import Topic
 from domain.vocabulary import Channel, Role, TopicStatus
+from interfaces.bootstrap import adapters_for
+from tests.support.clock import FixedClock
 from tests.support.district import ADMIN, District
 
 HOTLINE = Command(Actor("hotline-12345", "12345热线", Role.INTEGRATION))
@@ -104,3 +112,36 @@ def test_a_citizen_asks_to_be_forgotten_and_their_matter_reads_erased(
     assert app.complete_erasures() == []
     with pytest.raises(AlreadyErased):
         app.erase_subject(Command(ADMIN), subject_id=forgotten.subject_id, reason="再次申请")
+
+
+@pytest.mark.fast
+def test_the_webhook_receivers_screen_is_the_one_the_composition_root_hands_in(
+    clock: FixedClock,
+) -> None:
+    """The application builds no screen from settings: a receiver on the district's network is
+    accepted only by the screen given to it, refused by the default one (no private address)."""
+    settings = Settings(database_url="memory://")
+    inside = TargetScreen(["10.12.0.0/16"], resolve=lambda host: ["10.12.0.7"])
+    url = "https://receiver.district.internal/hooks"
+    accepting = composed(settings, inside, clock)
+    assert accepting.webhook(register(accepting, url).id).url == url
+    refusing = composed(settings, TargetScreen(resolve=inside.resolve), clock)
+    with pytest.raises(WebhookTargetRefused) as refused:
+        register(refusing, url)
+    assert (refused.value.code, refused.value.details["refused"]) == (
+        "WEBHOOK_TARGET_REFUSED",
+        "PRIVATE",
+    )
+    for app in (accepting, refusing):
+        app.close()
+
+
+def composed(settings: Settings, screen: TargetScreen, clock: FixedClock) -> Yishiting:
+    database = Database.from_url(settings.database_url)
+    adapters = adapters_for(settings, database, clock=clock, key_table=MemoryKeyTable())
+    return Yishiting(settings, replace(adapters, webhook_targets=screen))
+
+
+def register(app: Yishiting, url: str) -> Webhook:
+    webhook_id = app.register_webhook(Command(ADMIN), url=url, event_types=[], secret=new_secret())
+    return app.webhook(webhook_id.id)
