@@ -183,6 +183,9 @@ def reads_restricted_content(actor: Actor, platform_id: object) -> bool:
 RECORDS_IN_VIEWS = frozenset({"Topic", "Consultation", "SupervisionItem"})
 REFERENCE_RECORDS = frozenset({"Committee", "Unit", "Person", "Platform"})
 ADMINISTRATIVE_RECORDS = frozenset({"Webhook", "HotlineTicket", "CommandReceipt"})
+# Accounts: security audit material, for the security audit (its own readers), not the trail
+# of the district's business that leaders, the discipline office and administrators read.
+SECURITY_RECORDS = frozenset({"Account"})
 
 
 def reads_record_kind(actor: Actor, kind: str) -> bool:
@@ -208,12 +211,16 @@ class Visibility:
     """Whether restricted texts of the rows it reads are shown (else the placeholder)."""
     administrative: bool = False
     """Whether the system's own records (webhooks, ticket links) are in its audit trail."""
+    security: bool = False
+    """Whether accounts' events (security audit material) are in its audit trail."""
 
 
 def visibility(actor: Actor) -> Visibility:
     match actor.role:
         case R.SYSTEM:
-            return Visibility(everything=True, restricted_content=True, administrative=True)
+            return Visibility(
+                everything=True, restricted_content=True, administrative=True, security=True
+            )
         case R.AUDITOR:
             return Visibility(everything=True, restricted_content=True)
         case R.ADMIN:

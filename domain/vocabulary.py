@@ -165,7 +165,9 @@ class Role(Vocabulary):
     LEADER = ("leader", "领导", "Leadership")
     AUDITOR = ("auditor", "纪检监察", "Discipline inspection")
     INTEGRATION = ("integration", "系统对接", "Integration")
-    ADMIN = ("admin", "系统管理员", "Administrator")
+    ADMIN = ("admin", "系统管理员", "System administrator")
+    SECURITY_ADMIN = ("security_admin", "安全管理员", "Security administrator")
+    AUDIT_ADMIN = ("audit_admin", "审计管理员", "Audit administrator")
     SYSTEM = ("system", "系统", "System")
     PUBLIC = ("public", "公众(未登录)", "Public (not signed in)")
 

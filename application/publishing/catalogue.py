@@ -4,7 +4,9 @@ one place every reader of events (audit trail, decision timeline, feed, JSON Sch
 page) takes them from.
 
 Every event of the plan's records is published; the system's own bookkeeping (command receipts,
-webhook registrations, which carry a sealed secret) is not."""
+webhook registrations, which carry a sealed secret) is not, nor are accounts: their events are
+audit material with a name and a sentence (NAMED), read in the audit trail and the ledger, and
+no integration consumer's business."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 from eventsourcing.utils import get_topic
 
 from application.publishing.entries import ENTRIES, Entry
+from domain.accounts import Account
 from domain.base import Record
 from domain.consultation import Consultation
 from domain.erasure import Erasure
@@ -32,7 +35,10 @@ AGGREGATES: tuple[type[Record], ...] = (
     SupervisionItem,
     Erasure,
 )
+# Named in the audit trail, never published.
+UNPUBLISHED_NAMED: tuple[type[Record], ...] = (Account,)
 AGGREGATE_NAMES_ZH = {
+    "Account": "账号",
     "Committee": "专委会",
     "Unit": "交办单位",
     "Person": "人员",
@@ -99,7 +105,9 @@ def _event_classes(aggregate: type) -> list[type]:
     ]
 
 
-def missing_entries(aggregates: tuple[type, ...] = AGGREGATES) -> list[str]:
+def missing_entries(
+    aggregates: tuple[type, ...] = AGGREGATES + UNPUBLISHED_NAMED,
+) -> list[str]:
     """The event classes of these aggregates without a full entry (中文 name and summary)."""
     return [
         cls.__qualname__
@@ -124,4 +132,11 @@ CATALOGUE: dict[str, Published] = _catalogue()
 BY_TOPIC: dict[str, Published] = {p.topic: p for p in CATALOGUE.values()}
 BY_CLASS: dict[type, Published] = {p.event_class: p for p in CATALOGUE.values()}
 BY_NAME: dict[str, Published] = {p.name: p for p in CATALOGUE.values()}
-DECISIONS = frozenset(p.name for p in CATALOGUE.values() if p.decision)
+# Every named event, published or not, by its class name: what the audit trail reads.
+NAMED: dict[str, Entry] = {
+    cls.__name__: ENTRIES[cls]
+    for aggregate in AGGREGATES + UNPUBLISHED_NAMED
+    for cls in _event_classes(aggregate)
+    if cls in ENTRIES
+}
+DECISIONS = frozenset(name for name, entry in NAMED.items() if entry.decision)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from domain.accounts import Account
 from domain.consultation import Consultation
 from domain.erasure import Erasure
 from domain.reference import Committee, Person, Platform, Unit
@@ -51,6 +52,12 @@ def _event(aggregate: type, name: str) -> type:
     cls = getattr(aggregate, name)
     assert isinstance(cls, type)
     return cls
+
+
+def _grant(e: Any) -> str:
+    """The role, and whether it is held within a scope (the scope's record is named where the
+    trail is read, not by its id here)."""
+    return f"{_label(e.role)}(限定范围)" if e.scope else _label(e.role)
 
 
 def _fixed(text: str) -> Summary:
@@ -181,5 +188,35 @@ ENTRIES: dict[type, Entry] = {
     ),
     _event(Platform, "PlatformHallMoved"): Entry(
         "迁移议事厅", lambda e: f"议事厅迁至“{e.hall_venue}”"
+    ),
+    # Accounts: audit material, never published to integration consumers (catalogue.py).
+    _event(Account, "AccountCreated"): Entry("创建账号", lambda e: f"创建账号“{e.username}”"),
+    _event(Account, "RoleGranted"): Entry(
+        "授予角色", lambda e: f"授予角色“{_grant(e)}”,理由:{e.reason}", decision=True
+    ),
+    _event(Account, "RoleRevoked"): Entry(
+        "撤销角色", lambda e: f"撤销角色“{_grant(e)}”,理由:{e.reason}", decision=True
+    ),
+    _event(Account, "AccountDisabled"): Entry(
+        "停用账号", lambda e: f"停用账号,理由:{e.reason}", decision=True
+    ),
+    _event(Account, "AccountReenabled"): Entry(
+        "启用账号", lambda e: f"重新启用账号,理由:{e.reason}", decision=True
+    ),
+    _event(Account, "PasswordChanged"): Entry(
+        "修改密码",
+        lambda e: "重置密码(本人下次登录须修改)" if e.must_change else "本人修改密码",
+    ),
+    _event(Account, "SecondFactorEnrolled"): Entry(
+        "绑定第二因子", _fixed("绑定动态口令(第二因子)")
+    ),
+    _event(Account, "SecondFactorReset"): Entry(
+        "重置第二因子", lambda e: f"重置动态口令(第二因子),理由:{e.reason}", decision=True
+    ),
+    _event(Account, "AccountLocked"): Entry(
+        "锁定账号", lambda e: f"连续{e.failures}次登录失败,账号锁定至{_when(e.until)}"
+    ),
+    _event(Account, "AccountUnlocked"): Entry(
+        "解锁账号", lambda e: f"解锁账号,理由:{e.reason}", decision=True
     ),
 }

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from application.permissions import ADMINISTRATIVE_RECORDS, Visibility
+from application.permissions import ADMINISTRATIVE_RECORDS, SECURITY_RECORDS, Visibility
 from projections.reads.queries import Criteria, Ordering, Page
 from projections.reads.restriction import audit_rows
 from projections.reads.visibility import EVERYTHING, row_scope
@@ -80,9 +80,12 @@ def _seen(criteria: Criteria, seen_by: Visibility) -> Criteria:
     clause, params = row_scope("audit_trail", seen_by)
     if clause:
         criteria.raw(clause, *params)
-    if not seen_by.administrative:
-        marks = ", ".join("?" * len(ADMINISTRATIVE_RECORDS))
-        criteria.raw(f"aggregate_type NOT IN ({marks})", *sorted(ADMINISTRATIVE_RECORDS))
+    hidden = set() if seen_by.administrative else set(ADMINISTRATIVE_RECORDS)
+    if not seen_by.security:
+        hidden |= SECURITY_RECORDS
+    if hidden:
+        marks = ", ".join("?" * len(hidden))
+        criteria.raw(f"aggregate_type NOT IN ({marks})", *sorted(hidden))
     return criteria
 
 

@@ -8,7 +8,9 @@ from typing import Any
 from application.permissions import Visibility
 
 # What the system itself reads (the CLI, the projector): every row, nothing withheld.
-EVERYTHING = Visibility(everything=True, restricted_content=True, administrative=True)
+EVERYTHING = Visibility(
+    everything=True, restricted_content=True, administrative=True, security=True
+)
 NOTHING = ("1 = 0", [])
 GUIDED = "platform_id IN (SELECT id FROM ref_platforms WHERE committee_id = ?)"
 ITEM_LIKE = ("supervision_ledger", "audit_trail")

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from application.publishing.catalogue import BY_NAME
+from application.publishing.catalogue import NAMED
 
 REASON_FIELDS = ("reason", "explanation", "outcome")
 
 
 def summary(event: Any, event_type: str) -> str:
-    published = BY_NAME.get(event_type)
-    return published.entry.summary(event) if published else event_type
+    entry = NAMED.get(event_type)
+    return entry.summary(event) if entry else event_type
 
 
 def reason(event: Any) -> str:

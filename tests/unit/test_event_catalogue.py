@@ -9,7 +9,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from application.publishing.catalogue import AGGREGATES, BY_TOPIC, CATALOGUE
+from application.publishing.catalogue import AGGREGATES, BY_TOPIC, CATALOGUE, UNPUBLISHED_NAMED
 from application.publishing.envelope import InvalidEventCursor, cloud_event, position_of, sequence
 from application.publishing.payload import Disclosure
 from application.publishing.schemas import data_schema
@@ -21,8 +21,9 @@ from domain.base import Record
 from interfaces.bootstrap import application_for
 from tests.support.district import District
 
-# Bookkeeping (idempotency proofs) and webhook registrations, which carry a sealed secret.
-INTERNAL = {CommandReceipt, HotlineTicket, Webhook}
+# Bookkeeping (idempotency proofs) and webhook registrations, which carry a sealed secret; and
+# accounts, named in the audit trail but no consumer's business.
+INTERNAL = {CommandReceipt, HotlineTicket, Webhook, *UNPUBLISHED_NAMED}
 
 
 def every_record_class() -> set[type]:

@@ -3,7 +3,14 @@ decision or not); the check names an uncatalogued event, as a newcomer's first r
 
 from __future__ import annotations
 
-from application.publishing.catalogue import AGGREGATES, CATALOGUE, DECISIONS, missing_entries
+from application.publishing.catalogue import (
+    AGGREGATES,
+    CATALOGUE,
+    DECISIONS,
+    NAMED,
+    UNPUBLISHED_NAMED,
+    missing_entries,
+)
 from application.publishing.entries import ENTRIES
 from domain.base import Record
 from interfaces.graphql.event_types import all_event_types
@@ -11,7 +18,8 @@ from interfaces.graphql.event_types import all_event_types
 
 def test_every_event_of_the_domains_records_has_an_entry() -> None:
     assert missing_entries() == []
-    assert {p.event_class for p in CATALOGUE.values()} == set(ENTRIES)
+    published = {p.event_class for p in CATALOGUE.values()}
+    assert published | {c for c in ENTRIES if c.__qualname__.startswith("Account.")} == set(ENTRIES)
     assert all(p.name_zh and p.entry.summary for p in CATALOGUE.values())
 
 
@@ -38,3 +46,15 @@ def test_the_web_page_is_served_every_type_with_its_chinese_name() -> None:
     assert served["TopicMergedInto"].name_zh == "并入共性议题"
     assert served["DeadlineReminderIssued"].name_zh == "督办提醒"
     assert served["TopicExcluded"].is_decision
+
+
+def test_accounts_are_named_in_the_trail_but_never_published() -> None:
+    """An account's events read in Chinese in the audit trail (NAMED) and are no integration
+    consumer's business: not a CloudEvents type, not on the feed."""
+    assert NAMED["AccountCreated"].name_zh == "创建账号"
+    assert NAMED["RoleGranted"].name_zh == "授予角色"
+    assert NAMED["AccountLocked"].name_zh == "锁定账号"
+    assert not [p for p in CATALOGUE.values() if p.aggregate in UNPUBLISHED_NAMED]
+    assert missing_entries(UNPUBLISHED_NAMED) == []
+    assert "RoleGranted" in DECISIONS
+    assert "AccountCreated" not in DECISIONS
