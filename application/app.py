@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from application.accounts import AccountUseCases
 from application.consultations import ConsultationUseCases
 from application.deadlines import DeadlineUseCases
 from application.erasure import ErasureUseCases
@@ -32,6 +33,7 @@ class Yishiting(
     HotlineUseCases,
     HistoryQueries,
     WebhookUseCases,
+    AccountUseCases,
     Announcing,
 ):
     name = "yishiting"

@@ -18,6 +18,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
+from application.credentials import CredentialTable, MemoryCredentials
 from application.group_commit import GroupCommit
 from application.ledger.recorders import TaggedMemoryRecorder, TaggedSnapshots
 from application.ledger.tags import EventKey
@@ -78,6 +79,8 @@ class Adapters:
     group_commit: bool = False
     # Where webhooks may be delivered; by default no private or loopback address at all.
     webhook_targets: TargetScreen = field(default_factory=TargetScreen)
+    # Accounts' password hashes and failure counts (beside the log, never in it).
+    credentials: CredentialTable = field(default_factory=MemoryCredentials)
 
 
 class Core(Application[UUID]):

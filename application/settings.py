@@ -114,6 +114,20 @@ class Settings(BaseSettings):
         "stored event (HMAC-SHA256), kept outside the database; generated in development "
         "when missing, required in production",
     )
+    sign_in_failures: int = Field(
+        default=5, ge=1, le=100, description="failed sign-ins in a row that lock an account"
+    )
+    sign_in_failure_window_seconds: float = Field(
+        default=900, gt=0, description="…counted within this many seconds of the first"
+    )
+    lockout_seconds: float = Field(
+        default=900, gt=0, description="how long an account stays locked (or until unlocked)"
+    )
+    sign_in_failures_per_address: int = Field(
+        default=30,
+        ge=1,
+        description="failed sign-ins one client address may make within the window, any accounts",
+    )
     checkpoint_every: int = Field(
         default=1000, ge=1, description="sign a ledger checkpoint after this many new events"
     )

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from application.app import Yishiting
 from application.core import Adapters
+from application.credentials import credentials_for
 from application.key_tables import KeyTable
 from application.ledger.recorders import TaggedSQLiteRecorder
 from application.ledger.signing import Signer
@@ -110,7 +111,14 @@ def adapters_for(
         allowed_networks(settings.webhook_allowed_networks, settings.environment)
     )
     return Adapters(
-        database, event_key, subject_keys, persistence, clock, settings.group_commit, targets
+        database,
+        event_key,
+        subject_keys,
+        persistence,
+        clock,
+        settings.group_commit,
+        targets,
+        credentials_for(database),
     )
 
 

@@ -24,6 +24,7 @@ from domain.errors import DomainError
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator, MissingSigningKey
 from interfaces.bootstrap import application_for, bootstrap
+from interfaces.cli.accounts import account_app
 from interfaces.cli.erasure import erase
 from interfaces.cli.exports import export_app
 from interfaces.cli.intake import import_app
@@ -270,6 +271,7 @@ def schema(
 
 app.command("erase")(erase)
 app.command("verify")(verify_ledger)
+app.add_typer(account_app, name="account")
 app.add_typer(ledger_app, name="ledger")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")

@@ -55,7 +55,20 @@ BEFORE = {
 
 
 # Use cases added since, each declared at the use case.
-ADDED = {"rename_unit": frozenset({R.ADMIN})}
+SECURITY = frozenset({R.SECURITY_ADMIN})
+PEOPLE = frozenset(r for r in R if r not in (R.SYSTEM, R.PUBLIC))
+ADDED = {
+    "rename_unit": frozenset({R.ADMIN}),
+    # Accounts (issue 18): the security administrator's, and each holder's own password.
+    "create_account": SECURITY,
+    "grant_role": SECURITY,
+    "revoke_role": SECURITY,
+    "disable_account": SECURITY,
+    "reenable_account": SECURITY,
+    "unlock_account": SECURITY,
+    "_record_password_reset": SECURITY,
+    "_record_own_password_change": PEOPLE,
+}
 
 
 def test_the_declarations_grant_exactly_what_the_table_granted() -> None:

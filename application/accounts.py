@@ -1,0 +1,305 @@
+"""Accounts' administration by the security administrator, and signing in (等保 身份鉴别,
+访问控制, 三权分立).
+
+The roles come from the log (Account's events); the password's hash and the run of failures
+from the credentials table (credentials.py). A sign-in's refusal never says whether the
+username exists, the password was wrong, or the account is locked or disabled: the same
+sentence, and as slow, for each."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from uuid import UUID
+
+from eventsourcing.persistence import IntegrityError
+from eventsourcing.utils import get_topic
+
+from application.core import Adapters, Core, check_may_run, use_case
+from application.credentials import (
+    CredentialTable,
+    hash_password,
+    needs_rehash,
+    password_matches,
+)
+from application.passwords import MAX_LENGTH, check_password
+from application.permissions import R, scope_kind
+from application.receipts import Command, Outcome
+from application.settings import Settings
+from domain.accounts import Account, Grant, account_id, checked_username
+from domain.base import SYSTEM, Actor, Record
+from domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from domain.vocabulary import Role
+
+ROLES_OF_PEOPLE = tuple(r for r in R if r not in (R.SYSTEM, R.PUBLIC))
+CREATED = get_topic(getattr(Account, "AccountCreated"))  # noqa: B009 (made by @event)
+EVERY_ACCOUNT = 100_000
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who signed in: the account, its roles now, and what it must do first."""
+
+    account_id: UUID
+    username: str
+    display_name: str
+    grants: tuple[Grant, ...]
+    must_change_password: bool
+
+    def actor(self, grant: Grant) -> Actor:
+        """The actor the account acts as in one of its roles."""
+        if grant not in self.grants:
+            raise NotHeld()
+        return Actor(f"account:{self.account_id}", self.display_name, grant.role, grant.scope)
+
+
+class SignInRefused(DomainError):
+    """One refusal for every reason a sign-in fails."""
+
+    kind = "UNAUTHENTICATED"
+    code = "SIGN_IN_REFUSED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "用户名或密码错误,或账号已锁定、停用", "wrong username or password, or account locked"
+        )
+
+
+class TooManyAttempts(DomainError):
+    kind = "UNAUTHENTICATED"
+    code = "TOO_MANY_ATTEMPTS"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "此地址登录失败次数过多,请稍后再试", "too many failed sign-ins from this address"
+        )
+
+
+class NotHeld(Forbidden):
+    code = "ROLE_NOT_HELD"
+
+    def __init__(self) -> None:
+        super().__init__("账号没有该角色", "the account does not hold that role")
+
+
+class LastSecurityAdministrator(Forbidden):
+    code = "LAST_SECURITY_ADMIN"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "不能撤销或停用最后一名安全管理员", "the last security administrator cannot be removed"
+        )
+
+
+class UsernameTaken(InvalidInput):
+    code = "USERNAME_TAKEN"
+
+    def __init__(self, username: str) -> None:
+        super().__init__(f"用户名“{username}”已被使用", f"the username {username!r} is taken")
+
+
+class WrongCurrentPassword(InvalidInput):
+    code = "WRONG_PASSWORD"
+
+    def __init__(self) -> None:
+        super().__init__("当前密码不正确", "the current password is wrong")
+
+
+class AddressFailures:
+    """Failed sign-ins per client address in this process, within a sliding window: the
+    brake on one address trying many usernames (each of which locks only itself)."""
+
+    def __init__(self, limit: int, window: float) -> None:
+        self.limit, self.window = limit, window
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, address: str, now: float) -> deque[float]:
+        seen = self._seen.setdefault(address, deque())
+        while seen and now - seen[0] > self.window:
+            seen.popleft()
+        return seen
+
+    def blocked(self, address: str, now: float) -> bool:
+        with self._lock:
+            return len(self._recent(address, now)) >= self.limit
+
+    def failed(self, address: str, now: float) -> None:
+        with self._lock:
+            self._recent(address, now).append(now)
+
+
+class AccountUseCases(Core):
+    credentials: CredentialTable
+    address_failures: AddressFailures
+
+    def __init__(self, settings: Settings, adapters: Adapters) -> None:
+        self.credentials = adapters.credentials
+        self.address_failures = AddressFailures(
+            settings.sign_in_failures_per_address, settings.sign_in_failure_window_seconds
+        )
+        super().__init__(settings, adapters)
+
+    def account(self, account: UUID) -> Account:
+        return self.load(Account, account)
+
+    def account_named(self, username: str) -> Account | None:
+        try:
+            return self.load(Account, account_id(checked_username(username)))
+        except (NotFound, InvalidInput):
+            return None
+
+    @use_case(R.SECURITY_ADMIN)
+    def create_account(
+        self,
+        command: Command,
+        *,
+        username: str,
+        display_name: str,
+        person_id: UUID | None = None,
+    ) -> list[Record]:
+        name = checked_username(username)
+        if self.account_named(name) is not None:
+            raise UsernameTaken(name)
+        return [
+            Account.create(
+                username=name, display_name=display_name, person_id=person_id, actor=command.actor
+            )
+        ]
+
+    @use_case(R.SECURITY_ADMIN)
+    def grant_role(
+        self, command: Command, account: UUID, *, role: Role, scope: str = "", reason: str
+    ) -> list[Record]:
+        held = self.load(Account, account, command)
+        named = scope_kind(role, scope.strip())
+        if named is not None:
+            self.require(*named)
+        held.grant(role=role, scope=scope, reason=reason, actor=command.actor)
+        return [held]
+
+    @use_case(R.SECURITY_ADMIN)
+    def revoke_role(
+        self, command: Command, account: UUID, *, role: Role, scope: str = "", reason: str
+    ) -> list[Record]:
+        held = self.load(Account, account, command)
+        if role is R.SECURITY_ADMIN:
+            self._keep_a_security_administrator(held)
+        held.revoke(role=role, scope=scope, reason=reason, actor=command.actor)
+        return [held]
+
+    @use_case(R.SECURITY_ADMIN)
+    def disable_account(self, command: Command, account: UUID, *, reason: str) -> list[Record]:
+        held = self.load(Account, account, command)
+        if held.holds(R.SECURITY_ADMIN):
+            self._keep_a_security_administrator(held)
+        held.disable(reason=reason, actor=command.actor)
+        return [held]
+
+    @use_case(R.SECURITY_ADMIN)
+    def reenable_account(self, command: Command, account: UUID, *, reason: str) -> list[Record]:
+        held = self.load(Account, account, command)
+        held.reenable(reason=reason, actor=command.actor)
+        return [held]
+
+    @use_case(R.SECURITY_ADMIN)
+    def unlock_account(self, command: Command, account: UUID, *, reason: str) -> list[Record]:
+        held = self.load(Account, account, command)
+        held.unlock(reason=reason, actor=command.actor)
+        self.credentials.clear_failures(str(held.id))
+        return [held]
+
+    def reset_password(self, command: Command, account: UUID, *, password: str) -> Outcome:
+        """A temporary password set by the security administrator: recorded (the fact only),
+        then stored; its holder must change it at the next sign-in."""
+        check_may_run(command.actor, self._record_password_reset)
+        held = self.account(account)
+        hashed = hash_password(check_password(password, held.username))
+        outcome = self._record_password_reset(command, account)
+        self.credentials.set_password_hash(str(account), hashed, time.time())
+        return outcome
+
+    @use_case(R.SECURITY_ADMIN)
+    def _record_password_reset(self, command: Command, account: UUID) -> list[Record]:
+        held = self.load(Account, account, command)
+        held.password_changed(by_holder=False, actor=command.actor)
+        return [held]
+
+    def change_own_password(self, command: Command, *, current: str, new: str) -> Outcome:
+        """The holder's own change: the current password proves it is them."""
+        held = self._own_account(command.actor)
+        if not password_matches(self.credentials.password_hash(str(held.id)), current):
+            raise WrongCurrentPassword()
+        hashed = hash_password(check_password(new, held.username))
+        outcome = self._record_own_password_change(command)
+        self.credentials.set_password_hash(str(held.id), hashed, time.time())
+        return outcome
+
+    @use_case(*ROLES_OF_PEOPLE)
+    def _record_own_password_change(self, command: Command) -> list[Record]:
+        held = self._own_account(command.actor)
+        held.password_changed(by_holder=True, actor=command.actor)
+        return [held]
+
+    def sign_in(self, *, username: str, password: str, address: str) -> SignedIn:
+        """The account, if the password is its own and it may sign in now; SignInRefused (or
+        TooManyAttempts for the address) otherwise. A run of failures locks the account."""
+        now = time.time()
+        if self.address_failures.blocked(address, now):
+            raise TooManyAttempts()
+        held = self.account_named(username) if len(username) <= 64 else None
+        hashed = self.credentials.password_hash(str(held.id)) if held else None
+        good = len(password) <= MAX_LENGTH and password_matches(hashed, password)
+        moment = self.clock()
+        if held is None or not good or held.disabled or held.is_locked(moment):
+            self.address_failures.failed(address, now)
+            if held is not None and not good:
+                self._count_failure(held, now, moment)
+            raise SignInRefused()
+        self.credentials.clear_failures(str(held.id))
+        if hashed is not None and needs_rehash(hashed):
+            self.credentials.set_password_hash(str(held.id), hash_password(password), now)
+        return SignedIn(
+            held.id,
+            held.username,
+            held.display_name,
+            tuple(held.grants),
+            held.must_change_password,
+        )
+
+    def _count_failure(self, held: Account, now: float, moment: datetime) -> None:
+        window = self.settings.sign_in_failure_window_seconds
+        run = self.credentials.record_failure(str(held.id), now, window)
+        if run.count >= self.settings.sign_in_failures and not held.is_locked(moment):
+            until = moment + timedelta(seconds=self.settings.lockout_seconds)
+            held.lock(until=until, failures=run.count, actor=SYSTEM)
+            try:
+                self.save(held)
+            except IntegrityError:
+                return  # locked meanwhile by another sign-in: one lock is recorded
+            self.credentials.clear_failures(str(held.id))
+
+    def _own_account(self, actor: Actor) -> Account:
+        prefix, _, own = actor.id.partition(":")
+        if prefix != "account" or not own:
+            raise Forbidden(
+                "只有账号本人可以修改密码", "only an account's holder changes its password"
+            )
+        return self.load(Account, UUID(own))
+
+    def _keep_a_security_administrator(self, leaving: Account) -> None:
+        others = [
+            a
+            for a in self.accounts()
+            if a.id != leaving.id and a.holds(R.SECURITY_ADMIN) and not a.disabled
+        ]
+        if not others:
+            raise LastSecurityAdministrator()
+
+    def accounts(self) -> list[Account]:
+        """Every account, from the log (accounts are few: hundreds, not millions)."""
+        created = self.recorder.select_notifications(None, EVERY_ACCOUNT, topics=[CREATED])
+        return [self.load(Account, UUID(str(n.originator_id))) for n in created]

@@ -1,0 +1,205 @@
+"""`yishiting account …`: the security administrator's work on accounts from the server's
+command line — and the way the first security administrator is made in production (every
+later one is made by a security administrator). Each change is recorded in the log under the
+operator named by `--by`; passwords are asked for without echo, or read from standard input
+(`--password-stdin`), and never printed."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from application.passwords import check_password
+from application.receipts import Command
+from domain.accounts import Account
+from domain.base import Actor
+from domain.errors import DomainError
+from domain.vocabulary import Role
+from interfaces.bootstrap import System, bootstrap
+
+console = Console()
+account_app = typer.Typer(help="账号 Accounts (安全管理员 the security administrator's)")
+
+BY = typer.Option("security-cli", "--by", help="操作人编号 the operator's id, recorded")
+REASON = typer.Option(..., help="理由 why (recorded)")
+STDIN = typer.Option(
+    False, "--password-stdin", help="从标准输入读取密码 read the password from standard input"
+)
+
+
+def _operator(by: str) -> Command:
+    return Command(Actor.checked(by, "安全管理员(命令行)", Role.SECURITY_ADMIN))
+
+
+def _password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    entered: str = typer.prompt(
+        "临时密码 temporary password", hide_input=True, confirmation_prompt=True
+    )
+    return entered
+
+
+def _with_system(work: Callable[[System], str]) -> None:
+    system = bootstrap()
+    try:
+        console.print(work(system), highlight=False)
+        system.projector.catch_up()
+    except DomainError as refusal:
+        _refuse(f"{escape(refusal.message)} ({refusal.code})", 1)
+    finally:
+        system.close()
+
+
+def _refuse(message: str, status: int) -> NoReturn:
+    console.print(f"[red]{message}[/red]", highlight=False)
+    raise typer.Exit(status)
+
+
+def _named(system: System, username: str) -> Account:
+    account = system.app.account_named(username)
+    if account is None:
+        _refuse(f"找不到账号 no such account: {escape(username)}", 1)
+    return account
+
+
+def _role(code: str) -> Role:
+    try:
+        return Role.parse(code)
+    except DomainError as error:
+        _refuse(f"{escape(error.message)} ({error.code})", 2)
+
+
+@account_app.command("create")
+def create(
+    username: str = typer.Argument(..., help="用户名 username"),
+    name: str = typer.Option(..., "--name", help="姓名 display name"),
+    role: str = typer.Option("", help="同时授予的角色 a role to grant at once"),
+    scope: str = typer.Option("", help="角色范围 the role's scope"),
+    reason: str = typer.Option("", help="授予理由 why the role is granted"),
+    by: str = BY,
+    password_stdin: bool = STDIN,
+) -> None:
+    """创建账号并设临时密码 Create an account with a temporary password (and a role)."""
+    granted = _role(role) if role else None
+    password = _password(password_stdin)
+
+    def work(system: System) -> str:
+        check_password(password, username.strip().lower())  # refused before anything is stored
+        operator = _operator(by)
+        account = system.app.create_account(operator, username=username, display_name=name).id
+        system.app.reset_password(operator, account, password=password)
+        if granted is not None:
+            system.app.grant_role(operator, account, role=granted, scope=scope, reason=reason)
+        roles = f";角色 role: {granted.label}" if granted else ""
+        return f"已创建账号 created: {escape(username.strip().lower())}{roles}(首次登录须改密码)"
+
+    _with_system(work)
+
+
+@account_app.command("grant")
+def grant(
+    username: str = typer.Argument(...),
+    role: str = typer.Option(..., help="角色 role code"),
+    scope: str = typer.Option("", help="范围 scope"),
+    reason: str = REASON,
+    by: str = BY,
+) -> None:
+    """授予角色 Grant a role."""
+    granted = _role(role)
+
+    def work(system: System) -> str:
+        account = _named(system, username)
+        system.app.grant_role(_operator(by), account.id, role=granted, scope=scope, reason=reason)
+        return f"已授予 granted: {escape(account.username)} ← {granted.label}"
+
+    _with_system(work)
+
+
+@account_app.command("revoke")
+def revoke(
+    username: str = typer.Argument(...),
+    role: str = typer.Option(..., help="角色 role code"),
+    scope: str = typer.Option("", help="范围 scope"),
+    reason: str = REASON,
+    by: str = BY,
+) -> None:
+    """撤销角色 Revoke a role."""
+    revoked = _role(role)
+
+    def work(system: System) -> str:
+        account = _named(system, username)
+        system.app.revoke_role(_operator(by), account.id, role=revoked, scope=scope, reason=reason)
+        return f"已撤销 revoked: {escape(account.username)} ✕ {revoked.label}"
+
+    _with_system(work)
+
+
+def _state_change(
+    verb_zh: str, verb_en: str, change: Callable[[System, Command, Account, str], object]
+) -> Callable[[str, str, str], None]:
+    def command(username: str = typer.Argument(...), reason: str = REASON, by: str = BY) -> None:
+        def work(system: System) -> str:
+            account = _named(system, username)
+            change(system, _operator(by), account, reason)
+            return f"已{verb_zh} {verb_en}: {escape(account.username)}"
+
+        _with_system(work)
+
+    return command
+
+
+account_app.command("disable", help="停用账号 Disable an account.")(
+    _state_change("停用", "disabled", lambda s, c, a, r: s.app.disable_account(c, a.id, reason=r))
+)
+account_app.command("enable", help="重新启用账号 Re-enable an account.")(
+    _state_change("启用", "enabled", lambda s, c, a, r: s.app.reenable_account(c, a.id, reason=r))
+)
+account_app.command("unlock", help="解锁账号 Unlock an account locked by failed sign-ins.")(
+    _state_change("解锁", "unlocked", lambda s, c, a, r: s.app.unlock_account(c, a.id, reason=r))
+)
+
+
+@account_app.command("reset-password")
+def reset_password(
+    username: str = typer.Argument(...), by: str = BY, password_stdin: bool = STDIN
+) -> None:
+    """重置为临时密码 Reset to a temporary password (changed at the next sign-in)."""
+    password = _password(password_stdin)
+
+    def work(system: System) -> str:
+        account = _named(system, username)
+        system.app.reset_password(_operator(by), account.id, password=password)
+        return f"已重置密码 password reset: {escape(account.username)}(下次登录须修改)"
+
+    _with_system(work)
+
+
+@account_app.command("list")
+def list_accounts() -> None:
+    """列出账号 The accounts, their roles and state."""
+
+    def work(system: System) -> str:
+        lines = ["用户名 username | 姓名 name | 角色 roles | 状态 state"]
+        moment = system.app.clock()
+        for account in sorted(system.app.accounts(), key=lambda a: a.username):
+            roles = "、".join(g.label for g in account.grants) or "-"
+            state = (
+                "已停用 disabled"
+                if account.disabled
+                else "已锁定 locked"
+                if account.is_locked(moment)
+                else "正常 active"
+            )
+            lines.append(
+                f"{escape(account.username)} | {escape(account.display_name)} | {escape(roles)}"
+                f" | {state}"
+            )
+        return "\n".join(lines)
+
+    _with_system(work)

@@ -1,0 +1,214 @@
+"""Accounts (issue 18, first part): the security administrator creates an account, sets a
+temporary password and grants roles; its holder signs in and changes the password; repeated
+failures lock it (one event in the log, not one per failure); every refusal of a sign-in reads
+the same; the last security administrator stays; no password or hash ever reaches the log.
+In memory, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from uuid import UUID, uuid4
+
+import pytest
+
+from application.accounts import (
+    LastSecurityAdministrator,
+    SignedIn,
+    SignInRefused,
+    TooManyAttempts,
+    UsernameTaken,
+    WrongCurrentPassword,
+)
+from application.app import Yishiting
+from application.passwords import WeakPassword
+from application.permissions import InvalidScope, NotPermitted
+from application.receipts import Command
+from domain.accounts import Account, DutiesSeparated, Grant, OwnRoles
+from domain.base import Actor
+from domain.errors import NotFound
+from domain.vocabulary import Role
+from tests.support.clock import FixedClock
+from tests.support.district import ADMIN, District
+
+SECURITY = Command(Actor("account:security-0", "安全管理员", Role.SECURITY_ADMIN))
+FIRST = "Yongshun#2026-hall"
+SECOND = "Xinhua@Street-07"
+HERE = "10.12.0.5"
+
+
+def open_account(app: Yishiting, username: str = "zhang.wei", role: Role = Role.LEADER) -> UUID:
+    account = app.create_account(SECURITY, username=username, display_name="张伟").id
+    app.reset_password(SECURITY, account, password=FIRST)
+    app.grant_role(SECURITY, account, role=role, reason="新任")
+    return account
+
+
+def holder(signed_in: SignedIn) -> Command:
+    return Command(signed_in.actor(signed_in.grants[0]))
+
+
+def test_an_account_is_opened_signs_in_and_changes_its_temporary_password(
+    app: Yishiting,
+) -> None:
+    account = open_account(app)
+    first = app.sign_in(username="Zhang.Wei", password=FIRST, address=HERE)
+    assert (first.account_id, first.username, first.display_name) == (account, "zhang.wei", "张伟")
+    assert first.grants == (Grant(Role.LEADER),)
+    assert first.must_change_password
+    assert holder(first).actor.id == f"account:{account}"
+
+    with pytest.raises(WrongCurrentPassword):
+        app.change_own_password(holder(first), current=SECOND, new=SECOND)
+    with pytest.raises(WeakPassword) as weak:
+        app.change_own_password(holder(first), current=FIRST, new="zhang.wei-2026-X")
+    assert weak.value.details["rule"] == "USERNAME"
+    app.change_own_password(holder(first), current=FIRST, new=SECOND)
+
+    with pytest.raises(SignInRefused):
+        app.sign_in(username="zhang.wei", password=FIRST, address=HERE)
+    again = app.sign_in(username="zhang.wei", password=SECOND, address=HERE)
+    assert not again.must_change_password
+    events = [type(e).__name__ for e in app.repository.event_store.get(account)]
+    assert events == ["AccountCreated", "PasswordChanged", "RoleGranted", "PasswordChanged"]
+
+
+def test_every_refusal_of_a_sign_in_reads_the_same(app: Yishiting) -> None:
+    account = open_account(app)
+    refusals = []
+    for username, password in (
+        ("nobody.here", FIRST),
+        ("zhang.wei", SECOND),
+        ("", ""),
+        ("张伟", FIRST),
+        ("zhang\x00wei", FIRST),
+        ("z" * 10_000, FIRST),
+        ("zhang.wei", FIRST * 1000),
+    ):
+        with pytest.raises(SignInRefused) as refused:
+            app.sign_in(username=username, password=password, address=HERE)
+        refusals.append((refused.value.code, refused.value.kind, refused.value.message))
+    assert set(refusals) == {
+        (
+            "SIGN_IN_REFUSED",
+            "UNAUTHENTICATED",
+            "用户名或密码错误,或账号已锁定、停用 (wrong username or password, or account locked)",
+        )
+    }
+    app.disable_account(SECURITY, account, reason="离职")
+    with pytest.raises(SignInRefused):
+        app.sign_in(username="zhang.wei", password=FIRST, address=HERE)
+    app.reenable_account(SECURITY, account, reason="返岗")
+    assert app.sign_in(username="zhang.wei", password=FIRST, address=HERE).account_id == account
+
+
+def test_five_failures_lock_the_account_with_one_event_until_unlocked(
+    app: Yishiting, clock: FixedClock
+) -> None:
+    account = open_account(app)
+    for _ in range(app.settings.sign_in_failures + 3):
+        with pytest.raises(SignInRefused):
+            app.sign_in(username="zhang.wei", password=SECOND, address=HERE)
+    locked = app.account(account)
+    assert locked.is_locked(clock())
+    events = [type(e).__name__ for e in app.repository.event_store.get(account)]
+    assert events.count("AccountLocked") == 1
+    with pytest.raises(SignInRefused):  # the right password, while locked
+        app.sign_in(username="zhang.wei", password=FIRST, address=HERE)
+
+    app.unlock_account(SECURITY, account, reason="本人来电核实身份")
+    assert app.sign_in(username="zhang.wei", password=FIRST, address=HERE).account_id == account
+
+
+def test_a_lock_ends_by_itself_after_its_time(app: Yishiting, clock: FixedClock) -> None:
+    open_account(app)
+    for _ in range(app.settings.sign_in_failures):
+        with pytest.raises(SignInRefused):
+            app.sign_in(username="zhang.wei", password=SECOND, address=HERE)
+    with pytest.raises(SignInRefused):
+        app.sign_in(username="zhang.wei", password=FIRST, address=HERE)
+    clock.advance(timedelta(seconds=app.settings.lockout_seconds))
+    assert app.sign_in(username="zhang.wei", password=FIRST, address=HERE).username == "zhang.wei"
+
+
+def test_one_address_trying_many_accounts_is_stopped(app: Yishiting) -> None:
+    open_account(app)
+    for n in range(app.settings.sign_in_failures_per_address):
+        with pytest.raises(SignInRefused):
+            app.sign_in(username=f"guess{n}", password=FIRST, address="203.0.113.9")
+    with pytest.raises(TooManyAttempts) as stopped:
+        app.sign_in(username="zhang.wei", password=FIRST, address="203.0.113.9")
+    assert stopped.value.code == "TOO_MANY_ATTEMPTS"
+    assert app.sign_in(username="zhang.wei", password=FIRST, address=HERE).username == "zhang.wei"
+
+
+def test_the_security_administrator_alone_administers_accounts(app: Yishiting) -> None:
+    account = open_account(app)
+    for role in (Role.ADMIN, Role.AUDIT_ADMIN, Role.AUDITOR, Role.LEADER):
+        other = Command(Actor(f"{role.code}-1", role.label, role))
+        with pytest.raises(NotPermitted):
+            app.create_account(other, username="li.na", display_name="李娜")
+        with pytest.raises(NotPermitted):
+            app.grant_role(other, account, role=Role.LEADER, reason="越权")
+        with pytest.raises(NotPermitted):
+            app.reset_password(other, account, password=SECOND)
+    with pytest.raises(NotPermitted):
+        app.create_account(Command(ADMIN), username="li.na", display_name="李娜")
+    assert app.account(account).grants == [Grant(Role.LEADER)]
+
+
+def test_a_username_is_one_accounts(app: Yishiting) -> None:
+    open_account(app)
+    with pytest.raises(UsernameTaken) as taken:
+        app.create_account(SECURITY, username="ZHANG.WEI", display_name="另一个张伟")
+    assert taken.value.code == "USERNAME_TAKEN"
+
+
+def test_the_last_security_administrator_stays(app: Yishiting) -> None:
+    first = open_account(app, "security.one", Role.SECURITY_ADMIN)
+    with pytest.raises(LastSecurityAdministrator):
+        app.revoke_role(SECURITY, first, role=Role.SECURITY_ADMIN, scope="unit-7", reason="调离")
+    with pytest.raises(LastSecurityAdministrator):
+        app.disable_account(SECURITY, first, reason="离职")
+    second = open_account(app, "security.two", Role.SECURITY_ADMIN)
+    app.disable_account(SECURITY, first, reason="离职")
+    assert app.account(first).disabled
+    with pytest.raises(LastSecurityAdministrator):
+        app.revoke_role(SECURITY, second, role=Role.SECURITY_ADMIN, scope="unit-7", reason="调离")
+
+
+def test_no_account_grants_itself_or_holds_two_administrators(app: Yishiting) -> None:
+    security = open_account(app, "security.one", Role.SECURITY_ADMIN)
+    signed_in = app.sign_in(username="security.one", password=FIRST, address=HERE)
+    itself = holder(signed_in)
+    with pytest.raises(OwnRoles):
+        app.grant_role(itself, security, role=Role.LEADER, reason="自己加")
+    with pytest.raises(DutiesSeparated):
+        app.grant_role(SECURITY, security, role=Role.AUDIT_ADMIN, reason="兼任")
+    assert app.account(security).grants == [Grant(Role.SECURITY_ADMIN)]
+
+
+def test_no_password_or_hash_reaches_the_log(app: Yishiting) -> None:
+    account = open_account(app)
+    signed_in = app.sign_in(username="zhang.wei", password=FIRST, address=HERE)
+    app.change_own_password(holder(signed_in), current=FIRST, new=SECOND)
+    hashed = app.credentials.password_hash(str(account))
+    assert hashed is not None
+    assert hashed.startswith("$argon2id$")
+    stored = app.recorder.select_notifications(None, 10_000)
+    assert stored
+    for secret in (FIRST, SECOND, hashed, hashed.split("$")[-1]):
+        assert not [n.id for n in stored if secret.encode() in n.state], secret
+    assert isinstance(app.repository.get(account), Account)
+
+
+def test_a_scoped_role_names_a_registered_record(app: Yishiting, district: District) -> None:
+    account = open_account(app)
+    with pytest.raises(InvalidScope):
+        app.grant_role(SECURITY, account, role=Role.UNIT, scope="unit-7", reason="联络员")
+    with pytest.raises(NotFound):
+        app.grant_role(SECURITY, account, role=Role.UNIT, scope=str(uuid4()), reason="联络员")
+    with pytest.raises(InvalidScope):
+        app.grant_role(SECURITY, account, role=Role.AUDIT_ADMIN, scope="x", reason="任命")
+    unit = str(district.unit_id)
+    app.grant_role(SECURITY, account, role=Role.UNIT, scope=unit, reason="单位联络员")
+    assert Grant(Role.UNIT, unit) in app.account(account).grants
