@@ -10,6 +10,7 @@ from application.permissions import WRITES
 from application.publishing.envelope import sequence
 from domain import vocabulary as v
 from interfaces.edge.blocking import blocking
+from interfaces.fences.strawberry_internals import graphql_core_info
 from interfaces.graphql.dashboard import DASHBOARD_ROLES
 from interfaces.graphql.ledger import READERS as LEDGER_READERS
 from interfaces.graphql.terms import TERMS, term
@@ -38,6 +39,13 @@ class Viewer:
     )
 
 
+def _mutations(info: Info) -> set[str]:
+    """The schema's mutations: a use case without one (an account's, run from the command
+    line for now) is not offered to the page."""
+    mutation_type = graphql_core_info(info).schema.mutation_type
+    return set(mutation_type.fields) if mutation_type else set()
+
+
 def mutation_name(use_case: str) -> str:
     head, *rest = use_case.split("_")
     return MUTATION_NAMES.get(use_case, head + "".join(word.title() for word in rest))
@@ -56,9 +64,11 @@ class ViewerQueries:
             role=term(v.Role, actor.role.code),
             scope=actor.scope,
             may_perform=sorted(
-                mutation_name(use_case)
+                name
                 for use_case, roles in WRITES.items()
-                if actor.role in roles and use_case not in NOT_MUTATIONS
+                if actor.role in roles
+                and use_case not in NOT_MUTATIONS
+                and (name := mutation_name(use_case)) in _mutations(info)
             ),
             may_read=[name for name, roles in gated.items() if actor.role in roles],
             live_cursor=sequence(position),
