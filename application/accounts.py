@@ -28,8 +28,17 @@ from application.credentials import (
 from application.passwords import MAX_LENGTH, check_password
 from application.permissions import R, scope_kind
 from application.receipts import Command, Outcome
+from application.second_factor import (
+    MAX_CODE,
+    Enrolment,
+    SecretBox,
+    matching_step,
+    new_enrolment,
+    new_recovery_codes,
+    recovery_hash,
+)
 from application.settings import Settings
-from domain.accounts import Account, Grant, account_id, checked_username
+from domain.accounts import ADMINISTRATORS, Account, Grant, account_id, checked_username
 from domain.base import SYSTEM, Actor, Record
 from domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domain.vocabulary import Role
@@ -48,6 +57,7 @@ class SignedIn:
     display_name: str
     grants: tuple[Grant, ...]
     must_change_password: bool
+    must_enrol_second_factor: bool = False
 
     def actor(self, grant: Grant) -> Actor:
         """The actor the account acts as in one of its roles."""
@@ -66,6 +76,29 @@ class SignInRefused(DomainError):
         super().__init__(
             "用户名或密码错误,或账号已锁定、停用", "wrong username or password, or account locked"
         )
+
+
+class SecondFactorRequired(DomainError):
+    """The password was right; the account signs in with its second factor too."""
+
+    kind = "UNAUTHENTICATED"
+    code = "SECOND_FACTOR_REQUIRED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "请输入动态口令(或恢复码)", "enter the code from the authenticator (or a recovery code)"
+        )
+
+
+class SecondFactorState(InvalidInput):
+    code = "SECOND_FACTOR_STATE"
+
+
+class WrongCode(InvalidInput):
+    code = "WRONG_CODE"
+
+    def __init__(self) -> None:
+        super().__init__("动态口令不正确或已过期", "the code is wrong or has expired")
 
 
 class TooManyAttempts(DomainError):
@@ -141,6 +174,7 @@ class AccountUseCases(Core):
         self.address_failures = AddressFailures(
             settings.sign_in_failures_per_address, settings.sign_in_failure_window_seconds
         )
+        self.secret_box = SecretBox(adapters.subject_keys.master)
         super().__init__(settings, adapters)
 
     def account(self, account: UUID) -> Account:
@@ -244,9 +278,10 @@ class AccountUseCases(Core):
         held.password_changed(by_holder=True, actor=command.actor)
         return [held]
 
-    def sign_in(self, *, username: str, password: str, address: str) -> SignedIn:
-        """The account, if the password is its own and it may sign in now; SignInRefused (or
-        TooManyAttempts for the address) otherwise. A run of failures locks the account."""
+    def sign_in(self, *, username: str, password: str, address: str, code: str = "") -> SignedIn:
+        """The account, if the password is its own (and the code its second factor's, once it
+        has one) and it may sign in now; SignInRefused (or TooManyAttempts for the address)
+        otherwise. A run of failures, of either factor, locks the account."""
         now = time.time()
         if self.address_failures.blocked(address, now):
             raise TooManyAttempts()
@@ -259,6 +294,13 @@ class AccountUseCases(Core):
             if held is not None and not good:
                 self._count_failure(held, now, moment)
             raise SignInRefused()
+        if held.second_factor:
+            if not code.strip():
+                raise SecondFactorRequired()
+            if not self._second_factor_holds(held, code):
+                self.address_failures.failed(address, now)
+                self._count_failure(held, now, moment)
+                raise SignInRefused()
         self.credentials.clear_failures(str(held.id))
         if hashed is not None and needs_rehash(hashed):
             self.credentials.set_password_hash(str(held.id), hash_password(password), now)
@@ -268,7 +310,77 @@ class AccountUseCases(Core):
             held.display_name,
             tuple(held.grants),
             held.must_change_password,
+            self._needs_second_factor(held) and not held.second_factor,
         )
+
+    def _needs_second_factor(self, held: Account) -> bool:
+        if self.settings.require_second_factor == "all":
+            return True
+        return any(g.role in ADMINISTRATORS for g in held.grants)
+
+    def _second_factor_holds(self, held: Account, code: str) -> bool:
+        """A TOTP code not used before, or one of the unused recovery codes (struck off)."""
+        factor = self.credentials.second_factor(str(held.id))
+        if factor.secret is None or len(code) > MAX_CODE:
+            return False
+        step = matching_step(self.secret_box.open(str(held.id), factor.secret), code)
+        if step is not None:
+            return self.credentials.accept_step(str(held.id), step)
+        return self.credentials.use_recovery(str(held.id), recovery_hash(code))
+
+    def begin_second_factor(self, command: Command) -> Enrolment:
+        """A new TOTP secret for the holder's authenticator app, kept pending until a code
+        from it confirms that the app has it."""
+        held = self._own_account(command.actor)
+        if held.second_factor:
+            raise SecondFactorState(
+                "已绑定动态口令,须由安全管理员重置后重新绑定",
+                "a second factor is enrolled: the security administrator resets it first",
+            )
+        enrolment = new_enrolment(held.username)
+        sealed = self.secret_box.seal(str(held.id), enrolment.secret)
+        self.credentials.set_pending_second_factor(str(held.id), sealed, time.time())
+        return enrolment
+
+    def confirm_second_factor(self, command: Command, *, code: str) -> list[str]:
+        """Enrols the pending secret once a code from it is right: recorded, then kept; the
+        ten recovery codes are returned once and kept only as hashes."""
+        held = self._own_account(command.actor)
+        factor = self.credentials.second_factor(str(held.id))
+        if factor.pending is None or held.second_factor:
+            raise SecondFactorState(
+                "没有待确认的动态口令绑定", "no second factor is being enrolled"
+            )
+        step = matching_step(self.secret_box.open(str(held.id), factor.pending), code)
+        if step is None:
+            raise WrongCode()
+        codes = new_recovery_codes()
+        self._record_second_factor(command)
+        self.credentials.activate_second_factor(str(held.id), [recovery_hash(c) for c in codes])
+        self.credentials.accept_step(str(held.id), step)
+        return codes
+
+    @use_case(*ROLES_OF_PEOPLE)
+    def _record_second_factor(self, command: Command) -> list[Record]:
+        held = self._own_account(command.actor)
+        held.second_factor_enrolled(actor=command.actor)
+        return [held]
+
+    def reset_second_factor(self, command: Command, account: UUID, *, reason: str) -> Outcome:
+        """The security administrator's reset (a lost phone): recorded, then the secret and
+        the recovery codes are gone; the holder enrols again."""
+        check_may_run(command.actor, self._record_second_factor_reset)
+        outcome = self._record_second_factor_reset(command, account, reason=reason)
+        self.credentials.clear_second_factor(str(account))
+        return outcome
+
+    @use_case(R.SECURITY_ADMIN)
+    def _record_second_factor_reset(
+        self, command: Command, account: UUID, *, reason: str
+    ) -> list[Record]:
+        held = self.load(Account, account, command)
+        held.reset_second_factor(reason=reason, actor=command.actor)
+        return [held]
 
     def _count_failure(self, held: Account, now: float, moment: datetime) -> None:
         window = self.settings.sign_in_failure_window_seconds

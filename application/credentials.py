@@ -9,11 +9,12 @@ costs a counter, not the log."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import psycopg
@@ -23,12 +24,24 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from application.storage import Database
 
 CREDENTIALS_TABLE = "yishiting_credentials"
+RECOVERY_CODES = 10
 # argon2id with argon2-cffi's defaults (RFC 9106's second recommendation): 64 MiB, 3 passes,
 # 4 lanes. `needs_rehash` moves a stored hash to new parameters at its next good sign-in.
 HASHER = PasswordHasher()
 # Checked when the account has no password (or does not exist), so that a wrong username
 # costs the same time as a wrong password.
 DUMMY_HASH = HASHER.hash("yishiting: no such account")
+
+
+@dataclass(frozen=True)
+class SecondFactor:
+    """An account's TOTP secret (sealed), one being enrolled, the last time step accepted (a
+    code is good once) and the hashes of its unused recovery codes."""
+
+    secret: str | None = None
+    pending: str | None = None
+    last_step: int | None = None
+    recovery: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,25 @@ class CredentialTable(Protocol):
 
     def clear_failures(self, account_id: str) -> None: ...
 
+    def second_factor(self, account_id: str) -> SecondFactor: ...
+
+    def set_pending_second_factor(self, account_id: str, sealed: str, at: float) -> None: ...
+
+    def activate_second_factor(self, account_id: str, recovery: list[str]) -> None:
+        """The pending secret becomes the account's, with these recovery code hashes."""
+        ...
+
+    def accept_step(self, account_id: str, step: int) -> bool:
+        """Takes a code's time step if it is later than the last one taken (atomic: a code
+        replayed, here or in another process, is taken once)."""
+        ...
+
+    def use_recovery(self, account_id: str, hashed: str) -> bool:
+        """Strikes one recovery code off (atomic); False if it is not (or no longer) there."""
+        ...
+
+    def clear_second_factor(self, account_id: str) -> None: ...
+
 
 def hash_password(password: str) -> str:
     return HASHER.hash(password)
@@ -72,6 +104,7 @@ class MemoryCredentials:
     def __init__(self) -> None:
         self._hashes: dict[str, str] = {}
         self._failures: dict[str, Failures] = {}
+        self._factors: dict[str, SecondFactor] = {}
         self._lock = threading.Lock()
 
     def password_hash(self, account_id: str) -> str | None:
@@ -94,6 +127,39 @@ class MemoryCredentials:
     def clear_failures(self, account_id: str) -> None:
         with self._lock:
             self._failures.pop(account_id, None)
+
+    def second_factor(self, account_id: str) -> SecondFactor:
+        return self._factors.get(account_id, SecondFactor())
+
+    def set_pending_second_factor(self, account_id: str, sealed: str, at: float) -> None:  # noqa: ARG002
+        with self._lock:
+            self._factors[account_id] = replace(self.second_factor(account_id), pending=sealed)
+
+    def activate_second_factor(self, account_id: str, recovery: list[str]) -> None:
+        with self._lock:
+            pending = self.second_factor(account_id).pending
+            self._factors[account_id] = SecondFactor(pending, None, None, tuple(recovery))
+
+    def accept_step(self, account_id: str, step: int) -> bool:
+        with self._lock:
+            factor = self.second_factor(account_id)
+            if factor.last_step is not None and step <= factor.last_step:
+                return False
+            self._factors[account_id] = replace(factor, last_step=step)
+            return True
+
+    def use_recovery(self, account_id: str, hashed: str) -> bool:
+        with self._lock:
+            factor = self.second_factor(account_id)
+            if hashed not in factor.recovery:
+                return False
+            left = tuple(h for h in factor.recovery if h != hashed)
+            self._factors[account_id] = replace(factor, recovery=left)
+            return True
+
+    def clear_second_factor(self, account_id: str) -> None:
+        with self._lock:
+            self._factors.pop(account_id, None)
 
 
 # The one statement that counts a failure, in SQL both engines read (`?` becomes `%s` for
@@ -130,7 +196,8 @@ class SQLCredentials:
             conn.execute(
                 f"CREATE TABLE IF NOT EXISTS {CREDENTIALS_TABLE} (account_id TEXT PRIMARY KEY,"
                 f" password_hash TEXT, failures INTEGER NOT NULL, failing_since {real},"
-                f" changed_at {real} NOT NULL)"
+                f" changed_at {real} NOT NULL, totp_secret TEXT, totp_pending TEXT,"
+                " totp_step BIGINT, recovery TEXT)"
             )
 
     def _run(self, statement: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
@@ -157,6 +224,64 @@ class SQLCredentials:
         self._run(
             f"UPDATE {CREDENTIALS_TABLE} SET failures = 0, failing_since = NULL"
             " WHERE account_id = ?",
+            (account_id,),
+        )
+
+    def second_factor(self, account_id: str) -> SecondFactor:
+        rows = self._run(
+            f"SELECT totp_secret, totp_pending, totp_step, recovery FROM {CREDENTIALS_TABLE}"
+            " WHERE account_id = ?",
+            (account_id,),
+        )
+        if not rows:
+            return SecondFactor()
+        secret, pending, step, recovery = rows[0]
+        listed = tuple(json.loads(recovery)) if recovery else ()
+        return SecondFactor(secret, pending, None if step is None else int(step), listed)
+
+    def set_pending_second_factor(self, account_id: str, sealed: str, at: float) -> None:
+        self._run(
+            f"INSERT INTO {CREDENTIALS_TABLE} AS c (account_id, failures, changed_at,"
+            " totp_pending) VALUES (?, 0, ?, ?) ON CONFLICT (account_id) DO UPDATE SET"
+            " totp_pending = excluded.totp_pending",
+            (account_id, at, sealed),
+        )
+
+    def activate_second_factor(self, account_id: str, recovery: list[str]) -> None:
+        self._run(
+            f"UPDATE {CREDENTIALS_TABLE} SET totp_secret = totp_pending, totp_pending = NULL,"
+            " totp_step = NULL, recovery = ? WHERE account_id = ?",
+            (json.dumps(recovery), account_id),
+        )
+
+    def accept_step(self, account_id: str, step: int) -> bool:
+        taken = self._run(
+            f"UPDATE {CREDENTIALS_TABLE} SET totp_step = ? WHERE account_id = ?"
+            " AND (totp_step IS NULL OR totp_step < ?) RETURNING account_id",
+            (step, account_id, step),
+        )
+        return bool(taken)
+
+    def use_recovery(self, account_id: str, hashed: str) -> bool:
+        # Compare-and-set on the list: another code struck meanwhile makes this one read again.
+        for _ in range(RECOVERY_CODES + 1):
+            listed = self.second_factor(account_id).recovery
+            if hashed not in listed:
+                return False
+            left = json.dumps([h for h in listed if h != hashed])
+            struck = self._run(
+                f"UPDATE {CREDENTIALS_TABLE} SET recovery = ? WHERE account_id = ?"
+                " AND recovery = ? RETURNING account_id",
+                (left, account_id, json.dumps(list(listed))),
+            )
+            if struck:
+                return True
+        return False
+
+    def clear_second_factor(self, account_id: str) -> None:
+        self._run(
+            f"UPDATE {CREDENTIALS_TABLE} SET totp_secret = NULL, totp_pending = NULL,"
+            " totp_step = NULL, recovery = NULL WHERE account_id = ?",
             (account_id,),
         )
 

@@ -114,6 +114,11 @@ class Settings(BaseSettings):
         "stored event (HMAC-SHA256), kept outside the database; generated in development "
         "when missing, required in production",
     )
+    require_second_factor: Literal["administrators", "all"] = Field(
+        default="administrators",
+        description="who must sign in with a second factor (TOTP): the system, security and "
+        "audit administrators, or every account",
+    )
     sign_in_failures: int = Field(
         default=5, ge=1, le=100, description="failed sign-ins in a row that lock an account"
     )

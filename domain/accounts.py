@@ -187,6 +187,8 @@ class Account(Record):
     def reset_second_factor(self, *, reason: str, actor: Actor) -> None:
         if not self.second_factor:
             raise AccountStateUnchanged("重置第二因子", "without a second factor")
+        if actor.id == self.subject:
+            raise OwnRoles()
         self._second_factor_reset(
             reason=required_reason(reason, "重置第二因子", "resetting a second factor"),
             actor=actor,
@@ -240,8 +242,8 @@ class OwnRoles(Forbidden):
 
     def __init__(self) -> None:
         super().__init__(
-            "不能为自己的账号授予、撤销角色或停用账号",
-            "no one grants, revokes or disables on their own account",
+            "不能为自己的账号授予、撤销角色,停用账号或重置第二因子",
+            "no one grants, revokes, disables or resets a second factor on their own account",
         )
 
 

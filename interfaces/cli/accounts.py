@@ -160,6 +160,15 @@ account_app.command("disable", help="停用账号 Disable an account.")(
 account_app.command("enable", help="重新启用账号 Re-enable an account.")(
     _state_change("启用", "enabled", lambda s, c, a, r: s.app.reenable_account(c, a.id, reason=r))
 )
+account_app.command(
+    "reset-second-factor", help="重置动态口令(第二因子) Reset a lost second factor."
+)(
+    _state_change(
+        "重置动态口令",
+        "second factor reset",
+        lambda s, c, a, r: s.app.reset_second_factor(c, a.id, reason=r),
+    )
+)
 account_app.command("unlock", help="解锁账号 Unlock an account locked by failed sign-ins.")(
     _state_change("解锁", "unlocked", lambda s, c, a, r: s.app.unlock_account(c, a.id, reason=r))
 )

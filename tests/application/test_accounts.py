@@ -6,17 +6,22 @@ In memory, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 from uuid import UUID, uuid4
 
+import pyotp
 import pytest
 
 from application.accounts import (
     LastSecurityAdministrator,
+    SecondFactorRequired,
+    SecondFactorState,
     SignedIn,
     SignInRefused,
     TooManyAttempts,
     UsernameTaken,
+    WrongCode,
     WrongCurrentPassword,
 )
 from application.app import Yishiting
@@ -194,9 +199,10 @@ def test_no_password_or_hash_reaches_the_log(app: Yishiting) -> None:
     hashed = app.credentials.password_hash(str(account))
     assert hashed is not None
     assert hashed.startswith("$argon2id$")
+    _, totp_secret, codes = enrolled(app, password=SECOND)
     stored = app.recorder.select_notifications(None, 10_000)
     assert stored
-    for secret in (FIRST, SECOND, hashed, hashed.split("$")[-1]):
+    for secret in (FIRST, SECOND, hashed, hashed.split("$")[-1], totp_secret, *codes):
         assert not [n.id for n in stored if secret.encode() in n.state], secret
     assert isinstance(app.repository.get(account), Account)
 
@@ -212,3 +218,93 @@ def test_a_scoped_role_names_a_registered_record(app: Yishiting, district: Distr
     unit = str(district.unit_id)
     app.grant_role(SECURITY, account, role=Role.UNIT, scope=unit, reason="单位联络员")
     assert Grant(Role.UNIT, unit) in app.account(account).grants
+
+
+def enrolled(
+    app: Yishiting, username: str = "zhang.wei", password: str = FIRST
+) -> tuple[Command, str, list[str]]:
+    """The holder enrols an authenticator app: its secret, and the recovery codes shown once."""
+    signed_in = app.sign_in(username=username, password=password, address=HERE)
+    own = holder(signed_in)
+    enrolment = app.begin_second_factor(own)
+    assert enrolment.uri.startswith("otpauth://totp/")
+    assert "secret=" + enrolment.secret in enrolment.uri
+    with pytest.raises(WrongCode):
+        app.confirm_second_factor(own, code=off_by_one(pyotp.TOTP(enrolment.secret).now()))
+    codes = app.confirm_second_factor(own, code=pyotp.TOTP(enrolment.secret).now())
+    return own, enrolment.secret, codes
+
+
+def off_by_one(code: str) -> str:
+    return f"{(int(code) + 1) % 1_000_000:06d}"
+
+
+def next_code(secret: str) -> str:
+    """The authenticator's code of the next time step (accepted for clock drift)."""
+    return pyotp.TOTP(secret).at(time.time() + 30)
+
+
+def test_a_second_factor_is_enrolled_and_each_code_is_good_once(app: Yishiting) -> None:
+    account = open_account(app)
+    _, secret, codes = enrolled(app)
+    assert len(codes) == len(set(codes)) == 10
+    assert app.account(account).second_factor
+    with pytest.raises(SecondFactorRequired) as asked:
+        app.sign_in(username="zhang.wei", password=FIRST, address=HERE)
+    assert asked.value.code == "SECOND_FACTOR_REQUIRED"
+    with pytest.raises(SignInRefused):  # the code that confirmed the enrolment, replayed
+        app.sign_in(
+            username="zhang.wei", password=FIRST, address=HERE, code=pyotp.TOTP(secret).now()
+        )
+    code = next_code(secret)
+    assert app.sign_in(username="zhang.wei", password=FIRST, address=HERE, code=code)
+    with pytest.raises(SignInRefused):  # the same code again
+        app.sign_in(username="zhang.wei", password=FIRST, address=HERE, code=code)
+    with pytest.raises(SignInRefused):  # a code, but the wrong password
+        app.sign_in(username="zhang.wei", password=SECOND, address=HERE, code=codes[0])
+
+
+def test_a_recovery_code_signs_in_once(app: Yishiting) -> None:
+    open_account(app)
+    _, _, codes = enrolled(app)
+    spaced = f"{codes[3][:5]} {codes[3][5:].upper()}"
+    assert app.sign_in(username="zhang.wei", password=FIRST, address=HERE, code=spaced)
+    with pytest.raises(SignInRefused):
+        app.sign_in(username="zhang.wei", password=FIRST, address=HERE, code=codes[3])
+    assert app.sign_in(username="zhang.wei", password=FIRST, address=HERE, code=codes[4])
+
+
+def test_wrong_codes_count_towards_the_lock(app: Yishiting, clock: FixedClock) -> None:
+    account = open_account(app)
+    _, secret, _ = enrolled(app)
+    wrong = off_by_one(next_code(secret))
+    for _ in range(app.settings.sign_in_failures):
+        with pytest.raises(SignInRefused):
+            app.sign_in(username="zhang.wei", password=FIRST, address=HERE, code=wrong)
+    assert app.account(account).is_locked(clock())
+
+
+def test_administrators_are_asked_to_enrol_and_a_reset_starts_again(app: Yishiting) -> None:
+    admin = open_account(app, "security.one", Role.SECURITY_ADMIN)
+    open_account(app)
+    first = app.sign_in(username="security.one", password=FIRST, address=HERE)
+    assert first.must_enrol_second_factor
+    assert not app.sign_in(
+        username="zhang.wei", password=FIRST, address=HERE
+    ).must_enrol_second_factor
+    own, secret, _ = enrolled(app, "security.one")
+    signed_in = app.sign_in(
+        username="security.one", password=FIRST, address=HERE, code=next_code(secret)
+    )
+    assert not signed_in.must_enrol_second_factor
+    with pytest.raises(SecondFactorState):
+        app.begin_second_factor(own)
+    with pytest.raises(OwnRoles):  # a security administrator, but not on their own account
+        app.reset_second_factor(own, admin, reason="换手机")
+    app.reset_second_factor(SECURITY, admin, reason="手机丢失")
+    assert not app.account(admin).second_factor
+    assert app.credentials.second_factor(str(admin)).secret is None
+    again = app.sign_in(username="security.one", password=FIRST, address=HERE)
+    assert again.must_enrol_second_factor
+    events = [type(e).__name__ for e in app.repository.event_store.get(admin)]
+    assert events[-2:] == ["SecondFactorEnrolled", "SecondFactorReset"]

@@ -76,6 +76,8 @@ def test_the_first_security_administrator_and_an_account_from_the_command_line(
 
     status, said = run("unlock", "zhang.wei", "--reason", "无须")
     assert (status, "ACCOUNT_STATE_UNCHANGED" in said) == (1, True), said
+    status, said = run("reset-second-factor", "zhang.wei", "--reason", "手机丢失")
+    assert (status, "ACCOUNT_STATE_UNCHANGED" in said) == (1, True), said
     status, said = run("revoke", "security.one", "--role", "security_admin", "--reason", "调离")
     assert (status, "LAST_SECURITY_ADMIN" in said) == (1, True), said
 

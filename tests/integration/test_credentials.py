@@ -10,6 +10,7 @@ import pytest
 
 from application.credentials import (
     CredentialTable,
+    SecondFactor,
     credentials_for,
     hash_password,
     needs_rehash,
@@ -74,3 +75,35 @@ def test_a_wrong_or_missing_hash_never_matches() -> None:
     assert not password_matches(None, "yishiting: no such account")
     assert not password_matches("not a hash", "anything")
     assert not password_matches(hash_password("Yongshun#2026-hall"), "")
+
+
+def test_a_second_factor_is_pending_then_active_then_cleared(table: CredentialTable) -> None:
+    hashed = hash_password("Yongshun#2026-hall")
+    table.set_password_hash("a-1", hashed, 1.0)
+    assert table.second_factor("a-1") == SecondFactor()
+    table.set_pending_second_factor("a-1", "v1:sealed", 2.0)
+    assert table.second_factor("a-1") == SecondFactor(pending="v1:sealed")
+    table.activate_second_factor("a-1", ["h1", "h2"])
+    assert table.second_factor("a-1") == SecondFactor("v1:sealed", None, None, ("h1", "h2"))
+    assert table.password_hash("a-1") == hashed
+    table.clear_second_factor("a-1")
+    assert table.second_factor("a-1") == SecondFactor()
+    assert table.password_hash("a-1") == hashed
+
+
+def test_a_time_step_and_a_recovery_code_are_taken_once(table: CredentialTable) -> None:
+    table.set_pending_second_factor("a-1", "v1:sealed", 2.0)
+    table.activate_second_factor("a-1", [f"h{n}" for n in range(10)])
+    assert table.accept_step("a-1", 100)
+    assert not table.accept_step("a-1", 100)
+    assert not table.accept_step("a-1", 99)
+    assert table.accept_step("a-1", 101)
+    with ThreadPoolExecutor(4) as pool:
+        taken = list(pool.map(lambda _: table.accept_step("a-1", 105), range(8)))
+    assert taken.count(True) == 1
+    with ThreadPoolExecutor(4) as pool:
+        struck = list(pool.map(lambda n: table.use_recovery("a-1", f"h{n % 5}"), range(10)))
+    assert struck.count(True) == 5
+    assert table.second_factor("a-1").recovery == ("h5", "h6", "h7", "h8", "h9")
+    assert not table.use_recovery("a-1", "h0")
+    assert not table.use_recovery("a-2", "h5")

@@ -68,6 +68,8 @@ ADDED = {
     "unlock_account": SECURITY,
     "_record_password_reset": SECURITY,
     "_record_own_password_change": PEOPLE,
+    "_record_second_factor": PEOPLE,
+    "_record_second_factor_reset": SECURITY,
 }
 
 
