@@ -39,8 +39,8 @@ from application.second_factor import (
 )
 from application.settings import Settings
 from domain.accounts import ADMINISTRATORS, Account, Grant, account_id, checked_username
-from domain.base import SYSTEM, Actor, Record
-from domain.errors import DomainError, Forbidden, InvalidInput, NotFound
+from domain.base import SYSTEM, Actor, Record, clocked_by
+from domain.errors import ConcurrentModification, DomainError, Forbidden, InvalidInput, NotFound
 from domain.vocabulary import Role
 
 ROLES_OF_PEOPLE = tuple(r for r in R if r not in (R.SYSTEM, R.PUBLIC))
@@ -292,16 +292,17 @@ class AccountUseCases(Core):
         if held is None or not good or held.disabled or held.is_locked(moment):
             self.address_failures.failed(address, now)
             if held is not None and not good:
-                self._count_failure(held, now, moment)
+                self._count_failure(held, address, now, moment)
             raise SignInRefused()
         if held.second_factor:
             if not code.strip():
                 raise SecondFactorRequired()
             if not self._second_factor_holds(held, code):
                 self.address_failures.failed(address, now)
-                self._count_failure(held, now, moment)
+                self._count_failure(held, address, now, moment)
                 raise SignInRefused()
         self.credentials.clear_failures(str(held.id))
+        self._record_sign_in(held, address)
         if hashed is not None and needs_rehash(hashed):
             self.credentials.set_password_hash(str(held.id), hash_password(password), now)
         return SignedIn(
@@ -382,17 +383,41 @@ class AccountUseCases(Core):
         held.reset_second_factor(reason=reason, actor=command.actor)
         return [held]
 
-    def _count_failure(self, held: Account, now: float, moment: datetime) -> None:
+    def _count_failure(self, held: Account, address: str, now: float, moment: datetime) -> None:
+        """Counts the failure; records it while the run is short of the lock, and the lock
+        when it is reached. So the log takes at most `sign_in_failures` failures and one lock
+        per account per lockout, however many are tried: the rest are only counted (here, and
+        per address), and unknown usernames never reach the log."""
+        if held.is_locked(moment):
+            return
         window = self.settings.sign_in_failure_window_seconds
         run = self.credentials.record_failure(str(held.id), now, window)
-        if run.count >= self.settings.sign_in_failures and not held.is_locked(moment):
+        if run.count > self.settings.sign_in_failures:
+            return
+        held.sign_in_failed(address=address, failures=run.count)
+        if run.count == self.settings.sign_in_failures:
             until = moment + timedelta(seconds=self.settings.lockout_seconds)
             held.lock(until=until, failures=run.count, actor=SYSTEM)
-            try:
+        try:
+            with clocked_by(self.clock):
                 self.save(held)
-            except IntegrityError:
-                return  # locked meanwhile by another sign-in: one lock is recorded
+        except IntegrityError:
+            return  # recorded meanwhile by another sign-in of the same account: counted only
+        if run.count == self.settings.sign_in_failures:
             self.credentials.clear_failures(str(held.id))
+
+    def _record_sign_in(self, held: Account, address: str) -> None:
+        """The sign-in as a security event on the account; a change saved meanwhile (an
+        administrator's, another sign-in's) is read and the event recorded after it."""
+        for _ in range(3):
+            held.signed_in(address=address, second_factor=held.second_factor)
+            try:
+                with clocked_by(self.clock):
+                    self.save(held)
+                return
+            except IntegrityError:
+                held = self.load(Account, held.id)
+        raise ConcurrentModification()
 
     def _own_account(self, actor: Actor) -> Account:
         prefix, _, own = actor.id.partition(":")

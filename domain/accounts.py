@@ -16,7 +16,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import Actor, Record, clean_text, required_reason, text
+from domain.base import SYSTEM, Actor, Record, clean_text, required_reason, text
 from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.vocabulary import Role
 
@@ -197,6 +197,22 @@ class Account(Record):
     @event("SecondFactorReset")
     def _second_factor_reset(self, reason: str, actor: Actor) -> None:
         self.second_factor = False
+
+    def signed_in(self, *, address: str, second_factor: bool) -> None:
+        """A sign-in, from this client address (a security event; recorded by the system)."""
+        self._signed_in(address=address[:100], second_factor=second_factor, actor=SYSTEM)
+
+    @event("SignedIn")
+    def _signed_in(self, address: str, second_factor: bool, actor: Actor) -> None:
+        pass
+
+    def sign_in_failed(self, *, address: str, failures: int) -> None:
+        """A wrong password or code, the `failures`-th of its run (a security event)."""
+        self._sign_in_failed(address=address[:100], failures=failures, actor=SYSTEM)
+
+    @event("SignInFailed")
+    def _sign_in_failed(self, address: str, failures: int, actor: Actor) -> None:
+        pass
 
     def lock(self, *, until: datetime, failures: int, actor: Actor) -> None:
         """Locked after repeated sign-in failures (the count, not the attempts, is recorded)."""

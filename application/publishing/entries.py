@@ -213,6 +213,13 @@ ENTRIES: dict[type, Entry] = {
     _event(Account, "SecondFactorReset"): Entry(
         "重置第二因子", lambda e: f"重置动态口令(第二因子),理由:{e.reason}", decision=True
     ),
+    _event(Account, "SignedIn"): Entry(
+        "登录",
+        lambda e: f"从{e.address}登录" + ("(密码+动态口令)" if e.second_factor else "(密码)"),
+    ),
+    _event(Account, "SignInFailed"): Entry(
+        "登录失败", lambda e: f"从{e.address}登录失败(本轮第{e.failures}次)"
+    ),
     _event(Account, "AccountLocked"): Entry(
         "锁定账号", lambda e: f"连续{e.failures}次登录失败,账号锁定至{_when(e.until)}"
     ),

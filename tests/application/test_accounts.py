@@ -74,7 +74,17 @@ def test_an_account_is_opened_signs_in_and_changes_its_temporary_password(
     again = app.sign_in(username="zhang.wei", password=SECOND, address=HERE)
     assert not again.must_change_password
     events = [type(e).__name__ for e in app.repository.event_store.get(account)]
-    assert events == ["AccountCreated", "PasswordChanged", "RoleGranted", "PasswordChanged"]
+    assert events == [
+        "AccountCreated",
+        "PasswordChanged",
+        "RoleGranted",
+        "SignedIn",
+        "PasswordChanged",
+        "SignInFailed",  # the old password, after the change
+        "SignedIn",
+    ]
+    [signed_in] = list(app.repository.event_store.get(account, gt=6))
+    assert signed_in.address == HERE  # type: ignore[attr-defined]
 
 
 def test_every_refusal_of_a_sign_in_reads_the_same(app: Yishiting) -> None:
@@ -116,7 +126,10 @@ def test_five_failures_lock_the_account_with_one_event_until_unlocked(
     locked = app.account(account)
     assert locked.is_locked(clock())
     events = [type(e).__name__ for e in app.repository.event_store.get(account)]
+    # Eight failures: the five of the run are recorded, then the lock; the rest only counted.
+    assert events.count("SignInFailed") == app.settings.sign_in_failures
     assert events.count("AccountLocked") == 1
+    assert events[-2:] == ["SignInFailed", "AccountLocked"]
     with pytest.raises(SignInRefused):  # the right password, while locked
         app.sign_in(username="zhang.wei", password=FIRST, address=HERE)
 
@@ -307,4 +320,4 @@ def test_administrators_are_asked_to_enrol_and_a_reset_starts_again(app: Yishiti
     again = app.sign_in(username="security.one", password=FIRST, address=HERE)
     assert again.must_enrol_second_factor
     events = [type(e).__name__ for e in app.repository.event_store.get(admin)]
-    assert events[-2:] == ["SecondFactorEnrolled", "SecondFactorReset"]
+    assert events[-4:] == ["SecondFactorEnrolled", "SignedIn", "SecondFactorReset", "SignedIn"]

@@ -25,7 +25,13 @@ from projections.reads.audit import AuditFilter, AuditQueries
 
 SECURITY = Command(Actor("account:security-0", "安全管理员", Role.SECURITY_ADMIN))
 PASSWORD = "Yongshun#2026-hall"
-ACCOUNT_EVENTS = {"AccountCreated", "PasswordChanged", "RoleGranted", "AccountLocked"}
+ACCOUNT_EVENTS = {
+    "AccountCreated",
+    "PasswordChanged",
+    "RoleGranted",
+    "SignInFailed",
+    "AccountLocked",
+}
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
