@@ -259,6 +259,8 @@ ROWS: dict[str, tuple[set[str], set[str], set[str]]] = {
     "auditor": (EVERYWHERE, EVERYWHERE, EVERYWHERE),
     "integration": (set(), set(), set()),
     "admin": (EVERYWHERE, EVERYWHERE, EVERYWHERE),
+    "security_admin": (set(), set(), set()),
+    "audit_admin": (set(), set(), set()),
 }
 # Whose personal data each role reads in clear: the discipline office all, a platform's
 # staff their own platform's; nobody else any.

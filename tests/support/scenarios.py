@@ -29,6 +29,8 @@ ROLES = (
     "auditor",
     "integration",
     "admin",
+    "security_admin",
+    "audit_admin",
     "anonymous",
 )
 
@@ -44,6 +46,9 @@ def actors(home: District) -> dict[str, Actor | None]:
         "auditor": Actor("auditor-1", "纪检监察室", Role.AUDITOR),
         "integration": Actor("hotline-12345", "12345热线", Role.INTEGRATION),
         "admin": Actor("admin-1", "系统管理员", Role.ADMIN),
+        # 三权分立: the security and audit administrators write and read none of the business.
+        "security_admin": Actor("security-1", "安全管理员", Role.SECURITY_ADMIN),
+        "audit_admin": Actor("audit-admin-1", "审计管理员", Role.AUDIT_ADMIN),
         "anonymous": None,
     }
 
