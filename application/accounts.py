@@ -38,7 +38,14 @@ from application.second_factor import (
     recovery_hash,
 )
 from application.settings import Settings
-from domain.accounts import ADMINISTRATORS, Account, Grant, account_id, checked_username
+from domain.accounts import (
+    ADMINISTRATORS,
+    Account,
+    Grant,
+    account_id,
+    checked_scope,
+    checked_username,
+)
 from domain.base import SYSTEM, Actor, Record, clocked_by
 from domain.errors import ConcurrentModification, DomainError, Forbidden, InvalidInput, NotFound
 from domain.vocabulary import Role
@@ -209,7 +216,8 @@ class AccountUseCases(Core):
         self, command: Command, account: UUID, *, role: Role, scope: str = "", reason: str
     ) -> list[Record]:
         held = self.load(Account, account, command)
-        named = scope_kind(role, scope.strip())
+        scope = checked_scope(scope)
+        named = scope_kind(role, scope)
         if named is not None:
             self.require(*named)
         held.grant(role=role, scope=scope, reason=reason, actor=command.actor)

@@ -16,7 +16,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import SYSTEM, Actor, Record, clean_text, required_reason, text
+from domain.base import SHORT_TEXT, SYSTEM, Actor, Record, optional_text, required_reason, text
 from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.vocabulary import Role
 
@@ -25,6 +25,7 @@ from domain.vocabulary import Role
 ADMINISTRATORS = frozenset({Role.ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
 # The system and the public are never granted: they are no one's account.
 UNGRANTABLE = frozenset({Role.SYSTEM, Role.PUBLIC})
+USERNAME_LENGTH = 32
 USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{2,31}")
 USERNAME_RULE_ZH = "3至32位小写字母、数字或 . _ -,以字母或数字开头"
 USERNAME_RULE_EN = "3 to 32 lowercase letters, digits or . _ -, starting with a letter or digit"
@@ -35,6 +36,11 @@ ACCOUNTS = UUID("6c1f4a52-3b0e-5d2a-9a47-1e8b5c0d7f31")
 
 def account_id(username: str) -> UUID:
     return uuid5(ACCOUNTS, username)
+
+
+def checked_scope(value: str | None) -> str:
+    """A role's scope as grants keep it (an id; what it names is checked where it is granted)."""
+    return optional_text(value, "scope", "范围", SHORT_TEXT)
 
 
 @dataclass(frozen=True)
@@ -51,7 +57,7 @@ class Grant:
 
 def checked_username(value: str | None) -> str:
     """A username as accounts keep it: trimmed, lowercased, within the rule."""
-    cleaned = clean_text(value, "username", "用户名").strip().lower()
+    cleaned = optional_text(value, "username", "用户名", USERNAME_LENGTH).lower()
     if not cleaned:
         return text(cleaned, "username", "用户名")
     if not USERNAME.fullmatch(cleaned):
@@ -107,7 +113,7 @@ class Account(Record):
         return self.locked_until is not None and moment < self.locked_until
 
     def grant(self, *, role: Role, scope: str = "", reason: str, actor: Actor) -> None:
-        granted = Grant(role, clean_text(scope, "scope", "范围").strip())
+        granted = Grant(role, checked_scope(scope))
         if role in UNGRANTABLE:
             raise RoleNotGrantable(role)
         if actor.id == self.subject:
@@ -129,7 +135,7 @@ class Account(Record):
         self.grants = [*self.grants, Grant(role, scope)]
 
     def revoke(self, *, role: Role, scope: str = "", reason: str, actor: Actor) -> None:
-        held = Grant(role, clean_text(scope, "scope", "范围").strip())
+        held = Grant(role, checked_scope(scope))
         if held not in self.grants:
             raise RoleNotHeld(held)
         if actor.id == self.subject:

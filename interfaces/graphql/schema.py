@@ -34,6 +34,7 @@ from interfaces.edge.errors import (
 from interfaces.edge.workers import ShuttingDown
 from interfaces.fences.strawberry_internals import InvalidOperationTypeError, PlainLeafExecutor
 from interfaces.graphql.accountability import AccountabilityMutations, AccountabilityQueries
+from interfaces.graphql.accounts import AccountMutations, AccountQueries
 from interfaces.graphql.dashboard import Dashboard, DashboardFilter, dashboard
 from interfaces.graphql.event_types import EventType, all_event_types
 from interfaces.graphql.guard import (
@@ -88,6 +89,7 @@ Query = merge_types(
         WebhookQueries,
         HotlineQueries,
         ViewerQueries,
+        AccountQueries,
     ),
 )
 Mutation = merge_types(
@@ -101,6 +103,7 @@ Mutation = merge_types(
         AccountabilityMutations,
         WebhookMutations,
         HotlineMutations,
+        AccountMutations,
     ),
 )
 

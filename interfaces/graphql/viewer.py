@@ -18,7 +18,11 @@ from interfaces.graphql.types import ctx
 
 # Use cases whose mutation is not simply the use case's name in camelCase, and those that are
 # no mutation at all (the 12345 import is an HTTP upload; reminders are the system's own).
-MUTATION_NAMES = {"record_erasure": "eraseSubject"}
+MUTATION_NAMES = {
+    "record_erasure": "eraseSubject",
+    "_record_password_reset": "resetPassword",
+    "_record_second_factor_reset": "resetSecondFactor",
+}
 NOT_MUTATIONS = frozenset({"propose_hotline_order", "issue_deadline_reminder"})
 
 

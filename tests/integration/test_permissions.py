@@ -58,6 +58,15 @@ MAY: dict[str, dict[str, str]] = {
     "registerPlatform": {"admin": ANYWHERE},
     "changeResponsiblePerson": {"admin": ANYWHERE},
     "movePlatformHall": {"admin": ANYWHERE, "platform_staff": IN},
+    # 三权分立: accounts are the security administrator's alone
+    "createAccount": {"security_admin": ANYWHERE},
+    "grantRole": {"security_admin": ANYWHERE},
+    "revokeRole": {"security_admin": ANYWHERE},
+    "disableAccount": {"security_admin": ANYWHERE},
+    "reenableAccount": {"security_admin": ANYWHERE},
+    "unlockAccount": {"security_admin": ANYWHERE},
+    "resetPassword": {"security_admin": ANYWHERE},
+    "resetSecondFactor": {"security_admin": ANYWHERE},
     "eraseSubject": {"admin": ANYWHERE},
     # 五.(三) common issues drafted from 12345 orders
     "draftTopicFromOrders": {"platform_staff": IN},
@@ -292,11 +301,15 @@ READS = {
     "ledger": "gated",
     "webhooks": "gated",
     "webhook": "gated",
+    "accounts": "gated",
+    "securityAudit": "gated",
 }
 # Queries only some roles may read at all; every other role is refused (FORBIDDEN).
 GATED = {
     "ledger": ({"auditor", "admin", "leader"}, "{ ledger { size } }"),
     "webhooks": ({"admin"}, "{ webhooks { id url } }"),
+    "accounts": ({"security_admin", "audit_admin"}, "{ accounts { username } }"),
+    "securityAudit": ({"audit_admin"}, "{ securityAudit(first: 5) { nodes { summary } } }"),
     "webhook": ({"admin"}, f'{{ webhook(id: "{uuid4()}") {{ id }} }}'),
 }
 KINDS = {"Topic": "topics", "Consultation": "consultations", "SupervisionItem": "items"}
@@ -357,6 +370,8 @@ SMALLEST = {
     "ledger": "{ ledger { size } }",
     "webhooks": "{ webhooks { id } }",
     "webhook": f'{{ webhook(id: "{uuid4()}") {{ id }} }}',
+    "accounts": "{ accounts { id } }",
+    "securityAudit": "{ securityAudit { totalCount } }",
 }
 
 

@@ -476,6 +476,41 @@ class Steps:
     def unregister_webhook(self, webhook_id: str, *, reason: str, **command: Any) -> Any:
         return self.run("unregisterWebhook", webhookId=webhook_id, reason=reason, **command)
 
+    # Accounts (三权分立: the security administrator's)
+    def create_account(self, username: str, display_name: str, **command: Any) -> Any:
+        return self.run("createAccount", username=username, displayName=display_name, **command)
+
+    def grant_role(
+        self, account_id: str, *, role: str, reason: str, scope: str = "", **command: Any
+    ) -> Any:
+        return self.run(
+            "grantRole", accountId=account_id, role=role, scope=scope, reason=reason, **command
+        )
+
+    def revoke_role(
+        self, account_id: str, *, role: str, reason: str, scope: str = "", **command: Any
+    ) -> Any:
+        return self.run(
+            "revokeRole", accountId=account_id, role=role, scope=scope, reason=reason, **command
+        )
+
+    def disable_account(self, account_id: str, *, reason: str, **command: Any) -> Any:
+        return self.run("disableAccount", accountId=account_id, reason=reason, **command)
+
+    def reenable_account(self, account_id: str, *, reason: str, **command: Any) -> Any:
+        return self.run("reenableAccount", accountId=account_id, reason=reason, **command)
+
+    def unlock_account(self, account_id: str, *, reason: str, **command: Any) -> Any:
+        return self.run("unlockAccount", accountId=account_id, reason=reason, **command)
+
+    def reset_password(self, account_id: str, *, temporary_password: str, **command: Any) -> Any:
+        return self.run(
+            "resetPassword", accountId=account_id, temporaryPassword=temporary_password, **command
+        )
+
+    def reset_second_factor(self, account_id: str, *, reason: str, **command: Any) -> Any:
+        return self.run("resetSecondFactor", accountId=account_id, reason=reason, **command)
+
 
 # The story's people. Each acts through its own headers; the ids are scoped after setup.
 ADMIN = Actor("admin-1", "系统管理员", Role.ADMIN)

@@ -12,7 +12,8 @@ from uuid import UUID, uuid4
 
 from application.receipts import Command
 from application.webhooks import new_secret
-from domain.base import Actor
+from domain.accounts import Account
+from domain.base import SYSTEM, Actor
 from domain.people import Participant
 from domain.topic import Topic
 from domain.vocabulary import ConsultationForm, ExclusionGround, ParticipantKind, Role, UnitKind
@@ -128,6 +129,30 @@ def new_unit(d: District) -> UUID:
     return d.app.register_unit(
         ADMIN_COMMAND, name=f"区住建委{tag()}", kind=UnitKind.DISTRICT_DEPARTMENT
     ).id
+
+
+SECURITY = Actor("security-0", "安全管理员", Role.SECURITY_ADMIN)
+SECURITY_COMMAND = Command(SECURITY)
+TEMPORARY_PASSWORD = "Yongshun#2026-hall"
+LOCKED_UNTIL = datetime(2099, 1, 1, tzinfo=UTC)
+
+
+def new_account(d: District, *roles: Role) -> UUID:
+    account = d.app.create_account(
+        SECURITY_COMMAND, username=f"user.{tag()}", display_name="测试账号"
+    ).id
+    for role in roles:
+        d.app.grant_role(SECURITY_COMMAND, account, role=role, reason="测试")
+    return account
+
+
+def account_in_state(d: District, change: Callable[[Account], None]) -> UUID:
+    """An account put in a state that takes a sign-in or an enrolment to reach (set up as the
+    record itself, in the log: the mutation under test is what is checked)."""
+    account = d.app.account(new_account(d))
+    change(account)
+    d.app.save(account)
+    return account.id
 
 
 def webhook(d: District) -> UUID:
@@ -305,6 +330,44 @@ SCENARIOS: dict[str, Scenario] = {
             "unitId": str(new_unit(d)),
             "name": f"区住房和城乡建设局{tag()}",
             "reason": "机构改革更名。",
+        }
+    ),
+    # 三权分立: accounts, the security administrator's
+    "createAccount": Scenario(lambda d: {"username": f"user.{tag()}", "displayName": "测试账号"}),
+    "grantRole": Scenario(
+        lambda d: {"accountId": str(new_account(d)), "role": "LEADER", "reason": "任命"}
+    ),
+    "revokeRole": Scenario(
+        lambda d: {
+            "accountId": str(new_account(d, Role.LEADER)),
+            "role": "LEADER",
+            "reason": "调离",
+        }
+    ),
+    "disableAccount": Scenario(lambda d: {"accountId": str(new_account(d)), "reason": "离职"}),
+    "reenableAccount": Scenario(
+        lambda d: {
+            "accountId": str(
+                account_in_state(d, lambda a: a.disable(reason="离职", actor=SECURITY))
+            ),
+            "reason": "返岗",
+        }
+    ),
+    "unlockAccount": Scenario(
+        lambda d: {
+            "accountId": str(
+                account_in_state(d, lambda a: a.lock(until=LOCKED_UNTIL, failures=5, actor=SYSTEM))
+            ),
+            "reason": "本人来电核实",
+        }
+    ),
+    "resetPassword": Scenario(
+        lambda d: {"accountId": str(new_account(d)), "temporaryPassword": TEMPORARY_PASSWORD}
+    ),
+    "resetSecondFactor": Scenario(
+        lambda d: {
+            "accountId": str(account_in_state(d, lambda a: a.second_factor_enrolled(actor=SYSTEM))),
+            "reason": "手机丢失",
         }
     ),
     "registerPerson": Scenario(lambda d: {"name": f"孙组长{tag()}", "position": "组长"}),
