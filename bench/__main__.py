@@ -11,7 +11,8 @@ Each benchmark also runs alone: `python -m bench.NAME --help`.
   memory       peak RSS of a rebuild (from read_path's log) and of an idle server
   live         commit → GraphQL subscriber latency beside raw NOTIFY → LISTEN
   long_lived   a command on a record with a long history ÷ on a new one
-  ledger       the ledger's overhead and verify rate"""
+  ledger       the ledger's overhead and verify rate
+  sign_in      a password sign-in's server CPU beside the argon2id check alone"""
 
 from __future__ import annotations
 
@@ -34,6 +35,7 @@ from bench import (
     memory,
     read_path,
     rebuild,
+    sign_in,
     suite,
     write_path,
 )
@@ -41,7 +43,16 @@ from bench.common import Figure
 from bench.report import write
 from bench.stock import STOCK_VIEWS
 
-STEPS = ("write_path", "rebuild", "read_path", "memory", "live", "long_lived", "ledger")
+STEPS = (
+    "write_path",
+    "rebuild",
+    "read_path",
+    "memory",
+    "live",
+    "long_lived",
+    "ledger",
+    "sign_in",
+)
 REBUILD_TARGET = 20.0
 STOCK_NAMED = f"the {len(STOCK_VIEWS)} views fed domain events"
 
@@ -60,11 +71,12 @@ class Sizes:
     long_samples: int
     ledger_events: int
     ledger_repeat: int
+    sign_in_samples: int
 
 
-QUICK = Sizes(3.0, 300, 10_000, 1_000, 2, 100_000, 30, 100, 3_000, 20, 10_000, 1)
-FULL = Sizes(20.0, 2_000, 1_000_000, 3_000, 3, 1_000_000, 200, 300, 10_000, 150, 200_000, 1)
-SMOKE = Sizes(1.0, 30, 2_000, 300, 1, 3_000, 5, 20, 300, 5, 2_000, 1)
+QUICK = Sizes(3.0, 300, 10_000, 1_000, 2, 100_000, 30, 100, 3_000, 20, 10_000, 1, 10)
+FULL = Sizes(20.0, 2_000, 1_000_000, 3_000, 3, 1_000_000, 200, 300, 10_000, 150, 200_000, 1, 30)
+SMOKE = Sizes(1.0, 30, 2_000, 300, 1, 3_000, 5, 20, 300, 5, 2_000, 1, 2)
 
 
 class Suite:
@@ -191,6 +203,9 @@ class Suite:
                 size=size,
             ),
         ]
+
+    def sign_in(self) -> list[Figure]:
+        return [sign_in.run(self.url, self.sizes.sign_in_samples).figure()]
 
 
 def main(argv: list[str] | None = None) -> None:

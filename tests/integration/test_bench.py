@@ -33,6 +33,7 @@ ROWS = {
     "live: commit → GraphQL subscriber": "—",
     "long-lived: `report_progress`": "≤ 1.5×",
     "ledger: `verify`": "—",
+    "sign-in: server CPU": "≤ 250 ms CPU",
 }
 
 

@@ -1,0 +1,91 @@
+"""A password sign-in's server CPU (issue 18): `app.sign_in` for an account with a password,
+on PostgreSQL, beside the argon2id check alone in the same process — the hash is most of it
+by design (it is what makes a stolen hash slow to guess).
+
+    .venv/bin/python -m bench.sign_in [--samples S]
+
+argon2id as stored: argon2-cffi's defaults (RFC 9106's second recommendation), time cost 3,
+memory 64 MiB, parallelism 4 (its lanes run on threads: CPU time is counted over all of
+them, with `time.process_time`)."""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from application.credentials import HASHER, hash_password, password_matches
+from application.receipts import Command
+from application.settings import Settings
+from bench import common
+from bench.common import Figure
+from domain.base import Actor
+from domain.vocabulary import Role
+from interfaces.bootstrap import application_for
+
+PASSWORD = "Yongshun#2026-hall"
+TARGET_MS = 250.0
+SECURITY = Command(Actor("bench-security", "安全管理员", Role.SECURITY_ADMIN))
+
+
+@dataclass(frozen=True)
+class SignInCost:
+    sign_in_cpu_ms: float
+    sign_in_wall_ms: float
+    verify_cpu_ms: float
+    samples: int
+
+    def figure(self) -> Figure:
+        return Figure(
+            "sign-in: server CPU of a password sign-in (`app.sign_in`, argon2id"
+            f" t={HASHER.time_cost}, m={HASHER.memory_cost // 1024} MiB, p={HASHER.parallelism})",
+            f"{self.sign_in_cpu_ms:.0f} ms CPU (wall {self.sign_in_wall_ms:.0f} ms)",
+            f"argon2id verify alone: {self.verify_cpu_ms:.0f} ms CPU",
+            self.sign_in_cpu_ms / self.verify_cpu_ms,
+            f"≤ {TARGET_MS:g} ms CPU",
+            self.sign_in_cpu_ms <= TARGET_MS,
+            size=f"median of {self.samples}",
+        )
+
+
+def _median(samples: int, work: Callable[[], object]) -> tuple[float, float]:
+    """Median CPU and wall milliseconds of `work`."""
+    cpu, wall = [], []
+    for _ in range(samples):
+        started_cpu, started = time.process_time(), time.perf_counter()
+        work()
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        wall.append((time.perf_counter() - started) * 1000)
+    return statistics.median(cpu), statistics.median(wall)
+
+
+def run(url: str, samples: int) -> SignInCost:
+    hashed = hash_password(PASSWORD)
+    verify_cpu, _ = _median(samples, lambda: password_matches(hashed, PASSWORD))
+    with common.schema(url, "bench_sign_in") as schema_url:
+        app = application_for(Settings(database_url=schema_url))
+        try:
+            account = app.create_account(SECURITY, username="bench.user", display_name="测试").id
+            app.reset_password(SECURITY, account, password=PASSWORD)
+            app.sign_in(username="bench.user", password=PASSWORD, address="127.0.0.1")  # warm
+            cpu, wall = _median(
+                samples,
+                lambda: app.sign_in(username="bench.user", password=PASSWORD, address="127.0.0.1"),
+            )
+        finally:
+            app.close()
+    return SignInCost(cpu, wall, verify_cpu, samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.sign_in", description=__doc__)
+    parser.add_argument("--samples", type=int, default=20)
+    parser.add_argument("--database-url", default=common.DEFAULT_URL)
+    args = parser.parse_args()
+    print(" | ".join(run(args.database_url, args.samples).figure().cells()))
+
+
+if __name__ == "__main__":
+    main()
