@@ -62,6 +62,7 @@ class ViewerQueries:
         actor = ctx(info).actor
         gated = {"dashboard": DASHBOARD_ROLES, "ledger": LEDGER_READERS}
         position = await blocking(ctx(info).system.app.position)
+        mutations = _mutations(info)
         return Viewer(
             id=actor.id,
             name=actor.name,
@@ -72,7 +73,7 @@ class ViewerQueries:
                 for use_case, roles in WRITES.items()
                 if actor.role in roles
                 and use_case not in NOT_MUTATIONS
-                and (name := mutation_name(use_case)) in _mutations(info)
+                and (name := mutation_name(use_case)) in mutations
             ),
             may_read=[name for name, roles in gated.items() if actor.role in roles],
             live_cursor=sequence(position),
