@@ -102,42 +102,44 @@ def create(
     _with_system(work)
 
 
-@account_app.command("grant")
-def grant(
-    username: str = typer.Argument(...),
-    role: str = typer.Option(..., help="角色 role code"),
-    scope: str = typer.Option("", help="范围 scope"),
-    reason: str = REASON,
-    by: str = BY,
-) -> None:
-    """授予角色 Grant a role."""
-    granted = _role(role)
+def _role_change(
+    done: str, mark: str, change: Callable[[System, Command, Account, Role, str, str], object]
+) -> Callable[[str, str, str, str, str], None]:
+    def command(
+        username: str = typer.Argument(...),
+        role: str = typer.Option(..., help="角色 role code"),
+        scope: str = typer.Option("", help="范围 scope"),
+        reason: str = REASON,
+        by: str = BY,
+    ) -> None:
+        changed = _role(role)
 
-    def work(system: System) -> str:
-        account = _named(system, username)
-        system.app.grant_role(_operator(by), account.id, role=granted, scope=scope, reason=reason)
-        return f"已授予 granted: {escape(account.username)} ← {granted.label}"
+        def work(system: System) -> str:
+            account = _named(system, username)
+            change(system, _operator(by), account, changed, scope, reason)
+            return f"{done}: {escape(account.username)} {mark} {changed.label}"
 
-    _with_system(work)
+        _with_system(work)
+
+    return command
 
 
-@account_app.command("revoke")
-def revoke(
-    username: str = typer.Argument(...),
-    role: str = typer.Option(..., help="角色 role code"),
-    scope: str = typer.Option("", help="范围 scope"),
-    reason: str = REASON,
-    by: str = BY,
-) -> None:
-    """撤销角色 Revoke a role."""
-    revoked = _role(role)
-
-    def work(system: System) -> str:
-        account = _named(system, username)
-        system.app.revoke_role(_operator(by), account.id, role=revoked, scope=scope, reason=reason)
-        return f"已撤销 revoked: {escape(account.username)} ✕ {revoked.label}"
-
-    _with_system(work)
+account_app.command("grant", help="授予角色 Grant a role.")(
+    _role_change(
+        "已授予 granted",
+        "←",
+        lambda s, c, a, role, scope, r: s.app.grant_role(c, a.id, role=role, scope=scope, reason=r),
+    )
+)
+account_app.command("revoke", help="撤销角色 Revoke a role.")(
+    _role_change(
+        "已撤销 revoked",
+        "✕",
+        lambda s, c, a, role, scope, r: s.app.revoke_role(
+            c, a.id, role=role, scope=scope, reason=r
+        ),
+    )
+)
 
 
 def _state_change(
