@@ -5,10 +5,16 @@ granted and revoked, sign-ins and their failures, locks), and changes nothing. P
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
 import strawberry
 from strawberry.types import Info
 
+from application.app import Yishiting
 from application.permissions import Visibility
+from application.receipts import Command, Outcome
 from domain import vocabulary as v
 from domain.accounts import Account as AccountRecord
 from domain.vocabulary import Role
@@ -153,8 +159,13 @@ class AccountQueries:
         return _connection(page, AuditEvent.from_row, after)
 
 
-def _changed(outcome: object) -> AccountPayload:
-    return payload(AccountPayload, outcome)  # type: ignore[arg-type, return-value]
+async def _on_account(
+    info: Info, input: Any, change: Callable[[Yishiting, Command, UUID], Outcome]
+) -> AccountPayload:
+    """Runs `change` on the account the input names, as the caller."""
+    app, account = ctx(info).system.app, parse_id(input.account_id, "accountId")
+    outcome = await execute(info, input, lambda command: change(app, command, account))
+    return payload(AccountPayload, outcome)  # type: ignore[return-value]
 
 
 @strawberry.type
@@ -169,72 +180,60 @@ class AccountMutations:
                 c, username=input.username, display_name=input.display_name
             ),
         )
-        return _changed(outcome)
+        return payload(AccountPayload, outcome)  # type: ignore[return-value]
 
     @strawberry.mutation(description="授予角色 Grant a role (with a reason)")
     async def grant_role(self, info: Info, input: GrantRoleInput) -> AccountPayload:
-        app, account = ctx(info).system.app, parse_id(input.account_id, "accountId")
         role = domain_value(v.Role, input.role)
-        outcome = await execute(
+        return await _on_account(
             info,
             input,
-            lambda c: app.grant_role(c, account, role=role, scope=input.scope, reason=input.reason),
+            lambda app, c, a: app.grant_role(
+                c, a, role=role, scope=input.scope, reason=input.reason
+            ),
         )
-        return _changed(outcome)
 
     @strawberry.mutation(description="撤销角色 Revoke a role (with a reason)")
     async def revoke_role(self, info: Info, input: RevokeRoleInput) -> AccountPayload:
-        app, account = ctx(info).system.app, parse_id(input.account_id, "accountId")
         role = domain_value(v.Role, input.role)
-        outcome = await execute(
+        return await _on_account(
             info,
             input,
-            lambda c: app.revoke_role(
-                c, account, role=role, scope=input.scope, reason=input.reason
+            lambda app, c, a: app.revoke_role(
+                c, a, role=role, scope=input.scope, reason=input.reason
             ),
         )
-        return _changed(outcome)
 
     @strawberry.mutation(description="停用账号 Disable an account")
     async def disable_account(self, info: Info, input: DisableAccountInput) -> AccountPayload:
-        app, account = ctx(info).system.app, parse_id(input.account_id, "accountId")
-        outcome = await execute(
-            info, input, lambda c: app.disable_account(c, account, reason=input.reason)
+        return await _on_account(
+            info, input, lambda app, c, a: app.disable_account(c, a, reason=input.reason)
         )
-        return _changed(outcome)
 
     @strawberry.mutation(description="重新启用账号 Re-enable an account")
     async def reenable_account(self, info: Info, input: ReenableAccountInput) -> AccountPayload:
-        app, account = ctx(info).system.app, parse_id(input.account_id, "accountId")
-        outcome = await execute(
-            info, input, lambda c: app.reenable_account(c, account, reason=input.reason)
+        return await _on_account(
+            info, input, lambda app, c, a: app.reenable_account(c, a, reason=input.reason)
         )
-        return _changed(outcome)
 
     @strawberry.mutation(description="解锁账号 Unlock an account locked by failed sign-ins")
     async def unlock_account(self, info: Info, input: UnlockAccountInput) -> AccountPayload:
-        app, account = ctx(info).system.app, parse_id(input.account_id, "accountId")
-        outcome = await execute(
-            info, input, lambda c: app.unlock_account(c, account, reason=input.reason)
+        return await _on_account(
+            info, input, lambda app, c, a: app.unlock_account(c, a, reason=input.reason)
         )
-        return _changed(outcome)
 
     @strawberry.mutation(description="重置为临时密码 Reset to a temporary password")
     async def reset_password(self, info: Info, input: ResetPasswordInput) -> AccountPayload:
-        app, account = ctx(info).system.app, parse_id(input.account_id, "accountId")
-        outcome = await execute(
+        return await _on_account(
             info,
             input,
-            lambda c: app.reset_password(c, account, password=input.temporary_password),
+            lambda app, c, a: app.reset_password(c, a, password=input.temporary_password),
         )
-        return _changed(outcome)
 
     @strawberry.mutation(description="重置动态口令 Reset a lost second factor")
     async def reset_second_factor(
         self, info: Info, input: ResetSecondFactorInput
     ) -> AccountPayload:
-        app, account = ctx(info).system.app, parse_id(input.account_id, "accountId")
-        outcome = await execute(
-            info, input, lambda c: app.reset_second_factor(c, account, reason=input.reason)
+        return await _on_account(
+            info, input, lambda app, c, a: app.reset_second_factor(c, a, reason=input.reason)
         )
-        return _changed(outcome)
