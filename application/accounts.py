@@ -40,6 +40,7 @@ from application.second_factor import (
 from application.settings import Settings
 from domain.accounts import (
     ADMINISTRATORS,
+    UNGRANTABLE,
     Account,
     Grant,
     account_id,
@@ -50,7 +51,7 @@ from domain.base import SYSTEM, Actor, Record, clocked_by
 from domain.errors import ConcurrentModification, DomainError, Forbidden, InvalidInput, NotFound
 from domain.vocabulary import Role
 
-ROLES_OF_PEOPLE = tuple(r for r in R if r not in (R.SYSTEM, R.PUBLIC))
+ROLES_OF_PEOPLE = tuple(r for r in R if r not in UNGRANTABLE)
 CREATED = get_topic(getattr(Account, "AccountCreated"))  # noqa: B009 (made by @event)
 EVERY_ACCOUNT = 100_000
 
@@ -431,7 +432,8 @@ class AccountUseCases(Core):
         prefix, _, own = actor.id.partition(":")
         if prefix != "account" or not own:
             raise Forbidden(
-                "只有账号本人可以修改密码", "only an account's holder changes its password"
+                "只有账号本人可以修改自己的密码或动态口令",
+                "only its holder changes an account's password or second factor",
             )
         return self.load(Account, UUID(own))
 
