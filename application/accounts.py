@@ -158,10 +158,20 @@ class AddressFailures:
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
 
+    def __len__(self) -> int:
+        """How many addresses are held: only those with failures inside the window."""
+        return len(self._seen)
+
     def _recent(self, address: str, now: float) -> deque[float]:
-        seen = self._seen.setdefault(address, deque())
+        """The address's failures inside the window; an address with none is not kept (every
+        sign-in asks, and the addresses that only succeed must not pile up)."""
+        seen = self._seen.get(address) or deque()
         while seen and now - seen[0] > self.window:
             seen.popleft()
+        if seen:
+            self._seen[address] = seen
+        else:
+            self._seen.pop(address, None)
         return seen
 
     def blocked(self, address: str, now: float) -> bool:
@@ -170,7 +180,9 @@ class AddressFailures:
 
     def failed(self, address: str, now: float) -> None:
         with self._lock:
-            self._recent(address, now).append(now)
+            seen = self._recent(address, now)
+            seen.append(now)
+            self._seen[address] = seen
 
 
 class AccountUseCases(Core):

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from application.accounts import AddressFailures
 from domain.accounts import (
     Account,
     AccountStateUnchanged,
@@ -188,3 +189,17 @@ def test_a_second_factor_is_enrolled_and_reset() -> None:
     assert account.second_factor
     account.reset_second_factor(reason="换手机", actor=SECURITY)
     assert not account.second_factor
+
+
+def test_the_address_brake_keeps_only_addresses_with_recent_failures() -> None:
+    brake = AddressFailures(limit=2, window=60.0)
+    for n in range(100):
+        assert not brake.blocked(f"10.0.0.{n}", 0.0)  # asking keeps nothing
+    assert len(brake) == 0
+    brake.failed("203.0.113.9", 0.0)
+    brake.failed("203.0.113.9", 10.0)
+    assert brake.blocked("203.0.113.9", 30.0)
+    assert len(brake) == 1
+    assert not brake.blocked("203.0.113.9", 65.0)  # the first failure left the window
+    assert not brake.blocked("203.0.113.9", 71.0)
+    assert len(brake) == 0
