@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from application.accounts import AccountUseCases
 from application.consultations import ConsultationUseCases
 from application.deadlines import DeadlineUseCases
 from application.erasure import ErasureUseCases
@@ -12,15 +11,18 @@ from application.history import HistoryQueries
 from application.hotline import HotlineUseCases
 from application.live import Announcing
 from application.reference import ReferenceUseCases
+from application.sessions import SessionUseCases
 from application.supervision import SupervisionUseCases
 from application.topics import TopicUseCases
 from application.webhooks import WebhookUseCases
+from domain.accounts import Account
 from domain.consultation import Consultation
 from domain.reference import Platform
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
 
-LONG_LIVED = (Topic, Consultation, SupervisionItem, Platform)
+# An account gathers a sign-in event a day for years: it is read from a snapshot too.
+LONG_LIVED = (Topic, Consultation, SupervisionItem, Platform, Account)
 
 
 class Yishiting(
@@ -33,7 +35,7 @@ class Yishiting(
     HotlineUseCases,
     HistoryQueries,
     WebhookUseCases,
-    AccountUseCases,
+    SessionUseCases,
     Announcing,
 ):
     name = "yishiting"

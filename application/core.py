@@ -39,6 +39,7 @@ from application.receipts import (
     check_command_id,
     fingerprint,
 )
+from application.session_tables import MemorySessions, SessionTable
 from application.settings import Settings
 from application.storage import Database, bound_waits
 from application.transcodings import register_domain_transcodings
@@ -81,6 +82,8 @@ class Adapters:
     webhook_targets: TargetScreen = field(default_factory=TargetScreen)
     # Accounts' password hashes and failure counts (beside the log, never in it).
     credentials: CredentialTable = field(default_factory=MemoryCredentials)
+    # Browser sessions and API tokens (beside the log: their rows are sealed with the event key).
+    sessions: SessionTable = field(default_factory=MemorySessions)
 
 
 class Core(Application[UUID]):
@@ -92,6 +95,7 @@ class Core(Application[UUID]):
         self.event_key = adapters.event_key
         self.subject_keys = adapters.subject_keys
         self.clock = adapters.clock
+        self.session_table = adapters.sessions
         super().__init__(env=dict(adapters.persistence))
         bound_waits(self.recorder)
         if hasattr(self.recorder, "event_key"):
@@ -121,6 +125,7 @@ class Core(Application[UUID]):
 
     def close(self) -> None:
         self.subject_keys.close()
+        self.session_table.close()
         super().close()
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:

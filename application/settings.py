@@ -133,6 +133,17 @@ class Settings(BaseSettings):
         ge=1,
         description="failed sign-ins one client address may make within the window, any accounts",
     )
+    session_idle_seconds: float = Field(
+        default=1800, gt=0, description="a browser session ends after this long without a request"
+    )
+    session_absolute_seconds: float = Field(
+        default=43200, gt=0, description="…and this long after signing in, however busy"
+    )
+    cookie_secure: Literal["production", "always", "never"] = Field(
+        default="production",
+        description="when the session cookie is sent over HTTPS only (Secure): in production, "
+        "always or never (behind a proxy that ends TLS, still 'production')",
+    )
     checkpoint_every: int = Field(
         default=1000, ge=1, description="sign a ledger checkpoint after this many new events"
     )

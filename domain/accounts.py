@@ -17,7 +17,7 @@ from uuid import UUID, uuid5
 from eventsourcing.domain import event
 
 from domain.base import SHORT_TEXT, SYSTEM, Actor, Record, optional_text, required_reason, text
-from domain.errors import DomainError, Forbidden, InvalidInput
+from domain.errors import DomainError, Forbidden, InvalidInput, NotFound
 from domain.vocabulary import Role
 
 # 三权分立: the system, security and audit administrators are three people. No account holds
@@ -76,6 +76,7 @@ class Account(Record):
         self.display_name = display_name
         self.person_id = person_id
         self.grants: list[Grant] = []
+        self.tokens: list[str] = []  # the API tokens not revoked (ids)
         self.disabled = False
         self.locked_until: datetime | None = None
         self.second_factor = False
@@ -212,6 +213,40 @@ class Account(Record):
     def _signed_in(self, address: str, second_factor: bool, actor: Actor) -> None:
         pass
 
+    def signed_out(self, *, address: str, reason: str) -> None:
+        """A session ended by its holder ("signed_out") or timed out ("idle", "absolute")."""
+        self._signed_out(address=address[:100], reason=reason[:40], actor=SYSTEM)
+
+    @event("SignedOut")
+    def _signed_out(self, address: str, reason: str, actor: Actor) -> None:
+        pass
+
+    def issue_token(self, *, token_id: str, name: str, grant: Grant, actor: Actor) -> None:
+        """A named API token for a system acting as this account in `grant` (the token itself
+        is shown once and never recorded)."""
+        if grant not in self.grants:
+            raise RoleNotHeld(grant)
+        if self.disabled:
+            raise AccountStateUnchanged("签发令牌", "disabled")
+        name = text(name, "name", "令牌名称", 60)
+        self._token_issued(
+            token_id=token_id, name=name, role=grant.role, scope=grant.scope, actor=actor
+        )
+
+    @event("ApiTokenIssued")
+    def _token_issued(self, token_id: str, name: str, role: Role, scope: str, actor: Actor) -> None:
+        self.tokens = [*self.tokens, token_id]
+
+    def revoke_token(self, *, token_id: str, reason: str, actor: Actor) -> None:
+        if token_id not in self.tokens:
+            raise UnknownToken(token_id)
+        reason = required_reason(reason, "吊销令牌", "revoking a token")
+        self._token_revoked(token_id=token_id, reason=reason, actor=actor)
+
+    @event("ApiTokenRevoked")
+    def _token_revoked(self, token_id: str, reason: str, actor: Actor) -> None:
+        self.tokens = [t for t in self.tokens if t != token_id]
+
     def sign_in_failed(self, *, address: str, failures: int) -> None:
         """A wrong password or code, the `failures`-th of its run (a security event)."""
         self._sign_in_failed(address=address[:100], failures=failures, actor=SYSTEM)
@@ -303,6 +338,13 @@ class DutiesSeparated(AccessConflict):
             held=held.code,
             role=asked.code,
         )
+
+
+class UnknownToken(NotFound):
+    code = "TOKEN_NOT_FOUND"
+
+    def __init__(self, token_id: str) -> None:
+        super().__init__("有效令牌", "live API token", token_id)
 
 
 class AccountStateUnchanged(AccessConflict):

@@ -11,6 +11,7 @@ from pathlib import Path
 from application.app import Yishiting
 from application.core import Adapters
 from application.credentials import credentials_for
+from application.session_tables import sessions_for
 from application.key_tables import KeyTable
 from application.ledger.recorders import TaggedSQLiteRecorder
 from application.ledger.signing import Signer
@@ -119,6 +120,7 @@ def adapters_for(
         settings.group_commit,
         targets,
         credentials_for(database),
+        sessions_for(database),
     )
 
 

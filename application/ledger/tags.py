@@ -59,6 +59,16 @@ class EventKey:
             ) from None
         return cls(secret)
 
+    def seal(self, purpose: str, *parts: str) -> str:
+        """A tag over other records kept beside the log (sessions, API tokens): `purpose`
+        keeps a seal of one kind from standing for another."""
+        mac = self._keyed.copy()
+        mac.update(b"yishiting-seal-v1\x00" + purpose.encode())
+        for part in parts:
+            data = part.encode()
+            mac.update(struct.pack(">I", len(data)) + data)
+        return mac.hexdigest()
+
     def tag(self, originator_id: Any, version: int, topic: str, state: bytes) -> str:
         mac = self._keyed.copy()
         mac.update(message(originator_id, version, topic, state))

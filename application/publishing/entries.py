@@ -54,6 +54,14 @@ def _event(aggregate: type, name: str) -> type:
     return cls
 
 
+_SESSION_ENDS = {
+    "signed_out": "本人退出登录",
+    "idle": "长时间未操作,超时退出",
+    "absolute": "达到会话最长时限",
+    "ended_by_holder": "本人在别处结束会话",
+}
+
+
 def _grant(e: Any) -> str:
     """The role, and whether it is held within a scope (the scope's record is named where the
     trail is read, not by its id here)."""
@@ -225,5 +233,16 @@ ENTRIES: dict[type, Entry] = {
     ),
     _event(Account, "AccountUnlocked"): Entry(
         "解锁账号", lambda e: f"解锁账号,理由:{e.reason}", decision=True
+    ),
+    _event(Account, "SignedOut"): Entry(
+        "退出登录", lambda e: f"会话结束:{_SESSION_ENDS.get(e.reason, e.reason)}"
+    ),
+    _event(Account, "ApiTokenIssued"): Entry(
+        "签发令牌",
+        lambda e: f"签发接口令牌“{e.name}”(角色“{_grant(e)}”)",
+        decision=True,
+    ),
+    _event(Account, "ApiTokenRevoked"): Entry(
+        "吊销令牌", lambda e: f"吊销接口令牌,理由:{e.reason}", decision=True
     ),
 }

@@ -70,6 +70,8 @@ ADDED = {
     "_record_own_password_change": PEOPLE,
     "_record_second_factor": PEOPLE,
     "_record_second_factor_reset": SECURITY,
+    "_record_token_issued": SECURITY,
+    "revoke_api_token": SECURITY,
 }
 
 

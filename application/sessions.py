@@ -1,0 +1,367 @@
+"""Browser sessions and integration accounts' API tokens (等保 身份鉴别: 登录连接超时自动退出;
+访问控制: 权限变更即时生效).
+
+A session is opened by a sign-in and lives in the sessions table (session_tables.py): its
+cookie's value is a random 256-bit string known only to the browser. It ends when its holder
+signs out, after `session_idle_seconds` without a request, `session_absolute_seconds` after the
+sign-in, and at once when the account loses a role, is disabled, or has its password or second
+factor reset. An API token is issued to an account by the security administrator for a system
+(12345 hotline, member app), acts in one of the account's roles, and is revoked on its own or
+with that role or the account."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID, uuid4
+
+from eventsourcing.persistence import IntegrityError, Recording
+
+from application.accounts import AccountUseCases, SignedIn
+from application.core import use_case
+from application.permissions import R
+from application.receipts import Command, Outcome
+from application.session_tables import SessionRow, SessionTable, TokenRow
+from domain.accounts import Account, Grant
+from domain.base import Actor, Record, clocked_by
+from domain.errors import ConcurrentModification, DomainError, Forbidden
+from domain.vocabulary import Role
+
+TOKEN_PREFIX = "yst_"
+SESSION_BYTES = 32
+AGENT_LENGTH = 200
+TOUCH_EVERY = 60.0  # seconds: a session's last request is written at most this often
+FORGET_AFTER = 7 * 86400.0  # ended sessions' rows are dropped after a week (the log keeps them)
+
+# What a session must do before anything else, and the one thing it may do meanwhile.
+PENDING_PASSWORD = "password"
+PENDING_SECOND_FACTOR = "second_factor"
+
+
+# Events that take access away, and the reason the sessions end with.
+ACCESS_TAKEN = {
+    "RoleRevoked": "role_revoked",
+    "AccountDisabled": "disabled",
+    "PasswordChanged": "password_reset",
+    "SecondFactorReset": "second_factor_reset",
+}
+
+
+class SessionRefused(DomainError):
+    kind = "UNAUTHENTICATED"
+    code = "SESSION_INVALID"
+
+    def __init__(self) -> None:
+        super().__init__("会话无效,请重新登录", "the session is not valid: sign in again")
+
+
+class SessionEnded(DomainError):
+    kind = "UNAUTHENTICATED"
+    code = "SESSION_ENDED"
+    TIMEOUTS = ("idle", "absolute")
+    REASONS = {
+        "signed_out": ("已退出登录", "signed out"),
+        "idle": ("长时间未操作,会话已超时", "idle for too long"),
+        "absolute": ("会话已达最长时限", "the session reached its time limit"),
+        "role_revoked": ("账号的角色已被撤销", "a role of the account was revoked"),
+        "disabled": ("账号已被停用", "the account was disabled"),
+        "password_reset": ("账号的密码已被重置", "the account's password was reset"),
+        "password_changed": ("密码已在别处修改", "the password was changed elsewhere"),
+        "second_factor_reset": ("账号的动态口令已被重置", "the second factor was reset"),
+        "ended_by_holder": ("会话已被本人结束", "ended by the account's holder"),
+    }
+
+    def __init__(self, reason: str) -> None:
+        zh, en = self.REASONS.get(reason, ("会话已结束", "the session has ended"))
+        super().__init__(f"{zh},请重新登录", f"{en}: sign in again", reason=reason)
+
+
+class SessionExpired(SessionEnded):
+    code = "SESSION_EXPIRED"
+
+
+def session_ended(reason: str) -> SessionEnded:
+    return SessionExpired(reason) if reason in SessionEnded.TIMEOUTS else SessionEnded(reason)
+
+
+class NoRoleYet(Forbidden):
+    code = "NO_ROLE"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "账号尚未被授予任何角色,请联系安全管理员",
+            "the account holds no role yet: ask the security administrator",
+        )
+
+
+class TokenRevoked(DomainError):
+    kind = "UNAUTHENTICATED"
+    code = "TOKEN_REVOKED"
+
+    def __init__(self) -> None:
+        super().__init__("令牌已被吊销或无效", "the token is revoked or not known")
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A new session: the cookie's value (given to the browser once), its CSRF token, and who
+    it acts as."""
+
+    secret: str
+    csrf: str
+    actor: Actor
+    pending: str
+
+
+@dataclass(frozen=True)
+class SessionCaller:
+    actor: Actor
+    key: str
+    pending: str
+    expires_at: float  # when it ends unless used again (idle) or at the latest (absolute)
+
+
+def digest(secret: str) -> str:
+    # A forged cookie may hold anything, lone surrogates included: hashed, never refused here.
+    return hashlib.sha256(secret.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+class SessionUseCases(AccountUseCases):
+    session_table: SessionTable
+
+    def open_session(
+        self, signed: SignedIn, *, address: str, agent: str, grant: Grant | None = None
+    ) -> Opened:
+        """A session for an account just signed in, acting in `grant` (its first role when not
+        chosen)."""
+        if not signed.grants:
+            raise NoRoleYet()
+        actor = signed.actor(grant or signed.grants[0])
+        secret = secrets.token_urlsafe(SESSION_BYTES)
+        now = self._now()
+        pending = (
+            PENDING_PASSWORD
+            if signed.must_change_password and self.settings.environment == "production"
+            else PENDING_SECOND_FACTOR
+            if signed.must_enrol_second_factor
+            else ""
+        )
+        key = digest(secret)
+        row = SessionRow(
+            key,
+            str(signed.account_id),
+            actor.role.code,
+            actor.scope,
+            actor.name,
+            now,
+            now,
+            address[:100],
+            agent[:AGENT_LENGTH],
+            self._session_seal(key, str(signed.account_id), actor, now),
+            pending,
+        )
+        self.session_table.forget_sessions(now - FORGET_AFTER)
+        self.session_table.insert_session(row)
+        return Opened(secret, self.csrf_token(secret), actor, pending)
+
+    def csrf_token(self, secret: str) -> str:
+        """The token a page sends back with each change (derived: nothing more to store)."""
+        return self.event_key.seal("csrf", digest(secret))[:43]
+
+    def session_caller(self, secret: str) -> SessionCaller:
+        """Who the session acts as, if it is open; SessionRefused or SessionEnded otherwise
+        (an idle or too old session is ended and recorded here)."""
+        if not secret or len(secret) > 100:
+            raise SessionRefused()
+        key = digest(secret)
+        row = self.session_table.session(key)
+        if row is None or not hmac.compare_digest(row.seal, self._row_seal(row)):
+            raise SessionRefused()
+        if row.ended_at is not None:
+            raise session_ended(row.end_reason)
+        now = self._now()
+        idle_end = row.last_seen + self.settings.session_idle_seconds
+        absolute_end = row.created_at + self.settings.session_absolute_seconds
+        if now > min(idle_end, absolute_end):
+            reason = "idle" if now > idle_end else "absolute"
+            self._end_session(row, reason)
+            raise session_ended(reason)
+        if now - row.last_seen > min(TOUCH_EVERY, self.settings.session_idle_seconds / 10):
+            self.session_table.touch_session(key, now)
+            idle_end = now + self.settings.session_idle_seconds
+        actor = Actor(
+            f"account:{row.account_id}", row.display_name, Role.parse(row.role), row.scope
+        )
+        return SessionCaller(actor, key, row.pending, min(idle_end, absolute_end))
+
+    def session_open(self, key: str) -> bool:
+        """Whether the session is still open (a live stream asks, without renewing it)."""
+        row = self.session_table.session(key)
+        if row is None or row.ended_at is not None:
+            return False
+        now = self._now()
+        return (
+            now <= row.last_seen + self.settings.session_idle_seconds
+            and now <= row.created_at + self.settings.session_absolute_seconds
+        )
+
+    def sign_out(self, secret: str, *, address: str) -> None:
+        row = self.session_table.session(digest(secret)) if secret else None
+        if row is not None and row.ended_at is None:
+            self._end_session(row, "signed_out", address)
+
+    def _end_session(self, row: SessionRow, reason: str, address: str = "") -> None:
+        if self.session_table.end_sessions(self._now(), reason, key=row.key):
+            self._record_sign_out(UUID(row.account_id), address or row.address, reason)
+
+    def _record_sign_out(self, account: UUID, address: str, reason: str) -> None:
+        """The session's end as a security event; a change saved meanwhile is read first."""
+        for _ in range(3):
+            held = self.load(Account, account)
+            held.signed_out(address=address, reason=reason)
+            try:
+                with clocked_by(self.clock):
+                    self.save(held)
+                return
+            except IntegrityError:
+                continue
+        raise ConcurrentModification()
+
+    def sessions_of(self, actor: Actor) -> list[SessionRow]:
+        """The holder's own open sessions."""
+        return self.session_table.sessions_of(str(self._own_account(actor).id))
+
+    def end_own_session(self, actor: Actor, session: str) -> None:
+        """The holder ends one of their sessions (one left open elsewhere), by its short id."""
+        for row in self.sessions_of(actor):
+            if row.key.startswith(session) and len(session) >= 12:
+                self._end_session(row, "ended_by_holder")
+                return
+        raise SessionRefused()
+
+    def _end_access(self, account: UUID, reason: str, *, role: str = "", but: str = "") -> None:
+        """Sessions and tokens lose what was taken away, at once."""
+        self.session_table.end_sessions(self._now(), reason, account_id=str(account), but=but)
+        if reason != "password_changed":
+            self.session_table.revoke_tokens(
+                self._now(), reason, account_id=str(account), role=role
+            )
+
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """…and when an account lost a role, was disabled, or had its password or second
+        factor reset, its sessions and tokens end (whichever path recorded it: GraphQL, the
+        command line)."""
+        recordings = super().save(*objs, **kwargs)
+        for recording in recordings:
+            self._access_follows(recording.domain_event)
+        return recordings
+
+    def _access_follows(self, event: object) -> None:
+        name = type(event).__name__
+        if name not in ACCESS_TAKEN or not isinstance(event, Account.Event):
+            return
+        if name == "PasswordChanged" and not getattr(event, "must_change", False):
+            return  # the holder's own change: change_own_password keeps the current session
+        role = getattr(event, "role", None)
+        self._end_access(event.originator_id, ACCESS_TAKEN[name], role=getattr(role, "code", ""))
+
+    def change_own_password(
+        self, command: Command, *, current: str, new: str, session: str = ""
+    ) -> Outcome:
+        """…and every other session of the account ends (someone else may know the old one)."""
+        outcome = super().change_own_password(command, current=current, new=new)
+        account = self._own_account(command.actor).id
+        self.session_table.end_sessions(
+            self._now(), "password_changed", account_id=str(account), but=session
+        )
+        self.session_table.clear_pending(str(account), PENDING_PASSWORD)
+        return outcome
+
+    def confirm_second_factor(self, command: Command, *, code: str) -> list[str]:
+        codes = super().confirm_second_factor(command, code=code)
+        self.session_table.clear_pending(
+            str(self._own_account(command.actor).id), PENDING_SECOND_FACTOR
+        )
+        return codes
+
+    def issue_api_token(
+        self, command: Command, account: UUID, *, name: str, role: Role, scope: str = ""
+    ) -> str:
+        """A token for a system acting as `account` in one of its roles: recorded (its id and
+        name), stored as a hash, and returned once."""
+        token_id = uuid4().hex[:16]
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(SESSION_BYTES)
+        self._record_token_issued(
+            command, account, token_id=token_id, name=name, grant=Grant(role, scope)
+        )
+        now = self._now()
+        key = digest(secret)
+        self.session_table.insert_token(
+            TokenRow(
+                token_id,
+                str(account),
+                name.strip()[:60],
+                key,
+                role.code,
+                scope,
+                now,
+                self.event_key.seal("token", key, token_id, str(account), role.code, scope),
+            )
+        )
+        return secret
+
+    @use_case(R.SECURITY_ADMIN)
+    def _record_token_issued(
+        self, command: Command, account: UUID, *, token_id: str, name: str, grant: Grant
+    ) -> list[Record]:
+        held = self.load(Account, account, command)
+        held.issue_token(token_id=token_id, name=name, grant=grant, actor=command.actor)
+        return [held]
+
+    @use_case(R.SECURITY_ADMIN)
+    def revoke_api_token(
+        self, command: Command, account: UUID, *, token_id: str, reason: str
+    ) -> list[Record]:
+        held = self.load(Account, account, command)
+        held.revoke_token(token_id=token_id, reason=reason, actor=command.actor)
+        self.session_table.revoke_tokens(self._now(), "revoked", token_id=token_id)
+        return [held]
+
+    def api_tokens(self, account: UUID) -> list[TokenRow]:
+        return self.session_table.tokens_of(str(account))
+
+    def token_caller(self, secret: str) -> Actor:
+        """Who an API token acts as, if it is live (checked on every request)."""
+        if len(secret) > 100:
+            raise TokenRevoked()
+        key = digest(secret)
+        row = self.session_table.token(key)
+        seal = (
+            self.event_key.seal("token", key, row.token_id, row.account_id, row.role, row.scope)
+            if row
+            else ""
+        )
+        if row is None or row.revoked_at is not None or not hmac.compare_digest(row.seal, seal):
+            raise TokenRevoked()
+        now = self._now()
+        if row.last_used is None or now - row.last_used > TOUCH_EVERY:
+            self.session_table.touch_token(row.token_id, now)
+        return Actor(f"account:{row.account_id}", row.name, Role.parse(row.role), row.scope)
+
+    def _now(self) -> float:
+        """Sessions keep the application's clock (a test moves it past the idle timeout)."""
+        return self.clock().timestamp()
+
+    def _session_seal(self, key: str, account: str, actor: Actor, created: float) -> str:
+        return self.event_key.seal(
+            "session", key, account, actor.role.code, actor.scope, actor.name, repr(created)
+        )
+
+    def _row_seal(self, row: SessionRow) -> str:
+        actor = Actor(
+            f"account:{row.account_id}", row.display_name, Role.parse(row.role), row.scope
+        )
+        return self._session_seal(row.key, row.account_id, actor, row.created_at)
