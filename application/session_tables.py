@@ -310,10 +310,10 @@ class SQLSessions:
 
     def tokens_of(self, account_id: str) -> list[TokenRow]:
         rows = self._run(
-            f"SELECT {_TOKEN_COLUMNS} FROM {TOKENS_TABLE} WHERE account_id = ? ORDER BY created_at",
-            (account_id,),
+            f"SELECT {_TOKEN_COLUMNS} FROM {TOKENS_TABLE} WHERE account_id = ?", (account_id,)
         )
-        return [_token(r) for r in rows]
+        # Ordered here: the database's collation would order names its own way.
+        return sorted((_token(r) for r in rows), key=lambda r: (r.created_at, r.name))
 
 
 def _values(row: SessionRow | TokenRow) -> tuple[Any, ...]:
