@@ -97,6 +97,29 @@ class NoRoleYet(Forbidden):
         )
 
 
+class PasswordChangeRequired(Forbidden):
+    code = "PASSWORD_CHANGE_REQUIRED"
+
+    def __init__(self) -> None:
+        super().__init__("请先修改临时密码", "change the temporary password first")
+
+
+class SecondFactorEnrolmentRequired(Forbidden):
+    code = "SECOND_FACTOR_ENROLMENT_REQUIRED"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "管理员账号须先绑定动态口令", "an administrator enrols a second factor first"
+        )
+
+
+def pending_refusal(pending: str) -> Forbidden:
+    """The refusal of anything else while a session has this to do first."""
+    if pending == PENDING_PASSWORD:
+        return PasswordChangeRequired()
+    return SecondFactorEnrolmentRequired()
+
+
 class TokenRevoked(DomainError):
     kind = "UNAUTHENTICATED"
     code = "TOKEN_REVOKED"

@@ -11,12 +11,12 @@ from pathlib import Path
 from application.app import Yishiting
 from application.core import Adapters
 from application.credentials import credentials_for
-from application.session_tables import sessions_for
 from application.key_tables import KeyTable
 from application.ledger.recorders import TaggedSQLiteRecorder
 from application.ledger.signing import Signer
 from application.ledger.tags import EventKey
 from application.personal_data import KeysInTheAppend, SubjectKeys, key_table_for, master_key_from
+from application.session_tables import sessions_for
 from application.settings import Settings
 from application.storage import Database
 from application.transcodings import LogTranscoder

@@ -10,7 +10,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass
 
-from fastapi import FastAPI, HTTPException, Request
+from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -20,8 +20,9 @@ from application.erasure import complete_erasures_at_start
 from application.production import refuse_unsafe_production
 from application.settings import Settings
 from application.storage import STORAGE_UNAVAILABLE
-from interfaces.auth import ANONYMOUS, Authenticator, Unauthenticated
+from interfaces.auth import ANONYMOUS, Authenticator
 from interfaces.bootstrap import System, bootstrap
+from interfaces.doors import SAFE_METHODS, Doors
 from interfaces.edge.blocking import blocking
 from interfaces.edge.envelope import envelope
 from interfaces.edge.errors import RETRY_AFTER_SECONDS
@@ -32,10 +33,11 @@ from interfaces.graphql.context import Context
 from interfaces.graphql.router import YishitingRouter, unavailable_response
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.streams import active_streams
-from interfaces.http.callers import metrics_reader
+from interfaces.http.callers import caller_of, metrics_reader
 from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
 from interfaces.http.hotline import router as hotline_router
+from interfaces.http.sign_in import sign_in_router
 from interfaces.web import mount_web
 from projections.health import stall_watch
 
@@ -82,17 +84,19 @@ def create_app(
         body_seconds=settings.request_body_seconds,
     )
     api.add_middleware(CorrelationIds, metrics=gate.metrics)
+    doors = Doors(gate.authenticator, holder, settings.allowed_origins)
     router = YishitingRouter(
         build_schema(production),
-        context_getter=_context_getter(settings, holder, gate),
+        context_getter=_context_getter(settings, holder, gate, doors),
         graphql_ide=None if production else "graphiql",
-        authenticator=gate.authenticator,
+        doors=doors,
         allowed_origins=settings.allowed_origins,
     )
     api.include_router(router, prefix="/graphql")
     api.include_router(exports_router)
     api.include_router(hotline_router)
-    api.include_router(feed_router(holder, gate.authenticator, settings))
+    api.include_router(feed_router(holder, settings))
+    api.include_router(sign_in_router(settings))
     api.add_exception_handler(StarletteHTTPException, _graphql_shaped)  # fastapi's too
     api.add_exception_handler(RequestValidationError, _bad_parameters)
     for unreachable in STORAGE_UNAVAILABLE:  # /events, /exports, /hotline: 503 as /graphql does
@@ -100,6 +104,7 @@ def create_app(
     api.add_exception_handler(ShuttingDown, _shutting_down)
     api.state.holder = holder
     api.state.authenticator = gate.authenticator
+    api.state.doors = doors
     _probes(api, settings, holder, gate.metrics)
     mount_web(api)
     return api
@@ -134,7 +139,7 @@ def _lifespan(
 
 
 def _context_getter(
-    settings: Settings, holder: dict[str, System], gate: Gate
+    settings: Settings, holder: dict[str, System], gate: Gate, doors: Doors
 ) -> Callable[[HTTPConnection], Awaitable[Context]]:
     async def context(request: HTTPConnection) -> Context:
         if request.scope["type"] == "websocket":  # signed in by connection_init (router.py)
@@ -145,18 +150,15 @@ def _context_getter(
                 public_view=False,
                 metrics=gate.metrics,
             )
-        try:
-            actor = gate.authenticator.actor(request.headers.get("authorization"))
-        except Unauthenticated as refusal:
-            raise HTTPException(
-                401, detail=envelope(refusal.message, refusal.kind, refusal.code)
-            ) from None
+        changing = request.scope.get("method", "GET") not in SAFE_METHODS
+        caller = await caller_of(doors, request, changing=changing)
         return Context(
             holder["system"],
-            actor,
+            caller.actor,
             limiter=gate.limiter,
             public_view=settings.public_view,
             metrics=gate.metrics,
+            caller=caller,
         )
 
     return context
@@ -168,7 +170,7 @@ def _probes(api: FastAPI, settings: Settings, holder: dict[str, System], metrics
 
     @api.get("/metrics", include_in_schema=False)
     async def prometheus(request: Request) -> Response:
-        metrics_reader(request, settings.metrics_token)
+        await metrics_reader(request, settings.metrics_token)
         exposition = await blocking(metrics.exposition)
         return Response(exposition, media_type="text/plain; version=0.0.4; charset=utf-8")
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import time
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
@@ -12,7 +11,9 @@ from strawberry.fastapi import BaseContext
 
 from application.permissions import Visibility, sees_personal_data, visibility
 from domain.base import Actor
+from domain.errors import DomainError
 from interfaces.bootstrap import System
+from interfaces.doors import Caller, Doors
 from interfaces.edge.blocking import blocking
 from interfaces.edge.limits import WriteRateLimit
 from interfaces.edge.observability import Metrics
@@ -103,6 +104,7 @@ class Context(BaseContext):
         limiter: WriteRateLimit | None = None,
         public_view: bool = True,
         metrics: Metrics | None = None,
+        caller: Caller | None = None,
     ) -> None:
         super().__init__()
         self.metrics = metrics
@@ -112,18 +114,23 @@ class Context(BaseContext):
         self.public_view = public_view
         self.seen_by = visibility(actor)
         self.loaders = Loaders(system, self.seen_by)
-        self.expires_at: float | None = None  # a WebSocket's token: cut off when it expires
+        self.caller: Caller = caller or Caller(actor)
+        self.doors: Doors | None = None  # a WebSocket's: asked whether its caller may go on
 
-    def token_expired(self) -> bool:
-        return self.expires_at is not None and time.time() > self.expires_at
+    def refusal(self) -> DomainError | None:
+        """Why a WebSocket's caller may no longer act (token expired or revoked, session
+        ended), or None; an HTTP request's caller was checked as it came in."""
+        if self.doors is None:
+            return None
+        return self.doors.refusal(self.caller)
 
     def sees_personal_data(self, platform_id: object) -> bool:
         return sees_personal_data(self.actor, platform_id)
 
-    def act_as(self, actor: Actor, expires_at: float | None = None) -> None:
+    def act_as(self, caller: Caller, doors: Doors | None = None) -> None:
         """A WebSocket's caller, known once its connection_init has been checked."""
-        self.actor = actor
-        self.expires_at = expires_at
+        actor = self.actor = caller.actor
+        self.caller, self.doors = caller, doors
         self.seen_by = visibility(actor)
         self.renew_loaders()
 

@@ -1,6 +1,8 @@
 """Who gets past the door: anonymous callers reach only the public fields; everything else
 asks for a token first (UNAUTHENTICATED), before any resolver runs. A WebSocket whose token
-has expired since it connected gets TOKEN_EXPIRED for every new operation. And what one
+has expired or been revoked, or whose session has ended, since it connected gets that refusal
+for every new operation; a session that must first change its password or enrol a second
+factor may do only that. And what one
 document may ask: one mutation, expensive fields a bounded number of times."""
 
 from __future__ import annotations
@@ -26,8 +28,9 @@ from graphql import (
 from strawberry.extensions import SchemaExtension
 from strawberry.types import ExecutionContext
 
+from application.sessions import pending_refusal
+from domain.errors import DomainError
 from domain.vocabulary import Role
-from interfaces.auth import token_expired_error
 from interfaces.edge.errors import from_domain, sign_in_error
 from interfaces.edge.observability import OperationTimer
 
@@ -43,6 +46,20 @@ def _root_fields(document: object) -> set[str]:
     return names
 
 
+# What a session may do while it must first change its password or enrol a second factor.
+WHILE_PENDING = frozenset(
+    {"viewer", "changeOwnPassword", "beginSecondFactor", "confirmSecondFactor", "__typename"}
+)
+
+
+def _pending(context: object, document: object) -> DomainError | None:
+    caller = getattr(context, "caller", None)
+    pending = getattr(caller, "pending", "")
+    if not pending or _root_fields(document) <= WHILE_PENDING:
+        return None
+    return pending_refusal(pending)
+
+
 def unauthenticated_error() -> GraphQLError:
     return sign_in_error()
 
@@ -50,9 +67,12 @@ def unauthenticated_error() -> GraphQLError:
 class SignInRequired(SchemaExtension):
     def on_execute(self) -> Iterator[None]:
         context = self.execution_context.context
-        if getattr(context, "token_expired", lambda: False)():
+        refused = getattr(context, "refusal", lambda: None)()
+        if refused is None:
+            refused = _pending(context, self.execution_context.graphql_document)
+        if refused is not None:
             self.execution_context.result = ExecutionResult(
-                data=None, errors=[from_domain(token_expired_error())]
+                data=None, errors=[from_domain(refused)]
             )
             yield
             return

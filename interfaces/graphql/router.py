@@ -1,7 +1,8 @@
 """The GraphQL endpoint over HTTP and WebSocket. A WebSocket's caller signs in with its
-connection_init payload ({"Authorization": "Bearer …"}, or the handshake's header); a bad,
-expired or missing token refuses the connection before any operation runs. When the token
-expires later, its subscriptions end with TOKEN_EXPIRED and new operations are refused."""
+connection_init payload ({"Authorization": "Bearer …"}, or the handshake's header, or the
+browser's session cookie with an Origin of this site); a bad, expired or missing one refuses
+the connection before any operation runs. When the token expires or is revoked, or the session
+ends, later, its subscriptions end with that refusal and new operations are refused."""
 
 from __future__ import annotations
 
@@ -17,13 +18,16 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types.unset import UNSET
 
 from domain.vocabulary import Role
-from interfaces.auth import Authenticator, Unauthenticated
+from interfaces.doors import REFUSALS, Doors
+from interfaces.edge.blocking import blocking
 from interfaces.edge.envelope import envelope, sign_in_parts
 from interfaces.edge.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, unavailable_body
 from interfaces.graphql.context import Context
 
 
 def _authorization(context: Context) -> str | None:
+    """The connection_init payload's Authorization, else the handshake's header, else none
+    (a browser's session cookie then)."""
     params = context.connection_params if isinstance(context.connection_params, dict) else {}
     given = params.get("Authorization") or params.get("authorization")
     if isinstance(given, str):
@@ -33,9 +37,9 @@ def _authorization(context: Context) -> str | None:
 
 
 class YishitingRouter(GraphQLRouter[Context, None]):
-    def __init__(self, *args: Any, authenticator: Authenticator, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, doors: Doors, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.authenticator = authenticator
+        self.doors = doors
 
     def encode_json(self, data: object) -> str:
         """UTF-8 JSON by orjson (Chinese as itself, not \\u escapes: half the bytes), as text:
@@ -79,15 +83,18 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         return super().create_response(response_data, sub_response)
 
     async def on_ws_connect(self, context: Context) -> None:
+        connection = context.request
         try:
-            actor, expires_at = self.authenticator.session(_authorization(context))
-        except Unauthenticated as refusal:
+            caller = await blocking(
+                self.doors.caller, connection, _authorization(context), changing=True
+            )
+        except REFUSALS as refusal:
             raise ConnectionRejectionError(
                 {"message": refusal.message, "code": refusal.kind, "reason": refusal.code}
             ) from None
-        if actor.role is Role.PUBLIC:
+        if caller.actor.role is Role.PUBLIC:
             raise ConnectionRejectionError(sign_in_parts())
-        context.act_as(actor, expires_at)
+        context.act_as(caller, self.doors)
 
 
 class BadRequest(Exception):

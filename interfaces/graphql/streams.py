@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Any
 
 from domain.base import Actor
-from interfaces.auth import token_expired_error
+from domain.errors import DomainError
 from interfaces.bootstrap import System
 from interfaces.edge.blocking import blocking
 from interfaces.edge.errors import from_domain, sign_in_error
@@ -36,31 +36,37 @@ def active_streams() -> int:
     return _ACTIVE[0]
 
 
-def _never() -> bool:
-    return False
+def _never() -> DomainError | None:
+    return None
 
 
 async def stream(
-    system: System, actor: Actor, query: FeedQuery, expired: Callable[[], bool] = _never
+    system: System,
+    actor: Actor,
+    query: FeedQuery,
+    refusal: Callable[[], DomainError | None] = _never,
 ) -> AsyncIterator[dict[str, Any]]:
-    """The feed from the cursor, then live, until the caller's token has `expired`."""
+    """The feed from the cursor, then live, until the caller may no longer act (`refusal`:
+    its token expired or revoked, its session ended). A revocation is itself an event in the
+    log, so the stream wakes for it and ends at once."""
     _ACTIVE[0] += 1
     try:
-        async for event in _stream(system, actor, query, expired):
+        async for event in _stream(system, actor, query, refusal):
             yield event
     finally:
         _ACTIVE[0] -= 1
 
 
 async def _stream(
-    system: System, actor: Actor, query: FeedQuery, expired: Callable[[], bool]
+    system: System, actor: Actor, query: FeedQuery, refusal: Callable[[], DomainError | None]
 ) -> AsyncIterator[dict[str, Any]]:
     feed, signal = system.integration.feed, system.app.log_signal
     scoped = not Readership(actor).reads_everything
     after = query.after
     while not signal.closed:  # shutting down: the stream ends, its pages' threads done
-        if expired():
-            raise from_domain(token_expired_error())
+        refused = await blocking(refusal)
+        if refused is not None:
+            raise from_domain(refused)
         page = await blocking(feed.page, actor, replace(query, after=after))
         for event in page.events:
             yield event

@@ -79,7 +79,7 @@ class Subscription:
         context = ctx(info)
         signed_in(context.actor)
         query = feed_query(after, types, [str(s) for s in subjects or []])
-        async for event in stream(context.system, context.actor, query, context.token_expired):
+        async for event in stream(context.system, context.actor, query, context.refusal):
             yield CloudEvent.of(event)
 
     @strawberry.subscription(
@@ -94,7 +94,7 @@ class Subscription:
         system = context.system
         now = await blocking(system.app.position)
         changes = FeedQuery(after=now, types=ITEM_TYPES)
-        async for event in stream(system, CHANGES, changes, context.token_expired):
+        async for event in stream(system, CHANGES, changes, context.refusal):
             await views_reach(system, position_of(event["sequence"]))
             if system.app.log_signal.closed:
                 return

@@ -6,13 +6,16 @@ from __future__ import annotations
 import hmac
 
 from fastapi import HTTPException, Request
+from starlette.requests import HTTPConnection
 
 from application.permissions import Visibility, visibility
+from application.sessions import pending_refusal
 from domain.base import Actor
 from domain.errors import DomainError
 from domain.vocabulary import Role
-from interfaces.auth import Authenticator, Unauthenticated
 from interfaces.bootstrap import System
+from interfaces.doors import REFUSALS, SAFE_METHODS, Caller, CrossSiteRefused, Doors
+from interfaces.edge.blocking import blocking
 from interfaces.edge.envelope import envelope, sign_in_first
 
 STATUS_OF_KIND = {
@@ -40,21 +43,30 @@ def system_of(request: Request) -> System:
     return system
 
 
-def signed_in(request: Request) -> Actor:
-    """The caller named by the bearer token; anonymous callers are refused (401)."""
-    authenticator: Authenticator = request.app.state.authenticator
+async def caller_of(doors: Doors, request: HTTPConnection, *, changing: bool) -> Caller:
+    """The caller by whichever door (doors.py); a refused one is answered 401 (403 for a
+    request from another site). A session or API token is read from its table: off the loop."""
     try:
-        actor = authenticator.actor(request.headers.get("authorization"))
-    except Unauthenticated as error:
-        raise refusal(401, error.message, error.kind, error.code) from None
-    if actor.role is Role.PUBLIC:
+        return await blocking(doors.caller, request, changing=changing)
+    except REFUSALS as error:
+        status = 403 if isinstance(error, CrossSiteRefused) else 401
+        raise refusal(status, error.message, error.kind, error.code) from None
+
+
+async def signed_in(request: Request) -> Actor:
+    """The caller (bearer token, API token or session); anonymous callers are refused (401)."""
+    changing = request.method not in SAFE_METHODS
+    caller = await caller_of(request.app.state.doors, request, changing=changing)
+    if caller.actor.role is Role.PUBLIC:
         raise HTTPException(401, detail=sign_in_first())
-    return actor
+    if caller.pending:
+        raise from_domain(pending_refusal(caller.pending))
+    return caller.actor
 
 
-def reader(request: Request) -> Actor:
+async def reader(request: Request) -> Actor:
     """A signed-in caller whose role may read the problem list (403 otherwise)."""
-    actor = signed_in(request)
+    actor = await signed_in(request)
     if visibility(actor) == Visibility():
         raise refusal(
             403,
@@ -65,14 +77,14 @@ def reader(request: Request) -> Actor:
     return actor
 
 
-def metrics_reader(request: Request, metrics_token: str) -> None:
+async def metrics_reader(request: Request, metrics_token: str) -> None:
     """/metrics is read with the scrape token (YISHITING_METRICS_TOKEN) or an administrator's
     bearer token; anyone else is refused (401 without a token, 403 for other roles)."""
     scheme, _, given = (request.headers.get("authorization") or "").partition(" ")
     scraper = scheme.lower() == "bearer" and bool(metrics_token)
     if scraper and hmac.compare_digest(given.strip().encode(), metrics_token.encode()):
         return
-    actor = signed_in(request)
+    actor = await signed_in(request)
     if actor.role is not Role.ADMIN:
         raise refusal(
             403,

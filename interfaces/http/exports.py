@@ -40,7 +40,7 @@ async def supervision_csv(request: Request) -> Response:
 async def _export(
     request: Request, render: Callable[[SupervisionForm], bytes], media_type: str, suffix: str
 ) -> Response:
-    actor = reader(request)
+    actor = await reader(request)
     where = form_filter(dict(request.query_params))
     department = request.query_params.get("department")
     form = await blocking(

@@ -14,27 +14,15 @@ from application.publishing.catalogue import CATALOGUE
 from application.publishing.envelope import BATCH_MEDIA_TYPE, sequence
 from application.publishing.schemas import SCHEMA_PATH, data_schema, schema_index
 from application.settings import Settings
-from domain.base import Actor
 from domain.errors import DomainError
-from domain.vocabulary import Role
-from interfaces.auth import Authenticator, Unauthenticated
 from interfaces.edge.blocking import blocking
-from interfaces.edge.envelope import envelope, sign_in_first
+from interfaces.edge.envelope import envelope
 from interfaces.edge.errors import UserError
 from interfaces.edge.feed_query import feed_query
+from interfaces.http.callers import signed_in
 
 MAX_LIMIT = 1000
 SCHEMA_MEDIA_TYPE = "application/schema+json"
-
-
-def _caller(authenticator: Authenticator, request: Request) -> Actor:
-    try:
-        actor = authenticator.actor(request.headers.get("authorization"))
-    except Unauthenticated as refusal:
-        raise HTTPException(401, envelope(refusal.message, refusal.kind, refusal.code)) from None
-    if actor.role is Role.PUBLIC:
-        raise HTTPException(401, sign_in_first())
-    return actor
 
 
 def _bad(error: UserError | DomainError) -> HTTPException:
@@ -44,9 +32,7 @@ def _bad(error: UserError | DomainError) -> HTTPException:
     return HTTPException(400, envelope(error.message, extensions["code"], extensions["reason"]))
 
 
-def feed_router(
-    holder: dict[str, Any], authenticator: Authenticator, settings: Settings
-) -> APIRouter:
+def feed_router(holder: dict[str, Any], settings: Settings) -> APIRouter:
     router = APIRouter()
 
     @router.get("/events", summary="事件流 The log as CloudEvents (batch)")
@@ -56,7 +42,7 @@ def feed_router(
         limit: Annotated[int, Query(ge=1, le=MAX_LIMIT)] = 100,
         type: Annotated[list[str] | None, Query()] = None,
     ) -> Response:
-        actor = _caller(authenticator, request)
+        actor = await signed_in(request)
         try:
             query = feed_query(after, type, None, limit)
         except UserError as error:

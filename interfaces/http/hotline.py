@@ -72,7 +72,7 @@ def received_at(value: datetime | None) -> datetime | None:
 
 @router.post("/service-requests", summary="接收12345工单 Take in one 12345 work order")
 async def take_service_request(request: Request) -> JSONResponse:
-    actor = _integration(request)
+    actor = await _integration(request)
     given = await _service_request(request)
     system = system_of(request)
     try:
@@ -94,8 +94,8 @@ async def take_service_request(request: Request) -> JSONResponse:
     return JSONResponse(body, 200 if intake.repeated else 201)
 
 
-def _integration(request: Request) -> Actor:
-    actor = signed_in(request)
+async def _integration(request: Request) -> Actor:
+    actor = await signed_in(request)
     if actor.role is not Role.INTEGRATION:
         raise refusal(
             403,
