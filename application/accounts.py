@@ -126,6 +126,17 @@ class NotHeld(Forbidden):
         super().__init__("账号没有该角色", "the account does not hold that role")
 
 
+class AccountOnly(Forbidden):
+    code = "ACCOUNT_ONLY"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "只有以账号登录的本人可以管理自己的密码、动态口令和会话",
+            "only a holder signed in with their account manages its password, second factor "
+            "and sessions",
+        )
+
+
 class LastSecurityAdministrator(Forbidden):
     code = "LAST_SECURITY_ADMIN"
 
@@ -443,10 +454,7 @@ class AccountUseCases(Core):
     def _own_account(self, actor: Actor) -> Account:
         prefix, _, own = actor.id.partition(":")
         if prefix != "account" or not own:
-            raise Forbidden(
-                "只有账号本人可以修改自己的密码或动态口令",
-                "only its holder changes an account's password or second factor",
-            )
+            raise AccountOnly()
         return self.load(Account, UUID(own))
 
     def _keep_a_security_administrator(self, leaving: Account) -> None:

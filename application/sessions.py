@@ -25,7 +25,7 @@ from application.core import use_case
 from application.permissions import R
 from application.receipts import Command, Outcome
 from application.session_tables import SessionRow, SessionTable, TokenRow
-from domain.accounts import Account, Grant
+from domain.accounts import Account, Grant, checked_scope
 from domain.base import Actor, Record, clocked_by
 from domain.errors import ConcurrentModification, DomainError, Forbidden
 from domain.vocabulary import Role
@@ -137,6 +137,13 @@ class Opened:
     csrf: str
     actor: Actor
     pending: str
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    outcome: Outcome
+    token_id: str
+    secret: str  # shown once; "" when the command was a repeat
 
 
 @dataclass(frozen=True)
@@ -312,15 +319,18 @@ class SessionUseCases(AccountUseCases):
 
     def issue_api_token(
         self, command: Command, account: UUID, *, name: str, role: Role, scope: str = ""
-    ) -> str:
+    ) -> IssuedToken:
         """A token for a system acting as `account` in one of its roles: recorded (its id and
-        name), stored as a hash, and returned once."""
+        name), stored as a hash, and returned once. A command repeated (same command id)
+        issues nothing more and shows no token again."""
         token_id = uuid4().hex[:16]
-        secret = TOKEN_PREFIX + secrets.token_urlsafe(SESSION_BYTES)
-        self._record_token_issued(
-            command, account, token_id=token_id, name=name, grant=Grant(role, scope)
+        grant = Grant(role, checked_scope(scope))
+        outcome = self._record_token_issued(
+            command, account, token_id=token_id, name=name, grant=grant
         )
-        now = self._now()
+        if outcome.position is None:
+            return IssuedToken(outcome, "", "")
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(SESSION_BYTES)
         key = digest(secret)
         self.session_table.insert_token(
             TokenRow(
@@ -329,12 +339,12 @@ class SessionUseCases(AccountUseCases):
                 name.strip()[:60],
                 key,
                 role.code,
-                scope,
-                now,
-                self.event_key.seal("token", key, token_id, str(account), role.code, scope),
+                grant.scope,
+                self._now(),
+                self.event_key.seal("token", key, token_id, str(account), role.code, grant.scope),
             )
         )
-        return secret
+        return IssuedToken(outcome, token_id, secret)
 
     @use_case(R.SECURITY_ADMIN)
     def _record_token_issued(

@@ -48,6 +48,7 @@ from interfaces.graphql.mutations.consultations import ConsultationMutations
 from interfaces.graphql.mutations.reference import ErasureMutations, ReferenceMutations
 from interfaces.graphql.mutations.supervision import SupervisionMutations
 from interfaces.graphql.mutations.topics import TopicMutations
+from interfaces.graphql.my_account import MyAccountMutations, MyAccountQueries
 from interfaces.graphql.public import PublicOverview, public_overview
 from interfaces.graphql.reads import ReadQueries
 from interfaces.graphql.subscriptions import Subscription
@@ -90,6 +91,7 @@ Query = merge_types(
         HotlineQueries,
         ViewerQueries,
         AccountQueries,
+        MyAccountQueries,
     ),
 )
 Mutation = merge_types(
@@ -104,6 +106,7 @@ Mutation = merge_types(
         WebhookMutations,
         HotlineMutations,
         AccountMutations,
+        MyAccountMutations,
     ),
 )
 

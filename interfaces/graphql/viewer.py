@@ -22,6 +22,9 @@ MUTATION_NAMES = {
     "record_erasure": "eraseSubject",
     "_record_password_reset": "resetPassword",
     "_record_second_factor_reset": "resetSecondFactor",
+    "_record_own_password_change": "changeOwnPassword",
+    "_record_second_factor": "confirmSecondFactor",
+    "_record_token_issued": "issueApiToken",
 }
 NOT_MUTATIONS = frozenset({"propose_hotline_order", "issue_deadline_reminder"})
 
@@ -40,6 +43,11 @@ class Viewer:
     )
     live_cursor: str = strawberry.field(
         description="日志当前位置:以此为 events(after:) 订阅此后的事件 Subscribe from here"
+    )
+    pending: str = strawberry.field(
+        default="",
+        description="须先完成:password(修改临时密码)、second_factor(绑定动态口令) "
+        "What the session must do first",
     )
 
 
@@ -77,4 +85,5 @@ class ViewerQueries:
             ),
             may_read=[name for name, roles in gated.items() if actor.role in roles],
             live_cursor=sequence(position),
+            pending=ctx(info).caller.pending,
         )

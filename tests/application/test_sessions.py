@@ -160,8 +160,10 @@ def test_an_account_without_a_role_gets_no_session(app: Yishiting) -> None:
 
 def test_an_integration_accounts_named_token_acts_until_revoked(app: Yishiting) -> None:
     account = open_account(app, "hotline.12345", Role.INTEGRATION)
-    first = app.issue_api_token(SECURITY, account, name="12345 热线对接", role=Role.INTEGRATION)
-    second = app.issue_api_token(SECURITY, account, name="备用", role=Role.INTEGRATION)
+    first = app.issue_api_token(
+        SECURITY, account, name="12345 热线对接", role=Role.INTEGRATION
+    ).secret
+    second = app.issue_api_token(SECURITY, account, name="备用", role=Role.INTEGRATION).secret
     assert first.startswith("yst_")
     assert first != second
     assert app.token_caller(first).role is Role.INTEGRATION

@@ -37,9 +37,18 @@ from tests.support.servers import (
 from tests.support.world import World, leaks, running
 
 TOO_LONG = "长" * 20_001  # past every text limit of the domain (the longest is 20,000)
-ID_LIKE = {"attendeeIds", "after"}  # ids and cursors: refused as unknown, whatever their length
+ID_LIKE = {
+    "attendeeIds",
+    "after",
+    "tokenId",
+}  # ids and cursors: refused as unknown, whatever their length
 # Fields under a rule of their own, refused by it when over-long.
-OWN_RULE = {"temporaryPassword": ("BAD_USER_INPUT", "WEAK_PASSWORD")}
+OWN_RULE = {
+    "temporaryPassword": ("BAD_USER_INPUT", "WEAK_PASSWORD"),
+}
+# One's own password: a bearer token (these tests' callers) is refused before anything else;
+# the same hostile input from a signed-in holder: tests/integration/test_sign_in.py.
+ACCOUNT_ONLY = {"changeOwnPassword"}
 # Who performs each mutation in these tests (any permitted role would do).
 PERFORMER = {
     "approveTopic": "committee",
@@ -65,6 +74,8 @@ PERFORMER = {
     "unlockAccount": "security_admin",
     "resetPassword": "security_admin",
     "resetSecondFactor": "security_admin",
+    "issueApiToken": "security_admin",
+    "revokeApiToken": "security_admin",
 }
 
 
@@ -269,7 +280,9 @@ def test_over_long_text_in_any_field_is_refused_and_stores_nothing(
         body = world.mutate(performer(mutation), mutation, with_value(given, path, TOO_LONG))
         extensions = [e.get("extensions") or {} for e in body.get("errors") or []]
         want = (
-            ("BAD_USER_INPUT", "?")
+            ("FORBIDDEN", "ACCOUNT_ONLY")
+            if mutation in ACCOUNT_ONLY
+            else ("BAD_USER_INPUT", "?")
             if path[0] in ID_LIKE
             else OWN_RULE.get(str(path[0]), ("BAD_USER_INPUT", "FIELD_TOO_LONG"))
         )

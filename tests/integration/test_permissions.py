@@ -67,6 +67,13 @@ MAY: dict[str, dict[str, str]] = {
     "unlockAccount": {"security_admin": ANYWHERE},
     "resetPassword": {"security_admin": ANYWHERE},
     "resetSecondFactor": {"security_admin": ANYWHERE},
+    "issueApiToken": {"security_admin": ANYWHERE},
+    "revokeApiToken": {"security_admin": ANYWHERE},
+    # One's own account: only a holder signed in with it (a bearer token names no account)
+    "changeOwnPassword": {},
+    "beginSecondFactor": {},
+    "confirmSecondFactor": {},
+    "endMySession": {},
     "eraseSubject": {"admin": ANYWHERE},
     # 五.(三) common issues drafted from 12345 orders
     "draftTopicFromOrders": {"platform_staff": IN},
@@ -87,6 +94,8 @@ ON_POSTGRES = (
     "eraseSubject",
 )
 OK = ("OK", "OK")
+OWN_ACCOUNT = ("changeOwnPassword", "beginSecondFactor", "confirmSecondFactor", "endMySession")
+ACCOUNT_ONLY = ("FORBIDDEN", "ACCOUNT_ONLY")
 SIGN_IN = ("UNAUTHENTICATED", "TOKEN_REQUIRED")
 NOT_PERMITTED = ("FORBIDDEN", "NOT_PERMITTED")
 OUT_OF_SCOPE = ("FORBIDDEN", "OUT_OF_SCOPE")
@@ -95,6 +104,8 @@ OUT_OF_SCOPE = ("FORBIDDEN", "OUT_OF_SCOPE")
 def expected(mutation: str, role: str, where: str) -> tuple[str, str]:
     if role == "anonymous":
         return SIGN_IN
+    if mutation in OWN_ACCOUNT:
+        return ACCOUNT_ONLY
     allowed = MAY[mutation].get(role)
     if allowed is None:
         return NOT_PERMITTED
@@ -303,6 +314,9 @@ READS = {
     "webhook": "gated",
     "accounts": "gated",
     "securityAudit": "gated",
+    "apiTokens": "gated",
+    "myAccount": "viewer",
+    "mySessions": "viewer",
 }
 # Queries only some roles may read at all; every other role is refused (FORBIDDEN).
 GATED = {
@@ -310,6 +324,10 @@ GATED = {
     "webhooks": ({"admin"}, "{ webhooks { id url } }"),
     "accounts": ({"security_admin", "audit_admin"}, "{ accounts { username } }"),
     "securityAudit": ({"audit_admin"}, "{ securityAudit(first: 5) { nodes { summary } } }"),
+    "apiTokens": (
+        {"security_admin", "audit_admin"},
+        f'{{ apiTokens(accountId: "{uuid4()}") {{ id name }} }}',
+    ),
     "webhook": ({"admin"}, f'{{ webhook(id: "{uuid4()}") {{ id }} }}'),
 }
 KINDS = {"Topic": "topics", "Consultation": "consultations", "SupervisionItem": "items"}
@@ -372,6 +390,9 @@ SMALLEST = {
     "webhook": f'{{ webhook(id: "{uuid4()}") {{ id }} }}',
     "accounts": "{ accounts { id } }",
     "securityAudit": "{ securityAudit { totalCount } }",
+    "apiTokens": f'{{ apiTokens(accountId: "{uuid4()}") {{ id }} }}',
+    "myAccount": "{ myAccount { id } }",
+    "mySessions": "{ mySessions { id } }",
 }
 
 
@@ -473,6 +494,9 @@ class Reading:
             self.data("{ viewer { id role { code } } }")["viewer"]["role"]["code"]
             == self.role.upper()
         )
+        # A bearer token names no account: none of its own, no sessions to list.
+        assert self.data("{ myAccount { id } }")["myAccount"] is None
+        self.refused("{ mySessions { id } }", "FORBIDDEN", "ACCOUNT_ONLY")
 
     def gated(self) -> None:
         for readers, document in GATED.values():

@@ -155,6 +155,13 @@ def account_in_state(d: District, change: Callable[[Account], None]) -> UUID:
     return account.id
 
 
+def _revoke_api_token(d: District) -> Input:
+    account = new_account(d, Role.INTEGRATION)
+    d.app.issue_api_token(SECURITY_COMMAND, account, name="对接", role=Role.INTEGRATION)
+    (token,) = d.app.api_tokens(account)
+    return {"accountId": str(account), "tokenId": token.token_id, "reason": "停止对接"}
+
+
 def webhook(d: District) -> UUID:
     return d.app.register_webhook(
         ADMIN_COMMAND, url=HOOK, event_types=[], secret=new_secret(), description="测试"
@@ -369,6 +376,32 @@ SCENARIOS: dict[str, Scenario] = {
             "accountId": str(account_in_state(d, lambda a: a.second_factor_enrolled(actor=SYSTEM))),
             "reason": "手机丢失",
         }
+    ),
+    "issueApiToken": Scenario(
+        lambda d: {
+            "accountId": str(new_account(d, Role.INTEGRATION)),
+            "name": "12345 热线对接",
+            "role": "INTEGRATION",
+        }
+    ),
+    "revokeApiToken": Scenario(_revoke_api_token),
+    # One's own account (refused to every bearer token: it names no account)
+    "changeOwnPassword": Scenario(
+        lambda d: {"currentPassword": TEMPORARY_PASSWORD, "newPassword": "Xinhua@Street-07"}
+    ),
+    "beginSecondFactor": Scenario(
+        lambda d: {},
+        document="mutation Step { beginSecondFactor { secret } }",
+        logged=False,
+    ),
+    "confirmSecondFactor": Scenario(
+        lambda d: {"code": "123456"},
+        document="mutation Step($code: String!) { confirmSecondFactor(code: $code) { codes } }",
+    ),
+    "endMySession": Scenario(
+        lambda d: {"sessionId": "0123456789abcdef"},
+        document="mutation Step($sessionId: ID!) { endMySession(sessionId: $sessionId) }",
+        logged=False,
     ),
     "registerPerson": Scenario(lambda d: {"name": f"孙组长{tag()}", "position": "组长"}),
     "registerPlatform": Scenario(_register_platform),
