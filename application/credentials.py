@@ -90,8 +90,11 @@ def hash_password(password: str) -> str:
 
 def password_matches(hashed: str | None, password: str) -> bool:
     """Whether `password` is the one hashed (always as slow as a real check)."""
+    # No UTF-8 for a lone surrogate (JSON may carry one): checked as bytes, so never matched
+    # but as slow as any other wrong password.
+    given = password.encode("utf-8", "surrogatepass")
     try:
-        return HASHER.verify(hashed or DUMMY_HASH, password) and hashed is not None
+        return HASHER.verify(hashed or DUMMY_HASH, given) and hashed is not None
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 

@@ -76,7 +76,7 @@ class SessionEnded(DomainError):
 
     def __init__(self, reason: str) -> None:
         zh, en = self.REASONS.get(reason, ("会话已结束", "the session has ended"))
-        super().__init__(f"{zh},请重新登录", f"{en}: sign in again", reason=reason)
+        super().__init__(f"{zh},请重新登录", f"{en}: sign in again", ended=reason)
 
 
 class SessionExpired(SessionEnded):

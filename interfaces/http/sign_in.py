@@ -10,7 +10,7 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from application.accounts import SignedIn, TooManyAttempts
 from application.sessions import Opened, SessionCaller
@@ -47,8 +47,9 @@ def sign_in_router(settings: Settings) -> APIRouter:
     )
 
     @router.post("/sign-in", summary="登录 Sign in with password (and second factor)")
-    async def sign_in(request: Request, form: SignInForm) -> Response:
+    async def sign_in(request: Request) -> Response:
         _json_from_this_site(request)
+        form = _form(await request.body())
         app = system_of(request).app
         try:
             signed: SignedIn = await blocking(
@@ -112,6 +113,22 @@ def _json_from_this_site(request: Request) -> None:
     if origin is not None and not request.app.state.doors.our_origin(request, origin):
         error = CrossSiteRefused()
         raise refusal(403, error.message, error.kind, error.code)
+
+
+def _form(body: bytes) -> SignInForm:
+    """The form from the body; what is not a form's JSON is refused naming what is wrong (and
+    never echoing what was sent: it may hold a password)."""
+    try:
+        return SignInForm.model_validate_json(body)
+    except ValidationError as error:
+        named = sorted({".".join(str(p) for p in e["loc"]) or e["type"] for e in error.errors()})
+        fields = ", ".join(named)[:200]
+        raise refusal(
+            400,
+            f"登录请求无效:{fields} (invalid sign-in request: {fields})",
+            "BAD_USER_INPUT",
+            "INVALID_PARAMETER",
+        ) from None
 
 
 def _chosen(form: SignInForm) -> Grant | None:

@@ -53,7 +53,7 @@ def test_a_session_acts_as_its_account_until_it_signs_out(app: Yishiting) -> Non
     app.sign_out(secret, address=HERE)
     with pytest.raises(SessionEnded) as ended:
         app.session_caller(secret)
-    assert (ended.value.code, ended.value.details["reason"]) == ("SESSION_ENDED", "signed_out")
+    assert (ended.value.code, ended.value.details["ended"]) == ("SESSION_ENDED", "signed_out")
     assert end_reasons(app, account) == ["signed_out"]
     app.sign_out(secret, address=HERE)  # twice: nothing more recorded
     assert end_reasons(app, account) == ["signed_out"]
@@ -71,10 +71,10 @@ def test_an_idle_session_expires_and_a_busy_one_reaches_its_limit(
     clock.advance(timedelta(minutes=29))
     with pytest.raises(SessionExpired) as limit:  # …for 12 hours at most
         app.session_caller(busy)
-    assert limit.value.details["reason"] == "absolute"
+    assert limit.value.details["ended"] == "absolute"
     with pytest.raises(SessionExpired) as idled:
         app.session_caller(idle)
-    assert idled.value.details["reason"] == "idle"
+    assert idled.value.details["ended"] == "idle"
     assert sorted(end_reasons(app, account)) == ["absolute", "idle"]
     assert app.sessions_of(Command(Actor(f"account:{account}", "张伟", Role.LEADER)).actor) == []
 
@@ -97,7 +97,7 @@ def test_losing_a_role_being_disabled_or_reset_ends_every_session_at_once(
         for secret in sessions:
             with pytest.raises(SessionEnded) as ended:
                 app.session_caller(secret)
-            assert ended.value.details["reason"] == reason
+            assert ended.value.details["ended"] == reason
 
 
 def test_changing_ones_own_password_ends_the_other_sessions(app: Yishiting) -> None:

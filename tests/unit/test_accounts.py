@@ -203,3 +203,41 @@ def test_the_address_brake_keeps_only_addresses_with_recent_failures() -> None:
     assert not brake.blocked("203.0.113.9", 65.0)  # the first failure left the window
     assert not brake.blocked("203.0.113.9", 71.0)
     assert len(brake) == 0
+
+
+def test_a_password_with_a_lone_surrogate_is_checked_and_refused_not_crashed() -> None:
+    from application.credentials import hash_password, password_matches
+    from application.passwords import WeakPassword, check_password
+
+    stored = hash_password("Yongshun#2026-hall")
+    assert password_matches(stored, "Yongshun#2026-hall")
+    assert not password_matches(stored, "\udcffYongshun#2026-hall")
+    assert not password_matches(None, "\udcff")
+    with pytest.raises(WeakPassword):
+        check_password("\udcffYongshun#2026-hall", "zhang.wei")
+
+
+def test_a_token_is_named_and_revoked_only_once() -> None:
+    from domain.accounts import Grant, RoleNotHeld, UnknownToken
+
+    account = Account.create(
+        username="hotline", display_name="12345", person_id=None, actor=SECURITY
+    )
+    with pytest.raises(RoleNotHeld):
+        account.issue_token(
+            token_id="a" * 16, name="热线", grant=Grant(Role.INTEGRATION), actor=SECURITY
+        )
+    account.grant(role=Role.INTEGRATION, scope="", reason="对接", actor=SECURITY)
+    with pytest.raises(RequiredField):
+        account.issue_token(
+            token_id="a" * 16, name=" ", grant=Grant(Role.INTEGRATION), actor=SECURITY
+        )
+    account.issue_token(
+        token_id="a" * 16, name="热线", grant=Grant(Role.INTEGRATION), actor=SECURITY
+    )
+    assert account.tokens == ["a" * 16]
+    with pytest.raises(MissingReason):
+        account.revoke_token(token_id="a" * 16, reason="", actor=SECURITY)
+    account.revoke_token(token_id="a" * 16, reason="泄露", actor=SECURITY)
+    with pytest.raises(UnknownToken):
+        account.revoke_token(token_id="a" * 16, reason="再次", actor=SECURITY)
