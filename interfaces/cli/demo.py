@@ -18,6 +18,7 @@ from domain.base import Actor, recorded_at
 from domain.people import Participant, Proposer
 from domain.vocabulary import Channel, PlatformKind, UnitKind
 from interfaces.cli import demo_data as data
+from interfaces.cli.demo_accounts import SeededAccount, seed_demo_accounts
 
 BEIJING = timezone(timedelta(hours=8), "CST")
 YEAR = 2026
@@ -65,6 +66,7 @@ class DemoReport:
     committee_ids: dict[str, UUID]
     events_stored: int
     sign_ins: list[Actor] = field(default_factory=list)
+    accounts: list[SeededAccount] = field(default_factory=list)
 
     @property
     def stored_anything(self) -> bool:
@@ -130,6 +132,7 @@ def seed_demo(app: Yishiting) -> DemoReport:
     before = app.position()
     seeding = Seeding(app)
     commands = seeding.run(plan())
+    accounts = seed_demo_accounts(app, {key: seeding.actor(key) for key in data.SIGN_INS})
     return DemoReport(
         platforms=len(data.PLATFORMS),
         committees=len(data.COMMITTEES),
@@ -143,6 +146,7 @@ def seed_demo(app: Yishiting) -> DemoReport:
         committee_ids={name: seeding.id(f"committee:{key}") for key, name in data.COMMITTEES},
         events_stored=app.position() - before,
         sign_ins=[seeding.actor(key) for key in data.SIGN_INS],
+        accounts=accounts,
     )
 
 

@@ -6,7 +6,7 @@ import contextlib
 import signal
 from collections.abc import Callable
 from types import FrameType
-from typing import NoReturn, TypeVar
+from typing import Any, NoReturn, TypeVar
 from uuid import UUID, uuid4
 
 import typer
@@ -165,11 +165,29 @@ def demo() -> None:
         console.print(report.summary())
     finally:
         system.close()
+    _print_demo_accounts(report.accounts)
     authenticator = Authenticator.from_settings(settings)
-    console.print("\n示范角色令牌 demo sign-in tokens (Authorization: Bearer …):")
+    console.print("\n脚本用令牌 tokens for scripts (Authorization: Bearer …):")
     for actor in report.sign_ins:
         console.print(f"[bold]{actor.role.label} {actor.role.code}[/bold] {actor.name}:")
         typer.echo(authenticator.issue(actor))
+
+
+def _print_demo_accounts(accounts: list[Any]) -> None:
+    from interfaces.cli.demo_accounts import DEMO_PASSWORD, DEMO_TOTP_SECRET
+
+    console.print(
+        f"\n示范账号 demo accounts — 密码 password: [bold]{DEMO_PASSWORD}[/bold]"
+        " (登录 sign in at /app/#/signin)"
+    )
+    for seeded in accounts:
+        factor = " + 动态口令 TOTP" if seeded.second_factor else ""
+        console.print(f"  {seeded.username:<14} {seeded.role.label}({seeded.display_name}){factor}")
+    console.print(
+        f"管理员的动态口令密钥 administrators' TOTP secret: [bold]{DEMO_TOTP_SECRET}[/bold]"
+        "(加入任一验证器应用,或 python -c \"import pyotp; print(pyotp.TOTP('…').now())\")"
+        " — 仅供演示 demonstration only"
+    )
 
 
 token_app = typer.Typer(help="令牌 Bearer tokens", no_args_is_help=True)
