@@ -12,7 +12,8 @@ Each benchmark also runs alone: `python -m bench.NAME --help`.
   live         commit → GraphQL subscriber latency beside raw NOTIFY → LISTEN
   long_lived   a command on a record with a long history ÷ on a new one
   ledger       the ledger's overhead and verify rate
-  sign_in      a password sign-in's server CPU beside the argon2id check alone"""
+  sign_in      a password sign-in's server CPU beside the argon2id check alone; a request
+               by session cookie beside one by API token and by JWT"""
 
 from __future__ import annotations
 
@@ -205,7 +206,9 @@ class Suite:
         ]
 
     def sign_in(self) -> list[Figure]:
-        return [sign_in.run(self.url, self.sizes.sign_in_samples).figure()]
+        samples = self.sizes.sign_in_samples
+        cost = sign_in.run(self.url, samples).figure()
+        return [cost, *sign_in.request_cost(self.url, samples * 50).figures()]
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -1,6 +1,7 @@
 """A password sign-in's server CPU (issue 18): `app.sign_in` for an account with a password,
 on PostgreSQL, beside the argon2id check alone in the same process — the hash is most of it
-by design (it is what makes a stolen hash slow to guess).
+by design (it is what makes a stolen hash slow to guess). And a GraphQL request's CPU by each
+door (session cookie, API token, JWT), in turns in one process.
 
     .venv/bin/python -m bench.sign_in [--samples S]
 
@@ -79,12 +80,89 @@ def run(url: str, samples: int) -> SignInCost:
     return SignInCost(cpu, wall, verify_cpu, samples)
 
 
+@dataclass(frozen=True)
+class RequestCost:
+    """Server CPU of one GraphQL request (`{ viewer { id } }`) by each door, measured in turns
+    in one process against one app: the session cookie (its row read, CSRF checked), an
+    integration account's API token (its row read), and a signed bearer token (JWT, verified
+    once then cached)."""
+
+    session_us: float
+    api_token_us: float
+    jwt_us: float
+    samples: int
+
+    def figures(self) -> list[Figure]:
+        size = f"median of {self.samples} requests each, in turns"
+        return [
+            Figure(
+                "request by session cookie vs by API token (both revocable at once)",
+                f"{self.session_us:,.0f} µs CPU",
+                f"API token: {self.api_token_us:,.0f} µs CPU",
+                self.session_us / self.api_token_us,
+                "≤ 1.0×",
+                self.session_us <= self.api_token_us,
+                size=size,
+            ),
+            Figure(
+                "request by session cookie vs by signed bearer token (JWT)",
+                f"{self.session_us:,.0f} µs CPU",
+                f"JWT: {self.jwt_us:,.0f} µs CPU",
+                self.session_us / self.jwt_us,
+                "≤ 1.0×",
+                self.session_us <= self.jwt_us,
+                size=size,
+            ),
+        ]
+
+
+def request_cost(url: str, samples: int) -> RequestCost:
+    from fastapi.testclient import TestClient
+
+    from interfaces.doors import COOKIE
+    from interfaces.server import create_app
+
+    query = {"query": "{ viewer { id } }"}
+    with common.schema(url, "bench_requests") as schema_url:
+        api = create_app(Settings(database_url=schema_url, writes_per_minute=1_000_000))
+        with TestClient(api) as http:
+            app = api.state.holder["system"].app
+            account = app.create_account(SECURITY, username="bench.user", display_name="测试").id
+            app.reset_password(SECURITY, account, password=PASSWORD)
+            app.grant_role(SECURITY, account, role=Role.INTEGRATION, reason="测试")
+            signed = http.post(
+                "/auth/sign-in", json={"username": "bench.user", "password": PASSWORD}
+            ).json()
+            session = {"X-CSRF-Token": signed["csrfToken"]}
+            cookie = http.cookies[COOKIE]
+            token = app.issue_api_token(SECURITY, account, name="测试", role=Role.INTEGRATION)
+            actor = Actor(f"account:{account}", "测试", Role.INTEGRATION)
+            jwt = api.state.authenticator.issue(actor)
+            http.cookies.clear()
+            doors = {
+                "session": ({**session, "Cookie": f"{COOKIE}={cookie}"}),
+                "api_token": {"Authorization": f"Bearer {token.secret}"},
+                "jwt": {"Authorization": f"Bearer {jwt}"},
+            }
+            cpu: dict[str, list[float]] = {door: [] for door in doors}
+            for _ in range(samples):
+                for door, headers in doors.items():
+                    started = time.process_time()
+                    answer = http.post("/graphql", json=query, headers=headers)
+                    cpu[door].append((time.process_time() - started) * 1e6)
+                    assert answer.status_code == 200, answer.text
+    median = {door: statistics.median(times) for door, times in cpu.items()}
+    return RequestCost(median["session"], median["api_token"], median["jwt"], samples)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.sign_in", description=__doc__)
     parser.add_argument("--samples", type=int, default=20)
     parser.add_argument("--database-url", default=common.DEFAULT_URL)
     args = parser.parse_args()
     print(" | ".join(run(args.database_url, args.samples).figure().cells()))
+    for figure in request_cost(args.database_url, args.samples * 50).figures():
+        print(" | ".join(figure.cells()))
 
 
 if __name__ == "__main__":
