@@ -8,6 +8,7 @@ sentence, and as slow, for each."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections import deque
@@ -143,6 +144,27 @@ class LastSecurityAdministrator(Forbidden):
     def __init__(self) -> None:
         super().__init__(
             "不能撤销或停用最后一名安全管理员", "the last security administrator cannot be removed"
+        )
+
+
+class UnknownElsewhere(DomainError):
+    kind = "UNAUTHENTICATED"
+    code = "SSO_ACCOUNT_UNKNOWN"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "统一身份认证的账号在本系统中没有对应账号,请联系安全管理员开通",
+            "the identity service's account has no account here: ask the security administrator",
+        )
+
+
+class AdministratorsSignInHere(Forbidden):
+    code = "SSO_NOT_FOR_ADMINISTRATORS"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "管理员账号须在本系统以密码和动态口令登录",
+            "administrators sign in here, with password and second factor",
         )
 
 
@@ -345,6 +367,41 @@ class AccountUseCases(Core):
             held.must_change_password,
             self._needs_second_factor(held) and not held.second_factor,
         )
+
+    def sign_in_elsewhere(self, *, username: str, address: str, issuer: str) -> SignedIn:
+        """The account the identity service vouched for (its second factor is the service's):
+        only an existing one, unless accounts are to be opened for it (without a role: the
+        security administrator grants roles here). Administrators sign in here, with their
+        own second factor, unless the service is trusted for them."""
+        held = self.account_named(username) if len(username) <= 64 else None
+        if held is None and self.settings.oidc_create_accounts:
+            held = self._opened_for_identity_service(username)
+        if held is None:
+            raise UnknownElsewhere()
+        if held.disabled or held.is_locked(self.clock()):
+            raise SignInRefused()
+        admin = any(g.role in ADMINISTRATORS for g in held.grants)
+        if admin and not self.settings.oidc_trusted_for_administrators:
+            raise AdministratorsSignInHere()
+        for _ in range(3):
+            held.signed_in_elsewhere(address=address, issuer=issuer)
+            try:
+                with clocked_by(self.clock):
+                    self.save(held)
+                break
+            except IntegrityError:
+                held = self.load(Account, held.id)
+        return SignedIn(held.id, held.username, held.display_name, tuple(held.grants), False, False)
+
+    def _opened_for_identity_service(self, username: str) -> Account | None:
+        try:
+            name = checked_username(username)
+        except InvalidInput:
+            return None
+        opener = Actor("system:sso", "统一身份认证", R.SECURITY_ADMIN)
+        with contextlib.suppress(UsernameTaken):  # opened meanwhile by another sign-in
+            self.create_account(Command(opener), username=name, display_name=name)
+        return self.account_named(name)
 
     def _needs_second_factor(self, held: Account) -> bool:
         if self.settings.require_second_factor == "all":

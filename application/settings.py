@@ -133,6 +133,24 @@ class Settings(BaseSettings):
         ge=1,
         description="failed sign-ins one client address may make within the window, any accounts",
     )
+    oidc_issuer: str = Field(
+        default="",
+        description="single sign-on: the OpenID provider's issuer URL (统一身份认证); empty: off",
+    )
+    oidc_client_id: str = Field(default="", description="…this system's client id there")
+    oidc_client_secret: str = Field(default="", description="…and its client secret")
+    oidc_username_claim: str = Field(
+        default="preferred_username",
+        description="…the ID token's claim that is an account's username here",
+    )
+    oidc_create_accounts: bool = Field(
+        default=False,
+        description="…open an account (with no role) for a username not known here",
+    )
+    oidc_trusted_for_administrators: bool = Field(
+        default=False,
+        description="…let administrators sign in through it (it must then enforce two factors)",
+    )
     session_idle_seconds: float = Field(
         default=1800, gt=0, description="a browser session ends after this long without a request"
     )

@@ -213,6 +213,14 @@ class Account(Record):
     def _signed_in(self, address: str, second_factor: bool, actor: Actor) -> None:
         pass
 
+    def signed_in_elsewhere(self, *, address: str, issuer: str) -> None:
+        """A sign-in through the district's identity service (统一身份认证) at `issuer`."""
+        self._signed_in_elsewhere(address=address[:100], issuer=issuer[:200], actor=SYSTEM)
+
+    @event("SignedInElsewhere")
+    def _signed_in_elsewhere(self, address: str, issuer: str, actor: Actor) -> None:
+        pass
+
     def signed_out(self, *, address: str, reason: str) -> None:
         """A session ended by its holder ("signed_out") or timed out ("idle", "absolute")."""
         self._signed_out(address=address[:100], reason=reason[:40], actor=SYSTEM)

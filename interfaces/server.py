@@ -38,6 +38,7 @@ from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
 from interfaces.http.hotline import router as hotline_router
 from interfaces.http.sign_in import sign_in_router
+from interfaces.http.sso import sso_router
 from interfaces.web import mount_web
 from projections.health import stall_watch
 
@@ -97,6 +98,7 @@ def create_app(
     api.include_router(hotline_router)
     api.include_router(feed_router(holder, settings))
     api.include_router(sign_in_router(settings))
+    api.include_router(sso_router(settings))
     api.add_exception_handler(StarletteHTTPException, _graphql_shaped)  # fastapi's too
     api.add_exception_handler(RequestValidationError, _bad_parameters)
     for unreachable in STORAGE_UNAVAILABLE:  # /events, /exports, /hotline: 503 as /graphql does

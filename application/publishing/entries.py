@@ -234,6 +234,9 @@ ENTRIES: dict[type, Entry] = {
     _event(Account, "AccountUnlocked"): Entry(
         "解锁账号", lambda e: f"解锁账号,理由:{e.reason}", decision=True
     ),
+    _event(Account, "SignedInElsewhere"): Entry(
+        "统一身份认证登录", lambda e: f"从{e.address}经统一身份认证({e.issuer})登录"
+    ),
     _event(Account, "SignedOut"): Entry(
         "退出登录", lambda e: f"会话结束:{_SESSION_ENDS.get(e.reason, e.reason)}"
     ),
