@@ -276,9 +276,8 @@ class SessionUseCases(AccountUseCases):
         """Sessions and tokens lose what was taken away, at once."""
         self.session_table.end_sessions(self._now(), reason, account_id=str(account), but=but)
         if reason != "password_changed":
-            self.session_table.revoke_tokens(
-                self._now(), reason, account_id=str(account), role=role
-            )
+            said = SessionEnded.REASONS.get(reason, (reason, ""))[0]  # as the token lists say it
+            self.session_table.revoke_tokens(self._now(), said, account_id=str(account), role=role)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """…and when an account lost a role, was disabled, or had its password or second
@@ -360,7 +359,7 @@ class SessionUseCases(AccountUseCases):
     ) -> list[Record]:
         held = self.load(Account, account, command)
         held.revoke_token(token_id=token_id, reason=reason, actor=command.actor)
-        self.session_table.revoke_tokens(self._now(), "revoked", token_id=token_id)
+        self.session_table.revoke_tokens(self._now(), reason.strip(), token_id=token_id)
         return [held]
 
     def api_tokens(self, account: UUID) -> list[TokenRow]:

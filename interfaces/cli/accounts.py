@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from typing import NoReturn
 
 import typer
@@ -212,5 +213,64 @@ def list_accounts() -> None:
                 f" | {state}"
             )
         return "\n".join(lines)
+
+    _with_system(work)
+
+
+@account_app.command("token-issue")
+def token_issue(
+    username: str = typer.Argument(..., help="对接账号的用户名 the integration account"),
+    name: str = typer.Option(..., "--name", help="令牌名称 what the token is for"),
+    role: str = typer.Option("integration", help="令牌代表的角色 the role it acts in"),
+    scope: str = typer.Option("", help="角色范围 the role's scope"),
+    by: str = BY,
+) -> None:
+    """签发接口令牌(仅显示一次) Issue a named API token (shown this once)."""
+    acting = _role(role)
+
+    def work(system: System) -> str:
+        account = _named(system, username)
+        issued = system.app.issue_api_token(
+            _operator(by), account.id, name=name, role=acting, scope=scope
+        )
+        return (
+            f"已签发令牌 issued {issued.token_id}(仅显示这一次 shown this once):\n{issued.secret}"
+        )
+
+    _with_system(work)
+
+
+@account_app.command("tokens")
+def tokens(username: str = typer.Argument(...)) -> None:
+    """列出账号的接口令牌 An account's API tokens (never their values)."""
+
+    def work(system: System) -> str:
+        account = _named(system, username)
+        lines = ["编号 id | 名称 name | 角色 role | 签发 issued | 状态 state"]
+        for row in system.app.api_tokens(account.id):
+            state = f"已吊销 revoked({row.revoke_reason})" if row.revoked_at else "有效 live"
+            issued = datetime.fromtimestamp(row.created_at, UTC).isoformat(timespec="seconds")
+            lines.append(
+                f"{row.token_id} | {escape(row.name)} | {Role.parse(row.role).label}"
+                f" | {issued} | {escape(state)}"
+            )
+        return "\n".join(lines)
+
+    _with_system(work)
+
+
+@account_app.command("token-revoke")
+def token_revoke(
+    username: str = typer.Argument(...),
+    token_id: str = typer.Argument(..., help="令牌编号 the token's id"),
+    reason: str = REASON,
+    by: str = BY,
+) -> None:
+    """吊销接口令牌(下一次请求起失效) Revoke an API token (refused from the next request)."""
+
+    def work(system: System) -> str:
+        account = _named(system, username)
+        system.app.revoke_api_token(_operator(by), account.id, token_id=token_id, reason=reason)
+        return f"已吊销令牌 revoked: {escape(token_id)}"
 
     _with_system(work)

@@ -104,3 +104,33 @@ def test_a_weak_password_creates_nothing(url: str, tmp_path: Path) -> None:
     assert "li.na" not in said
     status, said = account(url, tmp_path, "grant", "li.na", "--role", "leader", "--reason", "x")
     assert (status, "找不到账号 no such account: li.na" in said) == (1, True), said
+
+
+def test_an_integration_accounts_tokens_from_the_command_line(url: str, tmp_path: Path) -> None:
+    def run(*arguments: str, password: str = "") -> tuple[int, str]:
+        return account(url, tmp_path, *arguments, password=password)
+
+    status, said = run(
+        "create", "hotline.12345", "--name", "12345热线", "--role", "integration",
+        "--reason", "对接", "--password-stdin", password=PASSWORD,
+    )  # fmt: skip
+    assert status == 0, said
+    status, said = run("token-issue", "hotline.12345", "--name", "热线工单推送")
+    assert status == 0, said
+    token = next(word for word in said.split() if word.startswith("yst_"))
+    token_id = said.split("issued ", 1)[1].split("(", 1)[0]
+    status, said = run("tokens", "hotline.12345")
+    assert status == 0
+    assert f"{token_id} | 热线工单推送 | 系统对接" in said
+    assert token not in said
+
+    app = application_for(Settings(database_url=url, event_key_file=str(tmp_path / "event.key")))
+    try:
+        assert app.token_caller(token).role.code == "integration"
+    finally:
+        app.close()
+    assert run("token-revoke", "hotline.12345", token_id, "--reason", "停止对接")[0] == 0
+    status, said = run("tokens", "hotline.12345")
+    assert "已吊销 revoked(停止对接)" in said
+    status, said = run("token-issue", "hotline.12345", "--name", "越权", "--role", "admin")
+    assert (status, "ROLE_NOT_HELD" in said) == (1, True), said
