@@ -177,7 +177,10 @@ class Account(Record):
 
     def password_changed(self, *, by_holder: bool, actor: Actor) -> None:
         """The fact of a new password (never the password): set by its holder, or reset by the
-        security administrator, in which case the holder must change it at next sign-in."""
+        security administrator, in which case the holder must change it at next sign-in (a
+        reset of one's own would skip proving the current one: refused)."""
+        if not by_holder and actor.id == self.subject:
+            raise OwnRoles()
         self._password_changed(must_change=not by_holder, actor=actor)
 
     @event("PasswordChanged")
@@ -231,7 +234,9 @@ class Account(Record):
 
     def issue_token(self, *, token_id: str, name: str, grant: Grant, actor: Actor) -> None:
         """A named API token for a system acting as this account in `grant` (the token itself
-        is shown once and never recorded)."""
+        is shown once and never recorded). Never to oneself: a token is a credential."""
+        if actor.id == self.subject:
+            raise OwnRoles()
         if grant not in self.grants:
             raise RoleNotHeld(grant)
         if self.disabled:
@@ -307,8 +312,8 @@ class OwnRoles(Forbidden):
 
     def __init__(self) -> None:
         super().__init__(
-            "不能为自己的账号授予、撤销角色,停用账号或重置第二因子",
-            "no one grants, revokes, disables or resets a second factor on their own account",
+            "不能为自己的账号授予、撤销角色,停用账号,重置密码、第二因子或签发令牌",
+            "no one grants, revokes, disables, resets or issues a token on their own account",
         )
 
 

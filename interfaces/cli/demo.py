@@ -131,8 +131,11 @@ def seed_demo(app: Yishiting) -> DemoReport:
     """Seeds XX区 into `app`'s log; a repeated run stores nothing."""
     before = app.position()
     seeding = Seeding(app)
-    commands = seeding.run(plan())
-    accounts = seed_demo_accounts(app, {key: seeding.actor(key) for key in data.SIGN_INS})
+    steps = plan()
+    commands = seeding.run(steps)
+    # The accounts are opened just after the year's last step: every run, the same moments.
+    with recorded_at(max(step.at for step in steps) + timedelta(minutes=1)):
+        accounts = seed_demo_accounts(app, {key: seeding.actor(key) for key in data.SIGN_INS})
     return DemoReport(
         platforms=len(data.PLATFORMS),
         committees=len(data.COMMITTEES),

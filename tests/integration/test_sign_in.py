@@ -368,3 +368,90 @@ def test_in_production_a_temporary_password_is_changed_before_anything_else(
         ).json()
         assert changed["data"]["changeOwnPassword"]["id"] == str(account_id("wu.first"))
         assert "errors" not in graphql(client, csrf, "{ topics { totalCount } }").json()
+
+
+def enrolled_administrator(world: World, browser: TestClient, username: str, role: str) -> str:
+    """An administrator account signed in with its second factor enrolled; its CSRF token."""
+    account(world, username, role)
+    csrf = sign_in(browser, username).json()["csrfToken"]
+    begun = graphql(browser, csrf, "mutation { beginSecondFactor { secret } }").json()
+    code = pyotp.TOTP(begun["data"]["beginSecondFactor"]["secret"]).now()
+    confirm = "mutation($c: String!) { confirmSecondFactor(code: $c) { codes } }"
+    assert "errors" not in graphql(browser, csrf, confirm, c=code).json()
+    return str(csrf)
+
+
+OWN = {
+    "grantRole": (
+        "mutation($i: GrantRoleInput!) { grantRole(input: $i) { id } }",
+        {"role": "AUDITOR", "reason": "自授"},
+    ),
+    "revokeRole": (
+        "mutation($i: RevokeRoleInput!) { revokeRole(input: $i) { id } }",
+        {"role": "SECURITY_ADMIN", "reason": "自撤"},
+    ),
+    "disableAccount": (
+        "mutation($i: DisableAccountInput!) { disableAccount(input: $i) { id } }",
+        {"reason": "自停"},
+    ),
+    "resetPassword": (
+        "mutation($i: ResetPasswordInput!) { resetPassword(input: $i) { id } }",
+        {"temporaryPassword": "Xinhua@Street-07"},
+    ),
+    "resetSecondFactor": (
+        "mutation($i: ResetSecondFactorInput!) { resetSecondFactor(input: $i) { id } }",
+        {"reason": "自重置"},
+    ),
+    "issueApiToken": (
+        "mutation($i: IssueApiTokenInput!) { issueApiToken(input: $i) { token } }",
+        {"name": "自用", "role": "SECURITY_ADMIN"},
+    ),
+}
+
+
+def test_no_path_lets_a_security_administrator_act_on_their_own_account(
+    world: World, browser: TestClient
+) -> None:
+    csrf = enrolled_administrator(world, browser, "feng.security", "security_admin")
+    own = str(account_id("feng.security"))
+    before = world.position()
+    for mutation, (document, given) in OWN.items():
+        answer = graphql(browser, csrf, document, i={"accountId": own, **given})
+        assert refusal(answer)[1:] == ("FORBIDDEN", "OWN_ACCOUNT"), (mutation, answer.text)
+    assert world.position() == before
+    assert world.system.app.api_tokens(account_id("feng.security")) == []
+
+
+def test_security_events_reach_the_audit_administrator_with_actor_address_and_time(
+    world: World, browser: TestClient
+) -> None:
+    account(world, "tang.audited", "leader")
+    assert refusal(sign_in(browser, "tang.audited", "Wrong#Password-9"))[0] == 401
+    csrf = sign_in(browser, "tang.audited").json()["csrfToken"]
+    browser.post("/auth/sign-out", headers={"X-CSRF-Token": csrf})
+    world.system.projector.wait_for(world.position())  # sign-ins are not commands: no wait
+    mine = [n for n in security_audit(world) if n["aggregateId"] == str(account_id("tang.audited"))]
+    said = {n["summary"] for n in mine}
+    assert "从testclient登录失败(本轮第1次)" in said
+    assert "从testclient登录(密码)" in said
+    assert "会话结束:本人退出登录" in said
+    assert all(n["occurredAt"] for n in mine)
+    assert {n["actorName"] for n in mine} >= {"系统"}
+
+
+def security_audit(world: World) -> list[dict[str, Any]]:
+    """Every node of the audit administrator's security audit, page by page."""
+    document = (
+        "query($a: String) { securityAudit(first: 100, after: $a) { nodes { summary actorName"
+        " occurredAt aggregateId } pageInfo { hasNextPage endCursor } } }"
+    )
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        answer = world.execute("audit_admin", document, {"a": after})
+        assert "errors" not in answer, answer
+        page = answer["data"]["securityAudit"]
+        nodes += page["nodes"]
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes
+        after = page["pageInfo"]["endCursor"]
