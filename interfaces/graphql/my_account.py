@@ -162,22 +162,29 @@ async def _execute(
     return answered[-1]
 
 
+async def own_account(info: Info) -> Account | None:
+    prefix, _, own = ctx(info).actor.id.partition(":")
+    if prefix != "account":
+        return None
+    record = await blocking(ctx(info).system.app.account, parse_id(own))
+    return Account.of(record)
+
+
+async def own_sessions(info: Info) -> list[MySession]:
+    context = ctx(info)
+    rows = await _run(info, lambda c: context.system.app.sessions_of(c.actor))
+    return [MySession.of(r, context.caller.session_key) for r in rows]
+
+
 @strawberry.type
 class MyAccountQueries:
     @strawberry.field(description="我的账号(以账号登录时) My account, when signed in as one")
     async def my_account(self, info: Info) -> Account | None:
-        actor = ctx(info).actor
-        prefix, _, own = actor.id.partition(":")
-        if prefix != "account":
-            return None
-        record = await blocking(ctx(info).system.app.account, parse_id(own))
-        return Account.of(record)
+        return await own_account(info)
 
     @strawberry.field(description="我的会话 My open sessions")
     async def my_sessions(self, info: Info) -> list[MySession]:
-        context = ctx(info)
-        rows = await _run(info, lambda c: context.system.app.sessions_of(c.actor))
-        return [MySession.of(r, context.caller.session_key) for r in rows]
+        return await own_sessions(info)
 
     @strawberry.field(description="账号的接口令牌(安全、审计管理员) An account's API tokens")
     async def api_tokens(self, info: Info, account_id: strawberry.ID) -> list[ApiToken]:

@@ -11,8 +11,10 @@ from application.publishing.envelope import sequence
 from domain import vocabulary as v
 from interfaces.edge.blocking import blocking
 from interfaces.fences.strawberry_internals import graphql_core_info
+from interfaces.graphql.accounts import Account
 from interfaces.graphql.dashboard import DASHBOARD_ROLES
 from interfaces.graphql.ledger import READERS as LEDGER_READERS
+from interfaces.graphql.my_account import MySession, own_account, own_sessions
 from interfaces.graphql.terms import TERMS, term
 from interfaces.graphql.types import ctx
 
@@ -49,6 +51,18 @@ class Viewer:
         description="须先完成:password(修改临时密码)、second_factor(绑定动态口令) "
         "What the session must do first",
     )
+
+    @strawberry.field(
+        description="以账号登录时:账号及其全部角色 The account, when signed in as one"
+    )
+    async def account(self, info: Info) -> Account | None:
+        return await own_account(info)
+
+    @strawberry.field(description="以账号登录时:我的会话 My open sessions (none for a token)")
+    async def sessions(self, info: Info) -> list[MySession]:
+        if not ctx(info).actor.id.startswith("account:"):
+            return []
+        return await own_sessions(info)
 
 
 def _mutations(info: Info) -> set[str]:

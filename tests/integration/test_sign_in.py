@@ -95,6 +95,13 @@ def test_a_sign_in_sets_an_http_only_strict_cookie_and_the_page_sends_its_csrf_t
 
     viewer = graphql(browser, csrf, VIEWER).json()["data"]["viewer"]
     assert (viewer["name"], viewer["role"]["code"], viewer["pending"]) == ("张伟", "LEADER", "")
+    mine = graphql(
+        browser,
+        csrf,
+        "{ viewer { account { username roles { role { code } } } sessions { current agent } } }",
+    ).json()["data"]["viewer"]
+    assert mine["account"] == {"username": "li.leader", "roles": [{"role": {"code": "LEADER"}}]}
+    assert mine["sessions"] == [{"current": True, "agent": "testclient"}]
     assert browser.get("/auth/session").json()["csrfToken"] == csrf
 
     assert refusal(graphql(browser, None, VIEWER)) == (403, "FORBIDDEN", "CSRF_REJECTED")
