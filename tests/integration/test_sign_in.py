@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import os
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -145,13 +146,19 @@ def test_an_administrator_enrols_a_second_factor_first_then_signs_in_with_it(
     assert enrolment["qrSvg"].startswith("<svg")
     assert enrolment["uri"].startswith("otpauth://totp/")
     totp = pyotp.TOTP(enrolment["secret"])
-    wrong = graphql(browser, csrf, 'mutation { confirmSecondFactor(code: "000000") { codes } }')
+    wrong = graphql(
+        browser,
+        csrf,
+        "mutation($c: String!) { confirmSecondFactor(code: $c) { codes } }",
+        c=wrong_code(totp),
+    )
     assert wrong.json()["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    enrolled_with = totp.now()
     confirmed = graphql(
         browser,
         csrf,
         "mutation($c: String!) { confirmSecondFactor(code: $c) { codes } }",
-        c=totp.now(),
+        c=enrolled_with,
     ).json()["data"]["confirmSecondFactor"]["codes"]
     assert len(confirmed) == 10
     assert "errors" not in graphql(browser, csrf, "{ accounts { username } }").json()
@@ -159,13 +166,20 @@ def test_an_administrator_enrols_a_second_factor_first_then_signs_in_with_it(
 
     needs = sign_in(browser, "zhao.security")
     assert refusal(needs) == (401, "UNAUTHENTICATED", "SECOND_FACTOR_REQUIRED")
-    replayed = sign_in(browser, "zhao.security", code=totp.now())  # the code enrolment took
+    replayed = sign_in(browser, "zhao.security", code=enrolled_with)  # taken by the enrolment
     assert refusal(replayed) == (401, "UNAUTHENTICATED", "SIGN_IN_REFUSED")
     recovered = sign_in(browser, "zhao.security", code=confirmed[0])
     assert recovered.status_code == 200, recovered.text
     assert recovered.json()["pending"] == ""
     again = sign_in(browser, "zhao.security", code=confirmed[0])  # a recovery code is good once
     assert refusal(again) == (401, "UNAUTHENTICATED", "SIGN_IN_REFUSED")
+
+
+def wrong_code(totp: pyotp.TOTP) -> str:
+    """A code no step around now accepts."""
+    now = time.time()
+    near = {totp.at(now + drift) for drift in (-60, -30, 0, 30, 60)}
+    return next(c for c in (f"{n:06d}" for n in range(1_000_000)) if c not in near)
 
 
 def test_an_idle_session_expires_and_the_page_is_told_so(world: World, browser: TestClient) -> None:
