@@ -36,15 +36,20 @@ class SignInForm(BaseModel):
     scope: str = Field(default="", max_length=100)
 
 
+def cookies_are_secure(settings: Settings) -> bool:
+    """Whether the session's cookies go over HTTPS only (`YISHITING_COOKIE_SECURE`)."""
+    if settings.cookie_secure == "production":
+        return settings.environment == "production"
+    return settings.cookie_secure == "always"
+
+
 def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
 def sign_in_router(settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/auth", tags=["登录 Sign-in"])
-    secure = settings.cookie_secure == "always" or (
-        settings.cookie_secure == "production" and settings.environment == "production"
-    )
+    secure = cookies_are_secure(settings)
 
     @router.post("/sign-in", summary="登录 Sign in with password (and second factor)")
     async def sign_in(request: Request) -> Response:

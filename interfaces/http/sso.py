@@ -39,7 +39,7 @@ from domain.errors import DomainError
 from interfaces.doors import COOKIE
 from interfaces.edge.blocking import blocking
 from interfaces.http.callers import system_of
-from interfaces.http.sign_in import client_address
+from interfaces.http.sign_in import client_address, cookies_are_secure
 
 STATE_COOKIE = "yishiting_sso"
 STATE_SECONDS = 600  # from leaving for the provider to coming back
@@ -98,9 +98,7 @@ def sso_router(settings: Settings) -> APIRouter:
     router = APIRouter(prefix="/auth/sso", tags=["登录 Sign-in"])
     provider = Provider(settings.oidc_issuer, settings.oidc_client_id, settings.oidc_client_secret)
     enabled = bool(settings.oidc_issuer and settings.oidc_client_id)
-    secure = settings.cookie_secure == "always" or (
-        settings.cookie_secure == "production" and settings.environment == "production"
-    )
+    secure = cookies_are_secure(settings)
 
     @router.get("", summary="统一身份认证是否可用 Whether single sign-on is offered")
     async def offered() -> JSONResponse:

@@ -5,10 +5,8 @@ the log keeps; and the per-token write rate limit."""
 
 from __future__ import annotations
 
-import base64
 import json
 import logging
-import os
 import socket
 import sqlite3
 import time
@@ -21,7 +19,6 @@ import graphql
 import httpx
 import pytest
 
-from application.ledger.signing import Signer
 from application.settings import Settings
 from interfaces.graphql.schema import sdl
 from tests.support.graphql import CHINESE, mutation_document
@@ -34,7 +31,7 @@ from tests.support.servers import (
     launch,
     wait_until_ready,
 )
-from tests.support.world import World, leaks, running
+from tests.support.world import PRODUCTION_SECRET, World, leaks, running, running_in_production
 
 TOO_LONG = "长" * 20_001  # past every text limit of the domain (the longest is 20,000)
 ID_LIKE = {
@@ -295,25 +292,12 @@ def test_over_long_text_in_any_field_is_refused_and_stores_nothing(
 
 # ------------------------------------------------------------------------------- production
 
-SECRET = "a-production-secret-long-enough-for-hs256-0123456789"
+SECRET = PRODUCTION_SECRET
 
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    directory: Path = tmp_path_factory.mktemp("production")
-    key_file = directory / "ledger.pem"
-    Signer.from_file(key_file, create=True)  # an operator's keys, made before start-up
-    event_key = directory / "event.key"
-    event_key.write_text(base64.b64encode(os.urandom(32)).decode())
-    safety = {
-        "webhook_allowed_networks": [],  # production lists no loopback receivers
-        "event_key_file": str(event_key),
-        "token_secret": SECRET,
-        "ledger_key_file": str(key_file),
-        "personal_data_key": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-    }
-    url = f"sqlite:///{directory}/yishiting.db"
-    with running(url, environment="production", **safety) as production_world:
+    with running_in_production(tmp_path_factory.mktemp("production")) as production_world:
         yield production_world
 
 

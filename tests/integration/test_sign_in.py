@@ -6,8 +6,6 @@ SQLite (the session table's PostgreSQL path: tests/application/test_sessions.py)
 
 from __future__ import annotations
 
-import base64
-import os
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,7 +23,7 @@ from domain.accounts import account_id
 from interfaces.doors import COOKIE
 from tests.support.graphql import CHINESE
 from tests.support.scenarios import SECURITY_COMMAND
-from tests.support.world import World, running
+from tests.support.world import World, running, running_in_production
 
 PASSWORD = "Yongshun#2026-hall"
 SECRET = "sign-in-tests-" + "x" * 40
@@ -350,22 +348,7 @@ def test_own_password_rules_hold_for_a_signed_in_holder(world: World, browser: T
 
 @pytest.fixture(scope="module")
 def production(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
-    from application.ledger.signing import Signer
-
-    directory: Path = tmp_path_factory.mktemp("production-sign-in")
-    key_file = directory / "ledger.pem"
-    Signer.from_file(key_file, create=True)
-    event_key = directory / "event.key"
-    event_key.write_text(base64.b64encode(os.urandom(32)).decode())
-    safety = {
-        "webhook_allowed_networks": [],
-        "event_key_file": str(event_key),
-        "token_secret": SECRET,
-        "ledger_key_file": str(key_file),
-        "personal_data_key": base64.urlsafe_b64encode(os.urandom(32)).decode(),
-    }
-    url = f"sqlite:///{directory}/yishiting.db"
-    with running(url, environment="production", **safety) as production_world:
+    with running_in_production(tmp_path_factory.mktemp("production")) as production_world:
         yield production_world
 
 

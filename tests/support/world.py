@@ -3,16 +3,20 @@ callers belong to, and `away`, another one; a bearer token per role; calls as an
 
 from __future__ import annotations
 
+import base64
+import os
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
 import psycopg
 from fastapi.testclient import TestClient
 
+from application.ledger.signing import Signer
 from application.settings import Settings
 from interfaces.bootstrap import System
 from interfaces.server import create_app
@@ -77,6 +81,28 @@ def running(url: str, **settings: Any) -> Iterator[World]:
         system: System = app.state.holder["system"]
         home, away = District.build(system.app), District.build(system.app)
         yield World(http, system, home, away, signed_in(http, home))
+
+
+PRODUCTION_SECRET = "a-production-secret-long-enough-for-hs256-0123456789"
+
+
+@contextmanager
+def running_in_production(directory: Path) -> Iterator[World]:
+    """The app as production starts it: an operator's ledger and event keys made beforehand
+    (never by the app), a token secret, the personal-data key, no loopback webhook receivers."""
+    key_file = directory / "ledger.pem"
+    Signer.from_file(key_file, create=True)
+    event_key = directory / "event.key"
+    event_key.write_text(base64.b64encode(os.urandom(32)).decode())
+    safety = {
+        "webhook_allowed_networks": [],
+        "event_key_file": str(event_key),
+        "token_secret": PRODUCTION_SECRET,
+        "ledger_key_file": str(key_file),
+        "personal_data_key": base64.urlsafe_b64encode(os.urandom(32)).decode(),
+    }
+    with running(f"sqlite:///{directory}/yishiting.db", environment="production", **safety) as w:
+        yield w
 
 
 @contextmanager
