@@ -29,6 +29,8 @@ MUTATION_NAMES = {
     "_record_token_issued": "issueApiToken",
 }
 NOT_MUTATIONS = frozenset({"propose_hotline_order", "issue_deadline_reminder"})
+# One's own password and second factor: offered to a holder signed in with the account only.
+OWN_ACCOUNT = frozenset({"_record_own_password_change", "_record_second_factor"})
 
 
 @strawberry.type(description="当前登录者 The signed-in person")
@@ -95,6 +97,7 @@ class ViewerQueries:
                 for use_case, roles in WRITES.items()
                 if actor.role in roles
                 and use_case not in NOT_MUTATIONS
+                and (use_case not in OWN_ACCOUNT or actor.id.startswith("account:"))
                 and (name := mutation_name(use_case)) in mutations
             ),
             may_read=[name for name, roles in gated.items() if actor.role in roles],

@@ -511,6 +511,30 @@ class Steps:
     def reset_second_factor(self, account_id: str, *, reason: str, **command: Any) -> Any:
         return self.run("resetSecondFactor", accountId=account_id, reason=reason, **command)
 
+    def issue_api_token(
+        self, account_id: str, *, name: str, role: str, scope: str = "", **command: Any
+    ) -> Any:
+        return self.run(
+            "issueApiToken", accountId=account_id, name=name, role=role, scope=scope, **command
+        )
+
+    def revoke_api_token(
+        self, account_id: str, *, token_id: str, reason: str, **command: Any
+    ) -> Any:
+        return self.run(
+            "revokeApiToken", accountId=account_id, tokenId=token_id, reason=reason, **command
+        )
+
+    def change_own_password(
+        self, *, current_password: str, new_password: str, **command: Any
+    ) -> Any:
+        return self.run(
+            "changeOwnPassword",
+            currentPassword=current_password,
+            newPassword=new_password,
+            **command,
+        )
+
 
 # The story's people. Each acts through its own headers; the ids are scoped after setup.
 ADMIN = Actor("admin-1", "系统管理员", Role.ADMIN)
