@@ -2,7 +2,7 @@
 
 import { mutate } from "./api.js";
 import { h, mount } from "./dom.js";
-import { form } from "./forms.js";
+import { form, hasDraft } from "./forms.js";
 import * as session from "./session.js";
 
 /**
@@ -26,6 +26,9 @@ export function actionPanel(steps, { title = "办理", empty = null } = {}) {
       step.label,
     ),
   );
+  // A step whose form was being filled in when the session ended opens again, filled in.
+  const waiting = shown.findIndex((s) => hasDraft(`form-${s.mutation}`));
+  if (waiting >= 0) open(shown[waiting], buttons[waiting], slot, buttons);
   return h(
     "section",
     { class: "card actions", "aria-label": title },

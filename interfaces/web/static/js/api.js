@@ -1,8 +1,11 @@
-// The only way this front end reaches the server: POST /graphql with the bearer token.
+// The only way this front end reaches the server: POST /graphql — with the session's CSRF token
+// (its cookie goes along by itself) or with a pasted bearer token — and the sign-in routes
+// under /auth/ (sign in, the session held, sign out).
 
-import { token } from "./session-store.js";
+import { csrfToken, token } from "./session-store.js";
 
 export const ENDPOINT = "/graphql";
+const AUTH = "/auth/";
 
 const KINDS = {
   FORBIDDEN: "无权限",
@@ -15,22 +18,43 @@ const KINDS = {
   NETWORK: "无法连接服务器",
 };
 
+/** Refusals that mean the page is no longer signed in (or no longer the session it was). */
+const SIGNED_OUT = new Set([
+  "SESSION_ENDED",
+  "SESSION_EXPIRED",
+  "SESSION_INVALID",
+  "TOKEN_REVOKED",
+  "TOKEN_EXPIRED",
+  "CSRF_REJECTED",
+]);
+
 /** A refusal or failure, in Chinese: `kind` (FORBIDDEN, …), `reason`, and the form `field`. */
 export class ApiError extends Error {
-  constructor(errors) {
+  constructor(errors, { bare = false } = {}) {
     const first = errors[0] || {};
     const extensions = first.extensions || {};
     super(first.message || "请求失败");
     this.errors = errors;
     this.kind = extensions.code || "ERROR";
     this.reason = extensions.reason || "";
-    this.field = (extensions.details && extensions.details.field) || fieldOfReason(this.reason);
+    this.details = extensions.details || {};
+    this.field = this.details.field || fieldOfReason(this.reason);
+    this.bare = bare;
   }
 
-  /** "无权限:“协商议事平台专人”无权执行此操作" — the class of refusal, then the server's words. */
+  /** "无权限:“协商议事平台专人”无权执行此操作" — the class of refusal, then the server's words
+   * (the sign-in routes' refusals say it all themselves). */
   get chinese() {
     const kind = KINDS[this.kind];
-    return kind ? `${kind}:${this.message}` : this.message;
+    return kind && !this.bare ? `${kind}:${this.message}` : this.message;
+  }
+
+  /** Whether it says the page is signed out: the session ended or expired, the token revoked. */
+  get signedOut() {
+    return (
+      (this.kind === "UNAUTHENTICATED" && this.reason !== "SIGN_IN_REFUSED") ||
+      SIGNED_OUT.has(this.reason)
+    );
   }
 }
 
@@ -38,35 +62,103 @@ function fieldOfReason(reason) {
   return reason === "REASON_REQUIRED" ? "reason" : null;
 }
 
+const NETWORK = () =>
+  new ApiError([{ message: "请检查网络后重试", extensions: { code: "NETWORK" } }]);
+
 let onSignedOut = () => {};
 
-/** Called when the server no longer accepts the token (expired, revoked). */
+/** Called when the server no longer accepts the session or token (expired, ended, revoked). */
 export function whenSignedOut(callback) {
   onSignedOut = callback;
+}
+
+/** Tells the page it is signed out (a live stream that ended with the session says so too). */
+export function signedOut(error) {
+  onSignedOut(error);
 }
 
 export async function gql(query, variables = {}, { signedIn = true } = {}) {
   const headers = { "Content-Type": "application/json", Accept: "application/json" };
   const bearer = signedIn ? token() : null;
+  const csrf = signedIn && !bearer ? csrfToken() : null;
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
+  if (csrf) headers["X-CSRF-Token"] = csrf;
   let response;
   try {
     response = await fetch(ENDPOINT, {
       method: "POST",
       headers,
       body: JSON.stringify({ query, variables }),
+      // The session's cookie only where the page speaks as the signed-in person.
+      credentials: csrf ? "same-origin" : "omit",
     });
   } catch {
-    throw new ApiError([{ message: "请检查网络后重试", extensions: { code: "NETWORK" } }]);
+    throw NETWORK();
   }
   const body = await response.json().catch(() => ({}));
   const errors = body.errors || (response.ok ? [] : [{ message: `HTTP ${response.status}` }]);
   if (errors.length) {
     const error = new ApiError(errors);
-    if (error.kind === "UNAUTHENTICATED" && bearer) onSignedOut(error);
+    if (error.signedOut && (bearer || csrf)) onSignedOut(error);
     throw error;
   }
   return body.data;
+}
+
+/** Asks whether the page is still signed in (the refusal, if any, signs it out). */
+export async function confirmSignedIn() {
+  try {
+    await gql("{ viewer { id } }");
+    return true;
+  } catch (error) {
+    if (error instanceof ApiError && error.signedOut) return false;
+    return true;
+  }
+}
+
+async function auth(path, { method = "GET", body = null, csrf = null } = {}) {
+  const headers = { Accept: "application/json" };
+  if (body) headers["Content-Type"] = "application/json";
+  if (csrf) headers["X-CSRF-Token"] = csrf;
+  let response;
+  try {
+    response = await fetch(`${AUTH}${path}`, {
+      method,
+      headers,
+      body: body ? JSON.stringify(body) : undefined,
+      credentials: "same-origin",
+      cache: "no-store",
+    });
+  } catch {
+    throw NETWORK();
+  }
+  if (response.status === 204) return null;
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok)
+    throw new ApiError(answer.errors || [{ message: `HTTP ${response.status}` }], { bare: true });
+  return answer;
+}
+
+/** POST /auth/sign-in: { username, password, code? } → { csrfToken, actor, pending, roles }. */
+export function openSession(form) {
+  return auth("sign-in", { method: "POST", body: form });
+}
+
+/** GET /auth/session: the session this browser holds, or null when it holds none; `refused`
+ * hears why not, when the server says (SESSION_EXPIRED, SESSION_ENDED…). */
+export async function heldSession(refused = () => {}) {
+  try {
+    return await auth("session");
+  } catch (error) {
+    if (error.kind !== "UNAUTHENTICATED") throw error;
+    refused(error);
+    return null;
+  }
+}
+
+/** POST /auth/sign-out, with the CSRF token; the cookie is dropped by the answer. */
+export function endSession(csrf) {
+  return auth("sign-out", { method: "POST", csrf });
 }
 
 /** A mutation with a fresh command id, so that a retried click is stored once. */

@@ -102,6 +102,9 @@ function makeControl(field, id, errorId) {
         type: field.type || "text",
         value: field.value || "",
         placeholder: field.placeholder,
+        autocomplete: field.autocomplete,
+        inputmode: field.inputmode,
+        maxlength: field.maxlength,
       });
   }
 }

@@ -1,11 +1,17 @@
 // Forms for each step: required fields checked before sending, and the server's refusal shown
-// next to the field it names (extensions.details.field), in Chinese.
+// next to the field it names (extensions.details.field), in Chinese. What was typed into a form
+// outlives the session: when the page finds itself signed out (the session timed out, ended),
+// it keeps the forms' values (keepDrafts) and the same form, opened again on the same route by
+// the same person after signing in again, comes back filled in (never a password).
 
 import { ApiError } from "./api.js";
-import { h } from "./dom.js";
+import { h, notice } from "./dom.js";
 import { collect, row } from "./fields.js";
+import * as session from "./session.js";
 
 let counter = 0;
+const DRAFTS = "yishiting.drafts";
+const open = new Set(); // the forms drawn, while on the page: { element, byName, route, key }
 
 /**
  * fields: [{ name, label, type, required, options, value, hint, when }] where `name` is the
@@ -13,7 +19,7 @@ let counter = 0;
  * datetime-local, lines (one entry per line), checkboxes, radios, or custom (with make(attrs)
  * building the control and read(row) giving its value).
  */
-export function form({ fields, submit = "提交", onSubmit, onDone, className = "" }) {
+export function form({ fields, submit = "提交", onSubmit, onDone, className = "", draft = true }) {
   const id = `f${++counter}`;
   const general = h("div", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const rows = fields.map((field) => row(id, field));
@@ -33,6 +39,7 @@ export function form({ fields, submit = "提交", onSubmit, onDone, className = 
       r.hidden = field.when ? !field.when(values) : false;
   };
   element.addEventListener("change", refresh);
+  if (draft) remember({ element, byName, key: className || fields.map((f) => f.name).join() });
   refresh();
 
   element.addEventListener("submit", async (event) => {
@@ -48,6 +55,7 @@ export function form({ fields, submit = "提交", onSubmit, onDone, className = 
     sendButton.setAttribute("aria-busy", "true");
     try {
       const result = await onSubmit(nest(values));
+      element.dataset.dirty = "";
       if (onDone) await onDone(result);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
@@ -120,4 +128,91 @@ function clearErrors(element, general) {
 function focusFirstError(element) {
   const first = element.querySelector(".field.invalid [name], .form-error:not([hidden])");
   if (first && first.focus) first.focus();
+}
+
+/** The form's values are worth keeping once typed into; a kept draft fills it at once. */
+function remember(entry) {
+  const route = window.location.hash;
+  // Forms of pages left behind go (those of this route may not be on the page yet).
+  for (const kept of open) if (!kept.element.isConnected && kept.route !== route) open.delete(kept);
+  open.add({ ...entry, route });
+  const typed = () => (entry.element.dataset.dirty = "1");
+  entry.element.addEventListener("input", typed);
+  entry.element.addEventListener("change", typed);
+  const values = takeDraft(route, entry.key);
+  if (!values) return;
+  fill(entry.byName, values);
+  entry.element.dataset.dirty = "1";
+  entry.element.prepend(notice("已恢复重新登录前填写的内容,请核对后再提交。", "info"));
+}
+
+function savable(field) {
+  return field.type !== "password" && field.keep !== false;
+}
+
+/** Keeps what was typed into the forms on the page (by route and form), for whoever is signed
+ * in now; returns how many forms were kept. Called as the page finds itself signed out. */
+export function keepDrafts() {
+  const who = session.current()?.id;
+  if (!who) return 0;
+  const kept = readDrafts(who);
+  let count = 0;
+  for (const entry of open) {
+    if (!entry.element.isConnected) {
+      open.delete(entry);
+      continue;
+    }
+    if (entry.element.dataset.dirty !== "1") continue;
+    const values = collect(entry.byName);
+    for (const { field } of entry.byName.values()) if (!savable(field)) delete values[field.name];
+    kept.routes[entry.route] = { ...(kept.routes[entry.route] || {}), [entry.key]: values };
+    count += 1;
+  }
+  if (count) sessionStorage.setItem(DRAFTS, JSON.stringify(kept));
+  return count;
+}
+
+/** Whether a form (by its key) has a kept draft on the current route, for this person. */
+export function hasDraft(key) {
+  const who = session.current()?.id;
+  return Boolean(who && readDrafts(who).routes[window.location.hash]?.[key]);
+}
+
+function readDrafts(who) {
+  try {
+    const kept = JSON.parse(sessionStorage.getItem(DRAFTS) || "null");
+    if (kept && kept.who === who && kept.routes) return kept;
+  } catch {
+    // a draft that cannot be read is no draft
+  }
+  return { who, routes: {} };
+}
+
+function takeDraft(route, key) {
+  const who = session.current()?.id;
+  if (!who) return null;
+  const kept = readDrafts(who);
+  const values = kept.routes[route]?.[key];
+  if (!values) return null;
+  delete kept.routes[route][key];
+  if (!Object.keys(kept.routes[route]).length) delete kept.routes[route];
+  sessionStorage.setItem(DRAFTS, JSON.stringify(kept));
+  return values;
+}
+
+function fill(byName, values) {
+  for (const [name, value] of Object.entries(values)) {
+    const entry = byName.get(name);
+    if (!entry || !savable(entry.field)) continue;
+    const { field, row: r } = entry;
+    if (field.type === "checkboxes") {
+      r.querySelectorAll("input").forEach((i) => (i.checked = value.includes(i.value)));
+    } else if (field.type === "radios") {
+      r.querySelectorAll("input").forEach((i) => (i.checked = i.value === value));
+    } else if (field.type === "custom") {
+      if (field.write) field.write(r, value);
+    } else {
+      r.querySelector("[name]").value = Array.isArray(value) ? value.join("\n") : value;
+    }
+  }
 }

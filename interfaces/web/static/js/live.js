@@ -1,6 +1,10 @@
 // Live updates: the `events(after:)` subscription over graphql-transport-ws at /graphql; while
-// it is unavailable, a refresh every 10 seconds (and another try to subscribe later).
+// it is unavailable, a refresh every 10 seconds (and another try to subscribe later). Signed in
+// with an account, the connection is the session's (its cookie; connection_init carries
+// nothing); when the session ends — signed out elsewhere, timed out, a role revoked — the
+// stream ends with that refusal, and the page is signed out with the reason.
 
+import { ApiError, confirmSignedIn, signedOut } from "./api.js";
 import { token } from "./session-store.js";
 
 export const POLL_SECONDS = 10;
@@ -44,10 +48,18 @@ export function watchLog({ cursor, changed, mode }) {
     } catch {
       return fallBack();
     }
+    const bearer = token();
     socket.onopen = () =>
-      send({ type: "connection_init", payload: { Authorization: `Bearer ${token()}` } });
+      send({
+        type: "connection_init",
+        payload: bearer ? { Authorization: `Bearer ${bearer}` } : {},
+      });
     socket.onmessage = (message) => receive(JSON.parse(message.data));
-    socket.onclose = () => fallBack();
+    socket.onclose = (event) => {
+      // 4401/4403: the connection itself was refused; is the page still signed in at all?
+      if (event.code === 4401 || event.code === 4403) confirmSignedIn();
+      fallBack();
+    };
     return undefined;
   }
 
@@ -64,7 +76,7 @@ export function watchLog({ cursor, changed, mode }) {
         mode("subscribed");
         break;
       case "next":
-        if (message.payload.errors) return close();
+        if (message.payload.errors) return refused(message.payload.errors);
         after = message.payload.data.events.cursor;
         soon();
         break;
@@ -72,12 +84,23 @@ export function watchLog({ cursor, changed, mode }) {
         send({ type: "pong" });
         break;
       case "error":
+        return refused(message.payload);
       case "complete":
         close();
         break;
       default:
     }
     return undefined;
+  }
+
+  function refused(errors) {
+    const error = new ApiError(Array.isArray(errors) && errors.length ? errors : [{}]);
+    if (error.signedOut) {
+      stop();
+      signedOut(error);
+      return undefined;
+    }
+    return close();
   }
 
   function send(message) {
@@ -96,8 +119,7 @@ export function watchLog({ cursor, changed, mode }) {
     retry = setTimeout(connect, RETRY_MS[Math.min(attempts++, RETRY_MS.length - 1)]);
   }
 
-  connect();
-  return () => {
+  function stop() {
     stopped = true;
     clearTimeout(settle);
     clearTimeout(retry);
@@ -106,5 +128,8 @@ export function watchLog({ cursor, changed, mode }) {
       socket.onclose = null;
       socket.close();
     }
-  };
+  }
+
+  connect();
+  return stop;
 }

@@ -2,32 +2,45 @@
 
 import { whenSignedOut } from "./api.js";
 import { h, mount } from "./dom.js";
+import { keepDrafts } from "./forms.js";
 import { go, start } from "./router.js";
 import * as session from "./session.js";
+
+const ADMINISTRATORS = ["SECURITY_ADMIN", "AUDIT_ADMIN"];
 
 const PAGES = [
   { hash: "#/dashboard", label: "领导驾驶舱", shown: () => session.mayRead("dashboard") },
   { hash: "#/topics", label: "议题看板", shown: () => readsTopics() },
   { hash: "#/consultations", label: "协商活动", shown: () => readsTopics() },
-  { hash: "#/items", label: "督办台账", shown: () => Boolean(session.current()) },
+  { hash: "#/items", label: "督办台账", shown: () => readsRecords() },
   { hash: "#/audit", label: "审计", shown: () => ["AUDITOR", "ADMIN"].includes(session.role()) },
+  { hash: "#/accounts", label: "账号管理", shown: () => ADMINISTRATORS.includes(session.role()) },
+  { hash: "#/security-audit", label: "安全审计", shown: () => session.role() === "AUDIT_ADMIN" },
   { hash: "#/public", label: "公开信息", shown: () => true },
 ];
 
+function readsRecords() {
+  return Boolean(session.current()) && !ADMINISTRATORS.includes(session.role());
+}
+
 function readsTopics() {
-  return Boolean(session.current()) && !["UNIT", "SUPERVISOR"].includes(session.role());
+  return readsRecords() && !["UNIT", "SUPERVISOR"].includes(session.role());
+}
+
+/** "/topic/…" and "/topics/new" are the board's; "/account" is not "/accounts". */
+function active(path, hash) {
+  const own = hash.slice(1);
+  return path === own || path.startsWith(`${own}/`) || path.startsWith(`${own.replace(/s$/, "")}/`);
 }
 
 function drawNav(path) {
   const nav = document.getElementById("nav");
+  // A session that must first change its password or enrol a second factor goes nowhere else.
+  const pages = session.pending() ? [] : PAGES.filter((p) => p.shown());
   mount(
     nav,
-    PAGES.filter((p) => p.shown()).map((p) =>
-      h(
-        "a",
-        { href: p.hash, class: path.startsWith(p.hash.slice(1).replace(/s$/, "")) ? "active" : "" },
-        p.label,
-      ),
+    pages.map((p) =>
+      h("a", { href: p.hash, class: active(path, p.hash) ? "active" : "" }, p.label),
     ),
   );
   const viewer = session.current();
@@ -37,20 +50,43 @@ function drawNav(path) {
       ? [
           h("span", { class: "who-name", title: viewer.id }, viewer.name),
           h("span", { class: "who-role" }, viewer.role.label),
-          h("button", { type: "button", class: "quiet", onclick: signOut, id: "sign-out" }, "退出"),
+          session.bySession() &&
+            h(
+              "a",
+              { href: "#/account", id: "my-account", class: path === "/account" ? "active" : "" },
+              "我的账号",
+            ),
+          h(
+            "button",
+            { type: "button", class: "quiet", onclick: signOut, id: "sign-out" },
+            "退出登录",
+          ),
         ]
       : h("a", { href: "#/signin", class: "button" }, "登录"),
   );
 }
 
-function signOut() {
-  session.signOut();
+async function signOut() {
+  await session.signOut();
+  sessionStorage.setItem("yishiting.sign-in-notice", "已退出登录。");
   go("#/signin");
 }
 
-whenSignedOut(() => {
-  session.signOut();
-  sessionStorage.setItem("yishiting.sign-in-notice", "登录已失效,请重新登录");
+// The session timed out or was ended (signed out elsewhere, a role revoked, the account
+// disabled…), or the token was revoked: what was being typed is kept, the person is told why
+// and signs in again, and comes back where they were.
+whenSignedOut((error) => {
+  if (!session.current()) return;
+  const kept = keepDrafts();
+  const here = window.location.hash;
+  session.forgetHere();
+  const why =
+    error.reason === "CSRF_REJECTED"
+      ? "登录状态已改变(可能已在其他窗口重新登录或退出)。请重新登录。"
+      : error.message;
+  const draft = kept ? "已填写的内容已保存,重新登录后将自动恢复。" : "";
+  sessionStorage.setItem("yishiting.sign-in-notice", `${why}${draft ? ` ${draft}` : ""}`);
+  if (here && here !== "#/signin") sessionStorage.setItem("yishiting.after-sign-in", here);
   go("#/signin");
 });
 

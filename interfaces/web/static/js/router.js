@@ -5,8 +5,8 @@ import { h, mount, notice } from "./dom.js";
 import * as session from "./session.js";
 
 const ROUTES = [
-  { pattern: /^\/public$/, page: "public", open: true },
-  { pattern: /^\/signin$/, page: "signin", open: true },
+  { pattern: /^\/public$/, page: "public", open: true, whilePending: true },
+  { pattern: /^\/signin$/, page: "signin", open: true, whilePending: true },
   { pattern: /^\/dashboard$/, page: "dashboard" },
   { pattern: /^\/topics$/, page: "board" },
   { pattern: /^\/topics\/new$/, page: "propose" },
@@ -16,6 +16,9 @@ const ROUTES = [
   { pattern: /^\/items$/, page: "items" },
   { pattern: /^\/item\/([\w-]+)$/, page: "item" },
   { pattern: /^\/audit$/, page: "audit" },
+  { pattern: /^\/account$/, page: "account", whilePending: true },
+  { pattern: /^\/accounts$/, page: "accounts" },
+  { pattern: /^\/security-audit$/, page: "security-audit" },
 ];
 
 let cleanup = null;
@@ -68,6 +71,8 @@ async function render() {
     sessionStorage.setItem("yishiting.after-sign-in", window.location.hash);
     return go("#/signin");
   }
+  // A session that must first change its password or enrol a second factor does only that.
+  if (session.pending() && !route.whilePending) return go("#/account");
   const params = path.match(route.pattern).slice(1);
   const page = h("div", { class: "page loading" });
   view.append(page);

@@ -32,6 +32,17 @@ export function participantsField() {
           organisation: p.querySelector("[data-part=organisation]").value.trim(),
         }))
         .filter((p) => p.name),
+    // A kept draft (see forms.js): one row per person, as typed.
+    write: (row, people) => {
+      const rows = row.querySelector(".people");
+      while (rows.children.length < people.length) rows.append(personRow(rows));
+      people.forEach((person, i) => {
+        const at = rows.children[i];
+        at.querySelector("select").value = person.kind;
+        at.querySelector("[data-part=name]").value = person.name;
+        at.querySelector("[data-part=organisation]").value = person.organisation;
+      });
+    },
   };
 }
 

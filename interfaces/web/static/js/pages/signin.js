@@ -1,16 +1,91 @@
-// 登录: paste the bearer token issued to you (`yishiting token create`, or `yishiting demo`).
+// 登录: username and password, then — for an account with a second factor — the code from the
+// authenticator app (or a recovery code). The password is kept in memory between the two steps
+// only. Developers may still paste an access token (folded away below).
 
-import { h, mount, notice } from "../dom.js";
+import { heldSession } from "../api.js";
+import { button, h, mount, notice } from "../dom.js";
 import { form } from "../forms.js";
 import { go } from "../router.js";
 import * as session from "../session.js";
 
-export function render(view) {
+const AFTER = "yishiting.after-sign-in";
+
+export async function render(view) {
   const told = sessionStorage.getItem("yishiting.sign-in-notice");
   sessionStorage.removeItem("yishiting.sign-in-notice");
-  const signIn = form({
+  const box = h("section", { class: "card", id: "sign-in" });
+  let typed = null; // { username, password } while the second factor is asked for
+
+  const passwordStep = () => {
+    typed = null;
+    mount(box, h("h2", {}, "账号登录"), passwordForm);
+    box.querySelector("input[name=username]").focus();
+  };
+  const codeStep = () => {
+    mount(
+      box,
+      h("h2", {}, "动态口令"),
+      h("p", { class: "muted" }, `账号“${typed.username}”已启用动态口令,请完成第二步验证。`),
+      codeForm(),
+      h("p", {}, button("返回,换一个账号", passwordStep, { class: "link-button" })),
+    );
+    box.querySelector("input[name=code]").focus();
+  };
+
+  const passwordForm = form({
     submit: "登录",
     className: "form-sign-in",
+    draft: false,
+    fields: [
+      { name: "username", label: "用户名", required: true, autocomplete: "username" },
+      {
+        name: "password",
+        label: "密码",
+        type: "password",
+        required: true,
+        autocomplete: "current-password",
+      },
+    ],
+    onSubmit: async (values) => {
+      try {
+        return await session.signInWithPassword(values);
+      } catch (error) {
+        if (error.reason !== "SECOND_FACTOR_REQUIRED") throw error;
+        typed = { username: values.username, password: values.password };
+        return null;
+      }
+    },
+    onDone: (opened) => (opened ? signedIn(opened) : codeStep()),
+  });
+
+  const codeForm = () =>
+    form({
+      submit: "验证并登录",
+      className: "form-second-factor",
+      draft: false,
+      fields: [
+        {
+          name: "code",
+          label: "动态口令",
+          required: true,
+          autocomplete: "one-time-code",
+          inputmode: "numeric",
+          maxlength: 64,
+          placeholder: "6位数字",
+          hint: "身份验证器应用中当前显示的6位动态口令;手机不在身边时,可输入一个恢复码(每个只能用一次)。",
+        },
+      ],
+      onSubmit: (values) => session.signInWithPassword({ ...typed, code: values.code }),
+      onDone: (opened) => {
+        typed = null;
+        signedIn(opened);
+      },
+    });
+
+  const tokenForm = form({
+    submit: "以令牌登录",
+    className: "form-token-sign-in",
+    draft: false,
     fields: [
       {
         name: "token",
@@ -19,16 +94,14 @@ export function render(view) {
         rows: 5,
         required: true,
         placeholder: "eyJhbGciOi…",
-        hint: "令牌由系统管理员签发(yishiting token create);示范数据的令牌由 yishiting demo 给出。令牌只保存在本标签页中,关闭即失效。",
+        hint: "供开发与对接调试:令牌由系统管理员签发(yishiting token create),示范数据的令牌由 yishiting demo 给出。令牌只保存在本标签页中,关闭即失效。",
       },
     ],
     onSubmit: (values) => session.signIn(values.token),
-    onDone: () => {
-      const back = sessionStorage.getItem("yishiting.after-sign-in");
-      sessionStorage.removeItem("yishiting.after-sign-in");
-      go(back && back !== "#/signin" ? back : session.home());
-    },
+    onDone: () => signedIn({ pending: "" }),
   });
+
+  passwordStep();
   mount(
     view,
     h(
@@ -38,15 +111,49 @@ export function render(view) {
       told && notice(told, "warning"),
       session.current() &&
         notice(`当前已以“${session.current().name}”身份登录,重新登录将替换当前身份。`, "info"),
-      h("section", { class: "card" }, signIn),
+      await elsewhere(),
+      box,
+      h(
+        "details",
+        { class: "card token-sign-in" },
+        h("summary", {}, "使用访问令牌登录(开发者)"),
+        tokenForm,
+      ),
       h(
         "p",
         { class: "muted" },
         "无需登录即可查看",
         h("a", { href: "#/public" }, "公开信息"),
-        "。",
+        "。忘记密码或动态口令丢失,请联系安全管理员重置。",
       ),
     ),
   );
-  view.querySelector("textarea").setAttribute("autofocus", "");
+  view.querySelector("input[name=username]").setAttribute("autofocus", "");
+}
+
+/** Signed in: a session with something to do first goes to 我的账号; otherwise back to where
+ * the person was, or their role's home. */
+function signedIn(opened) {
+  const back = sessionStorage.getItem(AFTER);
+  sessionStorage.removeItem(AFTER);
+  if (opened.pending) return go("#/account");
+  return go(back && back !== "#/signin" ? back : session.home());
+}
+
+/** The browser may hold a session this page has forgotten (signed in again in another window):
+ * offer to go on with it rather than sign in once more. */
+async function elsewhere() {
+  if (session.current()) return null;
+  const held = await heldSession().catch(() => null);
+  if (!held) return null;
+  const goOn = async () => {
+    await session.restore();
+    if (session.current()) signedIn({ pending: session.pending() });
+  };
+  return h(
+    "div",
+    { class: "notice info", role: "status", id: "held-session" },
+    `本浏览器已在其他窗口以“${held.actor.name}”(${held.actor.roleLabel})身份登录。`,
+    button(`以“${held.actor.name}”身份继续`, goOn, { class: "quiet" }),
+  );
 }
