@@ -48,8 +48,9 @@ export async function render(view) {
       myAccount.mustChangePassword &&
         notice("当前密码为管理员设置的临时密码,请尽快修改为只有您知道的密码。", "warning"),
     ),
-    passwordSection({ username: myAccount.username }),
-    secondFactorSection({ enrolled: myAccount.secondFactor }),
+    session.may("changeOwnPassword") && passwordSection({ username: myAccount.username }),
+    (myAccount.secondFactor || session.may("confirmSecondFactor")) &&
+      secondFactorSection({ enrolled: myAccount.secondFactor }),
     sessionsSection(mySessions),
   );
   return undefined;
