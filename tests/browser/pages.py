@@ -3,16 +3,65 @@ read a tile, click a bar of a chart."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
+import pyotp
+
+from interfaces.cli.demo_accounts import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tests.browser.server import DemoServer
+
+# The demo district's people by the key tests know them by ("staff:ys", "leader"…): their
+# accounts' usernames.
+USERNAMES = {account.actor_key: account.username for account in ACCOUNTS if account.actor_key}
 
 
 def sign_in(page: Any, server: DemoServer, who: str) -> None:
-    """Pastes the person's token on the sign-in page, as they would."""
-    page.goto(f"{server.app_url}#/signin")
-    page.get_by_label("访问令牌").fill(server.token(who))
+    """Signs in with the person's demo account: username and password, as they would."""
+    sign_in_as(page, server, USERNAMES.get(who, who))
+
+
+def sign_in_as(page: Any, server: DemoServer, username: str, password: str = DEMO_PASSWORD) -> None:
+    """Signs in with a username and password (an account without a second factor)."""
+    type_password(page, server, username, password)
+    page.locator("#sign-out").wait_for()
+
+
+def type_password(page: Any, server: DemoServer, username: str, password: str) -> None:
+    """The first step of signing in: the username and password, sent."""
+    go(page, server, "/signin")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录", exact=True).click()
+
+
+def sign_in_with_code(page: Any, server: DemoServer, username: str) -> None:
+    """Signs in as a demo administrator: the password, then a fresh code of the demo secret."""
+    type_password(page, server, username, DEMO_PASSWORD)
+    page.get_by_label("动态口令").fill(fresh_code(server, username))
+    page.get_by_role("button", name="验证并登录").click()
+    page.locator("#sign-out").wait_for()
+
+
+def fresh_code(server: DemoServer, username: str, secret: str = DEMO_TOTP_SECRET) -> str:
+    """A code the account has not used yet. A code is accepted once per 30-second step, and
+    the demo administrators used theirs when `yishiting demo` enrolled them: when this step's
+    is used already, the code is the next step's, waited for (at most one step)."""
+    totp = pyotp.TOTP(secret)
+    used = server.totp_steps.get(username, int(server.seeded_at) // totp.interval)
+    while int(time.time()) // totp.interval <= used:
+        time.sleep(totp.interval - time.time() % totp.interval + 0.05)
+    step = int(time.time()) // totp.interval
+    server.totp_steps[username] = step
+    return str(totp.at(step * totp.interval))
+
+
+def sign_in_with_token(page: Any, server: DemoServer, token: str) -> None:
+    """Pastes an access token (the developers' way in, folded away below the sign-in form)."""
+    go(page, server, "/signin")
+    page.get_by_text("使用访问令牌登录").click()
+    page.get_by_label("访问令牌").fill(token)
+    page.get_by_role("button", name="以令牌登录").click()
     page.locator("#sign-out").wait_for()
 
 

@@ -1,14 +1,19 @@
-"""The real server for the browser tests: the demo district seeded by `yishiting demo`, then
-`yishiting serve` in its own process, with a token secret the tests know so they can sign in
-as any of the district's people."""
+"""The real server for the browser tests: the demo district seeded by `yishiting demo` (its
+people and their accounts), then `yishiting serve` in its own process, with a token secret the
+tests know so that they can also act as anyone behind the page's back, and its SQLite file
+where they can age a session."""
 
 from __future__ import annotations
 
+import hashlib
 import secrets
+import sqlite3
 import subprocess
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import httpx
 
@@ -26,12 +31,23 @@ SCOPES = {  # the demo actor's scope, named as the views name it
 }
 
 
+SECURITY_ADMIN = Actor("sec-tests", "测试安全管理员", Role.SECURITY_ADMIN, "")
+NEW_PASSWORD = "Tq7#browser-2026"  # the fresh accounts' password (within the password rules)
+
+CREATE = """mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }"""
+RESET = """mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { id } }"""
+GRANT = """mutation($input: GrantRoleInput!) { grantRole(input: $input) { id } }"""
+
+
 @dataclass
 class DemoServer:
     base_url: str
     process: subprocess.Popen[bytes]
     log: Path
     authenticator: Authenticator
+    database: Path
+    seeded_at: float  # the demo administrators' second factors were confirmed before this
+    totp_steps: dict[str, int] = field(default_factory=dict)  # the last step used, by account
 
     @property
     def app_url(self) -> str:
@@ -57,6 +73,44 @@ class DemoServer:
         """Asks as the district's administrator, straight over HTTP (not through the page)."""
         admin = self.authenticator.issue(Actor("admin-tests", "测试管理员", Role.ADMIN, ""))
         return self._post(admin, document, variables)
+
+    def as_security_admin(self, document: str, **variables: Any) -> dict[str, Any]:
+        """Asks as a security administrator (a signed token, no account), over HTTP."""
+        return self._post(self.authenticator.issue(SECURITY_ADMIN), document, variables)
+
+    def new_account(self, prefix: str, role: str, scope: str = "") -> str:
+        """A fresh account holding `role` (in `scope`), with the password NEW_PASSWORD: its
+        username. Tests that lock, revoke or end things use one, never a demo account."""
+        username = f"{prefix}-{uuid4().hex[:8]}"
+        created = self.as_security_admin(
+            CREATE, input={"username": username, "displayName": f"测试{prefix}"}
+        )
+        account = created["createAccount"]["id"]
+        self.as_security_admin(
+            RESET, input={"accountId": account, "temporaryPassword": NEW_PASSWORD}
+        )
+        grant = {"accountId": account, "role": role, "scope": scope, "reason": "浏览器测试"}
+        self.as_security_admin(GRANT, input=grant)
+        return username
+
+    def age_session(self, cookie: str, seconds: float) -> None:
+        """Moves the session of this cookie's value `seconds` into the past (its last request
+        and its start), straight in the database: an idle timeout without waiting for it."""
+        key = hashlib.sha256(cookie.encode()).hexdigest()
+        with sqlite3.connect(self.database) as db:
+            changed = db.execute(
+                "UPDATE yishiting_sessions SET last_seen = last_seen - ? WHERE key = ?",
+                (seconds, key),
+            ).rowcount
+        assert changed == 1, "the session is in the table"
+
+    def session_ended(self, cookie: str) -> bool:
+        """Whether the server has ended the session of this cookie's value (its row says)."""
+        key = hashlib.sha256(cookie.encode()).hexdigest()
+        with sqlite3.connect(self.database) as db:
+            row = db.execute("SELECT ended_at FROM yishiting_sessions WHERE key = ?", (key,))
+            (ended_at,) = row.fetchone()
+        return ended_at is not None
 
     def act(self, who: str, document: str, **variables: Any) -> dict[str, Any]:
         """Does something as the demo actor `who`, behind the page's back."""
@@ -86,8 +140,9 @@ class DemoServer:
 
 def start_demo_server(workdir: Path) -> DemoServer:
     secret = secrets.token_urlsafe(32)
+    database = workdir / "yishiting.db"
     env = environment(
-        f"sqlite:///{workdir}/yishiting.db",
+        f"sqlite:///{database}",
         secret,
         YISHITING_LEDGER_KEY_FILE=str(workdir / "ledger-ed25519.pem"),
     )
@@ -95,10 +150,11 @@ def start_demo_server(workdir: Path) -> DemoServer:
         [*CLI, "demo"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
     )
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
+    seeded_at = time.time()
     log = workdir / "server.log"
     base_url, process = launch(env, log)
     authenticator = Authenticator.from_settings(Settings(token_secret=secret))
-    server = DemoServer(base_url, process, log, authenticator)
+    server = DemoServer(base_url, process, log, authenticator, database, seeded_at)
     try:
         wait_until_ready(server)
     except BaseException:
