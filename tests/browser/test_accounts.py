@@ -243,7 +243,9 @@ def test_a_page_of_another_origin_cannot_sign_me_out(
     sign_in(page, server, "staff:ys")
     cookie = session_cookie(page)
     with page.expect_response(navigation_to(f"{server.base_url}/auth/sign-out")) as answer:
-        page.goto(hostile(page, site, "/sign-out", sign_out_page(server.base_url)))
+        page.goto(
+            hostile(page, site, "/sign-out", sign_out_page(server.base_url)), wait_until="commit"
+        )
     if site == "127.0.0.1":
         assert answer.value.status == 403
         assert "CSRF_REJECTED" in answer.value.text()
