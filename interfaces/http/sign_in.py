@@ -94,12 +94,15 @@ def sign_in_router(settings: Settings) -> APIRouter:
     @router.post("/sign-out", summary="退出登录 Sign out (ends the session)")
     async def sign_out(request: Request) -> Response:
         secret = request.cookies.get(COOKIE, "")
-        if secret:
-            try:
-                request.app.state.doors.same_site(request, secret)
-            except CrossSiteRefused as error:
-                raise refusal(403, error.message, error.kind, error.code) from None
-            await blocking(system_of(request).app.sign_out, secret, address=client_address(request))
+        if not secret:
+            # Nothing to end — and a page of another site lands here too (the Strict cookie
+            # stays behind): answering with a cookie-deleting header would sign its victim out.
+            return Response(status_code=204)
+        try:
+            request.app.state.doors.same_site(request, secret)
+        except CrossSiteRefused as error:
+            raise refusal(403, error.message, error.kind, error.code) from None
+        await blocking(system_of(request).app.sign_out, secret, address=client_address(request))
         response = Response(status_code=204)
         response.delete_cookie(COOKIE, path="/", samesite="strict", httponly=True, secure=secure)
         return response

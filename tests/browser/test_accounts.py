@@ -223,16 +223,7 @@ def test_a_page_of_another_origin_changes_nothing(
 @pytest.mark.parametrize(
     "site",
     [
-        pytest.param(
-            "evil.localhost",
-            id="other-site",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="server: POST /auth/sign-out from another site (no cookie sent) answers "
-                "204 with a Set-Cookie that deletes the cookie, so the browser is signed out "
-                "(its session stays open on the server)",
-            ),
-        ),
+        pytest.param("evil.localhost", id="other-site"),
         pytest.param("127.0.0.1", id="other-port"),
     ],
 )
