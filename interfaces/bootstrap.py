@@ -111,7 +111,9 @@ def adapters_for(
     event_key = event_key_for(settings, database)
     database.prepare()
     master_key = master_key_from(settings.personal_data_key)
-    subject_keys = SubjectKeys(key_table or key_table_for(database), master_key)
+    subject_keys = SubjectKeys(
+        key_table or key_table_for(database), master_key, settings.crypto_suite
+    )
     persistence = {**persistence_for(settings, database), **(env or {})}
     targets = TargetScreen(
         allowed_networks(settings.webhook_allowed_networks, settings.environment)

@@ -6,6 +6,7 @@ here; checkpoints and proofs that name their suite."""
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import json
 import secrets
@@ -16,6 +17,7 @@ from pathlib import Path
 from uuid import uuid4
 
 import pytest
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.asymmetric.utils import (
     decode_dss_signature,
     encode_dss_signature,
@@ -23,6 +25,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import (
 from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
 from pysmx import SM2 as SNOWLAND
 
+from application.key_tables import MemoryKeyTable
 from application.ledger import merkle
 from application.ledger.entries import Entry
 from application.ledger.merkle import SM3, MemoryTree
@@ -31,6 +34,8 @@ from application.ledger.signing import Checkpoint, Signer, load_public_key, sign
 from application.ledger.sm2 import DEFAULT_USER_ID, SM2PrivateKey, SM2PublicKey
 from application.ledger.suites import GM, INTERNATIONAL
 from application.ledger.verify import Frontier
+from application.personal_data import Sealer, SubjectKeys
+from application.sealing import SM4GCM
 
 # ------------------------------------------------------------------------ known answers
 
@@ -254,3 +259,98 @@ def test_an_sm3_inclusion_proof_verifies_offline_against_an_sm2_checkpoint(
     # A proof claiming the other suite is refused, not rehashed.
     sha = InclusionProof(**{**kept.__dict__, "suite": INTERNATIONAL.name})
     assert not check_inclusion(sha, checkpoint, signer.public).ok
+
+
+# ------------------------------------------------------------- SM4-GCM sealing (gm)
+
+
+def test_sm4_gcm_gives_rfc_8998s_example() -> None:
+    # RFC 8998 appendix A.1 (SM4-GCM for TLS 1.3), computed by OpenSSL through `cryptography`.
+    key = bytes.fromhex("0123456789ABCDEFFEDCBA9876543210")
+    nonce = bytes.fromhex("00001234567800000000ABCD")
+    associated = bytes.fromhex("FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2")
+    plain = bytes.fromhex(
+        "AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDD"
+        "EEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA"
+    )
+    sealed = SM4GCM(key).encrypt(nonce, plain, associated)
+    assert sealed[:-16].hex().upper() == (
+        "17F399F08C67D5EE19D0DC9969C4BB7D5FD46FD3756489069157B282BB200735"
+        "D82710CA5C22F0CCFA7CBF93D496AC15A56834CBCF98C397B4024A2691233B8D"
+    )
+    assert sealed[-16:].hex().upper() == "83DE3541E4C2B58177E065A9BF7B62EC"
+    assert SM4GCM(key).decrypt(nonce, sealed, associated) == plain
+
+
+def test_sm4_gcm_round_trips_and_refuses_every_tampering() -> None:
+    key, nonce = SM4GCM.generate_key(), secrets.token_bytes(12)
+    cipher = SM4GCM(key)
+    sealed = cipher.encrypt(nonce, "张三 13800000000".encode(), b"subject")
+    assert cipher.decrypt(nonce, sealed, b"subject").decode() == "张三 13800000000"
+    flipped = [bytes([*sealed[:i], sealed[i] ^ 1, *sealed[i + 1 :]]) for i in (0, len(sealed) - 1)]
+    attempts = [
+        (key, nonce, flipped[0], b"subject"),  # ciphertext
+        (key, nonce, flipped[1], b"subject"),  # tag
+        (key, secrets.token_bytes(12), sealed, b"subject"),  # nonce
+        (key, nonce, sealed, b"another subject"),  # bound to another subject
+        (SM4GCM.generate_key(), nonce, sealed, b"subject"),  # another key
+        (key, nonce, sealed[:-1], b"subject"),  # tag cut short
+        (key, nonce, sealed[:15], b"subject"),  # less than a tag
+    ]
+    for k, n, data, ad in attempts:
+        with pytest.raises(InvalidTag):
+            SM4GCM(k).decrypt(n, data, ad)
+
+
+def test_under_gm_new_subjects_are_sealed_and_wrapped_with_sm4() -> None:
+    table = MemoryKeyTable()
+    master = secrets.token_bytes(32)
+    gm = Sealer(SubjectKeys(table, master, "gm"))
+    sealed = gm.seal("s1", {"name": "李四"})
+    assert sealed.startswith("sm4-gcm:")
+    wrapped = table.rows["s1"]
+    assert wrapped is not None
+    assert wrapped.startswith(b"SM4-GCM\x00")
+    assert len(wrapped) == 8 + 12 + 16 + 16
+    assert gm.open("s1", sealed) == {"name": "李四"}
+    # The sealed value tampered with, or opened as another subject: nothing.
+    raw = base64.b64decode(sealed.removeprefix("sm4-gcm:"))
+    forged = "sm4-gcm:" + base64.b64encode(raw[:-1] + bytes([raw[-1] ^ 1])).decode()
+    assert gm.open("s1", forged) is None
+    table.rows["s2"] = table.rows["s1"]
+    assert gm.open("s2", sealed) is None
+
+
+def test_both_suites_read_what_either_sealed() -> None:
+    """A deployment switched either way: a subject keyed under international keeps its AES
+    key (and AES-GCM sealing, byte for byte as before) under gm, and the reverse."""
+    table = MemoryKeyTable()
+    master = secrets.token_bytes(32)
+    international = Sealer(SubjectKeys(table, master))
+    old = international.seal("before", {"phone": "13800000000"})
+    assert not old.startswith("sm4-gcm:")
+    assert len(base64.b64decode(old)) > 12
+    assert len(table.rows["before"] or b"") == 60  # nonce, 32-byte key, tag: as always
+    gm = Sealer(SubjectKeys(table, master, "gm"))
+    new = gm.seal("after", {"phone": "13900000000"})
+    assert gm.open("before", old) == {"phone": "13800000000"}
+    assert not gm.seal("before", {"x": "y"}).startswith("sm4-gcm:")  # its key is AES-256
+    assert international.open("after", new) == {"phone": "13900000000"}
+    assert Sealer(SubjectKeys(table, master)).open("before", old) == {"phone": "13800000000"}
+
+
+def test_rewrapping_moves_every_key_to_sm4_once_and_leaves_the_erased_erased() -> None:
+    table = MemoryKeyTable()
+    master = secrets.token_bytes(32)
+    international = Sealer(SubjectKeys(table, master))
+    sealed = {s: international.seal(s, {"name": s}) for s in ("a", "b", "c")}
+    international.keys.erase("c")
+    gm_keys = SubjectKeys(table, master, "gm")
+    assert gm_keys.rewrap() == (2, 0, 1)
+    assert all((table.rows[s] or b"").startswith(b"SM4-GCM\x00") for s in ("a", "b"))
+    assert gm_keys.rewrap() == (0, 2, 1)  # idempotent
+    fresh = Sealer(SubjectKeys(table, master, "gm"))
+    assert fresh.open("a", sealed["a"]) == {"name": "a"}
+    assert fresh.open("c", sealed["c"]) is None
+    with pytest.raises(ValueError, match="nothing to rewrap"):
+        SubjectKeys(MemoryKeyTable(), None, "gm").rewrap()
