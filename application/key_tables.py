@@ -55,6 +55,15 @@ class KeyTable(Protocol):
 
     def insert_many(self, keys: list[tuple[str, bytes]]) -> None: ...
 
+    def every_key(self) -> list[tuple[str, bytes | None]]:
+        """Every row: subject id and wrapped key (None once erased)."""
+        ...
+
+    def replace(self, subject_id: str, old: bytes, new: bytes) -> bool:
+        """The subject's wrapped key `old` replaced by `new` (the same key wrapped anew);
+        False when the row no longer holds `old` (erased meanwhile, or replaced)."""
+        ...
+
     def destroy(self, subject_id: str) -> bool:
         """Leaves the subject a tombstone; KeyStillInUse when it cannot get the lock."""
         ...
@@ -97,6 +106,15 @@ class MemoryKeyTable:
     def insert_many(self, keys: list[tuple[str, bytes]]) -> None:
         for subject_id, wrapped in keys:
             self.insert(subject_id, wrapped)
+
+    def every_key(self) -> list[tuple[str, bytes | None]]:
+        return list(self.rows.items())
+
+    def replace(self, subject_id: str, old: bytes, new: bytes) -> bool:
+        if self.rows.get(subject_id) != old:
+            return False
+        self.rows[subject_id] = new
+        return True
 
     def destroy(self, subject_id: str) -> bool:
         existed = self.rows.get(subject_id) is not None
@@ -199,6 +217,24 @@ class SQLiteKeyTable:
                 f"INSERT OR IGNORE INTO {KEYS_TABLE} VALUES (?, ?, ?, NULL)",
                 [(subject_id, wrapped, time.time()) for subject_id, wrapped in keys],
             )
+
+    def every_key(self) -> list[tuple[str, bytes | None]]:
+        with self._connection() as conn:
+            rows = conn.execute(
+                f"SELECT subject_id, wrapped_key FROM {KEYS_TABLE} ORDER BY subject_id"
+            ).fetchall()
+        return [(r[0], bytes(r[1]) if r[1] is not None else None) for r in rows]
+
+    def replace(self, subject_id: str, old: bytes, new: bytes) -> bool:
+        with self._connection() as conn:
+            cursor = conn.execute(
+                f"UPDATE {KEYS_TABLE} SET wrapped_key = ? WHERE subject_id = ? AND wrapped_key = ?",
+                (new, subject_id, old),
+            )
+            replaced = cursor.rowcount == 1
+        # secure_delete overwrote the old wrapping in place; not in the WAL either.
+        self.shred()
+        return replaced
 
     def destroy(self, subject_id: str) -> bool:
         conn = self._thread_connection()
@@ -336,6 +372,24 @@ class PostgresKeyTable:
                 )
 
         self._using(insert)
+
+    def every_key(self) -> list[tuple[str, bytes | None]]:
+        rows = self._using(
+            lambda conn: conn.execute(
+                f"SELECT subject_id, wrapped_key FROM {KEYS_TABLE} ORDER BY subject_id"
+            ).fetchall()
+        )
+        return [(str(s), bytes(w) if isinstance(w, bytes | memoryview) else None) for s, w in rows]
+
+    def replace(self, subject_id: str, old: bytes, new: bytes) -> bool:
+        row = self._using(
+            lambda conn: conn.execute(
+                f"UPDATE {KEYS_TABLE} SET wrapped_key = %s WHERE subject_id = %s"
+                " AND wrapped_key = %s RETURNING subject_id",
+                (new, subject_id, old),
+            ).fetchone()
+        )
+        return row is not None
 
     def destroy(self, subject_id: str) -> bool:
         """The tombstone, the erasure counted and every process told (NOTIFY), at one

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import base64
 import json
-import os
 import threading
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -38,6 +37,7 @@ from application.key_tables import (
 )
 from application.ledger.recorders import tag_rows
 from application.ledger.tags import TAGS_TABLE, EventKey
+from application.sealing import KeyWrap, new_subject_key, open_fields, seal_fields
 from application.storage import Database
 
 CACHE_SECONDS = 30.0
@@ -54,9 +54,16 @@ def key_table_for(database: Database) -> KeyTable:
 class SubjectKeys:
     """Each subject's data key, wrapped with the deployment's master key when one is set."""
 
-    def __init__(self, table: KeyTable, master_key: bytes | None = None) -> None:
+    def __init__(
+        self, table: KeyTable, master_key: bytes | None = None, suite: str = "international"
+    ) -> None:
         self.table = table
+        # New keys, and their wrapping, follow the suite (SM4-GCM under gm); keys made under
+        # either are read under both (application/sealing.py).
+        self.suite = suite
+        # The master key as AES-256-GCM (the second factor's secrets, accounts.py SecretBox).
         self.master = AESGCM(master_key) if master_key else None
+        self.wrapping = KeyWrap(master_key, suite) if master_key else None
         self._cache: dict[str, tuple[float, bytes | None]] = {}
         self._lock = threading.Lock()
         # Raised whenever keys are forgotten: a key read from the table before an erasure was
@@ -75,7 +82,7 @@ class SubjectKeys:
         key, erased = self._lookup(subject_id)
         if key is not None or erased:
             return key
-        key = AESGCM.generate_key(bit_length=256)
+        key = new_subject_key(self.suite)
         if new is not None:
             new[subject_id] = (key, self._wrap(key))
             return key
@@ -116,7 +123,7 @@ class SubjectKeys:
     def prepare(self, subject_ids: list[str]) -> None:
         """Keys for many new subjects in one write (bulk intake), kept at hand for sealing.
         Only for ids just generated (uuid4): an existing subject's key is never replaced."""
-        keys = {subject_id: AESGCM.generate_key(bit_length=256) for subject_id in subject_ids}
+        keys = {subject_id: new_subject_key(self.suite) for subject_id in subject_ids}
         self.table.insert_many([(s, self._wrap(key)) for s, key in keys.items()])
         with self._lock:
             for subject_id, key in keys.items():
@@ -204,15 +211,37 @@ class SubjectKeys:
             self._cache.pop(subject_id, None)
 
     def _wrap(self, key: bytes) -> bytes:
-        if self.master is None:
+        if self.wrapping is None:
             return key
-        nonce = os.urandom(12)
-        return nonce + self.master.encrypt(nonce, key, b"subject-key")
+        return self.wrapping.wrap(key)
 
     def _unwrap(self, wrapped: bytes) -> bytes:
-        if self.master is None:
+        if self.wrapping is None:
             return wrapped
-        return self.master.decrypt(wrapped[:12], wrapped[12:], b"subject-key")
+        return self.wrapping.unwrap(wrapped)
+
+    def rewrap(self) -> tuple[int, int, int]:
+        """Every stored subject key wrapped with SM4-GCM (`yishiting seal rewrap`): the keys
+        themselves, and so everything sealed with them, stay as they are. Returns (moved,
+        already SM4, erased); a key erased meanwhile is left erased (compare-and-swap)."""
+        if self.wrapping is None:
+            raise ValueError(
+                "没有主密钥, 数据主体密钥未加封装 (no YISHITING_PERSONAL_DATA_KEY: subject keys "
+                "are stored unwrapped, there is nothing to rewrap)"
+            )
+        moved = already = erased = 0
+        for subject_id, wrapped in self.table.every_key():
+            if wrapped is None:
+                erased += 1
+                continue
+            rewrapped = self.wrapping.rewrapped_with_sm4(wrapped)
+            if rewrapped is None:
+                already += 1
+            elif self.table.replace(subject_id, wrapped, rewrapped):
+                moved += 1
+            else:
+                erased += 1  # destroyed while being rewrapped: it stays destroyed
+        return moved, already, erased
 
 
 class KeysInTheAppend(PostgresAppend):
@@ -320,7 +349,8 @@ class KeysInTheAppend(PostgresAppend):
 
 
 class Sealer:
-    """Seals and opens a subject's personal fields (AES-256-GCM, bound to the subject id)."""
+    """Seals and opens a subject's personal fields, bound to the subject id: AES-256-GCM, or
+    SM4-GCM for a subject keyed under the gm suite (the sealed value names it)."""
 
     def __init__(self, keys: SubjectKeys) -> None:
         self.keys = keys
@@ -329,19 +359,16 @@ class Sealer:
         key = self.keys.key_for_sealing(subject_id)
         if key is None:
             return ""
-        nonce = os.urandom(12)
         plain = json.dumps(fields, ensure_ascii=False).encode()
-        sealed = nonce + AESGCM(key).encrypt(nonce, plain, subject_id.encode())
-        return base64.b64encode(sealed).decode()
+        return seal_fields(key, plain, subject_id.encode())
 
     def open(self, subject_id: str, sealed: str) -> dict[str, str] | None:
         """The fields, or None when the subject has been erased."""
         key = self.keys.key_for_opening(subject_id)
         if key is None or not sealed:
             return None
-        raw = base64.b64decode(sealed)
         try:
-            plain = AESGCM(key).decrypt(raw[:12], raw[12:], subject_id.encode())
+            plain = open_fields(key, sealed, subject_id.encode())
         except InvalidTag:
             return None
         fields: dict[str, str] = orjson.loads(plain)  # what `seal` wrote with json.dumps

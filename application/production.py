@@ -14,6 +14,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
+from application.ledger.sm2 import SM2PrivateKey
 from application.personal_data import master_key_from
 from application.settings import Settings
 
@@ -101,6 +102,8 @@ def _jwks_problems(path: Path) -> list[Problem]:
 
 
 def _ledger_key_problems(settings: Settings) -> list[Problem]:
+    if settings.crypto_suite == "gm":
+        return _sm2_key_problems(settings)
     path = Path(settings.ledger_key_file)
     if not path.is_file():
         return [
@@ -120,6 +123,30 @@ def _ledger_key_problems(settings: Settings) -> list[Problem]:
                 "YISHITING_LEDGER_KEY_FILE",
                 f"账本签名密钥文件不是 Ed25519 私钥(PEM):{path}",
                 "the ledger signing key file is not an Ed25519 private key in PEM",
+            )
+        ]
+    return []
+
+
+def _sm2_key_problems(settings: Settings) -> list[Problem]:
+    """Under the gm suite, the key signing checkpoints is the SM2 one."""
+    path = Path(settings.ledger_sm2_key_file)
+    if not path.is_file():
+        return [
+            Problem(
+                "YISHITING_LEDGER_SM2_KEY_FILE",
+                f"SM2 账本签名密钥文件不存在:{path}",
+                "the SM2 ledger signing key file is missing (production never generates one)",
+            )
+        ]
+    try:
+        SM2PrivateKey.from_pem(path.read_text())
+    except (OSError, ValueError):
+        return [
+            Problem(
+                "YISHITING_LEDGER_SM2_KEY_FILE",
+                f"SM2 账本签名密钥文件不是 SM2 私钥(PEM, SEC 1):{path}",
+                "the SM2 ledger signing key file is not an SM2 private key (PEM, SEC 1)",
             )
         ]
     return []

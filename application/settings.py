@@ -108,6 +108,25 @@ class Settings(BaseSettings):
         description="Ed25519 private key (PEM) signing ledger checkpoints, kept outside the "
         "database; generated in development when missing, required in production",
     )
+    crypto_suite: Literal["international", "gm"] = Field(
+        default="international",
+        description="the ledger's suite: international (SHA-256, Ed25519) or gm, the 国密 suite "
+        "for 密评 (SM3 tree, SM2-with-SM3 checkpoints); switching starts a new ledger epoch "
+        "and leaves the earlier one verifiable (docs/GM-CRYPTO.md)",
+    )
+    ledger_sm2_key_file: str = Field(
+        default="var/ledger-sm2.pem",
+        description="SM2 private key (PEM, SEC 1) signing ledger checkpoints under the gm suite, "
+        "kept outside the database; generated in development when missing, required in "
+        "production",
+    )
+    sm2_user_id: str = Field(
+        default="1234567812345678",
+        min_length=1,
+        max_length=64,
+        description="the SM2 signer's user id (Z_A); the standard's default unless agreed "
+        "otherwise with the verifiers",
+    )
     event_key_file: str = Field(
         default="var/event-hmac.key",
         description="secret (base64, 32+ bytes) with which the writing process tags every "

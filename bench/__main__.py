@@ -12,6 +12,7 @@ Each benchmark also runs alone: `python -m bench.NAME --help`.
   live         commit → GraphQL subscriber latency beside raw NOTIFY → LISTEN
   long_lived   a command on a record with a long history ÷ on a new one
   ledger       the ledger's overhead and verify rate
+  gm           the 国密 suite beside the international one: ledger append, verify, sealing
   sign_in      a password sign-in's server CPU beside the argon2id check alone; a request
                by session cookie beside one by API token and by JWT"""
 
@@ -30,6 +31,7 @@ from uuid import uuid4
 from application.settings import Settings
 from bench import (
     common,
+    gm,
     ledger,
     live_latency,
     long_lived,
@@ -52,6 +54,7 @@ STEPS = (
     "live",
     "long_lived",
     "ledger",
+    "gm",
     "sign_in",
 )
 REBUILD_TARGET = 20.0
@@ -204,6 +207,17 @@ class Suite:
                 size=size,
             ),
         ]
+
+    def gm(self) -> list[Figure]:
+        events = min(self.sizes.ledger_events, gm.MAX_EVENTS)
+        seals = 2_000 if self.sizes.ledger_events < 10_000 else 20_000
+        result = gm.run(events, self.url, seals)
+        where = rebuild.machine(self.url)
+        text = gm.section(result, where, f"python -m bench.gm --events {events} --seals {seals}")
+        print(text)
+        if self.writing:
+            gm.write_section(self.doc, text)
+        return gm.figures(result)
 
     def sign_in(self) -> list[Figure]:
         samples = self.sizes.sign_in_samples

@@ -13,7 +13,8 @@ from application.core import Adapters
 from application.credentials import credentials_for
 from application.key_tables import KeyTable
 from application.ledger.recorders import TaggedSQLiteRecorder
-from application.ledger.signing import Signer
+from application.ledger.signing import PublicKey, Signer
+from application.ledger.suites import GM, INTERNATIONAL, suite_named
 from application.ledger.tags import EventKey
 from application.personal_data import KeysInTheAppend, SubjectKeys, key_table_for, master_key_from
 from application.session_tables import sessions_for
@@ -22,7 +23,7 @@ from application.storage import Database
 from application.transcodings import LogTranscoder
 from application.webhook_targets import TargetScreen, allowed_networks
 from domain.base import Clock, wall_clock
-from projections.ledger import AuthenticEvents, Ledger
+from projections.ledger import AuthenticEvents, Ledger, LedgerView
 from projections.outbound.integration import Integration, integration_for
 from projections.reads.queries import ViewQueries
 from projections.runner import Projector
@@ -62,7 +63,11 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock = wall_clock) ->
     with app.database.setup_lock():
         store = ViewStore(app.database, pool_size=settings.pool_size)
         projector = Projector(app, store, batch_size=settings.projector_batch_size)
-        ledger = Ledger(store, app, ledger_signer(settings), clock=clock)
+        for view in projector.views:
+            if isinstance(view, LedgerView):
+                view.suite = suite_named(settings.crypto_suite)
+        signer = ledger_signer(settings)
+        ledger = Ledger(store, app, signer, clock=clock, keys=earlier_keys(settings))
         queries = ViewQueries(store)
         integration = integration_for(app, queries, projector, settings)
     # An event whose authenticity tag is missing or wrong is set aside: not applied to any
@@ -106,7 +111,9 @@ def adapters_for(
     event_key = event_key_for(settings, database)
     database.prepare()
     master_key = master_key_from(settings.personal_data_key)
-    subject_keys = SubjectKeys(key_table or key_table_for(database), master_key)
+    subject_keys = SubjectKeys(
+        key_table or key_table_for(database), master_key, settings.crypto_suite
+    )
     persistence = {**persistence_for(settings, database), **(env or {})}
     targets = TargetScreen(
         allowed_networks(settings.webhook_allowed_networks, settings.environment)
@@ -152,10 +159,34 @@ def _topic(cls: type) -> str:
 
 
 def ledger_signer(settings: Settings) -> Signer | None:
-    """The checkpoint key, from outside the database; only development may create one. Where
-    it is absent (an auditor's machine verifying with the public key alone) nothing is signed."""
-    path = Path(settings.ledger_key_file)
+    """The checkpoint key of the configured suite, from outside the database; only
+    development may create one. Where it is absent (an auditor's machine verifying with the
+    public key alone) nothing is signed."""
+    suite = suite_named(settings.crypto_suite)
+    path = _key_file(settings, suite == GM)
     if settings.environment != "development" and not path.exists():
         log.warning("no ledger signing key at %s: checkpoints will not be signed here", path)
         return None
-    return Signer.from_file(path, create=settings.environment == "development")
+    return Signer.from_file(
+        path,
+        create=settings.environment == "development",
+        suite=suite,
+        user_id=settings.sm2_user_id.encode(),
+    )
+
+
+def earlier_keys(settings: Settings) -> list[PublicKey]:
+    """The other suite's public key, where its key file is here: what checks the checkpoints
+    of an epoch signed before the deployment switched suites (never created here)."""
+    other = INTERNATIONAL if settings.crypto_suite == GM.name else GM
+    path = _key_file(settings, other == GM)
+    if not path.exists():
+        return []
+    signer = Signer.from_file(
+        path, create=False, suite=other, user_id=settings.sm2_user_id.encode()
+    )
+    return [signer.public]
+
+
+def _key_file(settings: Settings, sm2: bool) -> Path:
+    return Path(settings.ledger_sm2_key_file if sm2 else settings.ledger_key_file)

@@ -1,5 +1,10 @@
 """The ledger's tables, kept by the projector in log order: each stored event becomes a leaf
-of the Merkle tree, in the same transaction as the ledger's position (exactly once)."""
+of the Merkle tree, in the same transaction as the ledger's position (exactly once).
+
+Leaves are numbered across the whole ledger; each epoch (application/ledger/epochs.py) hashes
+its own with its suite into a tree of its own: epoch 0's nodes in `ledger_nodes`, a later
+epoch's in `ledger_epoch_nodes`. A ledger with no row in `ledger_epochs` is one international
+epoch, as every ledger was before suites."""
 
 from __future__ import annotations
 
@@ -8,14 +13,15 @@ from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from eventsourcing.application import Application
 
 from application.ledger import merkle
 from application.ledger.entries import Entry
+from application.ledger.epochs import FIRST, Epoch, epoch_of_leaf, epoch_of_size
 from application.ledger.proofs import ConsistencyProof, InclusionProof
-from application.ledger.signing import Checkpoint, Signer
+from application.ledger.signing import Checkpoint, PublicKey, PublicKeys, Signer
 from application.ledger.snapshots import check_snapshots
+from application.ledger.suites import INTERNATIONAL, Suite, suite_named
 from application.ledger.tags import EventKey
 from application.ledger.verify import UNTAGGED, Leaf, Report, TagCheck, verify
 from domain.base import Clock, wall_clock
@@ -35,45 +41,90 @@ class LedgerView(View):
         "CREATE TABLE IF NOT EXISTS ledger_checkpoints (tree_size INTEGER PRIMARY KEY,"
         " root_hash TEXT NOT NULL, issued_at TEXT NOT NULL, origin TEXT NOT NULL,"
         " key_id TEXT NOT NULL, signature TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS ledger_epochs (epoch INTEGER PRIMARY KEY,"
+        " suite TEXT NOT NULL, first_leaf INTEGER NOT NULL UNIQUE, previous_root TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS ledger_epoch_nodes (epoch INTEGER NOT NULL,"
+        " level INTEGER NOT NULL, idx INTEGER NOT NULL, hash TEXT NOT NULL,"
+        " PRIMARY KEY (epoch, level, idx))",
     )
+    # The suite new leaves are hashed with (bootstrap sets it from YISHITING_CRYPTO_SUITE).
+    suite: Suite = INTERNATIONAL
 
     def __init__(self, view: Any = None) -> None:
         super().__init__(view)
         self._size = 0
+        self._epoch = FIRST
         self._nodes: dict[tuple[int, int], bytes] = {}
 
     def begin_batch(self, tx: Tx) -> None:
         self._size = ledger_size(tx)
+        epoch = self._current(tx)
+        if epoch != self._epoch:
+            self._epoch, self._nodes = epoch, {}
         # Appending only ever reads the peaks: the roots of the complete subtrees left of the
         # next leaf. They are kept from batch to batch (a node never changes once written), so
         # appending reads nothing; after a start or another projector's batches they are read
         # here once, before the batch holds any row.
+        size = self._size - epoch.first_leaf
         peaks = {
-            (level, (self._size >> level) - 1)
-            for level in range(self._size.bit_length())
-            if (self._size >> level) & 1
+            (level, (size >> level) - 1)
+            for level in range(size.bit_length())
+            if (size >> level) & 1
         }
-        self._nodes = {key: self._nodes.get(key) or node(tx, *key) for key in peaks}
+        self._nodes = {
+            key: self._nodes.get(key) or node(tx, *key, epoch=epoch.number) for key in peaks
+        }
+
+    def _current(self, tx: Tx) -> Epoch:
+        """The epoch new leaves go to: a new one begins where the configured suite is not the
+        current epoch's (an epoch with no leaf yet just takes the suite)."""
+        epochs = read_epochs(tx)
+        current = epochs[-1]
+        if current.suite == self.suite:
+            return current
+        if current.first_leaf == self._size:
+            started = Epoch(current.number, self.suite, current.first_leaf, current.previous_root)
+            tx.execute("DELETE FROM ledger_epochs WHERE epoch = ?", (current.number,))
+        else:
+            closing = merkle.root(
+                lambda lv, i: node(tx, lv, i, epoch=current.number),
+                self._size - current.first_leaf,
+                current.suite.tree,
+            )
+            started = Epoch(current.number + 1, self.suite, self._size, closing.hex())
+        insert(
+            tx,
+            "ledger_epochs",
+            {
+                "epoch": started.number,
+                "suite": started.suite.name,
+                "first_leaf": started.first_leaf,
+                "previous_root": started.previous_root,
+            },
+        )
+        return started
 
     def apply(self, event: Any, tx: Tx) -> None:
         entry = Entry.of(event)
         index = self._size
-        leaf = entry.leaf()
+        epoch = self._epoch
+        leaf = entry.leaf(epoch.suite.tree)
         insert(
             tx,
             "ledger_leaves",
             {"leaf_index": index, "position": entry.position, "leaf_hash": leaf.hex()},
         )
         nodes = self._nodes
+        table, keys = nodes_table(epoch.number)
 
         def put(level: int, idx: int, value: bytes) -> None:
             nodes[(level, idx)] = value
-            insert(tx, "ledger_nodes", {"level": level, "idx": idx, "hash": value.hex()})
+            insert(tx, table, {**keys, "level": level, "idx": idx, "hash": value.hex()})
 
         def get(level: int, idx: int) -> bytes:
-            return nodes.get((level, idx)) or node(tx, level, idx)
+            return nodes.get((level, idx)) or node(tx, level, idx, epoch=epoch.number)
 
-        merkle.append_leaf(put, get, leaf, index)
+        merkle.append_leaf(put, get, leaf, index - epoch.first_leaf, epoch.suite.tree)
         self._size += 1
 
 
@@ -165,11 +216,31 @@ def ledger_size(tx: Tx) -> int:
     return int(row["n"]) if row else 0
 
 
-def node(tx: Tx, level: int, idx: int) -> bytes:
-    row = tx.one("SELECT hash FROM ledger_nodes WHERE level = ? AND idx = ?", (level, idx))
+def nodes_table(epoch: int) -> tuple[str, dict[str, int]]:
+    """Where an epoch's nodes are kept, and the key columns beyond (level, idx)."""
+    return ("ledger_nodes", {}) if epoch == 0 else ("ledger_epoch_nodes", {"epoch": epoch})
+
+
+def node(tx: Tx, level: int, idx: int, *, epoch: int = 0) -> bytes:
+    if epoch == 0:
+        row = tx.one("SELECT hash FROM ledger_nodes WHERE level = ? AND idx = ?", (level, idx))
+    else:
+        row = tx.one(
+            "SELECT hash FROM ledger_epoch_nodes WHERE epoch = ? AND level = ? AND idx = ?",
+            (epoch, level, idx),
+        )
     if row is None:
-        raise LookupError(f"ledger node ({level}, {idx}) is missing")
+        raise LookupError(f"ledger node ({level}, {idx}) of epoch {epoch} is missing")
     return bytes.fromhex(row["hash"])
+
+
+def read_epochs(tx: Tx) -> list[Epoch]:
+    rows = tx.all("SELECT * FROM ledger_epochs ORDER BY epoch")
+    epochs = [
+        Epoch(int(r["epoch"]), suite_named(r["suite"]), int(r["first_leaf"]), r["previous_root"])
+        for r in rows
+    ]
+    return epochs if epochs and epochs[0].number == 0 else [FIRST, *epochs]
 
 
 class Ledger:
@@ -182,10 +253,12 @@ class Ledger:
         signer: Signer | None = None,
         *,
         clock: Clock = wall_clock,
+        keys: Sequence[PublicKey] = (),
     ) -> None:
         self.store = store
         self.app = app
         self.signer = signer
+        self.keys = list(keys)  # earlier epochs' public keys, where this deployment has them
         self.clock = clock  # when a checkpoint is signed, and how old the latest one is
 
     def entries(self, page: int = 1000, start: int | None = None) -> Iterator[Entry]:
@@ -212,9 +285,9 @@ class Ledger:
             start=start, limit=page, inclusive_of_start=False
         )
 
-    def verify(self, public: Ed25519PublicKey | None, kept: Sequence[Checkpoint] = ()) -> Report:
-        """Recomputes the tree from the raw events; checks each event's tag, the stored and
-        kept checkpoints, and every snapshot against its events. Reads only."""
+    def verify(self, public: PublicKeys | None, kept: Sequence[Checkpoint] = ()) -> Report:
+        """Recomputes the tree from the raw events, epoch by epoch; checks each event's tag,
+        the stored and kept checkpoints, and every snapshot against its events. Reads only."""
         report = verify(
             self.entries(),
             self.leaves(),
@@ -222,6 +295,7 @@ class Ledger:
             public,
             tag_check=self._tag_check(),
             sealed_up_to=self.projected_to(),
+            epochs=self.epochs(),
         )
         check_snapshots(self.app, report)
         return report
@@ -246,29 +320,55 @@ class Ledger:
             row = tx.one("SELECT COALESCE(MAX(position), 0) AS p FROM projection_tracking")
         return int(row["p"]) if row else 0
 
+    def public_keys(self) -> list[PublicKey]:
+        """Every public key this deployment knows: its signer's and earlier epochs'."""
+        return [*([self.signer.public] if self.signer else []), *self.keys]
+
+    def epochs(self) -> list[Epoch]:
+        with self.store.reading() as tx:
+            return read_epochs(tx)
+
     def prove(self, position: int, tree_size: int | None = None) -> InclusionProof:
+        """In the tree of the event's epoch: by default, its latest checkpoint there."""
         leaf = self.leaf_at(position)
         if leaf is None:
             raise LookupError(
                 f"日志位置 {position} 尚未记账 (position {position} not in the ledger)"
             )
-        size = tree_size or self._latest_size()
+        epochs = self.epochs()
+        epoch = epoch_of_leaf(epochs, leaf.index)
+        size = tree_size or self._latest_size(epoch)
         if leaf.index >= size:
             raise LookupError(f"检查点不含该事件 (the tree of {size} does not include it)")
+        if epoch_of_size(epochs, size) != epoch:
+            raise LookupError(
+                f"该事件属于更早的纪元 {epoch.number},请对照该纪元的检查点 (the event is in"
+                f" epoch {epoch.number}: prove it against a checkpoint of that epoch)"
+            )
         found = self.app.recorder.select_notifications(start=position, limit=1)
         if not found or found[0].id != position:
             raise LookupError(f"日志中没有位置 {position} 的事件 (no event at {position})")
-        return InclusionProof.of(
-            Entry.of(found[0]), leaf.index, size, self.inclusion_proof(leaf.index, size)
-        )
+        path = self.inclusion_proof(leaf.index - epoch.first_leaf, size - epoch.first_leaf, epoch)
+        return InclusionProof.of(Entry.of(found[0]), leaf.index, size, path, epoch.suite.name)
 
     def prove_consistency(self, old_size: int, new_size: int) -> ConsistencyProof:
-        path = self.consistency_proof(old_size, new_size)
-        return ConsistencyProof(old_size, new_size, [p.hex() for p in path])
+        epochs = self.epochs()
+        epoch = epoch_of_size(epochs, new_size)
+        if epoch_of_size(epochs, old_size) != epoch:
+            raise ValueError(
+                "两个规模属于不同纪元 (the sizes are in different epochs: the new epoch's"
+                " checkpoints name the old epoch's last root instead)"
+            )
+        first = epoch.first_leaf
+        path = self.consistency_proof(old_size - first, new_size - first, epoch)
+        return ConsistencyProof(old_size, new_size, [p.hex() for p in path], epoch.suite.name)
 
-    def _latest_size(self) -> int:
-        latest = self.latest_checkpoint()
-        return latest.tree_size if latest else self.size()
+    def _latest_size(self, epoch: Epoch) -> int:
+        """The latest checkpoint of `epoch`, else (none signed yet) the tree as it is."""
+        epochs = self.epochs()
+        sizes = [c.tree_size for c in self.checkpoints() if c.epoch == epoch.number]
+        later = [e.first_leaf for e in epochs if e.first_leaf > epoch.first_leaf]
+        return max(sizes, default=min(later, default=self.size()))
 
     def size(self) -> int:
         with self.store.reading() as tx:
@@ -280,11 +380,31 @@ class Ledger:
             raise RuntimeError("账本签名密钥未配置 (no ledger signing key configured)")
         with self.store.transaction() as tx:
             size = ledger_size(tx)
-            latest = _latest(tx)
+            epochs = read_epochs(tx)
+            latest = _latest(tx, epochs)
             if latest is not None and latest.tree_size == size:
                 return latest
-            root = merkle.root(lambda level, idx: node(tx, level, idx), size)
-            checkpoint = self.signer.sign(size, root, self.clock().isoformat())
+            epoch = epoch_of_size(epochs, size)
+            if epoch.suite != self.signer.suite:
+                raise RuntimeError(
+                    f"账本当前纪元的密码套件为 {epoch.suite.name},签名密钥为"
+                    f" {self.signer.suite.name};新纪元自下一个事件开始 (the ledger's epoch is"
+                    f" {epoch.suite.name}, the key {self.signer.suite.name}: the new epoch"
+                    " begins with the next event)"
+                )
+            root = merkle.root(
+                lambda level, idx: node(tx, level, idx, epoch=epoch.number),
+                size - epoch.first_leaf,
+                epoch.suite.tree,
+            )
+            checkpoint = self.signer.sign(
+                size,
+                root,
+                self.clock().isoformat(),
+                epoch=epoch.number,
+                first_leaf=epoch.first_leaf,
+                previous_root=epoch.previous_root,
+            )
             inserted = tx.execute(
                 "INSERT INTO ledger_checkpoints VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (tree_size) DO NOTHING",
@@ -301,7 +421,7 @@ class Ledger:
                 # Another issuer (the projector's timer, the API, the CLI) signed this size
                 # first: theirs stands.
                 row = tx.one("SELECT * FROM ledger_checkpoints WHERE tree_size = ?", (size,))
-                return _checkpoint(row) if row else checkpoint
+                return _checkpoint(row, epochs) if row else checkpoint
         return checkpoint
 
     def maybe_checkpoint(self, every: int, seconds: float) -> Checkpoint | None:
@@ -309,6 +429,8 @@ class Ledger:
         if self.signer is None:
             return None
         latest, size = self.latest_checkpoint(), self.size()
+        if epoch_of_size(self.epochs(), size).suite != self.signer.suite:
+            return None  # switched: the new epoch's first leaf is still to come
         if size == 0 or (latest is not None and latest.tree_size == size):
             return None
         grown = size - (latest.tree_size if latest else 0)
@@ -323,12 +445,13 @@ class Ledger:
 
     def latest_checkpoint(self) -> Checkpoint | None:
         with self.store.reading() as tx:
-            return _latest(tx)
+            return _latest(tx, read_epochs(tx))
 
     def checkpoints(self) -> list[Checkpoint]:
         with self.store.reading() as tx:
             rows = tx.all("SELECT * FROM ledger_checkpoints ORDER BY tree_size")
-        return [_checkpoint(r) for r in rows]
+            epochs = read_epochs(tx)
+        return [_checkpoint(r, epochs) for r in rows]
 
     def leaf_at(self, position: int) -> Leaf | None:
         with self.store.reading() as tx:
@@ -354,30 +477,51 @@ class Ledger:
                 return
             start = rows[-1]["leaf_index"] + 1
 
-    def inclusion_proof(self, leaf_index: int, tree_size: int) -> list[bytes]:
+    def inclusion_proof(self, leaf_index: int, tree_size: int, epoch: Epoch = FIRST) -> list[bytes]:
+        """In `epoch`'s own tree: indices and sizes counted from its first leaf."""
         with self.store.reading() as tx:
-            return merkle.inclusion_proof(lambda lv, i: node(tx, lv, i), leaf_index, tree_size)
+            return merkle.inclusion_proof(
+                lambda lv, i: node(tx, lv, i, epoch=epoch.number),
+                leaf_index,
+                tree_size,
+                epoch.suite.tree,
+            )
 
-    def consistency_proof(self, old_size: int, new_size: int) -> list[bytes]:
+    def consistency_proof(self, old_size: int, new_size: int, epoch: Epoch = FIRST) -> list[bytes]:
         with self.store.reading() as tx:
-            return merkle.consistency_proof(lambda lv, i: node(tx, lv, i), old_size, new_size)
+            return merkle.consistency_proof(
+                lambda lv, i: node(tx, lv, i, epoch=epoch.number),
+                old_size,
+                new_size,
+                epoch.suite.tree,
+            )
 
-    def root(self, size: int) -> bytes:
+    def root(self, size: int, epoch: Epoch = FIRST) -> bytes:
         with self.store.reading() as tx:
-            return merkle.root(lambda lv, i: node(tx, lv, i), size)
+            return merkle.root(
+                lambda lv, i: node(tx, lv, i, epoch=epoch.number), size, epoch.suite.tree
+            )
 
 
-def _latest(tx: Tx) -> Checkpoint | None:
+def _latest(tx: Tx, epochs: list[Epoch]) -> Checkpoint | None:
     row = tx.one("SELECT * FROM ledger_checkpoints ORDER BY tree_size DESC LIMIT 1")
-    return _checkpoint(row) if row else None
+    return _checkpoint(row, epochs) if row else None
 
 
-def _checkpoint(row: dict[str, Any]) -> Checkpoint:
+def _checkpoint(row: dict[str, Any], epochs: list[Epoch]) -> Checkpoint:
+    """A stored checkpoint, with what its epoch adds to what it signed (rows keep only the
+    columns checkpoints have always had)."""
+    size = int(row["tree_size"])
+    epoch = epoch_of_size(epochs, size)
     return Checkpoint(
         row["origin"],
-        int(row["tree_size"]),
+        size,
         row["root_hash"],
         row["issued_at"],
         row["key_id"],
         row["signature"],
+        epoch.suite.name,
+        epoch.number,
+        epoch.first_leaf,
+        epoch.previous_root,
     )

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from application.ledger.merkle import Hash, leaf_hash
+from application.ledger.merkle import SHA256, Hash, TreeHash
 
 
 @dataclass(frozen=True)
@@ -46,5 +46,5 @@ class Entry:
             )
         )
 
-    def leaf(self) -> Hash:
-        return leaf_hash(self.data())
+    def leaf(self, tree: TreeHash = SHA256) -> Hash:
+        return tree.leaf(self.data())

@@ -1,5 +1,7 @@
 """Proofs an auditor can check with nothing but the ledger's public key: an event's inclusion
-in a signed checkpoint, and one checkpoint's consistency with a later one."""
+in a signed checkpoint, and one checkpoint's consistency with a later one. A proof names its
+suite (the tree's hash); it is checked in the tree of the checkpoint's epoch, whose leaves
+start at the checkpoint's `first_leaf` (0 before any switch of suites)."""
 
 from __future__ import annotations
 
@@ -8,11 +10,10 @@ import json
 from dataclasses import asdict, dataclass
 from uuid import UUID
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from application.ledger import merkle
 from application.ledger.entries import Entry
-from application.ledger.signing import Checkpoint, signature_valid
+from application.ledger.signing import Checkpoint, PublicKeys, signature_valid
+from application.ledger.suites import INTERNATIONAL, suite_named
 
 
 @dataclass(frozen=True)
@@ -25,9 +26,17 @@ class InclusionProof:
     leaf_index: int
     tree_size: int
     path: list[str]
+    suite: str = INTERNATIONAL.name
 
     @classmethod
-    def of(cls, entry: Entry, leaf_index: int, tree_size: int, path: list[bytes]) -> InclusionProof:
+    def of(
+        cls,
+        entry: Entry,
+        leaf_index: int,
+        tree_size: int,
+        path: list[bytes],
+        suite: str = INTERNATIONAL.name,
+    ) -> InclusionProof:
         return cls(
             entry.position,
             str(entry.originator_id),
@@ -37,6 +46,7 @@ class InclusionProof:
             leaf_index,
             tree_size,
             [p.hex() for p in path],
+            suite,
         )
 
     def entry(self) -> Entry:
@@ -61,6 +71,7 @@ class ConsistencyProof:
     old_size: int
     new_size: int
     path: list[str]
+    suite: str = INTERNATIONAL.name
 
     def to_json(self) -> str:
         return json.dumps(asdict(self), indent=2)
@@ -80,20 +91,25 @@ class Verdict:
         return f"{'通过' if self.ok else '不通过'}: {self.reason_zh} ({self.reason_en})"
 
 
-def check_inclusion(
-    proof: InclusionProof, checkpoint: Checkpoint, public: Ed25519PublicKey
-) -> Verdict:
+OTHER_SUITE = Verdict(False, "证明与检查点的密码套件不同", "the proof is for another suite")
+
+
+def check_inclusion(proof: InclusionProof, checkpoint: Checkpoint, public: PublicKeys) -> Verdict:
     if not signature_valid(checkpoint, public):
         return Verdict(False, "检查点签名无效", "the checkpoint's signature is invalid")
     if proof.tree_size != checkpoint.tree_size:
         return Verdict(False, "证明与检查点的规模不同", "the proof is for another tree size")
+    if proof.suite != checkpoint.suite:
+        return OTHER_SUITE
+    tree = suite_named(checkpoint.suite).tree
     path = [bytes.fromhex(p) for p in proof.path]
     included = merkle.verify_inclusion(
-        proof.entry().leaf(),
-        proof.leaf_index,
-        proof.tree_size,
+        proof.entry().leaf(tree),
+        proof.leaf_index - checkpoint.first_leaf,
+        checkpoint.epoch_size,
         path,
         bytes.fromhex(checkpoint.root_hash),
+        tree,
     )
     if not included:
         return Verdict(
@@ -109,19 +125,28 @@ def check_inclusion(
 
 
 def check_consistency(
-    proof: ConsistencyProof, old: Checkpoint, new: Checkpoint, public: Ed25519PublicKey
+    proof: ConsistencyProof, old: Checkpoint, new: Checkpoint, public: PublicKeys
 ) -> Verdict:
     for checkpoint in (old, new):
         if not signature_valid(checkpoint, public):
             return Verdict(False, "检查点签名无效", "a checkpoint's signature is invalid")
     if (proof.old_size, proof.new_size) != (old.tree_size, new.tree_size):
         return Verdict(False, "证明与检查点的规模不同", "the proof is for other tree sizes")
+    if not proof.suite == old.suite == new.suite:
+        return OTHER_SUITE
+    if (old.epoch, old.first_leaf) != (new.epoch, new.first_leaf):
+        return Verdict(
+            False,
+            "两个检查点属于不同纪元(由新纪元首个检查点所记的上一根哈希相连)",
+            "the checkpoints are of different epochs (chained by the new epoch's previous root)",
+        )
     consistent = merkle.verify_consistency(
-        old.tree_size,
-        new.tree_size,
+        old.epoch_size,
+        new.epoch_size,
         bytes.fromhex(old.root_hash),
         bytes.fromhex(new.root_hash),
         [bytes.fromhex(p) for p in proof.path],
+        suite_named(old.suite).tree,
     )
     if not consistent:
         return Verdict(

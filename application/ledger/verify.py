@@ -14,11 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
 from application.ledger.entries import Entry
-from application.ledger.merkle import EMPTY_ROOT, Hash, node_hash
-from application.ledger.signing import Checkpoint, signature_valid
+from application.ledger.epochs import FIRST, Epoch
+from application.ledger.merkle import SHA256, Hash, TreeHash
+from application.ledger.signing import Checkpoint, PublicKeys, signature_valid
 
 MAX_NAMED = 1000  # divergences kept in a report; more are counted
 
@@ -115,24 +114,25 @@ class Report:
 class Frontier:
     """The right edge of the tree: one complete subtree per set bit of the size."""
 
-    def __init__(self) -> None:
+    def __init__(self, tree: TreeHash = SHA256) -> None:
         self.stack: list[tuple[int, Hash]] = []
         self.size = 0
+        self.tree = tree
 
     def append(self, leaf: Hash) -> None:
         size, current = 1, leaf
         while self.stack and self.stack[-1][0] == size:
             left = self.stack.pop()[1]
-            size, current = size * 2, node_hash(left, current)
+            size, current = size * 2, self.tree.node(left, current)
         self.stack.append((size, current))
         self.size += 1
 
     def root(self) -> Hash:
         if not self.stack:
-            return EMPTY_ROOT
+            return self.tree.empty()
         result = self.stack[-1][1]
         for _, left in reversed(self.stack[:-1]):
-            result = node_hash(left, result)
+            result = self.tree.node(left, result)
         return result
 
 
@@ -140,16 +140,19 @@ def verify(
     events: Iterable[Entry],
     leaves: Iterable[Leaf],
     checkpoints: list[Checkpoint],
-    public: Ed25519PublicKey | None,
+    public: PublicKeys | None,
     *,
     tag_check: TagCheck | None = None,
     sealed_up_to: int | None = None,
+    epochs: list[Epoch] | None = None,
 ) -> Report:
     """Walks the log and the ledger side by side, in position order. The tree the checkpoints
     are checked against is the ledger as stored (so a changed event is named once, at its
     position, and a rewritten ledger by the checkpoints); each event is compared with its leaf.
-    Without `sealed_up_to` every event past the ledger's last leaf counts as pending."""
-    walk = _Walk(checkpoints, public, tag_check, sealed_up_to)
+    Without `sealed_up_to` every event past the ledger's last leaf counts as pending. Each
+    epoch's leaves are hashed with its suite, in a tree of their own; where one epoch ends,
+    its root is the one the next epoch's checkpoints name as their previous root."""
+    walk = _Walk(checkpoints, public, tag_check, sealed_up_to, epochs or [FIRST])
     walk.report.divergences.extend(walk.due(0))
     stream, ledger = iter(events), iter(leaves)
     event, leaf = next(stream, None), next(ledger, None)
@@ -172,12 +175,17 @@ class _Walk:
     def __init__(
         self,
         checkpoints: list[Checkpoint],
-        public: Ed25519PublicKey | None,
+        public: PublicKeys | None,
         tag_check: TagCheck | None,
         sealed_up_to: int | None,
+        epochs: list[Epoch],
     ) -> None:
         self.report = Report()
-        self.frontier = Frontier()
+        self.epochs = sorted(epochs, key=lambda e: e.first_leaf)
+        self.epoch = self.epochs[0]
+        self.frontier = Frontier(self.epoch.suite.tree)
+        self.closing_roots: dict[int, str] = {}  # epoch → the recomputed last root before it
+        self.next_start = self._start_after(self.epoch)
         self.by_size = _by_size(checkpoints)
         self.public = public
         self.tag_check = tag_check
@@ -215,7 +223,7 @@ class _Walk:
     def sealed(self, event: Entry, leaf: Leaf) -> None:
         self._leaf(leaf)
         reasons = []
-        matches = event.leaf() == leaf.hash
+        matches = event.leaf(self.frontier.tree) == leaf.hash
         if not matches:
             reasons.append(("事件内容或顺序被改动", "the event's content or order was altered"))
         refusal = self.tag_check(event) if self.tag_check else None
@@ -242,7 +250,16 @@ class _Walk:
         found = []
         for checkpoint in self.by_size.pop(size, []):
             index = checkpoint.tree_size - 1
-            if checkpoint.root_hash != self.frontier.root().hex():
+            if not self._of_this_epoch(checkpoint):
+                found.append(
+                    Divergence(
+                        index,
+                        None,
+                        "检查点的密码套件或纪元与账本不符",
+                        "the checkpoint's suite or epoch differs from the ledger's",
+                    )
+                )
+            elif checkpoint.root_hash != self.frontier.root().hex():
                 found.append(
                     Divergence(
                         index,
@@ -261,7 +278,47 @@ class _Walk:
                 self.report.checkpoints_checked += 1
         return found
 
+    def _of_this_epoch(self, checkpoint: Checkpoint) -> bool:
+        epoch = self.epoch
+        return (
+            checkpoint.suite == epoch.suite.name
+            and (checkpoint.epoch, checkpoint.first_leaf) == (epoch.number, epoch.first_leaf)
+            and checkpoint.previous_root == self.closing_roots.get(epoch.number, "")
+        )
+
+    def _next_epoch(self, leaf_index: int) -> None:
+        """Where a new epoch begins: the old tree's root closes it, and a new tree starts."""
+        later = [e for e in self.epochs if self.epoch.first_leaf < e.first_leaf <= leaf_index]
+        if not later:
+            return
+        closing = self.frontier.root().hex()
+        self.epoch = later[-1]
+        self.closing_roots[self.epoch.number] = closing
+        if self.epoch.previous_root != closing:
+            self.report.add(
+                Divergence(
+                    leaf_index,
+                    None,
+                    "新纪元所记的上一纪元根哈希与重算结果不符",
+                    "the new epoch's previous root differs from the old epoch's recomputed root",
+                )
+            )
+        self.frontier = Frontier(self.epoch.suite.tree)
+        self.next_start = self._start_after(self.epoch)
+
+    def _start_after(self, epoch: Epoch) -> float:
+        return min(
+            (e.first_leaf for e in self.epochs if e.first_leaf > epoch.first_leaf),
+            default=float("inf"),
+        )
+
+    def _size(self) -> int:
+        """Leaves walked so far, all epochs."""
+        return self.epoch.first_leaf + self.frontier.size
+
     def _leaf(self, leaf: Leaf) -> None:
+        if leaf.index >= self.next_start:
+            self._next_epoch(leaf.index)
         if leaf.index != self.expected:
             self.report.add(
                 Divergence(
@@ -275,7 +332,7 @@ class _Walk:
         self.frontier.append(leaf.hash)
 
     def _checkpoints(self) -> None:
-        for divergence in self.due(self.frontier.size):
+        for divergence in self.due(self._size()):
             self.report.add(divergence)
 
     def _name(self, index: int, position: int, reasons: list[tuple[str, str]]) -> None:

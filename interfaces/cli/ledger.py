@@ -6,7 +6,6 @@ from pathlib import Path
 from typing import NoReturn
 
 import typer
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from rich.console import Console
 
 from application.ledger.proofs import (
@@ -15,7 +14,8 @@ from application.ledger.proofs import (
     check_consistency,
     check_inclusion,
 )
-from application.ledger.signing import Checkpoint, load_public_key, public_pem
+from application.ledger.signing import Checkpoint, PublicKey, load_public_key, public_pem
+from application.ledger.sm2 import DEFAULT_USER_ID
 from application.ledger.verify import Report
 from application.storage import STORAGE_UNAVAILABLE
 from interfaces.bootstrap import System, bootstrap
@@ -30,16 +30,20 @@ def verify(
     checkpoint: list[Path] = typer.Option(
         [], help="审计方保存的检查点(可多个) checkpoints kept outside the system"
     ),
-    public_key: Path | None = typer.Option(None, help="账本公钥 PEM (default: the configured key)"),
+    public_key: list[Path] = typer.Option(
+        [],
+        help="账本公钥 PEM,每个纪元一个 (default: the configured keys; one per epoch's suite)",
+    ),
+    user_id: str = typer.Option(DEFAULT_USER_ID.decode(), help="SM2 签名者标识 the SM2 user id"),
 ) -> None:
     """从原始事件重算账本并核对全部检查点、事件认证标签与快照(只读) Recompute the ledger from
     the raw events, check every event's authenticity tag, every checkpoint and every
     snapshot; writes nothing; names every divergence by position and exits 1."""
-    public, kept = _auditor_inputs(public_key, checkpoint)
+    given, kept = _auditor_inputs(public_key, checkpoint, user_id)
     system = _system()
     try:
-        public = public or (system.ledger.signer.public if system.ledger.signer else None)
-        if public is None:
+        public = given or system.ledger.public_keys()
+        if not public:
             _refuse("请用 --public-key 指定账本公钥 (give the ledger's public key)")
         # Nothing is projected first: the views and the ledger are read as they stand.
         report = system.ledger.verify(public, kept)
@@ -68,13 +72,10 @@ def _system() -> System:
 
 
 def _auditor_inputs(
-    public_key: Path | None, checkpoints: list[Path]
-) -> tuple[Ed25519PublicKey | None, list[Checkpoint]]:
-    """The public key and kept checkpoints the auditor gave, or a plain refusal (exit 2)."""
-    try:
-        public = load_public_key(public_key.read_text()) if public_key else None
-    except (OSError, ValueError) as bad:
-        _refuse(f"无法读取账本公钥 (cannot read the public key {public_key}): {bad}")
+    public_keys: list[Path], checkpoints: list[Path], user_id: str
+) -> tuple[list[PublicKey], list[Checkpoint]]:
+    """The public keys and kept checkpoints the auditor gave, or a plain refusal (exit 2)."""
+    public = [_public_key(path, user_id) for path in public_keys]
     kept = []
     for path in checkpoints:
         try:
@@ -82,6 +83,13 @@ def _auditor_inputs(
         except (OSError, ValueError, TypeError) as bad:
             _refuse(f"无法读取检查点 (cannot read the checkpoint {path}): {bad}")
     return public, kept
+
+
+def _public_key(path: Path, user_id: str) -> PublicKey:
+    try:
+        return load_public_key(path.read_text(), user_id.encode())
+    except (OSError, ValueError) as bad:
+        _refuse(f"无法读取账本公钥 (cannot read the public key {path}): {bad}")
 
 
 def _say(report: Report) -> None:
@@ -198,14 +206,15 @@ def public_key() -> None:
 def verify_proof(
     proof: Path = typer.Option(..., help="包含证明 JSON"),
     checkpoint: Path = typer.Option(..., help="审计方保存的检查点 JSON"),
-    public_key: Path = typer.Option(..., help="账本公钥 PEM"),
+    public_key: Path = typer.Option(..., help="账本公钥 PEM (Ed25519 或 SM2)"),
+    user_id: str = typer.Option(DEFAULT_USER_ID.decode(), help="SM2 签名者标识 the SM2 user id"),
 ) -> None:
     """独立核验包含证明(无需数据库) Check an inclusion proof against a kept checkpoint; needs
-    no database, only the public key."""
+    no database, only the public key. Either suite: the proof and checkpoint name theirs."""
     verdict = check_inclusion(
         InclusionProof.from_json(proof.read_text()),
         Checkpoint.from_json(checkpoint.read_text()),
-        load_public_key(public_key.read_text()),
+        load_public_key(public_key.read_text(), user_id.encode()),
     )
     _finish(str(verdict), verdict.ok)
 
@@ -215,14 +224,15 @@ def verify_consistency(
     proof: Path = typer.Option(..., help="一致性证明 JSON"),
     old: Path = typer.Option(..., help="较早的检查点 JSON"),
     new: Path = typer.Option(..., help="较新的检查点 JSON"),
-    public_key: Path = typer.Option(..., help="账本公钥 PEM"),
+    public_key: Path = typer.Option(..., help="账本公钥 PEM (Ed25519 或 SM2)"),
+    user_id: str = typer.Option(DEFAULT_USER_ID.decode(), help="SM2 签名者标识 the SM2 user id"),
 ) -> None:
     """独立核验一致性证明(无需数据库) Check that a newer checkpoint extends an older one."""
     verdict = check_consistency(
         ConsistencyProof.from_json(proof.read_text()),
         Checkpoint.from_json(old.read_text()),
         Checkpoint.from_json(new.read_text()),
-        load_public_key(public_key.read_text()),
+        load_public_key(public_key.read_text(), user_id.encode()),
     )
     _finish(str(verdict), verdict.ok)
 

@@ -31,6 +31,7 @@ from interfaces.cli.intake import import_app
 from interfaces.cli.ledger import ledger_app
 from interfaces.cli.ledger import verify as verify_ledger
 from interfaces.cli.remind import remind
+from interfaces.cli.seal import seal_app
 from interfaces.cli.set_aside import set_aside_app
 from interfaces.edge.observability import configure_logging
 from projections.runner import Progress as ProgressCallback
@@ -60,7 +61,17 @@ def check_settings(ctx: typer.Context) -> None:
 T = TypeVar("T")
 # Verifying the ledger and printing the schema need no secrets (an auditor's own machine).
 HEAD_LIMIT_BYTES = 16 * 1024
-GUARDED_COMMANDS = {"serve", "project", "demo", "token", "erase", "remind", "import", "export"}
+GUARDED_COMMANDS = {
+    "serve",
+    "project",
+    "demo",
+    "token",
+    "erase",
+    "remind",
+    "import",
+    "export",
+    "seal",
+}
 RESERVED_ROLES = (Role.SYSTEM, Role.PUBLIC)
 
 
@@ -294,6 +305,7 @@ app.add_typer(ledger_app, name="ledger")
 app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 app.add_typer(set_aside_app, name="set-aside")
+app.add_typer(seal_app, name="seal")
 app.command("remind")(remind)
 
 if __name__ == "__main__":

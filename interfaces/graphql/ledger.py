@@ -25,6 +25,16 @@ class Checkpoint:
     issued_at: str
     key_id: str
     signature: str
+    suite: str = strawberry.field(
+        description="密码套件 international (SHA-256, Ed25519) or gm (SM3, SM2)"
+    )
+    epoch: int = strawberry.field(
+        description="账本纪元 the ledger epoch (a new one at each suite switch)"
+    )
+    first_leaf: int = strawberry.field(description="本纪元首个叶子 the epoch's first leaf")
+    previous_root: str = strawberry.field(
+        description="上一纪元最后的根 the previous epoch's last root (empty in epoch 0)"
+    )
 
     @classmethod
     def of(cls, checkpoint: SignedCheckpoint) -> Checkpoint:
@@ -35,6 +45,10 @@ class Checkpoint:
             issued_at=checkpoint.issued_at,
             key_id=checkpoint.key_id,
             signature=checkpoint.signature,
+            suite=checkpoint.suite,
+            epoch=checkpoint.epoch,
+            first_leaf=checkpoint.first_leaf,
+            previous_root=checkpoint.previous_root,
         )
 
 

@@ -80,6 +80,7 @@ def integration_for(
         retry_max=settings.webhook_retry_max_seconds,
         max_attempts=settings.webhook_max_attempts,
         concurrency=settings.webhook_concurrency,
+        suite=settings.crypto_suite,
     )
     watcher = LogWatcher(app, app.database, app.log_signal)
     watcher.on_views(projector.views_channel, projector.views_announced)

@@ -730,10 +730,12 @@ def test_the_auditor_checks_proofs_offline(ledgered: Ledgered) -> None:
 # --------------------------------------------------------------------------------- GraphQL
 
 LEDGER = """query($position: Int!) { ledger { size publicKey
-  latestCheckpoint { treeSize rootHash issuedAt keyId signature origin }
+  latestCheckpoint { treeSize rootHash issuedAt keyId signature origin
+    suite epoch firstLeaf previousRoot }
   proof(position: $position) { position leafIndex treeSize json }
   verification { ok eventsChecked checkpointsChecked pending divergence } } }"""
-ISSUE = "mutation { issueCheckpoint { treeSize rootHash issuedAt keyId signature origin } }"
+ISSUE = """mutation { issueCheckpoint { treeSize rootHash issuedAt keyId signature origin
+  suite epoch firstLeaf previousRoot } }"""
 
 
 def test_the_ledger_over_graphql(ledgered: Ledgered) -> None:
@@ -759,7 +761,12 @@ def test_the_ledger_over_graphql(ledgered: Ledgered) -> None:
             issued["issuedAt"],
             issued["keyId"],
             issued["signature"],
+            suite=issued["suite"],
+            epoch=issued["epoch"],
+            first_leaf=issued["firstLeaf"],
+            previous_root=issued["previousRoot"],
         )
+        assert (checkpoint.suite, checkpoint.epoch) == ("international", 0)
         seen = api.acting_as(leader).query(LEDGER, position=ledgered.approval)["ledger"]
         assert seen["size"] == STORY_EVENTS + 1
         assert seen["latestCheckpoint"] == issued

@@ -8,10 +8,14 @@ that never answers holds up nobody else. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 import socket
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from uuid import UUID
@@ -25,6 +29,7 @@ from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.server import create_app
 from projections.outbound.webhooks.sender import UNREACHABLE
+from projections.outbound.webhooks.signing import signature, verify
 from tests.conftest import TEST_RECEIVERS
 from tests.support.graphql import (
     ADMIN,
@@ -431,3 +436,53 @@ def test_a_receiver_trickling_its_answer_is_cut_off_at_the_timeout(database: str
         eventually(lambda: webhook(api, registered["id"])["failures"] == 1)
         assert trickling.sent > 0, "it was answering"
         assert webhook(api, registered["id"])["lastError"] == UNREACHABLE
+
+
+def receivers_recipe(secret: str, header: str, body: bytes) -> bool:
+    """README's recipe, with the standard library alone: split the header, recompute the HMAC
+    its scheme names over `t + "." + body`, compare in constant time."""
+    parts = dict(part.split("=", 1) for part in header.split(","))
+    digest = {"v1": "sha256", "hmac-sm3": "sm3"}
+    [(scheme, mac)] = [(k, v) for k, v in parts.items() if k != "t"]
+    signed = parts["t"].encode() + b"." + body
+    return hmac.compare_digest(hmac.new(secret.encode(), signed, digest[scheme]).hexdigest(), mac)
+
+
+def test_signatures_name_their_algorithm_and_the_international_one_is_unchanged() -> None:
+    body = b'{"id":"e1","type":"cn.gov.cppcc.yishiting.topic.proposed"}'
+    sha = hmac.new(SECRET.encode(), b"1700000000." + body, hashlib.sha256).hexdigest()
+    sm3 = hmac.new(SECRET.encode(), b"1700000000." + body, "sm3").hexdigest()
+    assert signature(SECRET, 1700000000, body) == f"t=1700000000,v1={sha}"
+    assert signature(SECRET, 1700000000, body, "gm") == f"t=1700000000,hmac-sm3={sm3}"
+    for header in (f"t=1700000000,v1={sha}", f"t=1700000000,hmac-sm3={sm3}"):
+        assert verify(SECRET, header, body)
+        assert receivers_recipe(SECRET, header, body)
+        assert not verify(SECRET, header, body + b" ")
+        assert not verify("another-secret-of-enough-length", header, body)
+    # One algorithm's value under the other's name, or no scheme at all: refused.
+    assert not verify(SECRET, f"t=1700000000,v1={sm3}", body)
+    assert not verify(SECRET, f"t=1700000000,hmac-sm3={sha}", body)
+    assert not verify(SECRET, "t=1700000000", body)
+
+
+@pytest.mark.parametrize("suite", ["international", "gm"])
+def test_every_delivery_is_signed_with_the_suites_hmac_and_verifies_by_the_recipe(
+    database: str, suite: str, tmp_path: Path
+) -> None:
+    keys = {
+        "crypto_suite": suite,
+        "ledger_key_file": str(tmp_path / "ledger-ed25519.pem"),
+        "ledger_sm2_key_file": str(tmp_path / "ledger-sm2.pem"),
+    }
+    scheme = {"international": "v1", "gm": "hmac-sm3"}[suite]
+    with serving(database, **keys) as http, Receiver(secret=SECRET).running() as receiver:
+        api = GraphQLClient(http, credentials=credentials_of(http.app)).acting_as(ADMIN)
+        registered = register(api, receiver.url)
+        GraphQLDistrict.build(api)
+        expected = feed_after(http, registered["position"])
+        receiver.wait_for(len(expected))
+    assert expected
+    assert receiver.bad_signatures == 0
+    for header, body in receiver.signed:
+        assert re.fullmatch(rf"t=\d+,{scheme}=[0-9a-f]{{64}}", header), header
+        assert receivers_recipe(SECRET, header, body)

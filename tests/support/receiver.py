@@ -34,6 +34,7 @@ class Receiver:
         self.received: list[dict[str, Any]] = []
         self.attempts = 0
         self.bad_signatures = 0
+        self.signed: list[tuple[str, bytes]] = []  # each delivery's signature header and body
         self._lock = threading.Lock()
         self._arrived = threading.Condition(self._lock)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -65,6 +66,7 @@ class Receiver:
     def answer(self, body: bytes, signature: str) -> int:
         with self._arrived:
             self.attempts += 1
+            self.signed.append((signature, body))
             if self.secret and not verify(self.secret, signature, body):
                 self.bad_signatures += 1
             status = self.script.pop(0) if self.script else 204

@@ -317,3 +317,18 @@ def test_strawberrys_info_carries_graphql_cores_as_raw_info() -> None:
     [raw] = seen
     assert [node.name.value for node in raw.field_nodes] == ["title"]  # type: ignore[attr-defined]
     assert raw.fragments == {}  # type: ignore[attr-defined]
+
+
+def test_gmssl_gives_sm2_points_and_signs_a_digest_with_the_nonce_given() -> None:
+    """application/fences/gmssl_internals.py: CryptSM2._kg for d·G, sign(e, k) and verify
+    over a digest, the point set after construction."""
+    from application.fences import gmssl_internals as gm
+
+    assert gm.public_point(1) == gm.GENERATOR
+    e = bytes(range(32))
+    signed = gm.sign_digest(12345, e, 67890)
+    assert signed is not None
+    # The nonce is ours: the same nonce, the same signature (no randomness inside).
+    assert gm.sign_digest(12345, e, 67890) == signed
+    assert gm.verify_digest(gm.public_point(12345), e, *signed)
+    assert not gm.verify_digest(gm.public_point(12346), e, *signed)

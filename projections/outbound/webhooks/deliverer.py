@@ -50,6 +50,7 @@ class Policy:
     retry_max: float = 3600.0
     max_attempts: int = 10
     concurrency: int = 8
+    suite: str = "international"  # signatures: HMAC-SHA256, or HMAC-SM3 under gm
 
     @property
     def lease(self) -> float:
@@ -227,7 +228,9 @@ class Deliverer:
             "User-Agent": "yishiting-webhooks/1",
             "X-Yishiting-Webhook-Id": subscriber["id"],
             "X-Yishiting-Delivery-Attempt": str(attempt),
-            SIGNATURE_HEADER: signature(self._secret(subscriber), int(time.time()), body),
+            SIGNATURE_HEADER: signature(
+                self._secret(subscriber), int(time.time()), body, self.policy.suite
+            ),
         }
         answer = self._send(subscriber["url"], body, headers)
         self.state.record(

@@ -1,0 +1,131 @@
+"""The ciphers personal data is sealed with, and the subject keys wrapped with: AES-256-GCM
+(the international suite, as always) and SM4-GCM (GB/T 32907 in GCM, the gm suite).
+
+Every stored value says which one made it, so both stay readable whichever suite runs now:
+- a sealed field is `sm4-gcm:` + base64(nonce ‖ ciphertext ‖ tag) under SM4, and plain
+  base64(nonce ‖ ciphertext ‖ tag) under AES-256-GCM, exactly as it was before suites existed;
+- a wrapped key is `SM4-GCM\\0` ‖ nonce ‖ ciphertext ‖ tag under SM4, and the 60 bytes
+  nonce ‖ ciphertext ‖ tag of a 32-byte key under AES-256-GCM, as before;
+- a subject key's length names its cipher: 16 bytes SM4, 32 bytes AES-256 (a subject keyed
+  before a switch to gm keeps its AES key, as the data already sealed with it needs it).
+
+GCM itself is OpenSSL's, through `cryptography` (Cipher(SM4, GCM)); nothing here hand-rolls it."""
+
+from __future__ import annotations
+
+import base64
+import os
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+NONCE = 12
+TAG = 16
+SM4_KEY = 16
+AES_KEY = 32
+SM4_SEALED = "sm4-gcm:"  # the prefix of a field sealed with SM4-GCM (not in base64's alphabet)
+SM4_WRAPPED = b"SM4-GCM\x00"  # the prefix of a key wrapped with SM4-GCM
+AES_WRAPPED_LENGTH = NONCE + AES_KEY + TAG  # a 32-byte key wrapped with AES-256-GCM
+
+
+class SM4GCM:
+    """SM4 in GCM with AESGCM's interface: `encrypt` returns ciphertext ‖ 16-byte tag, and
+    `decrypt` raises cryptography's InvalidTag when anything was changed."""
+
+    def __init__(self, key: bytes) -> None:
+        if len(key) != SM4_KEY:
+            raise ValueError("an SM4 key is 16 bytes")
+        self._key = key
+
+    @staticmethod
+    def generate_key() -> bytes:
+        return os.urandom(SM4_KEY)
+
+    def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
+        encryptor = Cipher(algorithms.SM4(self._key), modes.GCM(nonce)).encryptor()
+        encryptor.authenticate_additional_data(associated_data)
+        return encryptor.update(data) + encryptor.finalize() + encryptor.tag
+
+    def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
+        if len(data) < TAG:
+            raise InvalidTag
+        mode = modes.GCM(nonce, data[-TAG:], min_tag_length=TAG)
+        decryptor = Cipher(algorithms.SM4(self._key), mode).decryptor()
+        decryptor.authenticate_additional_data(associated_data)
+        return decryptor.update(data[:-TAG]) + decryptor.finalize()
+
+
+def cipher_for(key: bytes) -> AESGCM | SM4GCM:
+    """The cipher a subject key is for, by its length."""
+    return SM4GCM(key) if len(key) == SM4_KEY else AESGCM(key)
+
+
+def new_subject_key(suite: str) -> bytes:
+    """A new subject's key: SM4 under the gm suite, AES-256 under the international one."""
+    return SM4GCM.generate_key() if suite == "gm" else AESGCM.generate_key(bit_length=256)
+
+
+def sm4_master(master_key: bytes) -> bytes:
+    """The SM4 key wrapping subject keys under gm, derived from the 32-byte master key
+    (HKDF with SM3), so one YISHITING_PERSONAL_DATA_KEY serves both suites."""
+    return HKDF(
+        algorithm=hashes.SM3(), length=SM4_KEY, salt=None, info=b"yishiting subject-key sm4"
+    ).derive(master_key)
+
+
+def seal_fields(key: bytes, plain: bytes, associated: bytes) -> str:
+    nonce = os.urandom(NONCE)
+    sealed = base64.b64encode(nonce + cipher_for(key).encrypt(nonce, plain, associated)).decode()
+    return SM4_SEALED + sealed if len(key) == SM4_KEY else sealed
+
+
+def open_fields(key: bytes, sealed: str, associated: bytes) -> bytes:
+    """The plain bytes; InvalidTag when the value was changed, or sealed with another key or
+    cipher than this one."""
+    sm4 = sealed.startswith(SM4_SEALED)
+    if sm4 != (len(key) == SM4_KEY):
+        raise InvalidTag
+    raw = base64.b64decode(sealed[len(SM4_SEALED) :] if sm4 else sealed)
+    return cipher_for(key).decrypt(raw[:NONCE], raw[NONCE:], associated)
+
+
+class KeyWrap:
+    """Wraps subject keys with the master key: with SM4-GCM under gm, AES-256-GCM otherwise;
+    unwraps either, whichever suite runs now."""
+
+    AD = b"subject-key"
+
+    def __init__(self, master_key: bytes, suite: str) -> None:
+        self.suite = suite
+        self._aes = AESGCM(master_key)
+        self._sm4 = SM4GCM(sm4_master(master_key))
+
+    def wrap(self, key: bytes) -> bytes:
+        nonce = os.urandom(NONCE)
+        if self.suite == "gm":
+            return SM4_WRAPPED + nonce + self._sm4.encrypt(nonce, key, self.AD)
+        return nonce + self._aes.encrypt(nonce, key, self.AD)
+
+    def unwrap(self, wrapped: bytes) -> bytes:
+        if is_sm4_wrapped(wrapped):
+            body = wrapped[len(SM4_WRAPPED) :]
+            return self._sm4.decrypt(body[:NONCE], body[NONCE:], self.AD)
+        return self._aes.decrypt(wrapped[:NONCE], wrapped[NONCE:], self.AD)
+
+    def rewrapped_with_sm4(self, wrapped: bytes) -> bytes | None:
+        """The same key wrapped with SM4-GCM; None when it already is."""
+        if is_sm4_wrapped(wrapped):
+            return None
+        key = self.unwrap(wrapped)
+        nonce = os.urandom(NONCE)
+        return SM4_WRAPPED + nonce + self._sm4.encrypt(nonce, key, self.AD)
+
+
+def is_sm4_wrapped(wrapped: bytes) -> bool:
+    # A wrapped AES key is always 60 bytes; an SM4-wrapped one 52 (an SM4 key) or 68 (an
+    # AES key moved by `seal rewrap`), so a random nonce that happens to begin with the
+    # prefix is still told apart.
+    return len(wrapped) != AES_WRAPPED_LENGTH and wrapped.startswith(SM4_WRAPPED)
