@@ -227,16 +227,20 @@ class SessionUseCases(AccountUseCases):
         )
         return SessionCaller(actor, key, row.pending, min(idle_end, absolute_end))
 
-    def session_open(self, key: str) -> bool:
-        """Whether the session is still open (a live stream asks, without renewing it)."""
+    def session_ended(self, key: str) -> SessionEnded | None:
+        """Why the session is no longer open, or None (a live stream asks as it goes, without
+        renewing the session)."""
         row = self.session_table.session(key)
-        if row is None or row.ended_at is not None:
-            return False
+        if row is None:
+            return SessionEnded("")
+        if row.ended_at is not None:
+            return session_ended(row.end_reason)
         now = self._now()
-        return (
-            now <= row.last_seen + self.settings.session_idle_seconds
-            and now <= row.created_at + self.settings.session_absolute_seconds
-        )
+        if now > row.created_at + self.settings.session_absolute_seconds:
+            return session_ended("absolute")
+        if now > row.last_seen + self.settings.session_idle_seconds:
+            return session_ended("idle")
+        return None
 
     def sign_out(self, secret: str, *, address: str) -> None:
         row = self.session_table.session(digest(secret)) if secret else None

@@ -114,9 +114,8 @@ class Doors:
     def refusal(self, caller: Caller) -> DomainError | None:
         """Why the caller may no longer act (a stream asks as it goes), or None."""
         if caller.session_key:
-            if self.app.session_open(caller.session_key):
-                return None
-            return SessionEnded("")
+            ended: SessionEnded | None = self.app.session_ended(caller.session_key)
+            return ended
         if caller.api_token:
             try:
                 self.app.token_caller(caller.api_token)

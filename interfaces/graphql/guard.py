@@ -48,7 +48,14 @@ def _root_fields(document: object) -> set[str]:
 
 # What a session may do while it must first change its password or enrol a second factor.
 WHILE_PENDING = frozenset(
-    {"viewer", "changeOwnPassword", "beginSecondFactor", "confirmSecondFactor", "__typename"}
+    {
+        "viewer",
+        "myAccount",
+        "changeOwnPassword",
+        "beginSecondFactor",
+        "confirmSecondFactor",
+        "__typename",
+    }
 )
 
 

@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
 
+import pyotp
 import pytest
 
 from application.app import Yishiting
@@ -25,6 +26,7 @@ from domain.vocabulary import (
 )
 from interfaces.bootstrap import application_for
 from interfaces.cli.demo import DemoReport, plan, seed_demo
+from interfaces.cli.demo_accounts import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 
 DEMO_TODAY = date(2026, 11, 26)
 
@@ -170,3 +172,17 @@ def test_seeding_postgres_twice_stores_nothing_the_second_time(postgres_url: str
         assert reopened.position() == position
     finally:
         reopened.close()
+
+
+def test_every_demo_account_signs_in_and_an_administrator_with_the_code_of_this_moment(
+    seeded: tuple[Yishiting, DemoReport],
+) -> None:
+    app, report = seeded
+    assert {a.username for a in report.accounts} == {a.username for a in ACCOUNTS}
+    for demo in report.accounts:
+        code = pyotp.TOTP(DEMO_TOTP_SECRET).now() if demo.second_factor else ""
+        signed = app.sign_in(
+            username=demo.username, password=DEMO_PASSWORD, address="127.0.0.1", code=code
+        )
+        assert [g.role for g in signed.grants] == [demo.role]
+        assert not signed.must_enrol_second_factor

@@ -224,7 +224,9 @@ def test_revoking_the_role_ends_the_next_request_and_the_open_stream(
         message = ws.receive_json()
         while "errors" not in message["payload"]:  # events it may still read, then the end
             message = ws.receive_json()
-        assert message["payload"]["errors"][0]["extensions"]["reason"] == "SESSION_ENDED"
+        [error] = message["payload"]["errors"]
+        assert error["extensions"]["reason"] == "SESSION_ENDED"
+        assert "角色已被撤销" in error["message"]  # why, not only that it ended
         assert ws.receive_json()["type"] == "complete"
     assert refusal(graphql(browser, csrf, VIEWER)) == (401, "UNAUTHENTICATED", "SESSION_ENDED")
 

@@ -1,6 +1,7 @@
 """The web front end beside the API: its files served from the same app with a strict content
 policy, the `viewer` query that tells the page who signed in and what their role may do, and
-the rule that the page speaks to nothing but /graphql (no CDN, no other endpoint)."""
+the rule that the page speaks to nothing but /graphql and /auth/ (sign-in, session, sign-out,
+single sign-on): no CDN, no other endpoint."""
 
 from __future__ import annotations
 
