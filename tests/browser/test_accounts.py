@@ -260,7 +260,7 @@ def test_a_revoked_role_ends_the_open_dashboard(
     }
     server.as_security_admin(REVOKE, input=revoked)
     expect(page).to_have_url(f"{server.app_url}#/signin")
-    expect(page.locator(".notice.warning")).to_contain_text("会话已结束,请重新登录")
+    expect(page.locator(".notice.warning")).to_contain_text("账号的角色已被撤销,请重新登录")
     expect(page.locator("#sign-out")).to_have_count(0)
     page.screenshot(path=str(artifacts / "role-revoked.png"), full_page=True)
     assert session_status(page, server) == 401
