@@ -138,13 +138,16 @@ class DemoServer:
                 self.process.wait()
 
 
-def start_demo_server(workdir: Path) -> DemoServer:
+def start_demo_server(workdir: Path, *, port: int | None = None, **settings: str) -> DemoServer:
+    """The demo district served on `port` (a free one unless told), with more `settings`
+    (YISHITING_… variables) when given."""
     secret = secrets.token_urlsafe(32)
     database = workdir / "yishiting.db"
     env = environment(
         f"sqlite:///{database}",
         secret,
         YISHITING_LEDGER_KEY_FILE=str(workdir / "ledger-ed25519.pem"),
+        **settings,
     )
     seeded = subprocess.run(
         [*CLI, "demo"], cwd=ROOT, env=env, capture_output=True, text=True, check=False
@@ -152,7 +155,7 @@ def start_demo_server(workdir: Path) -> DemoServer:
     assert seeded.returncode == 0, seeded.stdout + seeded.stderr
     seeded_at = time.time()
     log = workdir / "server.log"
-    base_url, process = launch(env, log)
+    base_url, process = launch(env, log, port=port)
     authenticator = Authenticator.from_settings(Settings(token_secret=secret))
     server = DemoServer(base_url, process, log, authenticator, database, seeded_at)
     try:

@@ -69,9 +69,12 @@ def environment(url: str, secret: str, **settings: str) -> dict[str, str]:
     }
 
 
-def launch(env: dict[str, str], log: Path, *args: str) -> tuple[str, subprocess.Popen[bytes]]:
-    """`serve` on a free port (with `args`), writing to `log`: its base URL and process."""
-    port = free_port()
+def launch(
+    env: dict[str, str], log: Path, *args: str, port: int | None = None
+) -> tuple[str, subprocess.Popen[bytes]]:
+    """`serve` on `port` (a free one unless told; with `args`), writing to `log`: its base URL
+    and process."""
+    port = port or free_port()
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [*CLI, "serve", "--port", str(port), *args],

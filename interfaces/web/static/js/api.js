@@ -156,6 +156,16 @@ export async function heldSession(refused = () => {}) {
   }
 }
 
+/** GET /auth/sso: whether single sign-on (统一身份认证) is offered, and its label. */
+export function singleSignOn() {
+  return auth("sso");
+}
+
+/** Where the browser goes to sign in at the identity service, coming back to `next`. */
+export function singleSignOnStart(next) {
+  return `${AUTH}sso/start?next=${encodeURIComponent(next)}`;
+}
+
 /** POST /auth/sign-out, with the CSRF token; the cookie is dropped by the answer. */
 export function endSession(csrf) {
   return auth("sign-out", { method: "POST", csrf });

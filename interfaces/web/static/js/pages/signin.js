@@ -2,7 +2,7 @@
 // authenticator app (or a recovery code). The password is kept in memory between the two steps
 // only. Developers may still paste an access token (folded away below).
 
-import { heldSession } from "../api.js";
+import { heldSession, singleSignOn, singleSignOnStart } from "../api.js";
 import { button, h, mount, notice } from "../dom.js";
 import { form } from "../forms.js";
 import { go } from "../router.js";
@@ -10,7 +10,24 @@ import * as session from "../session.js";
 
 const AFTER = "yishiting.after-sign-in";
 
-export async function render(view) {
+// Why the identity service's sign-in came back without a session (/auth/sso/callback's reason).
+const SSO_REFUSALS = {
+  SSO_ACCOUNT_UNKNOWN: "统一身份认证的账号在本系统中没有对应账号,请联系安全管理员开通。",
+  SSO_NOT_FOR_ADMINISTRATORS: "管理员账号须在本页以密码和动态口令登录。",
+  SSO_STATE_EXPIRED: "统一身份认证登录已超时,请重新登录。",
+  SSO_STATE_INVALID: "无法核实统一身份认证的回调,请重新登录。",
+  SSO_CODE_REFUSED: "统一身份认证未确认本次登录,请重新登录。",
+  SSO_ID_TOKEN_INVALID: "统一身份认证的身份凭证无效,请联系系统管理员。",
+  SSO_NO_USERNAME: "统一身份认证未提供用户名,请联系系统管理员。",
+  SSO_DENIED: "已在统一身份认证处取消登录。",
+  SSO_PROVIDER_UNAVAILABLE: "暂时无法连接统一身份认证,请稍后再试,或以账号密码登录。",
+  SSO_NOT_CONFIGURED: "本系统未启用统一身份认证。",
+  NO_ROLE: "账号尚未被授予任何角色,请联系安全管理员。",
+  SIGN_IN_REFUSED: "账号已停用或已锁定,请联系安全管理员。",
+};
+
+export async function render(view, { query } = {}) {
+  const ssoRefused = query && query.get("sso");
   const told = sessionStorage.getItem("yishiting.sign-in-notice");
   sessionStorage.removeItem("yishiting.sign-in-notice");
   const box = h("section", { class: "card", id: "sign-in" });
@@ -109,10 +126,13 @@ export async function render(view) {
       { class: "narrow" },
       h("h1", {}, "登录"),
       told && notice(told, "warning"),
+      ssoRefused &&
+        notice(SSO_REFUSALS[ssoRefused] || `统一身份认证登录未成功(${ssoRefused})`, "warning"),
       session.current() &&
         notice(`当前已以“${session.current().name}”身份登录,重新登录将替换当前身份。`, "info"),
       await elsewhere(),
       box,
+      await identityService(),
       h(
         "details",
         { class: "card token-sign-in" },
@@ -138,6 +158,20 @@ function signedIn(opened) {
   sessionStorage.removeItem(AFTER);
   if (opened.pending) return go("#/account");
   return go(back && back !== "#/signin" ? back : session.home());
+}
+
+/** 统一身份认证: a link to the district's identity service when this system is set up for it. */
+async function identityService() {
+  const offered = await singleSignOn().catch(() => null);
+  if (!offered || !offered.enabled) return null;
+  const back = sessionStorage.getItem(AFTER);
+  const next = back && back !== "#/signin" ? back : "#/";
+  return h(
+    "section",
+    { class: "card", id: "single-sign-on" },
+    h("p", { class: "muted" }, "已有区统一身份认证账号的,可直接登录:"),
+    h("a", { class: "button", href: singleSignOnStart(next) }, offered.label),
+  );
 }
 
 /** The browser may hold a session this page has forgotten (signed in again in another window):
