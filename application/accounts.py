@@ -316,15 +316,21 @@ class AccountUseCases(Core):
         held.password_changed(by_holder=False, actor=command.actor)
         return [held]
 
-    def change_own_password(self, command: Command, *, current: str, new: str) -> Outcome:
+    def change_own_password(
+        self, command: Command, *, current: str, new: str, session: str = ""
+    ) -> Outcome:
         """The holder's own change: the current password proves it is them."""
         held = self._own_account(command.actor)
         if not password_matches(self.credentials.password_hash(str(held.id)), current):
             raise WrongCurrentPassword()
         hashed = hash_password(check_password(new, held.username))
+        self._own_password_changing(held.id, session)
         outcome = self._record_own_password_change(command)
         self.credentials.set_password_hash(str(held.id), hashed, time.time())
         return outcome
+
+    def _own_password_changing(self, account: UUID, keeping: str) -> None:
+        """Just before the holder's new password is recorded (sessions.py ends the others)."""
 
     @use_case(*ROLES_OF_PEOPLE)
     def _record_own_password_change(self, command: Command) -> list[Record]:

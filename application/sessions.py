@@ -14,17 +14,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID, uuid4
 
 from eventsourcing.persistence import IntegrityError, Recording
 
 from application.accounts import AccountUseCases, SignedIn
-from application.core import use_case
+from application.core import Adapters, use_case
 from application.permissions import R
 from application.receipts import Command, Outcome
 from application.session_tables import SessionRow, SessionTable, TokenRow
+from application.settings import Settings
 from domain.accounts import Account, Grant, checked_scope
 from domain.base import Actor, Record, clocked_by
 from domain.errors import ConcurrentModification, DomainError, Forbidden
@@ -35,6 +36,7 @@ SESSION_BYTES = 32
 AGENT_LENGTH = 200
 TOUCH_EVERY = 60.0  # seconds: a session's last request is written at most this often
 FORGET_AFTER = 7 * 86400.0  # ended sessions' rows are dropped after a week (the log keeps them)
+SESSIONS_KEPT = 10_000  # open sessions' rows kept in memory between log changes
 
 # What a session must do before anything else, and the one thing it may do meanwhile.
 PENDING_PASSWORD = "password"
@@ -162,6 +164,13 @@ def digest(secret: str) -> str:
 class SessionUseCases(AccountUseCases):
     session_table: SessionTable
 
+    def __init__(self, settings: Settings, adapters: Adapters) -> None:
+        # Open sessions' rows with the log position they were read at (see _session_row), once
+        # the process hears every append, its own and other processes' (the server's watcher).
+        self._sessions_seen: dict[str, tuple[SessionRow, int]] = {}
+        self.hears_every_append = False
+        super().__init__(settings, adapters)
+
     def open_session(
         self, signed: SignedIn, *, address: str, agent: str, grant: Grant | None = None
     ) -> Opened:
@@ -207,12 +216,10 @@ class SessionUseCases(AccountUseCases):
         if not secret or len(secret) > 100:
             raise SessionRefused()
         key = digest(secret)
-        row = self.session_table.session(key)
-        if row is None or not hmac.compare_digest(row.seal, self._row_seal(row)):
-            raise SessionRefused()
-        if row.ended_at is not None:
-            raise session_ended(row.end_reason)
+        row = self._session_row(key)
         now = self._now()
+        if now > self._session_end(row):
+            row = self._session_row(key, fresh=True)  # another process may have seen it since
         idle_end = row.last_seen + self.settings.session_idle_seconds
         absolute_end = row.created_at + self.settings.session_absolute_seconds
         if now > min(idle_end, absolute_end):
@@ -221,11 +228,52 @@ class SessionUseCases(AccountUseCases):
             raise session_ended(reason)
         if now - row.last_seen > min(TOUCH_EVERY, self.settings.session_idle_seconds / 10):
             self.session_table.touch_session(key, now)
+            self._keep(key, replace(row, last_seen=now))
             idle_end = now + self.settings.session_idle_seconds
         actor = Actor(
             f"account:{row.account_id}", row.display_name, Role.parse(row.role), row.scope
         )
         return SessionCaller(actor, key, row.pending, min(idle_end, absolute_end))
+
+    def _session_end(self, row: SessionRow) -> float:
+        return min(
+            row.last_seen + self.settings.session_idle_seconds,
+            row.created_at + self.settings.session_absolute_seconds,
+        )
+
+    def _session_row(self, key: str, *, fresh: bool = False) -> SessionRow:
+        """The open session's row: from memory while the log has not moved since it was read
+        (every end of a session — sign-out, timeout, revocation — is recorded in the log, and
+        written to the table before its record), else from the table, its seal checked."""
+        signal = getattr(self, "log_signal", None)
+        position = signal.position if signal is not None and self.hears_every_append else None
+        cached = self._sessions_seen.get(key)
+        if not fresh and cached is not None and position is not None and cached[1] == position:
+            return cached[0]
+        row = self.session_table.session(key)
+        if row is None or not hmac.compare_digest(row.seal, self._row_seal(row)):
+            raise SessionRefused()
+        if row.ended_at is not None:
+            raise session_ended(row.end_reason)
+        if position is not None and not row.pending:  # a pending one is read every time
+            self._keep(key, row, position)
+        return row
+
+    def _keep(self, key: str, row: SessionRow, position: int | None = None) -> None:
+        seen = self._sessions_seen
+        if position is None:
+            if key not in seen:
+                return
+            position = seen[key][1]
+        if len(seen) >= SESSIONS_KEPT:
+            seen.clear()
+        seen[key] = (row, position)
+
+    def _forget_cached(self, account: str) -> None:
+        seen = self._sessions_seen
+        for key, (row, _) in list(seen.items()):
+            if row.account_id == account:
+                seen.pop(key, None)
 
     def session_ended(self, key: str) -> SessionEnded | None:
         """Why the session is no longer open, or None (a live stream asks as it goes, without
@@ -248,6 +296,7 @@ class SessionUseCases(AccountUseCases):
             self._end_session(row, "signed_out", address)
 
     def _end_session(self, row: SessionRow, reason: str, address: str = "") -> None:
+        self._sessions_seen.pop(row.key, None)
         if self.session_table.end_sessions(self._now(), reason, key=row.key):
             self._record_sign_out(UUID(row.account_id), address or row.address, reason)
 
@@ -279,18 +328,21 @@ class SessionUseCases(AccountUseCases):
     def _end_access(self, account: UUID, reason: str, *, role: str = "", but: str = "") -> None:
         """Sessions and tokens lose what was taken away, at once."""
         self.session_table.end_sessions(self._now(), reason, account_id=str(account), but=but)
+        self._forget_cached(str(account))
         if reason != "password_changed":
             said = SessionEnded.REASONS.get(reason, (reason, ""))[0]  # as the token lists say it
             self.session_table.revoke_tokens(self._now(), said, account_id=str(account), role=role)
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """…and when an account lost a role, was disabled, or had its password or second
-        factor reset, its sessions and tokens end (whichever path recorded it: GraphQL, the
-        command line)."""
-        recordings = super().save(*objs, **kwargs)
-        for recording in recordings:
-            self._access_follows(recording.domain_event)
-        return recordings
+        """…and when an account loses a role, is disabled, or has its password or second
+        factor reset, its sessions and tokens end — whichever path records it (GraphQL, the
+        command line), and before the record is committed: a process that sees the record and
+        reads a session afterwards finds it ended. (A save then refused has ended them for
+        nothing: its holder signs in again.)"""
+        for aggregate in objs:
+            for event in getattr(aggregate, "pending_events", ()):
+                self._access_follows(event)
+        return super().save(*objs, **kwargs)
 
     def _access_follows(self, event: object) -> None:
         name = type(event).__name__
@@ -301,16 +353,19 @@ class SessionUseCases(AccountUseCases):
         role = getattr(event, "role", None)
         self._end_access(event.originator_id, ACCESS_TAKEN[name], role=getattr(role, "code", ""))
 
+    def _own_password_changing(self, account: UUID, keeping: str) -> None:
+        """The holder's other sessions end before the new password is recorded (someone else
+        may know the old one)."""
+        self.session_table.end_sessions(
+            self._now(), "password_changed", account_id=str(account), but=keeping
+        )
+        self._forget_cached(str(account))
+
     def change_own_password(
         self, command: Command, *, current: str, new: str, session: str = ""
     ) -> Outcome:
-        """…and every other session of the account ends (someone else may know the old one)."""
-        outcome = super().change_own_password(command, current=current, new=new)
-        account = self._own_account(command.actor).id
-        self.session_table.end_sessions(
-            self._now(), "password_changed", account_id=str(account), but=session
-        )
-        self.session_table.clear_pending(str(account), PENDING_PASSWORD)
+        outcome = super().change_own_password(command, current=current, new=new, session=session)
+        self.session_table.clear_pending(str(self._own_account(command.actor).id), PENDING_PASSWORD)
         return outcome
 
     def confirm_second_factor(self, command: Command, *, code: str) -> list[str]:

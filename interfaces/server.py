@@ -132,6 +132,8 @@ def _lifespan(
             delivering=embedded_projector,
             projector=system.projector if embedded_projector else None,
         )
+        # Its log watcher now hears every append: sessions may be read from memory between them.
+        system.app.hears_every_append = True
         try:
             yield
         finally:

@@ -201,3 +201,49 @@ def test_only_the_security_administrator_issues_tokens(app: Yishiting) -> None:
                 Command(Actor("account:x", "某人", role)), account, name="t", role=Role.INTEGRATION
             )
     assert app.api_tokens(account) == []
+
+
+def test_a_session_read_from_memory_still_ends_at_once(app: Yishiting, clock: FixedClock) -> None:
+    """Between appends to the log a session's row comes from memory; every end of a session
+    is an append, so none is missed: revoked, signed out, idle."""
+    app.hears_every_append = True
+    account = open_account(app)
+    app.grant_role(SECURITY, account, role=Role.AUDITOR, reason="兼任")
+    revoked, signed_out, idle = (signed_in_session(app) for _ in range(3))
+    for secret in (revoked, signed_out, idle):
+        app.session_caller(secret)  # read once: kept in memory
+    app.sign_out(signed_out, address=HERE)
+    with pytest.raises(SessionEnded):
+        app.session_caller(signed_out)
+    app.revoke_role(SECURITY, account, role=Role.AUDITOR, reason="调岗")
+    with pytest.raises(SessionEnded) as ended:
+        app.session_caller(revoked)
+    assert ended.value.details["ended"] == "role_revoked"
+
+
+@pytest.mark.parametrize("engine", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_another_process_hears_the_revocation_and_reads_the_session_again(
+    engine: str, request: pytest.FixtureRequest, clock: FixedClock
+) -> None:
+    database_url = str(request.getfixturevalue(f"{engine}_url"))
+    from application.settings import Settings
+    from interfaces.bootstrap import application_for
+    from projections.outbound.watch import LogWatcher
+    from tests.conftest import TEST_RECEIVERS
+
+    settings = Settings(database_url=database_url, **TEST_RECEIVERS)
+    serving, administering = (application_for(settings, clock=clock) for _ in range(2))
+    try:
+        serving.hears_every_append = True
+        watcher = LogWatcher(serving, serving.database, serving.log_signal)
+        account = open_account(administering)
+        secret = signed_in_session(administering)
+        watcher.refresh()
+        assert serving.session_caller(secret).actor.role is Role.LEADER  # now in memory
+        administering.revoke_role(SECURITY, account, role=Role.LEADER, reason="调岗")
+        watcher.refresh()  # what its loop does on the append's NOTIFY (or its SQLite poll)
+        with pytest.raises(SessionEnded):
+            serving.session_caller(secret)
+    finally:
+        serving.close()
+        administering.close()
