@@ -424,6 +424,29 @@ def test_a_receiver_that_never_answers_delays_no_other(database: str) -> None:
     assert UNREACHABLE.startswith("接收方无法连接或未按时应答 (receiver unreachable")
 
 
+def test_a_round_that_read_the_subscribers_before_a_failure_does_not_retry_early(
+    database: str,
+) -> None:
+    """A round reads the subscribers, then serves each: a subscriber whose attempt failed in
+    between is handed over as the round read it, due. The backoff recorded with the failure
+    decides (the claimed row), so the receiver is not called again before its retry time."""
+    with (
+        serving(database, webhook_retry_base_seconds=3600) as http,
+        Receiver([500], secret=SECRET).running() as receiver,
+    ):
+        api = GraphQLClient(http, credentials=credentials_of(http.app)).acting_as(ADMIN)
+        registered = register(api, receiver.url)
+        api.query('mutation { establishCommittee(input: {name: "经济委员会"}) { id } }')
+        eventually(lambda: webhook(api, registered["id"])["failures"] == 1)
+        deliverer = http.app.state.holder["system"].integration.deliverer
+        as_read_before = {**deliverer.state.subscriber(registered["id"]), "next_attempt_at": 0}
+
+        deliverer._drain(as_read_before)  # what the pool runs for a subscriber handed over
+
+        assert receiver.attempts == 1, "called again before the backoff ran out"
+        assert webhook(api, registered["id"])["failures"] == 1
+
+
 def test_a_receiver_trickling_its_answer_is_cut_off_at_the_timeout(database: str) -> None:
     """Each byte comes well within the timeout, so only a bound on the whole exchange ends it."""
     with (

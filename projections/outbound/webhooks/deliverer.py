@@ -188,9 +188,13 @@ class Deliverer:
             return False
         sid = subscriber["id"]
         claimed = self.state.claim(sid, subscriber["start_after"], self.owner, self.policy.lease)
-        if claimed is None or claimed["parked"]:
+        if claimed is None:
             return False
         try:
+            # The claimed row decides, not the round's copy: a round that read the subscribers
+            # before its last attempt failed would otherwise try again before the backoff.
+            if not self._due(claimed):
+                return False
             return self._deliver(subscriber, claimed)
         finally:
             self.state.release(sid, self.owner)
