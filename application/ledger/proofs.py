@@ -10,7 +10,7 @@ import json
 from dataclasses import asdict, dataclass
 from uuid import UUID
 
-from application.ledger import merkle
+from application.ledger import merkle, shapes
 from application.ledger.entries import Entry
 from application.ledger.signing import Checkpoint, PublicKeys, signature_valid
 from application.ledger.suites import INTERNATIONAL, suite_named
@@ -63,7 +63,7 @@ class InclusionProof:
 
     @classmethod
     def from_json(cls, text: str) -> InclusionProof:
-        return cls(**json.loads(text))
+        return shapes.from_json(cls, text, "包含证明 inclusion proof")
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ class ConsistencyProof:
 
     @classmethod
     def from_json(cls, text: str) -> ConsistencyProof:
-        return cls(**json.loads(text))
+        return shapes.from_json(cls, text, "一致性证明 consistency proof")
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
+from application.ledger import shapes
 from application.ledger.sm2 import DEFAULT_USER_ID, SM2PrivateKey, SM2PublicKey, public_from_pem
 from application.ledger.suites import GM, INTERNATIONAL, Suite, suite_named
 
@@ -64,7 +65,8 @@ class Checkpoint:
 
     @classmethod
     def from_json(cls, text: str) -> Checkpoint:
-        return cls(**json.loads(text))
+        """As `to_json` writes it or as GraphQL answers it (camelCase); NotThisShape else."""
+        return shapes.from_json(cls, text, "检查点 checkpoint")
 
 
 def key_id(public: PublicKey) -> str:

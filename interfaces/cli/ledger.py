@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import NoReturn, TypeVar
 
 import typer
 from rich.console import Console
@@ -24,6 +25,7 @@ from projections.set_aside import neutral
 
 ledger_app = typer.Typer(help="防篡改账本 The tamper-evident ledger", no_args_is_help=True)
 console = Console(stderr=True)
+T = TypeVar("T")
 
 
 def verify(
@@ -78,11 +80,17 @@ def _auditor_inputs(
     public = [_public_key(path, user_id) for path in public_keys]
     kept = []
     for path in checkpoints:
-        try:
-            kept.append(Checkpoint.from_json(path.read_text()))
-        except (OSError, ValueError, TypeError) as bad:
-            _refuse(f"无法读取检查点 (cannot read the checkpoint {path}): {bad}")
+        kept.append(_read(Checkpoint.from_json, path))
     return public, kept
+
+
+def _read(parse: Callable[[str], T], path: Path) -> T:
+    """A proof or checkpoint the auditor gave (as the CLI or GraphQL wrote it), or a plain
+    refusal (exit 2)."""
+    try:
+        return parse(path.read_text())
+    except (OSError, ValueError) as bad:
+        _refuse(f"无法读取 {path} (cannot read {path}): {bad}")
 
 
 def _public_key(path: Path, user_id: str) -> PublicKey:
@@ -212,8 +220,8 @@ def verify_proof(
     """独立核验包含证明(无需数据库) Check an inclusion proof against a kept checkpoint; needs
     no database, only the public key. Either suite: the proof and checkpoint name theirs."""
     verdict = check_inclusion(
-        InclusionProof.from_json(proof.read_text()),
-        Checkpoint.from_json(checkpoint.read_text()),
+        _read(InclusionProof.from_json, proof),
+        _read(Checkpoint.from_json, checkpoint),
         load_public_key(public_key.read_text(), user_id.encode()),
     )
     _finish(str(verdict), verdict.ok)
@@ -229,9 +237,9 @@ def verify_consistency(
 ) -> None:
     """独立核验一致性证明(无需数据库) Check that a newer checkpoint extends an older one."""
     verdict = check_consistency(
-        ConsistencyProof.from_json(proof.read_text()),
-        Checkpoint.from_json(old.read_text()),
-        Checkpoint.from_json(new.read_text()),
+        _read(ConsistencyProof.from_json, proof),
+        _read(Checkpoint.from_json, old),
+        _read(Checkpoint.from_json, new),
         load_public_key(public_key.read_text(), user_id.encode()),
     )
     _finish(str(verdict), verdict.ok)

@@ -8,6 +8,7 @@ SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import dataclasses
+import json
 import os
 import re
 import sqlite3
@@ -687,12 +688,21 @@ def test_the_auditor_checks_proofs_offline(ledgered: Ledgered) -> None:
     )
     rewritten = ConsistencyProof(STORY_EVENTS, newer.tree_size, ["00" * 32] * 2)
     (files / "rewritten.json").write_text(rewritten.to_json())
+    # The checkpoint as GraphQL answers it (camelCase), and files that are no checkpoint.
+    kept = json.loads(ledgered.kept.read_text())
+    camel = {re.sub(r"_([a-z])", lambda m: m[1].upper(), k): v for k, v in kept.items()}
+    (files / "camel.json").write_text(json.dumps(camel))
+    (files / "list.json").write_text("[]")
+    (files / "unknown.json").write_text(json.dumps({**kept, "treeHeight": 4}))
+    (files / "stringly.json").write_text(json.dumps({**kept, "tree_size": str(STORY_EVENTS)}))
+    (files / "partial.json").write_text(json.dumps({"tree_size": STORY_EVENTS}))
 
     offline = here / "offline"
     offline.mkdir()
     nowhere = {"YISHITING_DATABASE_URL": NOWHERE, "YISHITING_LEDGER_KEY_FILE": "/nonexistent/k"}
     public = ["--public-key", str(files / "public.pem")]
     old_new = ["--old", "checkpoint.json", "--new", "newer.json"]
+    partial_new = ["--old", "partial.json", "--new", "newer.json"]
     cases = [
         (
             ["verify-proof", "--proof", "proof.json", "--checkpoint", "checkpoint.json"],
@@ -708,6 +718,31 @@ def test_the_auditor_checks_proofs_offline(ledgered: Ledgered) -> None:
             ["verify-proof", "--proof", "proof.json", "--checkpoint", "impostor.json"],
             1,
             "不通过: 检查点签名无效",
+        ),
+        (
+            ["verify-proof", "--proof", "proof.json", "--checkpoint", "camel.json"],
+            0,
+            "通过: 事件(日志位置 9)包含在规模为 14 的已签名账本中",
+        ),
+        (
+            ["verify-proof", "--proof", "proof.json", "--checkpoint", "list.json"],
+            2,
+            "检查点 checkpoint应为 JSON 对象",
+        ),
+        (
+            ["verify-proof", "--proof", "proof.json", "--checkpoint", "unknown.json"],
+            2,
+            "unknown fields ['tree_height']",
+        ),
+        (
+            ["verify-proof", "--proof", "proof.json", "--checkpoint", "stringly.json"],
+            2,
+            "tree_size must be int",
+        ),
+        (
+            ["verify-consistency", "--proof", "consistency.json", *partial_new],
+            2,
+            "lacks fields ['origin', 'root_hash', 'issued_at', 'key_id']",
         ),
         (
             ["verify-consistency", "--proof", "consistency.json", *old_new],
