@@ -15,12 +15,13 @@ from strawberry.types import Info
 
 from application.fences.eventsourcing_internals import record_state
 from application.permissions import RECORDS_IN_VIEWS, reads_record_kind
-from application.webhooks import WebhookSecret
+from application.publishing.catalogue import BY_NAME, CATALOGUE
+from application.webhooks import UnknownEventType, WebhookSecret
 from domain import vocabulary as v
 from domain.hotline import HotlineOrder
 from domain.people import Participant, Proposer
 from interfaces.edge.blocking import blocking
-from interfaces.edge.errors import from_cursor, parse_id
+from interfaces.edge.errors import from_cursor, from_domain, parse_id
 from interfaces.edge.moments import moment
 from interfaces.graphql.reads import Connection, _connection, _first, filter_text
 from interfaces.graphql.terms import ENUMS, TERMS, code_of, term
@@ -84,7 +85,12 @@ class TimelineStep:
 class AuditFilter:
     actor_id: str | None = None
     actor_role: ENUMS[v.Role] | None = None
-    event_types: list[str] | None = None
+    event_types: list[str] | None = strawberry.field(
+        default=None,
+        description="事件类型:名称 (TopicExcluded) 或 CloudEvents 类型 "
+        "(cn.gov.cppcc.yishiting.topic.excluded) 均可;未知类型报 UNKNOWN_EVENT_TYPE "
+        "Event types, by name or CloudEvents type; an unknown one is refused",
+    )
     aggregate_type: str | None = None
     platform_id: strawberry.ID | None = None
     committee_id: strawberry.ID | None = None
@@ -124,9 +130,7 @@ async def audit_trail(
     where = Where(
         actor_id=filter_text(f.actor_id, "filter.actorId", "操作人"),
         actor_role=code_of(f.actor_role),
-        event_types=[filter_text(t, "filter.eventTypes", "事件类型") or "" for t in f.event_types]
-        if f.event_types is not None
-        else None,
+        event_types=_event_names(f.event_types),
         aggregate_type=filter_text(f.aggregate_type, "filter.aggregateType", "记录类型"),
         platform_id=str(parse_id(f.platform_id, "platformId")) if f.platform_id else None,
         committee_id=str(parse_id(f.committee_id, "committeeId")) if f.committee_id else None,
@@ -135,6 +139,20 @@ async def audit_trail(
         occurred_to=_instant(f.occurred_to),
     )
     return await _trail(info, where, first, after)
+
+
+def _event_names(given: list[str] | None) -> list[str] | None:
+    """The events asked for, in either spelling the API publishes (`TopicExcluded` or
+    `cn.gov.cppcc.yishiting.topic.excluded`); an unknown one is refused, not answered with an
+    empty trail that looks like "nothing happened"."""
+    if given is None:
+        return None
+    texts = [filter_text(t, "filter.eventTypes", "事件类型") or "" for t in given]
+    found = {t: BY_NAME.get(t) or CATALOGUE.get(t) for t in texts}
+    unknown = [t for t, published in found.items() if published is None]
+    if unknown:
+        raise from_domain(UnknownEventType(unknown))
+    return [published.name for published in found.values() if published is not None]
 
 
 async def _trail(info: Info, where: Where, first: int, after: str | None) -> Connection:

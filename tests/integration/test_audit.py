@@ -577,6 +577,8 @@ def test_each_filter_returns_exactly_its_events(story: Story, api: GraphQLClient
     check({"eventTypes": ["TopicExcluded"]}, lambda d: d.event_type == "TopicExcluded", 4)
     decisions = ["TopicApproved", "ItemResolved"]
     check({"eventTypes": decisions}, lambda d: d.event_type in decisions, 2)
+    cloud = ["cn.gov.cppcc.yishiting.topic.excluded"]  # as /events and webhooks name it
+    check({"eventTypes": cloud}, lambda d: d.event_type == "TopicExcluded", 4)
     check({"aggregateType": "SupervisionItem"}, lambda d: d.aggregate_id == str(story.item_id), 4)
     # By platform: everything that belongs to it, its own registration included.
     check({"platformId": p1}, lambda d: d.platform_id == p1, 19)
@@ -810,3 +812,15 @@ def test_a_work_orders_address_is_personal_data_in_the_past_too(
     assert withheld["state"]["hotline_order"]["personalData"] == "withheld"
     assert home not in str(withheld)
     assert "郑来电" not in str(withheld)
+
+
+def test_an_unknown_event_type_is_refused_not_answered_with_nothing(
+    story: Story, api: GraphQLClient
+) -> None:
+    (error,) = api.acting_as(AUDITOR).errors(
+        TRAIL, filter={"eventTypes": ["TopicExcluded", "TopicExploded", "topic.excluded"]}
+    )
+    code = (error["extensions"]["code"], error["extensions"]["reason"])
+    assert code == ("BAD_USER_INPUT", "UNKNOWN_EVENT_TYPE"), error
+    assert error["extensions"]["details"]["unknown"] == ["TopicExploded", "topic.excluded"]
+    assert error["message"].startswith("未知的事件类型:TopicExploded, topic.excluded")
