@@ -167,7 +167,7 @@ class Core(Application[UUID]):
         if not isinstance(aggregate, cls):
             raise NotFound(NAMES_ZH.get(cls.__name__, cls.__name__), cls.__name__, aggregate_id)
         if command and command.expected_version not in (None, aggregate.version):
-            raise VersionMismatch()
+            raise VersionMismatch(aggregate.version, command.expected_version)
         return aggregate
 
     def require(self, cls: type[Record], aggregate_id: UUID) -> None:
@@ -214,9 +214,16 @@ class Core(Application[UUID]):
             earlier = self._receipt(receipt_id) if receipt_id else None
             if earlier is not None:
                 return earlier.replay(print_)
-            raise ConcurrentModification() from None
+            raise ConcurrentModification(self._current_version(primary.id)) from None
         position = max((r.notification.id for r in recordings), default=None)
         return Outcome(primary.id, primary.version, position, len(recordings))
+
+    def _current_version(self, aggregate_id: UUID) -> int | None:
+        """The version another writer left, for the conflict's answer; None if unreadable."""
+        try:
+            return int(self.repository.get(aggregate_id).version)
+        except AggregateNotFoundError:
+            return None
 
     def _changed(
         self,

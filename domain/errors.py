@@ -110,18 +110,27 @@ class AlreadyResolved(WrongState):
 
 
 class ConcurrentModification(DomainError):
+    """One reason for every version conflict, with the record's current version when known
+    (the client reloads, or retries with it as `expectedVersion` once it has looked)."""
+
     kind = "CONFLICT"
     code = "CONCURRENT_MODIFICATION"
 
-    def __init__(self) -> None:
+    def __init__(self, current_version: int | None = None, **details: object) -> None:
+        if current_version is not None:
+            details["currentVersion"] = current_version
         super().__init__(
             "该记录已被他人修改,请刷新后重试",
             "the record was changed by someone else; reload and retry",
+            **details,
         )
 
 
 class VersionMismatch(ConcurrentModification):
-    code = "VERSION_MISMATCH"
+    """The client's expected version is not the record's: its own view was stale."""
+
+    def __init__(self, current_version: int, expected_version: int) -> None:
+        super().__init__(current_version, expectedVersion=expected_version)
 
 
 class CommandIdReused(DomainError):

@@ -129,6 +129,7 @@ def test_a_command_that_loses_the_race_is_refused_not_merged(pg_app: Yishiting) 
     with pytest.raises(ConcurrentModification) as caught:
         pg_app.execute(admin, "move_platform_hall", {}, slow_move)
     assert caught.value.code == "CONCURRENT_MODIFICATION"
+    assert caught.value.details == {"currentVersion": 2}, "the version the other writer left"
     assert stored_after(pg_app, before) == 1
     assert pg_app.load(Platform, platform_id).hall_venue == "镇文化中心"
 
@@ -144,10 +145,11 @@ def test_a_command_on_a_version_the_client_no_longer_sees_is_refused(
     app.resolve_item(district.committee, item_id, outcome="已解决")
 
     stale = Command(district.committee.actor, expected_version=seen)
-    with refused_storing_nothing(app, VersionMismatch, "VERSION_MISMATCH") as caught:
+    with refused_storing_nothing(app, VersionMismatch, "CONCURRENT_MODIFICATION") as caught:
         app.reopen_item(stale, item_id, reason="复查未通过")
     assert isinstance(caught.error, ConcurrentModification)
     assert caught.error.kind == "CONFLICT"
+    assert caught.error.details == {"currentVersion": seen + 1, "expectedVersion": seen}
 
     current = Command(district.committee.actor, expected_version=seen + 1)
     outcome = app.reopen_item(current, item_id, reason="复查未通过")
@@ -158,5 +160,5 @@ def test_a_command_on_a_version_the_client_no_longer_sees_is_refused(
 def test_a_client_ahead_of_the_record_is_refused_too(app: Yishiting, district: District) -> None:
     version = app.load(Platform, district.platform_id).version
     ahead = Command(ADMIN, expected_version=version + 1)
-    with refused_storing_nothing(app, VersionMismatch, "VERSION_MISMATCH"):
+    with refused_storing_nothing(app, VersionMismatch, "CONCURRENT_MODIFICATION"):
         app.move_platform_hall(ahead, district.platform_id, hall_venue="新址")

@@ -1319,7 +1319,7 @@ def test_a_stale_expected_version_is_refused(
         http,
         api,
         "CONFLICT",
-        "VERSION_MISMATCH",
+        "CONCURRENT_MODIFICATION",
         lambda: staff.refused.submit_topic(
             topic_id,
             drafted_title=DRAFTED_TITLE,
@@ -1328,8 +1328,13 @@ def test_a_stale_expected_version_is_refused(
         ),
     )
     assert "刷新" in error["message"]
+    current = error["extensions"]["details"]
+    assert current == {"currentVersion": 2, "expectedVersion": 1}, "the version to reload"
     submitted = staff.submit_topic(
-        topic_id, drafted_title=DRAFTED_TITLE, committee_id=hall.committee_id, expected_version=2
+        topic_id,
+        drafted_title=DRAFTED_TITLE,
+        committee_id=hall.committee_id,
+        expected_version=current["currentVersion"],
     )
     assert submitted.version == topic(api, topic_id)["version"] == 3
 

@@ -240,7 +240,7 @@ def test_an_actor_with_an_unknown_role_is_refused() -> None:
         (WrongState("确定", "approve", "已提出", "proposed"), "WRONG_STATE", "CONFLICT"),
         (AlreadyResolved("办结", "resolve", "已办结", "resolved"), "ALREADY_RESOLVED", "CONFLICT"),
         (ConcurrentModification(), "CONCURRENT_MODIFICATION", "CONFLICT"),
-        (VersionMismatch(), "VERSION_MISMATCH", "CONFLICT"),
+        (VersionMismatch(3, 2), "CONCURRENT_MODIFICATION", "CONFLICT"),
         (CommandIdReused("c-1"), "COMMAND_ID_REUSED", "CONFLICT"),
         (NotFound("协商事项", "Topic", "42"), "NOT_FOUND", "NOT_FOUND"),
         (Forbidden("中", "en"), "FORBIDDEN", "FORBIDDEN"),
