@@ -16,7 +16,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from application.core import Adapters, Core, use_case
 from application.permissions import R
 from application.personal_data import Sealer
-from application.publishing.catalogue import CATALOGUE
+from application.publishing.catalogue import published
 from application.receipts import Command, Outcome
 from application.settings import Settings
 from application.webhook_targets import TargetScreen
@@ -32,18 +32,6 @@ class WebhookSecret:
 
     value: str
     key_id: str = field(default_factory=lambda: uuid4().hex)
-
-
-class UnknownEventType(InvalidInput):
-    code = "UNKNOWN_EVENT_TYPE"
-
-    def __init__(self, unknown: list[str]) -> None:
-        super().__init__(
-            f"未知的事件类型:{', '.join(unknown)[:200]}",
-            "unknown event types (see /schemas/events/v1/index.json)",
-            field="eventTypes",
-            unknown=unknown,
-        )
 
 
 MAX_URL = 2000
@@ -62,11 +50,9 @@ class WeakSecret(InvalidInput):
 
 
 def checked_types(event_types: list[str]) -> list[str]:
+    """The CloudEvents types deliveries are filtered by, given in either spelling."""
     event_types = [optional_text(t, "eventTypes", "事件类型", 200) for t in event_types]
-    unknown = [t for t in event_types if t not in CATALOGUE]
-    if unknown:
-        raise UnknownEventType(unknown)
-    return list(dict.fromkeys(event_types))
+    return list(dict.fromkeys(p.cloud_type for p in published(event_types)))
 
 
 def checked_url(url: str, screen: TargetScreen) -> str:

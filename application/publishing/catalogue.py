@@ -11,6 +11,7 @@ no integration consumer's business."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from eventsourcing.utils import get_topic
@@ -20,6 +21,7 @@ from domain.accounts import Account
 from domain.base import Record
 from domain.consultation import Consultation
 from domain.erasure import Erasure
+from domain.errors import InvalidInput
 from domain.reference import Committee, Person, Platform, Unit
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
@@ -140,3 +142,26 @@ NAMED: dict[str, Entry] = {
     if cls in ENTRIES
 }
 DECISIONS = frozenset(name for name, entry in NAMED.items() if entry.decision)
+
+
+class UnknownEventType(InvalidInput):
+    code = "UNKNOWN_EVENT_TYPE"
+
+    def __init__(self, unknown: list[str]) -> None:
+        super().__init__(
+            f"未知的事件类型:{', '.join(unknown)[:200]}",
+            "unknown event types (see /schemas/events/v1/index.json)",
+            field="eventTypes",
+            unknown=unknown,
+        )
+
+
+def published(types: Iterable[str]) -> list[Published]:
+    """Each type as published, given by its CloudEvents type (`cn.gov.cppcc.yishiting.topic.
+    excluded`) or its name (`TopicExcluded`): one event type, two spellings, both taken
+    everywhere; any other is refused, naming it."""
+    found = [(t, CATALOGUE.get(t) or BY_NAME.get(t)) for t in types]
+    unknown = [t for t, p in found if p is None]
+    if unknown:
+        raise UnknownEventType(unknown)
+    return [p for _, p in found if p is not None]

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from uuid import UUID
 
-from application.publishing.catalogue import CATALOGUE
+from application.publishing.catalogue import UnknownEventType, published
 from application.publishing.envelope import InvalidEventCursor, position_of
-from application.webhooks import UnknownEventType
 from interfaces.edge.errors import bad_input, from_domain
 from projections.outbound.feed import FeedQuery
 
@@ -22,12 +21,11 @@ def feed_query(
         start = position_of(after)
     except InvalidEventCursor as error:
         raise from_domain(error) from None
-    unknown = [t for t in types or [] if t not in CATALOGUE]
-    if unknown:
-        raise from_domain(UnknownEventType(unknown))
-    return FeedQuery(
-        after=start, limit=limit, types=frozenset(types or []), subjects=_subjects(subjects)
-    )
+    try:
+        cloud_types = frozenset(p.cloud_type for p in published(types or []))
+    except UnknownEventType as error:
+        raise from_domain(error) from None
+    return FeedQuery(after=start, limit=limit, types=cloud_types, subjects=_subjects(subjects))
 
 
 def _subjects(subjects: list[str] | None) -> frozenset[str]:

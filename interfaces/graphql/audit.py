@@ -15,8 +15,8 @@ from strawberry.types import Info
 
 from application.fences.eventsourcing_internals import record_state
 from application.permissions import RECORDS_IN_VIEWS, reads_record_kind
-from application.publishing.catalogue import BY_NAME, CATALOGUE
-from application.webhooks import UnknownEventType, WebhookSecret
+from application.publishing.catalogue import NAMED, UnknownEventType, published
+from application.webhooks import WebhookSecret
 from domain import vocabulary as v
 from domain.hotline import HotlineOrder
 from domain.people import Participant, Proposer
@@ -148,11 +148,11 @@ def _event_names(given: list[str] | None) -> list[str] | None:
     if given is None:
         return None
     texts = [filter_text(t, "filter.eventTypes", "事件类型") or "" for t in given]
-    found = {t: BY_NAME.get(t) or CATALOGUE.get(t) for t in texts}
-    unknown = [t for t, published in found.items() if published is None]
-    if unknown:
-        raise from_domain(UnknownEventType(unknown))
-    return [published.name for published in found.values() if published is not None]
+    named = [t for t in texts if t in NAMED]  # the accounts' events too, which are not published
+    try:
+        return named + [p.name for p in published(t for t in texts if t not in NAMED)]
+    except UnknownEventType as error:
+        raise from_domain(error) from None
 
 
 async def _trail(info: Info, where: Where, first: int, after: str | None) -> Connection:

@@ -824,3 +824,5 @@ def test_an_unknown_event_type_is_refused_not_answered_with_nothing(
     assert code == ("BAD_USER_INPUT", "UNKNOWN_EVENT_TYPE"), error
     assert error["extensions"]["details"]["unknown"] == ["TopicExploded", "topic.excluded"]
     assert error["message"].startswith("未知的事件类型:TopicExploded, topic.excluded")
+    unpublished = {"eventTypes": ["AccountCreated"]}  # named in the trail, not published
+    assert api.acting_as(AUDITOR).query(TRAIL, filter=unpublished)["auditTrail"] is not None

@@ -174,6 +174,8 @@ def test_personal_data_only_for_those_cleared_and_erased_subjects_read_deleted(
     assert [p["name"] for p in audited] == ["陈群众", "已删除"]
     erasure = read_all(http, INTEGRATION, f"&type={T}erasure.personal_data_erased")
     assert [e["data"]["subjectId"] for e in erasure] == [admin[1]["subjectId"]]
+    by_name = read_all(http, INTEGRATION, "&type=PersonalDataErased")  # the event's name
+    assert by_name == erasure, "one event type, two spellings"
 
 
 def test_scoped_roles_read_the_events_of_their_objects_only(

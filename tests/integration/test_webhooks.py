@@ -202,6 +202,9 @@ def test_only_administrators_manage_webhooks_and_bad_registrations_are_refused(
     assert api.query("{ webhooks { id } }") == {"webhooks": []}
     generated = api.query(REGISTER, input={"url": "http://127.0.0.1:9/x"})["registerWebhook"]
     assert len(generated["secret"]) >= 32, "a secret is generated and shown once"
+    named = {"url": "http://127.0.0.1:9/y", "secret": SECRET, "eventTypes": ["TopicExcluded"]}
+    by_name = api.query(REGISTER, input=named)["registerWebhook"]["webhook"]
+    assert by_name["eventTypes"] == ["cn.gov.cppcc.yishiting.topic.excluded"], "kept as published"
     unregister = """mutation($input: UnregisterWebhookInput!) { unregisterWebhook(input: $input) {
       secret webhook { active unregisterReason } } }"""
     gone = api.query(unregister, input={"webhookId": generated["id"], "reason": "停用对接"})
