@@ -3,8 +3,9 @@ dashboard's changed supervision items. Over graphql-transport-ws and graphql-ws.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import AsyncGenerator
-from typing import Any
+from typing import Annotated, Any
 
 import strawberry
 from strawberry.scalars import JSON
@@ -15,6 +16,7 @@ from application.publishing.envelope import position_of
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import bad_input
 from interfaces.edge.feed_query import feed_query
 from interfaces.graphql.reads import SupervisionItemFilter
 from interfaces.graphql.streams import signed_in, stream, views_reach
@@ -75,10 +77,19 @@ class Subscription:
         after: str | None = None,
         types: list[str] | None = None,
         subjects: list[strawberry.ID] | None = None,
+        from_now: Annotated[
+            bool,
+            strawberry.argument(
+                description="只推送此后的新事件(不重放,无需先读 viewer.liveCursor) Only "
+                "events appended from now on: nothing replayed. Not with `after`"
+            ),
+        ] = False,
     ) -> AsyncGenerator[CloudEvent, None]:
         context = ctx(info)
         signed_in(context.actor)
         query = feed_query(after, types, [str(s) for s in subjects or []])
+        if from_now:
+            query = await _from_now(context.system, query, after)
         async for event in stream(context.system, context.actor, query, context.refusal):
             yield CloudEvent.of(event)
 
@@ -104,3 +115,14 @@ class Subscription:
             if row is not None:
                 context.renew_loaders()
                 yield SupervisionItem.from_row(row)
+
+
+async def _from_now(system: Any, query: FeedQuery, after: str | None) -> FeedQuery:
+    if after is not None:
+        raise bad_input(
+            "不能同时指定 after 与 fromNow",
+            "give either `after` or `fromNow`, not both",
+            reason="CURSOR_AND_FROM_NOW",
+            field="fromNow",
+        )
+    return dataclasses.replace(query, after=await blocking(system.app.position))

@@ -5,6 +5,7 @@ against the JSON Schema published for its type. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from typing import Any
 from uuid import uuid4
@@ -236,3 +237,57 @@ def test_the_feed_refuses_anonymous_callers_bad_tokens_cursors_and_types(
         )
         assert any("\u4e00" <= ch <= "\u9fff" for ch in error["message"])
     assert http.get("/schemas/events/v1/nothing.json").status_code == 404
+
+
+ESTABLISH = "mutation($n: String!) { establishCommittee(input: {name: $n}) { id } }"
+FROM_NOW = """subscription($after: String, $fromNow: Boolean!) {
+  events(after: $after, fromNow: $fromNow) { type data } }"""
+
+
+def subscribe(ws: Any, http: TestClient, variables: dict[str, Any]) -> None:
+    ws.send_json({"type": "connection_init", "payload": headers(http, INTEGRATION)})
+    assert ws.receive_json()["type"] == "connection_ack"
+    payload = {"query": FROM_NOW, "variables": variables}
+    ws.send_json({"id": "1", "type": "subscribe", "payload": payload})
+
+
+def test_a_subscription_from_now_replays_nothing_and_hears_the_next_event(
+    http: TestClient, api: GraphQLClient, told: Told
+) -> None:
+    """The subscription's start is not observable from outside, so committees are established
+    one after another until the first is heard: whichever it is, it is one of them, never an
+    event of the story told before."""
+    heard_one, established = threading.Event(), []
+
+    def establish_until_heard() -> None:
+        while not heard_one.is_set():
+            name = f"第{len(established) + 1}专门委员会"
+            api.query(ESTABLISH, n=name)
+            established.append(name)
+
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        subscribe(ws, http, {"fromNow": True})
+        producer = threading.Thread(target=establish_until_heard)
+        producer.start()
+        try:
+            first = ws.receive_json()
+        finally:
+            heard_one.set()
+            producer.join()
+        ws.send_json({"id": "1", "type": "complete"})
+    assert first["type"] == "next", first
+    heard = first["payload"]["data"]["events"]
+    assert heard["type"] == f"{T}committee.established"
+    assert heard["data"]["name"] in established
+
+
+def test_a_subscription_from_now_with_a_cursor_is_refused(http: TestClient, told: Told) -> None:
+    cursor = read_all(http, INTEGRATION)[0]["sequence"]
+    with http.websocket_connect("/graphql", subprotocols=["graphql-transport-ws"]) as ws:
+        subscribe(ws, http, {"fromNow": True, "after": cursor})
+        answer = ws.receive_json()
+    payload = answer["payload"]
+    errors = payload if isinstance(payload, list) else payload["errors"]
+    extensions = errors[0]["extensions"]
+    assert (extensions["code"], extensions["reason"]) == ("BAD_USER_INPUT", "CURSOR_AND_FROM_NOW")
+    assert errors[0]["message"].startswith("不能同时指定 after 与 fromNow")
