@@ -60,7 +60,15 @@ class Settings(BaseSettings):
     token_audience: str = Field(default="yishiting-api", description="expected audience (aud)")
     token_ttl_hours: float = Field(default=12, gt=0, description="lifetime of issued tokens")
     max_body_bytes: int = Field(default=1_048_576, ge=1024, description="request body limit")
-    writes_per_minute: int = Field(default=120, ge=1, description="mutations per token/minute")
+    writes_per_minute: int = Field(
+        default=120, ge=1, description="writes per caller and minute, sustained, after the burst"
+    )
+    write_burst: int = Field(
+        default=200,
+        ge=1,
+        description="writes a caller may make at once before the per-minute rate applies "
+        "(a clerk's busy hour: the whole demo story, a 30-row manual entry)",
+    )
     request_head_seconds: float = Field(
         default=10, gt=0, description="time a client has to send a request's line and headers"
     )

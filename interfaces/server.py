@@ -59,7 +59,7 @@ class Gate:
     def from_settings(cls, settings: Settings) -> Gate:
         return cls(
             Authenticator.from_settings(settings),
-            WriteRateLimit(settings.writes_per_minute),
+            WriteRateLimit(settings.writes_per_minute, settings.write_burst),
             Metrics(),
         )
 

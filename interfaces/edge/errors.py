@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 from uuid import UUID
 
@@ -24,6 +25,25 @@ class UserError(GraphQLError):
         if details:
             extensions["details"] = {k: _plain(v) for k, v in details.items()}
         super().__init__(message, extensions=extensions)
+
+
+class RateLimited(UserError):
+    """Too many writes: when to try again is in `extensions.retryAfterSeconds` (and, for
+    clients that ask for application/graphql-response+json, HTTP 429 with Retry-After)."""
+
+    def __init__(self, wait: float) -> None:
+        super().__init__(
+            "操作过于频繁,请稍后再试 (too many writes; slow down)", "RATE_LIMITED", "RATE_LIMITED"
+        )
+        assert self.extensions is not None
+        self.extensions["retryAfterSeconds"] = max(1, math.ceil(wait))
+
+
+def write_allowed(limiter: Any, caller: str) -> None:
+    """Counts a write against the caller's limit, or refuses it saying when to retry."""
+    wait = limiter.wait_before(caller) if limiter is not None else 0.0
+    if wait > 0:
+        raise RateLimited(wait)
 
 
 def sign_in_error() -> UserError:

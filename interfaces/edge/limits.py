@@ -157,19 +157,21 @@ def head_deadline(seconds: float) -> type[HeadDeadline]:
 
 
 class WriteRateLimit:
-    """A token bucket per caller: `per_minute` writes, with bursts up to a quarter of that."""
+    """A token bucket per caller: `burst` writes at once, then `per_minute` sustained."""
 
-    def __init__(self, per_minute: int) -> None:
+    def __init__(self, per_minute: int, burst: int) -> None:
         self.rate = per_minute / 60.0
-        self.capacity = max(1.0, per_minute / 4)
+        self.capacity = float(max(1, burst))
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def allow(self, caller: str, now: float | None = None) -> bool:
+    def wait_before(self, caller: str, now: float | None = None) -> float:
+        """0 when the caller may write now (and the write is counted); else the seconds until
+        it may."""
         moment = time.monotonic() if now is None else now
         with self._lock:
             tokens, last = self._buckets.get(caller, (self.capacity, moment))
             tokens = min(self.capacity, tokens + (moment - last) * self.rate)
             allowed = tokens >= 1.0
             self._buckets[caller] = (tokens - 1.0 if allowed else tokens, moment)
-        return allowed
+        return 0.0 if allowed else (1.0 - tokens) / self.rate

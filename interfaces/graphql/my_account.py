@@ -21,7 +21,7 @@ from application.sessions import IssuedToken
 from domain import vocabulary as v
 from domain.errors import DomainError
 from interfaces.edge.blocking import blocking
-from interfaces.edge.errors import UserError, from_domain, parse_id
+from interfaces.edge.errors import UserError, from_domain, parse_id, write_allowed
 from interfaces.graphql.accounts import (
     ACCOUNT_READERS,
     Account,
@@ -137,10 +137,7 @@ async def _run(info: Info, work: Callable[[Command], T]) -> T:
     """A change that answers with something other than an outcome (codes, a token): the same
     rate limit and refusals as every mutation."""
     context = ctx(info)
-    if context.limiter is not None and not context.limiter.allow(context.actor.id):
-        raise UserError(
-            "操作过于频繁,请稍后再试 (too many writes; slow down)", "RATE_LIMITED", "RATE_LIMITED"
-        )
+    write_allowed(context.limiter, context.actor.id)
     try:
         return await blocking(work, Command(context.actor))
     except DomainError as error:

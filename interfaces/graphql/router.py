@@ -7,6 +7,7 @@ ends, later, its subscriptions end with that refusal and new operations are refu
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from typing import Any
 
 import orjson
@@ -34,6 +35,12 @@ def _authorization(context: Context) -> str | None:
         return given
     request = context.request
     return request.headers.get("authorization") if request is not None else None
+
+
+GRAPHQL_RESPONSE = "application/graphql-response+json"
+# Whether the request being answered asked for GRAPHQL_RESPONSE (set in `run`, read when the
+# response is made, which strawberry does inside it).
+_graphql_response: ContextVar[bool] = ContextVar("graphql_response", default=False)
 
 
 class YishitingRouter(GraphQLRouter[Context, None]):
@@ -64,12 +71,15 @@ class YishitingRouter(GraphQLRouter[Context, None]):
 
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         """Strawberry refuses a request in plain English text: here with a code and 中文."""
+        asked = _graphql_response.set(GRAPHQL_RESPONSE in request.headers.get("accept", ""))
         try:
             return await super().run(request, context, root_value)
         except HTTPException as refused:
             return BadRequest.of(refused.status_code, refused.reason).response()
         except BadRequest as refused:
             return refused.response()
+        finally:
+            _graphql_response.reset(asked)
 
     def create_response(
         self,
@@ -80,7 +90,12 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         a client might take for an answer."""
         if _unavailable(response_data):
             return unavailable_response()
-        return super().create_response(response_data, sub_response)
+        response = super().create_response(response_data, sub_response)
+        if _graphql_response.get() and isinstance(response_data, dict):
+            status, headers = http_status(response_data)
+            response.status_code = status
+            response.headers.update({**headers, "content-type": f"{GRAPHQL_RESPONSE}"})
+        return response
 
     async def on_ws_connect(self, context: Context) -> None:
         connection = context.request
@@ -144,3 +159,23 @@ def _unavailable(response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse])
 
 def unavailable_response() -> JSONResponse:
     return JSONResponse(unavailable_body(), 503, headers={"Retry-After": str(RETRY_AFTER_SECONDS)})
+
+
+def http_status(answer: GraphQLHTTPResponse) -> tuple[int, dict[str, str]]:
+    """The status GraphQL over HTTP gives an answer in application/graphql-response+json:
+    2xx once the operation ran (its data is there, errors or not), 4xx when it could not run
+    (401 signed out, 403 not allowed, 400 otherwise), and 429 with Retry-After for a write
+    beyond the caller's limit, ran or not, so a client's HTTP layer can back off."""
+    errors = answer.get("errors") or []
+    extensions = [e.get("extensions") or {} for e in errors]
+    waits = [x.get("retryAfterSeconds", 1) for x in extensions if x.get("code") == "RATE_LIMITED"]
+    if waits:
+        return 429, {"Retry-After": str(max(waits))}
+    if answer.get("data") is not None or not errors:
+        return 200, {}
+    codes = {x.get("code") for x in extensions}
+    if "UNAUTHENTICATED" in codes:
+        return 401, {"WWW-Authenticate": "Bearer"}
+    if "FORBIDDEN" in codes:
+        return 403, {}
+    return 400, {}

@@ -376,7 +376,8 @@ def test_an_unexpected_fault_is_masked_and_its_reference_logged(
 def test_writes_beyond_the_rate_are_refused_while_reads_and_other_callers_go_on(
     tmp_path: Path,
 ) -> None:
-    with running(f"sqlite:///{tmp_path}/yishiting.db", writes_per_minute=4) as limited:
+    database = f"sqlite:///{tmp_path}/yishiting.db"
+    with running(database, writes_per_minute=4, write_burst=1) as limited:
         burst = [SCENARIOS["proposeTopic"].prepare(limited.home) for _ in range(8)]
         outcomes = []
         for given in burst:
@@ -385,6 +386,7 @@ def test_writes_beyond_the_rate_are_refused_while_reads_and_other_callers_go_on(
             if body.get("errors"):
                 (error,) = body["errors"]
                 assert error["extensions"]["code"] == "RATE_LIMITED"
+                assert 1 <= error["extensions"]["retryAfterSeconds"] <= 15
                 assert CHINESE.search(error["message"])
                 assert limited.position() == before
             outcomes.append("limited" if body.get("errors") else "written")

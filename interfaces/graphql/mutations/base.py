@@ -13,7 +13,7 @@ from application.storage import STORAGE_UNAVAILABLE
 from domain.errors import DomainError
 from interfaces.edge.blocking import blocking
 from interfaces.edge.consistency import views_reach_the_command
-from interfaces.edge.errors import ServiceUnavailable, UserError, from_domain
+from interfaces.edge.errors import ServiceUnavailable, from_domain, write_allowed
 from interfaces.edge.observability import correlation, outcome_of
 from interfaces.graphql.types import (
     Consultation,
@@ -40,11 +40,7 @@ async def execute(
     info: Info, given: CommandInput, use_case: Callable[[Command], Outcome]
 ) -> Outcome:
     """Runs the use case for the caller, then waits until the views show its events."""
-    limiter = ctx(info).limiter
-    if limiter is not None and not limiter.allow(ctx(info).actor.id):
-        raise UserError(
-            "操作过于频繁,请稍后再试 (too many writes; slow down)", "RATE_LIMITED", "RATE_LIMITED"
-        )
+    write_allowed(ctx(info).limiter, ctx(info).actor.id)
     command = Command(
         ctx(info).actor,
         command_id=given.command_id,
