@@ -52,6 +52,13 @@ TRACKING = (
     "CREATE TABLE IF NOT EXISTS projection_tracking (view TEXT PRIMARY KEY,"
     " position INTEGER NOT NULL, updated_at DOUBLE PRECISION NOT NULL)"
 )
+# Which log the views were built from: its first event, recorded with the views' first batch.
+# A views store put beside another log (a file replaced, a schema pointed elsewhere) is told
+# by it (projections/health.py), rather than served as if it were this log's.
+LOG_IDENTITY = (
+    "CREATE TABLE IF NOT EXISTS projection_log (singleton INTEGER PRIMARY KEY,"
+    " first_event TEXT NOT NULL)"
+)
 
 Progress = Callable[[int, int], None]
 Admission = Callable[[Any], str | None]
@@ -96,6 +103,7 @@ class Projector:
     def create_tables(self, *, indexes: bool = True) -> None:
         with self.store.transaction() as tx:
             tx.execute(TRACKING)
+            tx.execute(LOG_IDENTITY)
             tx.execute(set_aside.TABLE)
             for view in self.views:
                 for statement in (*view.tables, *(view.indexes if indexes else view.read_indexes)):
@@ -142,6 +150,8 @@ class Projector:
             tx = BatchTx(direct)
             positions = self._positions(tx, lock=True)
             batch.extend(self._read(min(positions.values())))
+            if batch:
+                self._remember_log(direct, positions, batch[0][0])
             if len(batch) == self.batch_size:
                 self._read_ahead(batch[-1][0].id)
             for view in self.views:
@@ -182,6 +192,7 @@ class Projector:
             behind = [view for view in self.views if positions[view.name] < notification.id]
             if not behind:
                 return
+            self._remember_log(direct, positions, notification)
             refusal = self._refusal(notification, event)
             if refusal is not None:
                 self._set_aside(direct, notification, self.view_names, refusal)
@@ -304,6 +315,8 @@ class Projector:
                 for table in view.table_names:
                     tx.execute(f"DROP TABLE IF EXISTS {table}")
                 tx.execute("DELETE FROM projection_tracking WHERE view = ?", (view.name,))
+            tx.execute(LOG_IDENTITY)
+            tx.execute("DELETE FROM projection_log")  # the views are now this log's
         # The views' secondary indexes are built once the rows are in (one sort each, rather
         # than an index entry per row as it is inserted); the primary keys stay throughout.
         self.create_tables(indexes=False)
@@ -489,6 +502,20 @@ class Projector:
             self._reader = ThreadPoolExecutor(1, thread_name_prefix="projector-read")
         self._ahead = (start, self._reader.submit(self._decoded, start))
 
+    def first_event(self) -> str | None:
+        """Which log this is: its first event's identity (None while the log is empty)."""
+        first = self.app.recorder.select_notifications(start=0, limit=1, inclusive_of_start=False)
+        return log_identity(first[0]) if first else None
+
+    @staticmethod
+    def _remember_log(direct: Tx, positions: dict[str, int], first: Any) -> None:
+        """With the views' first batch (read from the start of the log): which log it is."""
+        if min(positions.values()) == 0:
+            direct.execute(
+                "INSERT INTO projection_log VALUES (1, ?) ON CONFLICT (singleton) DO NOTHING",
+                (log_identity(first),),
+            )
+
     def _positions(self, tx: Tx, *, lock: bool) -> dict[str, int]:
         lock_clause = " FOR UPDATE" if lock and tx.dialect == "postgresql" else ""
         rows = tx.all(f"SELECT view, position FROM projection_tracking{lock_clause}")
@@ -505,6 +532,10 @@ class Projector:
             " WHERE projection_tracking.position < excluded.position",
             [value for view in self.views for value in (view.name, position, moment)],
         )
+
+
+def log_identity(notification: Any) -> str:
+    return f"{notification.id}:{notification.originator_id}:{notification.originator_version}"
 
 
 @contextmanager
