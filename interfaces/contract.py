@@ -214,13 +214,16 @@ WHEN: dict[str, tuple[str, str]] = {
     "SESSION_ENDED": ("the session was ended (signed out, role revoked, …)", "sign in again"),
     "SESSION_EXPIRED": ("the session's idle or absolute timeout passed", "sign in again"),
     "SESSION_INVALID": ("no such session (cookie or session id)", "sign in again"),
-    "SIGN_IN_REFUSED": ("wrong username or password, disabled or locked (one answer)", "no"),
+    "SIGN_IN_REFUSED": (
+        "wrong username, password or code, or the account disabled or locked (one answer)",
+        "no",
+    ),
     "SSO_ACCOUNT_UNKNOWN": ("the identity service's user has no account here", "no"),
     "TOKEN_EXPIRED": ("the JWT's `exp` passed", "with a new token"),
     "TOKEN_INVALID": ("a malformed, wrongly signed or unknown-key token", "no"),
     "TOKEN_REVOKED": ("an API token that was revoked (or its account disabled)", "no"),
     "TOKEN_SCOPE_INVALID": ("the JWT's scope does not fit its role", "no"),
-    "TOO_MANY_ATTEMPTS": ("too many failed sign-ins (account or address)", "after the lockout"),
+    "TOO_MANY_ATTEMPTS": ("too many failed sign-ins from one client address", "later"),
 }
 
 
