@@ -122,3 +122,18 @@ def test_the_sqlite_files_are_named_as_the_code_names_them() -> None:
 def test_the_readme_points_to_the_contract() -> None:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert re.search(r"\]\(docs/API\.md\)", readme)
+
+
+def test_every_graphql_example_fits_the_schema() -> None:
+    from graphql import build_schema, parse, validate
+
+    from interfaces.graphql.schema import sdl
+
+    built = build_schema(sdl())
+    examples = re.findall(r"```graphql\n(.*?)\n```", TEXT, re.DOTALL)
+    examples += re.findall(r'"query": "((?:[^"\\]|\\.)*)"', TEXT)  # in curl's JSON
+    assert len(examples) >= 4
+    for example in examples:
+        document = example.replace('\\"', '"').replace("…", "x")
+        problems = validate(built, parse(document))
+        assert not problems, (example, problems)
