@@ -85,6 +85,8 @@ def test_every_refusal_made_at_the_edge_is_named() -> None:
         "INVALID_ID",
         "INVALID_TREE_SIZE",
         "CURSOR_AND_FROM_NOW",
+        "UNKNOWN_PARAMETER",
+        "INVALID_DATE",
         SIGN_IN_REASON,
         ShuttingDown.code,
         UNAVAILABLE_CODE,
@@ -137,3 +139,12 @@ def test_every_graphql_example_fits_the_schema() -> None:
         document = example.replace('\\"', '"').replace("…", "x")
         problems = validate(built, parse(document))
         assert not problems, (example, problems)
+
+
+def test_the_export_and_push_parameters_are_the_codes() -> None:
+    from interfaces.http.exports import PARAMETERS
+    from interfaces.http.hotline import ServiceRequest
+
+    section = TEXT.split("## 10.", 1)[1].split("## 11.", 1)[0]
+    missing = [p for p in (*PARAMETERS, *ServiceRequest.model_fields) if f"`{p}`" not in section]
+    assert not missing, missing
