@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-import types
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.auth import Authenticator
-from tests.integration.test_api_document import snippet
+from tests.support.api_document import example
 from tests.support.servers import Server, kill, start_server
 
 pytestmark = pytest.mark.e2e
@@ -26,12 +25,6 @@ HOTLINE = Actor("hotline-1", "12345热线", Role.INTEGRATION)
 REGISTER = """mutation($name: String!) {
   registerUnit(input: {name: $name, kind: VILLAGE_OR_COMMUNITY}) { id version position }
 }"""
-
-
-def example(name: str) -> types.ModuleType:
-    module = types.ModuleType(name.removesuffix(".py"))
-    exec(compile(snippet(name), name, "exec"), module.__dict__)
-    return module
 
 
 @pytest.fixture

@@ -33,22 +33,12 @@ from domain.base import Actor
 from domain.reference import Unit
 from domain.vocabulary import Role, UnitKind
 from interfaces.bootstrap import bootstrap
-from interfaces.contract import API_DOC, CALLER_ROLES, GUARDED_IN_GRAPHQL, SCOPED, permissions
+from interfaces.contract import CALLER_ROLES, GUARDED_IN_GRAPHQL, SCOPED, permissions
 from interfaces.server import create_app
 from projections.outbound.webhooks.signing import SCHEMES, SIGNATURE_HEADER, signature
+from tests.support.api_document import example, snippet
 from tests.support.district import ADMIN, District
 from tests.support.graphql import GraphQLClient, credentials_of
-
-
-def snippet(name: str) -> str:
-    """The fenced python block right after `<!-- snippet: NAME -->` in docs/API.md, as is."""
-    text = API_DOC.read_text(encoding="utf-8")
-    found = re.search(
-        rf"<!-- snippet: {re.escape(name)} -->\n```python\n(.*?)\n```\n", text, re.DOTALL
-    )
-    assert found, f"docs/API.md has no python block after <!-- snippet: {name} -->"
-    return found.group(1) + "\n"
-
 
 # ---------------------------------------------------------------------------- the ledger
 
@@ -220,9 +210,7 @@ SECRET = "receiver-secret-0123456789"
 
 
 def receiver_module() -> types.ModuleType:
-    module = types.ModuleType("webhook_receiver")
-    exec(compile(snippet("webhook_receiver.py"), "webhook_receiver.py", "exec"), module.__dict__)
-    return module
+    return example("webhook_receiver.py")
 
 
 BODY = json.dumps(
