@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck contracts lock-check lock compose-check bench bench-quick clean fuzz
+.PHONY: install run test lint typecheck contracts lock-check lock compose-check bench bench-quick clean fuzz docs
 
 install: $(STAMP)
 
@@ -60,6 +60,10 @@ bench: install
 
 bench-quick: install
 	$(BIN)/python -m bench --quick
+
+# The tables of docs/API.md made from the code (roles × mutations, refusals); a test compares.
+docs: install
+	$(BIN)/yishiting docs
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

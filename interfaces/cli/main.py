@@ -298,6 +298,26 @@ def schema(
     console.print("SDL 一致 up to date")
 
 
+@app.command()
+def docs(
+    check: bool = typer.Option(False, help="与代码比对 compare docs/API.md with the code"),
+) -> None:
+    """重写 docs/API.md 中由代码生成的表 Rewrite the tables of docs/API.md made from the code
+    (roles × mutations, refusals), or check them."""
+    from interfaces.contract import API_DOC, COMMAND, with_tables
+
+    written = API_DOC.read_text(encoding="utf-8")
+    current = with_tables(written)
+    if check:
+        if written != current:
+            console.print(f"{API_DOC} 与代码不一致 is out of date: run `{COMMAND}`")
+            raise typer.Exit(1)
+        console.print("docs/API.md 一致 up to date")
+        return
+    API_DOC.write_text(current, encoding="utf-8")
+    console.print(f"{API_DOC} 已更新 rewritten")
+
+
 app.command("erase")(erase)
 app.command("verify")(verify_ledger)
 app.add_typer(account_app, name="account")
