@@ -1,0 +1,806 @@
+"""One consistent archive of a deployment (its database and its attachment store), and its
+restore into an empty deployment. docs/BACKUP.md gives the format and why it is consistent.
+
+Order is what makes it consistent. An attachment's file is renamed into the store before the
+event naming it is saved, and the store is append-only and content-addressed; so the database
+is copied first (one snapshot), then the files present afterwards: every event in the copy
+has its file. On SQLite the views' file is copied before the log's, so the views are at most
+behind the log (the projector catches them up), never ahead of it. Restoring goes the same
+way round: the files first, the database last.
+
+Keys are never archived: the files holding them are refused by path, and every byte archived
+is scanned for their values."""
+
+from __future__ import annotations
+
+import contextlib
+import glob
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import sqlite3
+import subprocess
+import tarfile
+import tempfile
+import time
+import zlib
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path, PurePosixPath
+from typing import IO, Any
+
+import psycopg
+from psycopg import sql
+
+from application.settings import Settings
+from application.storage import Database
+
+FORMAT = "yishiting-backup/1"
+MANIFEST = "MANIFEST.json"
+LOG_MEMBER = "database/log.sqlite3"
+VIEWS_MEMBER = "database/views.sqlite3"
+DUMP_MEMBER = "database/postgresql.sql"
+BLOBS = "attachments"
+BLOB_NAME = re.compile(r"^[0-9a-f]{64}$")
+SHARD = re.compile(r"^[0-9a-f]{2}$")
+CHUNK = 1 << 20
+MANIFEST_LIMIT = 64 * 1024 * 1024
+MIN_SECRET = 16  # shorter settings values would match by chance; keys are longer
+SQLITE_LOG_TABLE = "stored_events"
+POSTGRES_LOG_TABLE = "yishiting_events"
+TOOL_DEADLINE = 3600
+
+
+class BackupRefused(Exception):
+    """A backup or restore refused: `code` is stable, the messages say why (中文, English)."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
+        super().__init__(f"{message_zh} ({message_en})")
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+
+
+def _refuse(code: str, zh: str, en: str) -> BackupRefused:
+    return BackupRefused(code, zh, en)
+
+
+# ---------------------------------------------------------------- the attachment store
+
+
+def blob_path(store: Path, digest: str) -> Path:
+    """Where the store keeps the file whose SHA-256 is `digest`: `<store>/<hh>/<digest>`."""
+    return store / digest[:2] / digest
+
+
+def stored_blobs(store: Path) -> Iterator[tuple[str, Path]]:
+    """Every file in the store's layout (`<hh>/<64 hex>`, hh its first two characters), in
+    name order; anything else there (`tmp/`, stray files) is not a blob."""
+    if not store.is_dir():
+        return
+    for shard in sorted(store.iterdir()):
+        if not (SHARD.match(shard.name) and shard.is_dir() and not shard.is_symlink()):
+            continue
+        for entry in sorted(shard.iterdir()):
+            if (
+                BLOB_NAME.match(entry.name)
+                and entry.name[:2] == shard.name
+                and entry.is_file()
+                and not entry.is_symlink()
+            ):
+                yield entry.name, entry
+
+
+# ---------------------------------------------------------------- keys kept out
+
+
+@dataclass
+class Secrets:
+    """The key files a deployment has and the key values it was given: none may be archived."""
+
+    paths: set[Path] = field(default_factory=set)
+    values: list[bytes] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, settings: Settings, extra_files: Iterable[Path] = ()) -> Secrets:
+        found = cls()
+        files = [
+            settings.ledger_key_file,
+            settings.ledger_sm2_key_file,
+            settings.event_key_file,
+            *(str(p) for p in extra_files),
+        ]
+        for name in files:
+            if not name:
+                continue
+            path = Path(name).resolve()
+            found.paths.add(path)
+            with contextlib.suppress(OSError):
+                found._value(path.read_bytes().strip())
+        for value in (settings.personal_data_key, settings.token_secret):
+            found._value(value.strip().encode())
+        return found
+
+    def _value(self, value: bytes) -> None:
+        if len(value) >= MIN_SECRET and value not in self.values:
+            self.values.append(value)
+
+    def refuse_path(self, path: Path) -> None:
+        if path.resolve() in self.paths:
+            raise _refuse(
+                "BACKUP_KEY_REFUSED",
+                f"密钥文件不得写入备份:{path}",
+                f"a key file is never archived: {path}",
+            )
+
+    def scanner(self, what: str) -> SecretScanner:
+        return SecretScanner(self.values, what)
+
+
+class SecretScanner:
+    """Looks for any key value in bytes fed in chunks (a value may straddle two chunks)."""
+
+    def __init__(self, values: Sequence[bytes], what: str) -> None:
+        self.values = values
+        self.what = what
+        self.keep = max((len(v) for v in values), default=1) - 1
+        self.tail = b""
+
+    def feed(self, chunk: bytes) -> None:
+        if not self.values:
+            return
+        window = self.tail + chunk
+        if any(value in window for value in self.values):
+            raise _refuse(
+                "BACKUP_KEY_REFUSED",
+                f"{self.what} 含有密钥,拒绝备份",
+                f"{self.what} holds a key's value: not archived",
+            )
+        self.tail = window[-self.keep :] if self.keep else b""
+
+
+# ---------------------------------------------------------------- backup
+
+
+@dataclass
+class Member:
+    path: str
+    sha256: str
+    size: int
+
+    def entry(self) -> dict[str, Any]:
+        return {"path": self.path, "sha256": self.sha256, "size": self.size}
+
+
+@dataclass
+class BackupReport:
+    output: Path
+    engine: str
+    last_notification_id: int
+    blobs: int
+    blob_bytes: int
+    damaged: list[str]
+
+
+def software_version() -> str:
+    try:
+        return version("yishiting")
+    except PackageNotFoundError:  # pragma: no cover - run from a plain checkout
+        return "unknown"
+
+
+def backup(
+    settings: Settings,
+    output: Path,
+    *,
+    key_files: Iterable[Path] = (),
+    now: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> BackupReport:
+    """Writes the archive to `output` (tar; gzip when it ends in .gz or .tgz): the database
+    snapshot first, then the attachments present afterwards, then MANIFEST.json."""
+    database = Database.from_url(settings.database_url)
+    if database.engine == "memory":
+        raise _refuse(
+            "BACKUP_MEMORY_DATABASE",
+            "内存数据库无法备份",
+            "a log held in memory cannot be backed up",
+        )
+    if output.exists():
+        raise _refuse(
+            "BACKUP_OUTPUT_EXISTS",
+            f"备份文件已存在,不覆盖:{output}",
+            f"the output exists and is not overwritten: {output}",
+        )
+    secrets = Secrets.of(settings, key_files)
+    store = Path(settings.attachment_store)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=".backup-", dir=output.parent) as work:
+        staging = Path(work)
+        if database.engine == "sqlite":
+            dumped, last = _sqlite_snapshot(database, staging)
+        else:
+            dumped, last = _postgres_snapshot(database, staging)
+        # Only now, after the database's snapshot, the files: each of its events has its file.
+        partial = staging / "archive.part"
+        mode = "w:gz" if output.name.endswith((".gz", ".tgz")) else "w"
+        members: list[Member] = []
+        damaged: list[str] = []
+        with tarfile.open(partial, mode, format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
+            for name, path in dumped:
+                secrets.refuse_path(path)
+                members.append(_add_file(tar, name, path, secrets))
+            for digest, path in stored_blobs(store):
+                secrets.refuse_path(path)
+                actual = _hash_file(path, secrets.scanner(f"附件 attachment {digest}"))
+                if actual != digest:
+                    damaged.append(f"{digest[:2]}/{digest}")
+                    continue
+                member = _add_file(tar, f"{BLOBS}/{digest[:2]}/{digest}", path, secrets)
+                if member.sha256 != digest:
+                    raise _refuse(
+                        "BACKUP_STORE_CHANGED",
+                        f"附件在备份过程中被改动:{digest}",
+                        f"an attachment changed while being archived: {digest}",
+                    )
+                members.append(member)
+            manifest = {
+                "format": FORMAT,
+                "software": {"name": "yishiting", "version": software_version()},
+                "created_at": now().isoformat(timespec="seconds"),
+                "database": {
+                    "engine": database.engine,
+                    "schema": (database.schema or "public")
+                    if database.engine == "postgresql"
+                    else "",
+                    "last_notification_id": last,
+                    "tables": _tables_of(database, staging),
+                },
+                "attachments": {
+                    "count": sum(1 for m in members if m.path.startswith(f"{BLOBS}/")),
+                    "bytes": sum(m.size for m in members if m.path.startswith(f"{BLOBS}/")),
+                    "damaged_not_archived": damaged,
+                },
+                "keys": "never archived: ledger signing keys, event key, personal-data master "
+                "key, token secret (docs/BACKUP.md)",
+                "members": [m.entry() for m in members],
+            }
+            data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
+            info = tarfile.TarInfo(MANIFEST)
+            info.size = len(data)
+            info.mtime = int(time.time())
+            info.mode = 0o600
+            tar.addfile(info, io.BytesIO(data))
+        _fsync(partial)
+        os.replace(partial, output)
+    blob_members = [m for m in members if m.path.startswith(f"{BLOBS}/")]
+    return BackupReport(
+        output,
+        database.engine,
+        last,
+        len(blob_members),
+        sum(m.size for m in blob_members),
+        damaged,
+    )
+
+
+def _add_file(tar: tarfile.TarFile, name: str, path: Path, secrets: Secrets) -> Member:
+    """Adds the file, hashing (and scanning for keys) the very bytes the archive receives."""
+    digest = hashlib.sha256()
+    scanner = secrets.scanner(name)
+    with path.open("rb") as source:
+        size = os.fstat(source.fileno()).st_size
+
+        class Hashing(io.RawIOBase):
+            def readable(self) -> bool:
+                return True
+
+            def readinto(self, buffer: Any) -> int:
+                chunk = source.read(len(buffer))
+                digest.update(chunk)
+                scanner.feed(chunk)
+                buffer[: len(chunk)] = chunk
+                return len(chunk)
+
+        info = tarfile.TarInfo(name)
+        info.size = size
+        info.mtime = int(path.stat().st_mtime)
+        info.mode = 0o600
+        tar.addfile(info, io.BufferedReader(Hashing(), CHUNK))
+    return Member(name, digest.hexdigest(), size)
+
+
+def _hash_file(path: Path, scanner: SecretScanner | None = None) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as source:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            if scanner is not None:
+                scanner.feed(chunk)
+    return digest.hexdigest()
+
+
+def _fsync(path: Path) -> None:
+    with path.open("rb") as written:
+        os.fsync(written.fileno())
+
+
+def _sqlite_snapshot(database: Database, staging: Path) -> tuple[list[tuple[str, Path]], int]:
+    """The views' file first, then the log's, each by SQLite's online backup API in one step
+    (a consistent state of each): the views are never ahead of the log."""
+    log_path = Path(database.path)
+    if not log_path.exists():
+        raise _refuse(
+            "BACKUP_NO_DATABASE",
+            f"数据库文件不存在:{log_path}",
+            f"the database file does not exist: {log_path}",
+        )
+    files: list[tuple[str, Path]] = []
+    views = Path(database.views_path())
+    if views.exists():
+        files.append((VIEWS_MEMBER, _sqlite_copy(views, staging / "views.sqlite3")))
+    log_copy = _sqlite_copy(log_path, staging / "log.sqlite3")
+    files.insert(0, (LOG_MEMBER, log_copy))
+    with contextlib.closing(sqlite3.connect(log_copy)) as conn:
+        last = _sqlite_last_position(conn)
+    return files, last
+
+
+def _sqlite_copy(source: Path, target: Path) -> Path:
+    with (
+        contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)) as src,
+        contextlib.closing(sqlite3.connect(target)) as dst,
+    ):
+        src.backup(dst)
+    return target
+
+
+def _sqlite_last_position(conn: sqlite3.Connection) -> int:
+    try:
+        row = conn.execute(f"SELECT MAX(rowid) FROM {SQLITE_LOG_TABLE}").fetchone()
+    except sqlite3.OperationalError:  # no log table yet
+        return 0
+    return int(row[0] or 0)
+
+
+def pg_tool(name: str) -> str:
+    """`pg_dump` or `psql`: on PATH, else the newest under /usr/lib/postgresql/*/bin."""
+    found = shutil.which(name)
+    if found:
+        return found
+    candidates = sorted(
+        glob.glob(f"/usr/lib/postgresql/*/bin/{name}"),
+        key=lambda p: int(re.sub(r"\D", "", p.split("/")[4]) or 0),
+    )
+    if candidates:
+        return candidates[-1]
+    raise _refuse(
+        "BACKUP_TOOL_MISSING",
+        f"找不到 PostgreSQL 工具 {name}",
+        f"the PostgreSQL tool {name} is not installed (or not on PATH)",
+    )
+
+
+def _pg_env(database: Database) -> dict[str, str]:
+    env = {**os.environ, "PGCONNECT_TIMEOUT": "5"}
+    if database.password:
+        env["PGPASSWORD"] = database.password
+    return env
+
+
+def _pg_target(database: Database) -> list[str]:
+    return ["-h", database.host, "-p", database.port, "-U", database.user, "-d", database.name]
+
+
+def _postgres_snapshot(database: Database, staging: Path) -> tuple[list[tuple[str, Path]], int]:
+    """pg_dump of the deployment's schema inside a repeatable-read snapshot this process
+    exported and holds open; the log's last position is read in the same snapshot."""
+    schema = database.schema or "public"
+    dump = staging / "postgresql.sql"
+    tool = pg_tool("pg_dump")
+    with psycopg.connect(database.conninfo(with_schema=False)) as conn:
+        conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        row = conn.execute("SELECT pg_export_snapshot()").fetchone()
+        assert row is not None
+        snapshot = str(row[0])
+        last = _postgres_last_position(conn, schema)
+        done = subprocess.run(
+            [
+                tool,
+                *_pg_target(database),
+                "--snapshot",
+                snapshot,
+                "--schema",
+                schema,
+                "--no-owner",
+                "--no-privileges",
+                "--quote-all-identifiers",
+                "--format",
+                "plain",
+                "--file",
+                str(dump),
+            ],
+            env=_pg_env(database),
+            capture_output=True,
+            text=True,
+            timeout=TOOL_DEADLINE,
+            check=False,
+        )
+        conn.rollback()
+    if done.returncode != 0:
+        raise _refuse(
+            "BACKUP_DUMP_FAILED",
+            "pg_dump 失败",
+            f"pg_dump failed: {done.stderr.strip()[-500:]}",
+        )
+    return [(DUMP_MEMBER, dump)], last
+
+
+def _postgres_last_position(conn: psycopg.Connection[Any], schema: str) -> int:
+    exists = conn.execute(
+        "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s",
+        (schema, POSTGRES_LOG_TABLE),
+    ).fetchone()
+    if not exists:
+        return 0
+    row = conn.execute(
+        sql.SQL("SELECT MAX(notification_id) FROM {}.{}").format(
+            sql.Identifier(schema), sql.Identifier(POSTGRES_LOG_TABLE)
+        )
+    ).fetchone()
+    return int(row[0] or 0) if row else 0
+
+
+def _tables_of(database: Database, staging: Path) -> list[str]:
+    """The tables the archive's database holds (restore drops their empty twins first)."""
+    if database.engine == "postgresql":
+        dump = (staging / "postgresql.sql").read_text(encoding="utf-8")
+        schema = re.escape(_quoted(database.schema or "public"))
+        return sorted(set(re.findall(rf'^CREATE TABLE {schema}\."((?:[^"]|"")+)"', dump, re.M)))
+    with contextlib.closing(sqlite3.connect(staging / "log.sqlite3")) as conn:
+        rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
+    return sorted(str(r[0]) for r in rows)
+
+
+def _quoted(identifier: str) -> str:
+    return '"' + identifier.replace('"', '""') + '"'
+
+
+# ---------------------------------------------------------------- restore
+
+
+@dataclass
+class RestoreReport:
+    engine: str
+    last_notification_id: int
+    blobs: int
+    created_at: str
+    software_version: str
+
+
+def restore(settings: Settings, archive: Path) -> RestoreReport:
+    """Restores the archive into this deployment, which must be empty (no events, no
+    attachments). Every member is read and checked against the manifest before anything is
+    written where the deployment keeps its data; then the files, then the database."""
+    database = Database.from_url(settings.database_url)
+    if database.engine == "memory":
+        raise _refuse(
+            "RESTORE_MEMORY_DATABASE",
+            "不能恢复到内存数据库",
+            "cannot restore into a log held in memory",
+        )
+    store = Path(settings.attachment_store)
+    _require_empty(database, store)
+    staging_root = store / "tmp"
+    staging_root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="restore-", dir=staging_root) as work:
+        staging = Path(work)
+        manifest = _unpack_checked(archive, staging)
+        source = manifest["database"]
+        if source.get("engine") != database.engine:
+            raise _refuse(
+                "RESTORE_WRONG_ENGINE",
+                f"备份来自 {source.get('engine')},不能恢复到 {database.engine}",
+                f"the archive holds a {source.get('engine')} database; this deployment's "
+                f"is {database.engine}",
+            )
+        _require_empty(database, store)  # again: nothing may have started meanwhile
+        if database.engine == "postgresql":
+            _check_postgres_target(database, str(source.get("schema") or "public"))
+        placed = _place_blobs(staging, store)
+        try:
+            if database.engine == "sqlite":
+                _place_sqlite(database, staging)
+            else:
+                _restore_postgres(database, staging, source)
+        except BaseException:
+            for path in placed:  # the database refused: the store is left as it was found
+                path.unlink(missing_ok=True)
+            raise
+    return RestoreReport(
+        database.engine,
+        int(source.get("last_notification_id") or 0),
+        len(placed),
+        str(manifest.get("created_at", "")),
+        str(manifest.get("software", {}).get("version", "")),
+    )
+
+
+def _require_empty(database: Database, store: Path) -> None:
+    events = _events_in(database)
+    if events:
+        raise _refuse(
+            "RESTORE_TARGET_NOT_EMPTY",
+            f"目标部署已有 {events} 个事件,只能恢复到空部署",
+            f"the target deployment already holds {events} events: restore only into an empty one",
+        )
+    if next(stored_blobs(store), None) is not None:
+        raise _refuse(
+            "RESTORE_TARGET_NOT_EMPTY",
+            f"附件目录已有文件:{store},只能恢复到空部署",
+            f"the attachment store {store} already holds files: restore only into an empty "
+            "deployment",
+        )
+
+
+def _events_in(database: Database) -> int:
+    if database.engine == "sqlite":
+        path = Path(database.path)
+        if not path.exists():
+            return 0
+        with contextlib.closing(
+            sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        ) as conn:
+            try:
+                row = conn.execute(f"SELECT COUNT(*) FROM {SQLITE_LOG_TABLE}").fetchone()
+            except sqlite3.OperationalError:
+                return 0
+            return int(row[0])
+    schema = database.schema or "public"
+    with psycopg.connect(database.conninfo(with_schema=False)) as conn:
+        exists = conn.execute(
+            "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s",
+            (schema, POSTGRES_LOG_TABLE),
+        ).fetchone()
+        if not exists:
+            return 0
+        row = conn.execute(
+            sql.SQL("SELECT COUNT(*) FROM {}.{}").format(
+                sql.Identifier(schema), sql.Identifier(POSTGRES_LOG_TABLE)
+            )
+        ).fetchone()
+        return int(row[0]) if row else 0
+
+
+def member_path(name: str) -> PurePosixPath:
+    """A member's name, checked: relative, no `..`, no empty or odd parts, one of the names
+    an archive holds. Anything else is refused before a byte is written."""
+    path = PurePosixPath(name)
+    unsafe = (
+        not name
+        or "\\" in name
+        or "\x00" in name
+        or path.is_absolute()
+        or any(part in ("", ".", "..") for part in name.split("/"))
+    )
+    known = name in (MANIFEST, LOG_MEMBER, VIEWS_MEMBER, DUMP_MEMBER) or (
+        len(path.parts) == 3
+        and path.parts[0] == BLOBS
+        and SHARD.match(path.parts[1]) is not None
+        and BLOB_NAME.match(path.parts[2]) is not None
+        and path.parts[2][:2] == path.parts[1]
+    )
+    if unsafe or not known:
+        raise _refuse(
+            "RESTORE_UNSAFE_MEMBER",
+            f"备份中有不安全或未知的成员:{name!r},拒绝恢复",
+            f"the archive has an unsafe or unknown member {name!r}: nothing restored",
+        )
+    return path
+
+
+def _unpack_checked(archive: Path, staging: Path) -> dict[str, Any]:
+    """Every member into `staging` (by this code, never tarfile's extract), hashed as it is
+    written; then the manifest must list exactly these members with these hashes and sizes."""
+    seen: dict[str, Member] = {}
+    manifest_bytes: bytes | None = None
+    try:
+        with tarfile.open(archive, "r:*") as tar:
+            for info in tar:
+                name = str(member_path(info.name))
+                if not info.isreg():
+                    raise _refuse(
+                        "RESTORE_UNSAFE_MEMBER",
+                        f"备份成员不是普通文件:{name}",
+                        f"the archive's member {name} is not a regular file: nothing restored",
+                    )
+                if name in seen or (name == MANIFEST and manifest_bytes is not None):
+                    raise _refuse(
+                        "RESTORE_ARCHIVE_TAMPERED",
+                        f"备份成员重复:{name}",
+                        f"the archive holds {name} twice: nothing restored",
+                    )
+                source = tar.extractfile(info)
+                assert source is not None
+                if name == MANIFEST:
+                    manifest_bytes = source.read(MANIFEST_LIMIT + 1)
+                    continue
+                seen[name] = _write_member(source, staging / name)
+    except (tarfile.TarError, EOFError, zlib.error, OSError) as broken:
+        raise _refuse(
+            "RESTORE_ARCHIVE_UNREADABLE",
+            "备份文件无法读取(截断或损坏)",
+            f"the archive cannot be read (truncated or damaged): {type(broken).__name__}: {broken}",
+        ) from None
+    manifest = _manifest(manifest_bytes)
+    listed = {str(e["path"]): e for e in manifest["members"]}
+    if set(listed) != set(seen):
+        missing = sorted(set(listed) - set(seen))[:5]
+        extra = sorted(set(seen) - set(listed))[:5]
+        raise _refuse(
+            "RESTORE_ARCHIVE_TAMPERED",
+            f"备份成员与清单不符(缺 {missing},多 {extra})",
+            f"the archive's members differ from its manifest (missing {missing}, extra "
+            f"{extra}): nothing restored",
+        )
+    for name, member in seen.items():
+        entry = listed[name]
+        if entry.get("sha256") != member.sha256 or entry.get("size") != member.size:
+            raise _refuse(
+                "RESTORE_ARCHIVE_TAMPERED",
+                f"备份成员的哈希或大小与清单不符:{name}",
+                f"{name} does not match the manifest's hash or size: nothing restored",
+            )
+        if name.startswith(f"{BLOBS}/") and PurePosixPath(name).name != member.sha256:
+            raise _refuse(
+                "RESTORE_ARCHIVE_TAMPERED",
+                f"附件内容与其名称(哈希)不符:{name}",
+                f"the attachment {name} does not hash to its name: nothing restored",
+            )
+    return manifest
+
+
+def _write_member(source: IO[bytes], target: Path) -> Member:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with target.open("xb") as out:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+            out.write(chunk)
+        out.flush()
+        os.fsync(out.fileno())
+    return Member(str(target), digest.hexdigest(), size)
+
+
+def _manifest(data: bytes | None) -> dict[str, Any]:
+    if data is None:
+        raise _refuse(
+            "RESTORE_ARCHIVE_TAMPERED",
+            "备份中没有清单 MANIFEST.json",
+            "the archive has no MANIFEST.json: nothing restored",
+        )
+    try:
+        manifest = json.loads(data[:MANIFEST_LIMIT])
+        ok = (
+            isinstance(manifest, dict)
+            and manifest.get("format") == FORMAT
+            and isinstance(manifest.get("members"), list)
+            and all(isinstance(e, dict) and "path" in e for e in manifest["members"])
+            and isinstance(manifest.get("database"), dict)
+        )
+    except ValueError:
+        ok = False
+    if not ok or len(data) > MANIFEST_LIMIT:
+        raise _refuse(
+            "RESTORE_ARCHIVE_TAMPERED",
+            "备份清单无法识别",
+            f"the archive's MANIFEST.json is not a {FORMAT} manifest: nothing restored",
+        )
+    result: dict[str, Any] = manifest
+    return result
+
+
+def _place_blobs(staging: Path, store: Path) -> list[Path]:
+    """Each checked file renamed into the store (same file system: atomic, whole or absent)."""
+    placed: list[Path] = []
+    folder = staging / BLOBS
+    if not folder.is_dir():
+        return placed
+    for shard in sorted(folder.iterdir()):
+        for blob in sorted(shard.iterdir()):
+            target = blob_path(store, blob.name)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(blob, target)
+            placed.append(target)
+    return placed
+
+
+def _place_sqlite(database: Database, staging: Path) -> None:
+    """The views' file, then the log's, renamed into place; a stale journal beside either is
+    removed first (it would be replayed into the restored file)."""
+    log_path = Path(database.path)
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    pairs = [(staging / LOG_MEMBER, log_path)]
+    views = staging / VIEWS_MEMBER
+    views_target = Path(database.views_path())
+    if views.exists():
+        pairs.insert(0, (views, views_target))
+    else:
+        _remove_sqlite(views_target)
+    for source, target in pairs:
+        moved = target.with_name(f".{target.name}.restoring")
+        shutil.copyfile(source, moved)
+        _fsync(moved)
+        _remove_sqlite(target)
+        os.replace(moved, target)
+
+
+def _remove_sqlite(path: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        with contextlib.suppress(FileNotFoundError):
+            Path(f"{path}{suffix}").unlink()
+
+
+def _check_postgres_target(database: Database, source_schema: str) -> None:
+    target = database.schema or "public"
+    if source_schema == target:
+        return
+    with psycopg.connect(database.conninfo(with_schema=False)) as conn:
+        taken = conn.execute(
+            "SELECT 1 FROM pg_namespace WHERE nspname = %s", (source_schema,)
+        ).fetchone()
+    if taken:
+        raise _refuse(
+            "RESTORE_SCHEMA_TAKEN",
+            f"备份的模式 {source_schema} 在目标数据库中已存在,无法改名恢复到 {target}",
+            f"the archive's schema {source_schema} exists in the target database: it cannot "
+            f"be restored there under the name {target} (restore into another database)",
+        )
+
+
+def _restore_postgres(database: Database, staging: Path, source: dict[str, Any]) -> None:
+    """One psql transaction: the deployment's empty tables and schema dropped, the dump
+    replayed (it creates the archive's schema), renamed to this deployment's schema."""
+    target = database.schema or "public"
+    origin = str(source.get("schema") or "public")
+    tables = [str(t) for t in source.get("tables", [])]
+    script = staging / "restore.sql"
+    dump = staging / DUMP_MEMBER
+    lines = [f"DROP TABLE IF EXISTS {_quoted(target)}.{_quoted(t)} CASCADE;" for t in tables]
+    # RESTRICT: anything else in the schema stops the restore, and nothing is changed.
+    lines.append(f"DROP SCHEMA IF EXISTS {_quoted(target)};")
+    lines.append(f"\\i '{dump}'")
+    lines.append("SELECT pg_catalog.set_config('search_path', '', false);")
+    if origin != target:
+        lines.append(f"ALTER SCHEMA {_quoted(origin)} RENAME TO {_quoted(target)};")
+    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    done = subprocess.run(
+        [
+            pg_tool("psql"),
+            *_pg_target(database),
+            "-X",
+            "-q",
+            "-v",
+            "ON_ERROR_STOP=1",
+            "--single-transaction",
+            "-f",
+            str(script),
+        ],
+        env=_pg_env(database),
+        capture_output=True,
+        text=True,
+        timeout=TOOL_DEADLINE,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise _refuse(
+            "RESTORE_FAILED",
+            "数据库恢复失败,已回滚(未写入任何内容)",
+            f"the database restore failed and was rolled back: {done.stderr.strip()[-500:]}",
+        )
