@@ -98,12 +98,14 @@ class Deployment:
         )
         return {f"YISHITING_{n.upper()}": str(getattr(settings, n)) for n in names}
 
-    def run(self, *arguments: str) -> subprocess.CompletedProcess[str]:
-        """`yishiting ARGUMENTS` in a process of its own, on this deployment."""
+    def run(
+        self, *arguments: str, env: dict[str, str] | None = None
+    ) -> subprocess.CompletedProcess[str]:
+        """`yishiting ARGUMENTS` in a process of its own, on this deployment (`env` adds)."""
         return subprocess.run(
             [sys.executable, "-m", "interfaces.cli.main", *arguments],
             cwd=ROOT,
-            env={**os.environ, **self.env(), "COLUMNS": "200"},
+            env={**os.environ, **self.env(), "COLUMNS": "200", **(env or {})},
             capture_output=True,
             text=True,
             timeout=COMMAND_DEADLINE,
