@@ -352,11 +352,16 @@ def _sqlite_snapshot(database: Database, staging: Path) -> tuple[list[tuple[str,
 
 def _sqlite_copy(source: Path, target: Path) -> Path:
     with (
-        contextlib.closing(sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)) as src,
+        contextlib.closing(sqlite3.connect(_read_only(source), uri=True, timeout=30)) as src,
         contextlib.closing(sqlite3.connect(target)) as dst,
     ):
         src.backup(dst)
     return target
+
+
+def _read_only(path: Path) -> str:
+    """A read-only SQLite URI for the path, whatever characters it holds (? and # included)."""
+    return f"{path.resolve().as_uri()}?mode=ro"
 
 
 def _sqlite_last_position(conn: sqlite3.Connection) -> int:
@@ -552,9 +557,7 @@ def _events_in(database: Database) -> int:
         path = Path(database.path)
         if not path.exists():
             return 0
-        with contextlib.closing(
-            sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
-        ) as conn:
+        with contextlib.closing(sqlite3.connect(_read_only(path), uri=True, timeout=30)) as conn:
             try:
                 row = conn.execute(f"SELECT COUNT(*) FROM {SQLITE_LOG_TABLE}").fetchone()
             except sqlite3.OperationalError:
@@ -770,16 +773,17 @@ def _restore_postgres(database: Database, staging: Path, source: dict[str, Any])
     target = database.schema or "public"
     origin = str(source.get("schema") or "public")
     tables = [str(t) for t in source.get("tables", [])]
-    script = staging / "restore.sql"
+    before, after = staging / "before.sql", staging / "after.sql"
     dump = staging / DUMP_MEMBER
     lines = [f"DROP TABLE IF EXISTS {_quoted(target)}.{_quoted(t)} CASCADE;" for t in tables]
     # RESTRICT: anything else in the schema stops the restore, and nothing is changed.
     lines.append(f"DROP SCHEMA IF EXISTS {_quoted(target)};")
-    lines.append(f"\\i '{dump}'")
-    lines.append("SELECT pg_catalog.set_config('search_path', '', false);")
+    before.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines = ["SELECT pg_catalog.set_config('search_path', '', false);"]
     if origin != target:
         lines.append(f"ALTER SCHEMA {_quoted(origin)} RENAME TO {_quoted(target)};")
-    script.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    after.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    # psql runs the three files in order inside the one transaction --single-transaction opens.
     done = subprocess.run(
         [
             pg_tool("psql"),
@@ -789,8 +793,7 @@ def _restore_postgres(database: Database, staging: Path, source: dict[str, Any])
             "-v",
             "ON_ERROR_STOP=1",
             "--single-transaction",
-            "-f",
-            str(script),
+            *("-f", str(before), "-f", str(dump), "-f", str(after)),
         ],
         env=_pg_env(database),
         capture_output=True,

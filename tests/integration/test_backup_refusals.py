@@ -11,11 +11,12 @@ import json
 import tarfile
 from pathlib import Path
 
+import psycopg
 import pytest
 
 from application.backup import blob_path
 from tests.integration.test_backup import deployment, schemas  # noqa: F401 (fixture)
-from tests.support.backup import Deployment, Keys, archive_members, write_archive
+from tests.support.backup import PG, Deployment, Keys, archive_members, write_archive
 
 ARCHIVE_REFUSED = 2
 DEPLOYMENT_REFUSED = 1
@@ -269,3 +270,36 @@ def test_an_existing_output_is_not_overwritten(made: tuple[Deployment, Path]) ->
     assert done.returncode == DEPLOYMENT_REFUSED
     assert "BACKUP_OUTPUT_EXISTS" in done.stdout
     assert archive.read_bytes() == before
+
+
+@pytest.mark.postgres
+def test_a_postgres_restore_that_fails_is_rolled_back_and_its_files_removed(
+    tmp_path: Path,
+    made: tuple[Deployment, Path],
+    schemas: list[str],  # noqa: F811
+) -> None:
+    """The target schema holds a table that is not the deployment's: dropping the schema
+    fails, the one transaction is rolled back, the files already placed are taken away."""
+    keys = made[0].keys
+    source = deployment("postgres", tmp_path, "pgsrc", keys, schemas)
+    source.seed_demo()
+    source.put_blob(b"minutes")
+    archive = tmp_path / "pg.tar"
+    assert source.run("backup", "--output", str(archive)).returncode == 0
+    source.drop_database()
+    target = deployment("postgres", tmp_path, "pgdst", keys, schemas)
+    schema = target.database.schema
+    with psycopg.connect(PG, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+        conn.execute(f'CREATE TABLE "{schema}".someone_elses (note text)')
+        conn.execute(f"INSERT INTO \"{schema}\".someone_elses VALUES ('kept')")
+
+    refused(target, made[1], "RESTORE_WRONG_ENGINE")  # a SQLite archive
+    refused(target, archive, "RESTORE_FAILED", DEPLOYMENT_REFUSED)
+    assert target.events() == []
+    assert target.blobs() == {}
+    with psycopg.connect(PG) as conn:
+        assert conn.execute(f'SELECT note FROM "{schema}".someone_elses').fetchall() == [("kept",)]
+        assert not conn.execute(
+            "SELECT 1 FROM pg_namespace WHERE nspname = %s", (source.database.schema,)
+        ).fetchone()
