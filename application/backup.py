@@ -201,8 +201,9 @@ def backup(
     key_files: Iterable[Path] = (),
     now: Callable[[], datetime] = lambda: datetime.now(UTC),
 ) -> BackupReport:
-    """Writes the archive to `output` (tar; gzip when it ends in .gz or .tgz): the database
-    snapshot first, then the attachments present afterwards, then MANIFEST.json."""
+    """Writes the archive to `output` (tar; gzip when it ends in .gz or .tgz): the database's
+    snapshot is taken first, then the attachments present afterwards are listed and hashed;
+    MANIFEST.json leads the archive, the members follow, each hashed again as it goes in."""
     database = Database.from_url(settings.database_url)
     if database.engine == "memory":
         raise _refuse(
@@ -225,73 +226,63 @@ def backup(
             dumped, last = _sqlite_snapshot(database, staging)
         else:
             dumped, last = _postgres_snapshot(database, staging)
+        sources: list[tuple[Member, Path]] = []
+        for name, path in dumped:
+            secrets.refuse_path(path)
+            digest, size = _hash_file(path, secrets.scanner(name))
+            sources.append((Member(name, digest, size), path))
         # Only now, after the database's snapshot, the files: each of its events has its file.
+        damaged: list[str] = []
+        for name, path in stored_blobs(store):
+            secrets.refuse_path(path)
+            digest, size = _hash_file(path, secrets.scanner(f"附件 attachment {name}"))
+            if digest != name:
+                damaged.append(f"{name[:2]}/{name}")
+                continue
+            sources.append((Member(f"{BLOBS}/{name[:2]}/{name}", digest, size), path))
+        blobs = [m for m, _ in sources if m.path.startswith(f"{BLOBS}/")]
+        manifest = {
+            "format": FORMAT,
+            "software": {"name": "yishiting", "version": software_version()},
+            "created_at": now().isoformat(timespec="seconds"),
+            "database": {
+                "engine": database.engine,
+                "schema": (database.schema or "public") if database.engine == "postgresql" else "",
+                "last_notification_id": last,
+                "tables": _tables_of(database, staging),
+            },
+            "attachments": {
+                "count": len(blobs),
+                "bytes": sum(m.size for m in blobs),
+                "damaged_not_archived": damaged,
+            },
+            "keys": "never archived: ledger signing keys, event key, personal-data master "
+            "key, token secret (docs/BACKUP.md)",
+            "members": [m.entry() for m, _ in sources],
+        }
         partial = staging / "archive.part"
         mode = "w:gz" if output.name.endswith((".gz", ".tgz")) else "w"
-        members: list[Member] = []
-        damaged: list[str] = []
         with tarfile.open(partial, mode, format=tarfile.PAX_FORMAT) as tar:  # type: ignore[call-overload]
-            for name, path in dumped:
-                secrets.refuse_path(path)
-                members.append(_add_file(tar, name, path, secrets))
-            for digest, path in stored_blobs(store):
-                secrets.refuse_path(path)
-                actual = _hash_file(path, secrets.scanner(f"附件 attachment {digest}"))
-                if actual != digest:
-                    damaged.append(f"{digest[:2]}/{digest}")
-                    continue
-                member = _add_file(tar, f"{BLOBS}/{digest[:2]}/{digest}", path, secrets)
-                if member.sha256 != digest:
-                    raise _refuse(
-                        "BACKUP_STORE_CHANGED",
-                        f"附件在备份过程中被改动:{digest}",
-                        f"an attachment changed while being archived: {digest}",
-                    )
-                members.append(member)
-            manifest = {
-                "format": FORMAT,
-                "software": {"name": "yishiting", "version": software_version()},
-                "created_at": now().isoformat(timespec="seconds"),
-                "database": {
-                    "engine": database.engine,
-                    "schema": (database.schema or "public")
-                    if database.engine == "postgresql"
-                    else "",
-                    "last_notification_id": last,
-                    "tables": _tables_of(database, staging),
-                },
-                "attachments": {
-                    "count": sum(1 for m in members if m.path.startswith(f"{BLOBS}/")),
-                    "bytes": sum(m.size for m in members if m.path.startswith(f"{BLOBS}/")),
-                    "damaged_not_archived": damaged,
-                },
-                "keys": "never archived: ledger signing keys, event key, personal-data master "
-                "key, token secret (docs/BACKUP.md)",
-                "members": [m.entry() for m in members],
-            }
             data = json.dumps(manifest, ensure_ascii=False, indent=2).encode()
             info = tarfile.TarInfo(MANIFEST)
             info.size = len(data)
             info.mtime = int(time.time())
             info.mode = 0o600
             tar.addfile(info, io.BytesIO(data))
+            for member, path in sources:
+                _add_file(tar, member, path, secrets)
         _fsync(partial)
         os.replace(partial, output)
-    blob_members = [m for m in members if m.path.startswith(f"{BLOBS}/")]
     return BackupReport(
-        output,
-        database.engine,
-        last,
-        len(blob_members),
-        sum(m.size for m in blob_members),
-        damaged,
+        output, database.engine, last, len(blobs), sum(m.size for m in blobs), damaged
     )
 
 
-def _add_file(tar: tarfile.TarFile, name: str, path: Path, secrets: Secrets) -> Member:
-    """Adds the file, hashing (and scanning for keys) the very bytes the archive receives."""
+def _add_file(tar: tarfile.TarFile, member: Member, path: Path, secrets: Secrets) -> None:
+    """Adds the file, hashing (and scanning for keys) the very bytes the archive receives:
+    they must be the bytes the manifest lists."""
     digest = hashlib.sha256()
-    scanner = secrets.scanner(name)
+    scanner = secrets.scanner(member.path)
     with path.open("rb") as source:
         size = os.fstat(source.fileno()).st_size
 
@@ -306,22 +297,30 @@ def _add_file(tar: tarfile.TarFile, name: str, path: Path, secrets: Secrets) -> 
                 buffer[: len(chunk)] = chunk
                 return len(chunk)
 
-        info = tarfile.TarInfo(name)
-        info.size = size
-        info.mtime = int(path.stat().st_mtime)
-        info.mode = 0o600
-        tar.addfile(info, io.BufferedReader(Hashing(), CHUNK))
-    return Member(name, digest.hexdigest(), size)
+        if size == member.size:
+            info = tarfile.TarInfo(member.path)
+            info.size = size
+            info.mtime = int(path.stat().st_mtime)
+            info.mode = 0o600
+            tar.addfile(info, io.BufferedReader(Hashing(), CHUNK))
+    if size != member.size or digest.hexdigest() != member.sha256:
+        raise _refuse(
+            "BACKUP_STORE_CHANGED",
+            f"文件在备份过程中被改动:{member.path}",
+            f"a file changed while being archived: {member.path}",
+        )
 
 
-def _hash_file(path: Path, scanner: SecretScanner | None = None) -> str:
+def _hash_file(path: Path, scanner: SecretScanner | None = None) -> tuple[str, int]:
     digest = hashlib.sha256()
+    size = 0
     with path.open("rb") as source:
         while chunk := source.read(CHUNK):
             digest.update(chunk)
+            size += len(chunk)
             if scanner is not None:
                 scanner.feed(chunk)
-    return digest.hexdigest()
+    return digest.hexdigest(), size
 
 
 def _fsync(path: Path) -> None:
@@ -607,10 +606,12 @@ def member_path(name: str) -> PurePosixPath:
 
 
 def _unpack_checked(archive: Path, staging: Path) -> dict[str, Any]:
-    """Every member into `staging` (by this code, never tarfile's extract), hashed as it is
-    written; then the manifest must list exactly these members with these hashes and sizes."""
-    seen: dict[str, Member] = {}
-    manifest_bytes: bytes | None = None
+    """Every member into `staging` (by this code, never tarfile's extract). MANIFEST.json
+    comes first; each member after it must be listed there, is written no larger than listed
+    and hashed as it is written; at the end every listed member must have come."""
+    manifest: dict[str, Any] | None = None
+    listed: dict[str, dict[str, Any]] = {}
+    seen: set[str] = set()
     try:
         with tarfile.open(archive, "r:*") as tar:
             for info in tar:
@@ -621,50 +622,61 @@ def _unpack_checked(archive: Path, staging: Path) -> dict[str, Any]:
                         f"备份成员不是普通文件:{name}",
                         f"the archive's member {name} is not a regular file: nothing restored",
                     )
-                if name in seen or (name == MANIFEST and manifest_bytes is not None):
-                    raise _refuse(
-                        "RESTORE_ARCHIVE_TAMPERED",
-                        f"备份成员重复:{name}",
-                        f"the archive holds {name} twice: nothing restored",
-                    )
                 source = tar.extractfile(info)
                 assert source is not None
-                if name == MANIFEST:
-                    manifest_bytes = source.read(MANIFEST_LIMIT + 1)
+                if manifest is None:
+                    if name != MANIFEST or info.size > MANIFEST_LIMIT:
+                        raise _tampered(f"{MANIFEST} 不在首位", f"{MANIFEST} does not come first")
+                    manifest = _manifest(source.read(MANIFEST_LIMIT))
+                    listed = _listed(manifest)
                     continue
-                seen[name] = _write_member(source, staging / name)
+                entry = listed.get(name)
+                if entry is None or name in seen:
+                    raise _tampered(
+                        f"成员 {name} 不在清单中或重复", f"{name} is not listed, or comes twice"
+                    )
+                if info.size != entry.get("size"):
+                    raise _tampered(f"{name} 的大小与清单不符", f"{name} has another size")
+                written = _write_member(source, staging / name)
+                if written.sha256 != entry.get("sha256") or written.size != entry.get("size"):
+                    raise _tampered(f"{name} 的哈希与清单不符", f"{name} has another hash")
+                if name.startswith(f"{BLOBS}/") and PurePosixPath(name).name != written.sha256:
+                    raise _tampered(
+                        f"附件 {name} 的内容与其名称(哈希)不符",
+                        f"the attachment {name} does not hash to its name",
+                    )
+                seen.add(name)
     except (tarfile.TarError, EOFError, zlib.error, OSError) as broken:
         raise _refuse(
             "RESTORE_ARCHIVE_UNREADABLE",
             "备份文件无法读取(截断或损坏)",
             f"the archive cannot be read (truncated or damaged): {type(broken).__name__}: {broken}",
         ) from None
-    manifest = _manifest(manifest_bytes)
-    listed = {str(e["path"]): e for e in manifest["members"]}
-    if set(listed) != set(seen):
-        missing = sorted(set(listed) - set(seen))[:5]
-        extra = sorted(set(seen) - set(listed))[:5]
-        raise _refuse(
-            "RESTORE_ARCHIVE_TAMPERED",
-            f"备份成员与清单不符(缺 {missing},多 {extra})",
-            f"the archive's members differ from its manifest (missing {missing}, extra "
-            f"{extra}): nothing restored",
-        )
-    for name, member in seen.items():
-        entry = listed[name]
-        if entry.get("sha256") != member.sha256 or entry.get("size") != member.size:
-            raise _refuse(
-                "RESTORE_ARCHIVE_TAMPERED",
-                f"备份成员的哈希或大小与清单不符:{name}",
-                f"{name} does not match the manifest's hash or size: nothing restored",
-            )
-        if name.startswith(f"{BLOBS}/") and PurePosixPath(name).name != member.sha256:
-            raise _refuse(
-                "RESTORE_ARCHIVE_TAMPERED",
-                f"附件内容与其名称(哈希)不符:{name}",
-                f"the attachment {name} does not hash to its name: nothing restored",
-            )
+    if manifest is None:
+        raise _tampered(f"备份中没有 {MANIFEST}", f"the archive has no {MANIFEST}")
+    missing = sorted(set(listed) - seen)
+    if missing:
+        raise _tampered(f"缺少成员 {missing[:5]}", f"members missing: {missing[:5]}")
     return manifest
+
+
+def _tampered(zh: str, en: str) -> BackupRefused:
+    return _refuse(
+        "RESTORE_ARCHIVE_TAMPERED",
+        f"备份与其清单不符:{zh},未恢复任何内容",
+        f"the archive does not match its manifest: {en}; nothing restored",
+    )
+
+
+def _listed(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """The manifest's members by path; each path must be one an archive may hold."""
+    listed: dict[str, dict[str, Any]] = {}
+    for entry in manifest["members"]:
+        path = str(member_path(str(entry["path"])))
+        if path in listed or path == MANIFEST:
+            raise _tampered(f"清单重复列出 {path}", f"the manifest lists {path} twice")
+        listed[path] = entry
+    return listed
 
 
 def _write_member(source: IO[bytes], target: Path) -> Member:
@@ -681,13 +693,7 @@ def _write_member(source: IO[bytes], target: Path) -> Member:
     return Member(str(target), digest.hexdigest(), size)
 
 
-def _manifest(data: bytes | None) -> dict[str, Any]:
-    if data is None:
-        raise _refuse(
-            "RESTORE_ARCHIVE_TAMPERED",
-            "备份中没有清单 MANIFEST.json",
-            "the archive has no MANIFEST.json: nothing restored",
-        )
+def _manifest(data: bytes) -> dict[str, Any]:
     try:
         manifest = json.loads(data[:MANIFEST_LIMIT])
         ok = (

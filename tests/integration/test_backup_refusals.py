@@ -154,6 +154,20 @@ def test_a_member_missing_from_the_manifest_or_the_archive_is_refused(
     nothing_written(empty)
 
 
+def test_a_manifest_after_the_members_or_a_member_larger_than_listed_is_refused(
+    empty: Deployment, made: tuple[Deployment, Path], tmp_path: Path
+) -> None:
+    members = archive_members(made[1])
+    manifest = members.pop("MANIFEST.json")
+    write_archive(tmp_path / "late.tar", {**members, "MANIFEST.json": manifest})
+    refused(empty, tmp_path / "late.tar", "RESTORE_ARCHIVE_TAMPERED")
+    name = next(n for n in members if n.startswith("attachments/"))
+    grown = {"MANIFEST.json": manifest, **members, name: members[name] + b"more"}
+    write_archive(tmp_path / "grown.tar", grown)
+    refused(empty, tmp_path / "grown.tar", "RESTORE_ARCHIVE_TAMPERED")
+    nothing_written(empty)
+
+
 @pytest.mark.parametrize("compressed", [False, True])
 def test_a_truncated_archive_is_refused_and_nothing_is_restored(
     empty: Deployment, made: tuple[Deployment, Path], tmp_path: Path, compressed: bool
