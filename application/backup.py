@@ -249,7 +249,7 @@ def backup(
                 "engine": database.engine,
                 "schema": (database.schema or "public") if database.engine == "postgresql" else "",
                 "last_notification_id": last,
-                "tables": _tables_of(database, staging),
+                "objects": _objects_of(database, staging),
             },
             "attachments": {
                 "count": len(blobs),
@@ -459,15 +459,24 @@ def _postgres_last_position(conn: psycopg.Connection[Any], schema: str) -> int:
     return int(row[0] or 0) if row else 0
 
 
-def _tables_of(database: Database, staging: Path) -> list[str]:
-    """The tables the archive's database holds (restore drops their empty twins first)."""
+DROPPED_IN_ORDER = ("FUNCTION", "VIEW", "TABLE", "SEQUENCE", "TYPE")
+
+
+def _objects_of(database: Database, staging: Path) -> dict[str, list[str]]:
+    """What the archive's database creates, by kind (restore drops the empty twins first)."""
     if database.engine == "postgresql":
-        dump = (staging / "postgresql.sql").read_text(encoding="utf-8")
         schema = re.escape(_quoted(database.schema or "public"))
-        return sorted(set(re.findall(rf'^CREATE TABLE {schema}\."((?:[^"]|"")+)"', dump, re.M)))
+        kinds = "|".join(DROPPED_IN_ORDER)
+        made = re.compile(rf'^CREATE ({kinds}) {schema}\."((?:[^"]|"")+)"')
+        found: dict[str, set[str]] = {kind: set() for kind in DROPPED_IN_ORDER}
+        with (staging / "postgresql.sql").open(encoding="utf-8") as dump:
+            for line in dump:  # line by line: the dump may be larger than memory
+                if match := made.match(line):
+                    found[match.group(1)].add(match.group(2).replace('""', '"'))
+        return {kind.lower(): sorted(names) for kind, names in found.items() if names}
     with contextlib.closing(sqlite3.connect(staging / "log.sqlite3")) as conn:
         rows = conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'").fetchall()
-    return sorted(str(r[0]) for r in rows)
+    return {"table": sorted(str(r[0]) for r in rows)}
 
 
 def _quoted(identifier: str) -> str:
@@ -778,10 +787,14 @@ def _restore_postgres(database: Database, staging: Path, source: dict[str, Any])
     replayed (it creates the archive's schema), renamed to this deployment's schema."""
     target = database.schema or "public"
     origin = str(source.get("schema") or "public")
-    tables = [str(t) for t in source.get("tables", [])]
+    objects = source.get("objects", {})
     before, after = staging / "before.sql", staging / "after.sql"
     dump = staging / DUMP_MEMBER
-    lines = [f"DROP TABLE IF EXISTS {_quoted(target)}.{_quoted(t)} CASCADE;" for t in tables]
+    lines = [
+        f"DROP {kind} IF EXISTS {_quoted(target)}.{_quoted(str(name))} CASCADE;"
+        for kind in DROPPED_IN_ORDER
+        for name in objects.get(kind.lower(), [])
+    ]
     # RESTRICT: anything else in the schema stops the restore, and nothing is changed.
     lines.append(f"DROP SCHEMA IF EXISTS {_quoted(target)};")
     before.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -229,3 +229,24 @@ def _until(condition: Callable[[], bool], deadline: float = 60) -> None:
     while not condition():
         assert time.monotonic() - started < deadline, "not so in time"
         time.sleep(0.05)
+
+
+def test_restore_into_a_deployment_that_has_started_but_holds_nothing(
+    source: Deployment, target: Deployment, tmp_path: Path
+) -> None:
+    """A fresh deployment started once has its tables, empty: the restore takes their place."""
+    source.seed_demo()
+    source.put_blob(b"minutes of the meeting")
+    events = source.events()
+    archive = tmp_path / "backup.tar"
+    made = source.run("backup", "--output", str(archive))
+    assert made.returncode == 0, made.stdout + made.stderr
+    drop_everything(source)
+    bootstrap(target.settings()).close()
+    assert target.events() == []
+
+    restored = target.run("restore", str(archive))
+    assert restored.returncode == 0, restored.stdout + restored.stderr
+    assert target.events() == events
+    verified = target.run("verify")
+    assert verified.returncode == 0, verified.stdout + verified.stderr
