@@ -83,6 +83,22 @@ def restore(
         f"(备份于 taken {report.created_at}, 版本 version {report.software_version})",
         highlight=False,
     )
+    missing = [
+        name
+        for name in (settings.event_key_file, _ledger_key(settings))
+        if name and not Path(name).exists()
+    ]
+    if missing:
+        # Starting now would make new keys in development: events tagged with the old one
+        # would then be set aside. The keys come back first, from where they are kept.
+        console.print(
+            "[yellow]密钥文件不在 key files are missing:[/yellow] "
+            f"{escape(', '.join(missing))} — 请先从保管处取回密钥再启动服务 bring the kept "
+            "keys back before starting the service (README「备份与恢复」); 视图未追赶 views "
+            "not caught up",
+            highlight=False,
+        )
+        return
     if catch_up:
         from interfaces.bootstrap import bootstrap
 
@@ -95,6 +111,12 @@ def restore(
             f"视图已追上日志 views caught up: {applied} 个事件 events applied; "
             "请运行 run `yishiting verify` 核验账本 to verify the ledger"
         )
+
+
+def _ledger_key(settings: Settings) -> str:
+    return (
+        settings.ledger_sm2_key_file if settings.crypto_suite == "gm" else settings.ledger_key_file
+    )
 
 
 def _refused(refused: BackupRefused) -> NoReturn:

@@ -317,3 +317,18 @@ def test_a_postgres_restore_that_fails_is_rolled_back_and_its_files_removed(
         assert not conn.execute(
             "SELECT 1 FROM pg_namespace WHERE nspname = %s", (source.database.schema,)
         ).fetchone()
+
+
+def test_a_restore_without_the_kept_keys_says_so_and_makes_no_new_key(
+    tmp_path: Path, made: tuple[Deployment, Path]
+) -> None:
+    (tmp_path / "no-keys").mkdir()
+    target = Deployment(
+        f"sqlite:///{tmp_path}/yishiting.db", tmp_path / "attachments", Keys(tmp_path / "no-keys")
+    )
+    done = target.run("restore", str(made[1]))
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "key files are missing" in done.stdout
+    assert not target.keys.event_key_file.exists()
+    assert not target.keys.ledger_key_file.exists()
+    assert target.events() == made[0].events()
