@@ -271,6 +271,7 @@ def backup(
             tar.addfile(info, io.BytesIO(data))
             for member, path in sources:
                 _add_file(tar, member, path, secrets)
+        partial.chmod(0o600)  # as confidential as the database: its owner only
         _fsync(partial)
         os.replace(partial, output)
     return BackupReport(

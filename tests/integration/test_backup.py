@@ -94,6 +94,7 @@ def test_backup_drop_restore_gives_back_the_log_views_files_and_a_verified_ledge
     made = source.run("backup", "--output", str(archive))
     assert made.returncode == 0, made.stdout + made.stderr
     assert "已备份" in made.stdout
+    assert archive.stat().st_mode & 0o777 == 0o600
 
     members = archive_members(archive)
     manifest = json.loads(members.pop("MANIFEST.json"))
