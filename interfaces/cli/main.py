@@ -25,6 +25,7 @@ from domain.vocabulary import Role
 from interfaces.auth import Authenticator, MissingSigningKey
 from interfaces.bootstrap import application_for, bootstrap
 from interfaces.cli.accounts import account_app
+from interfaces.cli.backup import backup, restore
 from interfaces.cli.erasure import erase
 from interfaces.cli.exports import export_app
 from interfaces.cli.intake import import_app
@@ -327,6 +328,8 @@ app.add_typer(import_app, name="import")
 app.add_typer(set_aside_app, name="set-aside")
 app.add_typer(seal_app, name="seal")
 app.command("remind")(remind)
+app.command("backup")(backup)
+app.command("restore")(restore)
 
 if __name__ == "__main__":
     app()
