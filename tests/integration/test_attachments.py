@@ -6,8 +6,10 @@ its subject is erased; the event feed carrying the download link, never the byte
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import io
+import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -337,3 +339,54 @@ def test_the_feed_carries_the_link_never_the_bytes(world: World) -> None:
     assert event["data"]["sha256"] == attached["sha256"]
     assert event["data"]["fileName"] == "纪要.pdf"
     assert "只在文件里的字" not in feed.text
+
+
+def test_an_over_limit_upload_is_refused_mid_stream_without_buffering(world: World) -> None:
+    """Straight through the ASGI app (a test client would buffer the body itself): 20 MB sent
+    in 64 KiB chunks against a 2 MB limit; the server stops reading at the limit and its
+    Python allocations stay far below the file's size."""
+    chunk, total = 64 * 1024, 10 * LIMIT
+    head = (
+        b'--XX\r\nContent-Disposition: form-data; name="file"; filename="big.pdf"\r\n\r\n%PDF-1.7\n'
+    )
+    consumed = 0
+    answer: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        nonlocal consumed
+        body = head if consumed == 0 else b"\0" * chunk
+        consumed += len(body)
+        return {"type": "http.request", "body": body, "more_body": consumed < total}
+
+    async def send(message: dict[str, Any]) -> None:
+        answer.append(message)
+
+    token = world.headers["platform_staff"]["Authorization"].encode()
+    scope = {
+        "type": "http",
+        "asgi": {"version": "3.0"},
+        "http_version": "1.1",
+        "method": "POST",
+        "scheme": "http",
+        "path": "/attachments",
+        "raw_path": b"/attachments",
+        "root_path": "",
+        "query_string": b"",
+        "headers": [
+            (b"host", b"testserver"),
+            (b"authorization", token),
+            (b"content-type", b"multipart/form-data; boundary=XX"),
+        ],
+        "client": ("127.0.0.1", 50000),
+        "server": ("testserver", 80),
+    }
+    tracemalloc.start()
+    try:
+        asyncio.run(world.http.app(scope, receive, send))  # type: ignore[arg-type]
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    (start,) = [m for m in answer if m["type"] == "http.response.start"]
+    assert start["status"] == 413
+    assert consumed <= LIMIT + 2 * chunk
+    assert peak < total // 8, f"peak {peak} bytes for a {total}-byte upload"
