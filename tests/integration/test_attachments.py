@@ -19,6 +19,7 @@ from uuid import uuid4
 import pytest
 from PIL import Image
 
+from application.permissions import RESTRICTED_TEXT
 from application.receipts import Command
 from domain.vocabulary import ExclusionGround
 from tests.support import files
@@ -238,6 +239,22 @@ def test_a_restricted_matters_files_are_restricted_too(world: World) -> None:
     for role in ("unit", "supervisor", "integration", "anonymous"):
         refused = world.http.get(url, headers=world.headers[role])
         assert refused.status_code in (401, 404), role
+    trail = (
+        'query { auditTrail(first: 100, filter: {aggregateType: "Attachment"})'
+        " { edges { node { aggregateId summary } } } }"
+    )
+    for role, reads in (("auditor", True), ("platform_staff", True), ("leader", False)):
+        said = world.execute(role, trail)["data"]["auditTrail"]["edges"]
+        (step,) = [e["node"] for e in said if e["node"]["aggregateId"] == attached["id"]]
+        assert ("举报材料" in step["summary"]) is reads, (role, step)
+    feed = world.http.get(
+        "/events",
+        params={"type": "cn.gov.cppcc.yishiting.attachment.added", "limit": 500},
+        headers=world.headers["leader"],
+    )
+    (event,) = [e for e in feed.json() if e["subject"] == attached["id"]]
+    assert event["data"]["fileName"] == RESTRICTED_TEXT
+    assert event["data"]["restricted"]
 
 
 def test_a_personal_data_photo_is_served_to_the_cleared_until_its_subject_is_erased(
