@@ -17,16 +17,19 @@ from urllib.parse import quote
 from uuid import uuid4
 
 import pytest
+from fastapi.testclient import TestClient
 from PIL import Image
 
 from application.permissions import RESTRICTED_TEXT
 from application.receipts import Command
-from domain.vocabulary import ExclusionGround
+from domain.vocabulary import ExclusionGround, Role
 from tests.support import files
 from tests.support.district import ADMIN
+from tests.support.scenarios import SECURITY_COMMAND
 from tests.support.world import World, postgres_schema, running
 
 LIMIT = 2 * 1024 * 1024
+PASSWORD = "Yongshun#2026-hall"
 ADD = """mutation($input: AddAttachmentInput!) { addAttachment(input: $input) {
   id attachment { id name mediaType size sha256 addedAt addedBy downloadUrl thumbnailUrl
   personalData readable restricted } } }"""
@@ -407,3 +410,22 @@ def test_an_over_limit_upload_is_refused_mid_stream_without_buffering(world: Wor
     assert start["status"] == 413
     assert consumed <= LIMIT + 2 * chunk
     assert peak < total // 8, f"peak {peak} bytes for a {total}-byte upload"
+
+
+def test_a_browser_session_uploads_only_with_its_csrf_token(world: World) -> None:
+    username = f"upload.{uuid4().hex[:8]}"
+    app = world.system.app
+    made = app.create_account(SECURITY_COMMAND, username=username, display_name="张伟").id
+    app.reset_password(SECURITY_COMMAND, made, password=PASSWORD)
+    app.grant_role(SECURITY_COMMAND, made, role=Role.LEADER, reason="任命")
+    browser = TestClient(world.http.app)  # its own cookie jar, on the world's running app
+    signed = browser.post("/auth/sign-in", json={"username": username, "password": PASSWORD})
+    assert signed.status_code == 200, signed.text
+    csrf = signed.json()["csrfToken"]
+    body = {"file": ("纪要.pdf", files.pdf(), "application/pdf")}
+
+    forged = browser.post("/attachments", files=body)
+    assert forged.status_code == 403
+    assert forged.json()["errors"][0]["extensions"]["reason"] == "CSRF_REJECTED"
+    sent = browser.post("/attachments", files=body, headers={"X-CSRF-Token": csrf})
+    assert sent.status_code != 403, sent.text
