@@ -85,7 +85,9 @@ class Attachment(HasStatus[AttachmentStatus], Record):
                 raise InvalidInput("文件摘要须为SHA-256", "a digest is SHA-256 hex", field="sha256")
         if size <= 0:
             raise InvalidInput("不能附加空文件", "an empty file cannot be attached", field="size")
-        subject = text(data_subject_id, "subject", "数据主体编号", 100) if data_subject_id else ""
+        subject = (
+            text(data_subject_id, "dataSubjectId", "数据主体编号", 100) if data_subject_id else ""
+        )
         return cls(
             owner_kind=owner_kind,
             owner_id=owner_id,

@@ -17,8 +17,9 @@ from application.core import Core, use_case
 from application.permissions import NotPermitted, R, Reach
 from application.receipts import Command
 from domain.attachment import Attachment
-from domain.base import Actor, Record
+from domain.base import Actor, Record, text
 from domain.consultation import Consultation
+from domain.erasure import SUBJECT_ID_LIMIT
 from domain.errors import WrongState
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
@@ -62,10 +63,15 @@ class AttachmentUseCases(Core):
         data_subject_id: str = "",
     ) -> list[Record]:
         """`personal_data`: sealed with the key of `data_subject_id` (a new subject when none
-        is named: its id is recorded, for erasure)."""
+        is named: its id is recorded, for erasure); a subject named marks the file as his."""
+        named = (
+            text(data_subject_id, "dataSubjectId", "数据主体编号", SUBJECT_ID_LIMIT)
+            if data_subject_id
+            else ""
+        )
         self._check_owner(command, owner_kind, owner_id)
         upload, folder = pending(self.attachments, upload_id, command.actor.id)
-        subject = (data_subject_id or uuid4().hex) if personal_data else ""
+        subject = named or (uuid4().hex if personal_data else "")
         sha256, size = self._stored(folder / CONTENT, subject)
         thumbnail = self._stored(folder / THUMB, subject)[0] if upload.has_thumbnail else ""
         shutil.rmtree(folder, ignore_errors=True)

@@ -27,6 +27,7 @@ from tests.support.graphql import mutation_document
 from tests.support.scenarios import SCENARIOS, actors
 
 Body = dict[str, Any]
+NO_UPLOAD = "0" * 32  # a scenario's placeholder for the caller's own upload
 # What an unmasked fault would show: a traceback, an exception's class, the storage's words.
 FAULT_WORDS = re.compile(
     r"Traceback|File \"|sqlite3?\.|psycopg|no such table|\b[A-Z]\w*(Error|Exception)\b"
@@ -56,8 +57,8 @@ class World:
         return body
 
     def mutate(self, role: str, mutation: str, given: Body) -> Body:
-        if mutation in SCENARIOS and SCENARIOS[mutation].uploads:
-            given = {**given, "uploadId": self.uploaded(role) or given["uploadId"]}
+        if mutation in SCENARIOS and SCENARIOS[mutation].uploads and given["uploadId"] == NO_UPLOAD:
+            given = {**given, "uploadId": self.uploaded(role) or NO_UPLOAD}
         if mutation in SCENARIOS:
             return self.execute(role, *SCENARIOS[mutation].request(mutation, given))
         return self.execute(role, mutation_document(mutation), {"input": given})

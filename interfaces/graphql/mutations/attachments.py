@@ -3,6 +3,7 @@ a reason."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import strawberry
@@ -10,13 +11,14 @@ from strawberry.types import Info
 
 from domain.vocabulary import AttachmentOwner as Owner
 from interfaces.edge.blocking import blocking
-from interfaces.edge.errors import parse_id
+from interfaces.edge.errors import bad_input, parse_id
 from interfaces.graphql.attachments import Attachment, readable
 from interfaces.graphql.mutations.base import Changed, CommandInput, execute, payload
 from interfaces.graphql.terms import ENUMS, domain_value
 from projections.reads.attachments import AttachmentReads
 
 OwnerKind = ENUMS[Owner]
+UPLOAD_ID = re.compile("[0-9a-f]{32}")
 
 
 @strawberry.input
@@ -63,6 +65,13 @@ class AttachmentMutations:
         app: Any = info.context.system.app
         owner_kind = domain_value(Owner, input.owner_kind)
         owner_id = parse_id(input.owner_id, "ownerId")
+        if not UPLOAD_ID.fullmatch(input.upload_id):
+            raise bad_input(
+                f"无效的上传编号:{input.upload_id[:40]}",
+                "'uploadId' is not an id POST /attachments gave",
+                reason="INVALID_ID",
+                field="uploadId",
+            )
         outcome = await execute(
             info,
             input,
