@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -88,7 +89,13 @@ def signed_in(http: TestClient, home: District) -> dict[str, dict[str, str]]:
 @contextmanager
 def running(url: str, **settings: Any) -> Iterator[World]:
     """The app on `url`, its lifespan (and embedded projector) running, two districts set up."""
-    options = {"writes_per_minute": 1_000_000, **TEST_RECEIVERS, **settings}
+    store = tempfile.mkdtemp(prefix="yishiting-test-attachments-")  # not the cwd's var/
+    options = {
+        "writes_per_minute": 1_000_000,
+        "attachment_store": store,
+        **TEST_RECEIVERS,
+        **settings,
+    }
     app = create_app(Settings(database_url=url, **options))
     with TestClient(app) as http:
         system: System = app.state.holder["system"]
