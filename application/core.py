@@ -18,6 +18,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
+from application.attachments.store import AttachmentStore
 from application.credentials import CredentialTable, MemoryCredentials
 from application.group_commit import GroupCommit
 from application.ledger.recorders import TaggedMemoryRecorder, TaggedSnapshots
@@ -53,7 +54,7 @@ P = ParamSpec("P")
 R = TypeVar("R", bound=Record)
 A = TypeVar("A", bound="Core")
 
-SCOPED_RECORDS = frozenset({"Topic", "Consultation", "SupervisionItem"})
+SCOPED_RECORDS = frozenset({"Topic", "Consultation", "SupervisionItem", "Attachment"})
 # How a sealed person names their data subject in a stored event's JSON (transcodings.py).
 SUBJECT_IN_STATE = re.compile(rb'"subject_id":"([0-9a-f-]{32,36})"')
 NAMES_ZH = {
@@ -64,6 +65,7 @@ NAMES_ZH = {
     "Committee": "专委会",
     "Unit": "交办单位",
     "Person": "人员",
+    "Attachment": "附件",
 }
 
 
@@ -84,6 +86,8 @@ class Adapters:
     credentials: CredentialTable = field(default_factory=MemoryCredentials)
     # Browser sessions and API tokens (beside the log: their rows are sealed with the event key).
     sessions: SessionTable = field(default_factory=MemorySessions)
+    # Attached files, content-addressed (a temporary directory unless one is handed in).
+    attachments: AttachmentStore = field(default_factory=AttachmentStore.temporary)
 
 
 class Core(Application[UUID]):
@@ -96,6 +100,7 @@ class Core(Application[UUID]):
         self.subject_keys = adapters.subject_keys
         self.clock = adapters.clock
         self.session_table = adapters.sessions
+        self.attachments = adapters.attachments
         super().__init__(env=dict(adapters.persistence))
         bound_waits(self.recorder)
         if hasattr(self.recorder, "event_key"):

@@ -38,6 +38,7 @@ ID_LIKE = {
     "attendeeIds",
     "after",
     "tokenId",
+    "uploadId",
 }  # ids and cursors: refused as unknown, whatever their length
 # Fields under a rule of their own, refused by it when over-long.
 OWN_RULE = {

@@ -86,7 +86,7 @@ def test_each_role_is_told_what_it_may_do(client: TestClient) -> None:
     assert "approveTopic" not in staff["mayPerform"]
     assert {"approveTopic", "returnTopic", "resolveItem"} <= set(committee["mayPerform"])
     assert "excludeTopic" not in committee["mayPerform"]
-    assert unit["mayPerform"] == ["reportProgress"]
+    assert unit["mayPerform"] == ["addAttachment", "reportProgress", "withdrawAttachment"]
     assert leader["mayPerform"] == auditor["mayPerform"] == []
     assert (leader["mayRead"], auditor["mayRead"]) == (
         ["dashboard", "ledger"],

@@ -437,6 +437,30 @@ class Steps:
     def reopen_item(self, item_id: str, *, reason: str, **command: Any) -> Any:
         return self.run("reopenItem", itemId=item_id, reason=reason, **command)
 
+    # 附件 attachments (the file itself is uploaded first: POST /attachments)
+    def add_attachment(
+        self,
+        owner_kind: str,
+        owner_id: str,
+        *,
+        upload_id: str,
+        personal_data: bool = False,
+        data_subject_id: str | None = None,
+        **command: Any,
+    ) -> Any:
+        return self.run(
+            "addAttachment",
+            ownerKind=owner_kind,
+            ownerId=owner_id,
+            uploadId=upload_id,
+            personalData=personal_data,
+            dataSubjectId=data_subject_id,
+            **command,
+        )
+
+    def withdraw_attachment(self, attachment_id: str, *, reason: str, **command: Any) -> Any:
+        return self.run("withdrawAttachment", attachmentId=attachment_id, reason=reason, **command)
+
     # 五.(三) 12345 common issues (共性问题)
     def draft_topic_from_orders(
         self,

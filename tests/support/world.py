@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import os
 import re
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -21,11 +22,13 @@ from application.settings import Settings
 from interfaces.bootstrap import System
 from interfaces.server import create_app
 from tests.conftest import PG, TEST_RECEIVERS, require_postgres
+from tests.support import files
 from tests.support.district import District
 from tests.support.graphql import mutation_document
 from tests.support.scenarios import SCENARIOS, actors
 
 Body = dict[str, Any]
+NO_UPLOAD = "0" * 32  # a scenario's placeholder for the caller's own upload
 # What an unmasked fault would show: a traceback, an exception's class, the storage's words.
 FAULT_WORDS = re.compile(
     r"Traceback|File \"|sqlite3?\.|psycopg|no such table|\b[A-Z]\w*(Error|Exception)\b"
@@ -55,9 +58,20 @@ class World:
         return body
 
     def mutate(self, role: str, mutation: str, given: Body) -> Body:
+        if mutation in SCENARIOS and SCENARIOS[mutation].uploads and given["uploadId"] == NO_UPLOAD:
+            given = {**given, "uploadId": self.uploaded(role) or NO_UPLOAD}
         if mutation in SCENARIOS:
             return self.execute(role, *SCENARIOS[mutation].request(mutation, given))
         return self.execute(role, mutation_document(mutation), {"input": given})
+
+    def uploaded(self, role: str) -> str | None:
+        """The id of a small PDF the role's caller uploads (None when it may not upload)."""
+        sent = self.http.post(
+            "/attachments",
+            files={"file": ("办理回复.pdf", files.pdf(), "application/pdf")},
+            headers=self.headers[role],
+        )
+        return str(sent.json()["uploadId"]) if sent.status_code == 201 else None
 
     def position(self) -> int:
         return self.system.app.position()
@@ -75,7 +89,13 @@ def signed_in(http: TestClient, home: District) -> dict[str, dict[str, str]]:
 @contextmanager
 def running(url: str, **settings: Any) -> Iterator[World]:
     """The app on `url`, its lifespan (and embedded projector) running, two districts set up."""
-    options = {"writes_per_minute": 1_000_000, **TEST_RECEIVERS, **settings}
+    store = tempfile.mkdtemp(prefix="yishiting-test-attachments-")  # not the cwd's var/
+    options = {
+        "writes_per_minute": 1_000_000,
+        "attachment_store": store,
+        **TEST_RECEIVERS,
+        **settings,
+    }
     app = create_app(Settings(database_url=url, **options))
     with TestClient(app) as http:
         system: System = app.state.holder["system"]
