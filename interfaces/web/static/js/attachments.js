@@ -13,8 +13,8 @@ import * as session from "./session.js";
 
 /** The selection each record's query asks for, under `attachments`. */
 export const ATTACHMENT_FIELDS = `attachments {
-  id ownerKind name mediaType { code label } size addedAt addedByName downloadUrl thumbnailUrl
-  personalData readable
+  id ownerKind name mediaType size addedAt addedBy downloadUrl thumbnailUrl personalData readable
+  restricted
 }`;
 
 const ACCEPT = ".pdf,.ofd,.docx,.xlsx,.jpg,.jpeg,.png";
@@ -42,6 +42,8 @@ let counter = 0;
  */
 export function attachmentsSection({ title = "附件", attachments, kinds, ownerId, reload, load }) {
   const id = `attach${++counter}`;
+  const mayAdd = session.may("addAttachment");
+  if (!attachments.length && !mayAdd) return null; // nothing to see, nothing to do
   const heading = h("h2", {});
   const list = h("div", { class: "attachment-list" });
   const show = (rows) => {
@@ -49,7 +51,7 @@ export function attachmentsSection({ title = "附件", attachments, kinds, owner
     mount(list, attachmentList(rows, kinds, reload));
   };
   show(attachments);
-  const adding = session.may("addAttachment")
+  const adding = mayAdd
     ? uploader({ id, kinds, ownerId, reload, refresh: async () => show(await load()) })
     : null;
   return h(
@@ -123,12 +125,10 @@ function item(a, reload) {
       h(
         "div",
         { class: "attachment-meta muted small" },
-        [media, fileSize(a.size), a.addedByName, moment(a.addedAt)].filter(Boolean).join(" · "),
+        [media, fileSize(a.size), a.addedBy, moment(a.addedAt)].filter(Boolean).join(" · "),
       ),
       a.personalData ? h("span", { class: "badge personal" }, "含个人信息") : null,
-      readable
-        ? null
-        : h("p", { class: "muted small" }, "内容不可读取(含个人信息,无权查看或数据主体已删除)"),
+      readable ? null : h("p", { class: "muted small" }, unreadable(a)),
       h(
         "div",
         { class: "attachment-actions" },
@@ -144,6 +144,11 @@ function item(a, reload) {
       withdrawSlot,
     ),
   );
+}
+
+function unreadable(a) {
+  if (a.restricted) return "内容已按规定限制,无权下载";
+  return "含个人信息:无权下载,或数据主体已删除、内容不可再读";
 }
 
 function preview(a, media, readable) {
@@ -212,6 +217,13 @@ function withdraw(a, pressed, slot, reload) {
   return undefined;
 }
 
+/** A refusal in Chinese; the size limit as a reader reads sizes ("20.0 MB", not bytes). */
+function why(error) {
+  const limit = Number(error.details?.limit);
+  if (error.reason === "FILE_TOO_LARGE" && limit) return `文件超过上限 ${fileSize(limit)}`;
+  return error.chinese;
+}
+
 function uploader({ id, kinds, ownerId, reload, refresh }) {
   const chosen = []; // File objects waiting to be uploaded
   const inputId = `${id}-file`;
@@ -276,12 +288,18 @@ function uploader({ id, kinds, ownerId, reload, refresh }) {
     input.value = "";
   });
 
+  // The native input stays (focusable, announced by its label) but out of sight: its own
+  // button would speak the browser's language; the label is the button people see.
   const zone = h(
     "div",
     { class: "dropzone", dataset: { dropzone: "" } },
-    h("p", { class: "dropzone-text" }, "将文件拖放到此处,或"),
-    h("label", { for: inputId, class: "label" }, "选择文件"),
-    input,
+    h(
+      "p",
+      { class: "dropzone-text" },
+      "将文件拖放到此处,或 ",
+      input,
+      h("label", { for: inputId, class: "button file-label" }, "选择文件"),
+    ),
     h("p", { class: "hint" }, KINDS_HINT),
   );
   zone.addEventListener("dragover", (event) => {
@@ -341,7 +359,7 @@ function uploader({ id, kinds, ownerId, reload, refresh }) {
         attached += 1;
       } catch (error) {
         if (!(error instanceof ApiError)) throw error;
-        refused.push(`“${file.name}”未能附加:${error.chinese}`);
+        refused.push(`“${file.name}”未能附加:${why(error)}`);
         continue;
       }
       chosen.splice(chosen.indexOf(file), 1);
