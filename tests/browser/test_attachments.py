@@ -18,7 +18,7 @@ from PIL import Image, ImageDraw
 from playwright.sync_api import expect
 
 from tests.browser.conftest import OpenPage
-from tests.browser.pages import go, sign_in
+from tests.browser.pages import go, sign_in, sign_in_with_token
 from tests.browser.server import DemoServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -207,6 +207,18 @@ def test_minutes_and_a_photo_attached_seen_and_downloaded(
     thumbnail_loaded(unit, photo)
     shows_no_internals(unit.locator("section.attachments"))
     unit.screenshot(path=str(artifacts / "attachments-item.png"), full_page=True)
+
+    # A page signed in with a pasted token (no cookie rides along with an <img> or a link) gets
+    # the thumbnail and the download all the same.
+    by_token = open_page()
+    sign_in_with_token(by_token, server, server.token("staff:ys"))
+    go(by_token, server, f"/consultation/{consultation}")
+    thumbnail_loaded(by_token, by_token.locator(".attachment").filter(has_text=sheet_name))
+    listed = by_token.locator(".attachment").filter(has_text=minutes_name)
+    with by_token.expect_download() as downloading:
+        listed.get_by_role("link", name=f"下载 {minutes_name}").click()
+    assert downloading.value.suggested_filename == minutes_name
+    assert Path(downloading.value.path()).read_bytes() == minutes
 
     # The minutes withdrawn with a reason: no longer among the consultation's files.
     go(staff, server, f"/consultation/{consultation}")
