@@ -33,6 +33,7 @@ from interfaces.graphql.context import Context
 from interfaces.graphql.router import YishitingRouter, unavailable_response
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.streams import active_streams
+from interfaces.http.attachments import router as attachments_router
 from interfaces.http.callers import caller_of, metrics_reader
 from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
@@ -43,6 +44,7 @@ from interfaces.web import mount_web
 from projections.health import stall_watch
 
 EXECUTOR_THREADS = 32
+MULTIPART_MARGIN = 64 * 1024  # an upload's multipart framing and headers, beyond the file
 log = logging.getLogger("yishiting.http")
 
 
@@ -83,6 +85,7 @@ def create_app(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
         body_seconds=settings.request_body_seconds,
+        larger={"/attachments": settings.attachment_max_bytes + MULTIPART_MARGIN},
     )
     api.add_middleware(CorrelationIds, metrics=gate.metrics)
     doors = Doors(gate.authenticator, holder, settings.allowed_origins)
@@ -95,6 +98,7 @@ def create_app(
     )
     api.include_router(router, prefix="/graphql")
     api.include_router(exports_router)
+    api.include_router(attachments_router)
     api.include_router(hotline_router)
     api.include_router(feed_router(holder, settings))
     api.include_router(sign_in_router(settings))
