@@ -44,6 +44,7 @@ from interfaces.web import mount_web
 from projections.health import stall_watch
 
 EXECUTOR_THREADS = 32
+STALE_UPLOAD_SECONDS = 24 * 3600  # a pending upload not attached within a day is dropped
 MULTIPART_MARGIN = 64 * 1024  # an upload's multipart framing and headers, beyond the file
 log = logging.getLogger("yishiting.http")
 
@@ -129,6 +130,8 @@ def _lifespan(
         asyncio.get_running_loop().set_default_executor(workers)
         system = holder["system"] = await blocking(bootstrap, settings)
         await blocking(complete_erasures_at_start, system.app)
+        # Uploads never attached, and writes cut off by a crash, are left in the store's tmp/.
+        await blocking(system.app.attachments.clean_tmp, STALE_UPLOAD_SECONDS)
         metrics.watch(SystemGauges(system, active_streams))
         if embedded_projector:
             system.projector.start()

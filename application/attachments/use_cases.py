@@ -63,8 +63,8 @@ class AttachmentUseCases(Core):
     ) -> list[Record]:
         """`personal_data`: sealed with the key of `data_subject_id` (a new subject when none
         is named: its id is recorded, for erasure)."""
-        upload, folder = pending(self.attachments, upload_id, command.actor.id)
         self._check_owner(command, owner_kind, owner_id)
+        upload, folder = pending(self.attachments, upload_id, command.actor.id)
         subject = (data_subject_id or uuid4().hex) if personal_data else ""
         sha256, size = self._stored(folder / CONTENT, subject)
         thumbnail = self._stored(folder / THUMB, subject)[0] if upload.has_thumbnail else ""

@@ -75,6 +75,7 @@ class _Parts:
         self.header_bytes = 0
         self.into_file = False
         self.got_file = False
+        self.ended = False
 
     def callbacks(self) -> dict[str, Any]:
         return {
@@ -85,6 +86,7 @@ class _Parts:
             "on_headers_finished": self.headers_finished,
             "on_part_data": self.data,
             "on_part_end": self.part_end,
+            "on_end": self.end,
         }
 
     def part_begin(self) -> None:
@@ -117,6 +119,9 @@ class _Parts:
     def part_end(self) -> None:
         self.into_file = False
 
+    def end(self) -> None:
+        self.ended = True
+
     def _count(self, n: int) -> None:
         self.header_bytes += n
         if self.header_bytes > HEADER_LIMIT:
@@ -130,6 +135,8 @@ async def _received(request: Request, boundary: bytes, actor: Actor, app: Any) -
         async for chunk in request.stream():
             parser.write(chunk)
         parser.finalize()
+        if not parts.ended:  # the body stopped before its closing boundary
+            raise _bad_request("上传未完成(内容中断)", "the upload was cut short")
         if not parts.got_file:
             raise _bad_request(
                 f"请以 multipart/form-data 的“{FIELD}”字段上传文件",
