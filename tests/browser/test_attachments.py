@@ -175,6 +175,8 @@ def test_minutes_and_a_photo_attached_seen_and_downloaded(
     refusal = card.locator(".upload-refused")
     expect(refusal).to_contain_text(disguised)
     expect(refusal).to_contain_text("只接受")
+    said = refusal.inner_text().replace(disguised, "")
+    assert not re.search(r"[a-z]{3,}", said), said  # Chinese, without the server's English
     expect(staff.locator(".attachment").filter(has_text=disguised)).to_have_count(0)
     go(staff, server, f"/consultation/{consultation}")
     expect(staff.locator(".attachment").filter(has_text=minutes_name)).to_be_visible()

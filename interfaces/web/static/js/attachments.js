@@ -217,11 +217,14 @@ function withdraw(a, pressed, slot, reload) {
   return undefined;
 }
 
-/** A refusal in Chinese; the size limit as a reader reads sizes ("20.0 MB", not bytes). */
+/** A refusal in Chinese: the server's "中文 (English)" without the English, the size limit as
+ * a reader reads sizes ("20.0 MB", not bytes), a broken-off upload said as such. */
 function why(error) {
   const limit = Number(error.details?.limit);
-  if (error.reason === "FILE_TOO_LARGE" && limit) return `文件超过上限 ${fileSize(limit)}`;
-  return error.chinese;
+  if (error.reason === "FILE_TOO_LARGE" && limit) return `输入有误:文件超过上限 ${fileSize(limit)}`;
+  if (error.reason === "BODY_TOO_LARGE") return "输入有误:文件超过大小上限";
+  if (error.kind === "NETWORK") return "上传中断:请检查网络后重试";
+  return error.chinese.replace(/\s*\([\x20-\x7e]+\)$/, "");
 }
 
 function uploader({ id, kinds, ownerId, reload, refresh }) {
