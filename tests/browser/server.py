@@ -153,6 +153,7 @@ def start_demo_server(workdir: Path, *, port: int | None = None, **settings: str
         f"sqlite:///{database}",
         secret,
         YISHITING_LEDGER_KEY_FILE=str(workdir / "ledger-ed25519.pem"),
+        YISHITING_ATTACHMENT_STORE=str(workdir / "attachments"),
         **settings,
     )
     seeded = subprocess.run(

@@ -86,6 +86,7 @@ def test_each_role_is_told_what_it_may_do(client: TestClient) -> None:
     assert "approveTopic" not in staff["mayPerform"]
     assert {"approveTopic", "returnTopic", "resolveItem"} <= set(committee["mayPerform"])
     assert "excludeTopic" not in committee["mayPerform"]
+    # A unit reports progress and attaches (or withdraws) its 办理回复 and photos.
     assert unit["mayPerform"] == ["addAttachment", "reportProgress", "withdrawAttachment"]
     assert leader["mayPerform"] == auditor["mayPerform"] == []
     assert (leader["mayRead"], auditor["mayRead"]) == (

@@ -1,6 +1,7 @@
 // The only way this front end reaches the server: POST /graphql — with the session's CSRF token
-// (its cookie goes along by itself) or with a pasted bearer token — and the sign-in routes
-// under /auth/ (sign in, the session held, sign out).
+// (its cookie goes along by itself) or with a pasted bearer token — the sign-in routes under
+// /auth/ (sign in, the session held, sign out), and attached files under /attachments (an
+// upload, streamed by the server, then the file or its thumbnail for a pasted token's page).
 
 import { csrfToken, token } from "./session-store.js";
 
@@ -77,12 +78,21 @@ export function signedOut(error) {
   onSignedOut(error);
 }
 
-export async function gql(query, variables = {}, { signedIn = true } = {}) {
-  const headers = { "Content-Type": "application/json", Accept: "application/json" };
+/** The headers that say who the page speaks as: the pasted token, else the session's CSRF
+ * token (its cookie goes along with `credentials`). */
+function credentialsOf(signedIn = true) {
+  const headers = {};
   const bearer = signedIn ? token() : null;
   const csrf = signedIn && !bearer ? csrfToken() : null;
   if (bearer) headers.Authorization = `Bearer ${bearer}`;
   if (csrf) headers["X-CSRF-Token"] = csrf;
+  return { headers, bearer, csrf };
+}
+
+export async function gql(query, variables = {}, { signedIn = true } = {}) {
+  const { headers, bearer, csrf } = credentialsOf(signedIn);
+  headers["Content-Type"] = "application/json";
+  headers.Accept = "application/json";
   let response;
   try {
     response = await fetch(ENDPOINT, {
@@ -189,4 +199,62 @@ const INPUT_TYPES = {
 function randomId() {
   const bytes = crypto.getRandomValues(new Uint8Array(16));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+export const ATTACHMENTS = "/attachments";
+
+/** POST /attachments: the file as multipart form data (the server streams it to disk and checks
+ * its bytes); the answer names the upload for the `addAttachment` mutation. A refusal (type,
+ * size, an empty or broken file) is thrown as an ApiError in Chinese. */
+export async function uploadFile(file) {
+  const { headers, bearer, csrf } = credentialsOf();
+  headers.Accept = "application/json";
+  const body = new FormData();
+  body.append("file", file, file.name);
+  let response;
+  try {
+    response = await fetch(ATTACHMENTS, {
+      method: "POST",
+      headers,
+      body,
+      credentials: csrf ? "same-origin" : "omit",
+    });
+  } catch {
+    throw NETWORK();
+  }
+  const answer = await response.json().catch(() => ({}));
+  if (!response.ok || answer.errors) {
+    const error = new ApiError(refusals(answer, response.status));
+    if (error.signedOut && (bearer || csrf)) onSignedOut(error);
+    throw error;
+  }
+  return answer;
+}
+
+/** A refusal's errors, whether the answer carries GraphQL-style `errors` or FastAPI's
+ * `detail`. */
+function refusals(answer, status) {
+  if (Array.isArray(answer.errors) && answer.errors.length) return answer.errors;
+  if (typeof answer.detail === "string") return [{ message: answer.detail }];
+  if (status === 413)
+    return [{ message: "文件超过大小上限", extensions: { code: "BAD_USER_INPUT" } }];
+  return [{ message: `HTTP ${status}` }];
+}
+
+/** An attached file (or its thumbnail) as a Blob, for a page signed in with a pasted token:
+ * an <img> or a link cannot send the token, so the page fetches it and shows a blob: URL. */
+export async function fileBlob(url) {
+  if (!url.startsWith(`${ATTACHMENTS}/`)) throw new Error(`not an attachment: ${url}`);
+  const { headers, csrf } = credentialsOf();
+  let response;
+  try {
+    response = await fetch(url, { headers, credentials: csrf ? "same-origin" : "omit" });
+  } catch {
+    throw NETWORK();
+  }
+  if (!response.ok) {
+    const answer = await response.json().catch(() => ({}));
+    throw new ApiError(refusals(answer, response.status));
+  }
+  return response.blob();
 }

@@ -58,3 +58,18 @@ export function nowLocal() {
 export function beijing(local) {
   return local ? `${local.length === 16 ? `${local}:00` : local}+08:00` : null;
 }
+
+const UNITS = ["KB", "MB", "GB"];
+
+/** A file's size as a reader expects it: "812 B", "35.4 KB", "1.2 MB" (1 KB = 1024 B). */
+export function fileSize(bytes) {
+  if (bytes === null || bytes === undefined || Number.isNaN(Number(bytes))) return "";
+  let value = Number(bytes);
+  if (value < 1024) return `${value} B`;
+  let unit = -1;
+  do {
+    value /= 1024;
+    unit += 1;
+  } while (value >= 1024 && unit < UNITS.length - 1);
+  return `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${UNITS[unit]}`;
+}

@@ -3,6 +3,7 @@
 
 import { gql } from "../api.js";
 import { actionPanel } from "../actions.js";
+import { ATTACHMENT_FIELDS, attachmentsSection } from "../attachments.js";
 import { badge, facts, h, link, mount, notice, section, table } from "../dom.js";
 import { moment } from "../format.js";
 import { go } from "../router.js";
@@ -18,8 +19,10 @@ const QUERY = `query Consultation($id: ID!) {
     participants { id kind { label } name organisation attended }
     opinions suggestions
     items { id seqNo suggestion status { code label } unitName }
+    ${ATTACHMENT_FIELDS}
   }
 }`;
+const ATTACHMENTS = `query ConsultationFiles($id: ID!) { consultation(id: $id) { ${ATTACHMENT_FIELDS} } }`;
 
 export async function render(view, { params: [id] }) {
   const { consultation: c } = await gql(QUERY, { id });
@@ -48,6 +51,16 @@ export async function render(view, { params: [id] }) {
         actionPanel(consultationSteps(c, reload)),
         section("参加人员", participants(c)),
         c.heldAt ? section("协商记录", record(c)) : null,
+        attachmentsSection({
+          attachments: c.attachments,
+          kinds: [
+            { kind: "CONSULTATION", label: "协商材料(纪要、签到表、照片)" },
+            c.reportedAt ? { kind: "REPORT", label: "报送文件(提案、社情民意信息)" } : null,
+          ].filter(Boolean),
+          ownerId: id,
+          reload,
+          load: async () => (await gql(ATTACHMENTS, { id })).consultation.attachments,
+        }),
         c.items.length ? section("问题清单(督办事项)", items(c)) : null,
       ),
       h("div", { class: "column-side" }, await historySection(id)),

@@ -3,6 +3,7 @@
 
 import { gql } from "../api.js";
 import { actionPanel } from "../actions.js";
+import { ATTACHMENT_FIELDS, attachmentsSection } from "../attachments.js";
 import { badge, facts, h, link, mount, notice, section } from "../dom.js";
 import { day, days, moment } from "../format.js";
 import { go } from "../router.js";
@@ -16,8 +17,10 @@ const QUERY = `query Item($id: ID!) {
     progressCount outcome openedAt assignedAt resolvedAt daysToResolve version
     platform { name } consultation { id subject } topic { id title }
     unit { id name } committee { id name }
+    ${ATTACHMENT_FIELDS}
   }
 }`;
+const ATTACHMENTS = `query ItemFiles($id: ID!) { supervisionItem(id: $id) { ${ATTACHMENT_FIELDS} } }`;
 
 export async function render(view, { params: [id] }) {
   const { supervisionItem: item } = await gql(QUERY, { id });
@@ -49,6 +52,14 @@ export async function render(view, { params: [id] }) {
         { class: "column-main" },
         section("督办落实情况", facts(columns(item))),
         actionPanel(await itemSteps(item, reload)),
+        attachmentsSection({
+          title: "办理进展附件",
+          attachments: item.attachments,
+          kinds: [{ kind: "PROGRESS_REPORT", label: "办理回复、现场照片" }],
+          ownerId: id,
+          reload,
+          load: async () => (await gql(ATTACHMENTS, { id })).supervisionItem.attachments,
+        }),
       ),
       h("div", { class: "column-side" }, await historySection(id)),
     ),

@@ -3,6 +3,7 @@
 
 import { gql } from "../api.js";
 import { actionPanel } from "../actions.js";
+import { ATTACHMENT_FIELDS, attachmentsSection } from "../attachments.js";
 import { badge, facts, h, link, mount, notice, section, table } from "../dom.js";
 import { day, moment } from "../format.js";
 import { go } from "../router.js";
@@ -18,8 +19,10 @@ const QUERY = `query Topic($id: ID!) {
     submittedAt approvedAt returnedAt excludedAt approvalDays version proposerName
     platform { id name committee { id } } committee { id name }
     consultations { id subject form { label } status { code label } startsAt }
+    ${ATTACHMENT_FIELDS}
   }
 }`;
+const ATTACHMENTS = `query TopicFiles($id: ID!) { topic(id: $id) { ${ATTACHMENT_FIELDS} } }`;
 
 export async function render(view, { params: [id] }) {
   const { topic } = await gql(QUERY, { id });
@@ -47,6 +50,13 @@ export async function render(view, { params: [id] }) {
         section("事项情况", facts(details(topic))),
         topic.exclusionGround && exclusion(topic),
         await topicSteps(topic, reload).then((steps) => actionPanel(steps)),
+        attachmentsSection({
+          attachments: topic.attachments,
+          kinds: [{ kind: "MATTER", label: "事项材料" }],
+          ownerId: id,
+          reload,
+          load: async () => (await gql(ATTACHMENTS, { id })).topic.attachments,
+        }),
         topic.consultations.length ? section("协商活动", consultations(topic)) : null,
       ),
       h("div", { class: "column-side" }, await timelineSection(id), await historySection(id)),
