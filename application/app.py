@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
+from application.attachments.use_cases import AttachmentUseCases
 from application.consultations import ConsultationUseCases
 from application.deadlines import DeadlineUseCases
 from application.erasure import ErasureUseCases
@@ -36,6 +37,7 @@ class Yishiting(
     HistoryQueries,
     WebhookUseCases,
     SessionUseCases,
+    AttachmentUseCases,
     Announcing,
 ):
     name = "yishiting"

@@ -18,6 +18,7 @@ from eventsourcing.persistence import (
 )
 from eventsourcing.utils import resolve_topic
 
+from application.attachments.store import AttachmentStore
 from application.credentials import CredentialTable, MemoryCredentials
 from application.group_commit import GroupCommit
 from application.ledger.recorders import TaggedMemoryRecorder, TaggedSnapshots
@@ -84,6 +85,8 @@ class Adapters:
     credentials: CredentialTable = field(default_factory=MemoryCredentials)
     # Browser sessions and API tokens (beside the log: their rows are sealed with the event key).
     sessions: SessionTable = field(default_factory=MemorySessions)
+    # Attached files, content-addressed (a temporary directory unless one is handed in).
+    attachments: AttachmentStore = field(default_factory=AttachmentStore.temporary)
 
 
 class Core(Application[UUID]):
@@ -96,6 +99,7 @@ class Core(Application[UUID]):
         self.subject_keys = adapters.subject_keys
         self.clock = adapters.clock
         self.session_table = adapters.sessions
+        self.attachments = adapters.attachments
         super().__init__(env=dict(adapters.persistence))
         bound_waits(self.recorder)
         if hasattr(self.recorder, "event_key"):

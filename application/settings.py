@@ -44,6 +44,13 @@ class Settings(BaseSettings):
         description="master key (32 bytes, base64url) wrapping each data subject's key; "
         "without it subject keys are stored unwrapped",
     )
+    attachment_store: str = Field(
+        default="var/attachments",
+        description="directory of attached files, content-addressed (never overwritten)",
+    )
+    attachment_max_bytes: int = Field(
+        default=20 * 1024 * 1024, ge=1, description="largest attachment accepted, in bytes"
+    )
     environment: Literal["development", "production"] = Field(
         default="development",
         description="production turns off GraphiQL, introspection and field suggestions",

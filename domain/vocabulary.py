@@ -206,3 +206,40 @@ class ReminderKind(Vocabulary):
 
     OVERDUE = ("overdue", "已逾期", "Overdue")
     DUE_SOON = ("due_soon", "即将到期", "Due soon")
+
+
+class AttachmentOwner(Vocabulary):
+    """What a file is attached to: the record that decides who may see it."""
+
+    MATTER = ("matter", "协商事项", "Matter")
+    CONSULTATION = ("consultation", "协商活动", "Consultation")
+    REPORT = ("report", "协商成果报送", "Consultation report")
+    PROGRESS_REPORT = ("progress_report", "办理进展", "Progress report")
+
+
+class MediaType(Vocabulary):
+    """The kinds of file accepted as evidence, as sniffed from their bytes."""
+
+    PDF = ("application/pdf", "PDF文档", "PDF document")
+    OFD = ("application/ofd", "OFD版式文件", "OFD document (GB/T 33190)")
+    DOCX = (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "Word文档",
+        "Word document",
+    )
+    XLSX = (
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "Excel表格",
+        "Excel workbook",
+    )
+    JPEG = ("image/jpeg", "JPEG图片", "JPEG image")
+    PNG = ("image/png", "PNG图片", "PNG image")
+
+    @property
+    def is_image(self) -> bool:
+        return self in (MediaType.JPEG, MediaType.PNG)
+
+
+class AttachmentStatus(Vocabulary):
+    ATTACHED = ("attached", "已附", "Attached")
+    WITHDRAWN = ("withdrawn", "已撤回", "Withdrawn")

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from application.app import Yishiting
+from application.attachments.store import AttachmentStore
 from application.core import Adapters
 from application.credentials import credentials_for
 from application.key_tables import KeyTable
@@ -128,6 +129,7 @@ def adapters_for(
         targets,
         credentials_for(database),
         sessions_for(database),
+        AttachmentStore(settings.attachment_store),
     )
 
 

@@ -17,6 +17,7 @@ from eventsourcing.utils import get_topic
 
 from application.publishing.entries import ENTRIES, Entry
 from domain.accounts import Account
+from domain.attachment import Attachment
 from domain.base import Record
 from domain.consultation import Consultation
 from domain.erasure import Erasure
@@ -33,6 +34,7 @@ AGGREGATES: tuple[type[Record], ...] = (
     Topic,
     Consultation,
     SupervisionItem,
+    Attachment,
     Erasure,
 )
 # Named in the audit trail, never published.
@@ -46,6 +48,7 @@ AGGREGATE_NAMES_ZH = {
     "Topic": "协商事项",
     "Consultation": "协商活动",
     "SupervisionItem": "督办事项",
+    "Attachment": "附件",
     "Erasure": "个人信息删除",
 }
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from domain.accounts import Account
+from domain.attachment import Attachment
 from domain.consultation import Consultation
 from domain.erasure import Erasure
 from domain.reference import Committee, Person, Platform, Unit
@@ -174,6 +175,18 @@ ENTRIES: dict[type, Entry] = {
         lambda e: (
             f"督办提醒:{_label(e.kind)},办理时限 {e.due_on},剩余 {e.working_days_left} 个工作日"
         ),
+    ),
+    _event(Attachment, "AttachmentAdded"): Entry(
+        "附加文件",
+        lambda e: (
+            f"为{_label(e.owner_kind)}附加文件“{e.file_name}”({_label(e.media_type)},{e.size} 字节"
+            + (",含个人信息,已加密" if e.personal_data else "")
+            + ")"
+        ),
+        withheld="为协商事项附加文件(内容已按规定限制)",
+    ),
+    _event(Attachment, "AttachmentWithdrawn"): Entry(
+        "撤回附件", lambda e: f"撤回附件,理由:{e.reason}", decision=True
     ),
     _event(Erasure, "PersonalDataErased"): Entry(
         "删除个人信息",

@@ -42,6 +42,8 @@ BEFORE = {
         "open_supervision_item": {R.PLATFORM_STAFF},
         "assign_item": {R.PLATFORM_STAFF, R.COMMITTEE},
         "report_progress": {R.UNIT, R.SUPERVISOR, R.PLATFORM_STAFF},
+        "add_attachment": {R.PLATFORM_STAFF, R.UNIT},
+        "withdraw_attachment": {R.PLATFORM_STAFF, R.UNIT},
         "resolve_item": {R.COMMITTEE, R.SUPERVISOR},
         "reopen_item": {R.COMMITTEE, R.SUPERVISOR},
         "record_erasure": {R.ADMIN},
