@@ -23,11 +23,15 @@ kept (the machine may be shared). Throughput is M MB ÷ seconds; the ratio is up
 Memory: before the rounds, the server (fresh, warmed by one small upload so that the modules
 an upload uses are loaded) settles; its VmRSS is the idle figure. Its peak is then reset
 (`5` written to /proc/<pid>/clear_refs resets VmHWM) and a P MB file is uploaded and attached;
-VmHWM read after the answer is the peak during the upload. Target: peak ≤ idle + 32 MB."""
+VmHWM read after the answer is the peak during the upload. Target: peak ≤ idle + 32 MB.
+
+With --stages the server runs with the upload path's stages timed (bench/upload_stages.py)
+and their time per uploaded MB is printed: where an upload's time goes."""
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import time
@@ -72,6 +76,8 @@ class Result:
     server_cpu: list[float] = field(default_factory=list)  # the server's CPU s, each upload
     idle_kb: int = 0
     peak_kb: int = 0
+    uploaded_bytes: int = 0
+    stages: dict[str, list[float]] = field(default_factory=dict)  # --stages: seconds, calls
 
     @property
     def copy_rate(self) -> float:
@@ -110,6 +116,16 @@ class Result:
                 size=f"{self.peak_megabytes} MB, VmHWM reset before it",
             ),
         ]
+
+    def stage_table(self) -> str:
+        per = self.megabytes * MB / self.uploaded_bytes
+        lines = [
+            f"| stage (in the server) | ms per {self.megabytes} MB upload | calls per upload |",
+            "|---|---|---|",
+        ]
+        for what, (seconds, calls) in sorted(self.stages.items(), key=lambda kv: -kv[1][0]):
+            lines.append(f"| {what} | {seconds * per * 1e3:,.1f} | {calls * per:,.1f} |")
+        return "\n".join(lines)
 
 
 def write_pdf(path: Path, size: int) -> None:
@@ -233,15 +249,25 @@ def _scratch() -> Iterator[Path]:
 
 
 def run(
-    url: str, megabytes: int = 10, peak_megabytes: int = 20, rounds: int = 5, say: object = print
+    url: str,
+    megabytes: int = 10,
+    peak_megabytes: int = 20,
+    rounds: int = 5,
+    stages: bool = False,
+    say: object = print,
 ) -> Result:
     tell = say if callable(say) else print
     result = Result(megabytes, peak_megabytes, rounds)
     with schema(url, "bench_attach") as log_url, _scratch() as scratch:
         platform_id, matter_id = _prepare(log_url)
-        store = scratch / "store"
-        env = {"YISHITING_ATTACHMENT_STORE": str(store)}
-        with Server(log_url, env=env) as server:
+        env = {
+            "YISHITING_ATTACHMENT_STORE": str(scratch / "store"),
+            "BENCH_STAGES_FILE": str(scratch / "stages.json"),
+        }
+        server = Server(log_url, env=env)
+        if stages:
+            server.command[server.command.index("interfaces.cli.main")] = "bench.upload_stages"
+        with server:
             assert server.process is not None
             pid = server.process.pid
             staff = Actor("staff-bench", "李专员", Role.PLATFORM_STAFF, platform_id)
@@ -279,6 +305,9 @@ def run(
                         f"(round {n + 1}) copy {megabytes / result.copy_seconds[-1]:,.0f} MB/s,"
                         f" upload {megabytes / done:,.0f} MB/s (POST {posted * 1e3:,.0f} ms)"
                     )
+        result.uploaded_bytes = WARM_BYTES + (peak_megabytes + rounds * megabytes) * MB
+        if stages:
+            result.stages = json.loads((scratch / "stages.json").read_text(encoding="utf-8"))
     return result
 
 
@@ -287,11 +316,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--megabytes", type=int, default=10, help="the file of the rounds")
     parser.add_argument("--peak-megabytes", type=int, default=20, help="the file for memory")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--stages", action="store_true", help="time the upload path's stages")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL))
     args = parser.parse_args(argv)
-    result = run(args.database_url, args.megabytes, args.peak_megabytes, args.rounds)
+    result = run(args.database_url, args.megabytes, args.peak_megabytes, args.rounds, args.stages)
     for figure in result.figures():
         print(" | ".join(figure.cells()))
+    if args.stages:
+        print(result.stage_table())
 
 
 if __name__ == "__main__":
