@@ -26,7 +26,7 @@ an upload uses are loaded) settles; its VmRSS is the idle figure. Its peak is th
 VmHWM read after the answer is the peak during the upload. Target: peak ≤ idle + 32 MB.
 
 With --stages the server runs with the upload path's stages timed (bench/upload_stages.py)
-and their time per uploaded MB is printed: where an upload's time goes."""
+and their mean time per upload in the rounds is printed: where an upload's time goes."""
 
 from __future__ import annotations
 
@@ -34,6 +34,7 @@ import argparse
 import json
 import os
 import shutil
+import signal
 import time
 import uuid
 from collections.abc import Iterator
@@ -61,7 +62,7 @@ WARM_BYTES = 64 * 1024
 CHUNK = MB
 UPLOAD_PATH = "/attachments"
 ADD = """mutation Add($input: AddAttachmentInput!) {
-  addAttachment(input: $input) { id sha256 size mediaType }
+  addAttachment(input: $input) { id attachment { sha256 size mediaType } }
 }"""
 
 
@@ -76,7 +77,7 @@ class Result:
     server_cpu: list[float] = field(default_factory=list)  # the server's CPU s, each upload
     idle_kb: int = 0
     peak_kb: int = 0
-    uploaded_bytes: int = 0
+    uploaded_bytes: int = 0  # in the rounds
     stages: dict[str, list[float]] = field(default_factory=dict)  # --stages: seconds, calls
 
     @property
@@ -199,10 +200,10 @@ def upload(http: httpx.Client, path: Path, matter_id: str) -> tuple[float, float
     if response.status_code not in (200, 201):
         raise RuntimeError(f"upload refused: {response.status_code} {response.text[:500]}")
     said: dict[str, Any] = response.json()
-    added = graphql(http, ADD, input=_add_input(said, matter_id))["addAttachment"]
+    added = graphql(http, ADD, input=_add_input(said, matter_id))["addAttachment"]["attachment"]
     done = time.perf_counter() - started
-    if added["size"] != path.stat().st_size:
-        raise RuntimeError(f"attached {added['size']} bytes of {path.stat().st_size}")
+    if added is None or added["size"] != path.stat().st_size:
+        raise RuntimeError(f"attached {added} for {path.stat().st_size} bytes")
     return posted, done
 
 
@@ -283,6 +284,8 @@ def run(
                 upload(http, big, matter_id)
                 result.peak_kb = status_kb(pid)["VmHWM"]
                 big.unlink()
+                if stages:
+                    os.kill(pid, signal.SIGUSR1)  # the stages of the rounds alone
                 tell(
                     f"(memory) idle {result.idle_kb / 1024:,.0f} MB, peak during a"
                     f" {peak_megabytes} MB upload {result.peak_kb / 1024:,.0f} MB"
@@ -305,7 +308,7 @@ def run(
                         f"(round {n + 1}) copy {megabytes / result.copy_seconds[-1]:,.0f} MB/s,"
                         f" upload {megabytes / done:,.0f} MB/s (POST {posted * 1e3:,.0f} ms)"
                     )
-        result.uploaded_bytes = WARM_BYTES + (peak_megabytes + rounds * megabytes) * MB
+        result.uploaded_bytes = rounds * megabytes * MB
         if stages:
             result.stages = json.loads((scratch / "stages.json").read_text(encoding="utf-8"))
     return result

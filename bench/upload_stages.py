@@ -1,7 +1,8 @@
 """`yishiting serve` with the stages of the upload path timed, for
 `python -m bench.attachments --stages`: each function below is wrapped to add its wall time
-and calls to a tally, written as JSON to $BENCH_STAGES_FILE when the server exits. Not used by
-`make bench` (the wrappers cost a little time per call).
+and calls to a tally, written as JSON to $BENCH_STAGES_FILE when the server exits; SIGUSR1
+empties the tally (the benchmark sends it before its timed rounds). Not used by `make bench`
+(the wrappers cost a little time per call).
 
     .venv/bin/python -m bench.upload_stages serve --port N"""
 
@@ -12,6 +13,7 @@ import functools
 import importlib
 import json
 import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -85,6 +87,7 @@ def install() -> None:
             continue  # the upload path changed: that stage is not timed
         setattr(owner, function_name, _timed(what, function))
     atexit.register(_write)
+    signal.signal(signal.SIGUSR1, lambda *_: _tally.clear())
 
 
 def _write() -> None:
