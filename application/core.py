@@ -54,7 +54,7 @@ P = ParamSpec("P")
 R = TypeVar("R", bound=Record)
 A = TypeVar("A", bound="Core")
 
-SCOPED_RECORDS = frozenset({"Topic", "Consultation", "SupervisionItem"})
+SCOPED_RECORDS = frozenset({"Topic", "Consultation", "SupervisionItem", "Attachment"})
 # How a sealed person names their data subject in a stored event's JSON (transcodings.py).
 SUBJECT_IN_STATE = re.compile(rb'"subject_id":"([0-9a-f-]{32,36})"')
 NAMES_ZH = {
@@ -65,6 +65,7 @@ NAMES_ZH = {
     "Committee": "专委会",
     "Unit": "交办单位",
     "Person": "人员",
+    "Attachment": "附件",
 }
 
 

@@ -33,6 +33,7 @@ from interfaces.graphql.context import Context
 from interfaces.graphql.router import YishitingRouter, unavailable_response
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.streams import active_streams
+from interfaces.http.attachments import router as attachments_router
 from interfaces.http.callers import caller_of, metrics_reader
 from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
@@ -43,6 +44,8 @@ from interfaces.web import mount_web
 from projections.health import stall_watch
 
 EXECUTOR_THREADS = 32
+STALE_UPLOAD_SECONDS = 24 * 3600  # a pending upload not attached within a day is dropped
+MULTIPART_MARGIN = 64 * 1024  # an upload's multipart framing and headers, beyond the file
 log = logging.getLogger("yishiting.http")
 
 
@@ -83,6 +86,7 @@ def create_app(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
         body_seconds=settings.request_body_seconds,
+        larger={"/attachments": settings.attachment_max_bytes + MULTIPART_MARGIN},
     )
     api.add_middleware(CorrelationIds, metrics=gate.metrics)
     doors = Doors(gate.authenticator, holder, settings.allowed_origins)
@@ -95,6 +99,7 @@ def create_app(
     )
     api.include_router(router, prefix="/graphql")
     api.include_router(exports_router)
+    api.include_router(attachments_router)
     api.include_router(hotline_router)
     api.include_router(feed_router(holder, settings))
     api.include_router(sign_in_router(settings))
@@ -125,6 +130,8 @@ def _lifespan(
         asyncio.get_running_loop().set_default_executor(workers)
         system = holder["system"] = await blocking(bootstrap, settings)
         await blocking(complete_erasures_at_start, system.app)
+        # Uploads never attached, and writes cut off by a crash, are left in the store's tmp/.
+        await blocking(system.app.attachments.clean_tmp, STALE_UPLOAD_SECONDS)
         metrics.watch(SystemGauges(system, active_streams))
         if embedded_projector:
             system.projector.start()

@@ -23,6 +23,7 @@ from projections.leadership import Leadership
 from projections.ledger import LedgerView
 from projections.outbound.webhooks.registry import WebhookRegistry
 from projections.store import BatchTx, Tx, ViewStore
+from projections.views.attachments import Attachments
 from projections.views.audit import AuditTrail
 from projections.views.base import View
 from projections.views.consultations import ConsultationCalendar
@@ -43,6 +44,7 @@ VIEWS: tuple[type[View], ...] = (
     TopicBoard,
     ConsultationCalendar,
     SupervisionLedger,
+    Attachments,
     AuditTrail,
     HotlineOrders,
     ItemDeadlines,

@@ -67,7 +67,7 @@ class Intake:
 
     def __init__(self, store: AttachmentStore, *, name: str, limit: int, actor_id: str) -> None:
         self.store = store
-        self.name = file_name(name)
+        self._name = file_name(name)
         self.limit = limit
         self.actor_id = actor_id
         self.id = uuid.uuid4().hex
@@ -77,6 +77,16 @@ class Intake:
         self._digest = hashlib.sha256()
         self.size = 0
         self._finished = False
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @name.setter
+    def name(self, given: str) -> None:
+        """The client's name for the file, made safe (its last path part, no control or
+        path characters)."""
+        self._name = file_name(given)
 
     def __enter__(self) -> Intake:
         return self

@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 import tempfile
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -100,13 +101,17 @@ class AttachmentStore:
         except FileNotFoundError:
             return None
 
-    def clean_tmp(self) -> int:
-        """Removes whatever interrupted writes left under tmp/: how many entries."""
+    def clean_tmp(self, older_than: float = 0.0) -> int:
+        """Removes what interrupted writes and unattached uploads left under tmp/ (those
+        untouched for `older_than` seconds: another process may be writing the newer ones):
+        how many entries."""
         if not self.tmp.is_dir():
             return 0
-        removed = 0
+        removed, now = 0, time.time()
         for entry in self.tmp.iterdir():
             with contextlib.suppress(FileNotFoundError):
+                if now - entry.stat().st_mtime < older_than:
+                    continue
                 if entry.is_dir():
                     shutil.rmtree(entry)
                 else:

@@ -63,8 +63,8 @@ class AttachmentUseCases(Core):
     ) -> list[Record]:
         """`personal_data`: sealed with the key of `data_subject_id` (a new subject when none
         is named: its id is recorded, for erasure)."""
-        upload, folder = pending(self.attachments, upload_id, command.actor.id)
         self._check_owner(command, owner_kind, owner_id)
+        upload, folder = pending(self.attachments, upload_id, command.actor.id)
         subject = (data_subject_id or uuid4().hex) if personal_data else ""
         sha256, size = self._stored(folder / CONTENT, subject)
         thumbnail = self._stored(folder / THUMB, subject)[0] if upload.has_thumbnail else ""
@@ -92,25 +92,23 @@ class AttachmentUseCases(Core):
         attachment.withdraw(reason=reason, actor=command.actor)
         return [attachment]
 
-    def attachment_bytes(
-        self, attachment: Attachment, *, thumbnail: bool = False
-    ) -> Iterator[bytes]:
-        """The file as attached (opened with its subject's key when sealed); refused with
-        PersonalDataErased when the subject was erased. Checks nothing about the reader."""
-        sha256 = attachment.thumbnail_sha256 if thumbnail else attachment.sha256
-        if not attachment.personal_data:
+    def attachment_bytes(self, sha256: str, data_subject_id: str = "") -> Iterator[bytes]:
+        """A stored file as attached: opened with its data subject's key when it was sealed
+        (`data_subject_id`); PersonalDataErased once the subject was erased. Checks nothing
+        about the reader (the interfaces do, projections/reads/attachments.py)."""
+        if not data_subject_id:
             return self.attachments.chunks(sha256)
-        key = self.subject_keys.key_for_opening(attachment.data_subject_id)
+        key = self.subject_keys.key_for_opening(data_subject_id)
         if key is None:
             raise PersonalDataErased()
         blob = self.attachments.open(sha256)
         try:
-            first = open_stream(key, attachment.data_subject_id, blob)
-            head = next(first, b"")  # a wrong key refuses here, before a response starts
+            opened = open_stream(key, data_subject_id, blob)
+            head = next(opened, b"")  # a wrong key refuses here, before a response starts
         except UnreadableSealedFile:
             blob.close()
             raise PersonalDataErased() from None
-        return _then_close(head, first, blob)
+        return _then_close(head, opened, blob)
 
     def _check_owner(self, command: Command, kind: AttachmentOwner, owner_id: UUID) -> None:
         actor = command.actor

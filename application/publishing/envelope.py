@@ -10,6 +10,7 @@ from application.events import event_id_text
 from application.publishing.catalogue import BY_CLASS
 from application.publishing.payload import Disclosure, event_data
 from application.publishing.schemas import schema_url
+from domain.attachment import Attachment
 from domain.errors import InvalidInput
 
 SPEC_VERSION = "1.0"
@@ -48,6 +49,9 @@ def cloud_event(
     event: Any, position: int, disclosure: Disclosure, *, source: str, base_url: str
 ) -> dict[str, Any]:
     published = BY_CLASS[type(event)]
+    data = event_data(event, disclosure)
+    if published.aggregate is Attachment:
+        data.update(attachment_links(base_url, event))
     return {
         "specversion": SPEC_VERSION,
         "id": event_id_text(event.originator_id, event.originator_version),
@@ -59,5 +63,15 @@ def cloud_event(
         "datacontenttype": CONTENT_TYPE,
         "dataschema": schema_url(base_url, published.cloud_type),
         "yishitingversion": event.originator_version,
-        "data": event_data(event, disclosure),
+        "data": data,
+    }
+
+
+def attachment_links(base_url: str, event: Any) -> dict[str, str | None]:
+    """Where an attached file is downloaded (by a reader allowed to): never its bytes."""
+    base = f"{base_url.rstrip('/')}/attachments/{event.originator_id}"
+    thumbnail = getattr(event, "thumbnail_sha256", "")
+    return {
+        "downloadUrl": f"{base}/content",
+        "thumbnailUrl": f"{base}/thumbnail" if thumbnail else None,
     }

@@ -37,7 +37,16 @@ HIDDEN = Disclosure()
 # its 12345 order, withheld from a restricted matter's events: what remains is its ground,
 # dates, status and ids.
 RESTRICTED_FIELDS = frozenset(
-    {"title", "content", "basic_situation", "explanation", "drafted_title", "reason", "findings"}
+    {
+        "title",
+        "content",
+        "basic_situation",
+        "explanation",
+        "drafted_title",
+        "reason",
+        "findings",
+        "file_name",
+    }
 )
 RESTRICTED_ORDER_FIELDS = ("category", "street", "agency")
 
@@ -63,6 +72,8 @@ def event_data(event: object, disclosure: Disclosure = HIDDEN) -> dict[str, Any]
 def _field(name: str, value: object, disclosure: Disclosure) -> Any:
     if not disclosure.content and name in RESTRICTED_FIELDS and value:
         return RESTRICTED_TEXT
+    if name == "data_subject_id":  # an attached file's data subject, as a person's
+        return _subject(str(value), disclosure) if value else value
     return plain(value, disclosure)
 
 

@@ -13,6 +13,7 @@ from uuid import UUID
 from application.permissions import RESTRICTED_TEXT
 from application.publishing.catalogue import CATALOGUE, Published
 from application.publishing.payload import ENVELOPE_FIELDS, camel
+from domain.attachment import Attachment
 from domain.base import Actor
 from domain.hotline import HotlineOrder
 from domain.people import Participant, Proposer
@@ -42,6 +43,8 @@ def data_schema(published: Published, base_url: str) -> dict[str, Any]:
     body = _object(published.event_class, skip=ENVELOPE_FIELDS)
     if published.aggregate is Topic:
         body["properties"]["restricted"] = RESTRICTED
+    if published.aggregate is Attachment:
+        body["properties"].update(_attachment_properties(body["properties"]))
     return {
         "$schema": DIALECT,
         "$id": schema_url(base_url, published.cloud_type),
@@ -49,6 +52,24 @@ def data_schema(published: Published, base_url: str) -> dict[str, Any]:
         "description": published.description,
         **body,
     }
+
+
+def _attachment_properties(properties: dict[str, Any]) -> dict[str, Any]:
+    """An attached file's event: its links (never its bytes), its data subject only for
+    readers cleared for it, its name withheld with its matter's texts."""
+    link = {"type": "string", "format": "uri"}
+    added: dict[str, Any] = {"restricted": RESTRICTED}
+    if "sha256" in properties:
+        added["downloadUrl"] = {**link, "description": "下载地址 Where the file is downloaded"}
+        added["thumbnailUrl"] = {
+            "anyOf": [link, {"type": "null"}],
+            "description": "缩略图地址(仅图片) The thumbnail's address (images only)",
+        }
+        added["dataSubjectId"] = {"anyOf": [{"type": "string"}, {"type": "null"}]}
+    else:
+        added["downloadUrl"] = link
+        added["thumbnailUrl"] = {"anyOf": [link, {"type": "null"}]}
+    return added
 
 
 def schema_index(base_url: str) -> dict[str, Any]:

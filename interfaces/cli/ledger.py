@@ -8,6 +8,7 @@ from typing import NoReturn
 import typer
 from rich.console import Console
 
+from application.attachments.verify import FilesReport, check_attached_files
 from application.ledger.proofs import (
     ConsistencyProof,
     InclusionProof,
@@ -35,6 +36,11 @@ def verify(
         help="账本公钥 PEM,每个纪元一个 (default: the configured keys; one per epoch's suite)",
     ),
     user_id: str = typer.Option(DEFAULT_USER_ID.decode(), help="SM2 签名者标识 the SM2 user id"),
+    attachments: bool = typer.Option(
+        False,
+        "--attachments",
+        help="并重算附件存储中每个文件的SHA-256 also re-hash every attached file in the store",
+    ),
 ) -> None:
     """从原始事件重算账本并核对全部检查点、事件认证标签与快照(只读) Recompute the ledger from
     the raw events, check every event's authenticity tag, every checkpoint and every
@@ -47,6 +53,7 @@ def verify(
             _refuse("请用 --public-key 指定账本公钥 (give the ledger's public key)")
         # Nothing is projected first: the views and the ledger are read as they stand.
         report = system.ledger.verify(public, kept)
+        files = check_attached_files(system.app, system.app.attachments) if attachments else None
     except STORAGE_UNAVAILABLE as away:
         _refuse(f"数据库无法连接 (the database cannot be reached): {type(away).__name__}")
     except UnreadableLog as unreadable:
@@ -58,7 +65,26 @@ def verify(
         )
     finally:
         system.close()
+    if files is not None:
+        _say_files(files)
     _say(report)
+    if files is not None and not files.ok:
+        raise typer.Exit(1)
+
+
+def _say_files(files: FilesReport) -> None:
+    if files.ok:
+        console.print(
+            f"附件核验通过 attachments verified: {files.files_checked} 个文件 files", markup=False
+        )
+        return
+    console.print(
+        f"附件核验失败 ATTACHMENT VERIFICATION FAILED: {len(files.findings)} 个文件 files",
+        style="red",
+        markup=False,
+    )
+    for finding in files.findings:
+        console.print(f"  - {finding}", markup=False)
 
 
 def _system() -> System:

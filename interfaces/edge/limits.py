@@ -34,17 +34,26 @@ class BodySizeLimit:
     """Refuses a request whose body exceeds the limit (413), declared or streamed, or does not
     arrive in time (408); a client that hangs up mid-body is let go without an error."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int, body_seconds: float = 30.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        body_seconds: float = 30.0,
+        larger: dict[str, int] | None = None,
+    ) -> None:
         self.app = app
         self.max_bytes = max_bytes
         self.body_seconds = body_seconds
+        # Paths whose bodies may be larger (uploads, which check their own limit as they go).
+        self.larger = larger or {}
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        limit = self.larger.get(scope.get("path", ""), self.max_bytes)
         declared = dict(scope.get("headers") or []).get(b"content-length")
-        if declared is not None and declared.isdigit() and int(declared) > self.max_bytes:
+        if declared is not None and declared.isdigit() and int(declared) > limit:
             await self._refuse(send, 413, "BODY_TOO_LARGE", *self._too_large())
             return
         deadline = asyncio.get_running_loop().time() + self.body_seconds
@@ -58,7 +67,7 @@ class BodySizeLimit:
             if message["type"] == "http.disconnect":
                 raise ClientGone
             received += len(message.get("body", b""))
-            if received > self.max_bytes:
+            if received > limit:
                 raise BodyTooLarge
             complete = not message.get("more_body", False)
             return message

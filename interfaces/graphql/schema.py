@@ -44,6 +44,7 @@ from interfaces.graphql.guard import (
     TimedOperations,
 )
 from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
+from interfaces.graphql.mutations.attachments import AttachmentMutations
 from interfaces.graphql.mutations.consultations import ConsultationMutations
 from interfaces.graphql.mutations.reference import ErasureMutations, ReferenceMutations
 from interfaces.graphql.mutations.supervision import SupervisionMutations
@@ -100,6 +101,7 @@ Mutation = merge_types(
         TopicMutations,
         ConsultationMutations,
         SupervisionMutations,
+        AttachmentMutations,
         ReferenceMutations,
         ErasureMutations,
         AccountabilityMutations,

@@ -25,6 +25,7 @@ VOCABULARIES: tuple[type[v.Vocabulary], ...] = (
     v.ConsultationStatus,
     v.ItemStatus,
     v.ReminderKind,
+    v.AttachmentOwner,
 )
 
 
@@ -43,6 +44,7 @@ TITLES = {
     v.ConsultationStatus: "协商状态 Consultation status",
     v.ItemStatus: "督办状态 Item status",
     v.ReminderKind: "到期提醒类别 Deadline reminder kind",
+    v.AttachmentOwner: "附件所属记录 What a file is attached to",
 }
 
 

@@ -12,6 +12,7 @@ from strawberry.types import Info
 from application.calendar import district_today
 from domain import vocabulary as v
 from domain.vocabulary import Role
+from interfaces.graphql.attachments import Attachment, attachments_of
 from interfaces.graphql.deadlines import DeadlineReminder, due_basis, last_reminder
 from interfaces.graphql.terms import TERMS, term
 from projections.store import Row
@@ -168,6 +169,10 @@ class Topic:
         rows = await ctx(info).loaders.consultations_of_topic.load(str(self.id))
         return [Consultation.from_row(r) for r in rows]
 
+    @strawberry.field(description="附件 Attached files (not withdrawn), oldest first")
+    async def attachments(self, info: Info) -> list[Attachment]:
+        return await attachments_of(info, str(self.id))
+
     @classmethod
     def from_row(cls, row: Row) -> Topic:
         return cls(
@@ -280,6 +285,10 @@ class Consultation:
         rows = await ctx(info).loaders.items_of_consultation.load(str(self.id))
         return [SupervisionItem.from_row(r) for r in rows]
 
+    @strawberry.field(description="附件 Attached files (not withdrawn), oldest first")
+    async def attachments(self, info: Info) -> list[Attachment]:
+        return await attachments_of(info, str(self.id))
+
     @classmethod
     def from_row(cls, row: Row) -> Consultation:
         return cls(
@@ -378,6 +387,10 @@ class SupervisionItem:
     )
     async def due_weekdays_assumed(self, info: Info) -> bool:
         return (await due_basis(info, str(self.id)))[1]
+
+    @strawberry.field(description="附件 Attached files (not withdrawn), oldest first")
+    async def attachments(self, info: Info) -> list[Attachment]:
+        return await attachments_of(info, str(self.id))
 
     @classmethod
     def from_row(cls, row: Row, today: date | None = None) -> SupervisionItem:

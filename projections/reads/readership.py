@@ -12,6 +12,7 @@ from typing import Any
 from application.permissions import READS_EVERYTHING, sees_personal_data, visibility
 from application.publishing.catalogue import BY_CLASS, BY_TOPIC
 from application.publishing.payload import Disclosure
+from domain.attachment import Attachment
 from domain.base import Actor
 from domain.consultation import Consultation
 from domain.erasure import Erasure
@@ -24,6 +25,7 @@ SCOPED_TABLES: dict[type, str] = {
     Topic: "topic_board",
     Consultation: "consultation_calendar",
     SupervisionItem: "supervision_ledger",
+    Attachment: "attachments",
 }
 EXCLUSION_TOPICS = [BY_CLASS[c].topic for c in (Topic.TopicExcluded, Topic.TopicExclusionReversed)]
 
@@ -91,12 +93,30 @@ class Readership:
         shown: dict[int, Disclosure],
     ) -> None:
         """Restriction from the matter's current state: the views', then the log beyond them."""
-        matters = [
-            n for n in notifications if n.id in shown and BY_TOPIC[n.topic].aggregate is Topic
-        ]
-        restricted = set(queries.restricted_topics([str(n.originator_id) for n in matters]))
-        for n in matters:
-            matter = str(n.originator_id)
-            if beyond_views.get(matter, matter in restricted):
+        matter_of = {
+            n.id: str(n.originator_id)
+            for n in notifications
+            if n.id in shown and BY_TOPIC[n.topic].aggregate is Topic
+        }
+        matter_of.update(_matters_of_attachments(notifications, queries, shown))
+        restricted = set(queries.restricted_topics(sorted(set(matter_of.values()))))
+        for n in notifications:
+            matter = matter_of.get(n.id)
+            if matter is not None and beyond_views.get(matter, matter in restricted):
                 before = shown[n.id]
                 shown[n.id] = Disclosure(before.personal_data, before.subject_ids, content=False)
+
+
+def _matters_of_attachments(
+    notifications: Sequence[Any], queries: ViewQueries, shown: dict[int, Disclosure]
+) -> dict[int, str]:
+    """The matter each shown file of a matter belongs to: its restriction is the matter's."""
+    files = [
+        n for n in notifications if n.id in shown and BY_TOPIC[n.topic].aggregate is Attachment
+    ]
+    rows = queries.by_ids("attachments", sorted({str(n.originator_id) for n in files}))
+    return {
+        n.id: row["topic_id"]
+        for n in files
+        if (row := rows.get(str(n.originator_id))) and row["owner_kind"] == "matter"
+    }

@@ -13,7 +13,7 @@ EVERYTHING = Visibility(
 )
 NOTHING = ("1 = 0", [])
 GUIDED = "platform_id IN (SELECT id FROM ref_platforms WHERE committee_id = ?)"
-ITEM_LIKE = ("supervision_ledger", "audit_trail")
+ITEM_LIKE = ("supervision_ledger", "audit_trail", "attachments")
 SCOPED = ("topic_board", "consultation_calendar", *ITEM_LIKE)
 OF_CONSULTATIONS = ("consultation_participants", "consultation_notes")
 

@@ -14,6 +14,7 @@ OWNER_TABLES = {
     "Topic": "topic_board",
     "Consultation": "consultation_calendar",
     "SupervisionItem": "supervision_ledger",
+    "Attachment": "attachments",
 }
 
 
@@ -127,6 +128,8 @@ OWNER_COLUMNS = {
     "consultation_calendar": "COALESCE(o.platform_id, ?), NULL, NULL, NULL,"
     " COALESCE(o.topic_id, ?)",
     "supervision_ledger": "COALESCE(o.platform_id, ?), o.committee_id, o.unit_id,"
+    " o.supervisor_id, COALESCE(o.topic_id, ?)",
+    "attachments": "COALESCE(o.platform_id, ?), o.committee_id, o.unit_id,"
     " o.supervisor_id, COALESCE(o.topic_id, ?)",
 }
 FROM_EVENT = "?, ?, NULL, NULL, ?"

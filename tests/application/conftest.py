@@ -4,6 +4,7 @@ key table, a fixed clock), and the same stories on SQLite and PostgreSQL in the 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -35,8 +36,9 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def app(database_url: str, clock: FixedClock) -> Iterator[Yishiting]:
-    settings = Settings(database_url=database_url, **TEST_RECEIVERS)
+def app(database_url: str, clock: FixedClock, tmp_path: Path) -> Iterator[Yishiting]:
+    store = str(tmp_path / "attachments")
+    settings = Settings(database_url=database_url, attachment_store=store, **TEST_RECEIVERS)
     key_table = MemoryKeyTable() if database_url == "memory://" else None
     application = application_for(settings, clock=clock, key_table=key_table)
     yield application

@@ -48,6 +48,8 @@ MAY: dict[str, dict[str, str]] = {
     "openSupervisionItem": {"platform_staff": IN},
     "assignItem": {"platform_staff": IN, "committee": IN},
     "reportProgress": {"unit": IN, "supervisor": IN, "platform_staff": IN},
+    "addAttachment": {"platform_staff": IN, "unit": IN},
+    "withdrawAttachment": {"platform_staff": IN, "unit": IN},
     "resolveItem": {"committee": IN, "supervisor": IN},
     "reopenItem": {"committee": IN, "supervisor": IN},
     # 六、组织搭建 reference data, and personal data

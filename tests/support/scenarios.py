@@ -16,7 +16,15 @@ from domain.accounts import Account
 from domain.base import SYSTEM, Actor
 from domain.people import Participant
 from domain.topic import Topic
-from domain.vocabulary import ConsultationForm, ExclusionGround, ParticipantKind, Role, UnitKind
+from domain.vocabulary import (
+    AttachmentOwner,
+    ConsultationForm,
+    ExclusionGround,
+    ParticipantKind,
+    Role,
+    UnitKind,
+)
+from tests.support import files
 from tests.support.district import ADMIN, District
 from tests.support.graphql import mutation_document
 
@@ -187,6 +195,9 @@ class Scenario:
     target: str | None = None
     document: str | None = None
     logged: bool = True
+    uploads: bool = False
+    """The input's `uploadId` is replaced by a file the caller itself uploads (an upload is
+    attached by its uploader only)."""
 
     def request(self, mutation: str, given: Input) -> tuple[str, Input]:
         if self.document is not None:
@@ -324,6 +335,18 @@ SCENARIOS: dict[str, Scenario] = {
     "openSupervisionItem": Scenario(_open_item, "consultationId"),
     "assignItem": Scenario(_assign, "itemId"),
     "reportProgress": Scenario(_progress, "itemId"),
+    "addAttachment": Scenario(
+        lambda d: {
+            "ownerKind": "PROGRESS_REPORT",
+            "ownerId": str(d.assigned_item()),
+            "uploadId": "0" * 32,
+        },
+        "ownerId",
+        uploads=True,
+    ),
+    "withdrawAttachment": Scenario(
+        lambda d: {"attachmentId": str(attached_file(d)), "reason": "误传。"}, "attachmentId"
+    ),
     "resolveItem": Scenario(
         lambda d: {"itemId": str(d.assigned_item()), "outcome": "新增车位120个。"}, "itemId"
     ),
@@ -443,3 +466,16 @@ SCENARIOS: dict[str, Scenario] = {
         logged=False,
     ),
 }
+
+
+def attached_file(d: District) -> UUID:
+    """A progress report's file, attached by the platform's staff."""
+    with d.app.receive(d.staff.actor, "办理回复.pdf") as intake:
+        intake.write(files.pdf())
+        upload_id = intake.finish().id
+    return d.app.add_attachment(
+        d.staff,
+        owner_kind=AttachmentOwner.PROGRESS_REPORT,
+        owner_id=d.assigned_item(),
+        upload_id=upload_id,
+    ).id

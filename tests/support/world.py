@@ -21,6 +21,7 @@ from application.settings import Settings
 from interfaces.bootstrap import System
 from interfaces.server import create_app
 from tests.conftest import PG, TEST_RECEIVERS, require_postgres
+from tests.support import files
 from tests.support.district import District
 from tests.support.graphql import mutation_document
 from tests.support.scenarios import SCENARIOS, actors
@@ -55,9 +56,20 @@ class World:
         return body
 
     def mutate(self, role: str, mutation: str, given: Body) -> Body:
+        if mutation in SCENARIOS and SCENARIOS[mutation].uploads:
+            given = {**given, "uploadId": self.uploaded(role) or given["uploadId"]}
         if mutation in SCENARIOS:
             return self.execute(role, *SCENARIOS[mutation].request(mutation, given))
         return self.execute(role, mutation_document(mutation), {"input": given})
+
+    def uploaded(self, role: str) -> str | None:
+        """The id of a small PDF the role's caller uploads (None when it may not upload)."""
+        sent = self.http.post(
+            "/attachments",
+            files={"file": ("办理回复.pdf", files.pdf(), "application/pdf")},
+            headers=self.headers[role],
+        )
+        return str(sent.json()["uploadId"]) if sent.status_code == 201 else None
 
     def position(self) -> int:
         return self.system.app.position()
