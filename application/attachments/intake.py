@@ -38,7 +38,7 @@ ZIP_ENTRIES = 2000
 ZIP_UNCOMPRESSED = 200 * 1024 * 1024
 ZIP_RATIO = 100  # an XML part compresses 5–20×; a bomb thousands of times
 ZIP_RATIO_FROM = 1024 * 1024  # small parts may compress well without harm
-IMAGE_PIXELS = 40_000_000
+IMAGE_PIXELS = 40_000_000  # decoded in memory to be re-encoded: about 120 MB at most
 THUMBNAIL = (320, 320)
 CONTENT, THUMB, META = "content", "thumbnail", "upload.json"
 
@@ -231,19 +231,28 @@ def reencoded(path: Path, media: MediaType) -> tuple[str, int]:
 
 
 def make_thumbnail(path: Path, thumbnail: Path) -> bool:
-    image = _opened(path)
-    small = image.convert("RGB")
-    small.thumbnail(THUMBNAIL)
+    """A JPEG of at most 320 px a side (a JPEG is decoded at a reduced scale to make it)."""
+    image = _opened(path, draft=(THUMBNAIL[0] * 2, THUMBNAIL[1] * 2))
+    try:
+        small = image.convert("RGB")
+        small.thumbnail(THUMBNAIL)
+    except (OSError, ValueError):
+        raise UnreadableImage() from None
     with open(thumbnail, "xb") as out:
         small.save(out, "JPEG", quality=85)
         fsynced(out)
     return True
 
 
-def _opened(path: Path) -> Image.Image:
+def _opened(path: Path, draft: tuple[int, int] | None = None) -> Image.Image:
+    """The decoded image; refused before decoding when it has more pixels than allowed."""
     Image.MAX_IMAGE_PIXELS = IMAGE_PIXELS
     try:
         image = Image.open(path)
+        if image.width * image.height > IMAGE_PIXELS:
+            raise UnreadableImage()
+        if draft is not None and image.format == "JPEG":
+            image.draft("RGB", draft)
         image.load()
     except (OSError, ValueError, Image.DecompressionBombError, SyntaxError):
         raise UnreadableImage() from None

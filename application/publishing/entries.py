@@ -183,7 +183,7 @@ ENTRIES: dict[type, Entry] = {
             + (",含个人信息,已加密" if e.personal_data else "")
             + ")"
         ),
-        withheld="为协商事项附加文件(内容已按规定限制)",
+        withheld="为协商事项附加文件",
     ),
     _event(Attachment, "AttachmentWithdrawn"): Entry(
         "撤回附件", lambda e: f"撤回附件,理由:{e.reason}", decision=True

@@ -5,15 +5,17 @@ path and control character."""
 
 from __future__ import annotations
 
+import io
 import os
 import tracemalloc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image
 
 from application.attachments.intake import Intake, Upload
-from application.attachments.refusals import FileTooLarge, SuspiciousArchive
+from application.attachments.refusals import FileTooLarge, SuspiciousArchive, UnreadableImage
 from application.attachments.store import AttachmentStore
 from domain.attachment import file_name
 from tests.support import files
@@ -131,3 +133,14 @@ def test_clean_tmp_removes_what_interrupted_writes_left(store: AttachmentStore) 
 )
 def test_names_lose_path_and_control_characters(given: str, kept: str) -> None:
     assert file_name(given) == kept
+
+
+def test_an_image_with_too_many_pixels_is_refused_before_it_is_decoded(
+    store: AttachmentStore,
+) -> None:
+    """A PNG of 10 000 × 10 000 pixels compresses to a few hundred kilobytes."""
+    out = io.BytesIO()
+    Image.new("L", (10_000, 10_000)).save(out, "PNG")
+    with pytest.raises(UnreadableImage):
+        received(store, iter([out.getvalue()]), 20 * MB)
+    assert list(store.tmp.iterdir()) == []

@@ -17,15 +17,19 @@ from urllib.parse import quote
 from uuid import uuid4
 
 import pytest
+from fastapi.testclient import TestClient
 from PIL import Image
 
+from application.permissions import RESTRICTED_TEXT
 from application.receipts import Command
-from domain.vocabulary import ExclusionGround
+from domain.vocabulary import ExclusionGround, Role
 from tests.support import files
 from tests.support.district import ADMIN
+from tests.support.scenarios import SECURITY_COMMAND
 from tests.support.world import World, postgres_schema, running
 
 LIMIT = 2 * 1024 * 1024
+PASSWORD = "Yongshun#2026-hall"
 ADD = """mutation($input: AddAttachmentInput!) { addAttachment(input: $input) {
   id attachment { id name mediaType size sha256 addedAt addedBy downloadUrl thumbnailUrl
   personalData readable restricted } } }"""
@@ -238,6 +242,22 @@ def test_a_restricted_matters_files_are_restricted_too(world: World) -> None:
     for role in ("unit", "supervisor", "integration", "anonymous"):
         refused = world.http.get(url, headers=world.headers[role])
         assert refused.status_code in (401, 404), role
+    trail = (
+        'query { auditTrail(first: 100, filter: {aggregateType: "Attachment"})'
+        " { edges { node { aggregateId summary } } } }"
+    )
+    for role, reads in (("auditor", True), ("platform_staff", True), ("leader", False)):
+        said = world.execute(role, trail)["data"]["auditTrail"]["edges"]
+        (step,) = [e["node"] for e in said if e["node"]["aggregateId"] == attached["id"]]
+        assert ("举报材料" in step["summary"]) is reads, (role, step)
+    feed = world.http.get(
+        "/events",
+        params={"type": "cn.gov.cppcc.yishiting.attachment.added", "limit": 500},
+        headers=world.headers["leader"],
+    )
+    (event,) = [e for e in feed.json() if e["subject"] == attached["id"]]
+    assert event["data"]["fileName"] == RESTRICTED_TEXT
+    assert event["data"]["restricted"]
 
 
 def test_a_personal_data_photo_is_served_to_the_cleared_until_its_subject_is_erased(
@@ -390,3 +410,22 @@ def test_an_over_limit_upload_is_refused_mid_stream_without_buffering(world: Wor
     assert start["status"] == 413
     assert consumed <= LIMIT + 2 * chunk
     assert peak < total // 8, f"peak {peak} bytes for a {total}-byte upload"
+
+
+def test_a_browser_session_uploads_only_with_its_csrf_token(world: World) -> None:
+    username = f"upload.{uuid4().hex[:8]}"
+    app = world.system.app
+    made = app.create_account(SECURITY_COMMAND, username=username, display_name="张伟").id
+    app.reset_password(SECURITY_COMMAND, made, password=PASSWORD)
+    app.grant_role(SECURITY_COMMAND, made, role=Role.LEADER, reason="任命")
+    browser = TestClient(world.http.app)  # its own cookie jar, on the world's running app
+    signed = browser.post("/auth/sign-in", json={"username": username, "password": PASSWORD})
+    assert signed.status_code == 200, signed.text
+    csrf = signed.json()["csrfToken"]
+    body = {"file": ("纪要.pdf", files.pdf(), "application/pdf")}
+
+    forged = browser.post("/attachments", files=body)
+    assert forged.status_code == 403
+    assert forged.json()["errors"][0]["extensions"]["reason"] == "CSRF_REJECTED"
+    sent = browser.post("/attachments", files=body, headers={"X-CSRF-Token": csrf})
+    assert sent.status_code != 403, sent.text
