@@ -14,7 +14,9 @@ Each benchmark also runs alone: `python -m bench.NAME --help`.
   ledger       the ledger's overhead and verify rate
   gm           the 国密 suite beside the international one: ledger append, verify, sealing
   sign_in      a password sign-in's server CPU beside the argon2id check alone; a request
-               by session cookie beside one by API token and by JWT"""
+               by session cookie beside one by API token and by JWT
+  attachments  a file attached over HTTP (upload + mutation) ÷ a plain copy on the same disk;
+               the server's peak RSS during the largest upload, above idle"""
 
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ from uuid import uuid4
 
 from application.settings import Settings
 from bench import (
+    attachments,
     common,
     gm,
     ledger,
@@ -56,6 +59,7 @@ STEPS = (
     "ledger",
     "gm",
     "sign_in",
+    "attachments",
 )
 REBUILD_TARGET = 20.0
 STOCK_NAMED = f"the {len(STOCK_VIEWS)} views fed domain events"
@@ -76,11 +80,16 @@ class Sizes:
     ledger_events: int
     ledger_repeat: int
     sign_in_samples: int
+    attach_megabytes: int  # the file of the throughput rounds
+    attach_peak_megabytes: int  # the file uploaded while the server's memory is watched
+    attach_rounds: int
 
 
-QUICK = Sizes(3.0, 300, 10_000, 1_000, 2, 100_000, 30, 100, 3_000, 20, 10_000, 1, 10)
-FULL = Sizes(20.0, 2_000, 1_000_000, 3_000, 3, 1_000_000, 200, 300, 10_000, 150, 200_000, 1, 30)
-SMOKE = Sizes(1.0, 30, 2_000, 300, 1, 3_000, 5, 20, 300, 5, 2_000, 1, 2)
+QUICK = Sizes(3.0, 300, 10_000, 1_000, 2, 100_000, 30, 100, 3_000, 20, 10_000, 1, 10, 10, 20, 3)
+FULL = Sizes(
+    20.0, 2_000, 1_000_000, 3_000, 3, 1_000_000, 200, 300, 10_000, 150, 200_000, 1, 30, 10, 20, 5
+)
+SMOKE = Sizes(1.0, 30, 2_000, 300, 1, 3_000, 5, 20, 300, 5, 2_000, 1, 2, 1, 2, 1)
 
 
 class Suite:
@@ -223,6 +232,13 @@ class Suite:
         samples = self.sizes.sign_in_samples
         cost = sign_in.run(self.url, samples).figure()
         return [cost, *sign_in.request_cost(self.url, samples * 50).figures()]
+
+    def attachments(self) -> list[Figure]:
+        s = self.sizes
+        result = attachments.run(
+            self.url, s.attach_megabytes, s.attach_peak_megabytes, s.attach_rounds
+        )
+        return result.figures()
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -34,6 +34,8 @@ ROWS = {
     "long-lived: `report_progress`": "≤ 1.5×",
     "ledger: `verify`": "—",
     "sign-in: server CPU": "≤ 250 ms CPU",
+    "attachments: upload of a": "≥ 0.5×",
+    "attachments: server's peak RSS": "≤ idle + 32 MB",
 }
 
 
