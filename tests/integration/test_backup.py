@@ -85,7 +85,9 @@ def test_backup_drop_restore_gives_back_the_log_views_files_and_a_verified_ledge
     source: Deployment, target: Deployment, tmp_path: Path, into: str
 ) -> None:
     source.seed_demo()
+    attached = source.attach_files()
     written = {source.put_blob(os.urandom(size)): size for size in BLOB_SIZES}
+    written.update(dict.fromkeys(attached, 0))
     (source.store / "tmp" / "half-upload.part").write_bytes(b"half a file")  # never archived
     events, tags, views = source.events(), source.tags(), source.views()
     files = source.blobs()
@@ -122,9 +124,11 @@ def test_backup_drop_restore_gives_back_the_log_views_files_and_a_verified_ledge
     assert not (restoring.store / "tmp" / "half-upload.part").exists()
     assert restoring.views() == views
     assert restoring.views(rebuild=True) == views
-    verified = restoring.run("verify")
+    verified = restoring.run("verify", "--attachments")
     assert verified.returncode == 0, verified.stdout + verified.stderr
     assert "账本核验通过" in verified.stderr
+    said = " ".join((verified.stdout + verified.stderr).split())
+    assert "附件核验通过 attachments verified: 3 个文件" in said, said  # the PNG's thumbnail
 
 
 def test_a_backup_taken_while_commands_are_written_restores_to_a_consistent_point(

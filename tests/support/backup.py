@@ -24,8 +24,12 @@ import psycopg
 from application.backup import blob_path
 from application.settings import Settings
 from application.storage import Database
+from domain.attachment import Attachment
+from domain.vocabulary import AttachmentOwner
 from interfaces.bootstrap import bootstrap
 from interfaces.cli.demo import seed_demo
+from tests.support import files
+from tests.support.district import District
 from tests.support.erasure import COMMAND_DEADLINE, ROOT
 from tests.support.views import dump_views
 
@@ -111,6 +115,34 @@ class Deployment:
             timeout=COMMAND_DEADLINE,
             check=False,
         )
+
+    def attach_files(self) -> list[str]:
+        """Files attached as staff attach them (uploaded, checked, stored, recorded), one of
+        them personal data (sealed): the SHA-256s the AttachmentAdded events recorded (the
+        image's thumbnail too)."""
+        system = bootstrap(self.settings())
+        try:
+            district = District.build(system.app)
+            matter = district.propose_hotline_matter()
+            given = [("协商纪要.pdf", files.pdf(), False), ("签到表.png", files.png(), True)]
+            recorded = []
+            for name, data, personal in given:
+                with system.app.receive(district.staff.actor, name) as intake:
+                    intake.write(data)
+                    upload_id = intake.finish().id
+                outcome = system.app.add_attachment(
+                    district.staff,
+                    owner_kind=AttachmentOwner.MATTER,
+                    owner_id=matter,
+                    upload_id=upload_id,
+                    personal_data=personal,
+                )
+                attachment = system.app.load(Attachment, outcome.id)
+                recorded += [attachment.sha256, attachment.thumbnail_sha256]
+            system.projector.catch_up()
+            return [sha256 for sha256 in recorded if sha256]
+        finally:
+            system.close()
 
     def seed_demo(self) -> None:
         """The demo district's story, projected and sealed by a checkpoint."""
