@@ -106,17 +106,17 @@ def _auditor_inputs(
     public = [_public_key(path, user_id) for path in public_keys]
     kept = []
     for path in checkpoints:
-        kept.append(_read(Checkpoint.from_json, path))
+        kept.append(_read(Checkpoint.from_json, path, "检查点", "checkpoint"))
     return public, kept
 
 
-def _read(parse: Callable[[str], T], path: Path) -> T:
+def _read(parse: Callable[[str], T], path: Path, zh: str, en: str) -> T:
     """A proof or checkpoint the auditor gave (as the CLI or GraphQL wrote it), or a plain
     refusal (exit 2)."""
     try:
         return parse(path.read_text())
     except (OSError, ValueError) as bad:
-        _refuse(f"无法读取 {path} (cannot read {path}): {bad}")
+        _refuse(f"无法读取{zh} (cannot read the {en} {path}): {bad}")
 
 
 def _public_key(path: Path, user_id: str) -> PublicKey:
@@ -246,8 +246,8 @@ def verify_proof(
     """独立核验包含证明(无需数据库) Check an inclusion proof against a kept checkpoint; needs
     no database, only the public key. Either suite: the proof and checkpoint name theirs."""
     verdict = check_inclusion(
-        _read(InclusionProof.from_json, proof),
-        _read(Checkpoint.from_json, checkpoint),
+        _read(InclusionProof.from_json, proof, "包含证明", "inclusion proof"),
+        _read(Checkpoint.from_json, checkpoint, "检查点", "checkpoint"),
         load_public_key(public_key.read_text(), user_id.encode()),
     )
     _finish(str(verdict), verdict.ok)
@@ -263,9 +263,9 @@ def verify_consistency(
 ) -> None:
     """独立核验一致性证明(无需数据库) Check that a newer checkpoint extends an older one."""
     verdict = check_consistency(
-        _read(ConsistencyProof.from_json, proof),
-        _read(Checkpoint.from_json, old),
-        _read(Checkpoint.from_json, new),
+        _read(ConsistencyProof.from_json, proof, "一致性证明", "consistency proof"),
+        _read(Checkpoint.from_json, old, "检查点", "checkpoint"),
+        _read(Checkpoint.from_json, new, "检查点", "checkpoint"),
         load_public_key(public_key.read_text(), user_id.encode()),
     )
     _finish(str(verdict), verdict.ok)
