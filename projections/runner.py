@@ -448,11 +448,17 @@ class Projector:
             with self._advanced:
                 self._advanced.notify_all()
 
+    def request_stop(self) -> None:
+        """Asks the worker to end after its batch, waiting for nothing: what a signal handler
+        may call. A handler runs in the thread it interrupts, mid-batch perhaps, holding what
+        the read-ahead needs; waiting there for the read-ahead would wait forever."""
+        self._stop.set()
+        self._wake.set()
+
     def stop(self) -> bool:
         """Stops the worker after its batch; True once it and its read-ahead have finished
         (the stores may then close)."""
-        self._stop.set()
-        self._wake.set()
+        self.request_stop()
         if self._thread is not None:
             self._thread.join(timeout=10)
         stopped = self._thread is None or not self._thread.is_alive()

@@ -94,7 +94,7 @@ def serve(
     console.print(
         f"议事厅已启动 yishiting is serving on http://{host}:{port}\n"
         f"  网页 web pages (驾驶舱/工作台/审计/公开信息): http://{host}:{port}/app/\n"
-        "    登录时粘贴 `yishiting demo` 输出的令牌 (sign in with a token printed by the demo)\n"
+        "    用 `yishiting demo` 列出的演示账号登录 (sign in with a demo account it printed)\n"
         f"  GraphQL 查询界面 GraphiQL:  http://{host}:{port}/graphql\n"
         f"  健康检查 health:            http://{host}:{port}/readyz\n"
         "  试试 try: { dashboard { topicsTotal itemsOpen itemsOverdue } }"
@@ -153,7 +153,8 @@ def project(
             console.print(f"已处理 applied {count} events")
             return
         complete_erasures_at_start(system.app)
-        signal.signal(signal.SIGTERM, _stop_on_signal(system.projector.stop))
+        # Only asked in the handler; `system.close()` below waits for the threads to end.
+        signal.signal(signal.SIGTERM, _stop_on_signal(system.projector.request_stop))
         system.integration.start(delivering=True, projector=system.projector)
         console.print("投影与事件推送运行中 projector and webhooks running (Ctrl+C 停止 to stop)")
         with contextlib.suppress(KeyboardInterrupt):

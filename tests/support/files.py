@@ -24,10 +24,13 @@ def pdf(text: str = "minutes") -> bytes:
 
 
 def _zip(parts: dict[str, bytes]) -> bytes:
+    """The same bytes every time: each member dated alike (writestr would stamp the clock's
+    time, and two calls across a two-second boundary would differ)."""
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
         for name, data in parts.items():
-            archive.writestr(name, data)
+            member = zipfile.ZipInfo(name, date_time=(2026, 11, 28, 9, 30, 0))
+            archive.writestr(member, data, compress_type=zipfile.ZIP_DEFLATED)
     return out.getvalue()
 
 
