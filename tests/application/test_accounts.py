@@ -237,15 +237,25 @@ def enrolled(
     app: Yishiting, username: str = "zhang.wei", password: str = FIRST
 ) -> tuple[Command, str, list[str]]:
     """The holder enrols an authenticator app: its secret, and the recovery codes shown once."""
+    own, secret, codes, _ = enrolled_by(app, username, password)
+    return own, secret, codes
+
+
+def enrolled_by(
+    app: Yishiting, username: str = "zhang.wei", password: str = FIRST
+) -> tuple[Command, str, list[str], str]:
+    """As `enrolled`, and the code that confirmed the enrolment (kept: computed again later,
+    it would be the next time step's once the clock has crossed a 30-second boundary)."""
     signed_in = app.sign_in(username=username, password=password, address=HERE)
     own = holder(signed_in)
     enrolment = app.begin_second_factor(own)
     assert enrolment.uri.startswith("otpauth://totp/")
     assert "secret=" + enrolment.secret in enrolment.uri
+    confirming = pyotp.TOTP(enrolment.secret).now()
     with pytest.raises(WrongCode):
-        app.confirm_second_factor(own, code=off_by_one(pyotp.TOTP(enrolment.secret).now()))
-    codes = app.confirm_second_factor(own, code=pyotp.TOTP(enrolment.secret).now())
-    return own, enrolment.secret, codes
+        app.confirm_second_factor(own, code=off_by_one(confirming))
+    codes = app.confirm_second_factor(own, code=confirming)
+    return own, enrolment.secret, codes, confirming
 
 
 def off_by_one(code: str) -> str:
@@ -259,16 +269,14 @@ def next_code(secret: str) -> str:
 
 def test_a_second_factor_is_enrolled_and_each_code_is_good_once(app: Yishiting) -> None:
     account = open_account(app)
-    _, secret, codes = enrolled(app)
+    _, secret, codes, confirming = enrolled_by(app)
     assert len(codes) == len(set(codes)) == 10
     assert app.account(account).second_factor
     with pytest.raises(SecondFactorRequired) as asked:
         app.sign_in(username="zhang.wei", password=FIRST, address=HERE)
     assert asked.value.code == "SECOND_FACTOR_REQUIRED"
     with pytest.raises(SignInRefused):  # the code that confirmed the enrolment, replayed
-        app.sign_in(
-            username="zhang.wei", password=FIRST, address=HERE, code=pyotp.TOTP(secret).now()
-        )
+        app.sign_in(username="zhang.wei", password=FIRST, address=HERE, code=confirming)
     code = next_code(secret)
     assert app.sign_in(username="zhang.wei", password=FIRST, address=HERE, code=code)
     with pytest.raises(SignInRefused):  # the same code again
