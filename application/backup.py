@@ -446,6 +446,11 @@ def _postgres_snapshot(database: Database, staging: Path) -> tuple[list[tuple[st
 
 
 def _postgres_last_position(conn: psycopg.Connection[Any], schema: str) -> int:
+    return _postgres_log_figure(conn, schema, "MAX(notification_id)")
+
+
+def _postgres_log_figure(conn: psycopg.Connection[Any], schema: str, figure: str) -> int:
+    """`figure` (an aggregate) of the schema's log table; 0 when there is no log table yet."""
     exists = conn.execute(
         "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s",
         (schema, POSTGRES_LOG_TABLE),
@@ -453,8 +458,8 @@ def _postgres_last_position(conn: psycopg.Connection[Any], schema: str) -> int:
     if not exists:
         return 0
     row = conn.execute(
-        sql.SQL("SELECT MAX(notification_id) FROM {}.{}").format(
-            sql.Identifier(schema), sql.Identifier(POSTGRES_LOG_TABLE)
+        sql.SQL("SELECT {} FROM {}.{}").format(
+            sql.SQL(figure), sql.Identifier(schema), sql.Identifier(POSTGRES_LOG_TABLE)
         )
     ).fetchone()
     return int(row[0] or 0) if row else 0
@@ -574,18 +579,7 @@ def _events_in(database: Database) -> int:
             return int(row[0])
     schema = database.schema or "public"
     with psycopg.connect(database.conninfo(with_schema=False)) as conn:
-        exists = conn.execute(
-            "SELECT 1 FROM pg_tables WHERE schemaname = %s AND tablename = %s",
-            (schema, POSTGRES_LOG_TABLE),
-        ).fetchone()
-        if not exists:
-            return 0
-        row = conn.execute(
-            sql.SQL("SELECT COUNT(*) FROM {}.{}").format(
-                sql.Identifier(schema), sql.Identifier(POSTGRES_LOG_TABLE)
-            )
-        ).fetchone()
-        return int(row[0]) if row else 0
+        return _postgres_log_figure(conn, schema, "COUNT(*)")
 
 
 def member_path(name: str) -> PurePosixPath:
