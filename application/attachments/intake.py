@@ -9,6 +9,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 import uuid
 import zipfile
 from dataclasses import asdict, dataclass
@@ -77,6 +78,9 @@ class Intake:
         self._digest = hashlib.sha256()
         self.size = 0
         self._finished = False
+        # A chunk may be written in a worker thread while the connection is still read: an
+        # abort (a dropped connection) waits for that write instead of closing under it.
+        self._writing = threading.Lock()
 
     @property
     def name(self) -> str:
@@ -101,16 +105,24 @@ class Intake:
             self.abort()
 
     def write(self, chunk: bytes) -> None:
+        with self._writing:
+            self._write(chunk)
+
+    def _write(self, chunk: bytes) -> None:
         if self._out is None:
             raise ValueError("the upload is closed")
         self.size += len(chunk)
         if self.size > self.limit:
-            self.abort()
+            self._abort()
             raise FileTooLarge(self.limit)
         self._digest.update(chunk)
         self._out.write(chunk)
 
     def abort(self) -> None:
+        with self._writing:
+            self._abort()
+
+    def _abort(self) -> None:
         if self._out is not None:
             self._out.close()
             self._out = None
