@@ -35,6 +35,8 @@ import json
 import os
 import shutil
 import signal
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -47,7 +49,16 @@ import httpx
 
 from application.receipts import Command
 from application.settings import Settings
-from bench.common import DEFAULT_URL, ROOT, Figure, Server, graphql, schema, status_kb
+from bench.common import (
+    DEFAULT_URL,
+    ROOT,
+    Figure,
+    Server,
+    free_port,
+    graphql,
+    schema,
+    status_kb,
+)
 from bench.workload import Workload
 from domain.base import Actor
 from domain.people import Proposer
@@ -74,6 +85,7 @@ class Result:
     copy_seconds: list[float] = field(default_factory=list)
     upload_seconds: list[float] = field(default_factory=list)
     post_seconds: list[float] = field(default_factory=list)  # the POST alone, each round
+    floor_seconds: list[float] = field(default_factory=list)  # the same POST, bare receiver
     server_cpu: list[float] = field(default_factory=list)  # the server's CPU s, each upload
     idle_kb: int = 0
     peak_kb: int = 0
@@ -93,6 +105,8 @@ class Result:
         post, whole = self.post_seconds[best], self.upload_seconds[best]
         ratio = self.upload_rate / self.copy_rate
         above = (self.peak_kb - self.idle_kb) / 1024
+        post_rate = self.megabytes / min(self.post_seconds)
+        floor_rate = self.megabytes / min(self.floor_seconds)
         return [
             Figure(
                 f"attachments: upload of a {self.megabytes} MB PDF to a matter over HTTP"
@@ -106,6 +120,23 @@ class Result:
                 f"≥ {THROUGHPUT_TARGET:g}×",
                 ratio >= THROUGHPUT_TARGET,
                 f"{self.megabytes} MB, best of {self.rounds} in alternation",
+            ),
+            Figure(
+                f"attachments: the upload's POST alone (`POST {UPLOAD_PATH}`: received, hashed,"
+                " written, fsynced, sniffed; before `addAttachment`) ÷ a plain copy",
+                f"{post_rate:,.0f} MB/s",
+                f"`shutil.copyfile` + fsync: {self.copy_rate:,.0f} MB/s",
+                post_rate / self.copy_rate,
+                size=f"{self.megabytes} MB, best of {self.rounds}",
+            ),
+            Figure(
+                "attachments: the floor, the same multipart POST to a bare ASGI app under the"
+                " server's uvicorn (h11, head deadline) that reads the body and drops it"
+                " (bench/upload_floor.py) ÷ a plain copy",
+                f"{floor_rate:,.0f} MB/s",
+                f"`shutil.copyfile` + fsync: {self.copy_rate:,.0f} MB/s",
+                floor_rate / self.copy_rate,
+                size=f"{self.megabytes} MB, best of {self.rounds}",
             ),
             Figure(
                 f"attachments: server's peak RSS during a {self.peak_megabytes} MB upload"
@@ -207,6 +238,44 @@ def upload(http: httpx.Client, path: Path, matter_id: str) -> tuple[float, float
     return posted, done
 
 
+def post_to_floor(http: httpx.Client, path: Path) -> float:
+    """The same multipart POST to the bare receiver: the seconds to its answer."""
+    started = time.perf_counter()
+    with open(path, "rb") as file:
+        response = http.post("/", files={"file": (path.name, file, "application/pdf")})
+    if response.status_code != 201 or int(response.text) <= path.stat().st_size:
+        raise RuntimeError(f"the floor answered {response.status_code} {response.text[:200]}")
+    return time.perf_counter() - started
+
+
+@contextmanager
+def _floor() -> Iterator[httpx.Client]:
+    """bench/upload_floor.py in its own process, and a client of it."""
+    port = free_port()
+    command = [sys.executable, "-m", "bench.upload_floor", "--port", str(port)]
+    process = subprocess.Popen(command, cwd=ROOT)
+    try:
+        with httpx.Client(base_url=f"http://127.0.0.1:{port}", timeout=60.0) as http:
+            _await_floor(http, process)
+            yield http
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+
+
+def _await_floor(http: httpx.Client, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("the floor's server exited")
+        try:
+            http.post("/", content=b"x")
+            return
+        except httpx.TransportError:
+            time.sleep(0.05)
+    raise RuntimeError("the floor's server did not answer within 30 s")
+
+
 def _add_input(said: dict[str, Any], matter_id: str) -> dict[str, Any]:
     return {
         "commandId": f"bench-attach-{uuid.uuid4().hex}",
@@ -268,7 +337,7 @@ def run(
         server = Server(log_url, env=env)
         if stages:
             server.command[server.command.index("interfaces.cli.main")] = "bench.upload_stages"
-        with server:
+        with server, _floor() as floor:
             assert server.process is not None
             pid = server.process.pid
             staff = Actor("staff-bench", "李专员", Role.PLATFORM_STAFF, platform_id)
@@ -303,10 +372,12 @@ def run(
                     result.server_cpu.append(cpu_seconds(pid) - cpu)
                     result.post_seconds.append(posted)
                     result.upload_seconds.append(done)
+                    result.floor_seconds.append(post_to_floor(floor, source))
                     source.unlink()
                     tell(
                         f"(round {n + 1}) copy {megabytes / result.copy_seconds[-1]:,.0f} MB/s,"
-                        f" upload {megabytes / done:,.0f} MB/s (POST {posted * 1e3:,.0f} ms)"
+                        f" upload {megabytes / done:,.0f} MB/s (POST {posted * 1e3:,.0f} ms,"
+                        f" floor {result.floor_seconds[-1] * 1e3:,.0f} ms)"
                     )
         result.uploaded_bytes = rounds * megabytes * MB
         if stages:
