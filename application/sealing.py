@@ -18,9 +18,11 @@ import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers import Cipher, algorithms, modes
+from cryptography.hazmat.primitives.ciphers import algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
+
+from application.fences.cryptography_internals import gcm_decryptor, gcm_encryptor
 
 NONCE = 12
 TAG = 16
@@ -38,22 +40,21 @@ class SM4GCM:
     def __init__(self, key: bytes) -> None:
         if len(key) != SM4_KEY:
             raise ValueError("an SM4 key is 16 bytes")
-        self._key = key
+        self._algorithm = algorithms.SM4(key)
 
     @staticmethod
     def generate_key() -> bytes:
         return os.urandom(SM4_KEY)
 
     def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
-        encryptor = Cipher(algorithms.SM4(self._key), modes.GCM(nonce)).encryptor()
+        encryptor = gcm_encryptor(self._algorithm, nonce)
         encryptor.authenticate_additional_data(associated_data)
         return encryptor.update(data) + encryptor.finalize() + encryptor.tag
 
     def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
         if len(data) < TAG:
             raise InvalidTag
-        mode = modes.GCM(nonce, data[-TAG:], min_tag_length=TAG)
-        decryptor = Cipher(algorithms.SM4(self._key), mode).decryptor()
+        decryptor = gcm_decryptor(self._algorithm, nonce, data[-TAG:])
         decryptor.authenticate_additional_data(associated_data)
         return decryptor.update(data[:-TAG]) + decryptor.finalize()
 
