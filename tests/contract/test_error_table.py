@@ -133,8 +133,8 @@ def tree_sizes_unprovable(contract: ContractServer) -> Answer:
 
 
 def variable_not_of_its_type(contract: ContractServer) -> Answer:
-    document = "query($f: TopicFilter) { topics(filter: $f) { totalCount } }"
-    return contract.wire(ADMIN).execute(document, f={"channel": "CARRIER_PIGEON"})
+    document = "query($n: Int) { topics(first: $n) { totalCount } }"
+    return contract.wire(ADMIN).execute(document, n="many")
 
 
 def unknown_field(contract: ContractServer) -> Answer:
