@@ -209,7 +209,7 @@ class Core(Application[UUID]):
             print_ = fingerprint(use_case, arguments)
             earlier = self._receipt(receipt_id)
             if earlier is not None:
-                return earlier.replay(print_)
+                return self._replayed(earlier, print_)
         with clocked_by(self.clock):  # the events and the receipt carry the application's time
             to_save = self._changed(command, use_case, print_, change)
         primary = to_save[0]
@@ -218,10 +218,20 @@ class Core(Application[UUID]):
         except IntegrityError:
             earlier = self._receipt(receipt_id) if receipt_id else None
             if earlier is not None:
-                return earlier.replay(print_)
+                return self._replayed(earlier, print_)
             raise ConcurrentModification(self._current_version(primary.id)) from None
         position = max((r.notification.id for r in recordings), default=None)
         return Outcome(primary.id, primary.version, position, len(recordings))
+
+    def _replayed(self, receipt: CommandReceipt, print_: str) -> Outcome:
+        """The first answer again. The receipt is the last event its command appended, so its
+        own log position is the position the first answer gave."""
+        return receipt.replay(print_, self._position_of(receipt.id, receipt.version))
+
+    def _position_of(self, aggregate_id: UUID, version: int) -> int | None:
+        """The log position of one stored event; None where the recorder cannot say."""
+        find = getattr(self.recorder, "position_of", None)
+        return find(aggregate_id, version) if find is not None else None
 
     def _current_version(self, aggregate_id: UUID) -> int | None:
         """The version another writer left, for the conflict's answer; None if unreadable."""

@@ -43,7 +43,7 @@ class HotlineUseCases(Core):
                 if earlier is None:
                     raise
             else:
-                return Intake(outcome.id, outcome.position, repeated=outcome.position is None)
+                return Intake(outcome.id, outcome.position, repeated=outcome.replayed)
         return earlier.replay(order.fingerprint(platform_id))
 
     def take_hotline_orders(

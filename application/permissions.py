@@ -237,3 +237,15 @@ def visibility(actor: Actor) -> Visibility:
             return Visibility(supervisor_id=actor.scope)
         case _:
             return Visibility()
+
+
+def reads_back(actor: Actor) -> Visibility:
+    """What a writer reads of the record its mutation has just written, in that mutation's
+    answer. The integration role (12345 hotline, member app) reads none of the views, yet may
+    write: it reads its own write as the event feed already shows it every record — the
+    record's own fields, no personal data, a restricted matter's texts withheld. What the
+    record links to (its topic, participants, items) stays as the role's views show it:
+    nothing. Every other role reads its write as it reads anything."""
+    if actor.role is R.INTEGRATION:
+        return Visibility(everything=True)
+    return visibility(actor)

@@ -285,6 +285,17 @@ class KeysInTheAppend(PostgresAppend):
             return {int(position): tag for position, tag in curs.fetchall()}
 
     @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
+    def position_of(self, originator_id: Any, version: int) -> int | None:
+        """The log position (notification id) of one stored event, None if there is none."""
+        statement = SQL(
+            "SELECT notification_id FROM {}.{} WHERE originator_id = %s AND originator_version = %s"
+        ).format(Identifier(self.datastore.schema), Identifier(self.events_table_name))
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, (originator_id, version))
+            row = curs.fetchone()
+        return None if row is None else int(row[0])
+
+    @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
     def notifications_after(self, start: int, limit: int) -> list[Notification]:
         """`select_notifications(start, limit, inclusive_of_start=False)` in half its Python:
         the rows read as tuples, and each notification made without its dataclass __init__

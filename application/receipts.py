@@ -28,13 +28,15 @@ class Command:
 
 @dataclass(frozen=True)
 class Outcome:
-    """What a command changed. `position` is the log position of its last event (None when the
-    outcome is replayed for a repeated command id)."""
+    """What a command changed. `position` is the log position of its last event; a repeated
+    command id (`replayed`) is answered with the first answer's position (the position of the
+    command's receipt, its last event), None only where the recorder cannot look it up."""
 
     id: UUID
     version: int
     position: int | None
     events: int = 0
+    replayed: bool = False
 
 
 GENERATED_FIELDS = ("id", "subject_id")
@@ -85,7 +87,8 @@ class CommandReceipt(Record):
         self.aggregate_id = aggregate_id
         self.aggregate_version = aggregate_version
 
-    def replay(self, fingerprint: str) -> Outcome:
+    def replay(self, fingerprint: str, position: int | None) -> Outcome:
+        """The first answer again, at `position`: the receipt's own place in the log."""
         if fingerprint != self.fingerprint:
             raise CommandIdReused(self.command_id)
-        return Outcome(self.aggregate_id, self.aggregate_version, None)
+        return Outcome(self.aggregate_id, self.aggregate_version, position, replayed=True)

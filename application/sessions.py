@@ -386,7 +386,7 @@ class SessionUseCases(AccountUseCases):
         outcome = self._record_token_issued(
             command, account, token_id=token_id, name=name, grant=grant
         )
-        if outcome.position is None:
+        if outcome.replayed:
             return IssuedToken(outcome, "", "")
         secret = TOKEN_PREFIX + secrets.token_urlsafe(SESSION_BYTES)
         key = digest(secret)

@@ -118,6 +118,13 @@ class MemoryAppend(POPOApplicationRecorder):
             events = self._stored_events
             return [(p, events[p - 1]) for p in range(max(first, 1), min(last, len(events)) + 1)]
 
+    def position_of(self, originator_id: object, version: int) -> int | None:
+        """The log position of one stored event (1-based), read under the recorder's lock: the
+        index maps an originator's versions to places in `_stored_events`."""
+        with self._database_lock:
+            place = self._stored_events_index.get(str(originator_id), {}).get(version)
+            return None if place is None else place + 1
+
 
 def memory_snapshots(recorder: POPOAggregateRecorder) -> list[StoredEvent]:
     """Every snapshot an in-memory snapshot store holds (no public listing of them)."""

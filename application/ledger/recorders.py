@@ -65,6 +65,17 @@ class TaggedSQLiteRecorder(SQLiteAppend):
             )
             return {int(row["position"]): row["tag"] for row in c.fetchall()}
 
+    def position_of(self, originator_id: Any, version: int) -> int | None:
+        """The log position (rowid) of one stored event, None if there is none."""
+        with self.datastore.transaction(commit=False) as c:
+            c.execute(
+                f"SELECT rowid FROM {self.events_table_name}"
+                " WHERE originator_id = ? AND originator_version = ?",
+                (_hex(originator_id), version),
+            )
+            row = c.fetchone()
+            return None if row is None else int(row[0])
+
 
 class TaggedMemoryRecorder(MemoryAppend):
     """memory://: the tags beside the events, in the same lock."""

@@ -51,7 +51,7 @@ def remind_due_items(
         except DomainError:
             skipped += 1
             continue
-        issued += outcome.position is not None
-        skipped += outcome.position is None
+        issued += not outcome.replayed
+        skipped += outcome.replayed
     system.projector.catch_up()
     return issued, skipped

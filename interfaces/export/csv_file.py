@@ -1,6 +1,6 @@
 """The form as CSV: UTF-8 with a byte-order mark so that Excel opens the Chinese correctly;
-the title line, the ten columns, the rows and the footer, as on paper; no cell read as a
-formula."""
+the title line, the plan's ten columns and 备注, the rows and the footer, as on paper; no
+cell read as a formula; days as YYYY-MM-DD."""
 
 from __future__ import annotations
 

@@ -1,5 +1,10 @@
-"""The seed's attachment 「XX协商议事厅协商议事活动督办落实情况」 as data: its title, exactly its
-ten columns in its order, one row per supervision item, and its footer 填报部门 / 填报时间."""
+"""The seed's attachment 「XX协商议事厅协商议事活动督办落实情况」 as data: its title, its ten
+columns in its order, one row per supervision item, and its footer 填报部门 / 填报时间.
+
+The plan's form has no column for an item's status or its outcome (办结情况). They are not
+progress, so 进展情况 holds the latest progress report only, and both go to one column after
+the plan's ten, 备注 (remarks): the place a Chinese form keeps what its columns do not name.
+The plan's ten columns keep their names and places."""
 
 from __future__ import annotations
 
@@ -13,7 +18,7 @@ from projections.store import Row
 TITLE = "{hall}协商议事厅协商议事活动督办落实情况"
 ALL_HALLS = "全区"
 SHEET = "督办落实情况"
-COLUMNS = (
+PLAN_COLUMNS = (
     "序号",
     "协商时间",
     "协商议题",
@@ -25,6 +30,8 @@ COLUMNS = (
     "存在问题",
     "解决思路",
 )
+REMARKS = "备注"  # not in the plan: the item's status and outcome (see above)
+COLUMNS = (*PLAN_COLUMNS, REMARKS)
 
 
 @dataclass(frozen=True)
@@ -39,6 +46,7 @@ class FormRow:
     progress: str
     problems: str
     approach: str
+    remarks: str
 
     def cells(self) -> tuple[int | date | str, ...]:
         return (
@@ -52,6 +60,7 @@ class FormRow:
             self.progress,
             self.problems,
             self.approach,
+            self.remarks,
         )
 
 
@@ -76,8 +85,8 @@ def title_for(hall: str | None) -> str:
 
 
 def form_row(number: int, row: Row) -> FormRow:
-    """A ledger row as the form shows it: the consultation's day in the district (UTC+8), and
-    the item's status before its latest progress (办结 with its outcome)."""
+    """A ledger row as the form shows it: the consultation's day in the district (UTC+8), the
+    latest progress as reported, and the status (with the outcome once 办结) as remarks."""
     return FormRow(
         number=number,
         consultation_date=local_date(datetime.fromisoformat(row["consultation_time"])),
@@ -86,15 +95,16 @@ def form_row(number: int, row: Row) -> FormRow:
         unit=row["unit_name"],
         committee=row["committee_name"],
         supervisor=row["supervisor_name"],
-        progress=progress_text(row),
+        progress=row["progress"],
         problems=row["problems"],
         approach=row["approach"],
+        remarks=remarks_text(row),
     )
 
 
-def progress_text(row: Row) -> str:
+def remarks_text(row: Row) -> str:
     status = ItemStatus.parse(row["status"])
-    lines = [f"【{status.label}】{row['progress']}"]
+    lines = [f"办理状态:{status.label}"]
     if status is ItemStatus.RESOLVED and row["outcome"]:
         lines.append(f"办结情况:{row['outcome']}")
     return "\n".join(lines)

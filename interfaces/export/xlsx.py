@@ -1,9 +1,11 @@
 """The form as an Excel workbook ready to print: A4 landscape, one page wide, the header row
 repeated on every page, wrapped text in set column widths, and the footer under the table;
-every text a string cell, none a formula."""
+every text a string cell, none a formula; every day a date cell (a number Excel sorts and
+filters by, shown as 2026年3月2日)."""
 
 from __future__ import annotations
 
+from datetime import date
 from io import BytesIO
 
 from openpyxl import Workbook
@@ -14,7 +16,9 @@ from openpyxl.worksheet.worksheet import Worksheet
 from interfaces.export.cells import put
 from interfaces.export.form import COLUMNS, SHEET, SupervisionForm
 
-WIDTHS = (6, 14, 22, 28, 14, 14, 10, 32, 22, 22)
+WIDTHS = (6, 14, 22, 28, 14, 14, 10, 32, 22, 22, 20)
+LAST = len(COLUMNS)
+LAST_LETTER = get_column_letter(LAST)
 DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 FONT = "宋体"
 TITLE_ROW, HEADER_ROW, FIRST_ROW = 1, 2, 3
@@ -39,7 +43,7 @@ def workbook_bytes(form: SupervisionForm) -> bytes:
 
 
 def _title(sheet: Worksheet, title: str) -> None:
-    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=10)
+    sheet.merge_cells(start_row=TITLE_ROW, start_column=1, end_row=TITLE_ROW, end_column=LAST)
     cell = put(sheet, TITLE_ROW, 1, title)
     cell.font = Font(name=FONT, size=16, bold=True)
     cell.alignment = Alignment(horizontal="center", vertical="center")
@@ -65,13 +69,14 @@ def _rows(sheet: Worksheet, form: SupervisionForm) -> None:
             cell.border = BOX
             horizontal = "center" if column in CENTERED else "left"
             cell.alignment = Alignment(horizontal=horizontal, vertical="top", wrap_text=True)
-        sheet.cell(FIRST_ROW + offset, 2).number_format = DATE_FORMAT
+            if isinstance(value, date):
+                cell.number_format = DATE_FORMAT
 
 
 def _footer(sheet: Worksheet, form: SupervisionForm, row: int) -> None:
     department, filled = form.footer
     sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=5)
-    sheet.merge_cells(start_row=row, start_column=6, end_row=row, end_column=10)
+    sheet.merge_cells(start_row=row, start_column=6, end_row=row, end_column=LAST)
     for column, text in ((1, department), (6, filled)):
         cell = put(sheet, row, column, text)
         cell.font = Font(name=FONT, size=11)
@@ -87,7 +92,7 @@ def _print_setup(sheet: Worksheet, last_row: int) -> None:
     setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{HEADER_ROW}:{HEADER_ROW}"
-    sheet.print_area = f"A1:J{last_row}"
+    sheet.print_area = f"A1:{LAST_LETTER}{last_row}"
     sheet.print_options.horizontalCentered = True
     sheet.page_margins.left = sheet.page_margins.right = 0.4
     sheet.page_margins.top = sheet.page_margins.bottom = 0.6

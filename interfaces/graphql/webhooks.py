@@ -153,7 +153,7 @@ class WebhookMutations:
             id=strawberry.ID(str(outcome.id)),
             version=outcome.version,
             position=outcome.position,
-            secret=secret if outcome.position is not None else None,
+            secret=None if outcome.replayed else secret,
         )
 
     @strawberry.mutation(description="退订事件推送 Unregister a webhook receiver")

@@ -81,8 +81,9 @@ def test_the_daily_reminder_is_issued_once_a_day_for_an_item_due_soon(
         date(2026, 3, 16),
         2,
     )
-    assert first.position is not None
-    assert again.position is None  # the same day's reminder, not a second one
+    assert not first.replayed
+    assert again.replayed  # the same day's reminder, not a second one
+    assert again.position == first.position
     app.issue_deadline_reminder(
         Command(SYSTEM, command_id="remind-by-hand"), item_id, today=date(2026, 3, 13), within=3
     )

@@ -1265,7 +1265,8 @@ def test_a_repeated_command_id_runs_once(
         )
         for _ in range(2)
     ]
-    assert [(c.id, c.version) for c in again] == [(first.id, 1), (first.id, 1)]
+    assert again == [first, first], "the first answer again, its log position included"
+    assert first.position is not None
     assert topic_count(api) == 1
     assert http.get("/readyz").json()["log"] == log, "a repeat stores nothing"
 
@@ -1304,7 +1305,8 @@ def test_a_repeated_command_id_runs_once(
     # a repeated decision is answered with the version it made
     verified = staff.verify_topic(first.id, basic_situation="核实", command_id="cmd-verify-1")
     repeat = staff.verify_topic(first.id, basic_situation="核实", command_id="cmd-verify-1")
-    assert (repeat.id, repeat.version) == (verified.id, verified.version) == (first.id, 2)
+    assert repeat == verified
+    assert (verified.id, verified.version) == (first.id, 2)
     assert topic(api, first.id)["version"] == 2
 
 

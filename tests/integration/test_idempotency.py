@@ -57,8 +57,9 @@ def report(
 
 
 def same(outcomes: list[Outcome]) -> Outcome:
-    """All the outcomes name the same record at the same version; the first one is returned."""
-    assert len({(o.id, o.version) for o in outcomes}) == 1, outcomes
+    """All the outcomes name the same record at the same version and log position; the first
+    one is returned."""
+    assert len({(o.id, o.version, o.position) for o in outcomes}) == 1, outcomes
     return outcomes[0]
 
 
@@ -79,7 +80,7 @@ def test_a_matter_proposed_three_times_with_one_command_id_is_stored_once(
     assert app.position() == after_first
     assert stored_after(app, before) == 2, "the proposal and the command's receipt"
     assert first.position == after_first
-    assert [r.position for r in repeats] == [None, None]
+    assert [(r.position, r.replayed) for r in repeats] == [(after_first, True)] * 2
     assert event_names(app, outcome.id) == ["TopicProposed"]
     assert app.load(Topic, outcome.id).version == 1
 
@@ -123,7 +124,9 @@ def test_a_repeat_is_answered_from_the_record_even_after_later_changes(
     report(app, district.unit, item_id, progress="第二次进展")
 
     again = report(app, command, item_id)
-    assert (again.id, again.version) == (first.id, first.version)
+    assert (again.id, again.version, again.position) == (first.id, first.version, first.position)
+    assert first.position is not None
+    assert first.position < app.position()
     assert app.load(SupervisionItem, item_id).progress_count == 2
 
 

@@ -1,7 +1,8 @@
 """The problem list as the seed's form 督办落实情况, over HTTP and from the CLI: an xlsx a person
-can print (title, the ten columns in the seed's order, one row per item, the footer, A4
-landscape with the header repeated) and a CSV Excel opens in Chinese; the consultation's day
-in the district, not UTC; filters; only what the caller may read. SQLite and PostgreSQL."""
+can print (title, the ten columns in the seed's order and 备注 after them, one row per item,
+the footer, A4 landscape with the header repeated) and a CSV Excel opens in Chinese; the
+consultation's day in the district, not UTC, as a date cell; filters; only what the caller
+may read. SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -42,6 +43,7 @@ COLUMNS = [
     "进展情况",
     "存在问题",
     "解决思路",
+    "备注",  # not in the plan: the status, and the outcome once resolved
 ]
 TITLE = "永顺镇委员工作站协商议事厅协商议事活动督办落实情况"
 SUBJECT = "关于缓解老旧小区停车难的协商"
@@ -53,9 +55,10 @@ IN_PROGRESS = [
     "区交通委",
     "社会和法制委员会",
     "刘督办",
-    "【办理中】已协调两所学校开放操场",
+    "已协调两所学校开放操场",
     "学校担心安全管理",
     "由街道派保安值守",
+    "办理状态:办理中",
 ]
 RESOLVED = [
     2,
@@ -65,9 +68,10 @@ RESOLVED = [
     "区交通委",
     "社会和法制委员会",
     "刘督办",
-    "【已办结】立体停车库已立项\n办结情况:新增车位120个。",
+    "立体停车库已立项",
     "",
     "",
+    "办理状态:已办结\n办结情况:新增车位120个。",
 ]
 FILLED_ON = re.compile(r"^填报时间:\d{4} 年 \d{1,2} 月 \d{1,2} 日$")
 
@@ -132,11 +136,13 @@ def test_the_xlsx_is_the_seeds_form_ready_to_print(http: TestClient, problems: P
         IN_PROGRESS,
         RESOLVED,
     ]
-    assert rows[4] == [None] * 10
+    assert rows[4] == [None] * 11
     assert rows[5][0] == "填报部门:永顺镇委员工作站"
     assert FILLED_ON.match(rows[5][5])
     assert len(rows) == 6
 
+    assert all(sheet[f"B{row}"].is_date for row in (3, 4)), "days as date cells"
+    assert sheet["B3"].value == datetime(2026, 3, 2)
     assert "年" in sheet["B3"].number_format
     assert sheet["H4"].alignment.wrap_text is True
     assert sheet["A2"].font.bold is True
@@ -145,7 +151,8 @@ def test_the_xlsx_is_the_seeds_form_ready_to_print(http: TestClient, problems: P
     assert (sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight) == (1, 0)
     assert sheet.sheet_properties.pageSetUpPr.fitToPage is True
     assert sheet.print_title_rows == "$2:$2"
-    assert [sheet.column_dimensions[c].width for c in "ABCDEFGHIJ"] == [
+    assert sheet.print_area == "'督办落实情况'!$A$1:$K$6"
+    assert [sheet.column_dimensions[c].width for c in "ABCDEFGHIJK"] == [
         6,
         14,
         22,
@@ -156,6 +163,7 @@ def test_the_xlsx_is_the_seeds_form_ready_to_print(http: TestClient, problems: P
         32,
         22,
         22,
+        20,
     ]
 
 

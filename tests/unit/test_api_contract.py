@@ -150,3 +150,12 @@ def test_the_export_and_push_parameters_are_the_codes() -> None:
     section = TEXT.split("## 10.", 1)[1].split("## 11.", 1)[0]
     missing = [p for p in (*PARAMETERS, *ServiceRequest.model_fields) if f"`{p}`" not in section]
     assert not missing, missing
+
+
+def test_the_forms_columns_are_the_codes() -> None:
+    from interfaces.export.form import COLUMNS, PLAN_COLUMNS
+
+    section = TEXT.split("## 10.", 1)[1].split("## 11.", 1)[0]
+    documented = re.findall(r"^\| (\d+) \| (\S+) \|", section, re.MULTILINE)
+    assert documented == [(str(n), c) for n, c in enumerate(COLUMNS, start=1)]
+    assert COLUMNS[: len(PLAN_COLUMNS)] == PLAN_COLUMNS, "the plan's ten keep their places"

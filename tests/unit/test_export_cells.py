@@ -36,9 +36,10 @@ def form_with(text: str, department: str = "区政协社法委") -> SupervisionF
         unit="区交通委",
         committee="社会和法制委员会",
         supervisor="刘督办",
-        progress=f"【办理中】{text}",
+        progress=f"进展:{text}",
         problems=text,
         approach=text,
+        remarks="办理状态:办理中",
     )
     return SupervisionForm(title=text, rows=[row], department=department, filled_on=date.today())
 
@@ -54,8 +55,9 @@ def test_the_csv_writes_a_would_be_formula_behind_an_apostrophe(trigger: str) ->
     title, _, (number, day, subject, suggestion, *rest), _ = rows
     assert title == ["'" + text]
     assert (number, day) == ("1", "2026-03-02")
-    assert [subject, suggestion, rest[-2], rest[-1]] == ["'" + text] * 4
-    assert rest[3] == f"【办理中】{text}", "text that does not begin with a trigger is as entered"
+    assert [subject, suggestion, rest[-3], rest[-2]] == ["'" + text] * 4
+    assert rest[3] == f"进展:{text}", "text that does not begin with a trigger is as entered"
+    assert rest[-1] == "办理状态:办理中"
 
 
 @pytest.mark.parametrize("trigger", list(HOSTILE))
@@ -69,7 +71,7 @@ def test_the_xlsx_writes_a_would_be_formula_as_a_string_cell(trigger: str) -> No
     hostile = [c for c in cells if c.value == as_read]
     assert [c.coordinate for c in hostile] == ["A1", "C3", "D3", "I3", "J3"]
     assert all(c.data_type == "s" and c.quotePrefix for c in hostile)
-    assert sheet["H3"].value == f"【办理中】{as_read}"
+    assert sheet["H3"].value == f"进展:{as_read}"
     assert not sheet["H3"].quotePrefix
 
 
@@ -86,6 +88,9 @@ def test_plain_text_numbers_and_days_are_written_as_they_are() -> None:
     assert (sheet["A3"].data_type, sheet["A3"].value) == ("n", 1)
     assert sheet["D3"].data_type == "s"
     assert not sheet["D3"].quotePrefix
+    assert sheet["B3"].is_date
+    assert sheet["B3"].number_format == 'yyyy"年"m"月"d"日"'
+    assert sheet["K2"].value == "备注"
 
 
 def test_control_characters_an_xlsx_cannot_hold_are_replaced_not_fatal() -> None:

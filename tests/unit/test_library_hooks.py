@@ -270,8 +270,9 @@ def _parse_error(document: str, max_tokens: int) -> str:
 
 
 def test_the_in_memory_recorders_keep_their_events_in_a_list_in_order() -> None:
-    """MemoryAppend.stored_between and memory_snapshots read the POPO recorders'
-    `_stored_events` (no public listing): a list, in the order appended."""
+    """MemoryAppend.stored_between, MemoryAppend.position_of and memory_snapshots read the POPO
+    recorders' `_stored_events` (no public listing): a list, in the order appended, indexed by
+    originator and version in `_stored_events_index`."""
     first, second = (
         StoredEvent(originator_id=uuid4(), originator_version=1, topic=TOPIC, state=b"{}")
         for _ in range(2)
@@ -281,6 +282,8 @@ def test_the_in_memory_recorders_keep_their_events_in_a_list_in_order() -> None:
     memory.insert_events([second])
     assert memory.stored_between(0, 9) == [(1, first), (2, second)]
     assert memory.stored_between(2, 2) == [(2, second)]
+    assert memory.position_of(second.originator_id, 1) == 2
+    assert memory.position_of(second.originator_id, 2) is None
     snapshots = POPOAggregateRecorder()
     snapshots.insert_events([first, second])
     assert memory_snapshots(snapshots) == [first, second]
