@@ -316,7 +316,7 @@ def _once_per_command(
             )
         except NotFound as missing:
             if missing.record_type in SCOPED_RECORDS and hides_missing_objects(command.actor):
-                raise OutOfReach() from None
+                raise OutOfReach(f"missing {missing.record_type}") from None
             raise
 
     run.__name__, run.__doc__ = method.__name__, method.__doc__

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from uuid import UUID
 
 from domain.base import Actor, Record
-from domain.errors import Forbidden, InvalidInput
+from domain.errors import DomainError, Forbidden, InvalidInput
 from domain.reference import Committee, Person, Platform, Unit
 from domain.vocabulary import Channel, ExclusionGround, Role
 
@@ -119,13 +119,16 @@ class NotPermitted(Forbidden):
         super().__init__(f"“{role.label}”无权执行此操作", f"role {role.code} may not {use_case}")
 
 
-class OutOfReach(Forbidden):
-    """The same answer whether the object exists or not: nothing leaks."""
+class OutOfReach(DomainError):
+    """The same answer whether the object is missing or outside the caller's scope: nothing
+    leaks. `cause` keeps which it was, for the server's log only."""
 
-    code = "OUT_OF_SCOPE"
+    kind = "NOT_FOUND"
+    code = "NOT_FOUND"
 
-    def __init__(self) -> None:
-        super().__init__("无权操作该记录,或该记录不存在", "not permitted, or no such record")
+    def __init__(self, cause: str = "out of scope") -> None:
+        super().__init__("找不到该记录,或无权查看", "no such record, or not visible to you")
+        self.cause = cause
 
 
 def check_role(actor: Actor, use_case: str) -> None:

@@ -193,10 +193,6 @@ WHEN: dict[str, tuple[str, str]] = {
     ),
     "TICKET_RESENT_CHANGED": ("a 12345 ticket sent again with different content", "no"),
     "NOT_PERMITTED": ("the caller's role may not run this (table above)", "no"),
-    "OUT_OF_SCOPE": (
-        "the record is outside the caller's scope, or does not exist (one answer for both)",
-        "no",
-    ),
     "FILE_EMPTY": ("an uploaded file with no bytes", "no"),
     "FILE_TOO_LARGE": ("an upload over `YISHITING_ATTACHMENT_MAX_BYTES`", "no"),
     "FILE_TYPE_NOT_ACCEPTED": (
@@ -219,7 +215,11 @@ WHEN: dict[str, tuple[str, str]] = {
         "after enrolling",
     ),
     "SSO_NOT_FOR_ADMINISTRATORS": ("an administrator signing in through SSO", "no"),
-    "NOT_FOUND": ("an id that names no record (reference data, webhooks, accounts …)", "no"),
+    "NOT_FOUND": (
+        "an id that names no record, or one outside the caller's scope (one answer for both);"
+        " a query by id answers `null` with this error",
+        "no",
+    ),
     "TOKEN_NOT_FOUND": ("revoking an API token the account does not have", "no"),
     "SECOND_FACTOR_REQUIRED": ("password right; send the TOTP `code` too", "yes, with a code"),
     "SESSION_ENDED": ("the session was ended (signed out, role revoked, …)", "sign in again"),

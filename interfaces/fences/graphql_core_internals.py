@@ -19,6 +19,9 @@ GRAPHQL_REFUSALS = (
         "INTROSPECTION_DISABLED",
         "生产环境不提供自省查询",
     ),
+    # A value that does not fit its type is one refusal, written inline or sent as a variable.
+    ("does not exist in '", "BAD_USER_INPUT", "INVALID_VALUE", "取值无效"),
+    ("cannot represent", "BAD_USER_INPUT", "INVALID_VALUE", "取值无效"),
     ("has invalid value", "BAD_USER_INPUT", "INVALID_VARIABLES", "变量取值无效"),
     ("got invalid value", "BAD_USER_INPUT", "INVALID_VARIABLES", "变量取值无效"),
     ("was not provided", "BAD_USER_INPUT", "INVALID_VARIABLES", "缺少必填变量"),

@@ -41,6 +41,9 @@ from graphql import (
 )
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 from strawberry.types.cast import get_strawberry_type_cast
 
 # type name -> field name -> (attribute, leaf type, nullable, enum member -> name or None)
@@ -57,6 +60,7 @@ DEFINITION = "strawberry-definition"  # where strawberry keeps its field on grap
 __all__ = [
     "InvalidOperationTypeError",
     "PlainLeafExecutor",
+    "RefusalSaysWhy",
     "graphql_core_info",
     "plain_branches",
     "plain_leaves",
@@ -275,3 +279,31 @@ def _merged(
         for name in grouped_field_set
         if name in read or name in executed
     }
+
+
+REFUSED = 4403  # graphql-transport-ws: connection_init refused
+CLOSE_REASON_BYTES = 123  # RFC 6455: what a close frame's reason may hold
+
+
+class RefusalSaysWhy(BaseGraphQLTransportWSHandler[Any, Any]):
+    """strawberry closes a refused connection_init with 4403 and the bare reason "Forbidden"
+    (in `handle_connection_init`); here that close says why instead: the text the view's
+    `on_ws_connect` left on the context as `close_reason` before refusing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.websocket = _CloseSayingWhy(self.websocket, self.context)
+
+
+class _CloseSayingWhy:
+    def __init__(self, websocket: Any, context: Any) -> None:
+        self._websocket, self._context = websocket, context
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._websocket, name)
+
+    async def close(self, code: int, reason: str) -> None:
+        said = getattr(self._context, "close_reason", None)
+        if code == REFUSED and said:
+            reason = said.encode()[:CLOSE_REASON_BYTES].decode(errors="ignore")
+        await self._websocket.close(code, reason)

@@ -116,6 +116,7 @@ class Context(BaseContext):
         self.loaders = Loaders(system, self.seen_by)
         self.caller: Caller = caller or Caller(actor)
         self.doors: Doors | None = None  # a WebSocket's: asked whether its caller may go on
+        self.close_reason: str | None = None  # a refused WebSocket's, for its close frame
 
     def refusal(self) -> DomainError | None:
         """Why a WebSocket's caller may no longer act (token expired or revoked, session

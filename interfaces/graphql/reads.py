@@ -12,6 +12,7 @@ from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode
 from strawberry.types import Info
 
 from application.calendar import district_today
+from application.permissions import OutOfReach
 from domain import vocabulary as v
 from domain.base import clean_text
 from domain.errors import InvalidText
@@ -238,8 +239,12 @@ async def _page(
 
 
 async def _single(info: Info, table: str, identifier: strawberry.ID, make: object) -> object:
+    """The object, or null with a NOT_FOUND error: the same for a missing id as for one
+    outside the caller's scope."""
     row = await ctx(info).loaders.row(table, str(parse_id(identifier)))
-    return make(row) if row else None
+    if not row:
+        raise from_domain(OutOfReach())
+    return make(row)
 
 
 @strawberry.type

@@ -23,6 +23,7 @@ from interfaces.doors import REFUSALS, Doors
 from interfaces.edge.blocking import blocking
 from interfaces.edge.envelope import envelope, sign_in_parts
 from interfaces.edge.errors import RETRY_AFTER_SECONDS, UNAVAILABLE_CODE, unavailable_body
+from interfaces.fences.strawberry_internals import RefusalSaysWhy
 from interfaces.graphql.context import Context
 
 
@@ -43,7 +44,19 @@ GRAPHQL_RESPONSE = "application/graphql-response+json"
 _graphql_response: ContextVar[bool] = ContextVar("graphql_response", default=False)
 
 
+def _rejection(context: Context, parts: dict[str, Any]) -> ConnectionRejectionError:
+    """The refusal: graphql-ws sends its parts as connection_error; graphql-transport-ws closes
+    4403 with the close reason left here, ASCII codes first (a reason holds 123 bytes)."""
+    context.close_reason = f"{parts['code']} {parts['reason']}: {CLOSE_REASON_TEXT}"
+    return ConnectionRejectionError(parts)
+
+
+CLOSE_REASON_TEXT = "凭证无效 invalid credentials"
+
+
 class YishitingRouter(GraphQLRouter[Context, None]):
+    graphql_transport_ws_handler_class = RefusalSaysWhy
+
     def __init__(self, *args: Any, doors: Doors, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.doors = doors
@@ -104,11 +117,11 @@ class YishitingRouter(GraphQLRouter[Context, None]):
                 self.doors.caller, connection, _authorization(context), changing=True
             )
         except REFUSALS as refusal:
-            raise ConnectionRejectionError(
-                {"message": refusal.message, "code": refusal.kind, "reason": refusal.code}
+            raise _rejection(
+                context, {"message": refusal.message, "code": refusal.kind, "reason": refusal.code}
             ) from None
         if caller.actor.role is Role.PUBLIC:
-            raise ConnectionRejectionError(sign_in_parts())
+            raise _rejection(context, sign_in_parts())
         context.act_as(caller, self.doors)
 
 

@@ -52,6 +52,7 @@ from interfaces.graphql.mutations.topics import TopicMutations
 from interfaces.graphql.my_account import MyAccountMutations, MyAccountQueries
 from interfaces.graphql.public import PublicOverview, public_overview
 from interfaces.graphql.reads import ReadQueries
+from interfaces.graphql.refusal_codes import name_refusals
 from interfaces.graphql.subscriptions import Subscription
 from interfaces.graphql.terms import Vocabulary, all_vocabularies
 from interfaces.graphql.viewer import ViewerQueries
@@ -111,6 +112,7 @@ Mutation = merge_types(
         MyAccountMutations,
     ),
 )
+name_refusals(Mutation)
 
 # Rule instances are built once so that the validation cache can hit (strawberry #4635).
 _DEPTH = QueryDepthLimiter(max_depth=MAX_DEPTH)

@@ -202,9 +202,9 @@ async def _download(attachment_id: str, request: Request, *, thumbnail: bool) ->
     if row is None or (thumbnail and not row["thumbnail_sha256"]):
         raise refusal(
             404,
-            "无权查看该附件,或该附件不存在 (not permitted, or no such file)",
+            "找不到该记录,或无权查看 (no such record, or not visible to you)",
             "NOT_FOUND",
-            "OUT_OF_SCOPE",
+            "NOT_FOUND",
         )
     if not row["servable"]:
         raise _not_servable(row)

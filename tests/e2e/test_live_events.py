@@ -160,6 +160,10 @@ async def refused(base_url: str, payload: dict[str, Any], reason: str) -> None:
             await asyncio.wait_for(ws.recv(), 30)
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 4403
+        said = closed.value.rcvd.reason  # ASCII codes first, then 中文 and English
+        assert said.startswith(("UNAUTHENTICATED ", "FORBIDDEN ")), said
+        assert f" {reason}: 凭证无效 invalid credentials" in said, said
+        assert len(said.encode()) <= 123
     async with websockets.connect(ws_url, subprotocols=["graphql-ws"]) as ws:
         await ws.send(json.dumps({"type": "connection_init", "payload": payload}))
         error = json.loads(await asyncio.wait_for(ws.recv(), 30))

@@ -1104,8 +1104,8 @@ def test_refusals_carry_a_code_a_reason_and_a_chinese_message_and_store_nothing(
     refused(
         http,
         api,
-        "FORBIDDEN",
-        "OUT_OF_SCOPE",
+        "NOT_FOUND",
+        "NOT_FOUND",
         lambda: staff.refused.verify_topic(nobody, basic_situation="核实"),
     )
     refused(
@@ -1119,12 +1119,13 @@ def test_refusals_carry_a_code_a_reason_and_a_chinese_message_and_store_nothing(
     refused(
         http,
         api,
-        "FORBIDDEN",
-        "OUT_OF_SCOPE",
+        "NOT_FOUND",
+        "NOT_FOUND",
         lambda: staff.refused.verify_topic(consultation_id, basic_situation="核实"),
     )
-    # reading an unknown id answers null; an invalid one is refused
-    assert api.query("query($id: ID!) { topic(id: $id) { id } }", id=nobody) == {"topic": None}
+    # reading an unknown id answers null with NOT_FOUND; an invalid one is refused
+    (error,) = api.errors("query($id: ID!) { topic(id: $id) { id } }", id=nobody)
+    assert_explained(error, "NOT_FOUND", "NOT_FOUND")
     (error,) = api.errors('query { supervisionItem(id: "x") { id } }')
     assert_explained(error, "BAD_USER_INPUT", "INVALID_ID")
 
@@ -1233,7 +1234,8 @@ def test_the_query_depth_and_alias_limits_refuse_without_executing(
 
     # depth 10 is allowed
     nobody = str(uuid4())
-    assert api.query(f'query {{ topic(id: "{nobody}") {{ {chain(9)} }} }}') == {"topic": None}
+    (error,) = api.errors(f'query {{ topic(id: "{nobody}") {{ {chain(9)} }} }}')
+    assert error["extensions"]["code"] == "NOT_FOUND"  # executed: the topic is looked for
 
     # 31 aliases: none of the 31 mutations runs
     aliased = " ".join(f"m{i}: {propose} {{ id }}" for i in range(31))

@@ -463,7 +463,7 @@ def test_a_consultation_on_something_that_is_not_a_topic_is_refused_as_out_of_re
     app: Yishiting, district: District
 ) -> None:
     consultation_id = district.scheduled_consultation()
-    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
+    with refused_storing_nothing(app, OutOfReach, "NOT_FOUND"):
         app.schedule_consultation(
             district.staff,
             form=ConsultationForm.SUGGESTION,
@@ -757,16 +757,18 @@ def test_an_unknown_id_is_refused_exactly_like_one_out_of_reach(
     app: Yishiting, district: District
 ) -> None:
     unknown = uuid4()
-    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE") as missing:
+    with refused_storing_nothing(app, OutOfReach, "NOT_FOUND") as missing:
         app.verify_topic(district.staff, unknown, basic_situation="核实")
-    assert missing.error.kind == "FORBIDDEN"
+    assert missing.error.kind == "NOT_FOUND"
     assert str(unknown) not in missing.error.message
     elsewhere = Command(Actor("staff-9", "别处专员", Role.PLATFORM_STAFF, str(uuid4())))
     someone_elses = district.propose_hotline_matter()
-    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE") as foreign:
+    with refused_storing_nothing(app, OutOfReach, "NOT_FOUND") as foreign:
         app.verify_topic(elsewhere, someone_elses, basic_situation="核实")
     assert foreign.error.message == missing.error.message
-    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
+    assert (foreign.error.kind, foreign.error.code) == (missing.error.kind, missing.error.code)
+    assert (foreign.error.cause, missing.error.cause) == ("out of scope", "missing Topic")
+    with refused_storing_nothing(app, OutOfReach, "NOT_FOUND"):
         app.resolve_item(district.committee, unknown, outcome="办结")
 
 
@@ -784,15 +786,15 @@ def test_an_id_of_another_kind_of_record_is_refused_as_out_of_reach(
     app: Yishiting, district: District
 ) -> None:
     topic_id = district.propose_hotline_matter()
-    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
+    with refused_storing_nothing(app, OutOfReach, "NOT_FOUND"):
         app.verify_topic(district.staff, district.platform_id, basic_situation="核实")
-    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
+    with refused_storing_nothing(app, OutOfReach, "NOT_FOUND"):
         app.identify_participants(
             district.staff,
             topic_id,
             participants=[Participant.checked(ParticipantKind.CPPCC_MEMBER, "周委员")],
         )
-    with refused_storing_nothing(app, OutOfReach, "OUT_OF_SCOPE"):
+    with refused_storing_nothing(app, OutOfReach, "NOT_FOUND"):
         app.open_supervision_item(district.staff, consultation_id=topic_id, suggestion=SUGGESTION)
     with pytest.raises(NotFound):
         app.load(SupervisionItem, topic_id)

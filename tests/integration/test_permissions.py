@@ -100,7 +100,7 @@ OWN_ACCOUNT = ("changeOwnPassword", "beginSecondFactor", "confirmSecondFactor", 
 ACCOUNT_ONLY = ("FORBIDDEN", "ACCOUNT_ONLY")
 SIGN_IN = ("UNAUTHENTICATED", "TOKEN_REQUIRED")
 NOT_PERMITTED = ("FORBIDDEN", "NOT_PERMITTED")
-OUT_OF_SCOPE = ("FORBIDDEN", "OUT_OF_SCOPE")
+OUT_OF_SCOPE = ("NOT_FOUND", "NOT_FOUND")
 
 
 def expected(mutation: str, role: str, where: str) -> tuple[str, str]:
@@ -257,8 +257,8 @@ def test_a_consultation_cannot_take_up_another_platforms_topic(sqlite_world: Wor
     }
     before = world.position()
     said = refusal(world, "platform_staff", "scheduleConsultation", given)
-    assert said["extensions"]["code"] == "FORBIDDEN"
-    assert said["extensions"]["reason"] == "OUT_OF_SCOPE"
+    assert said["extensions"]["code"] == "NOT_FOUND"
+    assert said["extensions"]["reason"] == "NOT_FOUND"
     assert (
         refusal(world, "platform_staff", "scheduleConsultation", given | {"topicId": str(uuid4())})
         == said
@@ -415,6 +415,16 @@ def postgres_readers() -> Iterator[tuple[World, Records]]:
         yield world, records
 
 
+NOT_FOUND_ANSWER = {
+    "message": "找不到该记录,或无权查看 (no such record, or not visible to you)",
+    "extensions": {"code": "NOT_FOUND", "reason": "NOT_FOUND"},
+}
+
+
+def _said(error: dict[str, Any]) -> tuple[str, str, str]:
+    return (error["extensions"]["code"], error["extensions"]["reason"], error["message"])
+
+
 class Reading:
     """One role's reads, each checked against the table; every answer kept for the scan."""
 
@@ -459,8 +469,14 @@ class Reading:
                 alias = f"{field}{n}"
                 aliases.append(f'{alias}: {field}(id: "{identifier}") {{ {selection} }}')
                 wanted[alias] = identifier in self.visible(kind)
-        found = self.data("query { " + " ".join(aliases) + " }")
+        body = self.world.execute(self.role, "query { " + " ".join(aliases) + " }")
+        self.answers.append(json.dumps(body, ensure_ascii=False))
+        found = body["data"]
         assert {a: found[a] is not None for a in wanted} == wanted, self.role
+        # each hidden record is null with one NOT_FOUND, the same for all of them
+        hidden = {e["path"][0]: _said(e) for e in body.get("errors") or []}
+        assert set(hidden) == {a for a, seen in wanted.items() if not seen}, self.role
+        assert set(hidden.values()) <= {_said(NOT_FOUND_ANSWER)}, self.role
 
     def reference(self) -> None:
         found = self.data(REFERENCE)

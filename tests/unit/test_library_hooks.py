@@ -23,6 +23,9 @@ from graphql.validation import NoSchemaIntrospectionCustomRule
 from psycopg_pool import ConnectionPool
 from strawberry.extensions import MaxAliasesLimiter, QueryDepthLimiter
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 
 from application.fences.eventsourcing_internals import (
     AGGREGATE_BOOKKEEPING,
@@ -253,7 +256,7 @@ def test_graphql_cores_and_strawberrys_refusals_are_still_worded_as_matched() ->
         "query($id: Int!) { topic(id: $id) { title } }", variable_values={"id": "x"}
     )
     assert invalid.errors
-    assert _refusal_of(invalid.errors[0].message) == "INVALID_VARIABLES"
+    assert _refusal_of(invalid.errors[0].message) == "INVALID_VALUE"
     core = graphql.build_schema("type Query { topic(id: Int!): Int }")
     too_long = _parse_error("{ topic(id: 1) }" * 5, max_tokens=10)
     assert _refusal_of(too_long) == "QUERY_TOO_LONG", too_long
@@ -365,3 +368,30 @@ def test_cryptography_binding_for_sm4_gcm_is_in_use_and_agrees_with_the_public_a
     changed.update(bytes([expected[0] ^ 1]) + expected[1:])
     with pytest.raises(InvalidTag):
         changed.finalize()
+
+
+def test_graphql_cores_refusal_of_a_bad_value_is_worded_alike_inline_and_as_a_variable() -> None:
+    """An unknown enum value or a text for a number: one marker finds each, both ways."""
+    core = graphql.build_schema(
+        "enum Channel { HOTLINE } type Query { f(c: Channel, n: Int): Int }"
+    )
+    sent = {
+        "{ f(c: PIGEON) }": None,
+        "query($c: Channel) { f(c: $c) }": {"c": "PIGEON"},
+        '{ f(n: "x") }': None,
+        "query($n: Int) { f(n: $n) }": {"n": "x"},
+    }
+    for document, variables in sent.items():
+        result = graphql.graphql_sync(core, document, variable_values=variables)
+        assert result.errors, document
+        assert _refusal_of(result.errors[0].message) == "INVALID_VALUE", result.errors[0].message
+
+
+def test_strawberry_still_closes_a_refused_connection_init_through_the_websocket_adapter() -> None:
+    """RefusalSaysWhy (interfaces/fences/strawberry_internals.py) gives the 4403 close its
+    reason by standing in for `self.websocket`, whose `close(code, reason)` strawberry calls in
+    `handle_connection_init` when `on_ws_connect` raises ConnectionRejectionError."""
+    source = inspect.getsource(BaseGraphQLTransportWSHandler.handle_connection_init)
+    assert "except ConnectionRejectionError" in source
+    assert "self.websocket.close(code=4403" in source
+    assert "self.websocket = websocket" in inspect.getsource(BaseGraphQLTransportWSHandler)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 import strawberry
 from strawberry.types import Info
 
-from application.permissions import reads_back
+from application.permissions import OutOfReach, reads_back
 from application.receipts import Command, Outcome
 from application.storage import STORAGE_UNAVAILABLE
 from domain.errors import DomainError
@@ -53,6 +53,9 @@ async def execute(
     try:
         outcome = await blocking(use_case, command)
     except DomainError as error:
+        if isinstance(error, OutOfReach):
+            # The caller hears one answer; the log keeps which it was.
+            log.info("%s refused as not found: %s", info.field_name, error.cause)
         if metrics:
             metrics.command(info.field_name, outcome_of(error.kind))
         raise from_domain(error) from None
