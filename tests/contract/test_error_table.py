@@ -137,6 +137,15 @@ def variable_not_of_its_type(contract: ContractServer) -> Answer:
     return contract.wire(ADMIN).execute(document, n="many")
 
 
+def value_not_of_its_type_inline(contract: ContractServer) -> Answer:
+    return contract.wire(ADMIN).execute('{ topics(first: "many") { totalCount } }')
+
+
+def variable_missing(contract: ContractServer) -> Answer:
+    document = "query($n: Int!) { topics(first: $n) { totalCount } }"
+    return contract.wire(ADMIN).execute(document)
+
+
 def unknown_field(contract: ContractServer) -> Answer:
     return contract.wire(ADMIN).execute("{ nothingHere }")
 
@@ -190,7 +199,13 @@ CASES = {
         "BAD_USER_INPUT", "INVALID_TREE_SIZE", 400, tree_sizes_unprovable
     ),
     "a variable not of its type": Case(
-        "BAD_USER_INPUT", "INVALID_VARIABLES", 400, variable_not_of_its_type
+        "BAD_USER_INPUT", "INVALID_VALUE", 400, variable_not_of_its_type
+    ),
+    "a value not of its type, inline": Case(
+        "BAD_USER_INPUT", "INVALID_VALUE", 400, value_not_of_its_type_inline
+    ),
+    "a required variable missing": Case(
+        "BAD_USER_INPUT", "INVALID_VARIABLES", 400, variable_missing
     ),
     "an unknown field": Case("GRAPHQL_VALIDATION_FAILED", "INVALID_QUERY", 400, unknown_field),
     "two mutations": Case(
