@@ -81,7 +81,9 @@ def test_a_matter_the_member_app_proposes_comes_back_without_personal_data(
     # Its write is all it reads: the matter is not in its lists, nor any other by id.
     assert member_app.query("{ topics { totalCount } }") == {"topics": {"totalCount": 0}}
     other = hall.propose_hotline_matter("另一件事")
-    assert member_app.query(f'{{ topic(id: "{other}") {{ id }} }}') == {"topic": None}
+    body = member_app.execute(f'{{ topic(id: "{other}") {{ id }} }}', {})
+    assert body["data"] == {"topic": None}
+    assert [e["extensions"]["code"] for e in body["errors"]] == ["NOT_FOUND"]
 
 
 def test_a_restricted_matter_read_back_again_shows_only_the_placeholder(
