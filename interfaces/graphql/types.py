@@ -118,7 +118,10 @@ class Topic:
     category: TERMS[v.Category]
     status: TERMS[v.TopicStatus]
     exclusion_ground: TERMS[v.ExclusionGround] | None
-    exclusion_explanation: str
+    exclusion_reason: str
+    exclusion_explanation: str = strawberry.field(
+        deprecation_reason="Use `exclusionReason`; removed in the next release."
+    )
     hotline_tickets: list[str]
     basic_situation: str
     decision_reason: str
@@ -184,6 +187,7 @@ class Topic:
             category=term(v.Category, row["category"]),
             status=term(v.TopicStatus, row["status"]),
             exclusion_ground=term(v.ExclusionGround, row["exclusion_ground"]),
+            exclusion_reason=row["exclusion_explanation"],
             exclusion_explanation=row["exclusion_explanation"],
             hotline_tickets=[t for t in row["hotline_tickets"].split(",") if t],
             basic_situation=row["basic_situation"],

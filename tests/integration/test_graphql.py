@@ -43,7 +43,8 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 TOPIC = """query Topic($id: ID!) { topic(id: $id) {
   id title draftedTitle content status { code label } channel { code label }
-  category { code label } exclusionGround { code label } exclusionExplanation hotlineTickets
+  category { code label } exclusionGround { code label } exclusionReason
+  exclusionExplanation hotlineTickets
   proposerName basicSituation decisionReason researchCount consultationsCount proposedAt
   verifiedAt submittedAt approvedAt returnedAt excludedAt approvalDays version
   platform { id name } committee { id name } consultations { id } } }"""
@@ -777,7 +778,7 @@ def test_a_real_name_report_is_excluded_and_a_mistaken_exclusion_reversed(
 
     versions(
         staff.exclude_topic(
-            report.id, ground="REAL_NAME_REPORT", explanation="已告知举报人向纪检监察机关反映。"
+            report.id, ground="REAL_NAME_REPORT", reason="已告知举报人向纪检监察机关反映。"
         )
     )
     shown = topic(api, report.id)
@@ -788,9 +789,9 @@ def test_a_real_name_report_is_excluded_and_a_mistaken_exclusion_reversed(
     )
     # Need-to-know: a real-name report's texts are for its platform and the discipline
     # office; the administrator reads that it exists, its ground and the placeholder.
-    assert shown["exclusionExplanation"] == "内容已按规定限制"
+    assert shown["exclusionReason"] == shown["exclusionExplanation"] == "内容已按规定限制"
     auditor = api.acting_as(Actor("audit-1", "纪检组", Role.AUDITOR))
-    assert topic(auditor, report.id)["exclusionExplanation"] == "已告知举报人向纪检监察机关反映。"
+    assert topic(auditor, report.id)["exclusionReason"] == "已告知举报人向纪检监察机关反映。"
     assert shown["excludedAt"] is not None
     expected["topicsByStatus"] = {"excluded": ("不纳入协商", 1)}
     expected["topicsByExclusionGround"] = {"real_name_report": ("实名举报的", 1)}
@@ -818,12 +819,27 @@ def test_a_real_name_report_is_excluded_and_a_mistaken_exclusion_reversed(
         api,
         "BAD_USER_INPUT",
         "INVALID_INPUT",
-        lambda: staff.refused.exclude_topic(other.id, ground="OTHER", explanation="  "),
+        lambda: staff.refused.exclude_topic(other.id, ground="OTHER", reason="  "),
     )
     assert error["extensions"]["details"] == {"field": "explanation"}
-    versions(staff.exclude_topic(other.id, ground="OTHER", explanation="属于规划调整,不宜协商。"))
+    refused(
+        http,
+        api,
+        "BAD_USER_INPUT",
+        "REASON_AND_EXPLANATION",
+        lambda: staff.refused.run(
+            "excludeTopic", topicId=other.id, ground="OTHER", reason="甲", explanation="乙"
+        ),
+    )
+    # The deprecated spelling still decides, for one release.
+    versions(
+        staff.run(
+            "excludeTopic", topicId=other.id, ground="OTHER", explanation="属于规划调整,不宜协商。"
+        )
+    )
     shown = topic(api, other.id)
-    assert (shown["status"], shown["exclusionGround"], shown["exclusionExplanation"]) == (
+    assert shown["exclusionReason"] == shown["exclusionExplanation"]
+    assert (shown["status"], shown["exclusionGround"], shown["exclusionReason"]) == (
         term("EXCLUDED", "不纳入协商"),
         term("OTHER", "其他不宜纳入协商范围的事项"),
         "属于规划调整,不宜协商。",
@@ -850,7 +866,7 @@ def test_a_real_name_report_is_excluded_and_a_mistaken_exclusion_reversed(
     )
     versions(staff.reverse_exclusion(other.id, reason="经复核属于民生实事,可以协商。"))
     shown = topic(api, other.id)
-    assert (shown["status"], shown["exclusionGround"], shown["exclusionExplanation"]) == (
+    assert (shown["status"], shown["exclusionGround"], shown["exclusionReason"]) == (
         term("VERIFIED", "已核实"),
         None,
         "",

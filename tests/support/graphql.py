@@ -243,11 +243,9 @@ class Steps:
         return self.run("verifyTopic", topicId=topic_id, basicSituation=basic_situation, **command)
 
     def exclude_topic(
-        self, topic_id: str, *, ground: str, explanation: str = "", **command: Any
+        self, topic_id: str, *, ground: str, reason: str | None = None, **command: Any
     ) -> Any:
-        return self.run(
-            "excludeTopic", topicId=topic_id, ground=ground, explanation=explanation, **command
-        )
+        return self.run("excludeTopic", topicId=topic_id, ground=ground, reason=reason, **command)
 
     def reverse_exclusion(self, topic_id: str, *, reason: str, **command: Any) -> Any:
         return self.run("reverseExclusion", topicId=topic_id, reason=reason, **command)
@@ -762,6 +760,6 @@ def tell_the_story(hall: GraphQLDistrict) -> Told:
         proposer={"name": "孙举报", "phone": "13900000002"},
     ).id
     staff.exclude_topic(
-        report_id, ground="REAL_NAME_REPORT", explanation="已告知举报人向纪检监察机关反映。"
+        report_id, ground="REAL_NAME_REPORT", reason="已告知举报人向纪检监察机关反映。"
     )
     return Told(topic_id, consultation_id, item_id, report_id)
