@@ -821,7 +821,7 @@ def test_a_real_name_report_is_excluded_and_a_mistaken_exclusion_reversed(
         "INVALID_INPUT",
         lambda: staff.refused.exclude_topic(other.id, ground="OTHER", reason="  "),
     )
-    assert error["extensions"]["details"] == {"field": "explanation"}
+    assert error["extensions"]["details"] == {"field": "reason"}
     refused(
         http,
         api,
