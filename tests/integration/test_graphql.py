@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 import interfaces.bootstrap
 from application.settings import Settings
 from domain.base import Actor
+from domain.consultation import suggestion_id
 from domain.vocabulary import Role
 from interfaces.graphql.router import YishitingRouter
 from interfaces.graphql.schema import SDL_PATH, sdl
@@ -270,6 +271,51 @@ def refused(
     assert_explained(error, code, reason)
     untouched.check()
     return error
+
+
+# ------------------------------------------------------------------------------ suggestions
+
+
+def test_an_item_is_opened_from_a_suggestion_named_by_its_id(
+    http: TestClient, api: GraphQLClient, hall: GraphQLDistrict
+) -> None:
+    consultation_id = hall.held_consultation()
+    staff = hall.staff
+    entries = api.query(
+        "query($id: ID!) { consultation(id: $id) { suggestionEntries { id text } } }",
+        id=consultation_id,
+    )["consultation"]["suggestionEntries"]
+    # The ids are derived from the consultation and the place, so a rebuild gives the same.
+    assert entries == [
+        {"id": str(suggestion_id(UUID(consultation_id), n)), "text": t}
+        for n, t in enumerate(SUGGESTIONS, start=1)
+    ]
+    ids = [e["id"] for e in entries]
+
+    unknown = refused(
+        http,
+        api,
+        "BAD_USER_INPUT",
+        "UNKNOWN_SUGGESTION",
+        lambda: staff.refused.open_supervision_item(consultation_id, suggestion_id=str(uuid4())),
+    )
+    assert unknown["extensions"]["details"] == {"field": "suggestionId", "suggestionIds": ids}
+    for both_or_neither in ({"suggestion_id": ids[0], "suggestion": SUGGESTIONS[0]}, {}):
+        refused(
+            http,
+            api,
+            "BAD_USER_INPUT",
+            "ONE_SUGGESTION_REFERENCE",
+            lambda given=both_or_neither: staff.refused.open_supervision_item(
+                consultation_id, **given
+            ),
+        )
+
+    by_id = staff.open_supervision_item(consultation_id, suggestion_id=ids[1])
+    by_text = staff.open_supervision_item(consultation_id, suggestion=SUGGESTIONS[0])
+    read = "query($id: ID!) { supervisionItem(id: $id) { suggestion } }"
+    assert api.query(read, id=by_id.id)["supervisionItem"]["suggestion"] == SUGGESTIONS[1]
+    assert api.query(read, id=by_text.id)["supervisionItem"]["suggestion"] == SUGGESTIONS[0]
 
 
 # ------------------------------------------------------------------------------------ story

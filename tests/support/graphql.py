@@ -377,10 +377,19 @@ class Steps:
 
     # 七.6 督办落实
     def open_supervision_item(
-        self, consultation_id: str, *, suggestion: str, **command: Any
+        self,
+        consultation_id: str,
+        *,
+        suggestion_id: str | None = None,
+        suggestion: str | None = None,
+        **command: Any,
     ) -> Any:
         return self.run(
-            "openSupervisionItem", consultationId=consultation_id, suggestion=suggestion, **command
+            "openSupervisionItem",
+            consultationId=consultation_id,
+            suggestionId=suggestion_id,
+            suggestion=suggestion,
+            **command,
         )
 
     def assign_item(
@@ -663,6 +672,14 @@ class GraphQLDistrict:
         )
         return consultation_id
 
+    def suggestion_ids(self, consultation_id: str) -> list[str]:
+        """The ids of the consultation's suggestions, in the order recorded."""
+        found = self.staff.client.query(
+            "query($id: ID!) { consultation(id: $id) { suggestionEntries { id } } }",
+            id=consultation_id,
+        )
+        return [s["id"] for s in found["consultation"]["suggestionEntries"]]
+
     def participant_ids(self, consultation_id: str) -> list[str]:
         """The ids of the consultation's identified participants, in the order named."""
         found = self.staff.client.query(
@@ -673,7 +690,7 @@ class GraphQLDistrict:
     def assigned_item(self, due_on: date | str | None = None) -> str:
         consultation_id = self.held_consultation()
         item_id: str = self.staff.open_supervision_item(
-            consultation_id, suggestion=SUGGESTIONS[0]
+            consultation_id, suggestion_id=self.suggestion_ids(consultation_id)[0]
         ).id
         self.staff.assign_item(
             item_id,
