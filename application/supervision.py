@@ -27,10 +27,17 @@ class SupervisionUseCases(Core):
 
     @use_case(R.PLATFORM_STAFF)
     def open_supervision_item(
-        self, command: Command, *, consultation_id: UUID, suggestion: str
+        self,
+        command: Command,
+        *,
+        consultation_id: UUID,
+        suggestion_id: UUID | None = None,
+        suggestion: str = "",
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id)
         self.authorize(command, Reach(platform_id=consultation.platform_id))
+        if suggestion_id is not None and consultation.is_held:
+            suggestion = consultation.suggestion_with_id(suggestion_id)
         return [SupervisionItem.open_from(consultation, suggestion=suggestion, actor=command.actor)]
 
     @use_case(R.PLATFORM_STAFF, R.COMMITTEE)

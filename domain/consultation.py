@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from uuid import UUID
+from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
@@ -19,7 +19,13 @@ from domain.base import (
     required_reason,
     text,
 )
-from domain.errors import EmptyParticipants, InvalidInput, WrongForm, WrongState
+from domain.errors import (
+    EmptyParticipants,
+    InvalidInput,
+    UnknownSuggestion,
+    WrongForm,
+    WrongState,
+)
 from domain.people import Participant, Proposer
 from domain.topic import Topic
 from domain.vocabulary import (
@@ -180,6 +186,16 @@ class Consultation(HasStatus[ConsultationStatus], Record):
         self.opinions = opinions
         self.suggestions = suggestions
 
+    def suggestion_ids(self) -> list[UUID]:
+        return [suggestion_id(self.id, n) for n in range(1, len(self.suggestions) + 1)]
+
+    def suggestion_with_id(self, wanted: UUID) -> str:
+        """The text of one of its suggestions, named by the id the views show for it."""
+        for sid, text_ in zip(self.suggestion_ids(), self.suggestions, strict=True):
+            if sid == wanted:
+                return text_
+        raise UnknownSuggestion([str(sid) for sid in self.suggestion_ids()])
+
     def post_online_opinion(self, *, author: Proposer, content: str, actor: Actor) -> None:
         if self.form is not ConsultationForm.ONLINE:
             raise WrongForm(
@@ -260,6 +276,12 @@ class Consultation(HasStatus[ConsultationStatus], Record):
                 field="attendeeIds",
                 unknown=unknown,
             )
+
+
+def suggestion_id(consultation_id: UUID, position: int) -> UUID:
+    """A suggestion's id: derived from its consultation and its 1-based place in the record
+    of the holding (ConsultationHeld), which never changes, so rebuilt views give the same id."""
+    return uuid5(consultation_id, f"suggestion:{position}")
 
 
 def _subject_for(form: ConsultationForm, topic: Topic | None, theme: str) -> str:

@@ -27,6 +27,18 @@ class InvalidInput(DomainError):
     code = "INVALID_INPUT"
 
 
+class UnknownSuggestion(InvalidInput):
+    code = "UNKNOWN_SUGGESTION"
+
+    def __init__(self, suggestion_ids: list[str]) -> None:
+        super().__init__(
+            "协商建议须来自该次协商",
+            "the suggestion must be one of the consultation's",
+            field="suggestionId",
+            suggestionIds=suggestion_ids,
+        )
+
+
 class MissingReason(InvalidInput):
     code = "REASON_REQUIRED"
 

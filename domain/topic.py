@@ -132,12 +132,12 @@ class Topic(HasStatus[TopicStatus], Record):
 
     def exclude(self, *, ground: ExclusionGround, explanation: str, actor: Actor) -> None:
         self._require(*EXCLUDABLE, what_zh="不纳入协商", what_en="exclude")
-        explanation = optional_text(explanation, "explanation", "说明")
+        explanation = optional_text(explanation, "reason", "说明")
         if ground.requires_explanation and not explanation:
             raise InvalidInput(
                 "以“其他不宜纳入”为由不纳入时须书面说明",
                 "ground 'other' requires a written explanation",
-                field="explanation",
+                field="reason",
             )
         self._excluded(ground=ground, explanation=explanation, actor=actor)
 

@@ -147,6 +147,10 @@ WHEN: dict[str, tuple[str, str]] = {
     ),
     "PARTICIPANTS_REQUIRED": ("notifying or holding before participants are identified", "no"),
     "REASON_REQUIRED": ("a decision (exclude, approve, return, reverse, …) without a reason", "no"),
+    "UNKNOWN_SUGGESTION": (
+        "openSupervisionItem names no suggestion of the consultation (`details.suggestionIds`)",
+        "no",
+    ),
     "INVALID_CURSOR": ("`after` is not a cursor this list or the event feed handed out", "no"),
     "INVALID_SCOPE": ("a role's scope is not an id of the kind the role needs", "no"),
     "INVALID_USERNAME": ("a username outside the allowed characters or length", "no"),

@@ -15,6 +15,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from application.app import Yishiting
 from application.receipts import Command, Outcome
 from domain.base import Actor, recorded_at
+from domain.consultation import suggestion_id
 from domain.people import Participant, Proposer
 from domain.vocabulary import Channel, PlatformKind, UnitKind
 from interfaces.cli import demo_data as data
@@ -522,11 +523,14 @@ def open_step(i: data.Item) -> Step:
     meeting = next(m for m in data.MEETINGS if m.key == i.meeting)
     if meeting.held is None:
         raise ValueError(f"demo item {i.no} comes from meeting {i.meeting}, which was not held")
-    suggestion = meeting.held.suggestions[i.suggestion]
+    position = i.suggestion + 1  # a suggestion's id counts from 1 (domain/consultation.py)
 
     def send(s: Seeding, c: Command) -> Outcome:
+        consultation_id = s.id(f"consultation:{i.meeting}")
         return s.app.open_supervision_item(
-            c, consultation_id=s.id(f"consultation:{i.meeting}"), suggestion=suggestion
+            c,
+            consultation_id=consultation_id,
+            suggestion_id=suggestion_id(consultation_id, position),
         )
 
     moment = at(i.opened)

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any
+from uuid import UUID
 
 import strawberry
 from strawberry.types import Info
 
 from application.calendar import district_today
 from domain import vocabulary as v
+from domain.consultation import suggestion_id
 from domain.vocabulary import Role
 from interfaces.graphql.attachments import Attachment, attachments_of
 from interfaces.graphql.deadlines import DeadlineReminder, due_basis, last_reminder
@@ -118,7 +120,10 @@ class Topic:
     category: TERMS[v.Category]
     status: TERMS[v.TopicStatus]
     exclusion_ground: TERMS[v.ExclusionGround] | None
-    exclusion_explanation: str
+    exclusion_reason: str
+    exclusion_explanation: str = strawberry.field(
+        deprecation_reason="Use `exclusionReason`; removed in the next release."
+    )
     hotline_tickets: list[str]
     basic_situation: str
     decision_reason: str
@@ -184,6 +189,7 @@ class Topic:
             category=term(v.Category, row["category"]),
             status=term(v.TopicStatus, row["status"]),
             exclusion_ground=term(v.ExclusionGround, row["exclusion_ground"]),
+            exclusion_reason=row["exclusion_explanation"],
             exclusion_explanation=row["exclusion_explanation"],
             hotline_tickets=[t for t in row["hotline_tickets"].split(",") if t],
             basic_situation=row["basic_situation"],
@@ -228,6 +234,16 @@ class Participant:
 async def _notes(info: Info, consultation_id: str, kind: str) -> list[str]:
     rows = await ctx(info).loaders.notes_of_consultation.load(consultation_id)
     return [r["text"] for r in sorted(rows, key=lambda r: r["seq"]) if r["kind"] == kind]
+
+
+@strawberry.type(
+    description="协商建议 A suggestion recorded when a consultation was held. Its id is the"
+    " UUIDv5 of the consultation's id and `suggestion:<n>` (n its 1-based place), stable"
+    " across rebuilds; openSupervisionItem takes it."
+)
+class Suggestion:
+    id: strawberry.ID
+    text: str
 
 
 @strawberry.type(description="协商活动 Consultation")
@@ -275,6 +291,14 @@ class Consultation:
     @strawberry.field(description="协商建议 Suggestions recorded when held")
     async def suggestions(self, info: Info) -> list[str]:
         return await _notes(info, str(self.id), "suggestion")
+
+    @strawberry.field(description="协商建议及其编号 Suggestions with their ids")
+    async def suggestion_entries(self, info: Info) -> list[Suggestion]:
+        texts = await _notes(info, str(self.id), "suggestion")
+        return [
+            Suggestion(id=strawberry.ID(str(suggestion_id(UUID(str(self.id)), n))), text=t)
+            for n, t in enumerate(texts, start=1)
+        ]
 
     @strawberry.field(description="协商意见 Opinions recorded when held")
     async def opinions(self, info: Info) -> list[str]:

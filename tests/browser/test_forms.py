@@ -72,7 +72,7 @@ def test_the_servers_refusal_is_shown_beside_the_field_it_names(
     page.get_by_role("button", name="不纳入协商", exact=True).click()
     field(page, "ground").get_by_label("8. 其他不宜纳入协商范围的事项").check()
     page.get_by_role("button", name="确认不纳入协商").click()
-    error = field(page, "explanation").locator(".field-error")
+    error = field(page, "reason").locator(".field-error")
     expect(error).to_contain_text("以“其他不宜纳入”为由不纳入时须书面说明")
     expect(error).to_contain_text("输入有误")
     expect(page.locator(".badge.large")).to_have_text("已提出")

@@ -91,7 +91,7 @@ def test_from_a_drafted_topic_to_a_resolved_item(open_page: OpenPage, server: De
     expect(status(staff)).to_have_text("已报送")
 
     staff.get_by_role("button", name="建立督办事项", exact=True).click()
-    field(staff, "suggestion").get_by_label(SUGGESTION).check()
+    field(staff, "suggestionId").get_by_label(SUGGESTION).check()
     staff.get_by_role("button", name="确认建立督办事项").click()
     expect(status(staff)).to_have_text("待交办")
     item_route = staff.url.split("#", 1)[1]

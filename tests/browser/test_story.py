@@ -40,7 +40,7 @@ def exclude(page: Any) -> None:
     grounds = field(page, "ground").get_by_role("radio")
     expect(grounds).to_have_count(8)
     field(page, "ground").get_by_label(f"5. {GROUND}").check()
-    field(page, "explanation").get_by_role("textbox").fill(EXPLANATION)
+    field(page, "reason").get_by_role("textbox").fill(EXPLANATION)
     page.get_by_role("button", name="确认不纳入协商").click()
     expect(page.locator("#exclusion")).to_contain_text(GROUND)
 

@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import date, timedelta
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 from fastapi.testclient import TestClient
@@ -20,6 +20,7 @@ from fastapi.testclient import TestClient
 import interfaces.bootstrap
 from application.settings import Settings
 from domain.base import Actor
+from domain.consultation import suggestion_id
 from domain.vocabulary import Role
 from interfaces.graphql.router import YishitingRouter
 from interfaces.graphql.schema import SDL_PATH, sdl
@@ -43,7 +44,8 @@ BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 TOPIC = """query Topic($id: ID!) { topic(id: $id) {
   id title draftedTitle content status { code label } channel { code label }
-  category { code label } exclusionGround { code label } exclusionExplanation hotlineTickets
+  category { code label } exclusionGround { code label } exclusionReason
+  exclusionExplanation hotlineTickets
   proposerName basicSituation decisionReason researchCount consultationsCount proposedAt
   verifiedAt submittedAt approvedAt returnedAt excludedAt approvalDays version
   platform { id name } committee { id name } consultations { id } } }"""
@@ -269,6 +271,51 @@ def refused(
     assert_explained(error, code, reason)
     untouched.check()
     return error
+
+
+# ------------------------------------------------------------------------------ suggestions
+
+
+def test_an_item_is_opened_from_a_suggestion_named_by_its_id(
+    http: TestClient, api: GraphQLClient, hall: GraphQLDistrict
+) -> None:
+    consultation_id = hall.held_consultation()
+    staff = hall.staff
+    entries = api.query(
+        "query($id: ID!) { consultation(id: $id) { suggestionEntries { id text } } }",
+        id=consultation_id,
+    )["consultation"]["suggestionEntries"]
+    # The ids are derived from the consultation and the place, so a rebuild gives the same.
+    assert entries == [
+        {"id": str(suggestion_id(UUID(consultation_id), n)), "text": t}
+        for n, t in enumerate(SUGGESTIONS, start=1)
+    ]
+    ids = [e["id"] for e in entries]
+
+    unknown = refused(
+        http,
+        api,
+        "BAD_USER_INPUT",
+        "UNKNOWN_SUGGESTION",
+        lambda: staff.refused.open_supervision_item(consultation_id, suggestion_id=str(uuid4())),
+    )
+    assert unknown["extensions"]["details"] == {"field": "suggestionId", "suggestionIds": ids}
+    for both_or_neither in ({"suggestion_id": ids[0], "suggestion": SUGGESTIONS[0]}, {}):
+        refused(
+            http,
+            api,
+            "BAD_USER_INPUT",
+            "ONE_SUGGESTION_REFERENCE",
+            lambda given=both_or_neither: staff.refused.open_supervision_item(
+                consultation_id, **given
+            ),
+        )
+
+    by_id = staff.open_supervision_item(consultation_id, suggestion_id=ids[1])
+    by_text = staff.open_supervision_item(consultation_id, suggestion=SUGGESTIONS[0])
+    read = "query($id: ID!) { supervisionItem(id: $id) { suggestion } }"
+    assert api.query(read, id=by_id.id)["supervisionItem"]["suggestion"] == SUGGESTIONS[1]
+    assert api.query(read, id=by_text.id)["supervisionItem"]["suggestion"] == SUGGESTIONS[0]
 
 
 # ------------------------------------------------------------------------------------ story
@@ -777,7 +824,7 @@ def test_a_real_name_report_is_excluded_and_a_mistaken_exclusion_reversed(
 
     versions(
         staff.exclude_topic(
-            report.id, ground="REAL_NAME_REPORT", explanation="已告知举报人向纪检监察机关反映。"
+            report.id, ground="REAL_NAME_REPORT", reason="已告知举报人向纪检监察机关反映。"
         )
     )
     shown = topic(api, report.id)
@@ -788,9 +835,9 @@ def test_a_real_name_report_is_excluded_and_a_mistaken_exclusion_reversed(
     )
     # Need-to-know: a real-name report's texts are for its platform and the discipline
     # office; the administrator reads that it exists, its ground and the placeholder.
-    assert shown["exclusionExplanation"] == "内容已按规定限制"
+    assert shown["exclusionReason"] == shown["exclusionExplanation"] == "内容已按规定限制"
     auditor = api.acting_as(Actor("audit-1", "纪检组", Role.AUDITOR))
-    assert topic(auditor, report.id)["exclusionExplanation"] == "已告知举报人向纪检监察机关反映。"
+    assert topic(auditor, report.id)["exclusionReason"] == "已告知举报人向纪检监察机关反映。"
     assert shown["excludedAt"] is not None
     expected["topicsByStatus"] = {"excluded": ("不纳入协商", 1)}
     expected["topicsByExclusionGround"] = {"real_name_report": ("实名举报的", 1)}
@@ -818,12 +865,27 @@ def test_a_real_name_report_is_excluded_and_a_mistaken_exclusion_reversed(
         api,
         "BAD_USER_INPUT",
         "INVALID_INPUT",
-        lambda: staff.refused.exclude_topic(other.id, ground="OTHER", explanation="  "),
+        lambda: staff.refused.exclude_topic(other.id, ground="OTHER", reason="  "),
     )
-    assert error["extensions"]["details"] == {"field": "explanation"}
-    versions(staff.exclude_topic(other.id, ground="OTHER", explanation="属于规划调整,不宜协商。"))
+    assert error["extensions"]["details"] == {"field": "reason"}
+    refused(
+        http,
+        api,
+        "BAD_USER_INPUT",
+        "REASON_AND_EXPLANATION",
+        lambda: staff.refused.run(
+            "excludeTopic", topicId=other.id, ground="OTHER", reason="甲", explanation="乙"
+        ),
+    )
+    # The deprecated spelling still decides, for one release.
+    versions(
+        staff.run(
+            "excludeTopic", topicId=other.id, ground="OTHER", explanation="属于规划调整,不宜协商。"
+        )
+    )
     shown = topic(api, other.id)
-    assert (shown["status"], shown["exclusionGround"], shown["exclusionExplanation"]) == (
+    assert shown["exclusionReason"] == shown["exclusionExplanation"]
+    assert (shown["status"], shown["exclusionGround"], shown["exclusionReason"]) == (
         term("EXCLUDED", "不纳入协商"),
         term("OTHER", "其他不宜纳入协商范围的事项"),
         "属于规划调整,不宜协商。",
@@ -850,7 +912,7 @@ def test_a_real_name_report_is_excluded_and_a_mistaken_exclusion_reversed(
     )
     versions(staff.reverse_exclusion(other.id, reason="经复核属于民生实事,可以协商。"))
     shown = topic(api, other.id)
-    assert (shown["status"], shown["exclusionGround"], shown["exclusionExplanation"]) == (
+    assert (shown["status"], shown["exclusionGround"], shown["exclusionReason"]) == (
         term("VERIFIED", "已核实"),
         None,
         "",

@@ -44,6 +44,8 @@ ID_LIKE = {
 OWN_RULE = {
     "temporaryPassword": ("BAD_USER_INPUT", "WEAK_PASSWORD"),
 }
+# A deprecated spelling is given instead of the current one, not beside it (both is refused).
+SPELLED_BEFORE = {"explanation": "reason"}
 # One's own password: a bearer token (these tests' callers) is refused before anything else;
 # the same hostile input from a signed-in holder: tests/integration/test_sign_in.py.
 ACCOUNT_ONLY = {"changeOwnPassword"}
@@ -253,6 +255,7 @@ def with_value(given: Input, path: tuple[Any, ...], value: str) -> Input:
     if isinstance(last, int):
         holder[:] = [value]
     else:
+        holder.pop(SPELLED_BEFORE.get(last, ""), None)
         holder[last] = value
     return copy
 

@@ -243,11 +243,9 @@ class Steps:
         return self.run("verifyTopic", topicId=topic_id, basicSituation=basic_situation, **command)
 
     def exclude_topic(
-        self, topic_id: str, *, ground: str, explanation: str = "", **command: Any
+        self, topic_id: str, *, ground: str, reason: str | None = None, **command: Any
     ) -> Any:
-        return self.run(
-            "excludeTopic", topicId=topic_id, ground=ground, explanation=explanation, **command
-        )
+        return self.run("excludeTopic", topicId=topic_id, ground=ground, reason=reason, **command)
 
     def reverse_exclusion(self, topic_id: str, *, reason: str, **command: Any) -> Any:
         return self.run("reverseExclusion", topicId=topic_id, reason=reason, **command)
@@ -379,10 +377,19 @@ class Steps:
 
     # 七.6 督办落实
     def open_supervision_item(
-        self, consultation_id: str, *, suggestion: str, **command: Any
+        self,
+        consultation_id: str,
+        *,
+        suggestion_id: str | None = None,
+        suggestion: str | None = None,
+        **command: Any,
     ) -> Any:
         return self.run(
-            "openSupervisionItem", consultationId=consultation_id, suggestion=suggestion, **command
+            "openSupervisionItem",
+            consultationId=consultation_id,
+            suggestionId=suggestion_id,
+            suggestion=suggestion,
+            **command,
         )
 
     def assign_item(
@@ -665,6 +672,14 @@ class GraphQLDistrict:
         )
         return consultation_id
 
+    def suggestion_ids(self, consultation_id: str) -> list[str]:
+        """The ids of the consultation's suggestions, in the order recorded."""
+        found = self.staff.client.query(
+            "query($id: ID!) { consultation(id: $id) { suggestionEntries { id } } }",
+            id=consultation_id,
+        )
+        return [s["id"] for s in found["consultation"]["suggestionEntries"]]
+
     def participant_ids(self, consultation_id: str) -> list[str]:
         """The ids of the consultation's identified participants, in the order named."""
         found = self.staff.client.query(
@@ -675,7 +690,7 @@ class GraphQLDistrict:
     def assigned_item(self, due_on: date | str | None = None) -> str:
         consultation_id = self.held_consultation()
         item_id: str = self.staff.open_supervision_item(
-            consultation_id, suggestion=SUGGESTIONS[0]
+            consultation_id, suggestion_id=self.suggestion_ids(consultation_id)[0]
         ).id
         self.staff.assign_item(
             item_id,
@@ -762,6 +777,6 @@ def tell_the_story(hall: GraphQLDistrict) -> Told:
         proposer={"name": "孙举报", "phone": "13900000002"},
     ).id
     staff.exclude_topic(
-        report_id, ground="REAL_NAME_REPORT", explanation="已告知举报人向纪检监察机关反映。"
+        report_id, ground="REAL_NAME_REPORT", reason="已告知举报人向纪检监察机关反映。"
     )
     return Told(topic_id, consultation_id, item_id, report_id)

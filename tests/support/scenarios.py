@@ -286,7 +286,7 @@ SCENARIOS: dict[str, Scenario] = {
     "proposeTopic": Scenario(_propose),
     "verifyTopic": Scenario(_topic_input(proposed, basicSituation="涉及3个小区。"), "topicId"),
     "excludeTopic": Scenario(
-        _topic_input(proposed, ground="REAL_NAME_REPORT", explanation="已告知举报人。"), "topicId"
+        _topic_input(proposed, ground="REAL_NAME_REPORT", reason="已告知举报人。"), "topicId"
     ),
     "reverseExclusion": Scenario(_topic_input(excluded, reason="依据不足,撤销。"), "topicId"),
     "submitTopic": Scenario(

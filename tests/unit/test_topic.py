@@ -260,7 +260,7 @@ def test_excluding_as_other_needs_a_written_explanation(explanation: str) -> Non
     topic = hotline_matter()
     with refused_untouched(topic, InvalidInput, "INVALID_INPUT") as caught:
         topic.exclude(ground=ExclusionGround.OTHER, explanation=explanation, actor=STAFF)
-    assert caught.error.details["field"] == "explanation"
+    assert caught.error.details["field"] == "reason"
     assert topic.status is TopicStatus.PROPOSED
 
 

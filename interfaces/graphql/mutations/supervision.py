@@ -7,7 +7,7 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
-from interfaces.edge.errors import parse_id
+from interfaces.edge.errors import bad_input, parse_id
 from interfaces.graphql.mutations.base import (
     CommandInput,
     SupervisionItemPayload,
@@ -20,7 +20,27 @@ from interfaces.graphql.types import ctx
 @strawberry.input
 class OpenSupervisionItemInput(CommandInput):
     consultation_id: strawberry.ID
-    suggestion: str = strawberry.field(description="协商建议,须为该次协商的建议之一")
+    suggestion_id: strawberry.ID | None = strawberry.field(
+        default=None, description="协商建议的编号 The id of one of the consultation's suggestions"
+    )
+    suggestion: str | None = strawberry.field(
+        default=None,
+        description="协商建议原文,须与该次协商的建议之一完全相同",
+        deprecation_reason="Use `suggestionId`; the text is removed in the next release.",
+    )
+
+    def chosen(self) -> dict[str, object]:
+        """Exactly one way of naming the suggestion."""
+        if (self.suggestion_id is None) == (self.suggestion is None):
+            raise bad_input(
+                "suggestionId 与 suggestion 须给且只给一个",
+                "give exactly one of `suggestionId` or the deprecated `suggestion`",
+                "ONE_SUGGESTION_REFERENCE",
+                field="suggestionId",
+            )
+        if self.suggestion_id is not None:
+            return {"suggestion_id": parse_id(self.suggestion_id, "suggestionId")}
+        return {"suggestion": self.suggestion}
 
 
 @strawberry.input
@@ -71,13 +91,12 @@ class SupervisionMutations:
         self, info: Info, input: OpenSupervisionItemInput
     ) -> SupervisionItemPayload:
         app = ctx(info).system.app
+        chosen = input.chosen()
         outcome = await execute(
             info,
             input,
             lambda c: app.open_supervision_item(
-                c,
-                consultation_id=parse_id(input.consultation_id, "consultationId"),
-                suggestion=input.suggestion,
+                c, consultation_id=parse_id(input.consultation_id, "consultationId"), **chosen
             ),
         )
         return payload(SupervisionItemPayload, outcome)

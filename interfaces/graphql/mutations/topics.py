@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from domain import vocabulary as v
 from domain.people import Proposer
-from interfaces.edge.errors import parse_id
+from interfaces.edge.errors import bad_input, parse_id
 from interfaces.graphql.mutations.base import CommandInput, TopicPayload, execute, payload
 from interfaces.graphql.terms import ENUMS, domain_value
 from interfaces.graphql.types import ctx
@@ -45,7 +45,24 @@ class VerifyTopicInput(CommandInput):
 class ExcludeTopicInput(CommandInput):
     topic_id: strawberry.ID
     ground: ENUMS[v.ExclusionGround]
-    explanation: str = ""
+    reason: str | None = strawberry.field(
+        default=None, description="说明 Why (required for ground OTHER)"
+    )
+    explanation: str | None = strawberry.field(
+        default=None,
+        deprecation_reason="Use `reason`; `explanation` is removed in the next release.",
+    )
+
+    def written_reason(self) -> str:
+        """The why under either spelling; both at once is refused, not silently merged."""
+        if self.reason is not None and self.explanation is not None:
+            raise bad_input(
+                "reason 与 explanation 只能给一个",
+                "give `reason` or the deprecated `explanation`, not both",
+                "REASON_AND_EXPLANATION",
+                field="reason",
+            )
+        return self.reason if self.reason is not None else self.explanation or ""
 
 
 @strawberry.input
@@ -103,6 +120,7 @@ class TopicMutations:
     @strawberry.mutation(description="不纳入协商范围 Exclude on one of the eight grounds")
     async def exclude_topic(self, info: Info, input: ExcludeTopicInput) -> TopicPayload:
         app = ctx(info).system.app
+        written_reason = input.written_reason()
         outcome = await execute(
             info,
             input,
@@ -110,7 +128,7 @@ class TopicMutations:
                 c,
                 parse_id(input.topic_id, "topicId"),
                 ground=domain_value(v.ExclusionGround, input.ground),
-                explanation=input.explanation,
+                explanation=written_reason,
             ),
         )
         return payload(TopicPayload, outcome)

@@ -10,7 +10,7 @@ const is = (c, ...statuses) => statuses.includes(c.status.code);
 export function consultationSteps(c, reload) {
   const versioned = (values) => ({ consultationId: c.id, expectedVersion: c.version, ...values });
   const opened = new Set(c.items.map((i) => i.suggestion));
-  const open = c.suggestions.filter((s) => !opened.has(s));
+  const open = c.suggestionEntries.filter((s) => !opened.has(s.text));
   return [
     {
       mutation: "identifyParticipants",
@@ -89,11 +89,11 @@ export function consultationSteps(c, reload) {
       available: is(c, "HELD", "REPORTED") && open.length > 0,
       fields: [
         {
-          name: "suggestion",
+          name: "suggestionId",
           label: "协商建议",
           type: "radios",
           required: true,
-          options: open.map((s) => ({ value: s, label: s })),
+          options: open.map((s) => ({ value: s.id, label: s.text })),
         },
       ],
       input: (values) => ({ consultationId: c.id, ...values }),

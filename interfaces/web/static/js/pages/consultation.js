@@ -17,7 +17,7 @@ const QUERY = `query Consultation($id: ID!) {
     reportedAt cancelReason onlineOpinionsCount
     platform { id name } topic { id title draftedTitle }
     participants { id kind { label } name organisation attended }
-    opinions suggestions
+    opinions suggestions suggestionEntries { id text }
     items { id seqNo suggestion status { code label } unitName }
     ${ATTACHMENT_FIELDS}
   }

@@ -37,7 +37,7 @@ export async function topicSteps(topic, reload) {
           options: grounds.map((g) => ({ value: g.name, label: `${g.number}. ${g.label}` })),
         },
         {
-          name: "explanation",
+          name: "reason",
           label: "说明",
           type: "textarea",
           hint: "选择第8项“其他”时必须书面说明",

@@ -14,7 +14,7 @@ import { topicSteps } from "./topic-steps.js";
 const QUERY = `query Topic($id: ID!) {
   topic(id: $id) {
     id title draftedTitle content status { code label } channel { code label }
-    category { code label } exclusionGround { code label } exclusionExplanation
+    category { code label } exclusionGround { code label } exclusionReason
     hotlineTickets basicSituation decisionReason researchCount proposedAt verifiedAt
     submittedAt approvedAt returnedAt excludedAt approvalDays version proposerName
     platform { id name committee { id } } committee { id name }
@@ -91,7 +91,7 @@ function exclusion(t) {
     h("h2", {}, "不纳入协商范围"),
     facts([
       ["理由", t.exclusionGround.label],
-      ["说明", t.exclusionExplanation],
+      ["说明", t.exclusionReason],
       ["决定时间", moment(t.excludedAt)],
     ]),
   );
