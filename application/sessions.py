@@ -168,6 +168,8 @@ class SessionUseCases(AccountUseCases):
         # Open sessions' rows with the log position they were read at (see _session_row), once
         # the process hears every append, its own and other processes' (the server's watcher).
         self._sessions_seen: dict[str, tuple[SessionRow, int]] = {}
+        # An open session's cookie → its key and CSRF token: two hashes a request spared.
+        self._derived: dict[str, tuple[str, str]] = {}
         self.hears_every_append = False
         super().__init__(settings, adapters)
 
@@ -208,15 +210,30 @@ class SessionUseCases(AccountUseCases):
 
     def csrf_token(self, secret: str) -> str:
         """The token a page sends back with each change (derived: nothing more to store)."""
-        return self.event_key.seal("csrf", digest(secret))[:43]
+        return self._derived_from(secret)[1]
+
+    def _derived_from(self, secret: str) -> tuple[str, str]:
+        derived = self._derived.get(secret)
+        if derived is None:
+            key = digest(secret)
+            derived = key, self.event_key.seal("csrf", key)[:43]
+        return derived
+
+    def _remember_derived(self, secret: str, derived: tuple[str, str]) -> None:
+        if len(self._derived) >= SESSIONS_KEPT:
+            self._derived.clear()
+        self._derived[secret] = derived
 
     def session_caller(self, secret: str) -> SessionCaller:
         """Who the session acts as, if it is open; SessionRefused or SessionEnded otherwise
         (an idle or too old session is ended and recorded here)."""
         if not secret or len(secret) > 100:
             raise SessionRefused()
-        key = digest(secret)
+        derived = self._derived_from(secret)
+        key = derived[0]
         row = self._session_row(key)
+        if secret not in self._derived:  # only a real session's cookie is remembered
+            self._remember_derived(secret, derived)
         now = self._now()
         if now > self._session_end(row):
             row = self._session_row(key, fresh=True)  # another process may have seen it since
