@@ -49,7 +49,7 @@ STAGES = (
         "application.attachments.use_cases",
         "AttachmentUseCases",
         "_stored",
-        "use case: the file hashed again and linked into the store",
+        "use case: the intake's file linked into the store",
     ),
     (
         "application.attachments.store",

@@ -6,29 +6,17 @@ PostgreSQL. No answer may be RATE_LIMITED (docs/API.md § 4)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 
 from domain.base import Actor
-from tests.support.contract import Answer, ContractServer, database_for, serve
+from tests.support.contract import Answer, ContractServer
 from tests.support.graphql import ADMIN, GraphQLClient, GraphQLDistrict, tell_the_story
 
 pytestmark = pytest.mark.e2e
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-SECRET = "contract-suite-token-secret-of-enough-length"
 CLERK = "clerk-li"  # the one account every step is written by
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def contract(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ContractServer]:
-    directory = tmp_path_factory.mktemp(f"burst-{request.param}")
-    for url in database_for(request.param, directory):
-        yield from serve(url, directory / "server.log", SECRET)
 
 
 @dataclass

@@ -27,6 +27,7 @@ from domain.vocabulary import Role
 from tests.support.contract import (
     API_DOCUMENT,
     GRAPHQL_RESPONSE,
+    SECRET,
     Answer,
     ContractServer,
     backticked,
@@ -36,10 +37,8 @@ from tests.support.contract import (
 )
 
 pytestmark = pytest.mark.e2e
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 ADMIN = Actor("contract-admin", "系统管理员", Role.ADMIN)
 HOTLINE = Actor("contract-hotline", "12345热线", Role.INTEGRATION)
-SECRET = "contract-suite-token-secret-of-enough-length"
 
 TOPICS = "{ topics { totalCount } }"
 REGISTER = """mutation($name: String!, $commandId: String) {
@@ -53,15 +52,6 @@ RENAME = """mutation($id: ID!, $name: String!, $reason: String!, $expected: Int)
   }
 }"""
 ESTABLISH = "mutation($name: String!) { establishCommittee(input: {name: $name}) { id } }"
-
-
-@pytest.fixture(scope="module", params=BACKENDS)
-def contract(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[ContractServer]:
-    directory = tmp_path_factory.mktemp(f"contract-{request.param}")
-    for url in database_for(request.param, directory):
-        yield from serve(url, directory / "server.log", SECRET)
 
 
 @pytest.fixture(scope="module")

@@ -30,6 +30,7 @@ from tests.support.servers import (
     wait_until_ready,
 )
 
+SECRET = "contract-suite-token-secret-of-enough-length"  # the suite's servers' token secret
 GRAPHQL_RESPONSE = "application/graphql-response+json"
 API_DOCUMENT = Path(__file__).resolve().parents[2] / "docs" / "API.md"
 
