@@ -39,7 +39,8 @@ FORM = "协商议事厅协商议事活动督办落实情况"
 PLATFORM = "永顺镇委员工作站"
 ITEMS = """query($filter: SupervisionItemFilter, $after: String) {
   supervisionItems(filter: $filter, first: 100, after: $after) {
-    totalCount pageInfo { hasNextPage endCursor } nodes { suggestion unitName status { code } }
+    pageInfo { hasNextPage endCursor }
+    nodes { subject suggestion unitName committeeName supervisorName }
   }
 }"""
 # Words of the page's chrome: the menu, the filters, the buttons, the pager.
@@ -54,19 +55,24 @@ CHROME = [
     "下一页",
     "关键词",
 ]
+SHOWN = ("subject", "suggestion", "unitName", "committeeName", "supervisorName")
 A4_LANDSCAPE = (842, 595)  # points
 
 
-def suggestions(server: DemoServer, **filter: Any) -> list[str]:
-    """The suggestions the problem list holds under `filter`, in its order (as the admin)."""
-    found: list[str] = []
+def items(server: DemoServer, **filter: Any) -> list[dict[str, str]]:
+    """The items the problem list holds under `filter`, in its order (as the admin)."""
+    found: list[dict[str, str]] = []
     after = None
     while True:
         page = server.query(ITEMS, filter=filter, after=after)["supervisionItems"]
-        found += [node["suggestion"] for node in page["nodes"]]
+        found += page["nodes"]
         if not page["pageInfo"]["hasNextPage"]:
             return found
         after = page["pageInfo"]["endCursor"]
+
+
+def suggestions(server: DemoServer, **filter: Any) -> list[str]:
+    return [item["suggestion"] for item in items(server, **filter)]
 
 
 def downloaded(page: Any, name: str) -> tuple[str, bytes]:
@@ -94,6 +100,9 @@ def test_the_form_is_exported_with_the_pages_filters(
     assert rows[0][0] == PLATFORM + FORM
     assert rows[1] == COLUMNS
     assert [row[3] for row in rows[2:-2]] == every
+    first = items(server, platformId=platform)[0]  # a known row: 协商议题 … 督办负责人
+    assert rows[2][0] == 1
+    assert rows[2][2:7] == [first[key] for key in SHOWN]
     assert rows[-1][0] == f"填报部门:{PLATFORM}"
 
     page.get_by_label("状态").select_option("IN_PROGRESS")
