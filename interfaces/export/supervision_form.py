@@ -1,7 +1,7 @@
 """Fills the supervision 台账, the form 「督办落实情况」 laid out in interfaces/export/form.py: its
 problem list read from the supervision items' view (supervision_ledger, not the Merkle ledger)
-filtered by platform, committee, unit, period and status, only the rows the caller may see, in
-the view's order."""
+filtered by platform, committee, unit, period, status, overdue and text, only the rows the caller
+may see, in the view's order."""
 
 from __future__ import annotations
 
@@ -29,6 +29,8 @@ class FormFilter:
     status: str | None = None
     period_from: date | None = None
     period_to: date | None = None
+    overdue: bool | None = None
+    text: str | None = None
 
     def to_query(self) -> ItemFilter:
         return ItemFilter(
@@ -36,6 +38,8 @@ class FormFilter:
             platform_id=self.platform_id,
             committee_id=self.committee_id,
             unit_id=self.unit_id,
+            overdue=self.overdue,
+            text=self.text,
             opened_from=_start_of(self.period_from),
             opened_to=_start_of(self.period_to + timedelta(days=1) if self.period_to else None),
         )

@@ -1,6 +1,8 @@
 """GET /exports/supervision.xlsx and /exports/supervision.csv: the problem list as the seed's
 form 督办落实情况, for the rows the caller may read, filtered by platform, committee, unit,
-period (days in the district, both included) and status."""
+period (days in the district, both included), status, overdue and text — the filters of the
+web page's 督办台账 — for a bearer token or the browser's session cookie (a GET changes nothing,
+so no CSRF token is asked)."""
 
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from uuid import UUID
 from fastapi import APIRouter, Request, Response
 
 from application.permissions import visibility
+from domain.base import clean_text
 from domain.errors import DomainError
 from domain.vocabulary import ItemStatus
 from interfaces.edge.blocking import blocking
@@ -47,12 +50,28 @@ async def _export(
         supervision_form, system_of(request), where, visibility(actor), department
     )
     body = await blocking(render, form)
-    filename = quote(f"{SHEET}.{suffix}")
-    disposition = f"attachment; filename=supervision.{suffix}; filename*=UTF-8''{filename}"
-    return Response(body, media_type=media_type, headers={"Content-Disposition": disposition})
+    return Response(
+        body, media_type=media_type, headers={"Content-Disposition": disposition(form, suffix)}
+    )
 
 
-FILTERS = ("platform_id", "committee_id", "unit_id", "status", "period_from", "period_to")
+def disposition(form: SupervisionForm, suffix: str) -> str:
+    """督办落实情况-2026-03-02.xlsx (RFC 5987), with an ASCII name for older clients."""
+    day = form.filled_on.isoformat()
+    chinese = quote(f"{SHEET}-{day}.{suffix}")
+    return f"attachment; filename=supervision-{day}.{suffix}; filename*=UTF-8''{chinese}"
+
+
+FILTERS = (
+    "platform_id",
+    "committee_id",
+    "unit_id",
+    "status",
+    "period_from",
+    "period_to",
+    "overdue",
+    "text",
+)
 PARAMETERS = (*FILTERS, "department")  # the footer's 填报部门
 
 
@@ -74,6 +93,8 @@ def form_filter(params: dict[str, str]) -> FormFilter:
         status=_status(params.get("status")),
         period_from=_day(params, "period_from"),
         period_to=_day(params, "period_to"),
+        overdue=_flag(params, "overdue"),
+        text=_text(params.get("text")),
     )
 
 
@@ -102,6 +123,34 @@ def _day(params: dict[str, str], name: str) -> date | None:
             "BAD_USER_INPUT",
             "INVALID_DATE",
         ) from None
+
+
+FLAGS = {"1": True, "true": True, "0": False, "false": False}
+
+
+def _flag(params: dict[str, str], name: str) -> bool | None:
+    value = params.get(name)
+    if not value:
+        return None
+    try:
+        return FLAGS[value.lower()]
+    except KeyError:
+        raise refusal(
+            400,
+            f"{name} 只能是 1 或 0 ('{name}' must be 1, 0, true or false)",
+            "BAD_USER_INPUT",
+            "INVALID_FLAG",
+        ) from None
+
+
+def _text(value: str | None) -> str | None:
+    """The search text under the records' own text rule (as the list's filter.text)."""
+    if not value:
+        return None
+    try:
+        return clean_text(value, "text", "搜索内容").strip() or None
+    except DomainError as error:
+        raise from_domain(error) from None
 
 
 def _status(value: str | None) -> str | None:

@@ -13,12 +13,15 @@ from datetime import date, datetime
 from io import BytesIO, StringIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
+from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from typer.testing import CliRunner
 
+from application.calendar import district_today
 from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
@@ -31,6 +34,7 @@ from tests.support.problem_list import (
     held_with_suggestions,
     open_and_assign,
 )
+from tests.support.scenarios import SECURITY_COMMAND
 
 COLUMNS = [
     "序号",
@@ -210,6 +214,66 @@ def test_filters_by_status_unit_and_period_in_district_days(
     assert items(period_from="2026-03-03") == []
 
 
+def test_filters_by_overdue_and_text_as_the_web_page_does(
+    http: TestClient, problems: ProblemList
+) -> None:
+    leader = Actor("leader-1", "区政协领导", Role.LEADER)
+
+    def items(**params: str) -> list[str]:
+        response = get(http, "/exports/supervision.xlsx", leader, **params)
+        assert response.status_code == 200, response.text
+        return [row[3] for row in sheet_rows(response.content)[1][2:-2]]
+
+    everything = ["利用学校操场夜间错时停车", "新建立体停车库", "增设公交站"]
+    assert items() == everything
+    assert items(text="公交") == ["增设公交站"]
+    assert items(text="停车", status="in_progress") == ["利用学校操场夜间错时停车"]
+    # Both open items were due on 30 June 2026; the resolved one is never overdue.
+    late = (
+        ["利用学校操场夜间错时停车", "增设公交站"] if district_today() > date(2026, 6, 30) else []
+    )
+    assert items(overdue="1") == late
+    assert items(overdue="true") == late
+    assert items(overdue="0") == [s for s in everything if s not in late]
+
+
+def test_a_browser_session_downloads_by_its_cookie_and_the_name_carries_the_day(
+    http: TestClient, problems: ProblemList
+) -> None:
+    username = f"export.{uuid4().hex[:8]}"
+    password = "Yongshun#2026-hall"
+    app = http.app.state.holder["system"].app  # type: ignore[attr-defined]
+    made = app.create_account(SECURITY_COMMAND, username=username, display_name="张伟").id
+    app.reset_password(SECURITY_COMMAND, made, password=password)
+    app.grant_role(SECURITY_COMMAND, made, role=Role.LEADER, reason="任命")
+    browser = TestClient(http.app)  # its own cookie jar
+    signed = browser.post("/auth/sign-in", json={"username": username, "password": password})
+    assert signed.status_code == 200, signed.text
+
+    for suffix in ("xlsx", "csv"):
+        response = browser.get(f"/exports/supervision.{suffix}", params={"text": "公交"})
+        assert response.status_code == 200, response.text
+        disposition = response.headers["content-disposition"]
+        day = re.search(r"filename=supervision-(\d{4}-\d{2}-\d{2})\." + suffix, disposition)
+        assert day, disposition
+        chinese = quote(f"督办落实情况-{day[1]}.{suffix}")
+        assert disposition.endswith(f"filename*=UTF-8''{chinese}")
+    assert (
+        sheet_rows(browser.get("/exports/supervision.xlsx").content)[1][2][3]
+        == "利用学校操场夜间错时停车"
+    )
+
+    browser.cookies.clear()
+    anonymous = browser.get("/exports/supervision.xlsx")
+    assert anonymous.status_code == 401
+    (error,) = anonymous.json()["errors"]
+    assert (error["extensions"]["code"], error["extensions"]["reason"]) == (
+        "UNAUTHENTICATED",
+        "TOKEN_REQUIRED",
+    )
+    assert "登录" in error["message"]
+
+
 def test_each_caller_gets_only_the_rows_they_may_read(
     http: TestClient, problems: ProblemList
 ) -> None:
@@ -244,6 +308,9 @@ def test_refusals_have_a_status_a_code_and_a_chinese_message(
     refused(leader, 400, "INVALID_ID", platform_id="not-an-id")
     refused(leader, 400, "UNKNOWN_CODE", status="finished")
     refused(leader, 400, "INVALID_DATE", period_from="2026-13-01")
+    refused(leader, 400, "INVALID_FLAG", overdue="yes")
+    refused(leader, 400, "INVALID_TEXT", text="停车\x00")
+    refused(leader, 400, "UNKNOWN_PARAMETER", overdu="1")
     bad_token = http.get("/exports/supervision.csv", headers={"Authorization": "Bearer x.y.z"})
     assert bad_token.status_code == 401
 

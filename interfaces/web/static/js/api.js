@@ -1,7 +1,8 @@
 // The only way this front end reaches the server: POST /graphql — with the session's CSRF token
 // (its cookie goes along by itself) or with a pasted bearer token — the sign-in routes under
-// /auth/ (sign in, the session held, sign out), and attached files under /attachments (an
-// upload, streamed by the server, then the file or its thumbnail for a pasted token's page).
+// /auth/ (sign in, the session held, sign out), attached files under /attachments (an
+// upload, streamed by the server, then the file or its thumbnail for a pasted token's page),
+// and the form 督办落实情况 under /exports.
 
 import { csrfToken, token } from "./session-store.js";
 
@@ -257,4 +258,28 @@ export async function fileBlob(url) {
     throw new ApiError(refusals(answer, response.status));
   }
   return response.blob();
+}
+
+export const EXPORTS = "/exports";
+
+/** A download under /exports, as the signed-in page (the session's cookie, or the pasted
+ * token: a bare link could send neither token). Resolves to the file and the name the server
+ * gave it (RFC 5987 `filename*`); a refusal is thrown as an ApiError in Chinese. */
+export async function exportFile(url) {
+  if (!url.startsWith(`${EXPORTS}/`)) throw new Error(`not an export: ${url}`);
+  const { headers, bearer, csrf } = credentialsOf();
+  let response;
+  try {
+    response = await fetch(url, { headers, credentials: csrf ? "same-origin" : "omit" });
+  } catch {
+    throw NETWORK();
+  }
+  if (!response.ok) {
+    const answer = await response.json().catch(() => ({}));
+    const error = new ApiError(refusals(answer, response.status));
+    if (error.signedOut && (bearer || csrf)) onSignedOut(error);
+    throw error;
+  }
+  const named = /filename\*=UTF-8''([^;]+)/i.exec(response.headers.get("Content-Disposition") || "");
+  return { blob: await response.blob(), filename: named ? decodeURIComponent(named[1]) : null };
 }

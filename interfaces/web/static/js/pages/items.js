@@ -1,5 +1,6 @@
 // 督办台账: the problem list with the columns of the plan's 督办落实情况表, filtered by status,
-// overdue or text; "办理中" shows every open item grouped by its status.
+// overdue or text, and the form itself exported or printed with those filters
+// (supervision-form.js); "办理中" shows every open item grouped by its status.
 
 import { gql } from "../api.js";
 import { badge, h, link, mount, section, table } from "../dom.js";
@@ -7,6 +8,7 @@ import { filterBar } from "../filters.js";
 import { day } from "../format.js";
 import { pageOf, pager } from "../paging.js";
 import { options } from "../vocab.js";
+import { formActions } from "./supervision-form.js";
 
 const FIELDS = `id seqNo consultationTime subject suggestion unitName committeeName supervisorName
   progress problems approach status { code label } dueOn overdue`;
@@ -62,6 +64,7 @@ export async function render(view, { query }) {
   };
   const { first, after } = pageOf(query);
   const { supervisionItems: items } = await gql(QUERY, { filter, first, after });
+  head.append(formActions(query, filter));
   return mount(
     view,
     head,
