@@ -49,6 +49,7 @@ function open(step, pressed, slot, buttons) {
     className: `form-${step.mutation}`,
     onSubmit: (values) => mutate(step.mutation, step.input(values), step.selection || "id version"),
     onDone: step.done,
+    confirmation: `「${step.label}」已完成`,
   });
   mount(slot, h("h3", {}, step.label), element);
   const first = element.querySelector("[name]");

@@ -109,6 +109,18 @@ export function notice(message, tone = "error") {
   );
 }
 
+let quieting = null;
+
+/** Says, in the page's status line (read out by screen readers), that something was done. */
+export function announce(message) {
+  const line = document.getElementById("announce");
+  if (!line) return;
+  line.textContent = message;
+  line.hidden = false;
+  clearTimeout(quieting);
+  quieting = setTimeout(() => (line.hidden = true), 6000);
+}
+
 export function button(text, onClick, attrs = {}) {
   return h("button", { type: "button", onclick: onClick, ...attrs }, text);
 }

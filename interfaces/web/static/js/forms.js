@@ -5,7 +5,7 @@
 // the same person after signing in again, comes back filled in (never a password).
 
 import { ApiError } from "./api.js";
-import { h, notice } from "./dom.js";
+import { announce, button, h, notice } from "./dom.js";
 import { collect, row } from "./fields.js";
 import * as session from "./session.js";
 
@@ -19,7 +19,15 @@ const open = new Set(); // the forms drawn, while on the page: { element, byName
  * datetime-local, lines (one entry per line), checkboxes, radios, or custom (with make(attrs)
  * building the control and read(row) giving its value).
  */
-export function form({ fields, submit = "提交", onSubmit, onDone, className = "", draft = true }) {
+export function form({
+  fields,
+  submit = "提交",
+  onSubmit,
+  onDone,
+  className = "",
+  draft = true,
+  confirmation = `「${submit}」已完成`,
+}) {
   const id = `f${++counter}`;
   const general = h("div", { class: "form-error", role: "alert", tabindex: "-1", hidden: true });
   const rows = fields.map((field) => row(id, field));
@@ -56,12 +64,14 @@ export function form({ fields, submit = "提交", onSubmit, onDone, className = 
     try {
       const result = await onSubmit(nest(values));
       element.dataset.dirty = "";
+      if (confirmation) announce(confirmation);
       if (onDone) await onDone(result);
     } catch (error) {
       if (!(error instanceof ApiError)) throw error;
       const target = error.field && fieldNamed(byName, error.field);
       if (target && !target.row.hidden) showError(target.row, error.chinese);
       else showGeneral(general, error.chinese);
+      if (error.reason === "CONCURRENT_MODIFICATION" && draft) general.append(reloadKeeping());
       focusFirstError(element);
     } finally {
       sendButton.disabled = false;
@@ -113,6 +123,14 @@ function showError(row, message) {
   row.querySelectorAll("[name]").forEach((c) => c.setAttribute("aria-invalid", "true"));
 }
 
+/** After a conflict: the record as it is now, with what was typed kept and filled in again. */
+function reloadKeeping() {
+  return button(" 载入最新内容(保留已填写的文字)", () => {
+    keepDrafts("conflict");
+    window.dispatchEvent(new HashChangeEvent("hashchange"));
+  });
+}
+
 function showGeneral(general, message) {
   general.textContent = message;
   general.hidden = false;
@@ -141,18 +159,27 @@ function remember(entry) {
   entry.element.addEventListener("change", typed);
   const values = takeDraft(route, entry.key);
   if (!values) return;
+  const why = values[WHY];
+  delete values[WHY];
   fill(entry.byName, values);
   entry.element.dataset.dirty = "1";
-  entry.element.prepend(notice("已恢复重新登录前填写的内容,请核对后再提交。", "info"));
+  entry.element.prepend(notice(RESTORED[why] || RESTORED.session, "info"));
 }
+
+const WHY = "__why";
+const RESTORED = {
+  session: "已恢复重新登录前填写的内容,请核对后再提交。",
+  conflict: "已载入他人修改后的最新内容,并恢复了您填写的文字,请核对后再提交。",
+};
 
 function savable(field) {
   return field.type !== "password" && field.keep !== false;
 }
 
 /** Keeps what was typed into the forms on the page (by route and form), for whoever is signed
- * in now; returns how many forms were kept. Called as the page finds itself signed out. */
-export function keepDrafts() {
+ * in now; returns how many forms were kept. Called as the page finds itself signed out, or
+ * reloads a record someone else changed (`why`: "session" or "conflict"). */
+export function keepDrafts(why = "session") {
   const who = session.current()?.id;
   if (!who) return 0;
   const kept = readDrafts(who);
@@ -165,6 +192,7 @@ export function keepDrafts() {
     if (entry.element.dataset.dirty !== "1") continue;
     const values = collect(entry.byName);
     for (const { field } of entry.byName.values()) if (!savable(field)) delete values[field.name];
+    values[WHY] = why;
     kept.routes[entry.route] = { ...(kept.routes[entry.route] || {}), [entry.key]: values };
     count += 1;
   }

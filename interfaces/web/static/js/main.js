@@ -90,5 +90,11 @@ whenSignedOut((error) => {
   go("#/signin");
 });
 
+// The skip link moves focus to the page's content (a "#view" hash would be taken for a route).
+document.getElementById("skip-link")?.addEventListener("click", (event) => {
+  event.preventDefault();
+  document.getElementById("view").focus();
+});
+
 await session.restore().catch(() => null);
 await start(drawNav);

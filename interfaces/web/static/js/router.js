@@ -1,7 +1,7 @@
 // Hash routes (#/topic/<id>?…): the server serves one page, so any link can be bookmarked.
 
 import { ApiError } from "./api.js";
-import { h, mount, notice } from "./dom.js";
+import { button, h, mount, notice } from "./dom.js";
 import * as session from "./session.js";
 
 const ROUTES = [
@@ -83,7 +83,7 @@ async function render() {
     const stop = await module.render(page, { params, query });
     done = typeof stop === "function" ? stop : null;
   } catch (error) {
-    mount(page, notice(error instanceof ApiError ? error.chinese : `页面出错:${error.message}`));
+    mount(page, ...refusal(error));
     if (!(error instanceof ApiError)) console.error(error);
   }
   if (current !== generation) {
@@ -98,4 +98,18 @@ async function render() {
   page.classList.remove("loading");
   page.querySelector("[autofocus]")?.focus();
   return undefined;
+}
+
+/** What the page says when it cannot be shown: the server's refusal in Chinese; offline (the
+ * page's own code could not be fetched), a way to try again — never the browser's words. */
+function refusal(error) {
+  if (error instanceof ApiError) return [notice(error.chinese)];
+  const offline = !navigator.onLine || /import|fetch/i.test(String(error?.message));
+  const told = offline
+    ? "网络连接中断,暂时无法打开此页面。请检查网络后重试,已填写的内容不会丢失。"
+    : "页面暂时无法显示,请重试;如仍出错,请联系系统管理员。";
+  return [
+    h("section", { class: "card offline", role: "alert" }, h("h1", {}, offline ? "网络已断开" : "页面出错"), h("p", {}, told)),
+    button("重试", () => render(), { class: "primary" }),
+  ];
 }

@@ -16,6 +16,7 @@ const QUERY = `query AsOf($id: ID!, $at: DateTime!) {
 export function asOfSection(query) {
   const result = h("div", { id: "as-of-result", "aria-live": "polite" });
   const lookup = form({
+    confirmation: null, // not an action: the page moves on
     submit: "查询当时状态",
     className: "form-as-of",
     fields: [

@@ -50,6 +50,7 @@ export async function render(view, { query } = {}) {
   };
 
   const passwordForm = form({
+    confirmation: null, // not an action: the page moves on
     submit: "登录",
     className: "form-sign-in",
     draft: false,
@@ -77,6 +78,7 @@ export async function render(view, { query } = {}) {
 
   const codeForm = () =>
     form({
+      confirmation: null, // not an action: the page moves on
       submit: "验证并登录",
       className: "form-second-factor",
       draft: false,
@@ -100,6 +102,7 @@ export async function render(view, { query } = {}) {
     });
 
   const tokenForm = form({
+    confirmation: null, // not an action: the page moves on
     submit: "以令牌登录",
     className: "form-token-sign-in",
     draft: false,
