@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from uuid import UUID
 
@@ -10,8 +11,9 @@ from application.permissions import R, Reach
 from application.receipts import Command
 from domain.base import Record
 from domain.consultation import Consultation
+from domain.errors import InvalidInput
 from domain.people import Participant, Proposer
-from domain.reference import Platform
+from domain.reference import Person, Platform, Unit
 from domain.topic import Topic
 from domain.vocabulary import ConsultationForm, ReportKind
 
@@ -57,8 +59,20 @@ class ConsultationUseCases(Core):
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id, command)
         self.authorize(command, Reach(platform_id=consultation.platform_id))
-        consultation.identify_participants(participants=participants, actor=command.actor)
+        linked = [self._from_the_roster(p) for p in participants]
+        consultation.identify_participants(participants=linked, actor=command.actor)
         return [consultation]
+
+    def _from_the_roster(self, participant: Participant) -> Participant:
+        """A participant picked from the roster takes the registered person's name and data
+        subject (erasing the person erases them here too) and the registered unit's name."""
+        if participant.person_id:
+            person = self.load(Person, _roster_id(participant.person_id, "personId"))
+            participant = replace(participant, name=person.name, subject_id=person.subject_id)
+        if participant.unit_id:
+            unit = self.load(Unit, _roster_id(participant.unit_id, "unitId"))
+            participant = replace(participant, organisation=unit.name)
+        return participant
 
     @use_case(R.PLATFORM_STAFF)
     def notify_participants(
@@ -132,3 +146,12 @@ class ConsultationUseCases(Core):
         self.authorize(command, Reach(platform_id=consultation.platform_id))
         consultation.cancel(reason=reason, actor=command.actor)
         return [consultation]
+
+
+def _roster_id(value: str, field: str) -> UUID:
+    try:
+        return UUID(value)
+    except ValueError:
+        raise InvalidInput(
+            f"名册中的记录编号无效:{value[:40]}", "not a roster record's id", field=field
+        ) from None

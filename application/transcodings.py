@@ -212,12 +212,15 @@ class SealedParticipant(Transcoding):
 
     def encode(self, obj: Participant) -> dict[str, Any]:
         fields = {"name": obj.name, "organisation": obj.organisation}
-        return {
+        encoded = {
             "id": obj.id,
             "kind": obj.kind,
             "subject_id": obj.subject_id,
             "sealed": self.sealer.seal(obj.subject_id, fields),
         }
+        # The roster's record ids, in clear: they name a record, not the person's data.
+        links = {"person_id": obj.person_id, "unit_id": obj.unit_id}
+        return {**encoded, **{key: value for key, value in links.items() if value}}
 
     def decode(self, data: dict[str, Any]) -> Participant:
         fields = self.sealer.open(data["subject_id"], data["sealed"]) or {"name": ERASED}
@@ -227,6 +230,8 @@ class SealedParticipant(Transcoding):
             subject_id=data["subject_id"],
             name=fields["name"],
             organisation=fields.get("organisation", ""),
+            person_id=data.get("person_id", ""),
+            unit_id=data.get("unit_id", ""),
         )
 
 

@@ -50,21 +50,34 @@ class Proposer:
 
 @dataclass(frozen=True)
 class Participant:
-    """One person or body identified to take part in a consultation."""
+    """One person or body identified to take part in a consultation: picked from the roster
+    (a registered person, `person_id`, whose name and data subject it takes; a registered unit,
+    `unit_id`, whose name is the organisation) or typed in for an outside representative."""
 
     kind: ParticipantKind
     name: str
     organisation: str = ""
     id: str = field(default_factory=lambda: uuid4().hex)
     subject_id: str = field(default_factory=lambda: uuid4().hex)
+    person_id: str = ""
+    unit_id: str = ""
 
     @classmethod
     def checked(
-        cls, kind: ParticipantKind, name: str, organisation: str = "", subject_id: str | None = None
+        cls,
+        kind: ParticipantKind,
+        name: str,
+        organisation: str = "",
+        subject_id: str | None = None,
+        *,
+        person_id: str = "",
+        unit_id: str = "",
     ) -> Participant:
         return cls(
             kind=kind,
             name=text(name, "participant.name", "参加人员姓名", 100),
             organisation=optional_text(organisation, "participant.organisation", "所在单位", 200),
             subject_id=subject_id or uuid4().hex,
+            person_id=person_id,
+            unit_id=unit_id,
         )

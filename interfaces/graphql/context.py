@@ -45,6 +45,9 @@ class Loaders:
         self.participants_of_consultation = DataLoader(
             load_fn=self._grouped(queries.ids_of, "consultation_participants", "consultation_id")
         )
+        self.roster_links_of_consultation = DataLoader(
+            load_fn=self._grouped(queries.ids_of, "participant_links", "consultation_id")
+        )
         self.notes_of_consultation = DataLoader(
             load_fn=self._grouped(queries.ids_of, "consultation_notes", "consultation_id")
         )

@@ -219,16 +219,28 @@ class Participant:
     name: str | None = strawberry.field(description="姓名(个人信息) personal data")
     organisation: str | None
     attended: bool
+    person_id: strawberry.ID | None = strawberry.field(
+        default=None, description="名册中的登记人员 The registered person picked from the roster"
+    )
+    unit_id: strawberry.ID | None = strawberry.field(
+        default=None, description="名册中的登记单位 The registered unit picked from the roster"
+    )
 
     @classmethod
-    def from_row(cls, row: Row, *, clear: bool) -> Participant:
+    def from_row(cls, row: Row, *, clear: bool, link: Row | None = None) -> Participant:
         return cls(
             id=strawberry.ID(row["id"]),
             kind=term(v.ParticipantKind, row["kind"]),
             name=row["name"] if clear else None,
             organisation=row["organisation"] if clear else None,
             attended=bool(row["attended"]),
+            person_id=_linked(link, "person_id") if clear else None,
+            unit_id=_linked(link, "unit_id"),
         )
+
+
+def _linked(link: Row | None, column: str) -> strawberry.ID | None:
+    return strawberry.ID(link[column]) if link and link[column] else None
 
 
 async def _notes(info: Info, consultation_id: str, kind: str) -> list[str]:
@@ -284,9 +296,14 @@ class Consultation:
 
     @strawberry.field(description="参加人员 Participants (personal data)")
     async def participants(self, info: Info) -> list[Participant]:
-        rows = await ctx(info).loaders.participants_of_consultation.load(str(self.id))
+        loaders = ctx(info).loaders
+        rows = await loaders.participants_of_consultation.load(str(self.id))
+        links = {r["id"]: r for r in await loaders.roster_links_of_consultation.load(str(self.id))}
         clear = ctx(info).sees_personal_data(self.platform_id)
-        return [Participant.from_row(r, clear=clear) for r in sorted(rows, key=lambda r: r["seq"])]
+        return [
+            Participant.from_row(r, clear=clear, link=links.get(r["id"]))
+            for r in sorted(rows, key=lambda r: r["seq"])
+        ]
 
     @strawberry.field(description="协商建议 Suggestions recorded when held")
     async def suggestions(self, info: Info) -> list[str]:

@@ -15,7 +15,7 @@ NOTHING = ("1 = 0", [])
 GUIDED = "platform_id IN (SELECT id FROM ref_platforms WHERE committee_id = ?)"
 ITEM_LIKE = ("supervision_ledger", "audit_trail", "attachments")
 SCOPED = ("topic_board", "consultation_calendar", *ITEM_LIKE)
-OF_CONSULTATIONS = ("consultation_participants", "consultation_notes")
+OF_CONSULTATIONS = ("consultation_participants", "consultation_notes", "participant_links")
 
 
 def row_scope(table: str, seen_by: Visibility) -> tuple[str, list[Any]]:

@@ -28,6 +28,10 @@ class ConsultationCalendar(View):
         " consultation_id TEXT NOT NULL, seq INTEGER NOT NULL, kind TEXT NOT NULL,"
         " name TEXT NOT NULL, organisation TEXT NOT NULL, subject_id TEXT NOT NULL,"
         " attended INTEGER NOT NULL)",
+        # A participant picked from the roster: the registered person and unit (a table of its
+        # own, so that views built before it need no new column).
+        "CREATE TABLE IF NOT EXISTS participant_links (id TEXT PRIMARY KEY,"
+        " consultation_id TEXT NOT NULL, person_id TEXT NOT NULL, unit_id TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS consultation_notes (id TEXT PRIMARY KEY,"
         " consultation_id TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,"
         " text TEXT NOT NULL)",
@@ -39,6 +43,8 @@ class ConsultationCalendar(View):
         "CREATE INDEX IF NOT EXISTS participants_of ON consultation_participants"
         " (consultation_id, seq)",
         "CREATE INDEX IF NOT EXISTS notes_of ON consultation_notes (consultation_id, kind, seq)",
+        "CREATE INDEX IF NOT EXISTS links_of ON participant_links (consultation_id)",
+        "CREATE INDEX IF NOT EXISTS participations_of ON participant_links (person_id)",
     )
 
     @handles(Consultation.ConsultationScheduled)
@@ -91,6 +97,9 @@ class ConsultationCalendar(View):
         consultation_id = id_text(e.originator_id)
         held = held_row(tx, "consultation_calendar", consultation_id)
         for number, p in enumerate(e.participants, start=1):
+            if p.person_id or p.unit_id:
+                links = {"consultation_id": consultation_id, "person_id": p.person_id}
+                insert(tx, "participant_links", {"id": p.id, **links, "unit_id": p.unit_id}, p.id)
             values = (p.kind.code, p.name, p.organisation, p.subject_id)
             if held is not None:
                 # The consultation is held by the batch, so are all its participants (none can

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from uuid import UUID
 
 import pytest
 
 from application.app import Yishiting
+from application.receipts import Command
 from domain.consultation import Consultation
-from domain.errors import WrongState
-from domain.people import Participant, Proposer
+from domain.errors import InvalidInput, NotFound, WrongState
+from domain.people import ERASED, Participant, Proposer
 from domain.vocabulary import ConsultationForm, ConsultationStatus, ParticipantKind, ReportKind
 from tests.support.clock import FixedClock
-from tests.support.district import District
+from tests.support.district import ADMIN, District
 from tests.support.refusals import refused_storing_nothing
 
 
@@ -101,3 +103,44 @@ def test_a_scheduled_consultation_is_cancelled_with_its_reason(
     assert app.repository.get(consultation_id).status is ConsultationStatus.CANCELLED
     with pytest.raises(WrongState):
         app.cancel_consultation(district.staff, consultation_id, reason="再次取消")
+
+
+def test_a_participant_from_the_roster_is_the_person_and_goes_with_their_erasure(
+    app: Yishiting, district: District
+) -> None:
+    consultation_id = district.scheduled_consultation()
+    admin = Command(ADMIN)
+    person_id = app.register_person(
+        admin, name="周建国", position="政协委员", subject_id="s-zhou"
+    ).id
+    picked = Participant.checked(ParticipantKind.CPPCC_MEMBER, "周委员", person_id=str(person_id))
+    app.identify_participants(district.staff, consultation_id, participants=[picked])
+
+    (linked,) = consultation(app, consultation_id).participants
+    assert (linked.name, linked.subject_id, linked.person_id) == (
+        "周建国",
+        "s-zhou",
+        str(person_id),
+    )
+    app.erase_subject(admin, subject_id="s-zhou", reason="本人申请删除")
+    (erased,) = consultation(app, consultation_id).participants
+    assert (erased.name, erased.person_id) == (ERASED, str(person_id))
+
+
+def test_a_roster_id_of_no_registered_person_stores_nothing(
+    app: Yishiting, district: District
+) -> None:
+    consultation_id = district.scheduled_consultation()
+    for picked in ({"person_id": str(district.unit_id)}, {"unit_id": str(district.platform_id)}):
+        stray = Participant.checked(ParticipantKind.CPPCC_MEMBER, "某人", **picked)
+        with refused_storing_nothing(app, NotFound, "NOT_FOUND"):
+            app.identify_participants(district.staff, consultation_id, participants=[stray])
+    with refused_storing_nothing(app, InvalidInput, "INVALID_INPUT"):
+        stray = Participant.checked(ParticipantKind.CPPCC_MEMBER, "某人", person_id="not-an-id")
+        app.identify_participants(district.staff, consultation_id, participants=[stray])
+
+
+def consultation(app: Yishiting, consultation_id: UUID) -> Consultation:
+    found = app.repository.get(consultation_id)
+    assert isinstance(found, Consultation)
+    return found

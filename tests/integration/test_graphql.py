@@ -273,6 +273,76 @@ def refused(
     return error
 
 
+# --------------------------------------------------------------------------------- rosters
+
+ROSTER = (
+    "query($id: ID!) { consultation(id: $id) {"
+    " participants { name organisation personId unitId } } }"
+)
+
+
+def test_participants_picked_from_the_roster_are_linked_to_the_person_and_unit(
+    http: TestClient, api: GraphQLClient, hall: GraphQLDistrict
+) -> None:
+    consultation_id = hall.scheduled_consultation()
+    member = hall.admin.register_person("周建国", "政协委员").id
+    hall.staff.identify_participants(
+        consultation_id,
+        participants=[
+            # the typed name gives way to the roster's
+            {"kind": "CPPCC_MEMBER", "name": "周委员", "personId": member},
+            {"kind": "DISTRICT_DEPARTMENT", "name": "钱科长", "unitId": hall.unit_id},
+            {"kind": "MASSES_OR_ENTERPRISE", "name": "吴居民", "organisation": "幸福小区"},
+        ],
+    )
+    named = hall.staff.client.query(ROSTER, id=consultation_id)["consultation"]["participants"]
+    assert named == [
+        {"name": "周建国", "organisation": "", "personId": member, "unitId": None},
+        {"name": "钱科长", "organisation": "区交通委", "personId": None, "unitId": hall.unit_id},
+        {"name": "吴居民", "organisation": "幸福小区", "personId": None, "unitId": None},
+    ]
+    # the link names the person: withheld, like the name, from whoever may not see it
+    leader = api.acting_as(Actor("leader-1", "区领导", Role.LEADER))
+    seen = leader.query(ROSTER, id=consultation_id)["consultation"]["participants"]
+    assert [(p["name"], p["personId"], p["unitId"]) for p in seen] == [
+        (None, None, None),
+        (None, None, hall.unit_id),
+        (None, None, None),
+    ]
+
+
+def test_a_roster_id_that_names_no_record_is_refused(
+    http: TestClient, api: GraphQLClient, hall: GraphQLDistrict
+) -> None:
+    consultation_id = hall.scheduled_consultation()
+    staff = hall.staff
+    for picked in (
+        {"personId": str(uuid4())},
+        {"unitId": str(uuid4())},
+        {"personId": hall.unit_id},
+    ):
+        refused(
+            http,
+            api,
+            "NOT_FOUND",
+            "NOT_FOUND",
+            lambda picked=picked: staff.refused.identify_participants(
+                consultation_id, participants=[{"kind": "CPPCC_MEMBER", "name": "某", **picked}]
+            ),
+        )
+    error = refused(
+        http,
+        api,
+        "BAD_USER_INPUT",
+        "INVALID_ID",
+        lambda: staff.refused.identify_participants(
+            consultation_id,
+            participants=[{"kind": "CPPCC_MEMBER", "name": "某", "personId": "not-an-id"}],
+        ),
+    )
+    assert error["extensions"]["details"] == {"field": "personId"}
+
+
 # ------------------------------------------------------------------------------ suggestions
 
 

@@ -36,16 +36,31 @@ class ScheduleConsultationInput(CommandInput):
     )
 
 
-@strawberry.input
+@strawberry.input(
+    description="参加人员:从名册选择(personId 登记人员,unitId 登记单位)或填写(外来代表)"
+    " A participant: picked from the roster (personId: a registered person, whose name and"
+    " personal data it takes; unitId: a registered unit, its name the organisation) or typed in"
+    " for an outside representative. Unknown ids: NOT_FOUND; malformed: INVALID_ID."
+)
 class ParticipantInput:
     kind: ENUMS[v.ParticipantKind]
     name: str
     organisation: str = ""
+    person_id: strawberry.ID | None = None
+    unit_id: strawberry.ID | None = None
 
     def to_domain(self) -> Participant:
         return Participant.checked(
-            domain_value(v.ParticipantKind, self.kind), self.name, self.organisation
+            domain_value(v.ParticipantKind, self.kind),
+            self.name,
+            self.organisation,
+            person_id=_roster(self.person_id, "personId"),
+            unit_id=_roster(self.unit_id, "unitId"),
         )
+
+
+def _roster(value: strawberry.ID | None, field: str) -> str:
+    return str(parse_id(value, field)) if value else ""
 
 
 @strawberry.input
