@@ -81,7 +81,7 @@ def _moment(text: str | None) -> datetime | None:
 class TodoGroup:
     code: str = strawberry.field(
         description="to_verify 待核实、to_submit 待提交、to_arrange 待安排、to_report 待报送、"
-        "to_supervise 待建立督办、to_approve 待确定、to_follow_up 待跟进、"
+        "to_supervise 待建立督办、to_assign 待交办、to_approve 待确定、to_follow_up 待跟进、"
         "to_report_progress 待填报、due_soon 即将到期、overdue 已逾期"
     )
     label: str

@@ -120,6 +120,12 @@ class _Reading:
                 "Reports whose suggestions have no supervision item yet",
                 self._consultations("reported", "reported_at", NO_ITEM_YET),
             ),
+            Group(
+                "to_assign",
+                "待交办",
+                "Supervision items to assign to a unit",
+                self._items("opened_at", "status = 'opened'"),
+            ),
         ]
 
     def committee(self, committee_id: str) -> list[Group]:

@@ -28,7 +28,14 @@ TODO = """{ viewer { todo { count groups { code label count entries {
   kind id title context stage stageLabel at dueOn workingDaysLeft reminder { code label }
   remindedAt path } } } } }"""
 GROUPS = {
-    "platform_staff": ["to_verify", "to_submit", "to_arrange", "to_report", "to_supervise"],
+    "platform_staff": [
+        "to_verify",
+        "to_submit",
+        "to_arrange",
+        "to_report",
+        "to_supervise",
+        "to_assign",
+    ],
     "committee": ["to_approve", "to_follow_up"],
     "unit": ["to_report_progress", "due_soon", "overdue"],
     "supervisor": ["overdue"],
@@ -40,6 +47,7 @@ LABELS = {
     "to_arrange": "待安排",
     "to_report": "待报送",
     "to_supervise": "待建立督办",
+    "to_assign": "待交办",
     "to_approve": "待确定",
     "to_follow_up": "待跟进",
     "to_report_progress": "待填报",
@@ -128,6 +136,12 @@ def script(d: District, other: District, s: Script, mark: str) -> None:
     s.handles[f"{mark}reported"] = s.expect(
         "to_supervise", reported, "关于缓解老旧小区停车难的协商"
     )
+    unassigned_from, _ = d.held_consultation()
+    report(d, unassigned_from)
+    unassigned = app.open_supervision_item(
+        staff, consultation_id=unassigned_from, suggestion=SUGGESTION
+    ).id
+    s.handles[f"{mark}unassigned"] = s.expect("to_assign", unassigned, SUGGESTION)
     fresh = item(d, d, due_on=district_today() + timedelta(days=90))
     s.handles[f"{mark}fresh"] = s.expect("to_report_progress", fresh, SUGGESTION)
     reported_on = item(d, d, due_on=district_today() + timedelta(days=90))
@@ -240,15 +254,21 @@ def test_the_count_drops_once_the_thing_is_done(story: Story) -> None:
     before = {role: todo(world, role)["count"] for role in GROUPS}
     # The unit reports progress: off its 待填报, onto the committee's 待跟进.
     progress(d, d.unit, s.handles["甲fresh"])
-    # The platform opens an item from the report's suggestion: off its 待建立督办.
+    # The platform opens an item from the report's suggestion: off its 待建立督办, on 待交办;
+    # then it assigns another item, opened before: off 待交办.
     consultation = s.handles["甲reported"]
-    d.app.open_supervision_item(d.staff, consultation_id=consultation, suggestion=SUGGESTION)
+    opened = d.app.open_supervision_item(
+        d.staff, consultation_id=consultation, suggestion=SUGGESTION
+    ).id
+    far = district_today() + timedelta(days=90)
+    assign(d, s.handles["甲unassigned"], world.away, due_on=far)  # to the other district's unit
     # The committee resolves an item it followed up.
     d.app.resolve_item(d.committee, s.handles["甲followed"], outcome="已办结,车位增加。")
     world.system.projector.wait_for(world.position())
     after = {role: by_group(todo(world, role)) for role in GROUPS}
     assert str(s.handles["甲fresh"]) not in after["unit"]["to_report_progress"]
     assert str(consultation) not in after["platform_staff"]["to_supervise"]
+    assert set(after["platform_staff"]["to_assign"]) == {str(opened)}
     assert str(s.handles["甲followed"]) not in after["committee"]["to_follow_up"]
     assert str(s.handles["甲fresh"]) in after["committee"]["to_follow_up"]
     assert todo(world, "unit")["count"] == before["unit"] - 1
