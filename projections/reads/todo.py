@@ -185,11 +185,13 @@ class _Reading:
             f"SELECT * FROM {table} WHERE {where} ORDER BY {order}, id", [*params, *scoped]
         )
 
-    def _topics(self, status: str, on: str, *more: str) -> list[Entry]:
-        clause, params = f"status = '{status}'", list(more[1:])
-        if more:
-            clause += f" AND {more[0]}"
-        rows = [topic_row(r, self.seen_by) for r in self._rows("topic_board", on, clause, params)]
+    def _topics(self, status: str, on: str, more: str = "", *params: object) -> list[Entry]:
+        """Topics at `status` (and `more`), oldest at that stage first; `on` names the stage's
+        date column."""
+        clause = f"status = '{status}'" + (f" AND {more}" if more else "")
+        rows = [
+            topic_row(r, self.seen_by) for r in self._rows("topic_board", on, clause, list(params))
+        ]
         stage = TopicStatus.parse(status)
         return [
             Entry(
