@@ -16,6 +16,7 @@ from interfaces.graphql.dashboard import DASHBOARD_ROLES
 from interfaces.graphql.ledger import READERS as LEDGER_READERS
 from interfaces.graphql.my_account import MySession, own_account, own_sessions
 from interfaces.graphql.terms import TERMS, term
+from interfaces.graphql.todo import TodoList, todo
 from interfaces.graphql.types import ctx
 
 # Use cases whose mutation is not simply the use case's name in camelCase, and those that are
@@ -59,6 +60,12 @@ class Viewer:
     )
     async def account(self, info: Info) -> Account | None:
         return await own_account(info)
+
+    @strawberry.field(
+        description="待办:本角色在其范围内待办理的事项,按环节分组 The role's to-do list"
+    )
+    async def todo(self, info: Info) -> TodoList:
+        return await todo(info)
 
     @strawberry.field(description="以账号登录时:我的会话 My open sessions (none for a token)")
     async def sessions(self, info: Info) -> list[MySession]:

@@ -20,6 +20,7 @@ def test_paging_and_filtering_the_board(open_page: OpenPage, server: DemoServer)
     assert total > PAGE_SIZE, "the demo platform has more than a page of matters"
     page = open_page()
     sign_in(page, server, "staff:ys")
+    go(page, server, "/topics")  # the staff land on 待办
     rows = page.locator("tbody tr")
     state = page.locator(".pager-state")
     expect(rows).to_have_count(PAGE_SIZE)

@@ -42,7 +42,9 @@ def routes(server: DemoServer) -> dict[str, list[tuple[str, str]]]:
         "": [("public", "/public"), ("signin", "/signin")],
         "leader": [("dashboard", "/dashboard")],
         "auditor": [("audit", "/audit")],
+        "unit:jtw": [("todo-unit", "/todo")],
         "staff:ys": [
+            ("todo", "/todo"),
             ("board", "/topics"),
             ("topic", f"/topic/{first['excluded']}"),
             ("propose", "/topics/new"),
@@ -59,6 +61,7 @@ def routes(server: DemoServer) -> dict[str, list[tuple[str, str]]]:
 
 # At 1366×768 the pages with the widest content; on a phone, every page.
 WIDEST = {"dashboard", "audit", "topic", "items", "public", "accounts", "security-audit"}
+WIDEST |= {"todo", "todo-unit"}
 
 
 def overflow(page: Any) -> int:

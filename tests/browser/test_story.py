@@ -59,6 +59,7 @@ def test_an_excluded_report_from_the_board_to_the_dashboard_to_the_audit(
 
     staff = open_page()
     sign_in(staff, server, "staff:ys")
+    go(staff, server, "/topics")  # the staff land on 待办; 提出事项 is on the board
     propose(staff, title)
     expect(staff.locator(".badge.large")).to_have_text("已提出")
     exclude(staff)

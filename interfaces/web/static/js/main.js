@@ -5,10 +5,12 @@ import { h, mount } from "./dom.js";
 import { keepDrafts } from "./forms.js";
 import { go, start } from "./router.js";
 import * as session from "./session.js";
+import * as todo from "./todo.js";
 
 const ADMINISTRATORS = ["SECURITY_ADMIN", "AUDIT_ADMIN"];
 
 const PAGES = [
+  { hash: "#/todo", label: "待办", shown: () => todo.hasTodo(), counted: true },
   { hash: "#/dashboard", label: "领导驾驶舱", shown: () => session.mayRead("dashboard") },
   { hash: "#/topics", label: "议题看板", shown: () => readsTopics() },
   { hash: "#/consultations", label: "协商活动", shown: () => readsTopics() },
@@ -40,9 +42,15 @@ function drawNav(path) {
   mount(
     nav,
     pages.map((p) =>
-      h("a", { href: p.hash, class: active(path, p.hash) ? "active" : "" }, p.label),
+      h(
+        "a",
+        { href: p.hash, class: active(path, p.hash) ? "active" : "" },
+        p.label,
+        p.counted && todoCount(),
+      ),
     ),
   );
+  todo.follow();
   const viewer = session.current();
   mount(
     document.getElementById("who"),
@@ -65,6 +73,23 @@ function drawNav(path) {
       : h("a", { href: "#/signin", class: "button" }, "登录"),
   );
 }
+
+/** The count beside 待办, filled in as it is read and whenever the log grows. */
+function todoCount() {
+  const count = todo.counted();
+  return h(
+    "span",
+    { id: "todo-count", class: "nav-count", hidden: count === null, "aria-label": "待办件数" },
+    count === null ? "" : String(count),
+  );
+}
+
+todo.listen((count) => {
+  const badge = document.getElementById("todo-count");
+  if (!badge) return;
+  badge.textContent = String(count);
+  badge.hidden = false;
+});
 
 async function signOut() {
   await session.signOut();

@@ -8,6 +8,7 @@ const ROUTES = [
   { pattern: /^\/public$/, page: "public", open: true, whilePending: true },
   { pattern: /^\/signin$/, page: "signin", open: true, whilePending: true },
   { pattern: /^\/dashboard$/, page: "dashboard" },
+  { pattern: /^\/todo$/, page: "todo" },
   { pattern: /^\/topics$/, page: "board" },
   { pattern: /^\/topics\/new$/, page: "propose" },
   { pattern: /^\/topic\/([\w-]+)$/, page: "topic" },

@@ -107,9 +107,11 @@ export function home() {
       return "#/dashboard";
     case "AUDITOR":
       return "#/audit";
+    case "PLATFORM_STAFF":
+    case "COMMITTEE":
     case "UNIT":
     case "SUPERVISOR":
-      return "#/items";
+      return "#/todo";
     case "SECURITY_ADMIN":
       return "#/accounts";
     case "AUDIT_ADMIN":
