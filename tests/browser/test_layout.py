@@ -20,6 +20,7 @@ from tests.browser.server import SECURITY_ADMIN, DemoServer
 ADMINISTRATORS = {
     "security-admin": SECURITY_ADMIN,
     "audit-admin": Actor("audit-tests", "测试审计管理员", Role.AUDIT_ADMIN, ""),
+    "system-admin": Actor("admin-tests", "测试系统管理员", Role.ADMIN, ""),
 }
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -56,12 +57,13 @@ def routes(server: DemoServer) -> dict[str, list[tuple[str, str]]]:
         ],
         "security-admin": [("accounts", f"/accounts?account={hotline}")],
         "audit-admin": [("security-audit", "/security-audit")],
+        "system-admin": [("reference", "/reference")],
     }
 
 
 # At 1366×768 the pages with the widest content; on a phone, every page.
 WIDEST = {"dashboard", "audit", "topic", "items", "public", "accounts", "security-audit"}
-WIDEST |= {"todo", "todo-unit"}
+WIDEST |= {"todo", "todo-unit", "reference"}
 
 
 def overflow(page: Any) -> int:

@@ -17,6 +17,7 @@ const ROUTES = [
   { pattern: /^\/items$/, page: "items" },
   { pattern: /^\/item\/([\w-]+)$/, page: "item" },
   { pattern: /^\/audit$/, page: "audit" },
+  { pattern: /^\/reference$/, page: "reference" },
   { pattern: /^\/account$/, page: "account", whilePending: true },
   { pattern: /^\/accounts$/, page: "accounts" },
   { pattern: /^\/security-audit$/, page: "security-audit" },
