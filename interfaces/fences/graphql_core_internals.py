@@ -22,6 +22,9 @@ GRAPHQL_REFUSALS = (
     # A value that does not fit its type is one refusal, written inline or sent as a variable.
     ("does not exist in '", "BAD_USER_INPUT", "INVALID_VALUE", "取值无效"),
     ("cannot represent", "BAD_USER_INPUT", "INVALID_VALUE", "取值无效"),
+    # An input object with a field its type does not have, or without one it requires.
+    ("not to include unknown field", "BAD_USER_INPUT", "INVALID_VALUE", "取值无效:含未知字段"),
+    ("to include required field", "BAD_USER_INPUT", "INVALID_VALUE", "取值无效:缺少必填字段"),
     ("has invalid value", "BAD_USER_INPUT", "INVALID_VARIABLES", "变量取值无效"),
     ("got invalid value", "BAD_USER_INPUT", "INVALID_VARIABLES", "变量取值无效"),
     ("was not provided", "BAD_USER_INPUT", "INVALID_VARIABLES", "缺少必填变量"),

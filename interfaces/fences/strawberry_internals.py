@@ -1,7 +1,8 @@
 """strawberry's internals (and graphql-core's execution methods it inherits), used here only:
 the execution context below, the key strawberry keeps its field under on graphql-core's
 (`strawberry-definition`), its type-cast marker, and its exception for a disallowed operation
-type (`InvalidOperationTypeError`, re-exported for the schema's error masking).
+type (`InvalidOperationTypeError`, re-exported for the schema's error masking), and its
+`DateTime` scalar's definition (kept for parsing; interfaces/graphql/times.py answers its way).
 
 GraphQL execution with a short path for plain fields.
 
@@ -12,10 +13,10 @@ checks: most of the CPU of such a page (issue 8, docs/BENCHMARKS.md "Read path")
 that strawberry itself would resolve as `getattr(source, python_name)` (no resolver, no arguments,
 no field extension, no schema extension hooking `resolve`) is read and coerced directly, all the
 plain leaves of an object in one loop (`execute_fields`); if any value is not a plain
-str/int/float/bool/enum that coerces cleanly (null on a non-null field, an error, an awaitable …),
-the whole object goes the ordinary way, which then does all of it again and so answers or fails
-exactly as before. An enum member's name is found once per member
-(strawberry looks it up among the enum's values each time: 150 times a page).
+str/int/float/bool/enum/date/datetime that coerces cleanly (null on a non-null field, an error,
+an awaitable …), the whole object goes the ordinary way, which then does all of it again and so
+answers or fails exactly as before. An enum member's name is found once per member (strawberry
+looks it up among the enum's values each time: 150 times a page).
 
 Plain object fields (`node`, `status` …: some 250 a page) take a short path too: a value that
 strawberry's own type check would accept (an instance of the type's class, not cast to another
@@ -25,6 +26,7 @@ the ordinary way. A field error below it is handled exactly as the ordinary path
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import date
 from enum import Enum
 from typing import Any
 from weakref import WeakKeyDictionary
@@ -41,6 +43,7 @@ from graphql import (
 )
 from strawberry.schema.exceptions import InvalidOperationTypeError
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.types.base_scalars import DateTimeDefinition
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
 )
@@ -54,10 +57,13 @@ Branch = tuple[str, GraphQLObjectType, Any, type]
 PlainBranches = dict[str, dict[str, Branch]]
 _PLAIN: WeakKeyDictionary[GraphQLSchema, PlainLeaves] = WeakKeyDictionary()
 _BRANCHES: WeakKeyDictionary[GraphQLSchema, PlainBranches] = WeakKeyDictionary()
-_SIMPLE = (str, int, float, Enum)  # bool is an int
+_SIMPLE = (str, int, float, Enum, date)  # bool is an int, a datetime a date
 _ABSENT = object()
 DEFINITION = "strawberry-definition"  # where strawberry keeps its field on graphql-core's
+# strawberry's own DateTime scalar (its parsing and refusals), which the schema answers its way.
+DATETIME_SCALAR = DateTimeDefinition
 __all__ = [
+    "DATETIME_SCALAR",
     "InvalidOperationTypeError",
     "PlainLeafExecutor",
     "RefusalSaysWhy",

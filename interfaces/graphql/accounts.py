@@ -6,6 +6,7 @@ granted and revoked, sign-ins and their failures, locks), and changes nothing. P
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 from uuid import UUID
 
@@ -53,7 +54,7 @@ class Account:
     display_name: str
     roles: list[HeldRole]
     disabled: bool
-    locked_until: str | None = strawberry.field(description="锁定至 Locked until (UTC)")
+    locked_until: datetime | None = strawberry.field(description="锁定至 Locked until (UTC)")
     second_factor: bool = strawberry.field(description="已绑定动态口令 TOTP enrolled")
     must_change_password: bool
     version: int
@@ -66,7 +67,7 @@ class Account:
             display_name=record.display_name,
             roles=[HeldRole(role=term(v.Role, g.role.code), scope=g.scope) for g in record.grants],
             disabled=record.disabled,
-            locked_until=record.locked_until.isoformat() if record.locked_until else None,
+            locked_until=record.locked_until,
             second_factor=record.second_factor,
             must_change_password=record.must_change_password,
             version=record.version,

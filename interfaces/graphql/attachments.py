@@ -3,12 +3,14 @@ the bytes (interfaces/graphql/mutations/attachments.py attaches and withdraws th
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import strawberry
 from strawberry.types import Info
 
 from interfaces.edge.blocking import blocking
+from interfaces.graphql.times import moment
 from projections.reads.attachments import AttachmentReads
 from projections.store import Row
 
@@ -20,7 +22,7 @@ class Attachment:
     media_type: str = strawberry.field(description="文件类型(按内容识别) Sniffed media type")
     size: int = strawberry.field(description="存储字节数 Stored size in bytes")
     sha256: str = strawberry.field(description="存储内容的SHA-256 SHA-256 of the stored bytes")
-    added_at: str = strawberry.field(description="附加时间 When it was attached")
+    added_at: datetime = strawberry.field(description="附加时间 When it was attached")
     added_by: str = strawberry.field(description="附加人 Who attached it")
     personal_data: bool = strawberry.field(description="含个人信息(加密存储) Personal data")
     readable: bool = strawberry.field(
@@ -42,7 +44,7 @@ class Attachment:
             media_type=row["media_type"],
             size=row["size"],
             sha256=row["sha256"],
-            added_at=row["added_at"],
+            added_at=moment(row["added_at"]),
             added_by=row["added_by_name"],
             personal_data=bool(row["personal_data"]),
             readable=readable,

@@ -25,6 +25,7 @@ from interfaces.edge.errors import from_cursor, from_domain, parse_id
 from interfaces.edge.moments import moment
 from interfaces.graphql.reads import Connection, _connection, _first, filter_text
 from interfaces.graphql.terms import ENUMS, TERMS, code_of, term
+from interfaces.graphql.times import moment as moment_of_view
 from interfaces.graphql.types import ctx
 from projections.reads.audit import AuditFilter as Where
 from projections.reads.audit import AuditQueries
@@ -47,7 +48,7 @@ class AuditEvent:
     aggregate_type: str
     event_type: str
     version: int
-    occurred_at: str
+    occurred_at: datetime
     actor_id: str
     actor_name: str
     actor_role: TERMS[v.Role] | None
@@ -64,7 +65,7 @@ class AuditEvent:
             aggregate_type=row["aggregate_type"],
             event_type=row["event_type"],
             version=row["version"],
-            occurred_at=row["occurred_at"],
+            occurred_at=moment_of_view(row["occurred_at"]),
             actor_id=row["actor_id"],
             actor_name=row["actor_name"],
             actor_role=term(v.Role, row["actor_role"]) if row["actor_role"] else None,
@@ -106,8 +107,8 @@ class PastState:
     aggregate_id: strawberry.ID
     aggregate_type: str
     version: int
-    at: str
-    recorded_at: str = strawberry.field(
+    at: datetime
+    recorded_at: datetime = strawberry.field(
         description="该版本的记录时间 when that version was recorded"
     )
     state: JSON
@@ -203,8 +204,8 @@ async def as_of(info: Info, aggregate_id: strawberry.ID, at: datetime) -> PastSt
         aggregate_id=strawberry.ID(str(identifier)),
         aggregate_type=kind,
         version=past.version,
-        at=instant.isoformat(),
-        recorded_at=past.recorded_at.isoformat(),
+        at=instant,
+        recorded_at=past.recorded_at,
         state=state,
         decisions=decisions,
     )

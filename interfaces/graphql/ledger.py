@@ -22,7 +22,10 @@ class Checkpoint:
     origin: str
     tree_size: int
     root_hash: str
-    issued_at: str
+    issued_at: str = strawberry.field(
+        description="签发时间,即签名所覆盖的原文 When it was issued (ISO 8601, UTC), as signed: "
+        "text, since the signature covers exactly this text"
+    )
     key_id: str
     signature: str
     suite: str = strawberry.field(

@@ -8,7 +8,7 @@ from __future__ import annotations
 import io
 import re
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import TypeVar
 
 import segno
@@ -31,6 +31,7 @@ from interfaces.graphql.accounts import (
 )
 from interfaces.graphql.mutations.base import CommandInput, execute, payload
 from interfaces.graphql.terms import ENUMS, TERMS, domain_value, term
+from interfaces.graphql.times import moment_of_epoch
 from interfaces.graphql.types import ctx
 
 T = TypeVar("T")
@@ -38,17 +39,13 @@ TOKEN_ID = re.compile(r"[0-9a-f]{16}")
 SESSION_ID_LENGTH = 16  # of the row's key (a hash): names a session, opens none
 
 
-def _moment(epoch: float | None) -> str | None:
-    return None if epoch is None else datetime.fromtimestamp(epoch, UTC).isoformat()
-
-
 @strawberry.type(description="我的会话 A session of mine (this browser or another)")
 class MySession:
     id: strawberry.ID
     address: str
     agent: str
-    signed_in_at: str
-    last_seen_at: str
+    signed_in_at: datetime
+    last_seen_at: datetime
     current: bool = strawberry.field(description="是否为本次会话 This very session")
 
     @classmethod
@@ -57,8 +54,8 @@ class MySession:
             id=strawberry.ID(row.key[:SESSION_ID_LENGTH]),
             address=row.address,
             agent=row.agent,
-            signed_in_at=_moment(row.created_at) or "",
-            last_seen_at=_moment(row.last_seen) or "",
+            signed_in_at=moment_of_epoch(row.created_at),
+            last_seen_at=moment_of_epoch(row.last_seen),
             current=row.key == current_key,
         )
 
@@ -81,9 +78,9 @@ class ApiToken:
     name: str
     role: TERMS[v.Role]  # type: ignore[valid-type]
     scope: str
-    created_at: str
-    last_used_at: str | None
-    revoked_at: str | None
+    created_at: datetime
+    last_used_at: datetime | None
+    revoked_at: datetime | None
     revoke_reason: str
 
     @classmethod
@@ -93,9 +90,9 @@ class ApiToken:
             name=row.name,
             role=term(v.Role, row.role),
             scope=row.scope,
-            created_at=_moment(row.created_at) or "",
-            last_used_at=_moment(row.last_used),
-            revoked_at=_moment(row.revoked_at),
+            created_at=moment_of_epoch(row.created_at),
+            last_used_at=moment_of_epoch(row.last_used),
+            revoked_at=moment_of_epoch(row.revoked_at),
             revoke_reason=row.revoke_reason,
         )
 

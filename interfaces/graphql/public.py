@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import strawberry
 from strawberry.types import Info
 
@@ -10,6 +12,7 @@ from interfaces.edge.blocking import blocking
 from interfaces.edge.errors import bad_input
 from interfaces.graphql.dashboard import Count
 from interfaces.graphql.terms import TERMS, term
+from interfaces.graphql.times import moment
 from interfaces.graphql.types import ctx
 from projections.reads.public import load_public_overview
 from projections.store import Row
@@ -23,7 +26,7 @@ class PublicTopic:
     title: str
     category: TERMS[v.Category]
     platform_name: str
-    approved_at: str | None
+    approved_at: datetime | None
     consultations_count: int
 
     @classmethod
@@ -33,7 +36,7 @@ class PublicTopic:
             title=row["drafted_title"],
             category=term(v.Category, row["category"]),
             platform_name=row["platform_name"],
-            approved_at=row["approved_at"],
+            approved_at=moment(row["approved_at"]),
             consultations_count=row["consultations_count"],
         )
 
@@ -44,8 +47,8 @@ class PublicConsultation:
     form: TERMS[v.ConsultationForm]
     subject: str
     platform_name: str
-    starts_at: str
-    held_at: str | None
+    starts_at: datetime
+    held_at: datetime | None
     status: TERMS[v.ConsultationStatus]
     report_kind: TERMS[v.ReportKind] | None
     suggestions_count: int
@@ -57,8 +60,8 @@ class PublicConsultation:
             form=term(v.ConsultationForm, row["form"]),
             subject=row["subject"],
             platform_name=row["platform_name"],
-            starts_at=row["starts_at"],
-            held_at=row["held_at"],
+            starts_at=moment(row["starts_at"]),
+            held_at=moment(row["held_at"]),
             status=term(v.ConsultationStatus, row["status"]),
             report_kind=term(v.ReportKind, row["report_kind"]),
             suggestions_count=row["suggestions_count"],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
 from uuid import uuid4
@@ -55,6 +56,7 @@ from interfaces.graphql.reads import ReadQueries
 from interfaces.graphql.refusal_codes import name_refusals
 from interfaces.graphql.subscriptions import Subscription
 from interfaces.graphql.terms import Vocabulary, all_vocabularies
+from interfaces.graphql.times import DATETIME
 from interfaces.graphql.viewer import ViewerQueries
 from interfaces.graphql.webhooks import WebhookMutations, WebhookQueries
 
@@ -201,6 +203,7 @@ def build_schema(production: bool = False) -> YishitingSchema:
         subscription=Subscription,
         extensions=extensions,  # type: ignore[arg-type]
         config=StrawberryConfig(disable_field_suggestions=production),
+        scalar_overrides={datetime: DATETIME},  # moments answered in one form
         execution_context_class=PlainLeafExecutor,  # leaf fields read without the detours
     )
     built.production = production

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import AsyncGenerator
+from datetime import datetime
 from typing import Annotated, Any
 
 import strawberry
@@ -20,6 +21,7 @@ from interfaces.edge.errors import bad_input
 from interfaces.edge.feed_query import feed_query
 from interfaces.graphql.reads import SupervisionItemFilter
 from interfaces.graphql.streams import signed_in, stream, views_reach
+from interfaces.graphql.times import moment
 from interfaces.graphql.types import SupervisionItem, ctx
 from projections.outbound.feed import FeedQuery
 from projections.outbound.live_items import changed_item
@@ -39,7 +41,7 @@ class CloudEvent:
     source: str
     type: str
     subject: str
-    time: str
+    time: datetime
     sequence: str
     datacontenttype: str
     dataschema: str
@@ -56,7 +58,7 @@ class CloudEvent:
             source=event["source"],
             type=event["type"],
             subject=event["subject"],
-            time=event["time"],
+            time=moment(event["time"]),
             sequence=event["sequence"],
             datacontenttype=event["datacontenttype"],
             dataschema=event["dataschema"],

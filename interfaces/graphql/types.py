@@ -3,7 +3,7 @@ the platforms, committees and units of a page from the copy of their tables read
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from uuid import UUID
 
@@ -17,6 +17,7 @@ from domain.vocabulary import Role
 from interfaces.graphql.attachments import Attachment, attachments_of
 from interfaces.graphql.deadlines import DeadlineReminder, due_basis, last_reminder
 from interfaces.graphql.terms import TERMS, term
+from interfaces.graphql.times import day, moment
 from projections.store import Row
 
 
@@ -129,14 +130,14 @@ class Topic:
     decision_reason: str
     research_count: int
     consultations_count: int
-    proposed_at: str
-    verified_at: str | None
-    submitted_at: str | None
-    approved_at: str | None
-    returned_at: str | None
-    excluded_at: str | None
+    proposed_at: datetime
+    verified_at: datetime | None
+    submitted_at: datetime | None
+    approved_at: datetime | None
+    returned_at: datetime | None
+    excluded_at: datetime | None
     approval_days: float | None
-    updated_at: str
+    updated_at: datetime
     version: int
     restricted: bool = strawberry.field(
         description="内容已按规定限制:不纳入协商的理由为须保密、实名举报或纪检监察调查,"
@@ -196,14 +197,14 @@ class Topic:
             decision_reason=row["decision_reason"],
             research_count=row["research_count"],
             consultations_count=row["consultations_count"],
-            proposed_at=row["proposed_at"],
-            verified_at=row["verified_at"],
-            submitted_at=row["submitted_at"],
-            approved_at=row["approved_at"],
-            returned_at=row["returned_at"],
-            excluded_at=row["excluded_at"],
+            proposed_at=moment(row["proposed_at"]),
+            verified_at=moment(row["verified_at"]),
+            submitted_at=moment(row["submitted_at"]),
+            approved_at=moment(row["approved_at"]),
+            returned_at=moment(row["returned_at"]),
+            excluded_at=moment(row["excluded_at"]),
             approval_days=row["approval_days"],
-            updated_at=row["updated_at"],
+            updated_at=moment(row["updated_at"]),
             version=row["version"],
             restricted=bool(row.get("restricted")),
             platform_id=row["platform_id"],
@@ -264,13 +265,13 @@ class Consultation:
     form: TERMS[v.ConsultationForm]
     mode: TERMS[v.Mode]
     subject: str
-    starts_at: str
-    closes_at: str | None
+    starts_at: datetime
+    closes_at: datetime | None
     venue: str
     status: TERMS[v.ConsultationStatus]
     participants_count: int
-    notified_at: str | None
-    held_at: str | None
+    notified_at: datetime | None
+    held_at: datetime | None
     attendees_count: int
     opinions_count: int
     suggestions_count: int
@@ -279,7 +280,7 @@ class Consultation:
     report_kind: TERMS[v.ReportKind] | None
     report_recipient: str | None
     report_reference: str | None
-    reported_at: str | None
+    reported_at: datetime | None
     cancel_reason: str
     record: str = strawberry.field(description="协商记录 The record of the consultation")
     version: int
@@ -337,13 +338,13 @@ class Consultation:
             form=term(v.ConsultationForm, row["form"]),
             mode=term(v.Mode, row["mode"]),
             subject=row["subject"],
-            starts_at=row["starts_at"],
-            closes_at=row["closes_at"],
+            starts_at=moment(row["starts_at"]),
+            closes_at=moment(row["closes_at"]),
             venue=row["venue"],
             status=term(v.ConsultationStatus, row["status"]),
             participants_count=row["participants_count"],
-            notified_at=row["notified_at"],
-            held_at=row["held_at"],
+            notified_at=moment(row["notified_at"]),
+            held_at=moment(row["held_at"]),
             attendees_count=row["attendees_count"],
             opinions_count=row["opinions_count"],
             suggestions_count=row["suggestions_count"],
@@ -352,7 +353,7 @@ class Consultation:
             report_kind=term(v.ReportKind, row["report_kind"]),
             report_recipient=row["report_recipient"],
             report_reference=row["report_reference"],
-            reported_at=row["reported_at"],
+            reported_at=moment(row["reported_at"]),
             cancel_reason=row["cancel_reason"],
             record=row["record"],
             version=row["version"],
@@ -365,7 +366,7 @@ class Consultation:
 class SupervisionItem:
     id: strawberry.ID
     seq_no: int = strawberry.field(description="序号")
-    consultation_time: str = strawberry.field(description="协商时间")
+    consultation_time: datetime = strawberry.field(description="协商时间")
     subject: str = strawberry.field(description="协商议题")
     suggestion: str = strawberry.field(description="协商建议")
     unit_name: str = strawberry.field(description="交办单位")
@@ -375,15 +376,15 @@ class SupervisionItem:
     problems: str = strawberry.field(description="存在问题")
     approach: str = strawberry.field(description="解决思路")
     reporting_department: str = strawberry.field(description="填报部门")
-    reported_on: str | None = strawberry.field(description="填报时间")
+    reported_on: date | None = strawberry.field(description="填报时间")
     status: TERMS[v.ItemStatus]
-    due_on: str | None
+    due_on: date | None
     overdue: bool
     progress_count: int
     outcome: str
-    opened_at: str
-    assigned_at: str | None
-    resolved_at: str | None
+    opened_at: datetime
+    assigned_at: datetime | None
+    resolved_at: datetime | None
     days_to_resolve: float | None
     version: int
     platform_id: strawberry.Private[str]
@@ -440,7 +441,7 @@ class SupervisionItem:
         return cls(
             id=strawberry.ID(row["id"]),
             seq_no=row["seq_no"],
-            consultation_time=row["consultation_time"],
+            consultation_time=moment(row["consultation_time"]),
             subject=row["subject"],
             suggestion=row["suggestion"],
             unit_name=row["unit_name"],
@@ -450,15 +451,15 @@ class SupervisionItem:
             problems=row["problems"],
             approach=row["approach"],
             reporting_department=row["reporting_department"],
-            reported_on=row["reported_on"],
+            reported_on=day(row["reported_on"]),
             status=term(v.ItemStatus, row["status"]),
-            due_on=row["due_on"],
+            due_on=day(row["due_on"]),
             overdue=overdue,
             progress_count=row["progress_count"],
             outcome=row["outcome"],
-            opened_at=row["opened_at"],
-            assigned_at=row["assigned_at"],
-            resolved_at=row["resolved_at"],
+            opened_at=moment(row["opened_at"]),
+            assigned_at=moment(row["assigned_at"]),
+            resolved_at=moment(row["resolved_at"]),
             days_to_resolve=row["days_to_resolve"],
             version=row["version"],
             platform_id=row["platform_id"],

@@ -4,7 +4,7 @@ parked one, and read each one's state and delivery log."""
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
+from datetime import datetime
 
 import strawberry
 from strawberry.types import Info
@@ -15,6 +15,7 @@ from domain.vocabulary import Role
 from interfaces.edge.blocking import blocking
 from interfaces.edge.errors import UserError, from_domain, parse_id
 from interfaces.graphql.mutations.base import Changed, CommandInput, execute
+from interfaces.graphql.times import moment, moment_of_epoch
 from interfaces.graphql.types import ctx
 from projections.store import Row
 
@@ -29,10 +30,6 @@ def _admin(info: Info) -> None:
         )
 
 
-def _moment(epoch: float | None) -> str | None:
-    return datetime.fromtimestamp(epoch, UTC).isoformat() if epoch else None
-
-
 @strawberry.type(description="一次推送尝试 One delivery attempt")
 class WebhookDelivery:
     event_id: str
@@ -42,12 +39,13 @@ class WebhookDelivery:
     outcome: str = strawberry.field(description="delivered / failed / gone")
     http_status: int | None
     error: str
-    attempted_at: str
+    attempted_at: datetime
     duration_ms: float
 
     @classmethod
     def from_row(cls, row: Row) -> WebhookDelivery:
-        return cls(**{k: row[k] for k in cls.__annotations__})
+        fields = {k: row[k] for k in cls.__annotations__}
+        return cls(**{**fields, "attempted_at": moment(row["attempted_at"])})
 
 
 @strawberry.type(description="事件推送订阅 A webhook subscriber")
@@ -60,11 +58,11 @@ class Webhook:
     parked: bool = strawberry.field(description="连续失败过多而暂停 Parked after failures")
     delivered_up_to: str | None = strawberry.field(description="已送达的游标 Cursor delivered")
     failures: int
-    next_attempt_at: str | None
+    next_attempt_at: datetime | None
     last_error: str
-    registered_at: str
+    registered_at: datetime
     registered_by: str
-    unregistered_at: str | None
+    unregistered_at: datetime | None
     unregister_reason: str
     version: int
 
@@ -85,11 +83,11 @@ class Webhook:
             parked=bool(row["parked"]),
             delivered_up_to=sequence(row["position"]) if row["position"] is not None else None,
             failures=row["failures"] or 0,
-            next_attempt_at=_moment(row["next_attempt_at"]),
+            next_attempt_at=moment_of_epoch(row["next_attempt_at"] or None),
             last_error=row["last_error"] or "",
-            registered_at=row["registered_at"],
+            registered_at=moment(row["registered_at"]),
             registered_by=row["registered_by"],
-            unregistered_at=row["unregistered_at"],
+            unregistered_at=moment(row["unregistered_at"]),
             unregister_reason=row["unregister_reason"],
             version=row["version"],
         )

@@ -140,6 +140,32 @@ def unknown_field(contract: ContractServer) -> Answer:
     return contract.wire(ADMIN).execute("{ nothingHere }")
 
 
+UNKNOWN_INPUT_FIELD = (
+    'mutation { establishCommittee(input: {name: "未知字段委", colour: "红"}) { id } }'
+)
+INPUT_OF = "mutation($input: EstablishCommitteeInput!) { establishCommittee(input: $input) { id } }"
+
+
+def unknown_input_field_inline(contract: ContractServer) -> Answer:
+    return contract.wire(ADMIN).execute(UNKNOWN_INPUT_FIELD)
+
+
+def unknown_input_field_as_variable(contract: ContractServer) -> Answer:
+    return contract.wire(ADMIN).execute(INPUT_OF, input={"name": "未知字段委", "colour": "红"})
+
+
+MALFORMED_AT = '{ asOf(aggregateId: "%s", at: "not a time") { version } }' % ("0" * 32)
+
+
+def malformed_datetime_inline(contract: ContractServer) -> Answer:
+    return contract.wire(ADMIN).execute(MALFORMED_AT)
+
+
+def malformed_datetime_as_variable(contract: ContractServer) -> Answer:
+    document = "query($id: ID!, $at: DateTime!) { asOf(aggregateId: $id, at: $at) { version } }"
+    return contract.wire(ADMIN).execute(document, id="0" * 32, at="not a time")
+
+
 def two_mutations(contract: ContractServer) -> Answer:
     document = """mutation {
       a: establishCommittee(input: {name: "甲委员会"}) { id }
@@ -198,6 +224,15 @@ CASES = {
         "BAD_USER_INPUT", "INVALID_VARIABLES", 400, variable_missing
     ),
     "an unknown field": Case("GRAPHQL_VALIDATION_FAILED", "INVALID_QUERY", 400, unknown_field),
+    "an unknown input field, inline": Case(
+        "BAD_USER_INPUT", "INVALID_VALUE", 400, unknown_input_field_inline
+    ),
+    "an unknown input field, as a variable": Case(
+        "BAD_USER_INPUT", "INVALID_VALUE", 400, unknown_input_field_as_variable
+    ),
+    "a malformed DateTime, inline": Case(
+        "BAD_USER_INPUT", "INVALID_VALUE", 400, malformed_datetime_inline
+    ),
     "two mutations": Case(
         "GRAPHQL_VALIDATION_FAILED", "ONE_MUTATION_PER_DOCUMENT", 400, two_mutations
     ),
@@ -273,6 +308,28 @@ def test_each_refusal_has_its_code_and_status(contract: ContractServer, case: Ca
         assert error["message"], error
     if answer.status == 401:
         assert answer.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize(
+    "provoke",
+    [
+        (unknown_input_field_inline, unknown_input_field_as_variable),
+        (malformed_datetime_inline, malformed_datetime_as_variable),
+    ],
+    ids=["an unknown input field", "a malformed DateTime"],
+)
+def test_a_value_not_of_its_type_answers_alike_inline_and_as_a_variable(
+    contract: ContractServer, provoke: tuple[Callable[[ContractServer], Answer], ...]
+) -> None:
+    """One code, one Chinese message (the English beside it), whichever way it was written;
+    nothing stored (a refused committee is not among the committees)."""
+    inline, variable = (p(contract) for p in provoke)
+    assert inline.codes == variable.codes == [("BAD_USER_INPUT", "INVALID_VALUE")]
+    chinese = [e["message"].split(" (", 1)[0] for e in (*inline.errors, *variable.errors)]
+    assert chinese[0] == chinese[1]
+    assert chinese[0].startswith("取值无效"), chinese
+    committees = contract.wire(ADMIN).execute("{ committees { name } }")
+    assert "未知字段委" not in {c["name"] for c in committees.data["committees"]}
 
 
 def test_a_refusal_of_the_application_answers_200_under_application_json(

@@ -460,7 +460,9 @@ def test_as_of_over_graphql(story: Story, api: GraphQLClient) -> None:
     topic_id = str(story.topic_id)
     seen = auditor.query(AS_OF, id=topic_id, at="2026-03-07T12:00:00+08:00")["asOf"]
     assert (seen["aggregateId"], seen["aggregateType"], seen["version"]) == (topic_id, "Topic", 3)
-    assert datetime.fromisoformat(seen["recordedAt"]) == at(3, 5)
+    # Answered in UTC to the microsecond, whatever zone the question was asked in.
+    assert seen["recordedAt"] == "2026-03-05T01:00:00.000000+00:00"
+    assert seen["at"] == "2026-03-07T04:00:00.000000+00:00"
     assert datetime.fromisoformat(seen["at"]) == at(3, 7, 12)
     state = seen["state"]
     assert state["status"]["code"] == "submitted"

@@ -6,6 +6,7 @@ SQLite (the session table's PostgreSQL path: tests/application/test_sessions.py)
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,6 +29,7 @@ from tests.support.world import World, running, running_in_production
 PASSWORD = "Yongshun#2026-hall"
 SECRET = "sign-in-tests-" + "x" * 40
 VIEWER = "{ viewer { id name role { code } pending } }"
+UTC_MICROSECONDS = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00")
 
 
 @pytest.fixture(scope="module")
@@ -258,9 +260,14 @@ def test_an_integration_accounts_token_works_until_revoked(world: World) -> None
     assert asked["data"]["viewer"]["role"]["code"] == "INTEGRATION"
     assert world.http.get("/events", headers=bearer).status_code == 200
     listed = world.execute(
-        "audit_admin", f'{{ apiTokens(accountId: "{made}") {{ id name lastUsedAt }} }}'
+        "audit_admin",
+        f'{{ apiTokens(accountId: "{made}") {{ id name createdAt lastUsedAt revokedAt }} }}',
     )
-    assert listed["data"]["apiTokens"][0]["name"] == "12345 热线"
+    [token] = listed["data"]["apiTokens"]
+    assert token["name"] == "12345 热线"
+    assert UTC_MICROSECONDS.fullmatch(token["createdAt"]), token  # as every DateTime
+    assert UTC_MICROSECONDS.fullmatch(token["lastUsedAt"]), token
+    assert token["revokedAt"] is None
     assert issued["token"] not in str(listed)
 
     world.execute(

@@ -264,6 +264,22 @@ def test_graphql_cores_and_strawberrys_refusals_are_still_worded_as_matched() ->
         core, graphql.parse("{ __schema { types { name } } }"), [NoSchemaIntrospectionCustomRule]
     )
     assert _refusal_of(introspection.message) == "INTROSPECTION_DISABLED"
+    _an_input_object_of_the_wrong_shape_is_one_refusal()
+
+
+def _an_input_object_of_the_wrong_shape_is_one_refusal() -> None:
+    """An unknown field, or a required one left out: INVALID_VALUE written inline (validation)
+    and sent as a variable (coercion) alike."""
+    core = graphql.build_schema("input In { a: Int! } type Query { f(i: In): Int }")
+    for inline in ("{ f(i: {a: 1, b: 2}) }", "{ f(i: {}) }"):
+        [error] = graphql.validate(core, graphql.parse(inline))
+        assert _refusal_of(error.message) == "INVALID_VALUE", error.message
+    for value in ({"a": 1, "b": 2}, {}):
+        result = graphql.graphql_sync(
+            core, "query($i: In) { f(i: $i) }", variable_values={"i": value}
+        )
+        assert result.errors
+        assert _refusal_of(result.errors[0].message) == "INVALID_VALUE", result.errors[0].message
 
 
 def _parse_error(document: str, max_tokens: int) -> str:
