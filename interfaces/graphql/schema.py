@@ -43,6 +43,7 @@ from interfaces.graphql.guard import (
     SignInRequired,
     TimedOperations,
 )
+from interfaces.graphql.holidays import HolidayMutations, HolidayQueries
 from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
 from interfaces.graphql.mutations.attachments import AttachmentMutations
 from interfaces.graphql.mutations.consultations import ConsultationMutations
@@ -91,6 +92,7 @@ Query = merge_types(
         AccountabilityQueries,
         WebhookQueries,
         HotlineQueries,
+        HolidayQueries,
         ViewerQueries,
         AccountQueries,
         MyAccountQueries,
@@ -108,6 +110,7 @@ Mutation = merge_types(
         AccountabilityMutations,
         WebhookMutations,
         HotlineMutations,
+        HolidayMutations,
         AccountMutations,
         MyAccountMutations,
     ),

@@ -103,6 +103,7 @@ class Subscription:
         signed_in(context.actor)
         where = (filter or SupervisionItemFilter()).to_query()
         system = context.system
+        where.calendar = system.app.working_calendar()
         now = await blocking(system.app.position)
         changes = FeedQuery(after=now, types=ITEM_TYPES)
         async for event in stream(system, CHANGES, changes, context.refusal):
