@@ -33,6 +33,7 @@ class HolidayUseCases(Core):
                 notice=notice,
                 holidays=holidays,
                 working_days=working_days,
+                reason=reason,
                 actor=command.actor,
             )
             return [entered]

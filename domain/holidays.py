@@ -10,7 +10,7 @@ from uuid import UUID, uuid5
 
 from eventsourcing.domain import event
 
-from domain.base import Actor, Record, required_reason, text
+from domain.base import Actor, Record, optional_text, required_reason, text
 from domain.errors import InvalidInput
 
 # A year's schedule has an id that follows from the year: the calendar finds it without a search.
@@ -102,13 +102,14 @@ class HolidaySchedule(Record):
         notice: str,
         holidays: list[Holiday],
         working_days: list[date],
+        reason: str,
         actor: Actor,
     ) -> None:
         self.year = year
         self.notice = notice
         self.holidays = holidays
         self.working_days = working_days
-        self.reason = ""
+        self.reason = reason
 
     @staticmethod
     def create_id(year: int, **_: object) -> UUID:
@@ -123,13 +124,16 @@ class HolidaySchedule(Record):
         holidays: list[Holiday],
         working_days: list[date],
         actor: Actor,
+        reason: str = "",
     ) -> HolidaySchedule:
+        """The year's first entry; a reason is optional (kept if given)."""
         days_off, make_up = _checked(year, holidays, working_days)
         return cls(
             year=year,
             notice=_notice(notice),
             holidays=days_off,
             working_days=make_up,
+            reason=optional_text(reason, "reason", "理由"),
             actor=actor,
         )
 

@@ -32,7 +32,9 @@ class HolidaySchedule:
     )
     entered_by: str = strawberry.field(description="录入人 Who entered it")
     entered_at: datetime = strawberry.field(description="录入时间 When it was entered")
-    reason: str = strawberry.field(description="替换理由(首次录入为空) Why it was replaced")
+    reason: str = strawberry.field(
+        description="录入或替换的理由(首次录入可为空) Why it was entered or replaced"
+    )
     version: int
 
     @classmethod

@@ -98,7 +98,7 @@ class ReferenceData(View):
     def holiday_schedule_entered(self, e: Any, tx: Tx) -> None:
         tx.execute(
             "INSERT INTO ref_holiday_schedules VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (e.year, *_schedule(e), "", e.originator_version),
+            (e.year, *_schedule(e), e.reason, e.originator_version),
         )
 
     @handles(HolidaySchedule.HolidayScheduleReplaced)
