@@ -103,13 +103,13 @@ class Subscription:
         signed_in(context.actor)
         where = (filter or SupervisionItemFilter()).to_query()
         system = context.system
-        where.calendar = system.app.working_calendar()
         now = await blocking(system.app.position)
         changes = FeedQuery(after=now, types=ITEM_TYPES)
         async for event in stream(system, CHANGES, changes, context.refusal):
             await views_reach(system, position_of(event["sequence"]))
             if system.app.log_signal.closed:
                 return
+            where.calendar = system.app.working_calendar()  # a schedule entered meanwhile
             row = await blocking(
                 changed_item, system.store, event["subject"], where, context.seen_by
             )
