@@ -9,6 +9,7 @@ from application.core import Core, use_case
 from application.permissions import R
 from application.receipts import Command
 from domain.base import Record
+from domain.errors import VersionMismatch
 from domain.holidays import Holiday, HolidaySchedule
 
 
@@ -37,6 +38,9 @@ class HolidayUseCases(Core):
                 actor=command.actor,
             )
             return [entered]
+        expected = command.expected_version
+        if expected is not None and expected != schedule.version:
+            raise VersionMismatch(schedule.version, expected)
         schedule.replace(
             notice=notice,
             holidays=holidays,

@@ -121,6 +121,19 @@ def test_a_second_entry_replaces_the_year_with_a_reason(app: Yishiting) -> None:
     assert refused.value.code == "REASON_REQUIRED"
     assert app.position() == before
 
+    stale = Command(ADMIN, expected_version=5)
+    with pytest.raises(DomainError) as conflict:
+        app.enter_holiday_schedule(
+            stale,
+            year=2027,
+            notice=NOTICE_2027,
+            holidays=HOLIDAYS_2027,
+            working_days=[],
+            reason="过时的页面",
+        )
+    assert conflict.value.code == "CONCURRENT_MODIFICATION"
+    assert app.position() == before
+
     enter_2027(
         app,
         notice="国办发明电〔2026〕8号(测试用)",
