@@ -9,6 +9,7 @@ from application.consultations import ConsultationUseCases
 from application.deadlines import DeadlineUseCases
 from application.erasure import ErasureUseCases
 from application.history import HistoryQueries
+from application.holidays import HolidayUseCases
 from application.hotline import HotlineUseCases
 from application.live import Announcing
 from application.reference import ReferenceUseCases
@@ -33,6 +34,7 @@ class Yishiting(
     ReferenceUseCases,
     ErasureUseCases,
     DeadlineUseCases,
+    HolidayUseCases,
     HotlineUseCases,
     HistoryQueries,
     WebhookUseCases,

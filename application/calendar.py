@@ -1,10 +1,11 @@
 """Working days by the State Council's holiday arrangements (节假日安排), make-up working days
-(调休) included, as shipped by the `chinesecalendar` package. A year the package does not know
-yet is reckoned Monday to Friday, and every answer says whether it had to assume so."""
+(调休) included: a year's schedule as the system administrator entered it (domain/holidays.py)
+first, else as shipped by the `chinesecalendar` package. A year neither knows is reckoned
+Monday to Friday, and every answer says whether it had to assume so (docs/CALENDAR.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import lru_cache
@@ -20,6 +21,9 @@ DISTRICT_TIME = timezone(timedelta(hours=8), "Asia/Shanghai")
 ONE_DAY = timedelta(days=1)
 T = TypeVar("T")
 MAX_WORKING_DAYS = 1000
+# From this month on, the dashboard warns while next year's schedule is missing: the State
+# Council publishes it in late October or November.
+WARN_FROM_MONTH = 11
 
 
 def local_date(moment: datetime) -> date:
@@ -36,22 +40,68 @@ class Reckoned(Generic[T]):
     weekdays_assumed: bool = False
 
 
-class WorkingCalendar:
-    """is_working_day, add_working_days, working_days_between — on the official calendar."""
+@dataclass(frozen=True)
+class YearSchedule:
+    """An entered year: its days off and its make-up working days; every other day is a
+    working day from Monday to Friday."""
 
-    def __init__(self) -> None:
+    holidays: frozenset[date]
+    working_days: frozenset[date]
+
+    def is_working_day(self, day: date) -> bool:
+        if day in self.holidays:
+            return False
+        return day in self.working_days or day.weekday() < 5
+
+
+EnteredSchedules = Callable[[int], YearSchedule | None]
+
+
+def _none_entered(_year: int) -> YearSchedule | None:
+    return None
+
+
+class WorkingCalendar:
+    """is_working_day, add_working_days, working_days_between — on the official calendar.
+
+    `entered` answers a year's entered schedule (or None); it is asked once per year per
+    calendar, so a calendar is made for one command or one read, not kept."""
+
+    def __init__(self, entered: EnteredSchedules = _none_entered) -> None:
         years: set[int] = {day.year for day in constants.holidays}
         self.first_year: int = min(years)
         self.last_year: int = max(years)
+        self._entered = entered
+        self._years: dict[int, YearSchedule | None] = {}
+
+    def entered(self, year: int) -> YearSchedule | None:
+        if year not in self._years:
+            self._years[year] = self._entered(year)
+        return self._years[year]
+
+    def knows_year(self, year: int) -> bool:
+        return self.entered(year) is not None or self.first_year <= year <= self.last_year
 
     def knows(self, day: date) -> bool:
-        return self.first_year <= day.year <= self.last_year
+        return self.knows_year(day.year)
 
     def is_working_day(self, day: date) -> bool:
+        schedule = self.entered(day.year)
+        if schedule is not None:
+            return schedule.is_working_day(day)
         if not self.knows(day):
             return day.weekday() < 5
         working: bool = chinese_calendar.is_workday(day)
         return working
+
+    def missing_schedule(self, today: date) -> int | None:
+        """The year whose schedule is wanted and missing: this year's, or from November on
+        next year's; None when both are known."""
+        if not self.knows_year(today.year):
+            return today.year
+        if today.month >= WARN_FROM_MONTH and not self.knows_year(today.year + 1):
+            return today.year + 1
+        return None
 
     def add_working_days(self, start: date, count: int) -> Reckoned[date]:
         """The day `count` working days after `start` (start itself not counted)."""
@@ -94,7 +144,9 @@ def official_calendar() -> WorkingCalendar:
     return WorkingCalendar()
 
 
-def due_date(due_on: date | None, due_in_working_days: int | None) -> Reckoned[date | None]:
+def due_date(
+    due_on: date | None, due_in_working_days: int | None, calendar: WorkingCalendar
+) -> Reckoned[date | None]:
     """A due day as given, or `due_in_working_days` working days after today (UTC+8)."""
     if due_in_working_days is None:
         return Reckoned(due_on)
@@ -110,14 +162,25 @@ def due_date(due_on: date | None, due_in_working_days: int | None) -> Reckoned[d
             "dueInWorkingDays must be at least 1",
             field="dueInWorkingDays",
         )
-    reckoned = official_calendar().add_working_days(local_date(now()), due_in_working_days)
+    reckoned = calendar.add_working_days(local_date(now()), due_in_working_days)
     return Reckoned(reckoned.value, reckoned.weekdays_assumed)
 
 
-def due_within(today: date, working_days: int) -> date:
+def due_within(today: date, working_days: int, calendar: WorkingCalendar | None = None) -> date:
     """The last day an item may be due on to count as due within `working_days` of today."""
-    reckoned = official_calendar().add_working_days(today, working_days)
+    reckoned = (calendar or official_calendar()).add_working_days(today, working_days)
     return reckoned.value
+
+
+def calendar_warning(year: int | None) -> str | None:
+    """What the dashboard says while a year's schedule is missing."""
+    if year is None:
+        return None
+    return (
+        f"尚未录入{year}年节假日安排(国务院办公厅通知):自{year}年1月1日起,"
+        "工作日将暂按周一至周五计算。请系统管理员录入放假日期和调休上班日。"
+        f" ({year} holiday schedule not entered: working days fall back to Monday–Friday)"
+    )
 
 
 def district_today() -> date:

@@ -19,6 +19,7 @@ from eventsourcing.persistence import (
 from eventsourcing.utils import resolve_topic
 
 from application.attachments.store import AttachmentStore
+from application.calendar import WorkingCalendar, YearSchedule
 from application.credentials import CredentialTable, MemoryCredentials
 from application.group_commit import GroupCommit
 from application.ledger.recorders import TaggedMemoryRecorder, TaggedSnapshots
@@ -47,6 +48,7 @@ from application.transcodings import register_domain_transcodings
 from application.webhook_targets import TargetScreen
 from domain.base import Actor, Clock, Record, clocked_by, wall_clock
 from domain.errors import ConcurrentModification, NotFound, VersionMismatch
+from domain.holidays import HolidaySchedule, schedule_id
 from domain.reference import Platform
 from domain.vocabulary import Role
 
@@ -66,6 +68,7 @@ NAMES_ZH = {
     "Unit": "交办单位",
     "Person": "人员",
     "Attachment": "附件",
+    "HolidaySchedule": "节假日安排",
 }
 
 
@@ -183,6 +186,28 @@ class Core(Application[UUID]):
         kind = resolve_topic(topic) if isinstance(topic, str) else None
         if not (isinstance(kind, type) and issubclass(kind, cls)):
             raise NotFound(NAMES_ZH.get(cls.__name__, cls.__name__), cls.__name__, aggregate_id)
+
+    def holiday_schedule(self, year: int) -> HolidaySchedule | None:
+        """The year's schedule as entered, read from the log by its id (no view to lag)."""
+        found: object
+        try:
+            found = self.repository.get(schedule_id(year))
+        except AggregateNotFoundError:
+            return None
+        return found if isinstance(found, HolidaySchedule) else None
+
+    def working_calendar(self) -> WorkingCalendar:
+        """The official calendar with the entered schedules before the package's: one per
+        command or read, so that every process answers from the same log."""
+        return WorkingCalendar(self._entered_year)
+
+    def _entered_year(self, year: int) -> YearSchedule | None:
+        schedule = self.holiday_schedule(year)
+        if schedule is None:
+            return None
+        return YearSchedule(
+            frozenset(h.day for h in schedule.holidays), frozenset(schedule.working_days)
+        )
 
     def authorize(self, command: Command, reach: Reach) -> None:
         """Refuses an actor whose scope does not reach the object."""

@@ -7,7 +7,6 @@ from dataclasses import replace
 from datetime import date
 from uuid import UUID
 
-from application.calendar import official_calendar
 from application.core import Core, use_case
 from application.permissions import R
 from application.receipts import Command, Outcome
@@ -33,7 +32,7 @@ class DeadlineUseCases(Core):
         self, command: Command, item_id: UUID, *, today: date, within: int
     ) -> list[Record]:
         item = self.load(SupervisionItem, item_id, command)
-        left = official_calendar().working_days_between(today, item.due_on or today)
+        left = self.working_calendar().working_days_between(today, item.due_on or today)
         item.issue_reminder(
             today=today,
             working_days_left=left.value,

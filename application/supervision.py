@@ -59,7 +59,7 @@ class SupervisionUseCases(Core):
         self.load(Unit, unit_id)
         self.load(Committee, committee_id)
         self.load(Person, supervisor_id)
-        due = due_date(due_on, due_in_working_days)
+        due = due_date(due_on, due_in_working_days, self.working_calendar())
         item.assign(
             unit_id=unit_id,
             committee_id=committee_id,

@@ -16,6 +16,7 @@ from application.personal_data import Sealer
 from domain import vocabulary
 from domain.base import Actor
 from domain.consultation import OnlineOpinion, Report
+from domain.holidays import Holiday
 from domain.hotline import HotlineOrder
 from domain.people import ERASED, Participant, Proposer
 from domain.reminders import DeadlineReminder
@@ -263,7 +264,7 @@ VOCABULARIES = [
     and issubclass(cls, vocabulary.Vocabulary)
     and cls is not vocabulary.Vocabulary
 ]
-VALUES = [OnlineOpinion, Report, ProgressReport, DeadlineReminder]
+VALUES = [OnlineOpinion, Report, ProgressReport, DeadlineReminder, Holiday]
 
 
 def register_domain_transcodings(transcoder: JSONTranscoder, sealer: Sealer) -> None:

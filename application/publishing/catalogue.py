@@ -23,6 +23,7 @@ from domain.base import Record
 from domain.consultation import Consultation
 from domain.erasure import Erasure
 from domain.errors import InvalidInput
+from domain.holidays import HolidaySchedule
 from domain.reference import Committee, Person, Platform, Unit
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
@@ -38,6 +39,7 @@ AGGREGATES: tuple[type[Record], ...] = (
     SupervisionItem,
     Attachment,
     Erasure,
+    HolidaySchedule,
 )
 # Named in the audit trail, never published.
 UNPUBLISHED_NAMED: tuple[type[Record], ...] = (Account,)
@@ -52,6 +54,7 @@ AGGREGATE_NAMES_ZH = {
     "SupervisionItem": "督办事项",
     "Attachment": "附件",
     "Erasure": "个人信息删除",
+    "HolidaySchedule": "节假日安排",
 }
 
 

@@ -16,6 +16,7 @@ from domain.accounts import Account
 from domain.attachment import Attachment
 from domain.consultation import Consultation
 from domain.erasure import Erasure
+from domain.holidays import HolidaySchedule
 from domain.reference import Committee, Person, Platform, Unit
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
@@ -209,6 +210,21 @@ ENTRIES: dict[type, Entry] = {
     ),
     _event(Platform, "PlatformHallMoved"): Entry(
         "迁移议事厅", lambda e: f"议事厅迁至“{e.hall_venue}”"
+    ),
+    _event(HolidaySchedule, "HolidayScheduleEntered"): Entry(
+        "录入节假日安排",
+        lambda e: (
+            f"录入{e.year}年节假日安排({e.notice}):"
+            f"放假{len(e.holidays)}天,调休上班{len(e.working_days)}天"
+        ),
+    ),
+    _event(HolidaySchedule, "HolidayScheduleReplaced"): Entry(
+        "替换节假日安排",
+        lambda e: (
+            f"替换节假日安排({e.notice}):放假{len(e.holidays)}天,"
+            f"调休上班{len(e.working_days)}天,理由:{e.reason}"
+        ),
+        decision=True,
     ),
     # Accounts: audit material, never published to integration consumers (catalogue.py).
     _event(Account, "AccountCreated"): Entry("创建账号", lambda e: f"创建账号“{e.username}”"),

@@ -26,6 +26,7 @@ from interfaces.auth import Authenticator, MissingSigningKey
 from interfaces.bootstrap import application_for, bootstrap
 from interfaces.cli.accounts import account_app
 from interfaces.cli.backup import backup, restore
+from interfaces.cli.calendar import calendar_app
 from interfaces.cli.erasure import erase
 from interfaces.cli.exports import export_app
 from interfaces.cli.intake import import_app
@@ -72,6 +73,7 @@ GUARDED_COMMANDS = {
     "import",
     "export",
     "seal",
+    "calendar",
 }
 RESERVED_ROLES = (Role.SYSTEM, Role.PUBLIC)
 
@@ -328,6 +330,7 @@ app.add_typer(export_app, name="export")
 app.add_typer(import_app, name="import")
 app.add_typer(set_aside_app, name="set-aside")
 app.add_typer(seal_app, name="seal")
+app.add_typer(calendar_app, name="calendar")
 app.command("remind")(remind)
 app.command("backup")(backup)
 app.command("restore")(restore)

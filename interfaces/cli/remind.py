@@ -43,7 +43,7 @@ def remind_due_items(
     days = system.settings.reminder_within_working_days if within is None else within
     system.projector.catch_up()
     issued = skipped = 0
-    for item_id in items_to_remind(system.store, day, days):
+    for item_id in items_to_remind(system.store, day, days, system.app.working_calendar()):
         try:
             outcome = system.app.remind_of_deadline(
                 Command(SYSTEM), UUID(item_id), today=day, within=days

@@ -7,6 +7,8 @@ from datetime import date
 import strawberry
 from strawberry.types import Info
 
+from application.app import Yishiting
+from application.calendar import calendar_warning, local_date
 from domain import vocabulary as v
 from interfaces.edge.blocking import blocking
 from interfaces.edge.errors import UserError, parse_id
@@ -73,6 +75,19 @@ class Dashboard:
     )
     async def items_due_soon(self, info: Info, within_working_days: int | None = None) -> int:
         return await count_due_soon(info, self.where, within_working_days)
+
+    @strawberry.field(
+        description="节假日安排缺失提醒:本年,或自11月1日起次年的安排未录入时给出,否则为空 "
+        "Warns while this year's, or from 1 November next year's, holiday schedule is missing"
+    )
+    async def calendar_warning(self, info: Info) -> str | None:
+        return await blocking(missing_schedule_warning, ctx(info).system.app)
+
+
+def missing_schedule_warning(app: Yishiting) -> str | None:
+    """By the application's clock: the day its deadlines are reckoned from."""
+    today = local_date(app.clock())
+    return calendar_warning(app.working_calendar().missing_schedule(today))
 
 
 def _labelled(counts: dict[str, int], vocabulary: type[v.Vocabulary]) -> list[Count]:

@@ -82,6 +82,12 @@ async def count_due_soon(info: Info, where: DashboardFilter | None, within: int 
     days = working_days(within, "withinWorkingDays")
     if days is None:
         days = context.system.settings.reminder_within_working_days
+    system = context.system
     return await blocking(
-        items_due_soon, context.system.store, where or DashboardFilter(), days, context.seen_by
+        items_due_soon,
+        system.store,
+        where or DashboardFilter(),
+        days,
+        context.seen_by,
+        system.app.working_calendar(),
     )

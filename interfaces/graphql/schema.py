@@ -44,6 +44,7 @@ from interfaces.graphql.guard import (
     SignInRequired,
     TimedOperations,
 )
+from interfaces.graphql.holidays import HolidayMutations, HolidayQueries
 from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
 from interfaces.graphql.mutations.attachments import AttachmentMutations
 from interfaces.graphql.mutations.consultations import ConsultationMutations
@@ -93,6 +94,7 @@ Query = merge_types(
         AccountabilityQueries,
         WebhookQueries,
         HotlineQueries,
+        HolidayQueries,
         ViewerQueries,
         AccountQueries,
         MyAccountQueries,
@@ -110,6 +112,7 @@ Mutation = merge_types(
         AccountabilityMutations,
         WebhookMutations,
         HotlineMutations,
+        HolidayMutations,
         AccountMutations,
         MyAccountMutations,
     ),

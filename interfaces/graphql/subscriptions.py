@@ -111,6 +111,7 @@ class Subscription:
             await views_reach(system, position_of(event["sequence"]))
             if system.app.log_signal.closed:
                 return
+            where.calendar = system.app.working_calendar()  # a schedule entered meanwhile
             row = await blocking(
                 changed_item, system.store, event["subject"], where, context.seen_by
             )

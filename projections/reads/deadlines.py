@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from application.calendar import due_within
+from application.calendar import WorkingCalendar, due_within
 from application.permissions import Visibility
 from projections.reads.dashboard import DashboardFilter
 from projections.reads.queries import DUE_SOON, Criteria
@@ -13,9 +13,11 @@ from projections.reads.visibility import EVERYTHING, row_scope
 from projections.store import Row, ViewStore
 
 
-def items_to_remind(store: ViewStore, today: date, within: int) -> list[str]:
+def items_to_remind(
+    store: ViewStore, today: date, within: int, calendar: WorkingCalendar | None = None
+) -> list[str]:
     """Ids of open items overdue, or due within `within` working days, in ledger order."""
-    due_by = due_within(today, within)
+    due_by = due_within(today, within, calendar)
     with store.reading() as tx:
         rows = tx.all(
             "SELECT id FROM supervision_ledger WHERE status <> 'resolved'"
@@ -26,16 +28,21 @@ def items_to_remind(store: ViewStore, today: date, within: int) -> list[str]:
 
 
 def items_due_soon(
-    store: ViewStore, where: DashboardFilter, within: int, seen_by: Visibility = EVERYTHING
+    store: ViewStore,
+    where: DashboardFilter,
+    within: int,
+    seen_by: Visibility = EVERYTHING,
+    calendar: WorkingCalendar | None = None,
 ) -> int:
     """Open items due from today to `within` working days on (overdue ones are counted apart)."""
     scope, params = row_scope("supervision_ledger", seen_by)
+    due_by = due_within(where.today, within, calendar)
     criteria = (
         Criteria()
         .equal("platform_id", where.platform_id)
         .equal("committee_id", where.committee_id)
         .within("opened_at", where.period_from, where.period_to)
-        .raw(DUE_SOON, where.today.isoformat(), due_within(where.today, within).isoformat())
+        .raw(DUE_SOON, where.today.isoformat(), due_by.isoformat())
     )
     if scope:
         criteria.raw(scope, *params)

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from application.calendar import district_today, due_within
+from application.calendar import WorkingCalendar, district_today, due_within
 from application.permissions import Visibility
 from projections.reads.restriction import restricted_topics, searched_columns, topic_row
 from projections.reads.visibility import EVERYTHING, row_scope
@@ -203,6 +203,7 @@ class ItemFilter:
     opened_to: str | None = None
     today: date = field(default_factory=district_today)
     due_within_working_days: int | None = None
+    calendar: WorkingCalendar | None = None  # the application's; the package's alone if None
 
     def criteria(self) -> Criteria:
         criteria = (
@@ -220,7 +221,7 @@ class ItemFilter:
         elif self.overdue is False:
             criteria.raw(f"NOT ({OVERDUE})", self.today.isoformat())
         if self.due_within_working_days is not None:
-            due_by = due_within(self.today, self.due_within_working_days)
+            due_by = due_within(self.today, self.due_within_working_days, self.calendar)
             criteria.raw(DUE_SOON, self.today.isoformat(), due_by.isoformat())
         return criteria
 
@@ -290,6 +291,14 @@ class ViewQueries:
     def reference(self, table: str) -> list[Row]:
         with self.store.reading() as tx:
             return tx.all(f"SELECT * FROM {table} ORDER BY name, id")
+
+    def holiday_schedules(self) -> list[Row]:
+        with self.store.reading() as tx:
+            return tx.all("SELECT * FROM ref_holiday_schedules ORDER BY year DESC")
+
+    def holiday_schedule(self, year: int) -> Row | None:
+        with self.store.reading() as tx:
+            return tx.one("SELECT * FROM ref_holiday_schedules WHERE year = ?", [year])
 
     def references(
         self, tables: Iterable[str], seen_by: Visibility = EVERYTHING

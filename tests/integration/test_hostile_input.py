@@ -66,6 +66,7 @@ PERFORMER = {
     "unregisterWebhook": "admin",
     "resumeWebhook": "admin",
     "issueCheckpoint": "admin",
+    "enterHolidaySchedule": "admin",
     "createAccount": "security_admin",
     "grantRole": "security_admin",
     "revokeRole": "security_admin",

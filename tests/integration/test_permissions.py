@@ -84,6 +84,8 @@ MAY: dict[str, dict[str, str]] = {
     "unregisterWebhook": {"admin": ANYWHERE},
     "resumeWebhook": {"admin": ANYWHERE},
     "issueCheckpoint": {"auditor": ANYWHERE, "admin": ANYWHERE},
+    # the working calendar's holiday schedules: the system administrator's
+    "enterHolidaySchedule": {"admin": ANYWHERE},
 }
 ON_POSTGRES = (
     "proposeTopic",
@@ -319,6 +321,7 @@ READS = {
     "apiTokens": "gated",
     "myAccount": "viewer",
     "mySessions": "viewer",
+    "holidaySchedules": "reference",
 }
 # Queries only some roles may read at all; every other role is refused (FORBIDDEN).
 GATED = {
@@ -377,6 +380,7 @@ SMALLEST = {
     "committees": "{ committees { id } }",
     "units": "{ units { id } }",
     "people": "{ people { id } }",
+    "holidaySchedules": "{ holidaySchedules { year } }",
     "dashboard": "{ dashboard { topicsTotal } }",
     "publicOverview": "{ publicOverview { itemsOpen } }",
     "vocabularies": "{ vocabularies { name } }",

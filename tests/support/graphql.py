@@ -492,6 +492,26 @@ class Steps:
         return self.run("eraseSubject", subjectId=subject_id, reason=reason, **command)
 
     # integration consumers
+    def enter_holiday_schedule(
+        self,
+        year: int,
+        *,
+        notice: str,
+        holidays: list[tuple[date, str]],
+        working_days: list[date],
+        reason: str = "",
+        **command: Any,
+    ) -> Any:
+        return self.run(
+            "enterHolidaySchedule",
+            year=year,
+            notice=notice,
+            holidays=[{"day": _day(day), "festival": festival} for day, festival in holidays],
+            workingDays=[_day(day) for day in working_days],
+            reason=reason,
+            **command,
+        )
+
     def register_webhook(
         self,
         url: str,

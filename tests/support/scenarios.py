@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from itertools import count
 from typing import Any
 from uuid import UUID, uuid4
 
@@ -460,12 +461,30 @@ SCENARIOS: dict[str, Scenario] = {
         document="mutation($id: ID!) { resumeWebhook(webhookId: $id) { id } }",
         logged=False,
     ),
+    # the working calendar: a year's holiday schedule, each call a year not yet entered
+    "enterHolidaySchedule": Scenario(lambda d: _holiday_schedule(next(SCHEDULE_YEARS))),
     "issueCheckpoint": Scenario(
         lambda d: {},
         document="mutation { issueCheckpoint { treeSize } }",
         logged=False,
     ),
 }
+
+
+SCHEDULE_YEARS = count(2031)
+
+
+def _holiday_schedule(year: int) -> Input:
+    """春节 on the first Monday to Wednesday of February, the Saturday after worked instead."""
+    monday = date(year, 2, 1) + timedelta(days=-date(year, 2, 1).weekday() % 7)
+    return {
+        "year": year,
+        "notice": f"国办发明电〔{year - 1}〕1号",
+        "holidays": [
+            {"day": (monday + timedelta(days=n)).isoformat(), "festival": "春节"} for n in range(3)
+        ],
+        "workingDays": [(monday + timedelta(days=5)).isoformat()],
+    }
 
 
 def attached_file(d: District) -> UUID:

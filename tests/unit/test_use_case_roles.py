@@ -74,6 +74,8 @@ ADDED = {
     "_record_second_factor_reset": SECURITY,
     "_record_token_issued": SECURITY,
     "revoke_api_token": SECURITY,
+    # The working calendar (issue 19): a year's holiday schedule, the system administrator's.
+    "enter_holiday_schedule": frozenset({R.ADMIN}),
 }
 
 

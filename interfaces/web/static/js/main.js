@@ -17,6 +17,7 @@ const PAGES = [
   { hash: "#/items", label: "督办台账", shown: () => readsRecords() },
   { hash: "#/audit", label: "审计", shown: () => ["AUDITOR", "ADMIN"].includes(session.role()) },
   { hash: "#/reference", label: "基础数据", shown: () => session.role() === "ADMIN" },
+  { hash: "#/calendar", label: "节假日安排", shown: () => session.role() === "ADMIN" },
   { hash: "#/accounts", label: "账号管理", shown: () => ADMINISTRATORS.includes(session.role()) },
   { hash: "#/security-audit", label: "安全审计", shown: () => session.role() === "AUDIT_ADMIN" },
   { hash: "#/public", label: "公开信息", shown: () => true },

@@ -21,6 +21,7 @@ const ROUTES = [
   { pattern: /^\/account$/, page: "account", whilePending: true },
   { pattern: /^\/accounts$/, page: "accounts" },
   { pattern: /^\/security-audit$/, page: "security-audit" },
+  { pattern: /^\/calendar$/, page: "calendar" },
 ];
 
 let cleanup = null;

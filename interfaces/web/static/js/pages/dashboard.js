@@ -18,7 +18,7 @@ const QUERY = `query Dashboard($filter: DashboardFilter) { dashboard(filter: $fi
   topicsByStatus { ${COUNTS} } topicsByChannel { ${COUNTS} } topicsByCategory { ${COUNTS} }
   topicsByPlatform { ${COUNTS} } topicsByExclusionGround { ${COUNTS} }
   consultationsByForm { ${COUNTS} } consultationsByMonth { month form label count }
-  itemsByStatus { ${COUNTS} }
+  itemsByStatus { ${COUNTS} } calendarWarning
 } }`;
 const VOCABULARIES = [
   "TopicStatus",
@@ -41,6 +41,7 @@ export async function render(view, { query }) {
   const live = h("span", { class: "live", role: "status", id: "live-mode" }, "正在连接实时更新…");
   const stamp = h("span", { class: "muted", id: "refreshed-at" });
   const tiles = h("div", { class: "tiles", id: "kpis" });
+  const warning = h("div", { id: "calendar-warning" });
   const cards = CHARTS.map(chartCard);
   mount(
     view,
@@ -50,6 +51,7 @@ export async function render(view, { query }) {
       h("h1", {}, "领导驾驶舱"),
       h("div", { class: "live-bar" }, live, stamp),
     ),
+    warning,
     await filterForm(query),
     tiles,
     h(
@@ -62,6 +64,7 @@ export async function render(view, { query }) {
   const refresh = async () => {
     const { dashboard } = await gql(QUERY, { filter });
     drawTiles(tiles, dashboard, scope);
+    drawWarning(warning, dashboard.calendarWarning);
     cards.forEach((c) => c.draw(dashboard, vocab, scope));
     stamp.textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
   };
@@ -78,6 +81,13 @@ export async function render(view, { query }) {
     stop();
     disposeAll();
   };
+}
+
+/** The missing holiday schedule, with the way to enter it for the administrator. */
+function drawWarning(element, text) {
+  if (!text) return mount(element);
+  const enter = session.role() === "ADMIN" && h("a", { href: "#/calendar" }, "录入节假日安排");
+  return mount(element, h("div", { class: "notice warning", role: "status" }, text, " ", enter));
 }
 
 function drawTiles(tiles, d, scope) {
