@@ -16,8 +16,9 @@ import pytest
 from application.calendar import district_today, official_calendar
 from application.receipts import Command
 from domain.base import SYSTEM, Actor
-from domain.people import Proposer
+from domain.people import ERASED, Proposer
 from domain.vocabulary import ConsultationForm, Role
+from tests.support.district import ADMIN
 from tests.support.world import World, postgres_schema, running
 
 REPORTS = ("第一次:已排查学校操场", "第二次:与学校签订错时停车协议", "第三次:操场夜间开放试运行")
@@ -40,6 +41,7 @@ class Story:
     world: World
     item_id: UUID
     consultation_id: UUID
+    author: Proposer
 
 
 @pytest.fixture(
@@ -93,14 +95,10 @@ def _tell(world: World) -> Story:
         closes_at=datetime.now(UTC) + timedelta(days=7),
         theme="老旧小区加装电梯,您怎么看?",
     ).id
-    app.post_online_opinion(
-        d.staff,
-        consultation_id,
-        author=Proposer.checked("周居民", "13800000009"),
-        content="建议先在三号楼试点",
-    )
+    author = Proposer.checked("周居民", "13800000009")
+    app.post_online_opinion(d.staff, consultation_id, author=author, content="建议先在三号楼试点")
     assert world.system.projector.wait_for(world.position(), timeout=30)
-    return Story(world, item_id, consultation_id)
+    return Story(world, item_id, consultation_id, author)
 
 
 def _timeline(story: Story, role: str) -> Any:
@@ -228,3 +226,13 @@ def test_a_role_that_may_not_post_is_refused_and_nothing_is_stored(story: Story)
     assert "无权" in sent["errors"][0]["message"]
     assert story.world.system.projector.wait_for(story.world.position(), timeout=30)
     assert _opinions(story, "platform_staff")["onlineOpinionsCount"] == count
+
+
+def test_an_erased_author_reads_as_erased_and_the_opinion_stays(story: Story) -> None:
+    """Last in the module: it erases the author the tests above read by name."""
+    app = story.world.system.app
+    app.erase_subject(Command(ADMIN), subject_id=story.author.subject_id, reason="本人申请删除")
+    assert story.world.system.projector.wait_for(story.world.position(), timeout=30)
+    opinions = _opinions(story, "platform_staff")["onlineOpinions"]
+    assert (opinions[0]["authorName"], opinions[0]["content"]) == (ERASED, "建议先在三号楼试点")
+    assert opinions[1]["authorName"] == "郑委员"
