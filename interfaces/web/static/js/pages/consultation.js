@@ -31,6 +31,17 @@ export async function render(view, { params: [id] }) {
   if (!c) return mount(view, notice("无权查看该协商活动,或该活动不存在"));
   const reload = () => go(`#/consultation/${id}`);
   const online = c.form.code === "ONLINE" ? await onlineOpinionsSection(c) : null;
+  try {
+    await draw(view, c, online, reload);
+  } catch (error) {
+    online?.stop(); // the page failed to draw: its live updates stop with it
+    throw error;
+  }
+  return online?.stop;
+}
+
+async function draw(view, c, online, reload) {
+  const { id } = c;
   mount(
     view,
     h(
@@ -70,7 +81,6 @@ export async function render(view, { params: [id] }) {
       h("div", { class: "column-side" }, await historySection(id)),
     ),
   );
-  return online?.stop;
 }
 
 function details(c) {

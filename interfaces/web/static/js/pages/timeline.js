@@ -90,7 +90,7 @@ function itemStep(s) {
     r
       ? h(
           "dl",
-          { class: "facts timeline-report" },
+          { class: "timeline-report" },
           [
             ["进展情况", r.progress],
             ["存在问题", r.problems],
