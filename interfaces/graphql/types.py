@@ -17,6 +17,7 @@ from domain.vocabulary import Role
 from interfaces.graphql.attachments import Attachment, attachments_of
 from interfaces.graphql.deadlines import DeadlineReminder, due_basis, last_reminder
 from interfaces.graphql.terms import TERMS, term
+from interfaces.graphql.timeline import ItemTimeline, OnlineOpinion, opinions_of, timeline_of
 from interfaces.graphql.times import day, moment
 from projections.store import Row
 
@@ -322,6 +323,12 @@ class Consultation:
     async def opinions(self, info: Info) -> list[str]:
         return await _notes(info, str(self.id), "opinion")
 
+    @strawberry.field(
+        description="网络协商收到的意见,先后为序 Opinions posted online, oldest first"
+    )
+    async def online_opinions(self, info: Info) -> list[OnlineOpinion]:
+        return await opinions_of(info, str(self.id), self.platform_id)
+
     @strawberry.field(description="问题清单 Supervision items opened from its suggestions")
     async def items(self, info: Info) -> list[SupervisionItem]:
         rows = await ctx(info).loaders.items_of_consultation.load(str(self.id))
@@ -418,6 +425,15 @@ class SupervisionItem:
     @strawberry.field(description="最近一次到期提醒 The last deadline reminder")
     async def last_reminder(self, info: Info) -> DeadlineReminder | None:
         return await last_reminder(info, str(self.id))
+
+    @strawberry.field(
+        description="时间线:每次决定、进展填报与督办提醒,先后为序 The item's timeline: "
+        "every decision, progress report and deadline reminder, in order"
+    )
+    async def timeline(self, info: Info) -> ItemTimeline:
+        return await timeline_of(
+            info, str(self.id), self.opened_at, self.due_on, self.resolved_at is not None
+        )
 
     @strawberry.field(description="办理期限的工作日数 Due in this many working days, if so set")
     async def due_in_working_days(self, info: Info) -> int | None:

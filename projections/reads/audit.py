@@ -63,6 +63,15 @@ class AuditQueries:
             page.rows = audit_rows(tx, page.rows, seen_by)
         return page
 
+    def of_record(self, aggregate_id: str, seen_by: Visibility = EVERYTHING) -> list[Row]:
+        """Every step of one record, oldest first, as the reader may read them."""
+        criteria = _seen(Criteria().raw("aggregate_id = ?", aggregate_id), seen_by)
+        with self.store.reading() as tx:
+            rows = tx.all(
+                f"SELECT * FROM audit_trail{criteria.where} ORDER BY position", criteria.params
+            )
+            return audit_rows(tx, rows, seen_by)
+
     def timeline(self, topic_id: str, seen_by: Visibility = EVERYTHING) -> list[Row]:
         """Every step of the topic and of the consultations and items that came of it."""
         criteria = _seen(Criteria().raw("topic_id = ?", topic_id), seen_by)

@@ -15,7 +15,13 @@ NOTHING = ("1 = 0", [])
 GUIDED = "platform_id IN (SELECT id FROM ref_platforms WHERE committee_id = ?)"
 ITEM_LIKE = ("supervision_ledger", "audit_trail", "attachments")
 SCOPED = ("topic_board", "consultation_calendar", *ITEM_LIKE)
-OF_CONSULTATIONS = ("consultation_participants", "consultation_notes", "participant_links")
+OF_CONSULTATIONS = (
+    "consultation_participants",
+    "consultation_notes",
+    "consultation_online_opinions",
+    "participant_links",
+)
+OF_ITEMS = ("supervision_reports",)
 
 
 def row_scope(table: str, seen_by: Visibility) -> tuple[str, list[Any]]:
@@ -25,6 +31,9 @@ def row_scope(table: str, seen_by: Visibility) -> tuple[str, list[Any]]:
     if table in OF_CONSULTATIONS:
         inner, params = row_scope("consultation_calendar", seen_by)
         return f"consultation_id IN (SELECT id FROM consultation_calendar WHERE {inner})", params
+    if table in OF_ITEMS:
+        inner, params = row_scope("supervision_ledger", seen_by)
+        return f"item_id IN (SELECT id FROM supervision_ledger WHERE {inner})", params
     if table not in SCOPED:
         return NOTHING
     if seen_by.platform_id:

@@ -35,6 +35,11 @@ class ConsultationCalendar(View):
         "CREATE TABLE IF NOT EXISTS consultation_notes (id TEXT PRIMARY KEY,"
         " consultation_id TEXT NOT NULL, kind TEXT NOT NULL, seq INTEGER NOT NULL,"
         " text TEXT NOT NULL)",
+        # 网络协商: each opinion posted online; the author's name is personal data (erased
+        # with the subject, read in clear only by those cleared for it).
+        "CREATE TABLE IF NOT EXISTS consultation_online_opinions (id TEXT PRIMARY KEY,"
+        " consultation_id TEXT NOT NULL, seq INTEGER NOT NULL, author_name TEXT NOT NULL,"
+        " author_subject TEXT NOT NULL, content TEXT NOT NULL, posted_at TEXT NOT NULL)",
     )
     indexes = (
         "CREATE INDEX IF NOT EXISTS consultation_starts ON consultation_calendar (starts_at, id)",
@@ -45,6 +50,8 @@ class ConsultationCalendar(View):
         "CREATE INDEX IF NOT EXISTS notes_of ON consultation_notes (consultation_id, kind, seq)",
         "CREATE INDEX IF NOT EXISTS links_of ON participant_links (consultation_id)",
         "CREATE INDEX IF NOT EXISTS participations_of ON participant_links (person_id)",
+        "CREATE INDEX IF NOT EXISTS online_opinions_of ON consultation_online_opinions"
+        " (consultation_id, seq)",
     )
 
     @handles(Consultation.ConsultationScheduled)
@@ -172,6 +179,20 @@ class ConsultationCalendar(View):
     @handles(Consultation.OnlineOpinionPosted)
     def online_opinion_posted(self, e: Any, tx: Tx) -> None:
         self._update(tx, e, iso(e.timestamp), online_opinions_count=plus("online_opinions_count"))
+        ident = id_text(e.originator_id)
+        insert(
+            tx,
+            "consultation_online_opinions",
+            {
+                "id": f"{ident}:{e.originator_version}",
+                "consultation_id": ident,
+                "seq": e.originator_version,
+                "author_name": e.author.name,
+                "author_subject": e.author.subject_id,
+                "content": e.content,
+                "posted_at": iso(e.posted_at),
+            },
+        )
 
     @handles(Consultation.ConsultationReported)
     def reported(self, e: Any, tx: Tx) -> None:
@@ -196,6 +217,10 @@ class ConsultationCalendar(View):
     def personal_data_erased(self, e: Any, tx: Tx) -> None:
         tx.execute(
             "UPDATE consultation_participants SET name = ?, organisation = '' WHERE subject_id = ?",
+            (ERASED, e.subject_id),
+        )
+        tx.execute(
+            "UPDATE consultation_online_opinions SET author_name = ? WHERE author_subject = ?",
             (ERASED, e.subject_id),
         )
 

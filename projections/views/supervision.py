@@ -37,12 +37,18 @@ class SupervisionLedger(View):
         " progress_count INTEGER NOT NULL, outcome TEXT NOT NULL, opened_at TEXT NOT NULL,"
         " assigned_at TEXT, last_progress_at TEXT, resolved_at TEXT,"
         " days_to_resolve DOUBLE PRECISION, updated_at TEXT NOT NULL, version INTEGER NOT NULL)",
+        # Every progress report, not only the latest the ledger's row shows: the item's timeline.
+        "CREATE TABLE IF NOT EXISTS supervision_reports (id TEXT PRIMARY KEY,"
+        " item_id TEXT NOT NULL, version INTEGER NOT NULL, progress TEXT NOT NULL,"
+        " problems TEXT NOT NULL, approach TEXT NOT NULL, reporting_department TEXT NOT NULL,"
+        " reported_on TEXT, reported_at TEXT NOT NULL)",
     )
     read_indexes = ("CREATE INDEX IF NOT EXISTS supervision_seq ON supervision_ledger (seq_no)",)
     indexes = (
         *read_indexes,
         "CREATE INDEX IF NOT EXISTS supervision_status ON supervision_ledger (status, due_on)",
         "CREATE INDEX IF NOT EXISTS supervision_unit ON supervision_ledger (unit_id, seq_no)",
+        "CREATE INDEX IF NOT EXISTS reports_of ON supervision_reports (item_id, version)",
     )
 
     def __init__(self, view: Any = None) -> None:
@@ -133,6 +139,22 @@ class SupervisionLedger(View):
             reported_on=day(r.reported_on),
             last_progress_at=moment,
             progress_count=plus("progress_count"),
+        )
+        ident = id_text(e.originator_id)
+        insert(
+            tx,
+            "supervision_reports",
+            {
+                "id": f"{ident}:{e.originator_version}",
+                "item_id": ident,
+                "version": e.originator_version,
+                "progress": r.progress,
+                "problems": r.problems,
+                "approach": r.approach,
+                "reporting_department": r.reporting_department,
+                "reported_on": day(r.reported_on),
+                "reported_at": moment,
+            },
         )
 
     @handles(SupervisionItem.ItemResolved)

@@ -1,5 +1,6 @@
-// A consultation's page: its record (participants, opinions, suggestions), the items opened
-// from it, the steps its state allows this role, and its history.
+// A consultation's page: its record (participants, opinions, suggestions), a 网络协商's
+// online opinions (kept current), the items opened from it, the steps its state allows this
+// role, and its history.
 
 import { gql } from "../api.js";
 import { actionPanel } from "../actions.js";
@@ -9,6 +10,7 @@ import { moment } from "../format.js";
 import { go } from "../router.js";
 import { consultationSteps } from "./consultation-steps.js";
 import { historySection } from "./history.js";
+import { onlineOpinionsSection } from "./online-opinions.js";
 
 const QUERY = `query Consultation($id: ID!) {
   consultation(id: $id) {
@@ -28,6 +30,18 @@ export async function render(view, { params: [id] }) {
   const { consultation: c } = await gql(QUERY, { id });
   if (!c) return mount(view, notice("无权查看该协商活动,或该活动不存在"));
   const reload = () => go(`#/consultation/${id}`);
+  const online = c.form.code === "ONLINE" ? await onlineOpinionsSection(c) : null;
+  try {
+    await draw(view, c, online, reload);
+  } catch (error) {
+    online?.stop(); // the page failed to draw: its live updates stop with it
+    throw error;
+  }
+  return online?.stop;
+}
+
+async function draw(view, c, online, reload) {
+  const { id } = c;
   mount(
     view,
     h(
@@ -49,6 +63,7 @@ export async function render(view, { params: [id] }) {
         { class: "column-main" },
         section("活动情况", facts(details(c))),
         actionPanel(consultationSteps(c, reload)),
+        online?.element,
         section("参加人员", participants(c)),
         c.heldAt ? section("协商记录", record(c)) : null,
         attachmentsSection({
@@ -66,7 +81,6 @@ export async function render(view, { params: [id] }) {
       h("div", { class: "column-side" }, await historySection(id)),
     ),
   );
-  return undefined;
 }
 
 function details(c) {

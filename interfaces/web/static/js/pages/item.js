@@ -1,5 +1,6 @@
 // A supervision item (a row of the 问题清单): its columns, the steps its state allows this role
-// (assign, report progress, resolve, reopen), and its history.
+// (assign, report progress, resolve, reopen), its timeline (every report, decision and
+// reminder) and its history.
 
 import { gql } from "../api.js";
 import { actionPanel } from "../actions.js";
@@ -9,6 +10,7 @@ import { day, days, moment } from "../format.js";
 import { go } from "../router.js";
 import { historySection } from "./history.js";
 import { itemSteps } from "./item-steps.js";
+import { itemTimelineSection } from "./timeline.js";
 
 const QUERY = `query Item($id: ID!) {
   supervisionItem(id: $id) {
@@ -52,6 +54,7 @@ export async function render(view, { params: [id] }) {
         { class: "column-main" },
         section("督办落实情况", facts(columns(item))),
         actionPanel(await itemSteps(item, reload)),
+        await itemTimelineSection(id),
         attachmentsSection({
           title: "办理进展附件",
           attachments: item.attachments,
