@@ -13,6 +13,7 @@ const PAGES = [
   { hash: "#/topics", label: "议题看板", shown: () => readsTopics() },
   { hash: "#/consultations", label: "协商活动", shown: () => readsTopics() },
   { hash: "#/items", label: "督办台账", shown: () => readsRecords() },
+  { hash: "#/hotline", label: "12345工单", shown: () => session.may("draftTopicFromOrders") },
   { hash: "#/audit", label: "审计", shown: () => ["AUDITOR", "ADMIN"].includes(session.role()) },
   { hash: "#/accounts", label: "账号管理", shown: () => ADMINISTRATORS.includes(session.role()) },
   { hash: "#/security-audit", label: "安全审计", shown: () => session.role() === "AUDIT_ADMIN" },
