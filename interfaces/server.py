@@ -236,7 +236,9 @@ async def _graphql_shaped(_: Request, error: Exception) -> JSONResponse:
         if isinstance(error.detail, dict)
         else envelope(f"{chinese} ({error.detail})", code, reason)
     )
-    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+    headers = dict(error.headers or {})  # Retry-After of a 429, for one
+    if error.status_code == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(detail, error.status_code, headers=headers)
 
 

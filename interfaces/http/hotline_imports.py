@@ -7,12 +7,13 @@ against the caller's write limit, however many rows it holds."""
 
 from __future__ import annotations
 
+import math
 import tempfile
 from pathlib import Path
 from typing import IO, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, HTTPException, Request
 from fastapi.responses import JSONResponse
 from python_multipart.multipart import MultipartParser
 
@@ -21,6 +22,7 @@ from domain.base import Actor
 from domain.errors import DomainError
 from interfaces.edge.blocking import blocking
 from interfaces.edge.consistency import views_reach_the_command
+from interfaces.edge.envelope import envelope
 from interfaces.http.attachments import FIELD, _boundary, _Parts
 from interfaces.http.callers import from_domain, refusal, signed_in, system_of
 from interfaces.intake.importer import ImportReport, RowOutcome, import_file
@@ -143,10 +145,12 @@ def _count_the_write(request: Request, actor: Actor) -> None:
     limiter = getattr(request.app.state, "limiter", None)
     wait = limiter.wait_before(actor.id) if limiter is not None else 0.0
     if wait > 0:
-        raise refusal(
-            429, "操作过于频繁,请稍后再试 (too many writes; slow down)", "RATE_LIMITED",
-            "RATE_LIMITED",
-        )  # fmt: skip
+        message = "操作过于频繁,请稍后再试 (too many writes; slow down)"
+        raise HTTPException(
+            429,
+            detail=envelope(message, "RATE_LIMITED", "RATE_LIMITED"),
+            headers={"Retry-After": str(max(1, math.ceil(wait)))},
+        )
 
 
 def _bad_upload(zh: str, en: str) -> Any:

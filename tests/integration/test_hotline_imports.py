@@ -166,5 +166,7 @@ def test_one_file_counts_one_write_however_many_rows(
         data = write_csv(tmp_path / f"orders{batch}.csv", rows).read_bytes()
         assert upload(http, staff, f"{batch}.csv", data).json()["created"] == 30
     data = write_csv(tmp_path / "more.csv", [order(500)]).read_bytes()
-    refused(upload(http, staff, "more.csv", data), 429, "RATE_LIMITED", "RATE_LIMITED")
+    waits = upload(http, staff, "more.csv", data)
+    refused(waits, 429, "RATE_LIMITED", "RATE_LIMITED")
+    assert int(waits.headers["Retry-After"]) >= 1
     assert len(hotline_topics(http, hall)) == 90
