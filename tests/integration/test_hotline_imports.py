@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from uuid import uuid4
 
 import pytest
 from fastapi.testclient import TestClient
@@ -18,6 +19,7 @@ from domain.vocabulary import Role
 from interfaces.edge.limits import WriteRateLimit
 from interfaces.server import create_app
 from tests.support.graphql import GraphQLClient, GraphQLDistrict, assert_explained, credentials_of
+from tests.support.scenarios import SECURITY_COMMAND, TEMPORARY_PASSWORD
 from tests.support.work_orders import order, write_csv, write_xlsx
 
 MAX_FILE = 64 * 1024
@@ -170,3 +172,29 @@ def test_one_file_counts_one_write_however_many_rows(
     refused(waits, 429, "RATE_LIMITED", "RATE_LIMITED")
     assert int(waits.headers["Retry-After"]) >= 1
     assert len(hotline_topics(http, hall)) == 90
+
+
+def test_a_browser_session_imports_only_with_its_csrf_token(
+    http: TestClient, hall: GraphQLDistrict, tmp_path: Path
+) -> None:
+    app = http.app.state.holder["system"].app  # type: ignore[attr-defined]
+    username = f"hotline.{uuid4().hex[:8]}"
+    made = app.create_account(SECURITY_COMMAND, username=username, display_name="李专员").id
+    app.reset_password(SECURITY_COMMAND, made, password=TEMPORARY_PASSWORD)
+    app.grant_role(
+        SECURITY_COMMAND, made, role=Role.PLATFORM_STAFF, scope=hall.platform_id, reason="任命"
+    )
+    browser = TestClient(http.app)  # its own cookie jar, on the same running app
+    signed = browser.post(
+        "/auth/sign-in", json={"username": username, "password": TEMPORARY_PASSWORD}
+    )
+    assert signed.status_code == 200, signed.text
+    files = {"file": ("工单.csv", write_csv(tmp_path / "o.csv", [order(7)]).read_bytes())}
+
+    refused(browser.post("/hotline/imports", files=files), 403, "FORBIDDEN", "CSRF_REJECTED")
+    assert hotline_topics(http, hall) == []
+    csrf = {"X-CSRF-Token": signed.json()["csrfToken"]}
+    sent = browser.post("/hotline/imports", files=files, headers=csrf)
+    assert sent.status_code == 200, sent.text
+    assert sent.json()["created"] == 1
+    assert hotline_topics(http, hall) == ["GD202600000007"]
