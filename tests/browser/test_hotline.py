@@ -151,3 +151,31 @@ def test_a_topic_drafted_from_three_orders_marks_them_merged(
 
     drafted.get_by_role("link", name=f"永顺镇夜间停车难{tag}").click()
     expect(staff.locator("#view h1")).to_contain_text(f"永顺镇夜间停车难{tag}")
+
+
+def test_a_long_file_lists_its_refused_rows_first_and_downloads_every_row(
+    open_page: OpenPage, server: DemoServer
+) -> None:
+    tag = uuid4().hex[:6]
+    rows = [
+        order(n, 工单编号=f"GL-{tag}-{n}", 所属街乡=f"测试街道{tag}", 诉求分类=f"长文件{n % 50}")
+        for n in range(1, 1004)
+    ]
+    rows[1001] = order(1002, 工单编号=f"GL-{tag}-1002", 受理时间="下午")
+    rows[1002] = order(1003, 工单编号="")
+    staff = open_page()
+    sign_in(staff, server, "staff:ys")
+    go(staff, server, "/hotline")
+
+    card = upload(staff, f"long-{tag}.csv", orders_csv(rows))
+
+    expect(card.locator(".import-summary")).to_contain_text("共 1003 行:新导入 1001 件")
+    expect(card.locator("tbody tr")).to_have_count(1000)
+    expect(card).to_contain_text("共 1003 行,此处列出其中 1000 行(未导入的行优先)")
+    lines = [int(t) for t in card.locator("tbody tr td:first-child").all_inner_texts()]
+    assert lines[-2:] == [1003, 1004], "the refused rows are listed"
+    assert lines == sorted(lines)
+    with staff.expect_download() as downloading:
+        card.get_by_role("button", name="下载导入报告(CSV)").click()
+    report = list(csv.reader(io.StringIO(Path(downloading.value.path()).read_text("utf-8-sig"))))
+    assert len(report) == 1 + 1003

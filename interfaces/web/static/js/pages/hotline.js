@@ -18,6 +18,7 @@ const GROUPS = `query($p: ID!) { hotlineGroups(platformId: $p) {
 const STATUS = `query($id: ID!) { topic(id: $id) { id title hotlineTickets status { code label } } }`;
 const REPORT_COLUMNS = ["行号", "工单编号", "结果", "代码", "原因"];
 const FORMULA = /^[=+\-@\t\r]/;
+const SHOWN_ROWS = 1000; // a file may hold 50 000 rows: the page lists at most this many
 
 export async function render(view) {
   if (!session.may("draftTopicFromOrders")) {
@@ -136,8 +137,17 @@ function importCard(afterImport) {
   );
 }
 
+/** The rows listed: the refused ones first when not all fit (the download holds them all). */
+function listed(report) {
+  if (report.length <= SHOWN_ROWS) return report;
+  const refused = report.filter((r) => r.outcome === "refused").slice(0, SHOWN_ROWS);
+  const rest = report.filter((r) => r.outcome !== "refused");
+  return [...refused, ...rest.slice(0, SHOWN_ROWS - refused.length)].sort((a, b) => a.line - b.line);
+}
+
 function reportOf(answer) {
   const tone = answer.refused ? "warning" : "success";
+  const rows = listed(answer.report);
   return [
     h(
       "div",
@@ -152,9 +162,15 @@ function reportOf(answer) {
         { label: "结果", cell: (r) => h("span", { class: `badge outcome-${r.outcome}` }, r.label) },
         { label: "原因", cell: (r) => chinese(r.message) },
       ],
-      answer.report,
+      rows,
       { caption: "逐行导入结果", empty: "文件中没有工单" },
     ),
+    rows.length < answer.report.length &&
+      h(
+        "p",
+        { class: "muted small" },
+        `共 ${answer.report.length} 行,此处列出其中 ${rows.length} 行(未导入的行优先);完整结果请下载导入报告。`,
+      ),
     button("下载导入报告(CSV)", () => downloadReport(answer), { class: "download-report" }),
   ];
 }
