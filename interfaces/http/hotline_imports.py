@@ -133,6 +133,13 @@ def _platform(given: str, actor: Actor) -> UUID:
     try:
         return UUID(given or actor.scope)
     except ValueError:
+        if given:
+            raise refusal(
+                400,
+                f"无效的平台编号:{given[:40]} (platform_id is not an id)",
+                "BAD_USER_INPUT",
+                "INVALID_ID",
+            ) from None
         raise refusal(
             400,
             "须指明协商议事平台 platform_id (platform_id is required)",

@@ -46,13 +46,15 @@ def staff_of(hall: GraphQLDistrict) -> Actor:
     return Actor("staff-1", "李专员", Role.PLATFORM_STAFF, hall.platform_id)
 
 
-def upload(http: TestClient, actor: Actor | None, name: str, data: bytes) -> Any:
+def upload(
+    http: TestClient, actor: Actor | None, name: str, data: bytes, to: str = "/hotline/imports"
+) -> Any:
     headers = {}
     if actor is not None:
         token = http.app.state.authenticator.issue(actor)  # type: ignore[attr-defined]
         headers["Authorization"] = f"Bearer {token}"
     files = {"file": (name, data, "application/octet-stream")}
-    return http.post("/hotline/imports", files=files, headers=headers)
+    return http.post(to, files=files, headers=headers)
 
 
 def hotline_topics(http: TestClient, hall: GraphQLDistrict) -> list[str]:
@@ -153,6 +155,13 @@ def test_callers_are_refused_with_a_status_and_a_code(
     refused(upload(http, leader, "工单.csv", data), 403, "FORBIDDEN", "NOT_PERMITTED")
     unscoped = Actor("hotline-gateway", "12345热线推送", Role.INTEGRATION)  # and no platform named
     refused(upload(http, unscoped, "工单.csv", data), 400, "BAD_USER_INPUT", "FIELD_REQUIRED")
+    elsewhere = f"/hotline/imports?platform_id={uuid4()}"
+    refused(
+        upload(http, staff_of(hall), "工单.csv", data, elsewhere), 404, "NOT_FOUND", "NOT_FOUND"
+    )
+    mistyped = "/hotline/imports?platform_id=not-an-id"
+    refused(upload(http, staff_of(hall), "工单.csv", data, mistyped), 400, "BAD_USER_INPUT",
+            "INVALID_ID")  # fmt: skip
     assert log_position(http) == before, "nothing is stored"
 
 
