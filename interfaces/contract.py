@@ -52,7 +52,7 @@ NOTES = {
 }
 # Use cases that are no mutation, and where they are reached instead.
 ELSEWHERE = {
-    "propose_hotline_order": "`POST /hotline/service-requests` (REST)",
+    "propose_hotline_order": "`POST /hotline/service-requests`, `/hotline/imports` (REST)",
     "issue_deadline_reminder": "`yishiting remind` (CLI; the system itself)",
 }
 SCOPED = frozenset({Role.PLATFORM_STAFF, Role.COMMITTEE, Role.UNIT, Role.SUPERVISOR})

@@ -38,6 +38,7 @@ from interfaces.http.callers import caller_of, metrics_reader
 from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
 from interfaces.http.hotline import router as hotline_router
+from interfaces.http.hotline_imports import router as hotline_imports_router
 from interfaces.http.sign_in import sign_in_router
 from interfaces.http.sso import sso_router
 from interfaces.web import mount_web
@@ -86,7 +87,10 @@ def create_app(
         BodySizeLimit,
         max_bytes=settings.max_body_bytes,
         body_seconds=settings.request_body_seconds,
-        larger={"/attachments": settings.attachment_max_bytes + MULTIPART_MARGIN},
+        larger={
+            "/attachments": settings.attachment_max_bytes + MULTIPART_MARGIN,
+            "/hotline/imports": settings.import_max_file_bytes + MULTIPART_MARGIN,
+        },
     )
     api.add_middleware(CorrelationIds, metrics=gate.metrics)
     doors = Doors(gate.authenticator, holder, settings.allowed_origins)
@@ -101,6 +105,7 @@ def create_app(
     api.include_router(exports_router)
     api.include_router(attachments_router)
     api.include_router(hotline_router)
+    api.include_router(hotline_imports_router)
     api.include_router(feed_router(holder, settings))
     api.include_router(sign_in_router(settings))
     api.include_router(sso_router(settings))
@@ -112,6 +117,7 @@ def create_app(
     api.state.holder = holder
     api.state.authenticator = gate.authenticator
     api.state.doors = doors
+    api.state.limiter = gate.limiter  # POST /hotline/imports counts one write per file
     _probes(api, settings, holder, gate.metrics)
     mount_web(api)
     return api
@@ -230,7 +236,9 @@ async def _graphql_shaped(_: Request, error: Exception) -> JSONResponse:
         if isinstance(error.detail, dict)
         else envelope(f"{chinese} ({error.detail})", code, reason)
     )
-    headers = {"WWW-Authenticate": "Bearer"} if error.status_code == 401 else None
+    headers = dict(error.headers or {})  # Retry-After of a 429, for one
+    if error.status_code == 401:
+        headers["WWW-Authenticate"] = "Bearer"
     return JSONResponse(detail, error.status_code, headers=headers)
 
 

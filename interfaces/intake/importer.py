@@ -21,8 +21,21 @@ from interfaces.intake.reader import FileRow, ImportLimits, read_rows
 HOTLINE_IMPORT = Actor("hotline-12345", "12345热线工单导入", Role.INTEGRATION)
 CHUNK = 200
 REPORT_COLUMNS = ("行号", "工单编号", "代码", "原因")
+CREATED, REPEATED, REFUSED = "created", "repeated", "refused"
 
 Advance = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class RowOutcome:
+    """What became of one row: taken in (as which matter), already there, or refused (why)."""
+
+    line: int
+    ticket: str
+    outcome: str  # CREATED, REPEATED or REFUSED
+    topic_id: UUID | None = None
+    code: str = ""
+    message: str = ""
 
 
 @dataclass
@@ -32,6 +45,7 @@ class ImportReport:
     repeated: int = 0
     errors: list[RowError] = field(default_factory=list)
     last_position: int = 0
+    outcomes: list[RowOutcome] = field(default_factory=list)
 
     def summary(self) -> str:
         return (
@@ -62,6 +76,7 @@ def import_file(
         if advance:
             advance(min(start + CHUNK, len(rows)), len(rows))
     report.errors.sort(key=lambda e: e.line)
+    report.outcomes.sort(key=lambda o: o.line)
     return report
 
 
@@ -73,7 +88,7 @@ def _import_chunk(
         try:
             readable.append((row, work_order(row)))
         except DomainError as error:
-            report.errors.append(_error(row, str(row.values.get("工单编号") or ""), error))
+            _refused(report, row, str(row.values.get("工单编号") or ""), error)
     orders = [order for _, order in readable]
     taken = app.take_hotline_orders(command, platform_id=platform_id, orders=orders)
     for (row, order), outcome in zip(readable, taken, strict=True):
@@ -81,9 +96,15 @@ def _import_chunk(
             report.created += not outcome.repeated
             report.repeated += outcome.repeated
             report.last_position = max(report.last_position, outcome.position or 0)
+            taken = REPEATED if outcome.repeated else CREATED
+            report.outcomes.append(RowOutcome(row.line, order.ticket_key, taken, outcome.topic_id))
         else:
-            report.errors.append(_error(row, order.ticket, outcome))
+            _refused(report, row, order.ticket, outcome)
 
 
-def _error(row: FileRow, ticket: str, error: DomainError) -> RowError:
-    return RowError(row.line, ticket.strip(), error.code, error.message)
+def _refused(report: ImportReport, row: FileRow, ticket: str, error: DomainError) -> None:
+    refused = RowError(row.line, ticket.strip(), error.code, error.message)
+    report.errors.append(refused)
+    report.outcomes.append(
+        RowOutcome(row.line, refused.ticket, REFUSED, code=error.code, message=error.message)
+    )

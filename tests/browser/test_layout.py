@@ -53,6 +53,7 @@ def routes(server: DemoServer) -> dict[str, list[tuple[str, str]]]:
             ("consultation", f"/consultation/{first['held']}"),
             ("items", "/items?open=1"),
             ("item", f"/item/{first['items']}"),
+            ("hotline", "/hotline"),
             ("account", "/account"),
         ],
         "security-admin": [("accounts", f"/accounts?account={hotline}")],
@@ -63,7 +64,7 @@ def routes(server: DemoServer) -> dict[str, list[tuple[str, str]]]:
 
 # At 1366×768 the pages with the widest content; on a phone, every page.
 WIDEST = {"dashboard", "audit", "topic", "items", "public", "accounts", "security-audit"}
-WIDEST |= {"todo", "todo-unit", "reference"}
+WIDEST |= {"todo", "todo-unit", "reference", "hotline"}
 
 
 def overflow(page: Any) -> int:

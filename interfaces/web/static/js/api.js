@@ -2,7 +2,7 @@
 // (its cookie goes along by itself) or with a pasted bearer token — the sign-in routes under
 // /auth/ (sign in, the session held, sign out), attached files under /attachments (an
 // upload, streamed by the server, then the file or its thumbnail for a pasted token's page),
-// and the form 督办落实情况 under /exports.
+// a file of 12345 work orders to /hotline/imports, and the form 督办落实情况 under /exports.
 
 import { csrfToken, token } from "./session-store.js";
 
@@ -203,18 +203,20 @@ function randomId() {
 }
 
 export const ATTACHMENTS = "/attachments";
+/** POST /hotline/imports: a file of 12345 work orders, answered with a per-row report. */
+export const HOTLINE_IMPORTS = "/hotline/imports";
 
 /** POST /attachments: the file as multipart form data (the server streams it to disk and checks
  * its bytes); the answer names the upload for the `addAttachment` mutation. A refusal (type,
  * size, an empty or broken file) is thrown as an ApiError in Chinese. */
-export async function uploadFile(file) {
+export async function uploadFile(file, to = ATTACHMENTS) {
   const { headers, bearer, csrf } = credentialsOf();
   headers.Accept = "application/json";
   const body = new FormData();
   body.append("file", file, file.name);
   let response;
   try {
-    response = await fetch(ATTACHMENTS, {
+    response = await fetch(to, {
       method: "POST",
       headers,
       body,

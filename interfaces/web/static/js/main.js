@@ -15,6 +15,7 @@ const PAGES = [
   { hash: "#/topics", label: "议题看板", shown: () => readsTopics() },
   { hash: "#/consultations", label: "协商活动", shown: () => readsTopics() },
   { hash: "#/items", label: "督办台账", shown: () => readsRecords() },
+  { hash: "#/hotline", label: "12345工单", shown: () => session.may("draftTopicFromOrders") },
   { hash: "#/audit", label: "审计", shown: () => ["AUDITOR", "ADMIN"].includes(session.role()) },
   { hash: "#/reference", label: "基础数据", shown: () => session.role() === "ADMIN" },
   { hash: "#/calendar", label: "节假日安排", shown: () => session.role() === "ADMIN" },

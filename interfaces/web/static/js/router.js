@@ -16,6 +16,7 @@ const ROUTES = [
   { pattern: /^\/consultation\/([\w-]+)$/, page: "consultation" },
   { pattern: /^\/items$/, page: "items" },
   { pattern: /^\/item\/([\w-]+)$/, page: "item" },
+  { pattern: /^\/hotline$/, page: "hotline" },
   { pattern: /^\/audit$/, page: "audit" },
   { pattern: /^\/reference$/, page: "reference" },
   { pattern: /^\/account$/, page: "account", whilePending: true },
