@@ -176,9 +176,10 @@ def unavailable_response() -> JSONResponse:
 
 def http_status(answer: GraphQLHTTPResponse) -> tuple[int, dict[str, str]]:
     """The status GraphQL over HTTP gives an answer in application/graphql-response+json:
-    2xx once the operation ran (its data is there, errors or not), 4xx when it could not run
-    (401 signed out, 403 not allowed, 400 otherwise), and 429 with Retry-After for a write
-    beyond the caller's limit, ran or not, so a client's HTTP layer can back off."""
+    2xx once the operation ran (its data is there, errors or not — `null` too when a refused
+    field took it: a partial response, § 6.4.2), 4xx when it could not run (400: parse,
+    validation, variables) or for credentials and rights (401 signed out, 403 not allowed), and
+    429 with Retry-After for a write beyond the caller's limit, so an HTTP layer can back off."""
     errors = answer.get("errors") or []
     extensions = [e.get("extensions") or {} for e in errors]
     waits = [x.get("retryAfterSeconds", 1) for x in extensions if x.get("code") == "RATE_LIMITED"]
@@ -191,4 +192,6 @@ def http_status(answer: GraphQLHTTPResponse) -> tuple[int, dict[str, str]]:
         return 401, {"WWW-Authenticate": "Bearer"}
     if "FORBIDDEN" in codes:
         return 403, {}
+    if any("path" in error for error in errors):  # a field refused: the operation ran
+        return 200, {}
     return 400, {}

@@ -199,20 +199,20 @@ class Case:
     provoke: Callable[[ContractServer], Answer]
 
 
-# The status is § 5's rule under graphql-response+json: a refused mutation's payload is
-# non-null, so its `data` is null and the operation counts as not run (401/403/400); a refused
-# nullable field keeps `data` and answers 200.
+# The status is § 5's rule under graphql-response+json: 200 once the operation ran, `data` null
+# too when a refused non-null field took it (a partial response, as GraphQL over HTTP has it);
+# 401/403 for credentials and rights wherever they are refused; 400 when it could not run.
 CASES = {
     "no credential": Case("UNAUTHENTICATED", "TOKEN_REQUIRED", 401, signed_out),
     "a bad token": Case("UNAUTHENTICATED", "TOKEN_INVALID", 401, bad_token),
     "a role that may not": Case("FORBIDDEN", "NOT_PERMITTED", 403, not_permitted),
-    "a stale version": Case("CONFLICT", "CONCURRENT_MODIFICATION", 400, stale_version),
-    "a command id reused": Case("CONFLICT", "COMMAND_ID_REUSED", 400, command_id_reused),
-    "a decision without reason": Case("BAD_USER_INPUT", "REASON_REQUIRED", 400, reason_missing),
-    "a page too large": Case("BAD_USER_INPUT", "PAGE_SIZE", 400, page_too_large),
+    "a stale version": Case("CONFLICT", "CONCURRENT_MODIFICATION", 200, stale_version),
+    "a command id reused": Case("CONFLICT", "COMMAND_ID_REUSED", 200, command_id_reused),
+    "a decision without reason": Case("BAD_USER_INPUT", "REASON_REQUIRED", 200, reason_missing),
+    "a page too large": Case("BAD_USER_INPUT", "PAGE_SIZE", 200, page_too_large),
     "an id not a UUID": Case("BAD_USER_INPUT", "INVALID_ID", 200, id_not_a_uuid),
     "unprovable tree sizes": Case(
-        "BAD_USER_INPUT", "INVALID_TREE_SIZE", 400, tree_sizes_unprovable
+        "BAD_USER_INPUT", "INVALID_TREE_SIZE", 200, tree_sizes_unprovable
     ),
     "a variable not of its type": Case(
         "BAD_USER_INPUT", "INVALID_VALUE", 400, variable_not_of_its_type
