@@ -121,7 +121,7 @@ class TooManyAttempts(DomainError):
 
 
 class NotHeld(Forbidden):
-    code = "ROLE_NOT_HELD"
+    code = "ROLE_NOT_GRANTED"  # ROLE_NOT_HELD is revoking's conflict: one reason, one code
 
     def __init__(self) -> None:
         super().__init__("账号没有该角色", "the account does not hold that role")

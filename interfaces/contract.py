@@ -191,9 +191,9 @@ WHEN: dict[str, tuple[str, str]] = {
     "ACCOUNT_STATE_UNCHANGED": ("disabling a disabled account, enabling an enabled one", "no"),
     "ALREADY_ERASED": ("erasing a subject already erased", "no"),
     "ALREADY_GRANTED": ("granting a role the account holds", "no"),
-    "ROLE_NOT_HELD": (
-        "revoking a role the account does not hold (`CONFLICT`), or signing in / issuing a"
-        " token as one (`FORBIDDEN`)",
+    "ROLE_NOT_HELD": ("revoking a role the account does not hold", "no"),
+    "ROLE_NOT_GRANTED": (
+        "signing in, or issuing an API token, as a role the account has not been granted",
         "no",
     ),
     "DUTIES_SEPARATED": ("三权分立: giving one account two administrators' roles", "no"),

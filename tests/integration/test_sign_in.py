@@ -121,6 +121,17 @@ def test_a_sign_in_sets_an_http_only_strict_cookie_and_the_page_sends_its_csrf_t
     assert refusal(browser.get("/auth/session"))[1:] == ("UNAUTHENTICATED", "SESSION_INVALID")
 
 
+def test_signing_in_as_a_role_not_granted_is_refused_with_its_own_reason(
+    world: World, browser: TestClient
+) -> None:
+    account(world, "wang.leader", "leader")
+    before = sessions_stored(world)
+    answer = sign_in(browser, "wang.leader", role="auditor")
+    assert refusal(answer) == (403, "FORBIDDEN", "ROLE_NOT_GRANTED")
+    assert COOKIE not in answer.headers.get("set-cookie", "")
+    assert sessions_stored(world) == before
+
+
 def test_sign_out_needs_the_csrf_token_and_is_recorded(world: World, browser: TestClient) -> None:
     made = account(world, "wang.out", "leader")
     csrf = sign_in(browser, "wang.out").json()["csrfToken"]
