@@ -14,6 +14,7 @@ from interfaces.fences.strawberry_internals import graphql_core_info
 from interfaces.graphql.accounts import Account
 from interfaces.graphql.dashboard import DASHBOARD_ROLES
 from interfaces.graphql.ledger import READERS as LEDGER_READERS
+from interfaces.graphql.ledger import SIGNERS as CHECKPOINT_SIGNERS
 from interfaces.graphql.my_account import MySession, own_account, own_sessions
 from interfaces.graphql.terms import TERMS, term
 from interfaces.graphql.todo import TodoList, todo
@@ -32,6 +33,13 @@ MUTATION_NAMES = {
 NOT_MUTATIONS = frozenset({"propose_hotline_order", "issue_deadline_reminder"})
 # One's own password and second factor: offered to a holder signed in with the account only.
 OWN_ACCOUNT = frozenset({"_record_own_password_change", "_record_second_factor"})
+# Mutations whose resolvers check the caller themselves (no use case declares them).
+CHECKED_BY_THEIR_RESOLVERS = {
+    "issueCheckpoint": lambda actor: actor.role in CHECKPOINT_SIGNERS,
+    "resumeWebhook": lambda actor: actor.role is v.Role.ADMIN,
+    "beginSecondFactor": lambda actor: actor.id.startswith("account:"),
+    "endMySession": lambda actor: actor.id.startswith("account:"),
+}
 
 
 @strawberry.type(description="当前登录者 The signed-in person")
@@ -100,12 +108,19 @@ class ViewerQueries:
             role=term(v.Role, actor.role.code),
             scope=actor.scope,
             may_perform=sorted(
-                name
-                for use_case, roles in WRITES.items()
-                if actor.role in roles
-                and use_case not in NOT_MUTATIONS
-                and (use_case not in OWN_ACCOUNT or actor.id.startswith("account:"))
-                and (name := mutation_name(use_case)) in mutations
+                {
+                    name
+                    for use_case, roles in WRITES.items()
+                    if actor.role in roles
+                    and use_case not in NOT_MUTATIONS
+                    and (use_case not in OWN_ACCOUNT or actor.id.startswith("account:"))
+                    and (name := mutation_name(use_case)) in mutations
+                }
+                | {
+                    name
+                    for name, may in CHECKED_BY_THEIR_RESOLVERS.items()
+                    if name in mutations and may(actor)
+                }
             ),
             may_read=[name for name, roles in gated.items() if actor.role in roles],
             live_cursor=sequence(position),

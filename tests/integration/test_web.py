@@ -88,7 +88,8 @@ def test_each_role_is_told_what_it_may_do(client: TestClient) -> None:
     assert "excludeTopic" not in committee["mayPerform"]
     # A unit reports progress and attaches (or withdraws) its 办理回复 and photos.
     assert unit["mayPerform"] == ["addAttachment", "reportProgress", "withdrawAttachment"]
-    assert leader["mayPerform"] == auditor["mayPerform"] == []
+    assert leader["mayPerform"] == []
+    assert auditor["mayPerform"] == ["issueCheckpoint"]  # the discipline office signs them
     assert (leader["mayRead"], auditor["mayRead"]) == (
         ["dashboard", "ledger"],
         ["dashboard", "ledger"],
