@@ -5,6 +5,7 @@ import { gql } from "../api.js";
 import { facts, h, mount, notice, table } from "../dom.js";
 import { form } from "../forms.js";
 import { beijing, moment } from "../format.js";
+import { RECORD_KINDS } from "./audit-events.js";
 
 const QUERY = `query AsOf($id: ID!, $at: DateTime!) {
   asOf(aggregateId: $id, at: $at) {
@@ -60,7 +61,7 @@ function draw(target, past) {
     h(
       "p",
       { class: "muted" },
-      `${past.aggregateType} · 第 ${past.version} 版 · 记录于 ${moment(past.recordedAt)}`,
+      `${RECORD_KINDS[past.aggregateType] || "记录"} · 第 ${past.version} 版 · 记录于 ${moment(past.recordedAt)}`,
     ),
     facts(pairs),
     h("h3", {}, "当时已有的决定"),
