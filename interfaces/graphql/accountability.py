@@ -25,9 +25,14 @@ from interfaces.graphql.reads import Connection
 class AccountabilityQueries:
     @strawberry.field(description="一条记录的全部事件及其决定人、理由 One record's full history")
     async def history(
-        self, info: Info, aggregate_id: strawberry.ID, first: int = 50, after: str | None = None
+        self,
+        info: Info,
+        aggregate_id: strawberry.ID,
+        first: int = 50,
+        after: str | None = None,
+        order: AuditOrder = AuditOrder.OLDEST_FIRST,
     ) -> Connection[AuditEvent]:
-        return await audit.history(info, aggregate_id, first, after)
+        return await audit.history(info, aggregate_id, first, after, order)
 
     @strawberry.field(
         description="审计轨迹:按人、角色、类型、平台、理由、时间筛选,默认最新在前"

@@ -134,12 +134,16 @@ class PastState:
 
 
 async def history(
-    info: Info, aggregate_id: strawberry.ID, first: int = 50, after: str | None = None
+    info: Info,
+    aggregate_id: strawberry.ID,
+    first: int = 50,
+    after: str | None = None,
+    order: AuditOrder = AuditOrder.OLDEST_FIRST,
 ) -> Connection[AuditEvent]:
     """Within the same reach as the trail and asOf: the system's own records (webhooks, ticket
     links) for administrators, scoped records within scope; else as empty as a missing id."""
     where = Where(aggregate_id=str(parse_id(aggregate_id, "aggregateId")))
-    return await _trail(info, where, first, after)
+    return await _trail(info, where, first, after, newest_first=order is AuditOrder.NEWEST_FIRST)
 
 
 async def audit_trail(

@@ -1038,3 +1038,23 @@ def test_the_export_reads_as_the_trail_and_refuses_who_may_not(
     refused(AUDITOR, 400, "UNKNOWN_EVENT_TYPE", event_type="TopicVanished")
     refused(AUDITOR, 400, "UNKNOWN_CODE", role="mayor")
     refused(AUDITOR, 400, "INVALID_ORDER", order="sideways")
+
+
+def test_a_records_history_latest_first_when_asked(story: Story, api: GraphQLClient) -> None:
+    leader = api.acting_as(LEADER)
+    asked = """query($id: ID!, $order: AuditOrder!, $after: String) {
+      history(aggregateId: $id, first: 3, order: $order, after: $after) {
+        pageInfo { hasNextPage endCursor } nodes { version } } }"""
+
+    def versions(order: str) -> list[int]:
+        found: list[int] = []
+        after = None
+        while True:
+            page = leader.query(asked, id=str(story.topic_id), order=order, after=after)
+            found += [n["version"] for n in page["history"]["nodes"]]
+            if not page["history"]["pageInfo"]["hasNextPage"]:
+                return found
+            after = page["history"]["pageInfo"]["endCursor"]
+
+    assert versions("OLDEST_FIRST") == [1, 2, 3, 4]
+    assert versions("NEWEST_FIRST") == [4, 3, 2, 1]
