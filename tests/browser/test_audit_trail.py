@@ -92,3 +92,20 @@ def test_the_audit_page_reads_the_trail_newest_first_by_name_and_exports_it(
     assert len(table) - 1 == count
     assert {row[2] for row in table[1:]} == {name}
     assert not any(isinstance(v, str) and UUID_TEXT.search(v) for row in table for v in row)
+
+
+def test_a_records_past_state_names_its_references_and_shows_no_id(
+    open_page: OpenPage, server: DemoServer
+) -> None:
+    platforms = {p["name"] for p in server.query("{ platforms { name } }")["platforms"]}
+    page = open_page()
+    sign_in(page, server, "auditor")
+    expect(page).to_have_url(f"{server.app_url}#/audit")
+    topic_step = page.locator("#audit-trail tbody tr").filter(has_text="议题:").first
+    topic_step.get_by_role("button", name="当时状态").click()
+    past = page.locator("#as-of-result")
+    expect(past).to_contain_text("议题 · 第")
+    text = past.inner_text()
+    assert not UUID_TEXT.search(text)
+    assert not CAMEL_CASE.search(text)
+    assert any(name in text for name in platforms)
