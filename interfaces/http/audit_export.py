@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request, Response
 from application.calendar import DISTRICT_TIME, local_date
 from application.permissions import Visibility, visibility
 from application.publishing.catalogue import NAMED, UnknownEventType, published
-from domain.base import now
+from domain.base import clean_text, now
 from domain.errors import DomainError
 from domain.vocabulary import ExclusionGround, Role
 from interfaces.edge.blocking import blocking
@@ -75,7 +75,7 @@ def trail_selection(params: dict[str, str]) -> TrailSelection:
         )
     period_to = _day(params, "period_to")
     where = AuditFilter(
-        actor_id=params.get("actor_id") or None,
+        actor_id=_text(params.get("actor_id")),
         actor_role=_term(Role, params.get("role")),
         event_types=_event_type(params.get("event_type")),
         ground=_term(ExclusionGround, params.get("ground")),
@@ -106,6 +106,16 @@ def _start_of(day: date | None) -> str | None:
         return None
     start = datetime.combine(day, time(), DISTRICT_TIME).astimezone(UTC)
     return start.isoformat(timespec="microseconds")
+
+
+def _text(value: str | None) -> str | None:
+    """The actor's id under the records' text rule (no control character, no NUL)."""
+    if not value:
+        return None
+    try:
+        return clean_text(value, "actor_id", "操作人").strip() or None
+    except DomainError as error:
+        raise from_domain(error) from None
 
 
 def _term(vocabulary: type[Role] | type[ExclusionGround], value: str | None) -> str | None:
