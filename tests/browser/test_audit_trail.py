@@ -109,3 +109,26 @@ def test_a_records_past_state_names_its_references_and_shows_no_id(
     assert not UUID_TEXT.search(text)
     assert not CAMEL_CASE.search(text)
     assert any(name in text for name in platforms)
+
+
+def test_durations_read_in_days_with_one_decimal(open_page: OpenPage, server: DemoServer) -> None:
+    """format.js days(), which every page's 天 goes through: never 0.0008 天."""
+    page = open_page()
+    page.goto(server.app_url)
+    shown = page.evaluate(
+        """async () => {
+          const { days } = await import(new URL("js/format.js", document.baseURI).href);
+          return [0.0008, 0.04, 0.05, 0, 2.345, 12, null, undefined, ""].map(days);
+        }"""
+    )
+    assert shown == [
+        "不足 0.1 天",
+        "不足 0.1 天",
+        "0.1 天",
+        "0.0 天",
+        "2.3 天",
+        "12.0 天",
+        "",
+        "",
+        "",
+    ]
