@@ -132,3 +132,16 @@ def test_durations_read_in_days_with_one_decimal(open_page: OpenPage, server: De
         "",
         "",
     ]
+
+
+def test_leadership_opens_the_trail_from_the_menu_newest_first(
+    open_page: OpenPage, server: DemoServer
+) -> None:
+    page = open_page()
+    sign_in(page, server, "leader")
+    page.get_by_role("link", name="审计").click()
+    rows = page.locator("#audit-trail tbody tr")
+    expect(rows.first).to_be_visible()
+    newest = trail(server)["nodes"][0]
+    expect(rows.first.locator("td").first).to_have_text(shown_moment(newest["occurredAt"]))
+    assert not UUID_TEXT.search(page.locator("#view").inner_text())

@@ -7,13 +7,16 @@ import { go, start } from "./router.js";
 import * as session from "./session.js";
 
 const ADMINISTRATORS = ["SECURITY_ADMIN", "AUDIT_ADMIN"];
+const AUDIT_READERS = ["AUDITOR", "LEADER", "ADMIN"];
 
 const PAGES = [
   { hash: "#/dashboard", label: "领导驾驶舱", shown: () => session.mayRead("dashboard") },
   { hash: "#/topics", label: "议题看板", shown: () => readsTopics() },
   { hash: "#/consultations", label: "协商活动", shown: () => readsTopics() },
   { hash: "#/items", label: "督办台账", shown: () => readsRecords() },
-  { hash: "#/audit", label: "审计", shown: () => ["AUDITOR", "ADMIN"].includes(session.role()) },
+  // The whole trail: the discipline office, leadership and administrators (scoped roles read
+  // their part of it on each record's page, 历史记录).
+  { hash: "#/audit", label: "审计", shown: () => AUDIT_READERS.includes(session.role()) },
   { hash: "#/accounts", label: "账号管理", shown: () => ADMINISTRATORS.includes(session.role()) },
   { hash: "#/security-audit", label: "安全审计", shown: () => session.role() === "AUDIT_ADMIN" },
   { hash: "#/public", label: "公开信息", shown: () => true },
