@@ -53,12 +53,24 @@ class TrailSelection:
     newest_first: bool = True
 
 
-def trail_rows(store: ViewStore, selection: TrailSelection, seen_by: Visibility) -> list[Row]:
+class TooManyRows(Exception):
+    def __init__(self, total: int) -> None:
+        super().__init__(total)
+        self.total = total
+
+
+def trail_rows(
+    store: ViewStore, selection: TrailSelection, seen_by: Visibility, limit: int
+) -> list[Row]:
+    """Every row of the selection the reader may read, in its order; more than `limit` is
+    refused at the first page (TooManyRows), before the rest is read."""
     queries = AuditQueries(store)
     rows: list[Row] = []
     after: str | None = None
     while True:
         page = queries.trail(selection.where, PAGE, after, seen_by, selection.newest_first)
+        if page.total > limit:
+            raise TooManyRows(page.total)
         rows.extend(page.rows)
         if not page.has_next:
             return rows

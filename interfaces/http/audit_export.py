@@ -19,7 +19,13 @@ from domain.base import clean_text, now
 from domain.errors import DomainError
 from domain.vocabulary import ExclusionGround, Role
 from interfaces.edge.blocking import blocking
-from interfaces.export.audit_sheet import SHEET, TrailSelection, trail_rows, trail_workbook
+from interfaces.export.audit_sheet import (
+    SHEET,
+    TooManyRows,
+    TrailSelection,
+    trail_rows,
+    trail_workbook,
+)
 from interfaces.http.callers import from_domain, refusal, signed_in, system_of
 from interfaces.http.exports import XLSX
 from projections.reads.audit import AuditFilter
@@ -43,14 +49,16 @@ async def audit_xlsx(request: Request) -> Response:
             "NOT_PERMITTED",
         )
     selection = trail_selection(dict(request.query_params))
-    rows = await blocking(trail_rows, system_of(request).store, selection, seen_by)
-    if len(rows) > MAX_ROWS:
+    try:
+        rows = await blocking(trail_rows, system_of(request).store, selection, seen_by, MAX_ROWS)
+    except TooManyRows as many:
         raise refusal(
             400,
-            f"记录超过 {MAX_ROWS} 条,请缩小筛选范围 (more than {MAX_ROWS} rows: narrow the filter)",
+            f"共 {many.total} 条记录,超过 {MAX_ROWS} 条,请缩小筛选范围"
+            f" ({many.total} rows, more than {MAX_ROWS}: narrow the filter)",
             "BAD_USER_INPUT",
             "TOO_MANY_ROWS",
-        )
+        ) from None
     body = await blocking(trail_workbook, rows)
     return Response(body, media_type=XLSX, headers={"Content-Disposition": disposition()})
 

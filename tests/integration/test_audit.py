@@ -46,6 +46,7 @@ from domain.vocabulary import (
     TopicStatus,
 )
 from interfaces.bootstrap import System, bootstrap
+from interfaces.http import audit_export
 from interfaces.server import create_app
 from tests.support.district import ADMIN, District
 from tests.support.graphql import GraphQLClient, credentials_of
@@ -1038,6 +1039,19 @@ def test_the_export_reads_as_the_trail_and_refuses_who_may_not(
     refused(AUDITOR, 400, "UNKNOWN_EVENT_TYPE", event_type="TopicVanished")
     refused(AUDITOR, 400, "UNKNOWN_CODE", role="mayor")
     refused(AUDITOR, 400, "INVALID_ORDER", order="sideways")
+
+
+def test_a_trail_too_long_for_one_workbook_is_refused_before_it_is_read(
+    story: Story, api: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(audit_export, "MAX_ROWS", 5)
+    response = exported(api, AUDITOR)
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["reason"] == "TOO_MANY_ROWS"
+    assert f"共 {len(story.done)} 条记录" in error["message"]
+    narrowed = exported(api, AUDITOR, actor_id="cttee-1")  # the committee's few steps
+    assert narrowed.status_code == 200, narrowed.text
 
 
 def test_a_records_history_latest_first_when_asked(story: Story, api: GraphQLClient) -> None:
