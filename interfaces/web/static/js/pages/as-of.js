@@ -24,7 +24,7 @@ export function asOfSection(query) {
       { name: "at", label: "时刻(北京时间)", type: "datetime-local", required: true },
     ],
     onSubmit: (values) => gql(QUERY, { id: values.aggregateId, at: beijing(values.at) }),
-    onDone: async (data) => draw(result, data.asOf, await referenceNames()),
+    onDone: async (data) => draw(result, data.asOf, await referenceNames(data.asOf?.state)),
   });
   const element = h(
     "section",
@@ -56,22 +56,28 @@ const REFERENCES = {
   unit_id: "units",
   supervisor_id: "people",
 };
-const NAMES = "{ platforms { id name } committees { id name } units { id name } people { id name } }";
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-let names = null;
+const loaded = {};
 
-/** id → name of the reference records, loaded once (a failed load is tried again). */
-function referenceNames() {
-  if (!names) {
-    names = gql(NAMES).then((data) => {
-      const byKind = {};
-      for (const [kind, rows] of Object.entries(data))
-        byKind[kind] = new Map(rows.map((r) => [r.id, r.name]));
-      return byKind;
-    });
-    names.catch(() => (names = null));
+/** id → name of the reference lists this state refers to (only those: the people list is
+ * long), each loaded once per page (a failed load is tried again). */
+async function referenceNames(state) {
+  const referred = Object.keys(REFERENCES).filter((key) => state?.[key]);
+  const kinds = [...new Set(referred.map((key) => REFERENCES[key]))];
+  const entries = await Promise.all(
+    kinds.map((kind) => namesOf(kind).then((names) => [kind, names])),
+  );
+  return Object.fromEntries(entries);
+}
+
+function namesOf(kind) {
+  if (!loaded[kind]) {
+    loaded[kind] = gql(`{ ${kind} { id name } }`).then(
+      (data) => new Map(data[kind].map((r) => [r.id, r.name])),
+    );
+    loaded[kind].catch(() => delete loaded[kind]);
   }
-  return names;
+  return loaded[kind];
 }
 
 /** A field of the state as a reader reads it: a reference by its name, and an id with no name
@@ -98,7 +104,8 @@ function draw(target, past, byKind) {
     h(
       "p",
       { class: "muted" },
-      `${RECORD_KINDS[past.aggregateType] || "记录"} · 第 ${past.version} 版 · 记录于 ${moment(past.recordedAt)}`,
+      `${RECORD_KINDS[past.aggregateType] || "记录"} · 第 ${past.version} 版` +
+        ` · 记录于 ${moment(past.recordedAt)}`,
     ),
     facts(pairs),
     h("h3", {}, "当时已有的决定"),
