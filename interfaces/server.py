@@ -34,6 +34,7 @@ from interfaces.graphql.router import YishitingRouter, unavailable_response
 from interfaces.graphql.schema import build_schema
 from interfaces.graphql.streams import active_streams
 from interfaces.http.attachments import router as attachments_router
+from interfaces.http.audit_export import router as audit_export_router
 from interfaces.http.callers import caller_of, metrics_reader
 from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
@@ -103,6 +104,7 @@ def create_app(
     )
     api.include_router(router, prefix="/graphql")
     api.include_router(exports_router)
+    api.include_router(audit_export_router)
     api.include_router(attachments_router)
     api.include_router(hotline_router)
     api.include_router(hotline_imports_router)

@@ -9,7 +9,14 @@ from strawberry.types import Info
 
 from interfaces.graphql import audit
 from interfaces.graphql import ledger as ledger_fields
-from interfaces.graphql.audit import AuditEvent, AuditFilter, PastState, TimelineStep
+from interfaces.graphql.audit import (
+    AuditActor,
+    AuditEvent,
+    AuditFilter,
+    AuditOrder,
+    PastState,
+    TimelineStep,
+)
 from interfaces.graphql.ledger import Checkpoint, Ledger
 from interfaces.graphql.reads import Connection
 
@@ -18,19 +25,34 @@ from interfaces.graphql.reads import Connection
 class AccountabilityQueries:
     @strawberry.field(description="一条记录的全部事件及其决定人、理由 One record's full history")
     async def history(
-        self, info: Info, aggregate_id: strawberry.ID, first: int = 50, after: str | None = None
+        self,
+        info: Info,
+        aggregate_id: strawberry.ID,
+        first: int = 50,
+        after: str | None = None,
+        order: AuditOrder = AuditOrder.OLDEST_FIRST,
     ) -> Connection[AuditEvent]:
-        return await audit.history(info, aggregate_id, first, after)
+        return await audit.history(info, aggregate_id, first, after, order)
 
-    @strawberry.field(description="审计轨迹:按人、角色、类型、平台、理由、时间筛选 The audit trail")
+    @strawberry.field(
+        description="审计轨迹:按人、角色、类型、平台、理由、时间筛选,默认最新在前"
+        " The audit trail, newest first unless `order` says otherwise"
+    )
     async def audit_trail(
         self,
         info: Info,
         filter: AuditFilter | None = None,
         first: int = 50,
         after: str | None = None,
+        order: AuditOrder = AuditOrder.NEWEST_FIRST,
     ) -> Connection[AuditEvent]:
-        return await audit.audit_trail(info, filter, first, after)
+        return await audit.audit_trail(info, filter, first, after, order)
+
+    @strawberry.field(
+        description="审计轨迹中出现的操作人(按姓名筛选用) Who appears in the trail the caller reads"
+    )
+    async def audit_actors(self, info: Info) -> list[AuditActor]:
+        return await audit.audit_actors(info)
 
     @strawberry.field(description="某一时刻的记录状态,从日志重建 A record as it was at `at`")
     async def as_of(

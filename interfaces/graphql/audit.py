@@ -55,6 +55,11 @@ class AuditEvent:
     reason: str
     exclusion_ground: TERMS[v.ExclusionGround] | None
     summary: str = strawberry.field(description="中文摘要 readable summary")
+    record_title: str | None = strawberry.field(
+        default=None,
+        description="记录的标题或名称(受限事项为占位文字;无名称时为空)"
+        " The record's title or name as the caller may read it",
+    )
 
     @classmethod
     def from_row(cls, row: Row) -> AuditEvent:
@@ -72,7 +77,21 @@ class AuditEvent:
             reason=row["reason"],
             exclusion_ground=term(v.ExclusionGround, row["ground"]),
             summary=row["summary"],
+            record_title=row.get("record_title"),
         )
+
+
+@strawberry.enum(description="审计轨迹的顺序 The audit trail's order")
+class AuditOrder(Enum):
+    NEWEST_FIRST = "newest_first"
+    OLDEST_FIRST = "oldest_first"
+
+
+@strawberry.type(description="审计轨迹中出现的操作人 Someone who appears in the audit trail")
+class AuditActor:
+    id: str = strawberry.field(description="操作人编号(筛选用) the id the filter takes")
+    name: str = strawberry.field(description="姓名(最近一次操作时) the name of their latest step")
+    role: TERMS[v.Role] | None
 
 
 @strawberry.type(description="决策时间线的一步 A step of a topic's decision timeline")
@@ -116,16 +135,24 @@ class PastState:
 
 
 async def history(
-    info: Info, aggregate_id: strawberry.ID, first: int = 50, after: str | None = None
+    info: Info,
+    aggregate_id: strawberry.ID,
+    first: int = 50,
+    after: str | None = None,
+    order: AuditOrder = AuditOrder.OLDEST_FIRST,
 ) -> Connection[AuditEvent]:
     """Within the same reach as the trail and asOf: the system's own records (webhooks, ticket
     links) for administrators, scoped records within scope; else as empty as a missing id."""
     where = Where(aggregate_id=str(parse_id(aggregate_id, "aggregateId")))
-    return await _trail(info, where, first, after)
+    return await _trail(info, where, first, after, newest_first=order is AuditOrder.NEWEST_FIRST)
 
 
 async def audit_trail(
-    info: Info, filter: AuditFilter | None = None, first: int = 50, after: str | None = None
+    info: Info,
+    filter: AuditFilter | None = None,
+    first: int = 50,
+    after: str | None = None,
+    order: AuditOrder = AuditOrder.NEWEST_FIRST,
 ) -> Connection[AuditEvent]:
     f = filter or AuditFilter()
     where = Where(
@@ -139,7 +166,19 @@ async def audit_trail(
         occurred_from=_instant(f.occurred_from),
         occurred_to=_instant(f.occurred_to),
     )
-    return await _trail(info, where, first, after)
+    return await _trail(info, where, first, after, newest_first=order is AuditOrder.NEWEST_FIRST)
+
+
+async def audit_actors(info: Info) -> list[AuditActor]:
+    rows = await blocking(AuditQueries(ctx(info).system.store).actors, ctx(info).seen_by)
+    return [
+        AuditActor(
+            id=r["actor_id"],
+            name=r["actor_name"],
+            role=term(v.Role, r["actor_role"]) if r["actor_role"] else None,
+        )
+        for r in rows
+    ]
 
 
 def _event_names(given: list[str] | None) -> list[str] | None:
@@ -156,10 +195,14 @@ def _event_names(given: list[str] | None) -> list[str] | None:
         raise from_domain(error) from None
 
 
-async def _trail(info: Info, where: Where, first: int, after: str | None) -> Connection:
+async def _trail(
+    info: Info, where: Where, first: int, after: str | None, *, newest_first: bool = False
+) -> Connection:
     queries = AuditQueries(ctx(info).system.store)
     try:
-        page = await blocking(queries.trail, where, _first(first), after, ctx(info).seen_by)
+        page = await blocking(
+            queries.trail, where, _first(first), after, ctx(info).seen_by, newest_first
+        )
     except InvalidCursor as error:
         raise from_cursor(error) from None
     return _connection(page, AuditEvent.from_row, after)

@@ -6,13 +6,30 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from application.permissions import ADMINISTRATIVE_RECORDS, SECURITY_RECORDS, Visibility
+from application.permissions import (
+    ADMINISTRATIVE_RECORDS,
+    RESTRICTED_TEXT,
+    SECURITY_RECORDS,
+    Visibility,
+)
 from projections.reads.queries import Criteria, Ordering, Page
 from projections.reads.restriction import audit_rows
 from projections.reads.visibility import EVERYTHING, row_scope
-from projections.store import Row, ViewStore
+from projections.store import Row, Tx, ViewStore
 
 TRAIL = Ordering("audit_trail", "position", descending=False, key_type=int)
+NEWEST_FIRST = Ordering("audit_trail", "position", descending=True, key_type=int)
+# Where each kind of record keeps the name a reader knows it by (its title, subject, name).
+TITLES = {
+    "Topic": ("topic_board", "title"),
+    "Consultation": ("consultation_calendar", "subject"),
+    "SupervisionItem": ("supervision_ledger", "subject"),
+    "Attachment": ("attachments", "file_name"),
+    "Platform": ("ref_platforms", "name"),
+    "Committee": ("ref_committees", "name"),
+    "Unit": ("ref_units", "name"),
+    "Person": ("ref_people", "name"),
+}
 
 
 @dataclass
@@ -56,11 +73,15 @@ class AuditQueries:
         first: int,
         after: str | None = None,
         seen_by: Visibility = EVERYTHING,
+        newest_first: bool = False,
     ) -> Page:
+        """A page of the trail, oldest first or newest first: a cursor continues the order it
+        was read in (the position is the key, so a page never skips or repeats a row)."""
         criteria = _seen(where.criteria(), seen_by)
+        order = NEWEST_FIRST if newest_first else TRAIL
         with self.store.reading() as tx:
-            page = TRAIL.page(tx, criteria, first, after)
-            page.rows = audit_rows(tx, page.rows, seen_by)
+            page = order.page(tx, criteria, first, after)
+            page.rows = _titled(tx, audit_rows(tx, page.rows, seen_by))
         return page
 
     def of_record(self, aggregate_id: str, seen_by: Visibility = EVERYTHING) -> list[Row]:
@@ -71,6 +92,18 @@ class AuditQueries:
                 f"SELECT * FROM audit_trail{criteria.where} ORDER BY position", criteria.params
             )
             return audit_rows(tx, rows, seen_by)
+
+    def actors(self, seen_by: Visibility = EVERYTHING) -> list[Row]:
+        """Everyone who appears in the part of the trail the reader may read, each once, by
+        the name of their latest step there (a name may have changed), ordered by name."""
+        criteria = _seen(Criteria().raw("actor_id <> ?", ""), seen_by)
+        with self.store.reading() as tx:
+            return tx.all(
+                "SELECT actor_id, actor_name, actor_role, position FROM audit_trail"
+                f"{criteria.where} AND position IN (SELECT MAX(position) FROM audit_trail"
+                f"{criteria.where} GROUP BY actor_id) ORDER BY actor_name, actor_id",
+                [*criteria.params, *criteria.params],
+            )
 
     def timeline(self, topic_id: str, seen_by: Visibility = EVERYTHING) -> list[Row]:
         """Every step of the topic and of the consultations and items that came of it."""
@@ -96,6 +129,32 @@ def _seen(criteria: Criteria, seen_by: Visibility) -> Criteria:
         marks = ", ".join("?" * len(hidden))
         criteria.raw(f"aggregate_type NOT IN ({marks})", *sorted(hidden))
     return criteria
+
+
+def _titled(tx: Tx, rows: list[Row]) -> list[Row]:
+    """Each row with its record's title as the reader may read it (`record_title`): the
+    placeholder for a restricted matter, None for a record that has no name to show."""
+    wanted: dict[str, set[str]] = {}
+    for row in rows:
+        if row["aggregate_type"] in TITLES and not row.get("restricted"):
+            wanted.setdefault(row["aggregate_type"], set()).add(row["aggregate_id"])
+    names: dict[str, str] = {}
+    for kind, ids in wanted.items():
+        table, column = TITLES[kind]
+        marks = ", ".join("?" * len(ids))
+        found = tx.all(
+            f"SELECT id, {column} AS title FROM {table} WHERE id IN ({marks})", sorted(ids)
+        )
+        names.update((r["id"], r["title"]) for r in found)
+    return [
+        {
+            **row,
+            "record_title": RESTRICTED_TEXT
+            if row.get("restricted")
+            else names.get(row["aggregate_id"]),
+        }
+        for row in rows
+    ]
 
 
 def _with_durations(rows: list[Row]) -> list[Row]:

@@ -9,17 +9,24 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta, timezone
+from io import BytesIO
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
+from application.calendar import district_today
 from application.history import PastState
+from application.permissions import RESTRICTED_TEXT
+from application.publishing.catalogue import NAMED
 from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor, recorded_at
@@ -39,6 +46,7 @@ from domain.vocabulary import (
     TopicStatus,
 )
 from interfaces.bootstrap import System, bootstrap
+from interfaces.http import audit_export
 from interfaces.server import create_app
 from tests.support.district import ADMIN, District
 from tests.support.graphql import GraphQLClient, credentials_of
@@ -515,7 +523,7 @@ def test_as_of_over_graphql(story: Story, api: GraphQLClient) -> None:
 # ------------------------------------------------------------------------------ the trail
 
 TRAIL = """query($filter: AuditFilter, $after: String) {
-  auditTrail(filter: $filter, first: 100, after: $after) { totalCount
+  auditTrail(filter: $filter, first: 100, after: $after, order: OLDEST_FIRST) { totalCount
     pageInfo { hasNextPage endCursor }
     nodes { position eventType aggregateId aggregateType actorId actorName actorRole { code }
       occurredAt reason exclusionGround { code label } summary } } }"""
@@ -643,7 +651,7 @@ def test_every_exclusion_on_ground_5_in_2026_and_who_made_it(
 
 def test_a_trail_is_read_page_by_page(story: Story, api: GraphQLClient) -> None:
     auditor = api.acting_as(AUDITOR)
-    page = """query($after: String) { auditTrail(first: 10, after: $after) {
+    page = """query($after: String) { auditTrail(first: 10, after: $after, order: OLDEST_FIRST) {
       totalCount pageInfo { hasNextPage endCursor } nodes { position } } }"""
     positions: list[int] = []
     after = None
@@ -828,3 +836,241 @@ def test_an_unknown_event_type_is_refused_not_answered_with_nothing(
     assert error["message"].startswith("未知的事件类型:TopicExploded, topic.excluded")
     unpublished = {"eventTypes": ["AccountCreated"]}  # named in the trail, not published
     assert api.acting_as(AUDITOR).query(TRAIL, filter=unpublished)["auditTrail"] is not None
+
+
+# ------------------------------------------- reading the trail: order, days, actor, names
+
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", re.I)
+PAGED = """query($after: String, $order: AuditOrder!, $filter: AuditFilter) {
+  auditTrail(first: 7, after: $after, order: $order, filter: $filter) { totalCount
+    pageInfo { hasNextPage endCursor } nodes { position } } }"""
+NAMED_TRAIL = """query($filter: AuditFilter) { auditTrail(filter: $filter, first: 100) {
+  totalCount nodes { position eventType aggregateId aggregateType actorId actorName occurredAt
+    recordTitle
+    summary reason } } auditActors { id name role { code } } }"""
+
+
+def paged(client: GraphQLClient, order: str, **where: Any) -> list[int]:
+    positions: list[int] = []
+    after = None
+    while True:
+        found = client.query(PAGED, after=after, order=order, filter=where or None)
+        page = found["auditTrail"]
+        positions += [n["position"] for n in page["nodes"]]
+        if not page["pageInfo"]["hasNextPage"]:
+            return positions
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_the_trail_is_newest_first_unless_asked_and_pages_both_ways(
+    story: Story, api: GraphQLClient
+) -> None:
+    auditor = api.acting_as(AUDITOR)
+    oldest = [n["position"] for n in trail(auditor)]
+    assert len(oldest) == len(story.done)
+    newest = auditor.query(NAMED_TRAIL)["auditTrail"]["nodes"]
+    assert [n["position"] for n in newest] == oldest[::-1]
+    assert newest[0]["occurredAt"] == max(d.occurred_at for d in story.done)
+    # Seven at a time (28 rows: four pages, the last one short) in each order, and filtered.
+    assert paged(auditor, "NEWEST_FIRST") == oldest[::-1]
+    assert paged(auditor, "OLDEST_FIRST") == oldest
+    staff_steps = [n["position"] for n in trail(auditor, actorId="staff-1")]
+    assert len(staff_steps) > 7
+    assert paged(auditor, "NEWEST_FIRST", actorId="staff-1") == staff_steps[::-1]
+    assert paged(auditor, "OLDEST_FIRST", actorId="staff-1") == staff_steps
+
+
+def test_the_trail_of_district_days_and_of_an_actor_picked_by_name(
+    story: Story, api: GraphQLClient
+) -> None:
+    auditor = api.acting_as(AUDITOR)
+    actors = auditor.query(NAMED_TRAIL)["auditActors"]
+    by_name = {a["name"]: a for a in actors}
+    assert len(by_name) == len(actors)  # each person once
+    assert set(by_name) >= {"李专员", "周专员", "吴专员", "刘督办"}
+    assert by_name["刘督办"]["role"] == {"code": "SUPERVISOR"}
+    picked = by_name["周专员"]["id"]
+    nodes = auditor.query(NAMED_TRAIL, filter={"actorId": picked})["auditTrail"]["nodes"]
+    assert account(nodes) == expected(story, keep=lambda d: d.actor.id == picked)[::-1]
+    assert {n["actorName"] for n in nodes} == {"周专员"}
+
+    # 2026-03-02 and 03-03 in the district: from the first day's start to the next day's.
+    days = {"occurredFrom": "2026-03-02T00:00:00+08:00", "occurredTo": "2026-03-04T00:00:00+08:00"}
+    within = auditor.query(NAMED_TRAIL, filter=days)["auditTrail"]["nodes"]
+    first, last = at(3, 2, 0), at(3, 4, 0)
+    assert account(within) == expected(story, keep=lambda d: first <= d.at < last)[::-1]
+    assert [n["eventType"] for n in within] == ["TopicVerified", "TopicProposed"]
+
+
+def test_records_by_their_titles_and_restricted_ones_by_the_placeholder(
+    story: Story, api: GraphQLClient
+) -> None:
+    named = {"Topic", "Consultation", "SupervisionItem", "Platform", "Committee", "Unit", "Person"}
+    for reader in (AUDITOR, LEADER):
+        nodes = api.acting_as(reader).query(NAMED_TRAIL)["auditTrail"]["nodes"]
+        assert {n["aggregateType"] for n in nodes} <= named
+        assert all(n["recordTitle"] and not UUID_TEXT.search(n["recordTitle"]) for n in nodes)
+        titles = {n["aggregateId"]: n["recordTitle"] for n in nodes}
+        assert titles[str(story.platform2_id)] == "北苑街道委员工作站"
+        assert titles[str(story.excluded["2026-petition"])] == "信访件"
+        report = titles[str(story.excluded["2026-real-name"])]
+        assert report == ("实名举报某单位负责人" if reader is AUDITOR else RESTRICTED_TEXT)
+
+
+# ------------------------------------------------------- the trail as a workbook (xlsx)
+
+EXPORT_COLUMNS = [
+    "时间",
+    "事件",
+    "操作人",
+    "角色",
+    "对象",
+    "内容",
+    "理由/说明",
+    "不纳入理由",
+    "日志位置",
+]
+FORMULA = '=HYPERLINK("http://example.invalid","详情")'
+
+
+def exported(api: GraphQLClient, actor: Actor | None, **params: str) -> Any:
+    headers = api.credentials(actor) if actor else {}
+    return api.http.get("/exports/audit.xlsx", params=params, headers=headers)
+
+
+def workbook_rows(body: bytes) -> tuple[Any, list[list[Any]]]:
+    sheet = load_workbook(BytesIO(body)).active
+    return sheet, [[cell.value for cell in row] for row in sheet.iter_rows()]
+
+
+def test_the_trail_exported_as_the_page_shows_it(story: Story, api: GraphQLClient) -> None:
+    _excluded_matter(
+        story, story.staff2, str(story.district.platform_id), "@停车收费",
+        at(7, 1), at(7, 2), ExclusionGround.PETITION, FORMULA,
+    )  # fmt: skip
+    api.http.app.state.holder["system"].projector.catch_up()  # type: ignore[attr-defined]
+    before = district_today()
+    response = exported(api, AUDITOR)
+    days = {before, district_today()}  # the request may straddle the district's midnight
+    assert response.status_code == 200, response.text
+    assert response.headers["content-disposition"] in {
+        f"attachment; filename=audit-trail-{d}.xlsx; filename*=UTF-8''"
+        + quote(f"审计轨迹-{d.isoformat()}.xlsx")
+        for d in days
+    }
+    sheet, rows = workbook_rows(response.content)
+    assert sheet.title == "审计轨迹"
+    assert rows[0] == EXPORT_COLUMNS
+    nodes = api.acting_as(AUDITOR).query(NAMED_TRAIL)["auditTrail"]["nodes"]
+    assert [r[8] for r in rows[1:]] == [n["position"] for n in nodes]  # newest first
+    newest = rows[1]
+    assert newest[0] == datetime(2026, 7, 2, 9)  # Beijing time, a date cell
+    assert newest[1:5] == [
+        NAMED["TopicExcluded"].name_zh,
+        "周专员",
+        "协商议事平台专人",
+        "议题:@停车收费",
+    ]
+    assert newest[6:8] == [FORMULA, ExclusionGround.PETITION.label]
+    for column in (5, 7):  # the title (in 对象 after its kind) and the reason: text, never run
+        cell = sheet.cell(2, column)
+        assert cell.data_type == "s"
+    assert sheet.cell(2, 7).quotePrefix
+    assert not any(isinstance(v, str) and UUID_TEXT.search(v) for r in rows for v in r)
+    assert not any(
+        isinstance(v, str) and re.search(r"[A-Z][a-z]+[A-Z]", v) for r in rows[1:] for v in r[:5]
+    )
+    assert [r[1] for r in rows[1:]] == [NAMED[n["eventType"]].name_zh for n in nodes]
+    assert all(re.search(r"[\u4e00-\u9fff]", r[1]) for r in rows[1:])
+
+
+def test_the_export_takes_the_pages_filters(story: Story, api: GraphQLClient) -> None:
+    auditor = api.acting_as(AUDITOR)
+    for params, where in (
+        ({"actor_id": "staff-2"}, {"actorId": "staff-2"}),
+        (
+            {"period_from": "2026-03-02", "period_to": "2026-03-03"},
+            {
+                "occurredFrom": "2026-03-02T00:00:00+08:00",
+                "occurredTo": "2026-03-04T00:00:00+08:00",
+            },
+        ),
+        (
+            {"event_type": "TopicExcluded", "order": "oldest_first"},
+            {"eventTypes": ["TopicExcluded"]},
+        ),
+        ({"ground": "real_name_report", "role": "platform_staff"}, {"ground": "REAL_NAME_REPORT"}),
+    ):
+        response = exported(api, AUDITOR, **params)
+        assert response.status_code == 200, (params, response.text)
+        _, rows = workbook_rows(response.content)
+        nodes = auditor.query(NAMED_TRAIL, filter=where)["auditTrail"]["nodes"]
+        positions = [n["position"] for n in nodes]
+        if params.get("order") == "oldest_first":
+            positions.reverse()
+        assert [r[8] for r in rows[1:]] == positions, params
+        assert positions, params
+
+
+def test_the_export_reads_as_the_trail_and_refuses_who_may_not(
+    story: Story, api: GraphQLClient
+) -> None:
+    _, leader_rows = workbook_rows(exported(api, LEADER).content)
+    text = "\n".join(str(v) for r in leader_rows for v in r)
+    assert "实名举报某单位负责人" not in text
+    assert RESTRICTED_TEXT in text
+    staff9 = story.staff9.actor
+    _, own = workbook_rows(exported(api, staff9).content)
+    scoped = api.acting_as(staff9).query(NAMED_TRAIL)["auditTrail"]["nodes"]
+    assert [r[8] for r in own[1:]] == [n["position"] for n in scoped]  # its platform's only
+    assert "吴专员" in {r[2] for r in own[1:]}
+    assert "李专员" not in {r[2] for r in own[1:]}
+
+    def refused(who: Actor | None, status: int, reason: str, **params: str) -> None:
+        response = exported(api, who, **params)
+        assert response.status_code == status, (reason, response.text)
+        (error,) = response.json()["errors"]
+        assert error["extensions"]["reason"] == reason
+        assert re.search(r"[\u4e00-\u9fff]", error["message"]), error["message"]
+
+    refused(None, 401, "TOKEN_REQUIRED")
+    refused(Actor("hotline", "12345热线", Role.INTEGRATION), 403, "NOT_PERMITTED")
+    refused(Actor("sec-1", "安全管理员", Role.SECURITY_ADMIN), 403, "NOT_PERMITTED")
+    refused(AUDITOR, 400, "UNKNOWN_PARAMETER", actorId="staff-1")
+    refused(AUDITOR, 400, "INVALID_DATE", period_from="2026-13-01")
+    refused(AUDITOR, 400, "UNKNOWN_EVENT_TYPE", event_type="TopicVanished")
+    refused(AUDITOR, 400, "UNKNOWN_CODE", role="mayor")
+    refused(AUDITOR, 400, "INVALID_ORDER", order="sideways")
+
+
+def test_a_trail_too_long_for_one_workbook_is_refused_before_it_is_read(
+    story: Story, api: GraphQLClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(audit_export, "MAX_ROWS", 5)
+    response = exported(api, AUDITOR)
+    assert response.status_code == 400
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["reason"] == "TOO_MANY_ROWS"
+    assert f"共 {len(story.done)} 条记录" in error["message"]
+    narrowed = exported(api, AUDITOR, actor_id="cttee-1")  # the committee's few steps
+    assert narrowed.status_code == 200, narrowed.text
+
+
+def test_a_records_history_latest_first_when_asked(story: Story, api: GraphQLClient) -> None:
+    leader = api.acting_as(LEADER)
+    asked = """query($id: ID!, $order: AuditOrder!, $after: String) {
+      history(aggregateId: $id, first: 3, order: $order, after: $after) {
+        pageInfo { hasNextPage endCursor } nodes { version } } }"""
+
+    def versions(order: str) -> list[int]:
+        found: list[int] = []
+        after = None
+        while True:
+            page = leader.query(asked, id=str(story.topic_id), order=order, after=after)
+            found += [n["version"] for n in page["history"]["nodes"]]
+            if not page["history"]["pageInfo"]["hasNextPage"]:
+                return found
+            after = page["history"]["pageInfo"]["endCursor"]
+
+    assert versions("OLDEST_FIRST") == [1, 2, 3, 4]
+    assert versions("NEWEST_FIRST") == [4, 3, 2, 1]

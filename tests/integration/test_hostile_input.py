@@ -684,6 +684,20 @@ REST_REFUSALS = {
         400,
         "UNKNOWN_PARAMETER",
     ),
+    "a misspelt audit export filter": (
+        "GET",
+        "/exports/audit.xlsx",
+        {"actor": "x"},
+        400,
+        "UNKNOWN_PARAMETER",
+    ),
+    "an audit export actor with a control character": (
+        "GET",
+        "/exports/audit.xlsx",
+        {"actor_id": "staff\x00"},
+        400,
+        "INVALID_TEXT",
+    ),
     "an export period that is no day": (
         "GET",
         "/exports/supervision.xlsx",

@@ -311,6 +311,7 @@ READS = {
     "hotlineGroups": "hotline",
     "history": "audit",
     "auditTrail": "audit",
+    "auditActors": "audit",
     "asOf": "audit",
     "decisionTimeline": "audit",
     "ledger": "gated",
@@ -336,7 +337,8 @@ GATED = {
     "webhook": ({"admin"}, f'{{ webhook(id: "{uuid4()}") {{ id }} }}'),
 }
 KINDS = {"Topic": "topics", "Consultation": "consultations", "SupervisionItem": "items"}
-TRAIL = "{ auditTrail(first: 100) { nodes { aggregateId aggregateType summary reason } } }"
+TRAIL = """{ auditTrail(first: 100) { totalCount
+  nodes { aggregateId aggregateType actorId summary reason } } auditActors { id } }"""
 RECORD_HISTORY = """{ history(aggregateId: "%s", first: 100) { nodes { summary reason } }
   asOf(aggregateId: "%s", at: "2099-01-01T00:00:00Z") { version state decisions { summary } } }"""
 TIMELINE = """{ decisionTimeline(topicId: "%s") { event { summary reason } daysSinceStart } }"""
@@ -389,6 +391,7 @@ SMALLEST = {
     "hotlineGroups": f'{{ hotlineGroups(platformId: "{uuid4()}") {{ count }} }}',
     "history": f'{{ history(aggregateId: "{uuid4()}") {{ totalCount }} }}',
     "auditTrail": "{ auditTrail { totalCount } }",
+    "auditActors": "{ auditActors { id } }",
     "asOf": f'{{ asOf(aggregateId: "{uuid4()}", at: "2099-01-01T00:00:00Z") {{ version }} }}',
     "decisionTimeline": f'{{ decisionTimeline(topicId: "{uuid4()}") {{ daysSinceStart }} }}',
     "ledger": "{ ledger { size } }",
@@ -536,7 +539,11 @@ class Reading:
 
     def audit(self) -> None:
         """History, the audit trail, past states and timelines: of visible records only."""
-        for event in self.data(TRAIL)["auditTrail"]["nodes"]:
+        answer = self.data(TRAIL)
+        actors = {a["id"] for a in answer["auditActors"]}
+        assert {e["actorId"] for e in answer["auditTrail"]["nodes"]} - {""} <= actors
+        assert bool(actors) == bool(answer["auditTrail"]["totalCount"]), self.role
+        for event in answer["auditTrail"]["nodes"]:
             if event["aggregateType"] in KINDS:
                 assert event["aggregateId"] in self.visible(KINDS[event["aggregateType"]])
         for kind in ("topics", "consultations", "items"):

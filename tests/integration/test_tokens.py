@@ -496,6 +496,7 @@ def test_without_the_public_view_anonymous_callers_get_nothing(sqlite_url: str) 
         ("GET", "/events"),
         ("GET", "/exports/supervision.csv"),
         ("GET", "/exports/supervision.xlsx"),
+        ("GET", "/exports/audit.xlsx"),
         ("POST", "/hotline/service-requests"),
     ],
 )

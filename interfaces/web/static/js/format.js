@@ -27,8 +27,14 @@ export function day(iso) {
   return DAY.format(new Date(iso)).replace(/\//g, "-");
 }
 
+/** A duration in days with one decimal ("3.5 天"); a positive one too short to show as 0.1
+ * reads "不足 0.1 天" (not "0.0 天", which says nothing took no time). */
 export function days(value) {
-  return value === null || value === undefined ? "" : `${Number(value).toFixed(1)} 天`;
+  if (value === null || value === undefined || value === "" || Number.isNaN(Number(value)))
+    return "";
+  const number = Number(value);
+  if (number > 0 && number < 0.05) return "不足 0.1 天";
+  return `${number.toFixed(1)} 天`;
 }
 
 /** Today in Beijing as YYYY-MM-DD, for date fields' defaults. */

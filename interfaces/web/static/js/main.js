@@ -8,6 +8,7 @@ import * as session from "./session.js";
 import * as todo from "./todo.js";
 
 const ADMINISTRATORS = ["SECURITY_ADMIN", "AUDIT_ADMIN"];
+const AUDIT_READERS = ["AUDITOR", "LEADER", "ADMIN"];
 
 const PAGES = [
   { hash: "#/todo", label: "待办", shown: () => todo.hasTodo(), counted: true },
@@ -16,7 +17,9 @@ const PAGES = [
   { hash: "#/consultations", label: "协商活动", shown: () => readsTopics() },
   { hash: "#/items", label: "督办台账", shown: () => readsRecords() },
   { hash: "#/hotline", label: "12345工单", shown: () => session.may("draftTopicFromOrders") },
-  { hash: "#/audit", label: "审计", shown: () => ["AUDITOR", "ADMIN"].includes(session.role()) },
+  // The whole trail: the discipline office, leadership and administrators (scoped roles read
+  // their part of it on each record's page, 历史记录).
+  { hash: "#/audit", label: "审计", shown: () => AUDIT_READERS.includes(session.role()) },
   { hash: "#/reference", label: "基础数据", shown: () => session.role() === "ADMIN" },
   { hash: "#/calendar", label: "节假日安排", shown: () => session.role() === "ADMIN" },
   { hash: "#/accounts", label: "账号管理", shown: () => ADMINISTRATORS.includes(session.role()) },

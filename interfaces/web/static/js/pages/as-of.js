@@ -5,6 +5,7 @@ import { gql } from "../api.js";
 import { facts, h, mount, notice, table } from "../dom.js";
 import { form } from "../forms.js";
 import { beijing, moment } from "../format.js";
+import { RECORD_KINDS } from "./audit-events.js";
 
 const QUERY = `query AsOf($id: ID!, $at: DateTime!) {
   asOf(aggregateId: $id, at: $at) {
@@ -24,7 +25,7 @@ export function asOfSection(query) {
       { name: "at", label: "时刻(北京时间)", type: "datetime-local", required: true },
     ],
     onSubmit: (values) => gql(QUERY, { id: values.aggregateId, at: beijing(values.at) }),
-    onDone: (data) => draw(result, data.asOf),
+    onDone: async (data) => draw(result, data.asOf, await referenceNames(data.asOf?.state)),
   });
   const element = h(
     "section",
@@ -49,19 +50,63 @@ function localOf(iso) {
   return shifted.toISOString().slice(0, 16);
 }
 
-function draw(target, past) {
+// Ids the state refers to by, shown by the name the reference lists give them.
+const REFERENCES = {
+  platform_id: "platforms",
+  committee_id: "committees",
+  unit_id: "units",
+  supervisor_id: "people",
+};
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const loaded = {};
+
+/** id → name of the reference lists this state refers to (only those: the people list is
+ * long), each loaded once per page (a failed load is tried again). */
+async function referenceNames(state) {
+  const referred = Object.keys(REFERENCES).filter((key) => state?.[key]);
+  const kinds = [...new Set(referred.map((key) => REFERENCES[key]))];
+  const entries = await Promise.all(
+    kinds.map((kind) => namesOf(kind).then((names) => [kind, names])),
+  );
+  return Object.fromEntries(entries);
+}
+
+function namesOf(kind) {
+  if (!loaded[kind]) {
+    loaded[kind] = gql(`{ ${kind} { id name } }`).then(
+      (data) => new Map(data[kind].map((r) => [r.id, r.name])),
+    );
+    loaded[kind].catch(() => delete loaded[kind]);
+  }
+  return loaded[kind];
+}
+
+/** A field of the state as a reader reads it: a reference by its name, and an id with no name
+ * to show (a link to another record) left out rather than shown as a raw id. */
+function shown([key, value], byKind) {
+  if (REFERENCES[key]) {
+    const name = value ? byKind[REFERENCES[key]]?.get(value) : "";
+    return [STATE_LABELS[key], value ? name || "—" : ""];
+  }
+  if (typeof value === "string" && UUID.test(value)) return null;
+  return [STATE_LABELS[key] || key, plain(value)];
+}
+
+function draw(target, past, byKind) {
   if (!past) return mount(target, notice("该时刻记录尚不存在,或无权查看", "info"));
   const pairs = Object.entries(past.state)
     .filter(
       ([key]) => !["pending_events", "id", "version", "created_on", "modified_on"].includes(key),
     )
-    .map(([key, value]) => [STATE_LABELS[key] || key, plain(value)]);
+    .map((pair) => shown(pair, byKind))
+    .filter(Boolean);
   return mount(
     target,
     h(
       "p",
       { class: "muted" },
-      `${past.aggregateType} · 第 ${past.version} 版 · 记录于 ${moment(past.recordedAt)}`,
+      `${RECORD_KINDS[past.aggregateType] || "记录"} · 第 ${past.version} 版` +
+        ` · 记录于 ${moment(past.recordedAt)}`,
     ),
     facts(pairs),
     h("h3", {}, "当时已有的决定"),
@@ -83,7 +128,7 @@ const STATE_LABELS = {
   content: "事项内容",
   channel: "来源渠道",
   category: "事项类别",
-  platform_id: "协商议事平台编号",
+  platform_id: "协商议事平台",
   proposer: "提出人",
   hotline_tickets: "12345工单号",
   status: "状态",
@@ -92,7 +137,7 @@ const STATE_LABELS = {
   exclusion_explanation: "不纳入说明",
   status_before_exclusion: "不纳入前状态",
   drafted_title: "拟定议题",
-  committee_id: "专委会编号",
+  committee_id: "专委会",
   decision_reason: "决定理由",
   research: "调研情况",
   form: "协商形式",
@@ -105,8 +150,8 @@ const STATE_LABELS = {
   opinions: "协商意见",
   suggestions: "协商建议",
   suggestion: "协商建议",
-  unit_id: "交办单位编号",
-  supervisor_id: "督办负责人编号",
+  unit_id: "交办单位",
+  supervisor_id: "督办负责人",
   due_on: "办理期限",
   progress: "进展情况",
   outcome: "办结情况",

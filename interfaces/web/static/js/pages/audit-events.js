@@ -21,3 +21,20 @@ export const RECORD_PAGES = {
   Consultation: "consultation",
   SupervisionItem: "item",
 };
+
+/** What each kind of record is called (the trail's 对象 column, before the record's title). */
+export const RECORD_KINDS = {
+  Topic: "议题",
+  Consultation: "协商活动",
+  SupervisionItem: "督办事项",
+  Attachment: "附件",
+  Platform: "协商议事平台",
+  Committee: "区政协专委会",
+  Unit: "交办单位",
+  Person: "人员",
+  Erasure: "个人信息删除",
+  Webhook: "事件订阅",
+  HotlineTicket: "12345 工单",
+  CommandReceipt: "指令回执",
+  Account: "账户",
+};

@@ -1,11 +1,11 @@
-// 历史记录: every event of one record (history), 50 at a time.
+// 历史记录: every event of one record (history), the latest first, 50 at a time.
 
 import { gql } from "../api.js";
 import { button, h, section, table } from "../dom.js";
 import { moment } from "../format.js";
 
 const QUERY = `query History($id: ID!, $after: String) {
-  history(aggregateId: $id, first: 50, after: $after) {
+  history(aggregateId: $id, first: 50, after: $after, order: NEWEST_FIRST) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { position version eventType summary actorName actorRole { label } occurredAt reason }
   }

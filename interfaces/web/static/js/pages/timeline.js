@@ -26,7 +26,7 @@ export async function timelineSection(topicId) {
                 "div",
                 { class: "timeline-who muted small" },
                 `${moment(s.event.occurredAt)} · ${s.event.actorName}(${s.event.actorRole?.label || "—"})`,
-                s.daysSinceStart ? ` · 距提出 ${s.daysSinceStart} 天` : "",
+                s.daysSinceStart ? ` · 距提出 ${days(s.daysSinceStart)}` : "",
               ),
               s.event.reason && !s.event.summary.includes(s.event.reason)
                 ? h("div", { class: "timeline-why" }, `理由:${s.event.reason}`)

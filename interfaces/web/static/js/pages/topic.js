@@ -5,7 +5,7 @@ import { gql } from "../api.js";
 import { actionPanel } from "../actions.js";
 import { ATTACHMENT_FIELDS, attachmentsSection } from "../attachments.js";
 import { badge, facts, h, link, mount, notice, section, table } from "../dom.js";
-import { day, moment } from "../format.js";
+import { day, days, moment } from "../format.js";
 import { go } from "../router.js";
 import { historySection } from "./history.js";
 import { timelineSection } from "./timeline.js";
@@ -79,7 +79,7 @@ function details(t) {
     ["报送专委会", t.committee?.name],
     ["决定理由", t.decisionReason],
     ["确定议题日期", day(t.approvedAt)],
-    ["提出至确定(天)", t.approvalDays ?? ""],
+    ["提出至确定", days(t.approvalDays)],
     ["调研记录", t.researchCount ? `${t.researchCount} 次` : ""],
   ];
 }
