@@ -12,6 +12,7 @@ from strawberry.types import Info
 from domain.holidays import Holiday
 from interfaces.edge.blocking import blocking
 from interfaces.graphql.mutations.base import Changed, CommandInput, execute
+from interfaces.graphql.times import moment
 from interfaces.graphql.types import ctx
 from projections.store import Row
 
@@ -48,7 +49,7 @@ class HolidaySchedule:
             ],
             working_days=[date.fromisoformat(day) for day in json.loads(row["working_days"])],
             entered_by=row["entered_by"],
-            entered_at=datetime.fromisoformat(row["entered_at"]),
+            entered_at=moment(row["entered_at"]),
             reason=row["reason"],
             version=int(row["version"]),
         )

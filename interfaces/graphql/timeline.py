@@ -10,12 +10,13 @@ from typing import Any
 import strawberry
 from strawberry.types import Info
 
-from application.calendar import district_today, official_calendar
+from application.calendar import WorkingCalendar, district_today
 from application.permissions import sees_personal_data
 from application.publishing.catalogue import NAMED
 from domain import vocabulary as v
 from interfaces.edge.blocking import blocking
 from interfaces.graphql.terms import TERMS, term
+from interfaces.graphql.times import day, moment
 from projections.reads.opinions import online_opinions
 from projections.reads.timeline import item_timeline
 from projections.store import Row
@@ -39,7 +40,7 @@ class ProgressEntry:
             problems=row["problems"],
             approach=row["approach"],
             reporting_department=row["reporting_department"],
-            reported_on=date.fromisoformat(row["reported_on"]) if row["reported_on"] else None,
+            reported_on=day(row["reported_on"]),
         )
 
 
@@ -76,24 +77,27 @@ class ItemTimeline:
 
 
 async def timeline_of(
-    info: Info, item_id: str, opened_at: str, due: str | None, resolved: bool
+    info: Info, item_id: str, opened_at: datetime, due_on: date | None, resolved: bool
 ) -> ItemTimeline:
     context: Any = info.context
     rows = await blocking(item_timeline, context.system.store, item_id, context.seen_by)
-    due_on = date.fromisoformat(due) if due else None
-    left, assumed = _working_days_left(due_on, resolved)
+    calendar = await blocking(context.system.app.working_calendar)
+    left, assumed = _working_days_left(calendar, due_on, resolved)
     return ItemTimeline(
         due_on=due_on,
         working_days_left=left,
         weekdays_assumed=assumed,
-        steps=_steps(rows, datetime.fromisoformat(opened_at)),
+        steps=_steps(rows, opened_at),
     )
 
 
-def _working_days_left(due_on: date | None, resolved: bool) -> tuple[int | None, bool]:
+def _working_days_left(
+    calendar: WorkingCalendar, due_on: date | None, resolved: bool
+) -> tuple[int | None, bool]:
+    """By the official calendar with the years the office entered (节假日安排)."""
     if due_on is None or resolved:
         return None, False
-    reckoned = official_calendar().working_days_between(district_today(), due_on)
+    reckoned = calendar.working_days_between(district_today(), due_on)
     return reckoned.value, reckoned.weekdays_assumed
 
 
@@ -101,7 +105,7 @@ def _steps(rows: list[tuple[Row, Row | None]], opened: datetime) -> list[ItemSte
     steps: list[ItemStep] = []
     assigned = False
     for step, report in rows:
-        moment = datetime.fromisoformat(step["occurred_at"])
+        occurred = moment(step["occurred_at"])
         name = step["event_type"]
         entry = NAMED.get(name)
         label = entry.name_zh if entry else "其他"
@@ -112,13 +116,13 @@ def _steps(rows: list[tuple[Row, Row | None]], opened: datetime) -> list[ItemSte
                 event_type=name,
                 label=label,
                 decision=bool(entry and entry.decision),
-                occurred_at=moment,
+                occurred_at=occurred,
                 actor_name=step["actor_name"],
                 actor_role=term(v.Role, step["actor_role"]) if step["actor_role"] else None,
                 summary=step["summary"],
                 reason=step["reason"],
                 report=ProgressEntry.from_row(report) if report else None,
-                days_since_opened=round((moment - opened).total_seconds() / 86400, 1),
+                days_since_opened=round((occurred - opened).total_seconds() / 86400, 1),
             )
         )
     return steps
@@ -140,7 +144,7 @@ class OnlineOpinion:
             id=strawberry.ID(row["id"]),
             author_name=row["author_name"] if clear else None,
             content=row["content"],
-            posted_at=datetime.fromisoformat(row["posted_at"]),
+            posted_at=moment(row["posted_at"]),
         )
 
 

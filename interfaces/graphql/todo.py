@@ -13,6 +13,7 @@ from strawberry.types import Info
 from domain import vocabulary as v
 from interfaces.edge.blocking import blocking
 from interfaces.graphql.terms import TERMS, term
+from interfaces.graphql.times import day, moment
 from interfaces.graphql.types import ctx
 from projections.reads import todo as reads
 
@@ -63,18 +64,14 @@ class TodoEntry:
             restricted=entry.restricted,
             stage=entry.stage,
             stage_label=entry.stage_label,
-            at=_moment(entry.on),
-            due_on=date.fromisoformat(entry.due_on) if entry.due_on else None,
+            at=moment(entry.on),
+            due_on=day(entry.due_on),
             working_days_left=entry.working_days_left,
             weekdays_assumed=entry.weekdays_assumed,
             reminder=term(v.ReminderKind, entry.reminder_kind),
-            reminded_at=_moment(entry.reminded_at),
+            reminded_at=moment(entry.reminded_at),
             path=PAGES[entry.kind] + entry.id,
         )
-
-
-def _moment(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
 
 
 @strawberry.type(description="一组待办 A group of the to-do list")
