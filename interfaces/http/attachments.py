@@ -27,7 +27,10 @@ from projections.reads.attachments import AttachmentReads
 router = APIRouter(prefix="/attachments", tags=["attachments 附件"])
 FIELD = "file"
 HEADER_LIMIT = 16 * 1024
-HAND_OVER = 1024 * 1024  # at most this much read ahead of the write in progress
+# At most this much read ahead of the write in progress. In memory at once: what is gathered,
+# its joined copy and the parser's chunk, about 2 × HAND_OVER (1 MiB made 2.2 MB, and a test
+# bounding an upload's allocations at 2.6 MB failed whenever other threads allocated too).
+HAND_OVER = 256 * 1024
 THUMBNAIL_TYPE = "image/jpeg"
 
 

@@ -400,6 +400,9 @@ def test_an_over_limit_upload_is_refused_mid_stream_without_buffering(world: Wor
         "client": ("127.0.0.1", 50000),
         "server": ("testserver", 80),
     }
+    # Allocations are counted process-wide: the embedded projector catches up first, so that
+    # what is counted is the upload's, not a batch of the districts' events applied meanwhile.
+    assert world.system.projector.wait_for(world.system.app.position(), 30)
     tracemalloc.start()
     try:
         asyncio.run(world.http.app(scope, receive, send))  # type: ignore[arg-type]
