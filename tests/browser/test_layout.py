@@ -3,6 +3,7 @@ of each is left in test-artifacts/ to look at."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,25 @@ WIDEST = {"dashboard", "audit", "topic", "items", "public", "accounts", "securit
 WIDEST |= {"todo", "todo-unit", "reference", "hotline"}
 
 
+# What no page may show (issue 19): a raw id where the object has a name, an event's English
+# name, a figure of days with more than one decimal.
+UNREADABLE = {
+    "a raw UUID": re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"),
+    "an English event name": re.compile(r"(?<![A-Za-z])(?:[A-Z][a-z]+){2,}(?![A-Za-z])"),
+    "days to more than one decimal": re.compile(r"\d+\.\d{2,}\s*天"),
+}
+
+
+def unreadable(page: Any) -> list[str]:
+    """What the page's text shows that no reader should meet, each with what matched."""
+    text = page.locator("body").inner_text()
+    return [
+        f"{what}: {found.group(0)}"
+        for what, rule in UNREADABLE.items()
+        if (found := rule.search(text))
+    ]
+
+
 def overflow(page: Any) -> int:
     """How far the page is wider than the screen (0 when it fits)."""
     width: int = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
@@ -78,7 +98,8 @@ def test_every_page_fits_the_screen(
     open_page: OpenPage, server: DemoServer, artifacts: Path, viewport: dict[str, int]
 ) -> None:
     size = f"{viewport['width']}x{viewport['height']}"
-    too_wide = {}
+    too_wide: dict[str, int] = {}
+    unreadable_pages: dict[str, list[str]] = {}
     every = viewport == PHONE
     for who, pages in routes(server).items():
         pages = [(name, route) for name, route in pages if every or name in WIDEST]
@@ -94,8 +115,11 @@ def test_every_page_fits_the_screen(
             expect(page.locator("#view > .page:not(.loading) h1").first).to_be_visible()
             if overflow(page) > 0:
                 too_wide[name] = overflow(page)
+            if shown := unreadable(page):
+                unreadable_pages[name] = shown
             page.screenshot(path=str(artifacts / f"layout-{name}-{size}.png"), full_page=True)
     assert too_wide == {}, f"wider than {size}: {too_wide}"
+    assert unreadable_pages == {}, f"shown at {size}: {unreadable_pages}"
 
 
 def test_a_step_form_fits_a_phone(open_page: OpenPage, server: DemoServer) -> None:
