@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint typecheck contracts lock-check lock compose-check bench bench-quick clean fuzz docs
+.PHONY: install run test lint typecheck contracts lock-check lock compose-check bench bench-quick clean fuzz docs screenshots
 
 install: $(STAMP)
 
@@ -54,6 +54,12 @@ compose-check:
 FUZZ_EXAMPLES ?= 2000
 fuzz: install
 	FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/pytest tests/integration/test_fuzz.py -p no:cacheprovider
+
+# Every page at 1366×768 and on a phone, into docs/screenshots/ (the layout test, which also
+# checks each page fits and shows no raw id, English event name or over-precise day count).
+screenshots: install
+	YISHITING_SCREENSHOTS_DIR=docs/screenshots $(BIN)/pytest tests/browser/test_layout.py \
+	  -k fits -p no:randomly -p no:cacheprovider
 
 bench: install
 	$(BIN)/python -m bench

@@ -28,6 +28,7 @@ ARGS = [
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
 ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = "YISHITING_SCREENSHOTS_DIR"  # set: every page, both sizes, there (make screenshots)
 
 
 def chromium_path() -> str:
@@ -70,8 +71,10 @@ def server(browser: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[D
 
 @pytest.fixture(scope="session")
 def artifacts() -> Path:
-    ARTIFACTS.mkdir(exist_ok=True)
-    return ARTIFACTS
+    """Where screenshots go: test-artifacts/, or docs/screenshots/ for `make screenshots`."""
+    chosen = Path(os.environ.get(SCREENSHOTS, ARTIFACTS))
+    chosen.mkdir(parents=True, exist_ok=True)
+    return chosen
 
 
 OpenPage = Callable[..., Any]

@@ -3,6 +3,7 @@ of each is left in test-artifacts/ to look at."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -13,7 +14,7 @@ from playwright.sync_api import expect
 from domain.accounts import account_id
 from domain.base import Actor
 from domain.vocabulary import Role
-from tests.browser.conftest import DESKTOP, PHONE, OpenPage
+from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, OpenPage
 from tests.browser.pages import go, sign_in, sign_in_with_token
 from tests.browser.server import SECURITY_ADMIN, DemoServer
 
@@ -59,7 +60,7 @@ def routes(server: DemoServer) -> dict[str, list[tuple[str, str]]]:
         ],
         "security-admin": [("accounts", f"/accounts?account={hotline}")],
         "audit-admin": [("security-audit", "/security-audit")],
-        "system-admin": [("reference", "/reference")],
+        "system-admin": [("reference", "/reference"), ("calendar", "/calendar")],
     }
 
 
@@ -100,7 +101,9 @@ def test_every_page_fits_the_screen(
     size = f"{viewport['width']}x{viewport['height']}"
     too_wide: dict[str, int] = {}
     unreadable_pages: dict[str, list[str]] = {}
-    every = viewport == PHONE
+    for_docs = SCREENSHOTS in os.environ  # every page, as JPEG: the repository keeps them
+    every = viewport == PHONE or for_docs
+    shot, suffix = ({"type": "jpeg", "quality": 80}, "jpg") if for_docs else ({}, "png")
     for who, pages in routes(server).items():
         pages = [(name, route) for name, route in pages if every or name in WIDEST]
         if not pages:
@@ -117,7 +120,7 @@ def test_every_page_fits_the_screen(
                 too_wide[name] = overflow(page)
             if shown := unreadable(page):
                 unreadable_pages[name] = shown
-            page.screenshot(path=str(artifacts / f"layout-{name}-{size}.png"), full_page=True)
+            page.screenshot(path=str(artifacts / f"{name}-{size}.{suffix}"), full_page=True, **shot)
     assert too_wide == {}, f"wider than {size}: {too_wide}"
     assert unreadable_pages == {}, f"shown at {size}: {unreadable_pages}"
 
