@@ -78,14 +78,23 @@ UNREADABLE = {
 }
 
 
+# A field no screen reader can name: no <label>, no aria-label, no aria-labelledby.
+UNLABELLED = """() => [...document.querySelectorAll('input, select, textarea')]
+  .filter((c) => c.type !== 'hidden' && !c.closest('[hidden]'))
+  .filter((c) => !(c.labels && c.labels.length) && !c.getAttribute('aria-label')
+    && !c.getAttribute('aria-labelledby'))
+  .map((c) => c.name || c.id || c.outerHTML.slice(0, 80))"""
+
+
 def unreadable(page: Any) -> list[str]:
-    """What the page's text shows that no reader should meet, each with what matched."""
+    """What the page shows that no reader should meet, each with what matched."""
     text = page.locator("body").inner_text()
-    return [
+    shown = [
         f"{what}: {found.group(0)}"
         for what, rule in UNREADABLE.items()
         if (found := rule.search(text))
     ]
+    return shown + [f"a field without a label: {name}" for name in page.evaluate(UNLABELLED)]
 
 
 def overflow(page: Any) -> int:
