@@ -98,6 +98,13 @@ class Dashboard:
         return await count_due_soon(info, self.where, within_working_days)
 
     @strawberry.field(
+        description="“即将到期”按几个工作日计(设置,itemsDueSoon 的默认值) "
+        "Working days that count as due soon: the setting, itemsDueSoon's default"
+    )
+    def due_soon_working_days(self, info: Info) -> int:
+        return int(ctx(info).system.settings.reminder_within_working_days)
+
+    @strawberry.field(
         description="节假日安排缺失提醒:本年,或自11月1日起次年的安排未录入时给出,否则为空 "
         "Warns while this year's, or from 1 November next year's, holiday schedule is missing"
     )

@@ -70,7 +70,7 @@ DASHBOARD = f"""query Dashboard {{ dashboard {{
   consultationsByMonth {{ month form label count }} itemsByStatus {COUNTS}
   itemsOpen itemsOverdue itemsResolved medianDaysToApproval medianDaysToResolve }} }}"""
 
-BY_UNIT = f"""query {{ dashboard {{ itemsByUnit {COUNTS}
+BY_UNIT = f"""query {{ dashboard {{ itemsByUnit {COUNTS} dueSoonWorkingDays
   overdueByUnit {{ unitId unitName count oldestItemId oldestSeqNo oldestDueOn }} }} }}"""
 
 TOPIC_COUNT = "query { topics { totalCount } }"
@@ -1583,6 +1583,7 @@ def test_topics_and_items_are_filtered(api: GraphQLClient, hall: GraphQLDistrict
     dashboard = board(api)
     assert (dashboard["itemsOpen"], dashboard["itemsOverdue"]) == (2, 1)
     by_unit = api.query(BY_UNIT)["dashboard"]
+    assert by_unit["dueSoonWorkingDays"] == 3, "the setting's default"
     assert by_unit["itemsByUnit"] == [{"key": hall.unit_id, "label": "区交通委", "count": 2}]
     assert by_unit["overdueByUnit"] == [
         {

@@ -18,7 +18,7 @@ const QUERY = `query Items($filter: SupervisionItemFilter, $first: Int!, $after:
   }
 }`;
 const OPEN = ["OPENED", "ASSIGNED", "IN_PROGRESS", "REOPENED"];
-const CARRIED = ["platformId", "openedFrom", "openedTo", "text"];
+const CARRIED = ["platformId", "unitId", "openedFrom", "openedTo", "text"];
 
 export const COLUMNS = [
   { label: "序号", cell: (i) => link(`#/item/${i.id}`, String(i.seqNo)) },
@@ -61,6 +61,7 @@ export async function render(view, { query }) {
     ...base,
     status: query.get("status") || undefined,
     overdue: query.get("overdue") ? true : undefined,
+    dueWithinWorkingDays: dueWithin(query),
   };
   const { first, after } = pageOf(query);
   const { supervisionItems: items } = await gql(QUERY, { filter, first, after });
@@ -72,6 +73,12 @@ export async function render(view, { query }) {
     table(COLUMNS, items.nodes, { empty: "没有符合条件的督办事项" }),
     pager(query, items),
   );
+}
+
+/** "dueWithin=3" from the dashboard's due-soon tile: open items due within 3 working days. */
+function dueWithin(query) {
+  const days = Number.parseInt(query.get("dueWithin") || "", 10);
+  return Number.isInteger(days) && days >= 0 ? days : undefined;
 }
 
 async function grouped(base, statuses) {
