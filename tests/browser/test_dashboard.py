@@ -81,6 +81,18 @@ def test_committees_units_overdue_and_due_soon_as_graphql_reads_them(
         expect(cells.nth(2)).to_have_text(f"{unit['oldestSeqNo']}. {unit['oldestSubject']}")
         expect(cells.nth(3)).to_have_text(unit["oldestDueOn"])
 
+    # A unit's name opens its overdue items; the due-soon tile the items due soon.
+    overdue.first.locator("td").first.get_by_role("link").click()
+    expect(page.locator("#view tbody tr")).to_have_count(units[0]["count"])
+    go(page, server, "/dashboard")
+    page.locator("[data-kpi='due-soon']").click()
+    expect(page.locator("h1")).to_have_text(f"督办台账 · {days}个工作日内到期")
+    if read["itemsDueSoon"]:
+        expect(page.locator("#view tbody tr")).to_have_count(min(read["itemsDueSoon"], 20))
+    else:
+        expect(page.locator("#view")).to_contain_text("没有符合条件的督办事项")
+
+    go(page, server, "/dashboard")
     first = units[0]
     overdue.first.locator("td").nth(2).get_by_role("link").click()
     expect(page).to_have_url(f"{server.app_url}#/item/{first['oldestItemId']}")

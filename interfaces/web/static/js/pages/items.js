@@ -53,7 +53,7 @@ export async function render(view, { query }) {
   const head = h(
     "div",
     { class: "page-head" },
-    h("h1", {}, query.get("open") ? "督办台账 · 办理中" : "督办台账"),
+    h("h1", {}, heading(query)),
   );
   if (query.get("open") && !query.get("status"))
     return mount(view, head, bar, ...(await grouped(base, statuses)));
@@ -73,6 +73,12 @@ export async function render(view, { query }) {
     table(COLUMNS, items.nodes, { empty: "没有符合条件的督办事项" }),
     pager(query, items),
   );
+}
+
+function heading(query) {
+  if (query.get("open")) return "督办台账 · 办理中";
+  const days = dueWithin(query);
+  return days === undefined ? "督办台账" : `督办台账 · ${days}个工作日内到期`;
 }
 
 /** "dueWithin=3" from the dashboard's due-soon tile: open items due within 3 working days. */
