@@ -41,6 +41,21 @@ class MonthCount:
     count: int
 
 
+@strawberry.type(
+    description="某单位的逾期督办事项 A unit's overdue items, and the one overdue longest"
+)
+class UnitOverdue:
+    unit_id: strawberry.ID | None
+    unit_name: str = strawberry.field(description="交办单位 The unit's name")
+    count: int = strawberry.field(description="逾期事项数 Overdue items")
+    oldest_item_id: strawberry.ID = strawberry.field(
+        description="逾期最久(到期最早)的事项 The item overdue longest (earliest due)"
+    )
+    oldest_seq_no: int
+    oldest_subject: str
+    oldest_due_on: date
+
+
 @strawberry.input
 class DashboardFilter:
     platform_id: strawberry.ID | None = None
@@ -62,6 +77,12 @@ class Dashboard:
     consultations_by_status: list[Count]
     consultations_by_month: list[MonthCount]
     items_by_status: list[Count]
+    items_by_unit: list[Count] = strawberry.field(
+        description="督办事项(按交办单位) Items by the unit they are assigned to"
+    )
+    overdue_by_unit: list[UnitOverdue] = strawberry.field(
+        description="逾期事项(按交办单位,多者在前) Overdue items by unit, the most first"
+    )
     items_open: int
     items_overdue: int
     items_resolved: int
@@ -75,6 +96,13 @@ class Dashboard:
     )
     async def items_due_soon(self, info: Info, within_working_days: int | None = None) -> int:
         return await count_due_soon(info, self.where, within_working_days)
+
+    @strawberry.field(
+        description="“即将到期”按几个工作日计(设置,itemsDueSoon 的默认值) "
+        "Working days that count as due soon: the setting, itemsDueSoon's default"
+    )
+    def due_soon_working_days(self, info: Info) -> int:
+        return int(ctx(info).system.settings.reminder_within_working_days)
 
     @strawberry.field(
         description="节假日安排缺失提醒:本年,或自11月1日起次年的安排未录入时给出,否则为空 "
@@ -116,6 +144,19 @@ def _to_graphql(data: DashboardData, names: dict[str, str]) -> Dashboard:
             for f, n in forms.items()
         ],
         items_by_status=_labelled(data.items_by_status, v.ItemStatus),
+        items_by_unit=_named(data.items_by_unit, names),
+        overdue_by_unit=[
+            UnitOverdue(
+                unit_id=strawberry.ID(u.unit_id) if u.unit_id else None,
+                unit_name=u.unit_name,
+                count=u.count,
+                oldest_item_id=strawberry.ID(u.oldest_item_id),
+                oldest_seq_no=u.oldest_seq_no,
+                oldest_subject=u.oldest_subject,
+                oldest_due_on=date.fromisoformat(u.oldest_due_on),
+            )
+            for u in data.overdue_by_unit
+        ],
         items_open=data.items_open,
         items_overdue=data.items_overdue,
         items_resolved=data.items_resolved,
@@ -160,7 +201,7 @@ async def dashboard(info: Info, filter: DashboardFilter | None = None) -> Dashbo
     queries = ctx(info).system.queries
     data = await blocking(load_dashboard, ctx(info).system.store, where)
     names: dict[str, str] = {}
-    for table in ("ref_platforms", "ref_committees"):
+    for table in ("ref_platforms", "ref_committees", "ref_units"):
         names.update({r["id"]: r["name"] for r in await blocking(queries.reference, table)})
     board = _to_graphql(data, names)
     board.where = where

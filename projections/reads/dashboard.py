@@ -31,6 +31,19 @@ class DashboardFilter:
     seen_by: Visibility = EVERYTHING
 
 
+@dataclass(frozen=True)
+class UnitOverdue:
+    """A unit's overdue items: how many, and the one overdue longest (earliest due)."""
+
+    unit_id: str | None
+    unit_name: str
+    count: int
+    oldest_item_id: str
+    oldest_seq_no: int
+    oldest_subject: str
+    oldest_due_on: str
+
+
 @dataclass
 class Dashboard:
     topics_total: int
@@ -39,6 +52,8 @@ class Dashboard:
     consultations_by_status: dict[str, int]
     consultations_by_month: dict[str, dict[str, int]]
     items_by_status: dict[str, int]
+    items_by_unit: dict[str, int]
+    overdue_by_unit: list[UnitOverdue]
     items_open: int
     items_overdue: int
     items_resolved: int
@@ -78,6 +93,8 @@ def load_dashboard(store: ViewStore, where: DashboardFilter) -> Dashboard:
             consultations_by_status=_counts(tx, "consultation_calendar", "status", consultations),
             consultations_by_month=_by_month(tx, consultations),
             items_by_status=by_status,
+            items_by_unit=_counts(tx, "supervision_ledger", "unit_id", items),
+            overdue_by_unit=_overdue_by_unit(tx, _and(items, OVERDUE, where.today.isoformat())),
             items_open=_count(tx, _and(items, OPEN_ITEM)),
             items_overdue=_count(tx, _and(items, OVERDUE, where.today.isoformat())),
             items_resolved=by_status.get("resolved", 0),
@@ -130,6 +147,31 @@ def _counts_by(
 def _count(tx: Tx, criteria: Criteria) -> int:
     row = tx.one(f"SELECT COUNT(*) AS n FROM supervision_ledger{criteria.where}", criteria.params)
     return int(row["n"]) if row else 0
+
+
+def _overdue_by_unit(tx: Tx, overdue: Criteria) -> list[UnitOverdue]:
+    """Units with the most overdue items first; each with its item overdue longest."""
+    rows = tx.all(
+        "SELECT unit_id, unit_name, n, id, seq_no, subject, due_on FROM ("
+        " SELECT unit_id, unit_name, id, seq_no, subject, due_on,"
+        " COUNT(*) OVER (PARTITION BY unit_id, unit_name) AS n,"
+        " ROW_NUMBER() OVER (PARTITION BY unit_id, unit_name ORDER BY due_on, seq_no) AS r"
+        f" FROM supervision_ledger{overdue.where}) ranked"
+        " WHERE r = 1 ORDER BY n DESC, unit_name, unit_id",
+        overdue.params,
+    )
+    return [
+        UnitOverdue(
+            unit_id=r["unit_id"],
+            unit_name=r["unit_name"],
+            count=int(r["n"]),
+            oldest_item_id=str(r["id"]),
+            oldest_seq_no=int(r["seq_no"]),
+            oldest_subject=r["subject"],
+            oldest_due_on=str(r["due_on"]),
+        )
+        for r in rows
+    ]
 
 
 def _by_month(tx: Tx, criteria: Criteria) -> dict[str, dict[str, int]]:

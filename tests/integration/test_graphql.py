@@ -70,6 +70,9 @@ DASHBOARD = f"""query Dashboard {{ dashboard {{
   consultationsByMonth {{ month form label count }} itemsByStatus {COUNTS}
   itemsOpen itemsOverdue itemsResolved medianDaysToApproval medianDaysToResolve }} }}"""
 
+BY_UNIT = f"""query {{ dashboard {{ itemsByUnit {COUNTS} dueSoonWorkingDays
+  overdueByUnit {{ unitId unitName count oldestItemId oldestSeqNo oldestDueOn }} }} }}"""
+
 TOPIC_COUNT = "query { topics { totalCount } }"
 
 EMPTY_BOARD: dict[str, Any] = {
@@ -1579,7 +1582,21 @@ def test_topics_and_items_are_filtered(api: GraphQLClient, hall: GraphQLDistrict
     assert [n["seqNo"] for n in api.query(items)["supervisionItems"]["nodes"]] == [1, 2]
     dashboard = board(api)
     assert (dashboard["itemsOpen"], dashboard["itemsOverdue"]) == (2, 1)
+    by_unit = api.query(BY_UNIT)["dashboard"]
+    assert by_unit["dueSoonWorkingDays"] == 3, "the setting's default"
+    assert by_unit["itemsByUnit"] == [{"key": hall.unit_id, "label": "区交通委", "count": 2}]
+    assert by_unit["overdueByUnit"] == [
+        {
+            "unitId": hall.unit_id,
+            "unitName": "区交通委",
+            "count": 1,
+            "oldestItemId": late,
+            "oldestSeqNo": 1,
+            "oldestDueOn": "2020-01-01",
+        }
+    ]
     hall.supervisor.resolve_item(late, outcome="已办结。")
+    assert api.query(BY_UNIT)["dashboard"]["overdueByUnit"] == []
     assert api.query(items, f={"overdue": True})["supervisionItems"]["totalCount"] == 0
     assert board(api)["itemsOverdue"] == 0, "a resolved item is not overdue"
     assert item(api, late)["overdue"] is False

@@ -33,7 +33,7 @@ from domain.vocabulary import (
 )
 from interfaces.bootstrap import System, bootstrap
 from projections import runner
-from projections.reads.dashboard import Dashboard, DashboardFilter, load_dashboard
+from projections.reads.dashboard import Dashboard, DashboardFilter, UnitOverdue, load_dashboard
 from projections.reads.queries import ConsultationFilter, ItemFilter, TopicFilter
 from tests.support.district import ADMIN, District
 from tests.support.views import dump_views, tracking_positions
@@ -211,12 +211,37 @@ def expected_dashboard(expected: Expected, today: date) -> Dashboard:
         consultations_by_status=counts(consultations, "status"),
         consultations_by_month=months,
         items_by_status=counts(items, "status"),
+        items_by_unit=counts(items, "unit_id"),
+        overdue_by_unit=overdue_by_unit(
+            [r for r in still_open if r["due_on"] and r["due_on"] < today.isoformat()]
+        ),
         items_open=len(still_open),
         items_overdue=sum(1 for r in still_open if r["due_on"] and r["due_on"] < today.isoformat()),
         items_resolved=sum(1 for r in items.values() if r["status"] == "resolved"),
         median_days_to_approval=median(topics, "approval_days"),
         median_days_to_resolve=median(items, "days_to_resolve"),
     )
+
+
+def overdue_by_unit(overdue: list[Row]) -> list[UnitOverdue]:
+    units: dict[tuple[str | None, str], list[Row]] = {}
+    for row in overdue:
+        units.setdefault((row["unit_id"], row["unit_name"]), []).append(row)
+    found = []
+    for (unit_id, unit_name), rows in units.items():
+        oldest = min(rows, key=lambda r: (r["due_on"], r["seq_no"]))
+        found.append(
+            UnitOverdue(
+                unit_id,
+                unit_name,
+                len(rows),
+                oldest["id"],
+                oldest["seq_no"],
+                oldest["subject"],
+                oldest["due_on"],
+            )
+        )
+    return sorted(found, key=lambda u: (-u.count, u.unit_name, u.unit_id or ""))
 
 
 def propose(
@@ -882,8 +907,15 @@ def test_item_filters_and_overdue(system: System, district: District) -> None:
     assert (dashboard.items_open, dashboard.items_overdue, dashboard.items_resolved) == (3, 1, 1)
     assert dashboard.median_days_to_resolve == 1.0
     assert dashboard.items_by_status == {"assigned": 3, "resolved": 1}
+    assert dashboard.items_by_unit == {str(district.unit_id): 4}
+    assert [(u.unit_name, u.count, u.oldest_item_id) for u in dashboard.overdue_by_unit] == [
+        ("区交通委", 1, items[0])
+    ]
     later = load_dashboard(system.store, DashboardFilter(today=date(2026, 6, 1)))
     assert later.items_overdue == 2
+    # Two overdue (due 10 March and 1 May; the one due 1 March is resolved): the oldest first.
+    [unit] = later.overdue_by_unit
+    assert (unit.count, unit.oldest_item_id, unit.oldest_due_on) == (2, items[0], "2026-03-10")
 
 
 # ----------------------------------------------------------------------------------------------

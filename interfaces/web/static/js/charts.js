@@ -12,6 +12,17 @@ const PALETTE = [
   "#5b6770",
 ];
 
+/** Each consultation form in one colour, the same in every chart (keyed by the form's code). */
+export const FORM_COLOURS = {
+  suggestion: "#2f6db5",
+  research: "#2e7d4f",
+  briefing: "#c77c02",
+  training: "#7b4fa0",
+  online: "#0f7c8c",
+};
+
+export const formColour = (code) => FORM_COLOURS[code] || PALETTE[7];
+
 const charts = new Set();
 
 function instance(element) {
@@ -33,17 +44,28 @@ export function disposeAll() {
 
 const short = (text, size = 9) => (text.length > size ? `${text.slice(0, size)}…` : text);
 
-/** rows: [{ key, label, count, axis? }]; onPick(row) when a bar is clicked. */
-export function bars(element, rows, onPick, { horizontal = false, color = PALETTE[1] } = {}) {
+/** Horizontal bars wrap their labels in full (a ground is a sentence); upright ones shorten
+ * theirs, the full text in the bar's tooltip and the list beside the chart. */
+function axisLabel(horizontal, labelWidth) {
+  if (horizontal && labelWidth) {
+    return { width: labelWidth, overflow: "break", interval: 0, lineHeight: 15 };
+  }
+  return { formatter: (v) => short(v, horizontal ? 11 : 6), interval: 0, hideOverlap: !horizontal };
+}
+
+/** rows: [{ key, label, count, axis?, colour? }]; onPick(row) when a bar is clicked. A row's
+ * own colour (a form's) wins over the chart's. */
+export function bars(
+  element,
+  rows,
+  onPick,
+  { horizontal = false, color = PALETTE[1], labelWidth = 0 } = {},
+) {
   const chart = element.__chart || (element.__chart = instance(element));
   const category = {
     type: "category",
     data: rows.map((r) => r.axis || r.label),
-    axisLabel: {
-      formatter: (v) => short(v, horizontal ? 11 : 6),
-      interval: 0,
-      hideOverlap: !horizontal,
-    },
+    axisLabel: axisLabel(horizontal, labelWidth),
   };
   const value = { type: "value", minInterval: 1 };
   chart.setOption(
@@ -56,7 +78,9 @@ export function bars(element, rows, onPick, { horizontal = false, color = PALETT
       series: [
         {
           type: "bar",
-          data: rows.map((r) => r.count),
+          data: rows.map((r) =>
+            r.colour ? { value: r.count, itemStyle: { color: r.colour } } : r.count,
+          ),
           barMaxWidth: 36,
           cursor: onPick ? "pointer" : "default",
           label: { show: true, position: horizontal ? "right" : "top" },
@@ -95,7 +119,7 @@ export function pie(element, rows, onPick) {
   return chart;
 }
 
-/** months: ["2026-04", …]; series: [{ key, label, counts: [n per month] }]. */
+/** months: ["2026-04", …]; series: [{ key, label, counts: [n per month], colour? }]. */
 export function stacked(element, months, series, onPick) {
   const chart = element.__chart || (element.__chart = instance(element));
   chart.setOption(
@@ -111,6 +135,7 @@ export function stacked(element, months, series, onPick) {
         stack: "forms",
         name: s.label,
         data: s.counts,
+        itemStyle: s.colour ? { color: s.colour } : undefined,
         cursor: onPick ? "pointer" : "default",
         barMaxWidth: 36,
       })),

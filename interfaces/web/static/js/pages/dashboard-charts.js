@@ -1,6 +1,6 @@
 // What each dashboard chart counts and which list a click on it opens.
 
-import { bars, pie, stacked } from "../charts.js";
+import { bars, formColour, pie, stacked } from "../charts.js";
 import { h, link, mount } from "../dom.js";
 import { go } from "../router.js";
 
@@ -20,7 +20,8 @@ export const CHARTS = [
     key: "grounds",
     title: "不纳入协商范围的事项(按理由)",
     wide: true,
-    draw: (el, rows) => bars(el, rows, pick, { horizontal: true, color: "#8d4a1f" }),
+    draw: (el, rows) =>
+      bars(el, rows, pick, { horizontal: true, color: "#8d4a1f", labelWidth: groundWidth(el) }),
     rows: (d, v, s) =>
       ordered(
         d.topicsByExclusionGround,
@@ -65,15 +66,35 @@ export const CHARTS = [
       })),
   },
   {
+    key: "committees",
+    title: "协商事项(按专委会)",
+    draw: (el, rows) => bars(el, rows, pick, { horizontal: true, color: "#0f7c8c" }),
+    rows: (d, v, s) =>
+      d.topicsByCommittee.map((c) => ({
+        ...c,
+        href: `#/topics?${replaced(s.topics, "committeeId", c.key)}`,
+      })),
+  },
+  {
+    key: "units",
+    title: "督办事项(按交办单位)",
+    draw: (el, rows) => bars(el, rows, pick, { horizontal: true, color: "#c77c02" }),
+    rows: (d, v, s) =>
+      d.itemsByUnit.map((c) => ({
+        ...c,
+        href: `#/items?${replaced(s.items, "unitId", c.key)}`,
+      })),
+  },
+  {
     key: "forms",
     title: "协商活动(按形式)",
-    draw: (el, rows) => bars(el, rows, pick, { color: "#7b4fa0" }),
+    draw: (el, rows) => bars(el, rows, pick),
     rows: (d, v, s) =>
       ordered(
         d.consultationsByForm,
         v.ConsultationForm,
         (n) => `#/consultations?form=${n}${s.consultations}`,
-      ),
+      ).map((r, i) => ({ ...r, colour: formColour(v.ConsultationForm[i].code) })),
   },
   {
     key: "items",
@@ -113,6 +134,11 @@ function platformOnly(carried) {
   return platform ? `&platformId=${platform}` : "";
 }
 
+/** The grounds' axis: two fifths of the chart, its labels wrapped within (never cut off). */
+function groundWidth(element) {
+  return Math.max(120, Math.round((element.clientWidth || 600) * 0.4));
+}
+
 function pick(row) {
   go(row.href);
 }
@@ -122,10 +148,12 @@ function monthly(element, rows) {
   const forms = [...new Map(rows.map((r) => [r.form, r])).values()];
   const series = forms.map((f) => ({
     label: f.label.replace(`${f.month} `, ""),
+    colour: formColour(f.form),
     cells: months.map((m) => rows.find((r) => r.month === m && r.form === f.form) || null),
   }));
   const shaped = series.map((s) => ({
     label: s.label,
+    colour: s.colour,
     counts: s.cells.map((c) => (c ? c.count : 0)),
   }));
   return stacked(element, months, shaped, (month, picked) => {

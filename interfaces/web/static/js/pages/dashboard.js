@@ -1,10 +1,11 @@
-// 领导驾驶舱: open, overdue and resolved items; matters by status, channel, category, platform
-// and exclusion ground; consultations by form and month; median days. Every chart opens the
+// 领导驾驶舱: open, overdue, due-soon and resolved items; overdue items by unit; matters by
+// status, channel, category, platform, committee and exclusion ground; items by unit;
+// consultations by form and month; median days. Every chart opens the
 // list behind it; the page refreshes itself when the log grows.
 
 import { gql } from "../api.js";
 import { disposeAll } from "../charts.js";
-import { h, mount } from "../dom.js";
+import { h, link, mount, table } from "../dom.js";
 import { days } from "../format.js";
 import { watchLog } from "../live.js";
 import * as session from "../session.js";
@@ -16,9 +17,12 @@ const COUNTS = "key label count";
 const QUERY = `query Dashboard($filter: DashboardFilter) { dashboard(filter: $filter) {
   topicsTotal itemsOpen itemsOverdue itemsResolved medianDaysToApproval medianDaysToResolve
   topicsByStatus { ${COUNTS} } topicsByChannel { ${COUNTS} } topicsByCategory { ${COUNTS} }
-  topicsByPlatform { ${COUNTS} } topicsByExclusionGround { ${COUNTS} }
+  topicsByPlatform { ${COUNTS} } topicsByCommittee { ${COUNTS} }
+  topicsByExclusionGround { ${COUNTS} }
   consultationsByForm { ${COUNTS} } consultationsByMonth { month form label count }
-  itemsByStatus { ${COUNTS} } calendarWarning
+  itemsByStatus { ${COUNTS} } itemsByUnit { ${COUNTS} } itemsDueSoon dueSoonWorkingDays
+  overdueByUnit { unitId unitName count oldestItemId oldestSeqNo oldestSubject oldestDueOn }
+  calendarWarning
 } }`;
 const VOCABULARIES = [
   "TopicStatus",
@@ -43,6 +47,7 @@ export async function render(view, { query }) {
   const tiles = h("div", { class: "tiles", id: "kpis" });
   const warning = h("div", { id: "calendar-warning" });
   const cards = CHARTS.map(chartCard);
+  const overdue = h("div", { id: "overdue-by-unit" });
   mount(
     view,
     h(
@@ -57,6 +62,12 @@ export async function render(view, { query }) {
     h(
       "div",
       { class: "charts" },
+      h(
+        "section",
+        { class: "card chart-card wide", dataset: { card: "overdue-units" } },
+        h("h2", {}, "逾期督办事项(按交办单位)"),
+        overdue,
+      ),
       cards.map((c) => c.card),
     ),
   );
@@ -65,6 +76,7 @@ export async function render(view, { query }) {
     const { dashboard } = await gql(QUERY, { filter });
     drawTiles(tiles, dashboard, scope);
     drawWarning(warning, dashboard.calendarWarning);
+    drawOverdue(overdue, dashboard.overdueByUnit, scope);
     cards.forEach((c) => c.draw(dashboard, vocab, scope));
     stamp.textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
   };
@@ -102,6 +114,13 @@ function drawTiles(tiles, d, scope) {
       "overdue",
       d.itemsOverdue ? "alarm" : "",
     ),
+    tile(
+      `${d.dueSoonWorkingDays}个工作日内到期`,
+      d.itemsDueSoon,
+      `#/items?dueWithin=${d.dueSoonWorkingDays}${scope.items}`,
+      "due-soon",
+      d.itemsDueSoon ? "warn" : "",
+    ),
     tile("已办结", d.itemsResolved, `#/items?status=RESOLVED${scope.items}`, "resolved"),
     tile(
       "提出至确定议题(中位数)",
@@ -116,6 +135,27 @@ function drawTiles(tiles, d, scope) {
       "resolve-days",
     ),
   );
+}
+
+const OVERDUE_COLUMNS = (scope) => [
+  {
+    label: "交办单位",
+    cell: (u) =>
+      u.unitId
+        ? link(`#/items?overdue=1&unitId=${u.unitId}${scope.items}`, u.unitName)
+        : u.unitName || "未交办",
+  },
+  { label: "逾期事项", class: "nowrap", cell: (u) => h("strong", {}, String(u.count)) },
+  {
+    label: "逾期最久的事项",
+    cell: (u) => link(`#/item/${u.oldestItemId}`, `${u.oldestSeqNo}. ${u.oldestSubject}`),
+  },
+  { label: "到期日", class: "nowrap", cell: (u) => u.oldestDueOn },
+];
+
+/** Each unit with overdue items, the most first, and the item overdue longest to open. */
+function drawOverdue(element, units, scope) {
+  mount(element, table(OVERDUE_COLUMNS(scope), units, { empty: "没有逾期的督办事项" }));
 }
 
 function tile(label, value, href, key, tone = "") {

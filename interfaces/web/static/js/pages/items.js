@@ -18,7 +18,7 @@ const QUERY = `query Items($filter: SupervisionItemFilter, $first: Int!, $after:
   }
 }`;
 const OPEN = ["OPENED", "ASSIGNED", "IN_PROGRESS", "REOPENED"];
-const CARRIED = ["platformId", "openedFrom", "openedTo", "text"];
+const CARRIED = ["platformId", "unitId", "openedFrom", "openedTo", "text"];
 
 export const COLUMNS = [
   { label: "序号", cell: (i) => link(`#/item/${i.id}`, String(i.seqNo)) },
@@ -53,7 +53,7 @@ export async function render(view, { query }) {
   const head = h(
     "div",
     { class: "page-head" },
-    h("h1", {}, query.get("open") ? "督办台账 · 办理中" : "督办台账"),
+    h("h1", {}, heading(query)),
   );
   if (query.get("open") && !query.get("status"))
     return mount(view, head, bar, ...(await grouped(base, statuses)));
@@ -61,6 +61,7 @@ export async function render(view, { query }) {
     ...base,
     status: query.get("status") || undefined,
     overdue: query.get("overdue") ? true : undefined,
+    dueWithinWorkingDays: dueWithin(query),
   };
   const { first, after } = pageOf(query);
   const { supervisionItems: items } = await gql(QUERY, { filter, first, after });
@@ -72,6 +73,18 @@ export async function render(view, { query }) {
     table(COLUMNS, items.nodes, { empty: "没有符合条件的督办事项" }),
     pager(query, items),
   );
+}
+
+function heading(query) {
+  if (query.get("open")) return "督办台账 · 办理中";
+  const days = dueWithin(query);
+  return days === undefined ? "督办台账" : `督办台账 · ${days}个工作日内到期`;
+}
+
+/** "dueWithin=3" from the dashboard's due-soon tile: open items due within 3 working days. */
+function dueWithin(query) {
+  const days = Number.parseInt(query.get("dueWithin") || "", 10);
+  return Number.isInteger(days) && days >= 0 ? days : undefined;
 }
 
 async function grouped(base, statuses) {

@@ -27,6 +27,7 @@ const COLUMNS = [
 // The list's route names → the export's parameters (the same rows either way).
 const PARAMETERS = {
   platformId: "platform_id",
+  unitId: "unit_id",
   status: "status",
   overdue: "overdue",
   text: "text",
@@ -61,8 +62,10 @@ export function formActions(query, filter) {
   return h(
     "div",
     { class: "form-actions" },
-    button("导出 Excel", run(() => download(query, "xlsx"))),
-    button("导出 CSV", run(() => download(query, "csv")), { class: "quiet" }),
+    // The export takes no due-soon window: it would hand out more rows than the list shows.
+    !query.get("dueWithin") && button("导出 Excel", run(() => download(query, "xlsx"))),
+    !query.get("dueWithin") &&
+      button("导出 CSV", run(() => download(query, "csv")), { class: "quiet" }),
     button("打印", run(() => printForm(filter)), { class: "quiet" }),
     told,
   );
