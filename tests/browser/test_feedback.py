@@ -4,6 +4,7 @@ Chinese instead of the browser's module error; a skip link to the content."""
 
 from __future__ import annotations
 
+import re
 from uuid import uuid4
 
 import pytest
@@ -59,6 +60,7 @@ def test_after_a_conflict_the_record_is_reloaded_and_the_text_kept(
     refusal = page.locator(".form-error")
     expect(page.get_by_role("cell", name="记录调研情况", exact=True)).to_have_count(0)
     expect(refusal).to_contain_text("冲突")
+    assert not re.search("[A-Za-z]{3,}", refusal.inner_text()), "the page speaks Chinese only"
     refusal.get_by_role("button", name="载入最新内容(保留已填写的文字)").click()
 
     research_done = page.get_by_role("cell", name="记录调研情况", exact=True)

@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import DESKTOP, PHONE, OpenPage
 from tests.browser.pages import sign_in
 from tests.browser.server import DemoServer
 from tests.browser.test_procedure import status, step, verified_matter
@@ -55,12 +55,16 @@ def back_to_todo(page: Any, expected: int) -> None:
     expect(page.locator("#todo-total")).to_have_text(f"共 {expected} 件待办")
 
 
+SIZES = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366x768", "phone"])
+
+
+@SIZES
 def test_platform_staff_submit_a_verified_matter_from_their_list(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     title = f"待办路灯不亮-{uuid4().hex[:6]}"
     topic_id = verified_matter(server, title)
-    page = open_page()
+    page = open_page(viewport)
     before = signed_in_to_todo(page, server, "staff:ys")
     link = entry(page, "to_submit", title)
     expect(link).to_have_count(1)
@@ -72,8 +76,9 @@ def test_platform_staff_submit_a_verified_matter_from_their_list(
     expect(entry(page, "to_submit", title)).to_have_count(0)
 
 
+@SIZES
 def test_the_committee_approves_a_topic_from_its_list(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     title = f"待办噪音扰民-{uuid4().hex[:6]}"
     topic_id = verified_matter(server, title)
@@ -84,7 +89,7 @@ def test_the_committee_approves_a_topic_from_its_list(
         "committeeId": server.scope_of("committee:shfz"),
     }
     server.act("staff:ys", SUBMIT, input=submitted)
-    page = open_page()
+    page = open_page(viewport)
     before = signed_in_to_todo(page, server, "committee:shfz")
     link = entry(page, "to_approve", drafted)
     expect(link).to_have_count(1)
@@ -115,11 +120,12 @@ def assigned_item(server: DemoServer) -> tuple[str, str]:
     return item_id, suggestion["text"]
 
 
+@SIZES
 def test_a_unit_reports_progress_on_an_item_from_its_list(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     item_id, suggestion = assigned_item(server)
-    page = open_page()
+    page = open_page(viewport)
     before = signed_in_to_todo(page, server, "unit:jtw")
     link = page.locator(f"[data-group='to_report_progress'] a[href='#/item/{item_id}']")
     expect(link).to_have_text(suggestion)

@@ -31,6 +31,10 @@ const SIGNED_OUT = new Set([
 ]);
 
 /** A refusal or failure, in Chinese: `kind` (FORBIDDEN, …), `reason`, and the form `field`. */
+// The server says a refusal in Chinese, then in English for integrators ("找不到该记录,或无权查看
+// (no such record, or not visible to you)"): the page shows the Chinese.
+const ENGLISH_AFTER = /\s*\((?=[^()]*[A-Za-z])[^()]*\)\s*$/;
+
 export class ApiError extends Error {
   constructor(errors, { bare = false } = {}) {
     const first = errors[0] || {};
@@ -48,7 +52,8 @@ export class ApiError extends Error {
    * (the sign-in routes' refusals say it all themselves). */
   get chinese() {
     const kind = KINDS[this.kind];
-    return kind && !this.bare ? `${kind}:${this.message}` : this.message;
+    const said = this.message.replace(ENGLISH_AFTER, "") || this.message;
+    return kind && !this.bare ? `${kind}:${said}` : said;
   }
 
   /** Whether it says the page is signed out: the session ended or expired, the token revoked. */
