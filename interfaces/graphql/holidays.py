@@ -9,6 +9,8 @@ from datetime import date, datetime
 import strawberry
 from strawberry.types import Info
 
+from application.calendar import MAX_WORKING_DAYS
+from domain.errors import InvalidInput
 from domain.holidays import Holiday
 from interfaces.edge.blocking import blocking
 from interfaces.graphql.mutations.base import Changed, CommandInput, execute
@@ -112,8 +114,42 @@ class HolidayMutations:
         )
 
 
+@strawberry.type(description="工作日推算 A due day reckoned in working days")
+class WorkingDayReckoning:
+    start: date = strawberry.field(description="起算日(不计入) The day counted from, not counted")
+    working_days: int = strawberry.field(description="工作日数 Working days")
+    due_on: date = strawberry.field(description="到期日 The day reached")
+    weekdays_assumed: bool = strawberry.field(
+        description="途经年份的节假日安排未知,按周一至周五推算"
+        " A year on the way is known neither entered nor from the package: Mon–Fri assumed"
+    )
+
+
 @strawberry.type
 class HolidayQueries:
+    @strawberry.field(
+        description="工作日推算:自某日起若干工作日后的日期(按已录入的节假日安排及国家法定节假日)"
+        " The day `workingDays` working days after `start`, as deadlines are reckoned"
+        " (entered schedules first). Refusals: INVALID_INPUT for a count outside 0–1000."
+    )
+    async def working_days_after(
+        self, info: Info, start: date, working_days: int
+    ) -> WorkingDayReckoning:
+        if not 0 <= working_days <= MAX_WORKING_DAYS:
+            raise InvalidInput(
+                f"工作日数须在0到{MAX_WORKING_DAYS}之间",
+                f"working days must be 0..{MAX_WORKING_DAYS}",
+                field="workingDays",
+            )
+        calendar = await blocking(ctx(info).system.app.working_calendar)
+        reckoned = calendar.add_working_days(start, working_days)
+        return WorkingDayReckoning(
+            start=start,
+            working_days=working_days,
+            due_on=reckoned.value,
+            weekdays_assumed=reckoned.weekdays_assumed,
+        )
+
     @strawberry.field(description="已录入的节假日安排,新年份在前 The entered holiday schedules")
     async def holiday_schedules(self, info: Info) -> list[HolidaySchedule]:
         rows = await blocking(ctx(info).system.queries.holiday_schedules)

@@ -47,6 +47,14 @@ def test_the_administrator_enters_a_years_schedule_and_a_weekday_is_refused(
     expect(listed).to_contain_text("2031-02-08")
     page.screenshot(path=artifacts / "calendar-entered.png", full_page=True)
 
+    # Five working days from Tuesday 2031-01-21, counted by hand on the entered year: Wed 22
+    # (1); Thu 23 to Wed 29 春节, off; Thu 30 (2), Fri 31 (3); the weekend; Mon 3 Feb (4),
+    # Tue 4 Feb (5). Monday to Friday alone would have said Tue 28 Jan.
+    field(page, "start").locator("input").fill("2031-01-21")
+    field(page, "days").get_by_role("textbox").fill("5")
+    page.get_by_role("button", name="推算").click()
+    expect(page.locator("#reckoned")).to_have_text("到期日:2031-02-04")
+
 
 def test_the_dashboard_shows_the_calendars_warning_for_today(
     open_page: OpenPage, server: DemoServer

@@ -323,6 +323,7 @@ READS = {
     "myAccount": "viewer",
     "mySessions": "viewer",
     "holidaySchedules": "reference",
+    "workingDaysAfter": "reference",
 }
 # Queries only some roles may read at all; every other role is refused (FORBIDDEN).
 GATED = {
@@ -383,6 +384,7 @@ SMALLEST = {
     "units": "{ units { id } }",
     "people": "{ people { id } }",
     "holidaySchedules": "{ holidaySchedules { year } }",
+    "workingDaysAfter": '{ workingDaysAfter(start: "2026-12-04", workingDays: 1) { dueOn } }',
     "dashboard": "{ dashboard { topicsTotal } }",
     "publicOverview": "{ publicOverview { itemsOpen } }",
     "vocabularies": "{ vocabularies { name } }",

@@ -21,6 +21,7 @@ export async function render(view) {
   const parts = [h("h1", {}, "节假日安排"), done];
   if (session.role() === "ADMIN") parts.push(section("录入某年安排", entryForm(done, draw)));
   parts.push(section("已录入的安排", entered));
+  parts.push(section("工作日推算", reckoningForm()));
   mount(view, ...parts);
   await draw();
 }
@@ -129,4 +130,32 @@ function festivals(holidays) {
 
 function beijingTime(moment) {
   return new Date(moment).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
+}
+
+const RECKON = `query Reckon($start: Date!, $days: Int!) {
+  workingDaysAfter(start: $start, workingDays: $days) { dueOn weekdaysAssumed } }`;
+
+/** 自某日起若干工作日后是哪一天: as deadlines are reckoned, entered years first. */
+function reckoningForm() {
+  const answer = h("p", { id: "reckoned", "aria-live": "polite" });
+  const element = form({
+    submit: "推算",
+    className: "form-reckon",
+    confirmation: null, // a question, not an action
+    draft: false,
+    fields: [
+      { name: "start", label: "起算日(不计入)", type: "date", required: true },
+      { name: "days", label: "工作日数", required: true, hint: "如 5" },
+    ],
+    onSubmit: ({ start, days }) => {
+      if (!/^\d{1,4}$/.test(days)) throw refusal("工作日数须为整数,如 5", "days");
+      return gql(RECKON, { start, days: Number(days) });
+    },
+    onDone: ({ workingDaysAfter: r }) =>
+      answer.replaceChildren(
+        `到期日:${r.dueOn}`,
+        r.weekdaysAssumed ? "(途经年份的节假日安排未知,按周一至周五推算)" : "",
+      ),
+  });
+  return h("div", {}, element, answer);
 }
