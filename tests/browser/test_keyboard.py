@@ -19,12 +19,13 @@ from tests.browser.test_procedure import PROPOSE, status
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 FOCUSED_TEXT = "() => (document.activeElement?.innerText || '').trim()"
-MOST_TABS = 300
+# Tab visits each focusable element once per round: a round is enough to reach any of them.
+FOCUSABLE = "() => document.querySelectorAll('a[href], button, input, select, textarea').length"
 
 
 def tab_to(page: Any, text: str) -> None:
     """Presses Tab until the focused element says `text` (a link or a button by its words)."""
-    for _ in range(MOST_TABS):
+    for _ in range(page.evaluate(FOCUSABLE) + 2):
         page.keyboard.press("Tab")
         if text in page.evaluate(FOCUSED_TEXT):
             return
