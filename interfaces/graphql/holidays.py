@@ -10,9 +10,9 @@ import strawberry
 from strawberry.types import Info
 
 from application.calendar import MAX_WORKING_DAYS
-from domain.errors import InvalidInput
 from domain.holidays import Holiday
 from interfaces.edge.blocking import blocking
+from interfaces.edge.errors import bad_input
 from interfaces.graphql.mutations.base import Changed, CommandInput, execute
 from interfaces.graphql.times import moment
 from interfaces.graphql.types import ctx
@@ -136,13 +136,18 @@ class HolidayQueries:
         self, info: Info, start: date, working_days: int
     ) -> WorkingDayReckoning:
         if not 0 <= working_days <= MAX_WORKING_DAYS:
-            raise InvalidInput(
+            raise bad_input(
                 f"工作日数须在0到{MAX_WORKING_DAYS}之间",
                 f"working days must be 0..{MAX_WORKING_DAYS}",
                 field="workingDays",
             )
         calendar = await blocking(ctx(info).system.app.working_calendar)
-        reckoned = calendar.add_working_days(start, working_days)
+        try:
+            reckoned = calendar.add_working_days(start, working_days)
+        except OverflowError:
+            raise bad_input(
+                "起算日过晚,推算超出日历范围", "the day reached is past the calendar", field="start"
+            ) from None
         return WorkingDayReckoning(
             start=start,
             working_days=working_days,

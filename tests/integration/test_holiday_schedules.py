@@ -148,3 +148,36 @@ def test_the_dashboard_warns_from_the_first_of_november_until_next_year_is_enter
 
     assert "errors" not in enter(world)
     assert world.execute("admin", WARNING)["data"]["dashboard"]["calendarWarning"] is None
+
+
+RECKON = """query($start: Date!, $days: Int!) {
+  workingDaysAfter(start: $start, workingDays: $days) { dueOn weekdaysAssumed } }"""
+
+
+def test_working_days_are_reckoned_with_the_entered_year_and_bad_counts_refused(
+    world: World,
+) -> None:
+    def reckon(start: str, days: int) -> dict[str, Any]:
+        body: dict[str, Any] = world.execute("unit", RECKON, {"start": start, "days": days})
+        return body
+
+    # The fixture's 春节 2027-02-06..12: Wed 3 Feb + 5 → 4, 5, (6–12 off), 15, 16, 17.
+    assert reckon("2027-02-03", 5)["data"]["workingDaysAfter"] == {
+        "dueOn": "2027-02-10",
+        "weekdaysAssumed": True,
+    }
+    assert "errors" not in enter(world)
+    assert reckon("2027-02-03", 5)["data"]["workingDaysAfter"] == {
+        "dueOn": "2027-02-17",
+        "weekdaysAssumed": False,
+    }
+    for start, days, field in (
+        ("2027-02-03", -1, "workingDays"),
+        ("2027-02-03", 1001, "workingDays"),
+        ("9999-12-30", 5, "start"),
+    ):
+        (error,) = reckon(start, days)["errors"]
+        assert CHINESE.search(error["message"]), error
+        extensions = error["extensions"]
+        assert (extensions["code"], extensions["reason"]) == ("BAD_USER_INPUT", "INVALID_INPUT")
+        assert extensions["details"] == {"field": field}
