@@ -1,4 +1,4 @@
-"""Issue 19 in the browser (1366×768): an item's page shows its whole timeline — three
+"""Issue 19 in the browser (1366×768 and a phone): an item's page shows its whole timeline — three
 progress reports in the order they were filed, each with its text, who and when — and an
 opinion posted online to a 网络协商 in one page appears, without a reload, in another page
 showing that consultation."""
@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import expect
 
 from interfaces.cli.demo_data import ACTORS
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import SIZES, OpenPage
 from tests.browser.pages import field, go, sign_in
 from tests.browser.server import DemoServer
 
@@ -33,8 +33,9 @@ def an_item_in_progress(server: DemoServer) -> str:
     return str(server.query(ITEMS, filter=filter)["supervisionItems"]["nodes"][0]["id"])
 
 
+@SIZES
 def test_an_items_timeline_shows_three_reports_in_order(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     item_id = an_item_in_progress(server)
     mark = uuid4().hex[:6]
@@ -48,7 +49,7 @@ def test_an_items_timeline_shows_three_reports_in_order(
             "reportedOn": f"2026-11-0{n}",
         }
         server.act("staff:ys", REPORT, input=report)
-    page = open_page()
+    page = open_page(viewport)
     sign_in(page, server, "staff:ys")
     go(page, server, f"/item/{item_id}")
     steps = page.locator("#item-timeline > li")
@@ -80,11 +81,12 @@ def an_open_online_consultation(server: DemoServer) -> str:
     return str(server.act("staff:ys", SCHEDULE, input=consultation)["scheduleConsultation"]["id"])
 
 
+@SIZES
 def test_an_online_opinion_posted_in_one_page_appears_live_in_another(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     consultation_id = an_open_online_consultation(server)
-    poster, watcher = open_page(), open_page()
+    poster, watcher = open_page(viewport), open_page(viewport)
     for page in (poster, watcher):
         sign_in(page, server, "staff:ys")
         go(page, server, f"/consultation/{consultation_id}")

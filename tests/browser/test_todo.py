@@ -11,7 +11,7 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, PHONE, OpenPage
+from tests.browser.conftest import SIZES, OpenPage
 from tests.browser.pages import sign_in
 from tests.browser.server import DemoServer
 from tests.browser.test_procedure import status, step, verified_matter
@@ -53,9 +53,6 @@ def back_to_todo(page: Any, expected: int) -> None:
     expect(count(page)).to_have_text(str(expected))
     page.locator(".nav a", has_text="待办").click()
     expect(page.locator("#todo-total")).to_have_text(f"共 {expected} 件待办")
-
-
-SIZES = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366x768", "phone"])
 
 
 @SIZES
