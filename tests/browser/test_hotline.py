@@ -17,8 +17,8 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser.conftest import SIZES, OpenPage, size_of
-from tests.browser.pages import go, lines, sign_in
-from tests.browser.server import DemoServer
+from tests.browser.pages import go, lines, sign_in, sign_in_as
+from tests.browser.server import NEW_PASSWORD, DemoServer
 from tests.browser.test_attachments import drop, file
 from tests.support.work_orders import HEADERS, order
 
@@ -168,8 +168,13 @@ def test_a_long_file_lists_its_refused_rows_first_and_downloads_every_row(
     ]
     rows[1001] = order(1002, 工单编号=f"GL-{tag}-1002", 受理时间="下午")
     rows[1002] = order(1003, 工单编号="")
+    # A platform of its own: a thousand matters on the demo platform would be a thousand
+    # entries of its staff's to-do list, drawn at every later sign-in of the other tests.
+    platform_id = server.new_platform("长文件测试工作站")
     staff = open_page()
-    sign_in(staff, server, "staff:ys")
+    sign_in_as(
+        staff, server, server.new_account("long", "PLATFORM_STAFF", platform_id), NEW_PASSWORD
+    )
     go(staff, server, "/hotline")
 
     card = upload(staff, f"long-{tag}.csv", orders_csv(rows))
