@@ -27,6 +27,15 @@ ARGS = [
 ]
 DESKTOP = {"width": 1366, "height": 768}
 PHONE = {"width": 390, "height": 844}
+# A scenario run at both sizes: the test takes `viewport` and opens its pages with it.
+SIZES = pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366x768", "phone"])
+
+
+def size_of(viewport: dict[str, int]) -> str:
+    """The size as screenshots are named by it: 1366x768, 390x844."""
+    return f"{viewport['width']}x{viewport['height']}"
+
+
 ARTIFACTS = ROOT / "test-artifacts"
 SCREENSHOTS = "YISHITING_SCREENSHOTS_DIR"  # set: every page, both sizes, there (make screenshots)
 
@@ -83,7 +92,8 @@ OpenPage = Callable[..., Any]
 @pytest.fixture
 def open_page(browser: Any, server: DemoServer) -> Iterator[OpenPage]:
     """Opens a page (1366×768 unless told) in a fresh context; on the way out, no page may
-    have thrown a JavaScript error."""
+    have thrown a JavaScript error, and none may be wider than its screen as the test left it
+    (the layout test looks at each page as it opens; this, after what was done on it)."""
     contexts: list[Any] = []
     errors: list[str] = []
 
@@ -98,6 +108,14 @@ def open_page(browser: Any, server: DemoServer) -> Iterator[OpenPage]:
         return page
 
     yield opened
+    too_wide = {page.url: overflow(page) for c in contexts for page in c.pages if overflow(page)}
     for context in contexts:
         context.close()
     assert not errors, errors
+    assert not too_wide, f"wider than the screen at the end: {too_wide}"
+
+
+def overflow(page: Any) -> int:
+    """How far the page is wider than the screen (0 when it fits)."""
+    width: int = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    return width

@@ -113,3 +113,13 @@ def click_bar(page: Any, chart: str, index: int) -> None:
         [chart, index],
     )
     page.mouse.click(x, y)
+
+
+def lines(element: Any) -> int:
+    """How many lines the element's text takes as shown (a heading squeezed into a narrow
+    column shows one character a line)."""
+    count: int = element.evaluate(
+        """el => { const range = document.createRange(); range.selectNodeContents(el);
+          return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size; }"""
+    )
+    return count

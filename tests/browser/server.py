@@ -37,6 +37,7 @@ NEW_PASSWORD = "Tq7#browser-2026"  # the fresh accounts' password (within the pa
 CREATE = """mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }"""
 RESET = """mutation($input: ResetPasswordInput!) { resetPassword(input: $input) { id } }"""
 GRANT = """mutation($input: GrantRoleInput!) { grantRole(input: $input) { id } }"""
+PLATFORM = """mutation($input: RegisterPlatformInput!) { registerPlatform(input: $input) { id } }"""
 
 
 @dataclass
@@ -92,6 +93,19 @@ class DemoServer:
         grant = {"accountId": account, "role": role, "scope": scope, "reason": "浏览器测试"}
         self.as_security_admin(GRANT, input=grant)
         return username
+
+    def new_platform(self, prefix: str) -> str:
+        """A platform of a test's own (its id), so that what the test puts on it is all its
+        staff's to-do list holds, however much the demo platform has gathered by then."""
+        reference = self.query("{ committees { id } people { id } }")
+        platform = {
+            "name": f"{prefix}{uuid4().hex[:4]}",
+            "kind": "MEMBER_WORKSTATION",
+            "hallVenue": "测试议事厅",
+            "committeeId": reference["committees"][0]["id"],
+            "responsiblePersonId": reference["people"][0]["id"],
+        }
+        return str(self.query(PLATFORM, input=platform)["registerPlatform"]["id"])
 
     def age_session(self, cookie: str, seconds: float) -> None:
         """Moves the session of this cookie's value `seconds` into the past (its last request),

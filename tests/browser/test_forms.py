@@ -1,6 +1,6 @@
-"""The forms of the workbench: required fields named beside them before anything is sent, the
-server's refusals shown beside the field they concern, in Chinese; and what a role may not do
-is not offered at all."""
+"""The forms of the workbench, at 1366×768 and on a phone: required fields named beside them
+before anything is sent, the server's refusals shown beside the field they concern, in
+Chinese; and what a role may not do is not offered at all."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import SIZES, OpenPage
 from tests.browser.pages import field, go, sign_in
 from tests.browser.server import DemoServer
 
@@ -46,10 +46,11 @@ def mutations_sent(page: Any) -> list[str]:
     return sent
 
 
+@SIZES
 def test_required_fields_are_named_beside_them_and_nothing_is_sent(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
-    page = open_page()
+    page = open_page(viewport)
     sign_in(page, server, "staff:ys")
     go(page, server, "/topics/new")
     sent = mutations_sent(page)
@@ -62,11 +63,12 @@ def test_required_fields_are_named_beside_them_and_nothing_is_sent(
     assert sent == []
 
 
+@SIZES
 def test_the_servers_refusal_is_shown_beside_the_field_it_names(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     topic_id = proposed_matter(server)
-    page = open_page()
+    page = open_page(viewport)
     sign_in(page, server, "staff:ys")
     go(page, server, f"/topic/{topic_id}")
     page.get_by_role("button", name="不纳入协商", exact=True).click()
@@ -78,11 +80,12 @@ def test_the_servers_refusal_is_shown_beside_the_field_it_names(
     expect(page.locator(".badge.large")).to_have_text("已提出")
 
 
+@SIZES
 def test_a_change_made_meanwhile_is_a_conflict_explained_in_chinese(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     topic_id = proposed_matter(server)
-    page = open_page()
+    page = open_page(viewport)
     sign_in(page, server, "staff:ys")
     go(page, server, f"/topic/{topic_id}")
     page.get_by_role("button", name="核实", exact=True).click()
@@ -94,9 +97,12 @@ def test_a_change_made_meanwhile_is_a_conflict_explained_in_chinese(
     expect(page.locator(".form-error")).to_contain_text("请刷新后重试")
 
 
-def test_a_role_is_offered_only_what_it_may_do(open_page: OpenPage, server: DemoServer) -> None:
+@SIZES
+def test_a_role_is_offered_only_what_it_may_do(
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
+) -> None:
     topic_id = proposed_matter(server)
-    staff, committee, leader = open_page(), open_page(), open_page()
+    staff, committee, leader = open_page(viewport), open_page(viewport), open_page(viewport)
     sign_in(staff, server, "staff:ys")
     go(staff, server, f"/topic/{topic_id}")
     actions = staff.locator(".actions button.action")
@@ -113,8 +119,11 @@ def test_a_role_is_offered_only_what_it_may_do(open_page: OpenPage, server: Demo
     expect(leader.locator("#propose")).to_have_count(0)
 
 
-def test_a_refused_read_is_explained_in_chinese(open_page: OpenPage, server: DemoServer) -> None:
-    page = open_page()
+@SIZES
+def test_a_refused_read_is_explained_in_chinese(
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
+) -> None:
+    page = open_page(viewport)
     sign_in(page, server, "staff:ys")
     expect(page.get_by_role("link", name="审计")).to_have_count(0)
     go(page, server, "/audit")
@@ -123,8 +132,11 @@ def test_a_refused_read_is_explained_in_chinese(open_page: OpenPage, server: Dem
     expect(refusal).to_contain_text("“协商议事平台专人”无权查看账本")
 
 
-def test_signing_out_forgets_the_token(open_page: OpenPage, server: DemoServer) -> None:
-    page = open_page()
+@SIZES
+def test_signing_out_forgets_the_token(
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
+) -> None:
+    page = open_page(viewport)
     sign_in(page, server, "leader")
     page.locator("#sign-out").click()
     expect(page).to_have_url(f"{server.app_url}#/signin")

@@ -1,8 +1,8 @@
-"""12345工单 in the browser, at 1366×768: the platform's staff drop a file of work orders with
-bad rows on the page, see each row's outcome (imported, or refused with the reason in Chinese),
-download that report (its cells never formulas) and find the good orders grouped as a common
-issue; then they choose three orders of a group and draft one topic from them, and the three
-are shown, and recorded, as 已并入共性议题."""
+"""12345工单 in the browser, at 1366×768 and on a phone: the platform's staff drop a file of
+work orders with bad rows on the page, see each row's outcome (imported, or refused with the
+reason in Chinese), download that report (its cells never formulas) and find the good orders
+grouped as a common issue; then they choose three orders of a group and draft one topic from
+them, and the three are shown, and recorded, as 已并入共性议题."""
 
 from __future__ import annotations
 
@@ -16,9 +16,9 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import OpenPage
-from tests.browser.pages import go, sign_in
-from tests.browser.server import DemoServer
+from tests.browser.conftest import SIZES, OpenPage, size_of
+from tests.browser.pages import go, lines, sign_in, sign_in_as
+from tests.browser.server import NEW_PASSWORD, DemoServer
 from tests.browser.test_attachments import drop, file
 from tests.support.work_orders import HEADERS, order
 
@@ -53,14 +53,15 @@ def upload(page: Any, name: str, data: bytes) -> Any:
     return card
 
 
+@SIZES
 def test_an_upload_with_bad_rows_reports_them_and_imports_the_good_ones(
-    open_page: OpenPage, server: DemoServer, artifacts: Path
+    open_page: OpenPage, server: DemoServer, artifacts: Path, viewport: dict[str, int]
 ) -> None:
     tag = uuid4().hex[:6]
     rows = common_orders(tag, range(1, 4))
     rows.insert(1, order(90, 工单编号="", 诉求内容="没有工单编号的一行"))
     rows.append(order(91, 工单编号=FORMULA_TICKET, 受理时间="三月五日上午"))
-    staff = open_page()
+    staff = open_page(viewport)
     sign_in(staff, server, "staff:ys")
     staff.locator("#nav").get_by_role("link", name="12345工单").click()
     staff.wait_for_function("() => document.getElementById('view').dataset.route === '#/hotline'")
@@ -70,6 +71,7 @@ def test_an_upload_with_bad_rows_reports_them_and_imports_the_good_ones(
     summary = card.locator(".import-summary")
     expect(summary).to_contain_text("共 5 行:新导入 3 件,已存在 0 件,未导入 2 行")
     table = card.locator("table")
+    assert lines(table.locator("caption")) == 1, "逐行导入结果 reads across"
     shown = [
         [cell.inner_text().strip() for cell in row.locator("td").all()[:3]]
         for row in table.locator("tbody tr").all()
@@ -85,7 +87,9 @@ def test_an_upload_with_bad_rows_reports_them_and_imports_the_good_ones(
     assert reasons[1] == "工单编号不能为空", reasons
     assert reasons[4] == "受理时间无法识别:三月五日上午", reasons
     assert not any(re.search(r"[a-z]{4,}", r.replace(FORMULA_TICKET, "")) for r in reasons)
-    staff.screenshot(path=str(artifacts / "hotline-import.png"), full_page=True)
+    staff.screenshot(
+        path=str(artifacts / f"hotline-import-{size_of(viewport)}.png"), full_page=True
+    )
 
     with staff.expect_download() as downloading:
         card.get_by_role("button", name="下载导入报告(CSV)").click()
@@ -112,11 +116,12 @@ def test_an_upload_with_bad_rows_reports_them_and_imports_the_good_ones(
     assert not UUID.search(staff.locator("#view").inner_text())
 
 
+@SIZES
 def test_a_topic_drafted_from_three_orders_marks_them_merged(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     tag = uuid4().hex[:6]
-    staff = open_page()
+    staff = open_page(viewport)
     sign_in(staff, server, "staff:ys")
     go(staff, server, "/hotline")
     card = staff.locator("section.card").filter(has_text="导入工单文件")
@@ -163,8 +168,13 @@ def test_a_long_file_lists_its_refused_rows_first_and_downloads_every_row(
     ]
     rows[1001] = order(1002, 工单编号=f"GL-{tag}-1002", 受理时间="下午")
     rows[1002] = order(1003, 工单编号="")
+    # A platform of its own: a thousand matters on the demo platform would be a thousand
+    # entries of its staff's to-do list, drawn at every later sign-in of the other tests.
+    platform_id = server.new_platform("长文件测试工作站")
     staff = open_page()
-    sign_in(staff, server, "staff:ys")
+    sign_in_as(
+        staff, server, server.new_account("long", "PLATFORM_STAFF", platform_id), NEW_PASSWORD
+    )
     go(staff, server, "/hotline")
 
     card = upload(staff, f"long-{tag}.csv", orders_csv(rows))

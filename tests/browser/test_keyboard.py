@@ -38,7 +38,7 @@ def test_from_signing_in_to_a_verified_matter_by_keyboard_alone(
 ) -> None:
     # A platform of its own, so that its staff's to-do list holds this matter alone (the demo
     # platform's grows with every other test on the shared server).
-    platform_id = own_platform(server)
+    platform_id = server.new_platform("键盘测试工作站")
     username = server.new_account("keys", "PLATFORM_STAFF", platform_id)
     title = f"楼道灯不亮-{uuid4().hex[:6]}"
     matter = {
@@ -72,19 +72,3 @@ def test_from_signing_in_to_a_verified_matter_by_keyboard_alone(
     tab_to(page, "确认核实")
     page.keyboard.press("Enter")
     expect(status(page)).to_have_text("已核实")
-
-
-REGISTER = """mutation($input: RegisterPlatformInput!) { registerPlatform(input: $input) { id } }"""
-REFERENCE = """query { committees { id } people { id } }"""
-
-
-def own_platform(server: DemoServer) -> str:
-    reference = server.query(REFERENCE)
-    platform = {
-        "name": f"键盘测试工作站{uuid4().hex[:4]}",
-        "kind": "MEMBER_WORKSTATION",
-        "hallVenue": "测试议事厅",
-        "committeeId": reference["committees"][0]["id"],
-        "responsiblePersonId": reference["people"][0]["id"],
-    }
-    return str(server.query(REGISTER, input=platform)["registerPlatform"]["id"])

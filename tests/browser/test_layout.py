@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from domain.accounts import account_id
 from domain.base import Actor
 from domain.vocabulary import Role
-from tests.browser.conftest import DESKTOP, PHONE, SCREENSHOTS, OpenPage
+from tests.browser.conftest import PHONE, SCREENSHOTS, SIZES, OpenPage, overflow, size_of
 from tests.browser.pages import go, sign_in, sign_in_with_token
 from tests.browser.server import SECURITY_ADMIN, DemoServer
 
@@ -97,17 +97,11 @@ def unreadable(page: Any) -> list[str]:
     return shown + [f"a field without a label: {name}" for name in page.evaluate(UNLABELLED)]
 
 
-def overflow(page: Any) -> int:
-    """How far the page is wider than the screen (0 when it fits)."""
-    width: int = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    return width
-
-
-@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["1366x768", "phone"])
+@SIZES
 def test_every_page_fits_the_screen(
     open_page: OpenPage, server: DemoServer, artifacts: Path, viewport: dict[str, int]
 ) -> None:
-    size = f"{viewport['width']}x{viewport['height']}"
+    size = size_of(viewport)
     too_wide: dict[str, int] = {}
     unreadable_pages: dict[str, list[str]] = {}
     for_docs = SCREENSHOTS in os.environ  # every page, as JPEG: the repository keeps them

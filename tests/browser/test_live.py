@@ -8,17 +8,18 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import SIZES, OpenPage
 from tests.browser.pages import sign_in
 from tests.browser.server import DemoServer
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 
+@SIZES
 def test_without_the_subscription_the_dashboard_says_it_polls(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
-    page = open_page()
+    page = open_page(viewport)
     refused: list[Any] = []
 
     def refuse(socket: Any) -> None:

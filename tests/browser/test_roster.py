@@ -8,7 +8,7 @@ from uuid import uuid4
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import SIZES, OpenPage
 from tests.browser.pages import go, sign_in
 from tests.browser.server import DemoServer
 from tests.browser.test_feedback import approved_topic
@@ -22,8 +22,9 @@ PARTICIPANTS = """query($id: ID!) { consultation(id: $id) {
   participants { name organisation personId unitId } } }"""
 
 
+@SIZES
 def test_a_participant_picked_from_the_roster_is_linked_to_the_person(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     name = f"周建国{uuid4().hex[:4]}"
     person = {"name": name, "position": "政协委员"}
@@ -37,7 +38,7 @@ def test_a_participant_picked_from_the_roster_is_linked_to_the_person(
     found = server.act("staff:ys", SCHEDULE, input=consultation)
     consultation_id = found["scheduleConsultation"]["id"]
 
-    page = open_page()
+    page = open_page(viewport)
     sign_in(page, server, "staff:ys")
     go(page, server, f"/consultation/{consultation_id}")
     page.get_by_role("button", name="明确参加人员", exact=True).click()

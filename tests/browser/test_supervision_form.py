@@ -1,7 +1,8 @@
-"""The plan's form 督办落实情况 from the problem list's page (督办台账), at 1366×768: 导出 Excel
-and 导出 CSV download the form with the page's filters, as the signed-in session (a bare link
-could not carry it); 打印 prints the whole filtered list as the form on A4 landscape, its title,
-columns and footer on every page and nothing of the page's menus or buttons."""
+"""The plan's form 督办落实情况 from the problem list's page (督办台账), at 1366×768 and on a
+phone: 导出 Excel and 导出 CSV download the form with the page's filters, as the signed-in
+session (a bare link could not carry it); 打印 prints the whole filtered list as the form on A4
+landscape, its title, columns and footer on every page and nothing of the page's menus or
+buttons."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import SIZES, OpenPage, size_of
 from tests.browser.pages import go, sign_in, sign_in_with_token
 from tests.browser.server import DemoServer
 
@@ -82,14 +83,15 @@ def downloaded(page: Any, name: str) -> tuple[str, bytes]:
     return download.suggested_filename, Path(download.path()).read_bytes()
 
 
+@SIZES
 def test_the_form_is_exported_with_the_pages_filters(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     platform = server.scope_of("staff:ys")
     every = suggestions(server, platformId=platform)
     in_progress = suggestions(server, platformId=platform, status="IN_PROGRESS")
     assert 0 < len(in_progress) < len(every), "the filter leaves some rows out"
-    page = open_page()
+    page = open_page(viewport)
     sign_in(page, server, "staff:ys")
     go(page, server, "/items")
 
@@ -124,10 +126,11 @@ def test_the_form_is_exported_with_the_pages_filters(
     assert table[-1][0] == f"填报部门:{PLATFORM}"
 
 
+@SIZES
 def test_a_page_signed_in_by_a_pasted_token_downloads_the_form_too(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
-    page = open_page()
+    page = open_page(viewport)
     sign_in_with_token(page, server, server.token("committee:shfz"))
     go(page, server, "/items?text=停车")
     shown = page.locator(".grid tbody td:nth-child(4)").all_inner_texts()
@@ -139,11 +142,12 @@ def test_a_page_signed_in_by_a_pasted_token_downloads_the_form_too(
     assert table[-1][0] == "填报部门:社会和法制委员会"
 
 
+@SIZES
 def test_the_form_prints_on_a4_landscape_with_its_head_and_foot_on_every_page(
-    open_page: OpenPage, server: DemoServer, artifacts: Path
+    open_page: OpenPage, server: DemoServer, artifacts: Path, viewport: dict[str, int]
 ) -> None:
     every = suggestions(server)
-    page = open_page()
+    page = open_page(viewport)
     sign_in(page, server, "leader")
     go(page, server, "/items")
     # The print dialog itself is the browser's; the test takes the print as a PDF instead.
@@ -155,7 +159,7 @@ def test_the_form_prints_on_a4_landscape_with_its_head_and_foot_on_every_page(
 
     page.emulate_media(media="print")
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-    (artifacts / "supervision-form.pdf").write_bytes(pdf)
+    (artifacts / f"supervision-form-{size_of(viewport)}.pdf").write_bytes(pdf)
     printed = PdfReader(BytesIO(pdf)).pages
     assert len(printed) >= 2, "enough items for two pages"
     texts = ["".join(p.extract_text().split()) for p in printed]  # CJK: no spaces between

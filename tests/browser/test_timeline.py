@@ -1,4 +1,4 @@
-"""Issue 19 in the browser (1366×768): an item's page shows its whole timeline — three
+"""Issue 19 in the browser (1366×768 and a phone): an item's page shows its whole timeline — three
 progress reports in the order they were filed, each with its text, who and when — and an
 opinion posted online to a 网络协商 in one page appears, without a reload, in another page
 showing that consultation."""
@@ -6,6 +6,7 @@ showing that consultation."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from uuid import uuid4
 
@@ -13,30 +14,31 @@ import pytest
 from playwright.sync_api import expect
 
 from interfaces.cli.demo_data import ACTORS
-from tests.browser.conftest import OpenPage
+from tests.browser.conftest import SIZES, OpenPage
 from tests.browser.pages import field, go, sign_in
 from tests.browser.server import DemoServer
+from tests.browser.test_todo import assigned_item
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
 UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
-ITEMS = """query($filter: SupervisionItemFilter) {
-  supervisionItems(filter: $filter, first: 1) { nodes { id } } }"""
 REPORT = """mutation($input: ReportProgressInput!) { reportProgress(input: $input) { id } }"""
 SCHEDULE = """mutation($input: ScheduleConsultationInput!) {
   scheduleConsultation(input: $input) { id } }"""
 
 
-def an_item_in_progress(server: DemoServer) -> str:
-    platform = server.scope_of("staff:ys")
-    filter = {"platformId": platform, "status": "IN_PROGRESS"}
-    return str(server.query(ITEMS, filter=filter)["supervisionItems"]["nodes"][0]["id"])
+@dataclass(frozen=True)
+class Reported:
+    item_id: str
+    mark: str  # in each report's text: the reports of this test, whatever else is shown
+    reports: list[str]
 
 
-def test_an_items_timeline_shows_three_reports_in_order(
-    open_page: OpenPage, server: DemoServer
-) -> None:
-    item_id = an_item_in_progress(server)
+@pytest.fixture(scope="module")
+def reported(server: DemoServer) -> Reported:
+    """An item of its own with three progress reports, filed once for both sizes: the pages
+    only read it, and nothing else writes to a new item."""
+    item_id, _ = assigned_item(server)
     mark = uuid4().hex[:6]
     reports = [f"{n}次进展{mark}" for n in ("第一", "第二", "第三")]
     for n, progress in enumerate(reports, start=1):
@@ -48,7 +50,15 @@ def test_an_items_timeline_shows_three_reports_in_order(
             "reportedOn": f"2026-11-0{n}",
         }
         server.act("staff:ys", REPORT, input=report)
-    page = open_page()
+    return Reported(item_id, mark, reports)
+
+
+@SIZES
+def test_an_items_timeline_shows_three_reports_in_order(
+    open_page: OpenPage, server: DemoServer, reported: Reported, viewport: dict[str, int]
+) -> None:
+    item_id, mark, reports = reported.item_id, reported.mark, reported.reports
+    page = open_page(viewport)
     sign_in(page, server, "staff:ys")
     go(page, server, f"/item/{item_id}")
     steps = page.locator("#item-timeline > li")
@@ -80,11 +90,12 @@ def an_open_online_consultation(server: DemoServer) -> str:
     return str(server.act("staff:ys", SCHEDULE, input=consultation)["scheduleConsultation"]["id"])
 
 
+@SIZES
 def test_an_online_opinion_posted_in_one_page_appears_live_in_another(
-    open_page: OpenPage, server: DemoServer
+    open_page: OpenPage, server: DemoServer, viewport: dict[str, int]
 ) -> None:
     consultation_id = an_open_online_consultation(server)
-    poster, watcher = open_page(), open_page()
+    poster, watcher = open_page(viewport), open_page(viewport)
     for page in (poster, watcher):
         sign_in(page, server, "staff:ys")
         go(page, server, f"/consultation/{consultation_id}")
