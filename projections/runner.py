@@ -27,6 +27,7 @@ from projections.views.attachments import Attachments
 from projections.views.audit import AuditTrail
 from projections.views.base import View
 from projections.views.consultations import ConsultationCalendar
+from projections.views.dashboard import DashboardSummary
 from projections.views.deadlines import ItemDeadlines
 from projections.views.hotline import HotlineOrders
 from projections.views.reference import ReferenceData
@@ -44,6 +45,7 @@ VIEWS: tuple[type[View], ...] = (
     TopicBoard,
     ConsultationCalendar,
     SupervisionLedger,
+    DashboardSummary,
     Attachments,
     AuditTrail,
     HotlineOrders,
