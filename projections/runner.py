@@ -174,6 +174,8 @@ class Projector:
                     if position > reached:
                         apply(event if feed == "event" else _fed(feed, notification, event), tx)
             tx.flush()
+            for view in self.views:
+                view.end_batch(direct)
             if batch:
                 self._advance(tx, batch[-1][0].id)
                 self._announce(direct, batch[-1][0].id)
@@ -220,6 +222,7 @@ class Projector:
                 view.begin_batch(tx)
                 view.apply(_fed(view.feed, notification, event), tx)
                 tx.flush()
+                view.end_batch(direct)
             except UNAVAILABLE:
                 raise
             except Exception as error:

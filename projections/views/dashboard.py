@@ -8,8 +8,9 @@ never change), so a deployment that gains it fills it from the log like any new 
 
 Every counter is kept at four levels of the day it is dated by (when the matter was proposed,
 opened, or the consultation starts): all time (''), the year, the month and the day, so that
-a period is read as a few whole years and months and the days at its ends. Open supervision
-items are counted per due day (`dashboard_due`): overdue and due soon are sums over due days."""
+a period is read as a few whole years and months and the days at its ends. A counter back at 0
+is deleted at the end of its batch. Open supervision items are counted per due day
+(`dashboard_due`): overdue and due soon are sums over due days."""
 
 from __future__ import annotations
 
@@ -62,14 +63,26 @@ class DashboardSummary(View):
         " platform_id TEXT NOT NULL, starts_at TEXT NOT NULL, form TEXT NOT NULL,"
         " status TEXT NOT NULL)",
     )
-    # Due days whose items are all resolved stay as rows of n = 0: the reads pass them by.
-    indexes = (
-        f"CREATE INDEX IF NOT EXISTS dashboard_due_open ON {DUE} (level, period) WHERE n <> 0",
+    # The counters a batch has brought back to 0, found at its end (and deleted): the rows
+    # read are those with something to count, and a rebuild's are a live build's.
+    read_indexes = (
+        f"CREATE INDEX IF NOT EXISTS dashboard_counts_zero ON {COUNTS} (n) WHERE n = 0",
+        f"CREATE INDEX IF NOT EXISTS dashboard_due_zero ON {DUE} (n) WHERE n = 0",
     )
+    indexes = read_indexes
 
     def __init__(self, view: Any = None) -> None:
         super().__init__(view)
         self._names: dict[str, str] = {}
+        self._counted = False
+
+    def begin_batch(self, _tx: Tx) -> None:
+        self._counted = False
+
+    def end_batch(self, tx: Tx) -> None:
+        if self._counted:
+            tx.execute(f"DELETE FROM {COUNTS} WHERE n = 0")
+            tx.execute(f"DELETE FROM {DUE} WHERE n = 0")
 
     # -- topics ------------------------------------------------------------------------------
 
@@ -232,6 +245,7 @@ class DashboardSummary(View):
     # -- the counting ------------------------------------------------------------------------
 
     def _created(self, tx: Tx, table: str, facts: Row, counts: Any) -> None:
+        self._counted = True
         insert(tx, table, facts, facts["id"])
         _count(tx, counts(facts), 1)
 
@@ -241,6 +255,7 @@ class DashboardSummary(View):
         facts = _facts(tx, table, ident)
         if facts is None:  # a matter this view never saw begin (its first event set aside)
             return
+        self._counted = True
         sets = change(facts) if callable(change) else change
         before = counts(facts)
         after = counts({**facts, **sets})
