@@ -20,7 +20,7 @@ from typing import Any
 from domain.consultation import Consultation
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
-from projections.store import Row, Tx, direct
+from projections.store import Row, Tx, direct, pending_of
 from projections.views.base import View, day, days_between, handles, held_row, id_text, insert, iso
 from projections.views.base import update as update_row
 
@@ -248,6 +248,7 @@ class DashboardSummary(View):
         self._counted = True
         insert(tx, table, facts, facts["id"])
         _count(tx, counts(facts), 1)
+        self._unbatched(tx)
 
     def _changed(self, tx: Tx, table: str, e: Any, counts: Any, change: Any) -> None:
         """The matter's new facts: its old contributions off the counters, its new ones on."""
@@ -263,6 +264,13 @@ class DashboardSummary(View):
         _count(tx, gone, -1)
         _count(tx, came, 1)
         update_row(tx, table, ident, sets)
+        self._unbatched(tx)
+
+    def _unbatched(self, tx: Tx) -> None:
+        """Applied outside a batch (the stock runner's one event per transaction): the event
+        is its own batch, and ends here."""
+        if pending_of(tx) is None:
+            self.end_batch(tx)
 
     def _unit_name(self, tx: Tx, unit: str) -> str:
         """As the supervision ledger names it: the unit's name then, "" when unknown."""
