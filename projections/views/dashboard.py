@@ -38,7 +38,7 @@ ADD = " ON CONFLICT ({key}) DO UPDATE SET n = {table}.n + excluded.n"
 COUNT_KEY = ("metric", "level", "period", "platform_id", "committee_id", "key")
 DUE_KEY = ("level", "period", "platform_id", "committee_id", "due_on", "unit_id", "unit_name")
 
-Contribution = tuple[str, ...]
+Contribution = tuple[str | int, ...]
 
 
 class DashboardSummary(View):
@@ -338,29 +338,34 @@ def _dated(
     platform, committee, due day, unit, unit name)."""
     if table == COUNTS:
         return Counter(
-            (table, metric, str(level), moment[:level], platform, committee, key)
+            (table, metric, level, moment[:level], platform, committee, key)
             for level in LEVELS
             for metric, key in keys
         )
     return Counter(
-        (table, str(level), moment[:level], platform, committee, *key)
+        (table, level, moment[:level], platform, committee, *key)
         for level in LEVELS
         for key in keys
     )
 
 
+UPSERTS = {
+    table: ADD.format(key=", ".join(names), table=table)
+    for table, names in ((COUNTS, COUNT_KEY), (DUE, DUE_KEY))
+}
+
+
 def _count(tx: Tx, contributions: Counter[Contribution], sign: int) -> None:
     """Adds each contribution (times its count, times `sign`) to its counter: in the batch's
     held row when it holds one, else as a held upsert that adds to the stored count."""
+    pending = pending_of(tx)
     for (table, *columns), times in contributions.items():
-        names = COUNT_KEY if table == COUNTS else DUE_KEY
-        values = tuple(
-            int(v) if name == "level" else v for name, v in zip(names, columns, strict=True)
-        )
-        held = held_row(tx, table, values)
+        values = tuple(columns)
+        held = pending.row(table, values) if pending is not None else None
         if held is not None:
             held["n"] += sign * times
             continue
+        names = COUNT_KEY if table == COUNTS else DUE_KEY
         row = dict(zip(names, values, strict=True))
         row["n"] = sign * times
-        insert(tx, table, row, values, ADD.format(key=", ".join(names), table=table))
+        insert(tx, table, row, values, UPSERTS[table])
