@@ -27,6 +27,7 @@ from projections.views.attachments import Attachments
 from projections.views.audit import AuditTrail
 from projections.views.base import View
 from projections.views.consultations import ConsultationCalendar
+from projections.views.dashboard import DashboardSummary
 from projections.views.deadlines import ItemDeadlines
 from projections.views.hotline import HotlineOrders
 from projections.views.members import MemberRecords
@@ -45,6 +46,7 @@ VIEWS: tuple[type[View], ...] = (
     TopicBoard,
     ConsultationCalendar,
     SupervisionLedger,
+    DashboardSummary,
     Attachments,
     AuditTrail,
     HotlineOrders,
@@ -174,6 +176,8 @@ class Projector:
                     if position > reached:
                         apply(event if feed == "event" else _fed(feed, notification, event), tx)
             tx.flush()
+            for view in self.views:
+                view.end_batch(direct)
             if batch:
                 self._advance(tx, batch[-1][0].id)
                 self._announce(direct, batch[-1][0].id)
@@ -220,6 +224,7 @@ class Projector:
                 view.begin_batch(tx)
                 view.apply(_fed(view.feed, notification, event), tx)
                 tx.flush()
+                view.end_batch(direct)
             except UNAVAILABLE:
                 raise
             except Exception as error:

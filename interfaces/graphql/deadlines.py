@@ -15,8 +15,8 @@ from domain import vocabulary as v
 from interfaces.edge.blocking import blocking
 from interfaces.edge.errors import bad_input
 from interfaces.graphql.terms import TERMS, term
-from projections.reads.dashboard import DashboardFilter
-from projections.reads.deadlines import deadlines_of, items_due_soon
+from projections.reads.dashboard import DashboardFilter, items_due_soon
+from projections.reads.deadlines import deadlines_of
 from projections.store import Row
 
 

@@ -1,5 +1,5 @@
-"""Reads for deadlines: the open items to remind today, the dashboard's count of items due
-soon, and each item's due-date basis and last reminder."""
+"""Reads for deadlines: the open items to remind today and each item's due-date basis and last
+reminder (the dashboard's count of items due soon: projections/reads/dashboard.py)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,6 @@ from datetime import date
 
 from application.calendar import WorkingCalendar, due_within
 from application.permissions import Visibility
-from projections.reads.dashboard import DashboardFilter
-from projections.reads.queries import DUE_SOON, Criteria
 from projections.reads.visibility import EVERYTHING, row_scope
 from projections.store import Row, ViewStore
 
@@ -25,32 +23,6 @@ def items_to_remind(
             [due_by.isoformat()],
         )
     return [row["id"] for row in rows]
-
-
-def items_due_soon(
-    store: ViewStore,
-    where: DashboardFilter,
-    within: int,
-    seen_by: Visibility = EVERYTHING,
-    calendar: WorkingCalendar | None = None,
-) -> int:
-    """Open items due from today to `within` working days on (overdue ones are counted apart)."""
-    scope, params = row_scope("supervision_ledger", seen_by)
-    due_by = due_within(where.today, within, calendar)
-    criteria = (
-        Criteria()
-        .equal("platform_id", where.platform_id)
-        .equal("committee_id", where.committee_id)
-        .within("opened_at", where.period_from, where.period_to)
-        .raw(DUE_SOON, where.today.isoformat(), due_by.isoformat())
-    )
-    if scope:
-        criteria.raw(scope, *params)
-    with store.reading() as tx:
-        row = tx.one(
-            f"SELECT COUNT(*) AS n FROM supervision_ledger{criteria.where}", criteria.params
-        )
-    return int(row["n"]) if row else 0
 
 
 def deadlines_of(

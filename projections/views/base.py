@@ -57,6 +57,9 @@ class View(EveryEventProjection):
     def begin_batch(self, tx: Tx) -> None:
         """Called at the start of each batch's transaction."""
 
+    def end_batch(self, tx: Tx) -> None:
+        """Called once the batch's held rows are written, before the views' positions."""
+
     def apply(self, event: Any, tx: Tx) -> None:
         handler = self.handlers.get(type(event))
         if handler is not None:

@@ -48,6 +48,9 @@ class SupervisionLedger(View):
         *read_indexes,
         "CREATE INDEX IF NOT EXISTS supervision_status ON supervision_ledger (status, due_on)",
         "CREATE INDEX IF NOT EXISTS supervision_unit ON supervision_ledger (unit_id, seq_no)",
+        # The dashboard's overdue item of a unit: its earliest due day, then the first there.
+        "CREATE INDEX IF NOT EXISTS supervision_unit_due ON supervision_ledger"
+        " (unit_id, due_on, seq_no)",
         "CREATE INDEX IF NOT EXISTS reports_of ON supervision_reports (item_id, version)",
     )
 
