@@ -12,6 +12,7 @@ from application.history import HistoryQueries
 from application.holidays import HolidayUseCases
 from application.hotline import HotlineUseCases
 from application.live import Announcing
+from application.members import MemberUseCases
 from application.reference import ReferenceUseCases
 from application.sessions import SessionUseCases
 from application.supervision import SupervisionUseCases
@@ -40,6 +41,7 @@ class Yishiting(
     WebhookUseCases,
     SessionUseCases,
     AttachmentUseCases,
+    MemberUseCases,
     Announcing,
 ):
     name = "yishiting"

@@ -7,11 +7,11 @@ from datetime import datetime
 from uuid import UUID
 
 from application.core import Core, use_case
+from application.members import enrolled_members, proposer_from_the_roster, roster_id
 from application.permissions import R, Reach
 from application.receipts import Command
 from domain.base import Record
 from domain.consultation import Consultation
-from domain.errors import InvalidInput
 from domain.people import Participant, Proposer
 from domain.reference import Person, Platform, Unit
 from domain.topic import Topic
@@ -67,10 +67,10 @@ class ConsultationUseCases(Core):
         """A participant picked from the roster takes the registered person's name and data
         subject (erasing the person erases them here too) and the registered unit's name."""
         if participant.person_id:
-            person = self.load(Person, _roster_id(participant.person_id, "personId"))
+            person = self.load(Person, roster_id(participant.person_id, "personId"))
             participant = replace(participant, name=person.name, subject_id=person.subject_id)
         if participant.unit_id:
-            unit = self.load(Unit, _roster_id(participant.unit_id, "unitId"))
+            unit = self.load(Unit, roster_id(participant.unit_id, "unitId"))
             participant = replace(participant, organisation=unit.name)
         return participant
 
@@ -113,6 +113,7 @@ class ConsultationUseCases(Core):
     ) -> list[Record]:
         consultation = self.load(Consultation, consultation_id, command)
         self.authorize(command, Reach(platform_id=consultation.platform_id))
+        author = proposer_from_the_roster(self, author, "author.personId")
         consultation.post_online_opinion(author=author, content=content, actor=command.actor)
         return [consultation]
 
@@ -126,7 +127,9 @@ class ConsultationUseCases(Core):
         recipient: str,
         summary: str,
         reference: str = "",
+        signer_ids: list[UUID] | None = None,
     ) -> list[Record]:
+        """`signer_ids`: the members who drafted or co-signed it (联名), from the roster."""
         consultation = self.load(Consultation, consultation_id, command)
         self.authorize(command, Reach(platform_id=consultation.platform_id))
         consultation.report(
@@ -135,6 +138,7 @@ class ConsultationUseCases(Core):
             reference=reference,
             summary=summary,
             actor=command.actor,
+            signer_ids=enrolled_members(self, signer_ids or [], "signerIds"),
         )
         return [consultation]
 
@@ -146,12 +150,3 @@ class ConsultationUseCases(Core):
         self.authorize(command, Reach(platform_id=consultation.platform_id))
         consultation.cancel(reason=reason, actor=command.actor)
         return [consultation]
-
-
-def _roster_id(value: str, field: str) -> UUID:
-    try:
-        return UUID(value)
-    except ValueError:
-        raise InvalidInput(
-            f"名册中的记录编号无效:{value[:40]}", "not a roster record's id", field=field
-        ) from None

@@ -40,6 +40,7 @@ class Reach:
     committee_ids: frozenset[UUID] = field(default_factory=frozenset)
     unit_id: UUID | None = None
     supervisor_id: UUID | None = None
+    member_id: UUID | None = None
 
     def includes(self, actor: Actor) -> bool:
         scope = actor.scope
@@ -52,6 +53,8 @@ class Reach:
                 return _names(scope, self.unit_id)
             case R.SUPERVISOR:
                 return _names(scope, self.supervisor_id)
+            case R.MEMBER:
+                return _names(scope, self.member_id)
             case _:
                 return True
 
@@ -68,6 +71,7 @@ SCOPES: dict[Role, tuple[type[Record], bool]] = {
     R.COMMITTEE: (Committee, True),
     R.UNIT: (Unit, True),
     R.SUPERVISOR: (Person, True),
+    R.MEMBER: (Person, True),
     R.INTEGRATION: (Platform, False),
 }
 SCOPE_NAMES = {

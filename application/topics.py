@@ -5,6 +5,7 @@ from __future__ import annotations
 from uuid import UUID
 
 from application.core import Core, use_case
+from application.members import enrolled_members, proposer_from_the_roster
 from application.permissions import R, Reach, check_channel, committees
 from application.receipts import Command
 from domain.base import Record
@@ -49,7 +50,7 @@ class TopicUseCases(Core):
                 channel=channel,
                 category=category,
                 platform_id=platform_id,
-                proposer=proposer,
+                proposer=proposer_from_the_roster(self, proposer, "proposer.personId"),
                 hotline_tickets=hotline_tickets,
                 actor=command.actor,
             )
@@ -105,8 +106,20 @@ class TopicUseCases(Core):
         return [topic]
 
     @use_case(R.PLATFORM_STAFF)
-    def record_research(self, command: Command, topic_id: UUID, *, findings: str) -> list[Record]:
+    def record_research(
+        self,
+        command: Command,
+        topic_id: UUID,
+        *,
+        findings: str,
+        researcher_ids: list[UUID] | None = None,
+    ) -> list[Record]:
+        """`researcher_ids`: the members who joined the research, from the roster."""
         topic = self.load(Topic, topic_id, command)
         self.authorize(command, self.reach_of(topic))
-        topic.record_research(findings=findings, actor=command.actor)
+        topic.record_research(
+            findings=findings,
+            actor=command.actor,
+            researcher_ids=enrolled_members(self, researcher_ids or [], "researcherIds"),
+        )
         return [topic]

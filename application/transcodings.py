@@ -195,13 +195,17 @@ class SealedProposer(Transcoding):
             "id_number": obj.id_number,
             "organisation": obj.organisation,
         }
-        return {"subject_id": obj.subject_id, "sealed": self.sealer.seal(obj.subject_id, fields)}
+        encoded = {"subject_id": obj.subject_id, "sealed": self.sealer.seal(obj.subject_id, fields)}
+        # Picked from the roster: the registered person's record id, in clear (as a
+        # participant's): it names a record, not the person's data.
+        return {**encoded, "person_id": obj.person_id} if obj.person_id else encoded
 
     def decode(self, data: dict[str, str]) -> Proposer:
         fields = self.sealer.open(data["subject_id"], data["sealed"])
+        person_id = data.get("person_id", "")
         if fields is None:
-            return Proposer(name=ERASED, subject_id=data["subject_id"])
-        return Proposer(subject_id=data["subject_id"], **fields)
+            return Proposer(name=ERASED, subject_id=data["subject_id"], person_id=person_id)
+        return Proposer(subject_id=data["subject_id"], person_id=person_id, **fields)
 
 
 class SealedParticipant(Transcoding):

@@ -51,6 +51,7 @@ class Report:
     recipient: str
     reference: str
     summary: str
+    signer_ids: tuple[UUID, ...] = ()  # the members who drafted or co-signed it
 
 
 class Consultation(HasStatus[ConsultationStatus], Record):
@@ -223,7 +224,14 @@ class Consultation(HasStatus[ConsultationStatus], Record):
         self.online_opinions.append(OnlineOpinion(author, content, posted_at))
 
     def report(
-        self, *, kind: ReportKind, recipient: str, reference: str, summary: str, actor: Actor
+        self,
+        *,
+        kind: ReportKind,
+        recipient: str,
+        reference: str,
+        summary: str,
+        actor: Actor,
+        signer_ids: list[UUID] | None = None,
     ) -> None:
         self._require(
             ConsultationStatus.HELD, ConsultationStatus.REPORTED, what_zh="报送", what_en="report"
@@ -234,14 +242,36 @@ class Consultation(HasStatus[ConsultationStatus], Record):
             reference=optional_text(reference, "reference", "文号", 100),
             summary=text(summary, "summary", "报送内容", LONG_TEXT),
             actor=actor,
+            signer_ids=list(dict.fromkeys(signer_ids or [])),
         )
 
-    @event("ConsultationReported")
+    class ConsultationReported(Record.Event):
+        """Version 2 added the members who drafted or co-signed the report (none before)."""
+
+        class_version = 2
+        kind: ReportKind
+        recipient: str
+        reference: str
+        summary: str
+        actor: Actor
+        signer_ids: list[UUID]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state.setdefault("signer_ids", [])
+
+    @event(ConsultationReported)
     def _reported(
-        self, kind: ReportKind, recipient: str, reference: str, summary: str, actor: Actor
+        self,
+        kind: ReportKind,
+        recipient: str,
+        reference: str,
+        summary: str,
+        actor: Actor,
+        signer_ids: list[UUID] | None = None,
     ) -> None:
         self.status = ConsultationStatus.REPORTED
-        self.reports.append(Report(kind, recipient, reference, summary))
+        self.reports.append(Report(kind, recipient, reference, summary, tuple(signer_ids or ())))
 
     def cancel(self, *, reason: str, actor: Actor) -> None:
         self._require(ConsultationStatus.SCHEDULED, what_zh="取消", what_en="cancel")

@@ -10,17 +10,22 @@ from domain.base import optional_text, text
 from domain.vocabulary import ParticipantKind
 
 ERASED = "已删除"
+# Stands for the name of someone picked from the roster until their registered name replaces
+# it (application/members.py): never recorded.
+ROSTER_NAME = "名册人员"
 
 
 @dataclass(frozen=True)
 class Proposer:
-    """Who raised a matter: a citizen, an enterprise representative, a member, a department."""
+    """Who raised a matter: a citizen, an enterprise representative, a member, a department.
+    Picked from the roster, `person_id` names the registered person (a member's record)."""
 
     name: str
     phone: str = ""
     id_number: str = ""
     organisation: str = ""
     subject_id: str = field(default_factory=lambda: uuid4().hex)
+    person_id: str = ""
 
     @classmethod
     def checked(
@@ -30,6 +35,8 @@ class Proposer:
         id_number: str = "",
         organisation: str = "",
         subject_id: str | None = None,
+        *,
+        person_id: str = "",
     ) -> Proposer:
         return cls(
             name=text(name, "proposer.name", "提出人姓名", 100),
@@ -37,6 +44,7 @@ class Proposer:
             id_number=optional_text(id_number, "proposer.idNumber", "身份证号", 30),
             organisation=optional_text(organisation, "proposer.organisation", "所在单位", 200),
             subject_id=subject_id or uuid4().hex,
+            person_id=person_id,
         )
 
     def erased(self) -> Proposer:

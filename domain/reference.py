@@ -61,6 +61,10 @@ class SameUnitName(InvalidInput):
 class Person(Record):
     """Someone who acts here: platform staff, a supervisor, a committee member."""
 
+    # People registered (or restored from snapshots) before enrolment are not members.
+    sector: str | None = None
+    member_platform_id: UUID | None = None
+
     @event("PersonRegistered")
     def __init__(self, *, name: str, position: str, subject_id: str, actor: Actor) -> None:
         self.name = name
@@ -75,6 +79,22 @@ class Person(Record):
             subject_id=subject_id,
             actor=actor,
         )
+
+    def enroll_as_member(self, *, sector: str, platform_id: UUID, actor: Actor) -> None:
+        """Enrolled as a CPPCC member (政协委员) of a 界别, with the platform they belong to;
+        enrolled again, the later 界别 and platform stand."""
+        self._enrolled(
+            sector=text(sector, "sector", "界别", 50), platform_id=platform_id, actor=actor
+        )
+
+    @event("MemberEnrolled")
+    def _enrolled(self, sector: str, platform_id: UUID, actor: Actor) -> None:
+        self.sector = sector
+        self.member_platform_id = platform_id
+
+    @property
+    def is_member(self) -> bool:
+        return self.sector is not None
 
 
 class Platform(Record):

@@ -37,6 +37,8 @@ class SupervisionItem(HasStatus[ItemStatus], Record):
     class_version = 2
     # Items restored from snapshots taken before reminders existed have no reminder yet.
     last_reminder: DeadlineReminder | None = None
+    # Nor followers, before members could follow an item (跟踪督办).
+    followers: tuple[UUID, ...] = ()
 
     @event("SupervisionItemOpened")
     def __init__(
@@ -205,6 +207,15 @@ class SupervisionItem(HasStatus[ItemStatus], Record):
     def _reopened(self, reason: str, actor: Actor) -> None:
         self.status = ItemStatus.REOPENED
         self.outcome = ""
+
+    def follow(self, *, person_id: UUID, actor: Actor) -> None:
+        """A member follows the item (跟踪督办); following it again changes nothing."""
+        if person_id not in self.followers:
+            self._followed(person_id=person_id, actor=actor)
+
+    @event("ItemFollowed")
+    def _followed(self, person_id: UUID, actor: Actor) -> None:
+        self.followers = (*self.followers, person_id)
 
     def issue_reminder(
         self,

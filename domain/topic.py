@@ -195,14 +195,33 @@ class Topic(HasStatus[TopicStatus], Record):
         self.status = TopicStatus.RETURNED
         self.decision_reason = reason
 
-    def record_research(self, *, findings: str, actor: Actor) -> None:
+    def record_research(
+        self, *, findings: str, actor: Actor, researcher_ids: list[UUID] | None = None
+    ) -> None:
+        """The members who joined are named by their roster ids (none before version 2)."""
         self._require(TopicStatus.APPROVED, what_zh="记录调研", what_en="record research")
         self._research_recorded(
-            findings=text(findings, "findings", "调研情况", LONG_TEXT), actor=actor
+            findings=text(findings, "findings", "调研情况", LONG_TEXT),
+            actor=actor,
+            researcher_ids=list(dict.fromkeys(researcher_ids or [])),
         )
 
-    @event("TopicResearchRecorded")
-    def _research_recorded(self, findings: str, actor: Actor) -> None:
+    class TopicResearchRecorded(Record.Event):
+        """Version 2 added the members who joined the research (none named before)."""
+
+        class_version = 2
+        findings: str
+        actor: Actor
+        researcher_ids: list[UUID]
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state.setdefault("researcher_ids", [])
+
+    @event(TopicResearchRecorded)
+    def _research_recorded(
+        self, findings: str, actor: Actor, researcher_ids: list[UUID] | None = None
+    ) -> None:
         self.research.append(findings)
 
     def merge_into(self, *, topic_id: UUID, actor: Actor) -> None:

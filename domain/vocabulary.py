@@ -145,6 +145,17 @@ class ReportKind(Vocabulary):
     PUBLIC_OPINION = ("public_opinion", "社情民意信息", "Public-opinion information")
 
 
+class ParticipationKind(Vocabulary):
+    """A kind of entry in a member's participation record (委员履职档案)."""
+
+    MATTER_RAISED = ("matter_raised", "反映问题", "Matter raised")
+    RESEARCH = ("research", "参加调研", "Research joined")
+    CONSULTATION = ("consultation", "参加协商", "Consultation attended")
+    ONLINE_OPINION = ("online_opinion", "网络议政", "Opinion posted online")
+    REPORT = ("report", "联名报送", "Report drafted or co-signed")
+    ITEM_FOLLOWED = ("item_followed", "跟踪督办", "Supervision item followed")
+
+
 class PlatformKind(Vocabulary):
     MEMBER_WORKSTATION = ("member_workstation", "委员工作站(室)", "Member workstation")
     REGIONAL_GROUP = ("regional_group", "委员地区活动组", "Regional activity group")
@@ -162,6 +173,7 @@ class Role(Vocabulary):
     COMMITTEE = ("committee", "区政协专委会", "Special committee")
     UNIT = ("unit", "交办单位", "Assigned unit")
     SUPERVISOR = ("supervisor", "督办负责人", "Supervisor")
+    MEMBER = ("member", "政协委员", "CPPCC member")
     LEADER = ("leader", "领导", "Leadership")
     AUDITOR = ("auditor", "纪检监察", "Discipline inspection")
     INTEGRATION = ("integration", "系统对接", "Integration")

@@ -29,6 +29,7 @@ from projections.views.base import View
 from projections.views.consultations import ConsultationCalendar
 from projections.views.deadlines import ItemDeadlines
 from projections.views.hotline import HotlineOrders
+from projections.views.members import MemberRecords
 from projections.views.reference import ReferenceData
 from projections.views.supervision import SupervisionLedger
 from projections.views.topics import TopicBoard
@@ -48,6 +49,7 @@ VIEWS: tuple[type[View], ...] = (
     AuditTrail,
     HotlineOrders,
     ItemDeadlines,
+    MemberRecords,
     WebhookRegistry,
 )
 TRACKING = (

@@ -8,15 +8,26 @@ import strawberry
 from strawberry.types import Info
 
 from application.app import Yishiting
-from application.calendar import calendar_warning, local_date
+from application.calendar import calendar_warning, district_today, local_date
 from domain import vocabulary as v
 from interfaces.edge.blocking import blocking
 from interfaces.edge.errors import UserError, parse_id
 from interfaces.graphql.deadlines import count_due_soon
+from interfaces.graphql.members import (
+    MemberRecord,
+    PlatformParticipation,
+    SectorParticipation,
+    by_platform,
+    by_sector,
+    checked_year,
+    inactive,
+    participation_for,
+)
 from interfaces.graphql.types import ctx
 from projections.reads.dashboard import Dashboard as DashboardData
 from projections.reads.dashboard import DashboardFilter as Where
 from projections.reads.dashboard import load_dashboard
+from projections.reads.members import MemberRecord as MemberRecords
 
 DIMENSION_VOCABULARIES: dict[str, type[v.Vocabulary]] = {
     "status": v.TopicStatus,
@@ -62,6 +73,9 @@ class DashboardFilter:
     committee_id: strawberry.ID | None = None
     period_from: date | None = None
     period_to: date | None = None
+    year: int | None = strawberry.field(
+        default=None, description="委员履职统计的年份(默认今年) The year of members' participation"
+    )
 
 
 @strawberry.type(description="领导驾驶舱 Leadership dashboard")
@@ -89,6 +103,26 @@ class Dashboard:
     median_days_to_approval: float | None
     median_days_to_resolve: float | None
     where: strawberry.Private[Where | None] = None
+    member_year: strawberry.Private[int] = 0
+
+    @strawberry.field(
+        description="按界别的委员履职(本年或所选年份;委员数、有履职记录的委员数、积分) "
+        "Members' participation by sector"
+    )
+    async def participation_by_sector(self, info: Info) -> list[SectorParticipation]:
+        return by_sector(await self._members(info))
+
+    @strawberry.field(description="按协商议事平台的委员履职 Members' participation by platform")
+    async def participation_by_platform(self, info: Info) -> list[PlatformParticipation]:
+        return by_platform(await self._members(info))
+
+    @strawberry.field(description="本年尚无履职记录的委员 Members with no entry in the year")
+    async def inactive_members(self, info: Info) -> list[MemberRecord]:
+        return inactive(await self._members(info))
+
+    async def _members(self, info: Info) -> list[MemberRecords]:
+        platform_id = self.where.platform_id if self.where else None
+        return await participation_for(info, self.member_year, platform_id)
 
     @strawberry.field(
         description="N个工作日内到期的未办结事项数(默认按设置,3个工作日) "
@@ -205,4 +239,5 @@ async def dashboard(info: Info, filter: DashboardFilter | None = None) -> Dashbo
         names.update({r["id"]: r["name"] for r in await blocking(queries.reference, table)})
     board = _to_graphql(data, names)
     board.where = where
+    board.member_year = checked_year(f.year) if f.year is not None else district_today().year
     return board

@@ -46,6 +46,7 @@ from interfaces.graphql.guard import (
 )
 from interfaces.graphql.holidays import HolidayMutations, HolidayQueries
 from interfaces.graphql.hotline import HotlineMutations, HotlineQueries
+from interfaces.graphql.members import MemberMutations, MemberQueries
 from interfaces.graphql.mutations.attachments import AttachmentMutations
 from interfaces.graphql.mutations.consultations import ConsultationMutations
 from interfaces.graphql.mutations.reference import ErasureMutations, ReferenceMutations
@@ -98,6 +99,7 @@ Query = merge_types(
         ViewerQueries,
         AccountQueries,
         MyAccountQueries,
+        MemberQueries,
     ),
 )
 Mutation = merge_types(
@@ -115,6 +117,7 @@ Mutation = merge_types(
         HolidayMutations,
         AccountMutations,
         MyAccountMutations,
+        MemberMutations,
     ),
 )
 name_refusals(Mutation)

@@ -512,6 +512,33 @@ class Steps:
             **command,
         )
 
+    # 委员履职 members' participation
+    def enroll_member(
+        self, person_id: str, *, sector: str, platform_id: str, **command: Any
+    ) -> Any:
+        return self.run(
+            "enrollMember", personId=person_id, sector=sector, platformId=platform_id, **command
+        )
+
+    def follow_item(self, item_id: str, *, person_id: str, **command: Any) -> Any:
+        return self.run("followItem", itemId=item_id, personId=person_id, **command)
+
+    def set_points_scheme(
+        self,
+        effective_from: date | str,
+        *,
+        weights: dict[str, float],
+        reason: str,
+        **command: Any,
+    ) -> Any:
+        return self.run(
+            "setPointsScheme",
+            effectiveFrom=_day(effective_from),
+            weights=[{"kind": kind, "points": points} for kind, points in weights.items()],
+            reason=reason,
+            **command,
+        )
+
     def register_webhook(
         self,
         url: str,

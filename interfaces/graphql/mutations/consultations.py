@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import vocabulary as v
-from domain.people import Participant, Proposer
+from domain.people import ROSTER_NAME, Participant, Proposer
 from interfaces.edge.errors import parse_id
 from interfaces.edge.moments import moment
 from interfaces.graphql.mutations.base import (
@@ -63,6 +63,12 @@ def _roster(value: strawberry.ID | None, field: str) -> str:
     return str(parse_id(value, field)) if value else ""
 
 
+def _author(given: PostOnlineOpinionInput) -> Proposer:
+    person_id = _roster(given.author_person_id, "authorPersonId")
+    name = given.author_name or (ROSTER_NAME if person_id else "")
+    return Proposer.checked(name, given.author_phone, person_id=person_id)
+
+
 @strawberry.input
 class IdentifyParticipantsInput(CommandInput):
     consultation_id: strawberry.ID
@@ -88,9 +94,15 @@ class HoldConsultationInput(CommandInput):
 @strawberry.input
 class PostOnlineOpinionInput(CommandInput):
     consultation_id: strawberry.ID
-    author_name: str
     content: str
+    author_name: str = strawberry.field(
+        default="", description="发表人姓名(从名册选择时取登记姓名) The author's name"
+    )
     author_phone: str = ""
+    author_person_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="从名册选择的发表人(计入委员履职档案“网络议政”) The author from the roster",
+    )
 
 
 @strawberry.input
@@ -100,6 +112,10 @@ class ReportConsultationInput(CommandInput):
     recipient: str
     summary: str
     reference: str = ""
+    signer_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="起草或联名的委员(名册人员编号,须已登记为委员:NOT_A_MEMBER) Co-signers",
+    )
 
 
 @strawberry.input
@@ -196,7 +212,7 @@ class ConsultationMutations:
             lambda c: app.post_online_opinion(
                 c,
                 _id(input.consultation_id),
-                author=Proposer.checked(input.author_name, input.author_phone),
+                author=_author(input),
                 content=input.content,
             ),
         )
@@ -217,6 +233,7 @@ class ConsultationMutations:
                 recipient=input.recipient,
                 summary=input.summary,
                 reference=input.reference,
+                signer_ids=[parse_id(i, "signerIds") for i in input.signer_ids],
             ),
         )
         return payload(ConsultationPayload, outcome)

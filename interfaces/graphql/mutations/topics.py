@@ -6,7 +6,7 @@ import strawberry
 from strawberry.types import Info
 
 from domain import vocabulary as v
-from domain.people import Proposer
+from domain.people import ROSTER_NAME, Proposer
 from interfaces.edge.errors import bad_input, parse_id
 from interfaces.graphql.mutations.base import CommandInput, TopicPayload, execute, payload
 from interfaces.graphql.terms import ENUMS, domain_value
@@ -15,13 +15,27 @@ from interfaces.graphql.types import ctx
 
 @strawberry.input(description="提出人 Who raised the matter (personal data)")
 class ProposerInput:
-    name: str
+    name: str = strawberry.field(
+        default="", description="姓名(从名册选择时取登记姓名) Name; from the roster if picked"
+    )
     phone: str = ""
     id_number: str = ""
     organisation: str = ""
+    person_id: strawberry.ID | None = strawberry.field(
+        default=None,
+        description="从名册选择的登记人员(委员经“政协委员”渠道反映的问题计入其履职档案);"
+        "不存在:NOT_FOUND A registered person picked from the roster",
+    )
 
     def to_domain(self) -> Proposer:
-        return Proposer.checked(self.name, self.phone, self.id_number, self.organisation)
+        person_id = str(parse_id(self.person_id, "proposer.personId")) if self.person_id else ""
+        return Proposer.checked(
+            self.name or (ROSTER_NAME if person_id else ""),
+            self.phone,
+            self.id_number,
+            self.organisation,
+            person_id=person_id,
+        )
 
 
 @strawberry.input
@@ -82,6 +96,10 @@ class SubmitTopicInput(CommandInput):
 class RecordResearchInput(CommandInput):
     topic_id: strawberry.ID
     findings: str
+    researcher_ids: list[strawberry.ID] = strawberry.field(
+        default_factory=list,
+        description="参加调研的委员(名册人员编号,须已登记为委员:NOT_A_MEMBER) Members who joined",
+    )
 
 
 @strawberry.type
@@ -189,7 +207,10 @@ class TopicMutations:
             info,
             input,
             lambda c: app.record_research(
-                c, parse_id(input.topic_id, "topicId"), findings=input.findings
+                c,
+                parse_id(input.topic_id, "topicId"),
+                findings=input.findings,
+                researcher_ids=[parse_id(i, "researcherIds") for i in input.researcher_ids],
             ),
         )
         return payload(TopicPayload, outcome)
