@@ -3,15 +3,13 @@
 import { whenSignedOut } from "./api.js";
 import { h, mount } from "./dom.js";
 import { keepDrafts } from "./forms.js";
+import { readsMembers } from "./pages/member-common.js";
 import { go, start } from "./router.js";
 import * as session from "./session.js";
 import * as todo from "./todo.js";
 
 const ADMINISTRATORS = ["SECURITY_ADMIN", "AUDIT_ADMIN"];
 const AUDIT_READERS = ["AUDITOR", "LEADER", "ADMIN"];
-// 委员履职: leadership, the discipline office and administrators read every member's record,
-// platform staff their platform's members; a member (政协委员) reads only their own.
-const MEMBER_READERS = ["LEADER", "AUDITOR", "ADMIN", "PLATFORM_STAFF"];
 
 const PAGES = [
   { hash: "#/todo", label: "待办", shown: () => todo.hasTodo(), counted: true },
@@ -20,7 +18,7 @@ const PAGES = [
   { hash: "#/topics", label: "议题看板", shown: () => readsTopics() },
   { hash: "#/consultations", label: "协商活动", shown: () => readsTopics() },
   { hash: "#/items", label: "督办台账", shown: () => readsRecords() },
-  { hash: "#/members", label: "委员履职", shown: () => MEMBER_READERS.includes(session.role()) },
+  { hash: "#/members", label: "委员履职", shown: () => readsMembers() },
   { hash: "#/hotline", label: "12345工单", shown: () => session.may("draftTopicFromOrders") },
   // The whole trail: the discipline office, leadership and administrators (scoped roles read
   // their part of it on each record's page, 历史记录).

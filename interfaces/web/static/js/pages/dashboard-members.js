@@ -1,13 +1,13 @@
 // The dashboard's 委员履职 cards: members by 界别 and by 协商议事平台 (those active this year
 // beside those not yet), and the members not yet active, by name. Read on their own
-// (`participationBySector`…): a role that reads the dashboard but not the members' records
-// (a committee) sees the rest of the dashboard without these cards.
+// (`participationBySector`…), for the roles that read members' records: a committee reads the
+// rest of the dashboard without these cards.
 
-import { ApiError, gql } from "../api.js";
+import { gql } from "../api.js";
 import { stacked } from "../charts.js";
 import { h, link, mount, section } from "../dom.js";
 import { go } from "../router.js";
-import { points } from "./member-common.js";
+import { points, readsMembers } from "./member-common.js";
 
 const QUERY = `query DashboardMembers($filter: DashboardFilter) { dashboard(filter: $filter) {
   participationBySector { sector members activeMembers points }
@@ -18,21 +18,11 @@ const SHOWN_INACTIVE = 60;
 const ACTIVE = { label: "已履职", colour: "#2e7d4f" };
 const INACTIVE = { label: "尚未履职", colour: "#c4cad1" };
 
-/** The year the dashboard counts members in: its filter's start, else this year. */
-export function memberYear(query, thisYear) {
-  const from = query.get("from");
-  return from ? Number(from.slice(0, 4)) : thisYear;
-}
-
-/** The cards, and `refresh()` that fills them (null when the role may not read them). */
+/** The cards, and `refresh()` that fills them (null when the role may not read them); the
+ * year is the dashboard filter's (`year`), else this year. */
 export async function memberCards(filter, year) {
-  let first;
-  try {
-    first = (await gql(QUERY, { filter })).dashboard;
-  } catch (error) {
-    if (error instanceof ApiError && ["FORBIDDEN", "NOT_FOUND"].includes(error.kind)) return null;
-    throw error;
-  }
+  if (!readsMembers()) return null;
+  const first = (await gql(QUERY, { filter: { ...filter, year } })).dashboard;
   const sectors = chartCard("sectors", `委员履职(按界别,${year} 年度)`);
   const platforms = chartCard("member-platforms", `委员履职(按协商议事平台,${year} 年度)`);
   const inactive = h("div", { id: "inactive-members" });
@@ -60,7 +50,7 @@ export async function memberCards(filter, year) {
   return {
     cards: [sectors.card, platforms.card, inactiveCard],
     refresh: async () => {
-      draw(read || (await gql(QUERY, { filter })).dashboard);
+      draw(read || (await gql(QUERY, { filter: { ...filter, year } })).dashboard);
       read = null;
     },
   };

@@ -7,13 +7,14 @@
 import { gql } from "../api.js";
 import { disposeAll } from "../charts.js";
 import { h, link, mount, table } from "../dom.js";
-import { days, today } from "../format.js";
+import { days } from "../format.js";
 import { watchLog } from "../live.js";
 import * as session from "../session.js";
 import { terms } from "../vocab.js";
 import { CHARTS, chartCard } from "./dashboard-charts.js";
 import { filterForm, readFilter, scopeOf } from "./dashboard-filters.js";
-import { memberCards, memberYear } from "./dashboard-members.js";
+import { yearOf } from "./member-common.js";
+import { memberCards } from "./dashboard-members.js";
 
 const COUNTS = "key label count";
 const QUERY = `query Dashboard($filter: DashboardFilter) { dashboard(filter: $filter) {
@@ -50,7 +51,7 @@ export async function render(view, { query }) {
   const warning = h("div", { id: "calendar-warning" });
   const cards = CHARTS.map(chartCard);
   const overdue = h("div", { id: "overdue-by-unit" });
-  const members = await memberCards(filter, memberYear(query, Number(today().slice(0, 4))));
+  const members = await memberCards(filter, yearOf(query));
   mount(
     view,
     h(

@@ -4,6 +4,15 @@
 import { ApiError, gql } from "../api.js";
 import { h } from "../dom.js";
 import { today } from "../format.js";
+import * as session from "../session.js";
+
+// 委员履职: leadership, the discipline office and administrators read every member's record,
+// platform staff their platform's members; a member (政协委员) reads only their own.
+const READERS = ["LEADER", "AUDITOR", "ADMIN", "PLATFORM_STAFF"];
+
+export function readsMembers() {
+  return READERS.includes(session.role());
+}
 
 const SCHEME = `query Scheme($on: Date) { pointsScheme(on: $on) {
   effectiveFrom example note weights { kind kindLabel points } } }`;

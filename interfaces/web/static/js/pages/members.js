@@ -54,6 +54,7 @@ export async function render(view, { query }) {
     ].filter(Boolean),
     { label: "委员履职筛选", reset: `#/members?year=${year}` },
   );
+  sortedBy(bar, variables.orderBy);
   mount(
     view,
     h(
@@ -70,6 +71,13 @@ export async function render(view, { query }) {
     table(columns(scheme, records.nodes), records.nodes, { empty: "没有符合条件的委员" }),
     pager(query, records),
   );
+}
+
+/** The order has no "全部": it is by points unless by name. */
+function sortedBy(bar, order) {
+  const select = bar.querySelector("#filter-orderBy");
+  select.querySelector("option[value='']").remove();
+  select.value = order;
 }
 
 /** One column per kind of participation (the scheme's order), with the points beside. */
@@ -128,15 +136,11 @@ async function platformOptions() {
 }
 
 /** The 界别 the year's members belong to (as the dashboard counts them), when the role reads
- * the dashboard; else the field is typed in. */
+ * the dashboard; else the field is typed in. Sorted as a reader looks a name up. */
 async function sectorOptions(year) {
   if (!session.mayRead("dashboard")) return [];
-  const filter = { periodFrom: `${year}-01-01`, periodTo: `${year + 1}-01-01` };
-  try {
-    const { dashboard } = await gql(SECTORS, { filter });
-    return dashboard.participationBySector.map((s) => ({ value: s.sector, label: s.sector }));
-  } catch (error) {
-    if (error instanceof ApiError && error.kind === "FORBIDDEN") return [];
-    throw error;
-  }
+  const { dashboard } = await gql(SECTORS, { filter: { year } });
+  return dashboard.participationBySector
+    .map((s) => ({ value: s.sector, label: s.sector }))
+    .sort((a, b) => a.label.localeCompare(b.label, "zh-CN"));
 }
