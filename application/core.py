@@ -69,6 +69,7 @@ NAMES_ZH = {
     "Person": "人员",
     "Attachment": "附件",
     "HolidaySchedule": "节假日安排",
+    "PointsScheme": "履职积分办法",
 }
 
 

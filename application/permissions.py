@@ -188,7 +188,9 @@ def reads_restricted_content(actor: Actor, platform_id: object) -> bool:
 # data as its lists; the system's own records (webhooks with their receivers, 12345 ticket
 # links, command receipts) by administrators only; anything not named here, by no one.
 RECORDS_IN_VIEWS = frozenset({"Topic", "Consultation", "SupervisionItem"})
-REFERENCE_RECORDS = frozenset({"Committee", "Unit", "Person", "Platform", "HolidaySchedule"})
+REFERENCE_RECORDS = frozenset(
+    {"Committee", "Unit", "Person", "Platform", "HolidaySchedule", "PointsScheme"}
+)
 ADMINISTRATIVE_RECORDS = frozenset({"Webhook", "HotlineTicket", "CommandReceipt"})
 # Accounts: security audit material, for the security audit (its own readers), not the trail
 # of the district's business that leaders, the discipline office and administrators read.

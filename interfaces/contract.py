@@ -49,13 +49,14 @@ GUARDED_IN_GRAPHQL: dict[str, tuple[frozenset[Role], str]] = {
 # What a ✓ means beyond the role, by use case (the application checks it on every command).
 NOTES = {
     "propose_topic": "integration: channels `HOTLINE_12345` and `ONLINE` only",
+    "follow_item": "member: as themself only",
 }
 # Use cases that are no mutation, and where they are reached instead.
 ELSEWHERE = {
     "propose_hotline_order": "`POST /hotline/service-requests`, `/hotline/imports` (REST)",
     "issue_deadline_reminder": "`yishiting remind` (CLI; the system itself)",
 }
-SCOPED = frozenset({Role.PLATFORM_STAFF, Role.COMMITTEE, Role.UNIT, Role.SUPERVISOR})
+SCOPED = frozenset({Role.PLATFORM_STAFF, Role.COMMITTEE, Role.UNIT, Role.SUPERVISOR, Role.MEMBER})
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,17 @@ WHEN: dict[str, tuple[str, str]] = {
     "NOT_A_HOTLINE_ORDER": ("drafting from a topic that is not a 12345 order", "no"),
     "ROLE_NOT_GRANTABLE": ("granting a reserved role (system, public)", "no"),
     "SAME_NAME": ("renaming a unit to the name it has", "no"),
-    "YEAR_OUT_OF_RANGE": ("a holiday schedule's year outside 2000–2100", "no"),
+    "YEAR_OUT_OF_RANGE": (
+        "a holiday schedule's or a member record's year outside 2000–2100",
+        "no",
+    ),
+    "NOT_A_MEMBER": (
+        "a person named as a member (researcher, signer, follower) not enrolled",
+        "no",
+    ),
+    "INVALID_WEIGHT": ("a points-scheme weight below 0, above 1000 or not a number", "no"),
+    "DUPLICATE_WEIGHT": ("a points scheme weighing one kind twice", "no"),
+    "WEIGHTS_REQUIRED": ("a points scheme with no weight", "no"),
     "NO_HOLIDAYS": ("a holiday schedule listing no day off", "no"),
     "DATE_OUTSIDE_YEAR": ("a holiday or make-up working day not in the schedule's year", "no"),
     "REPEATED_DAY": ("a day listed twice among the holidays or the make-up working days", "no"),

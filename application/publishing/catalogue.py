@@ -24,6 +24,7 @@ from domain.consultation import Consultation
 from domain.erasure import Erasure
 from domain.errors import InvalidInput
 from domain.holidays import HolidaySchedule
+from domain.members import PointsScheme
 from domain.reference import Committee, Person, Platform, Unit
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
@@ -40,6 +41,7 @@ AGGREGATES: tuple[type[Record], ...] = (
     Attachment,
     Erasure,
     HolidaySchedule,
+    PointsScheme,
 )
 # Named in the audit trail, never published.
 UNPUBLISHED_NAMED: tuple[type[Record], ...] = (Account,)
@@ -55,6 +57,7 @@ AGGREGATE_NAMES_ZH = {
     "Attachment": "附件",
     "Erasure": "个人信息删除",
     "HolidaySchedule": "节假日安排",
+    "PointsScheme": "履职积分办法",
 }
 
 

@@ -17,6 +17,7 @@ from domain.attachment import Attachment
 from domain.consultation import Consultation
 from domain.erasure import Erasure
 from domain.holidays import HolidaySchedule
+from domain.members import PointsScheme
 from domain.reference import Committee, Person, Platform, Unit
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
@@ -171,6 +172,7 @@ ENTRIES: dict[type, Entry] = {
     _event(SupervisionItem, "ItemReopened"): Entry(
         "重新办理", lambda e: f"重新办理,理由:{e.reason}", decision=True
     ),
+    _event(SupervisionItem, "ItemFollowed"): Entry("委员跟踪督办", _fixed("一名政协委员跟踪督办")),
     _event(SupervisionItem, "DeadlineReminderIssued"): Entry(
         "督办提醒",
         lambda e: (
@@ -202,6 +204,9 @@ ENTRIES: dict[type, Entry] = {
         "交办单位更名", lambda e: f"交办单位更名为“{e.name}”,理由:{e.reason}", decision=True
     ),
     _event(Person, "PersonRegistered"): Entry("登记人员", lambda e: f"登记人员“{e.name}”"),
+    _event(Person, "MemberEnrolled"): Entry(
+        "登记政协委员", lambda e: f"登记为政协委员,界别“{e.sector}”"
+    ),
     _event(Platform, "PlatformRegistered"): Entry(
         "设立协商议事平台", lambda e: f"设立协商议事平台“{e.name}”({_label(e.kind)})"
     ),
@@ -224,6 +229,16 @@ ENTRIES: dict[type, Entry] = {
             f"替换节假日安排({e.notice}):放假{len(e.holidays)}天,"
             f"调休上班{len(e.working_days)}天,理由:{e.reason}"
         ),
+        decision=True,
+    ),
+    _event(PointsScheme, "PointsSchemeSet"): Entry(
+        "设定履职积分办法",
+        lambda e: f"设定自{e.effective_from}起的履职积分办法,理由:{e.reason}",
+        decision=True,
+    ),
+    _event(PointsScheme, "PointsSchemeRevised"): Entry(
+        "修改履职积分办法",
+        lambda e: f"修改自{e.effective_from}起的履职积分办法,理由:{e.reason}",
         decision=True,
     ),
     # Accounts: audit material, never published to integration consumers (catalogue.py).

@@ -9,8 +9,10 @@ import json
 from dataclasses import replace
 
 from application.app import Yishiting
+from domain.consultation import Consultation
 from domain.supervision import SupervisionItem
 from domain.topic import Topic
+from domain.vocabulary import ReportKind
 from tests.support.district import District
 
 
@@ -45,3 +47,36 @@ def test_an_assignment_before_working_day_deadlines_reads_as_a_dated_one(
     )
     earlier = older(app, assigned, "due_in_working_days", "weekdays_assumed")
     assert (earlier.due_in_working_days, earlier.weekdays_assumed) == (None, False)  # type: ignore[attr-defined]
+
+
+def test_research_and_reports_recorded_before_members_were_named_read_with_none(
+    app: Yishiting, district: District
+) -> None:
+    topic_id = district.approved_topic()
+    app.record_research(district.staff, topic_id, findings="走访了12栋楼。")
+    *_, research = app.repository.event_store.get(topic_id)
+    earlier = older(app, research, "researcher_ids")
+    assert isinstance(earlier, Topic.TopicResearchRecorded)
+    assert (earlier.findings, earlier.researcher_ids) == ("走访了12栋楼。", [])
+
+    consultation_id, _ = district.held_consultation()
+    app.report_consultation(
+        district.staff,
+        consultation_id,
+        kind=ReportKind.PROPOSAL,
+        recipient="区政协",
+        summary="提案",
+    )
+    *_, reported = app.repository.event_store.get(consultation_id)
+    earlier = older(app, reported, "signer_ids")
+    assert isinstance(earlier, Consultation.ConsultationReported)
+    assert (earlier.summary, earlier.signer_ids) == ("提案", [])
+
+
+def test_a_proposer_stored_before_roster_links_reads_without_one(
+    app: Yishiting, district: District
+) -> None:
+    [proposed, *_] = app.repository.event_store.get(district.propose_hotline_matter())
+    stored = app.mapper.to_stored_event(proposed)  # type: ignore[arg-type]
+    assert b'"person_id"' not in stored.state  # a proposer typed in stores no link
+    assert app.mapper.to_domain_event(stored).proposer.person_id == ""  # type: ignore[attr-defined]

@@ -76,6 +76,12 @@ ADDED = {
     "revoke_api_token": SECURITY,
     # The working calendar (issue 19): a year's holiday schedule, the system administrator's.
     "enter_holiday_schedule": frozenset({R.ADMIN}),
+    # Members' participation (issue 22): enrolment by the platform (or administrator), an item
+    # followed as entered by the platform or by the member themself, the scheme the
+    # administrator's.
+    "enroll_member": frozenset({R.ADMIN, R.PLATFORM_STAFF}),
+    "follow_item": frozenset({R.ADMIN, R.PLATFORM_STAFF, R.MEMBER}),
+    "set_points_scheme": frozenset({R.ADMIN}),
 }
 
 
