@@ -23,8 +23,8 @@ from pypdf import PdfReader
 from domain.base import Actor
 from domain.vocabulary import Role
 from tests.browser.conftest import PHONE, OpenPage
-from tests.browser.pages import go, sign_in, sign_in_as
-from tests.browser.server import NEW_PASSWORD, DemoServer
+from tests.browser.pages import field, go, sign_in, sign_in_as, sign_in_with_token
+from tests.browser.server import NEW_PASSWORD, SECURITY_ADMIN, DemoServer
 from tests.browser.test_keyboard import own_platform
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
@@ -237,3 +237,30 @@ def points(value: float) -> str:
     """As the page shows points: 4, 1.5."""
     rounded = round(value, 2)
     return str(int(rounded)) if rounded == int(rounded) else str(rounded)
+
+
+CREATE_ACCOUNT = """mutation($input: CreateAccountInput!) { createAccount(input: $input) { id } }"""
+ROLES = """query { accounts { id roles { role { code } scope } } }"""
+
+
+def test_the_security_administrator_makes_an_account_a_members(
+    open_page: OpenPage, server: DemoServer
+) -> None:
+    members = set_up_members(server)
+    name = f"member-{uuid4().hex[:8]}"
+    account = server.as_security_admin(
+        CREATE_ACCOUNT, input={"username": name, "displayName": members.names["quiet"]}
+    )["createAccount"]["id"]
+    page = open_page()
+    sign_in_with_token(page, server, server.authenticator.issue(SECURITY_ADMIN))
+    go(page, server, f"/accounts?account={account}")
+    page.get_by_role("button", name="授予角色", exact=True).click()
+    field(page, "role").locator("select").select_option(label="政协委员")
+    # A member, like a supervisor, is a registered person: picked from the people by name.
+    scope = field(page, "scope-MEMBER").locator("select")
+    scope.select_option(label=f"{members.names['quiet']}(政协委员)")
+    field(page, "reason").locator("textarea, input").fill("区政协委员,开通履职账号。")
+    page.get_by_role("button", name="确认授予角色").click()
+    expect(page.locator("#view")).to_contain_text(f"政协委员({members.names['quiet']})")
+    held = next(a for a in server.as_security_admin(ROLES)["accounts"] if a["id"] == account)
+    assert held["roles"] == [{"role": {"code": "MEMBER"}, "scope": members.ids["quiet"]}]
