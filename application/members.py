@@ -28,9 +28,10 @@ class MemberUseCases(Core):
     ) -> list[Record]:
         """A registered person enrolled as a member of a 界别 and a platform; platform staff
         enrol into their own platform."""
-        person = self.load(Person, person_id, command)
-        self.require(Platform, platform_id)
+        # Out of scope first: another platform reads exactly as a missing one.
         self.authorize(command, Reach(platform_id=platform_id))
+        self.require(Platform, platform_id)
+        person = self.load(Person, person_id, command)
         person.enroll_as_member(sector=sector, platform_id=platform_id, actor=command.actor)
         return [person]
 

@@ -149,6 +149,20 @@ def check_reach(actor: Actor, reach: Reach) -> None:
         raise OutOfReach()
 
 
+MEMBER_RECORD_READERS = frozenset({R.LEADER, R.AUDITOR, R.ADMIN, R.SYSTEM})
+
+
+def member_records_reach(actor: Actor) -> tuple[bool, str | None]:
+    """Whether the actor reads members' records (委员履职档案), and of which platform only
+    (None: every member's): leaders, the discipline office and administrators all, platform
+    staff their platform's members; a member reads their own alone (not through this)."""
+    if actor.role in MEMBER_RECORD_READERS:
+        return True, None
+    if actor.role is R.PLATFORM_STAFF and actor.scope:
+        return True, actor.scope
+    return False, None
+
+
 def check_channel(actor: Actor, channel: Channel) -> None:
     if actor.role is R.INTEGRATION and channel not in INTEGRATION_CHANNELS:
         raise NotPermitted(f"propose on channel {channel.code}", actor.role)

@@ -40,6 +40,7 @@ from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
 from interfaces.http.hotline import router as hotline_router
 from interfaces.http.hotline_imports import router as hotline_imports_router
+from interfaces.http.members_export import router as members_export_router
 from interfaces.http.sign_in import sign_in_router
 from interfaces.http.sso import sso_router
 from interfaces.web import mount_web
@@ -105,6 +106,7 @@ def create_app(
     api.include_router(router, prefix="/graphql")
     api.include_router(exports_router)
     api.include_router(audit_export_router)
+    api.include_router(members_export_router)
     api.include_router(attachments_router)
     api.include_router(hotline_router)
     api.include_router(hotline_imports_router)

@@ -1,5 +1,6 @@
 """`yishiting export supervision --format xlsx|csv --output FILE`: the problem list as the
-seed's form 督办落实情况, everything the system sees, filtered as over HTTP."""
+seed's form 督办落实情况, everything the system sees, filtered as over HTTP; `yishiting export
+members --year Y --format xlsx [--output FILE]`: the members' participation report."""
 
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from rich.console import Console
 
 from application.permissions import Visibility
 from domain.errors import DomainError
+from domain.holidays import FIRST_YEAR, LAST_YEAR
 from domain.vocabulary import ItemStatus
 from interfaces.bootstrap import bootstrap
 from interfaces.cli.terminal import refuse, shown
 from interfaces.export.csv_file import csv_bytes
+from interfaces.export.members_sheet import member_report, members_workbook
 from interfaces.export.supervision_form import FormFilter, supervision_form
 from interfaces.export.xlsx import workbook_bytes
 
@@ -84,3 +87,29 @@ def _id(value: str | None) -> str | None:
         return str(UUID(value))
     except ValueError:
         refuse(console, "INVALID_ID", f"无效的编号:{value} (invalid id)")
+
+
+@export_app.command("members")
+def export_members(
+    year: int = typer.Option(..., help="年份 year"),
+    format: str = typer.Option("xlsx", help="xlsx"),
+    output: Path | None = typer.Option(None, help="输出文件(默认 委员履职-YEAR.xlsx) output file"),
+) -> None:
+    """导出委员履职年度报告 Export the members' participation report of a year (xlsx)."""
+    if format != "xlsx":
+        refuse(console, "UNKNOWN_FORMAT", f"格式须为 xlsx:{format} (format must be xlsx)")
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        refuse(
+            console,
+            "YEAR_OUT_OF_RANGE",
+            f"年份须在{FIRST_YEAR}至{LAST_YEAR}之间:{year} (year out of range)",
+        )
+    system = bootstrap()
+    try:
+        system.projector.catch_up()
+        records = member_report(system.store, year, None)
+    finally:
+        system.close()
+    target = output or Path(f"委员履职-{year}.xlsx")
+    _write(target, members_workbook(records, year))
+    console.print(f"已导出 exported {len(records)} 名委员 members → {shown(str(target))}")

@@ -12,7 +12,7 @@ import strawberry
 from strawberry.types import Info
 
 from application.calendar import district_today
-from application.permissions import OutOfReach
+from application.permissions import OutOfReach, member_records_reach
 from domain import vocabulary as v
 from domain.base import Actor
 from domain.holidays import FIRST_YEAR, LAST_YEAR
@@ -27,7 +27,6 @@ from projections.reads import members as m
 from projections.reads.queries import InvalidCursor, decode_cursor, encode_cursor
 
 R = v.Role
-READS_ALL = frozenset({R.LEADER, R.AUDITOR, R.ADMIN, R.SYSTEM})
 
 
 @strawberry.enum(description="履职档案排序 Order of member records")
@@ -173,11 +172,10 @@ def not_permitted(actor: Actor) -> UserError:
 
 def readable_platform(actor: Actor) -> str | None:
     """The platform whose members the actor reads (None: every member's); refuses the rest."""
-    if actor.role in READS_ALL:
-        return None
-    if actor.role is R.PLATFORM_STAFF and actor.scope:
-        return actor.scope
-    raise not_permitted(actor)
+    may_read, platform = member_records_reach(actor)
+    if not may_read:
+        raise not_permitted(actor)
+    return platform
 
 
 def checked_year(year: int) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import strawberry
 from strawberry.types import Info
 
-from application.permissions import WRITES
+from application.permissions import MEMBER_RECORD_READERS, WRITES
 from application.publishing.envelope import sequence
 from domain import vocabulary as v
 from interfaces.edge.blocking import blocking
@@ -52,7 +52,8 @@ class Viewer:
         description="本角色可调用的变更 The mutations this role may call"
     )
     may_read: list[str] = strawberry.field(
-        description="本角色可查看的受限查询(dashboard、ledger) Role-gated queries it may read"
+        description="本角色可查看的受限查询(dashboard、ledger、memberRecords、myMemberRecord)"
+        " Role-gated queries it may read"
     )
     live_cursor: str = strawberry.field(
         description="日志当前位置:以此为 events(after:) 订阅此后的事件 Subscribe from here"
@@ -99,7 +100,12 @@ class ViewerQueries:
     @strawberry.field(description="当前登录者及其权限 Who is signed in, and what they may do")
     async def viewer(self, info: Info) -> Viewer:
         actor = ctx(info).actor
-        gated = {"dashboard": DASHBOARD_ROLES, "ledger": LEDGER_READERS}
+        gated = {
+            "dashboard": DASHBOARD_ROLES,
+            "ledger": LEDGER_READERS,
+            "memberRecords": (*MEMBER_RECORD_READERS, v.Role.PLATFORM_STAFF),
+            "myMemberRecord": (v.Role.MEMBER,),
+        }
         position = await blocking(ctx(info).system.app.position)
         mutations = _mutations(info)
         return Viewer(

@@ -10,7 +10,7 @@ from uuid import UUID, uuid4
 import pytest
 
 from application.app import Yishiting
-from application.permissions import NotPermitted, OutOfReach
+from application.permissions import InvalidScope, NotPermitted, OutOfReach
 from application.receipts import Command
 from domain.base import Actor
 from domain.errors import FieldTooLong, NotFound, RequiredField, UnknownCode
@@ -168,3 +168,20 @@ def test_the_administrator_sets_the_points_scheme_and_revises_it_with_a_reason(
     staff = Command(Actor("staff-x", "李专员", Role.PLATFORM_STAFF, str(uuid4())))
     with pytest.raises(NotPermitted):
         app.set_points_scheme(staff, effective_from=day, weights=weights, reason="改")
+
+
+def test_the_security_administrator_ties_an_account_to_a_member(
+    app: Yishiting, district: District
+) -> None:
+    security = Command(Actor("account:security-0", "安全管理员", Role.SECURITY_ADMIN))
+    jia = member(app, district, "甲委员")
+    account = app.create_account(security, username="jia.weiyuan", display_name="甲委员").id
+    app.grant_role(security, account, role=Role.MEMBER, scope=str(jia), reason="新任委员")
+    held = app.repository.get(account)
+    assert held.holds(Role.MEMBER)
+    with pytest.raises(InvalidScope):  # a member's scope is the registered person's id
+        app.grant_role(security, account, role=Role.MEMBER, scope="", reason="新任委员")
+    with pytest.raises(NotFound):
+        app.grant_role(security, account, role=Role.MEMBER, scope=str(uuid4()), reason="新任委员")
+    with pytest.raises(NotPermitted):  # 三权分立: not the system administrator's
+        app.grant_role(Command(ADMIN), account, role=Role.MEMBER, scope=str(jia), reason="越权")

@@ -10,10 +10,14 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from io import BytesIO
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import openpyxl
 import pytest
+from typer.testing import CliRunner
 
 from application.receipts import Command
 from application.settings import Settings
@@ -24,10 +28,12 @@ from domain.vocabulary import (
     Channel,
     ConsultationForm,
     ParticipantKind,
+    ParticipationKind,
     ReportKind,
     Role,
 )
 from interfaces.bootstrap import bootstrap
+from interfaces.cli.main import app as cli
 from projections.reads.members import MemberFilter, member_records
 from projections.views.members import MemberRecords
 from tests.support.district import ADMIN
@@ -412,3 +418,58 @@ def test_bad_input_is_refused_with_a_stable_code(
     assert error["extensions"]["reason"] == reason, error
     assert CHINESE.search(error["message"]), error
     assert year.world.position() == before
+
+
+def summary_rows(body: bytes) -> tuple[list[tuple[Any, ...]], Any]:
+    book = openpyxl.load_workbook(BytesIO(body))
+    rows = list(book["汇总"].iter_rows(min_row=3, values_only=True))
+    return rows, book
+
+
+def test_the_annual_report_opens_and_its_totals_are_the_graphql_figures(
+    year: Year, url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    response = year.world.http.get(
+        "/exports/members.xlsx?year=2025", headers=year.world.headers["leader"]
+    )
+    assert response.status_code == 200, response.text
+    assert "member-records-2025.xlsx" in response.headers["content-disposition"]
+    rows, book = summary_rows(response.content)
+    figures = year.records()
+    kinds = [k.code for k in ParticipationKind]
+    assert {row[0]: (row[1], row[3:-1], row[-1]) for row in rows} == {
+        name: (
+            node["sector"],
+            tuple(next(c["count"] for c in node["counts"] if c["kind"] == k) for k in kinds),
+            node["points"],
+        )
+        for name, node in figures.items()
+    }
+    assert book.sheetnames == ["汇总", "丙委员", "乙委员", "甲委员"]  # by name
+    jia = list(book["甲委员"].iter_rows(min_row=3, values_only=True))
+    assert jia[0][1:] == ("反映问题", "关于加装电梯的协商", 2.0)
+    assert jia[-1][2:] == ("合计", figures["甲委员"]["points"])
+    assert len(jia) == 1 + sum(c["count"] for c in figures["甲委员"]["counts"])
+
+    monkeypatch.setenv("YISHITING_DATABASE_URL", url)
+    output = tmp_path / "report.xlsx"
+    result = CliRunner().invoke(
+        cli, ["export", "members", "--year", "2025", "--format", "xlsx", "--output", str(output)]
+    )
+    assert result.exit_code == 0, result.output
+    assert summary_rows(output.read_bytes())[0] == rows
+
+    refused = year.world.http.get(
+        "/exports/members.xlsx?year=2025", headers=year.world.headers["unit"]
+    )
+    assert (refused.status_code, refused.json()["errors"][0]["extensions"]["reason"]) == (
+        403,
+        "NOT_PERMITTED",
+    )
+    bad = year.world.http.get(
+        "/exports/members.xlsx?year=20x5", headers=year.world.headers["leader"]
+    )
+    assert (bad.status_code, bad.json()["errors"][0]["extensions"]["reason"]) == (
+        400,
+        "YEAR_OUT_OF_RANGE",
+    )

@@ -86,6 +86,11 @@ MAY: dict[str, dict[str, str]] = {
     "issueCheckpoint": {"auditor": ANYWHERE, "admin": ANYWHERE},
     # the working calendar's holiday schedules: the system administrator's
     "enterHolidaySchedule": {"admin": ANYWHERE},
+    # 委员履职: enrolment and following by the platform (the member follows as themself:
+    # tests/integration/test_member_records.py), the points scheme the administrator's
+    "enrollMember": {"admin": ANYWHERE, "platform_staff": IN},
+    "followItem": {"admin": ANYWHERE, "platform_staff": IN},
+    "setPointsScheme": {"admin": ANYWHERE},
 }
 ON_POSTGRES = (
     "proposeTopic",
@@ -324,7 +329,13 @@ READS = {
     "mySessions": "viewer",
     "holidaySchedules": "reference",
     "workingDaysAfter": "reference",
+    "memberRecords": "members",
+    "memberRecord": "members",
+    "myMemberRecord": "members",
+    "pointsScheme": "reference",
 }
+# 委员履职: who reads members' records (a member reads their own: test_member_records.py).
+MEMBER_RECORD_READERS = {"leader", "auditor", "admin", "platform_staff"}
 # Queries only some roles may read at all; every other role is refused (FORBIDDEN).
 GATED = {
     "ledger": ({"auditor", "admin", "leader"}, "{ ledger { size } }"),
@@ -385,6 +396,10 @@ SMALLEST = {
     "people": "{ people { id } }",
     "holidaySchedules": "{ holidaySchedules { year } }",
     "workingDaysAfter": '{ workingDaysAfter(start: "2026-12-04", workingDays: 1) { dueOn } }',
+    "memberRecords": "{ memberRecords(year: 2026) { totalCount } }",
+    "memberRecord": f'{{ memberRecord(id: "{uuid4()}", year: 2026) {{ id }} }}',
+    "myMemberRecord": "{ myMemberRecord(year: 2026) { id } }",
+    "pointsScheme": "{ pointsScheme { example } }",
     "dashboard": "{ dashboard { topicsTotal } }",
     "publicOverview": "{ publicOverview { itemsOpen } }",
     "vocabularies": "{ vocabularies { name } }",
@@ -532,6 +547,16 @@ class Reading:
             else:
                 self.refused(document, "FORBIDDEN", "NOT_PERMITTED")
 
+    def members(self) -> None:
+        if self.role in MEMBER_RECORD_READERS:
+            self.data(SMALLEST["memberRecords"])
+            self.refused(SMALLEST["memberRecord"], "NOT_FOUND", "NOT_FOUND")
+        else:
+            self.refused(SMALLEST["memberRecords"], "FORBIDDEN", "NOT_PERMITTED")
+            self.refused(SMALLEST["memberRecord"], "FORBIDDEN", "NOT_PERMITTED")
+        self.refused(SMALLEST["myMemberRecord"], "FORBIDDEN", "NOT_PERMITTED")
+        assert self.data(SMALLEST["pointsScheme"])["pointsScheme"]["example"] is True
+
     def hotline(self) -> None:
         for d in (self.world.home, self.world.away):
             document = f'{{ hotlineGroups(platformId: "{d.platform_id}") {{ topics {{ id }} }} }}'
@@ -581,6 +606,7 @@ CHECKS = {
     "gated": Reading.gated,
     "hotline": Reading.hotline,
     "audit": Reading.audit,
+    "members": Reading.members,
 }
 
 

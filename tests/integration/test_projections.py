@@ -22,6 +22,7 @@ from application.receipts import Command
 from application.settings import Settings
 from bench.workload import Workload
 from domain.base import recorded_at
+from domain.members import Weight
 from domain.people import Participant, Proposer
 from domain.vocabulary import (
     Category,
@@ -29,6 +30,7 @@ from domain.vocabulary import (
     ConsultationForm,
     ExclusionGround,
     ParticipantKind,
+    ParticipationKind,
     ReportKind,
 )
 from interfaces.bootstrap import System, bootstrap
@@ -941,6 +943,33 @@ def every_kind_of_event(system: System, district: District) -> None:
             Command(ADMIN), district.platform_id, person_id=person, reason="换届"
         )
         app.move_platform_hall(Command(ADMIN), district.platform_id, hall_venue="新议事厅")
+        member = app.register_person(Command(ADMIN), name="周委员").id
+        app.enroll_member(staff, member, sector="经济界", platform_id=district.platform_id)
+        app.follow_item(staff, item_id, person_id=member)
+        attended = district.scheduled_consultation()
+        listed = Participant.checked(ParticipantKind.CPPCC_MEMBER, "周委员", person_id=str(member))
+        app.identify_participants(staff, attended, participants=[listed])
+        app.hold_consultation(
+            staff,
+            attended,
+            held_at=T,
+            attendee_ids=[listed.id],
+            record="记录",
+            opinions=[],
+            suggestions=[],
+        )
+        app.report_consultation(
+            staff,
+            attended,
+            kind=ReportKind.PROPOSAL,
+            recipient="区政协",
+            summary="提案",
+            signer_ids=[member],
+        )
+        weights = [Weight(ParticipationKind.REPORT, 5)]
+        app.set_points_scheme(
+            Command(ADMIN), effective_from=T.date(), weights=weights, reason="试行"
+        )
 
 
 def test_a_rebuild_gives_the_same_bytes_as_catching_up_step_by_step(
@@ -959,7 +988,7 @@ def test_a_rebuild_gives_the_same_bytes_as_catching_up_step_by_step(
     assert "returned" in incremental
     assert "cancelled" in incremental
     assert "新议事厅" in incremental
-    for table in ("supervision_reports", "consultation_online_opinions"):
+    for table in ("supervision_reports", "consultation_online_opinions", "member_entries"):
         assert f"## {table}\n## " not in incremental, f"{table} holds rows"
 
     system.projector.rebuild()

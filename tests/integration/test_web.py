@@ -91,10 +91,10 @@ def test_each_role_is_told_what_it_may_do(client: TestClient) -> None:
     assert leader["mayPerform"] == []
     assert auditor["mayPerform"] == ["issueCheckpoint"]  # the discipline office signs them
     assert (leader["mayRead"], auditor["mayRead"]) == (
-        ["dashboard", "ledger"],
-        ["dashboard", "ledger"],
+        ["dashboard", "ledger", "memberRecords"],
+        ["dashboard", "ledger", "memberRecords"],
     )
-    assert (staff["mayRead"], unit["mayRead"]) == (["dashboard"], [])
+    assert (staff["mayRead"], unit["mayRead"]) == (["dashboard", "memberRecords"], [])
     assert re.fullmatch(r"\d{20}", leader["liveCursor"])
 
 

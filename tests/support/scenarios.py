@@ -463,6 +463,26 @@ SCENARIOS: dict[str, Scenario] = {
     ),
     # the working calendar: a year's holiday schedule, each call a year not yet entered
     "enterHolidaySchedule": Scenario(lambda d: _holiday_schedule(next(SCHEDULE_YEARS))),
+    # 委员履职: enrolment into the district's platform, an item followed, the points scheme
+    "enrollMember": Scenario(
+        lambda d: {
+            "personId": str(d.app.register_person(ADMIN_COMMAND, name=f"委员{tag()}").id),
+            "sector": "经济界",
+            "platformId": str(d.platform_id),
+        },
+        "platformId",
+    ),
+    "followItem": Scenario(
+        lambda d: {"itemId": str(d.assigned_item()), "personId": str(enrolled_member(d))},
+        "itemId",
+    ),
+    "setPointsScheme": Scenario(
+        lambda d: {
+            "effectiveFrom": (date(2030, 1, 1) + timedelta(days=next(SCHEME_DAYS))).isoformat(),
+            "weights": [{"kind": "report", "points": 5}],
+            "reason": "主席会议通过",
+        }
+    ),
     "issueCheckpoint": Scenario(
         lambda d: {},
         document="mutation { issueCheckpoint { treeSize } }",
@@ -472,6 +492,13 @@ SCENARIOS: dict[str, Scenario] = {
 
 
 SCHEDULE_YEARS = count(2031)
+SCHEME_DAYS = count()
+
+
+def enrolled_member(d: District) -> UUID:
+    person_id = d.app.register_person(ADMIN_COMMAND, name=f"委员{tag()}").id
+    d.app.enroll_member(ADMIN_COMMAND, person_id, sector="经济界", platform_id=d.platform_id)
+    return person_id
 
 
 def _holiday_schedule(year: int) -> Input:
