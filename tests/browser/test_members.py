@@ -17,6 +17,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -211,6 +212,36 @@ def test_a_leader_sees_members_by_sector_and_those_not_yet_active(
     page.get_by_role("link", name=members.item).click()
     expect(page).to_have_url(re.compile(r"#/item/[\w-]+$"))
     expect(page.locator("#view h1")).to_have_text(members.suggestion)
+
+
+def test_the_years_report_downloads_as_an_xlsx_openpyxl_opens(
+    open_page: OpenPage, server: DemoServer
+) -> None:
+    members = set_up_members(server)
+    year = this_year(server)
+    page = open_page()
+    sign_in(page, server, "leader")
+    go(page, server, f"/members?year={year}&platformId={members.platform_id}")
+    expect(page.locator(".grid tbody tr")).to_have_count(3)
+    link = page.get_by_role("link", name="下载年度履职报告 xlsx")
+    expect(link).to_have_attribute("href", f"/exports/members.xlsx?year={year}")
+    with page.expect_download() as downloading:
+        link.click()
+    body = Path(downloading.value.path()).read_bytes()
+    book = load_workbook(BytesIO(body), read_only=True)
+    summary = [list(row) for row in book["汇总"].iter_rows(values_only=True)]
+    assert summary[0][0] == f"{year}年度委员履职情况汇总"
+    header = summary[1]
+    by_name = {row[header.index("姓名")]: row for row in summary[2:]}
+    read = server.query(RECORD, id=members.ids["active"], year=year)["memberRecord"]
+    row = by_name[members.names["active"]]
+    assert row[header.index("界别")] == members.sector
+    assert float(row[header.index("积分")]) == read["points"] == members.active_points
+    own = [list(row) for row in book[members.names["active"]].iter_rows(values_only=True)]
+    assert own[1][:4] == ["日期", "类别", "事项", "积分"]
+    assert sorted(row[2] for row in own[2:] if row[1]) == sorted(
+        e["title"] for e in read["entries"]
+    )
 
 
 def test_a_record_prints_alone_on_a4_portrait(

@@ -13,7 +13,7 @@ const AUDIT_READERS = ["AUDITOR", "LEADER", "ADMIN"];
 
 const PAGES = [
   { hash: "#/todo", label: "待办", shown: () => todo.hasTodo(), counted: true },
-  { hash: "#/my-record", label: "我的履职", shown: () => session.role() === "MEMBER" },
+  { hash: "#/my-record", label: "我的履职", shown: () => session.mayRead("myMemberRecord") },
   { hash: "#/dashboard", label: "领导驾驶舱", shown: () => session.mayRead("dashboard") },
   { hash: "#/topics", label: "议题看板", shown: () => readsTopics() },
   { hash: "#/consultations", label: "协商活动", shown: () => readsTopics() },

@@ -6,12 +6,10 @@ import { h } from "../dom.js";
 import { today } from "../format.js";
 import * as session from "../session.js";
 
-// 委员履职: leadership, the discipline office and administrators read every member's record,
-// platform staff their platform's members; a member (政协委员) reads only their own.
-const READERS = ["LEADER", "AUDITOR", "ADMIN", "PLATFORM_STAFF"];
-
+/** 委员履职: leadership, the discipline office and administrators read every member's record,
+ * platform staff their platform's members (`viewer.mayRead`); a member only their own. */
 export function readsMembers() {
-  return READERS.includes(session.role());
+  return session.mayRead("memberRecords");
 }
 
 const SCHEME = `query Scheme($on: Date) { pointsScheme(on: $on) {
