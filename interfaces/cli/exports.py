@@ -107,7 +107,7 @@ def export_members(
     system = bootstrap()
     try:
         system.projector.catch_up()
-        records = member_report(system.store, year, None)
+        records = member_report(system.store, year, None, restricted_content=True)
     finally:
         system.close()
     target = output or Path(f"委员履职-{year}.xlsx")

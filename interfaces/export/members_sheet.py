@@ -25,9 +25,14 @@ DATE_FORMAT = 'yyyy"年"m"月"d"日"'
 ENTRY_COLUMNS = ("日期", "类别", "事项", "积分")
 
 
-def member_report(store: ViewStore, year: int, platform_id: str | None) -> list[MemberRecord]:
-    """The year's records with their entries, by name (the members a reader may read)."""
-    where = MemberFilter(year=year, platform_id=platform_id, order="name")
+def member_report(
+    store: ViewStore, year: int, platform_id: str | None, *, restricted_content: bool = False
+) -> list[MemberRecord]:
+    """The year's records with their entries, by name (the members a reader may read; a
+    restricted matter's title in clear only for those cleared for it)."""
+    where = MemberFilter(
+        year=year, platform_id=platform_id, order="name", restricted_content=restricted_content
+    )
     return member_records(store, where, entries=True)
 
 

@@ -85,7 +85,11 @@ class MemberRecord:
     async def entries(self, info: Info) -> list[MemberEntry]:
         loaded = self.loaded
         if loaded is None:
-            where = m.MemberFilter(year=self.year, person_id=str(self.id))
+            where = m.MemberFilter(
+                year=self.year,
+                person_id=str(self.id),
+                restricted_content=ctx(info).seen_by.restricted_content,
+            )
             found = await blocking(m.member_records, ctx(info).system.store, where, entries=True)
             loaded = (found[0].entries or []) if found else []
         return [MemberEntry.of(e) for e in loaded]
@@ -194,7 +198,11 @@ async def records(info: Info, where: m.MemberFilter, *, entries: bool) -> list[m
 
 
 async def one_record(info: Info, person_id: str, year: int) -> MemberRecord | None:
-    where = m.MemberFilter(year=checked_year(year), person_id=person_id)
+    where = m.MemberFilter(
+        year=checked_year(year),
+        person_id=person_id,
+        restricted_content=ctx(info).seen_by.restricted_content,
+    )
     found = await records(info, where, entries=True)
     return MemberRecord.of(found[0]) if found else None
 

@@ -5,11 +5,12 @@ browser's session cookie (a GET changes nothing, so no CSRF token is asked)."""
 
 from __future__ import annotations
 
+from functools import partial
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
-from application.permissions import member_records_reach
+from application.permissions import member_records_reach, visibility
 from domain.holidays import FIRST_YEAR, LAST_YEAR
 from interfaces.edge.blocking import blocking
 from interfaces.export.members_sheet import member_report, members_workbook
@@ -31,7 +32,11 @@ async def members_xlsx(request: Request) -> Response:
             "NOT_PERMITTED",
         )
     year = report_year(dict(request.query_params))
-    records = await blocking(member_report, system_of(request).store, year, platform_id)
+    cleared = visibility(actor).restricted_content
+    store = system_of(request).store
+    records = await blocking(
+        partial(member_report, restricted_content=cleared), store, year, platform_id
+    )
     body = await blocking(members_workbook, records, year)
     return Response(body, media_type=XLSX, headers={"Content-Disposition": disposition(year)})
 

@@ -14,7 +14,7 @@ from application.permissions import RESTRICTED_TEXT
 from domain.members import EXAMPLE_NOTE, EXAMPLE_WEIGHTS, SCHEME_NOTE
 from domain.vocabulary import ParticipationKind
 from projections.reads.restriction import RESTRICTED_SQL
-from projections.store import Tx, ViewStore
+from projections.store import Row, Tx, ViewStore
 
 KINDS = tuple(ParticipationKind)
 ORDERS = ("points", "name")
@@ -63,6 +63,8 @@ class MemberFilter:
     platform_id: str | None = None
     person_id: str | None = None
     order: str = "points"
+    restricted_content: bool = False
+    """Whether a restricted matter's title is read in clear (else the placeholder)."""
 
 
 @dataclass
@@ -211,10 +213,16 @@ def _entries(
                 day=row["day"],
                 subject_kind=row["subject_kind"],
                 subject_id=row["subject_id"],
-                title=RESTRICTED_TEXT if row["restricted"] else (row["title"] or ""),
+                title=_title(row, where.restricted_content),
                 points=scheme.points(row["kind"]),
             )
         )
+
+
+def _title(row: Row, restricted_content: bool) -> str:
+    if row["restricted"] and not restricted_content:
+        return RESTRICTED_TEXT
+    return str(row["title"] or "")
 
 
 @dataclass

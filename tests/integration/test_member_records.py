@@ -19,6 +19,7 @@ import openpyxl
 import pytest
 from typer.testing import CliRunner
 
+from application.permissions import RESTRICTED_TEXT
 from application.receipts import Command
 from application.settings import Settings
 from domain.base import Actor, recorded_at
@@ -27,6 +28,7 @@ from domain.vocabulary import (
     Category,
     Channel,
     ConsultationForm,
+    ExclusionGround,
     ParticipantKind,
     ParticipationKind,
     ReportKind,
@@ -473,3 +475,29 @@ def test_the_annual_report_opens_and_its_totals_are_the_graphql_figures(
         400,
         "YEAR_OUT_OF_RANGE",
     )
+
+
+def test_a_restricted_matters_title_is_withheld_from_those_not_cleared(year: Year) -> None:
+    app, home = year.world.system.app, year.world.home
+    with recorded_at(at("2025-11-02")):
+        topic_id = app.propose_topic(
+            home.staff,
+            title="某单位涉密事项",
+            content="内容。",
+            channel=Channel.CPPCC_MEMBER,
+            category=Category.GOVERNANCE,
+            platform_id=home.platform_id,
+            proposer=Proposer.checked("名册人员", person_id=year.yi),
+        ).id
+        app.exclude_topic(home.staff, topic_id, ground=ExclusionGround.CONFIDENTIAL)
+    year.settle()
+
+    def last_title(headers: dict[str, str] | str) -> str:
+        body = year.query(headers, RECORD, id=year.yi, year=YEAR)
+        entries = body["data"]["memberRecord"]["entries"]
+        assert entries[-1]["kind"] == "matter_raised"
+        return str(entries[-1]["title"])
+
+    assert last_title("platform_staff") == "某单位涉密事项"  # the platform holding it
+    assert last_title("leader") == RESTRICTED_TEXT
+    assert last_title(year.as_member(year.yi)) == RESTRICTED_TEXT
