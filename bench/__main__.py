@@ -16,7 +16,9 @@ Each benchmark also runs alone: `python -m bench.NAME --help`.
   sign_in      a password sign-in's server CPU beside the argon2id check alone; a request
                by session cookie beside one by API token and by JWT
   attachments  a file attached over HTTP (upload + mutation) ÷ a plain copy on the same disk;
-               the server's peak RSS during the largest upload, above idle"""
+               the server's peak RSS during the largest upload, above idle
+  members      `memberRecords` (委员履职) for 500 members over HTTP and in process ÷
+               hand-written SQL over the view (p50, p99)"""
 
 from __future__ import annotations
 
@@ -38,6 +40,7 @@ from bench import (
     ledger,
     live_latency,
     long_lived,
+    members,
     memory,
     read_path,
     rebuild,
@@ -60,6 +63,7 @@ STEPS = (
     "gm",
     "sign_in",
     "attachments",
+    "members",
 )
 REBUILD_TARGET = 20.0
 STOCK_NAMED = f"the {len(STOCK_VIEWS)} views fed domain events"
@@ -83,13 +87,22 @@ class Sizes:
     attach_megabytes: int  # the file of the throughput rounds
     attach_peak_megabytes: int  # the file uploaded while the server's memory is watched
     attach_rounds: int
+    member_events: int  # the history the members' records are read over
+    members: int
+    member_samples: int
 
 
-QUICK = Sizes(3.0, 300, 10_000, 1_000, 2, 100_000, 30, 100, 3_000, 20, 10_000, 1, 10, 10, 20, 3)
-FULL = Sizes(
-    20.0, 2_000, 1_000_000, 3_000, 3, 1_000_000, 200, 300, 10_000, 150, 200_000, 1, 30, 10, 20, 5
+# fmt: off
+QUICK = Sizes(
+    3.0, 300, 10_000, 1_000, 2, 100_000, 30, 100, 3_000, 20, 10_000, 1, 10, 10, 20, 3,
+    100_000, 500, 30,
 )
-SMOKE = Sizes(1.0, 30, 2_000, 300, 1, 3_000, 5, 20, 300, 5, 2_000, 1, 2, 1, 2, 1)
+FULL = Sizes(
+    20.0, 2_000, 1_000_000, 3_000, 3, 1_000_000, 200, 300, 10_000, 150, 200_000, 1, 30, 10, 20, 5,
+    1_000_000, 500, 200,
+)
+SMOKE = Sizes(1.0, 30, 2_000, 300, 1, 3_000, 5, 20, 300, 5, 2_000, 1, 2, 1, 2, 1, 3_000, 20, 3)
+# fmt: on
 
 
 class Suite:
@@ -239,6 +252,10 @@ class Suite:
             self.url, s.attach_megabytes, s.attach_peak_megabytes, s.attach_rounds
         )
         return result.figures()
+
+    def members(self) -> list[Figure]:
+        s = self.sizes
+        return members.run(self.url, s.member_events, s.members, s.member_samples).figures()
 
 
 def main(argv: list[str] | None = None) -> None:

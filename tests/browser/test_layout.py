@@ -15,8 +15,9 @@ from domain.accounts import account_id
 from domain.base import Actor
 from domain.vocabulary import Role
 from tests.browser.conftest import PHONE, SCREENSHOTS, SIZES, OpenPage, overflow, size_of
-from tests.browser.pages import go, sign_in, sign_in_with_token
-from tests.browser.server import SECURITY_ADMIN, DemoServer
+from tests.browser.pages import go, sign_in, sign_in_as, sign_in_with_token
+from tests.browser.server import NEW_PASSWORD, SECURITY_ADMIN, DemoServer
+from tests.browser.test_members import set_up_members
 
 # The administrators by a pasted token (their accounts' second factor is one code per 30 s).
 ADMINISTRATORS = {
@@ -41,9 +42,16 @@ def routes(server: DemoServer) -> dict[str, list[tuple[str, str]]]:
     found = server.query(RECORDS, platform=server.scope_of("staff:ys"))
     first = {key: found[key]["nodes"][0]["id"] for key in found}
     hotline = account_id("hotline12345")
+    members = set_up_members(server)
+    member = server.new_account("member", "MEMBER", members.ids["active"])  # "member-…"
     return {
         "": [("public", "/public"), ("signin", "/signin")],
-        "leader": [("dashboard", "/dashboard")],
+        "leader": [
+            ("dashboard", "/dashboard"),
+            ("members", "/members"),
+            ("member-record", f"/members/{members.ids['active']}"),
+        ],
+        member: [("my-record", "/my-record")],
         "auditor": [("audit", "/audit")],
         "unit:jtw": [("todo-unit", "/todo")],
         "staff:ys": [
@@ -66,7 +74,7 @@ def routes(server: DemoServer) -> dict[str, list[tuple[str, str]]]:
 
 # At 1366×768 the pages with the widest content; on a phone, every page.
 WIDEST = {"dashboard", "audit", "topic", "items", "public", "accounts", "security-audit"}
-WIDEST |= {"todo", "todo-unit", "reference", "hotline"}
+WIDEST |= {"todo", "todo-unit", "reference", "hotline", "members", "member-record", "my-record"}
 
 
 # What no page may show (issue 19): a raw id where the object has a name, an event's English
@@ -114,6 +122,8 @@ def test_every_page_fits_the_screen(
         page = open_page(viewport)
         if who in ADMINISTRATORS:
             sign_in_with_token(page, server, server.authenticator.issue(ADMINISTRATORS[who]))
+        elif who.startswith("member-"):  # a fresh member's account (the demo district has none)
+            sign_in_as(page, server, who, NEW_PASSWORD)
         elif who:
             sign_in(page, server, who)
         for name, route in pages:

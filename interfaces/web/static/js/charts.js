@@ -119,17 +119,20 @@ export function pie(element, rows, onPick) {
   return chart;
 }
 
-/** months: ["2026-04", …]; series: [{ key, label, counts: [n per month], colour? }]. */
-export function stacked(element, months, series, onPick) {
+/** months: ["2026-04", …]; series: [{ key, label, counts: [n per month], colour? }].
+ * Horizontal: the categories down the side (names too long to stand under a bar). */
+export function stacked(element, months, series, onPick, { horizontal = false } = {}) {
   const chart = element.__chart || (element.__chart = instance(element));
+  const category = { type: "category", data: months };
+  const value = { type: "value", minInterval: 1 };
   chart.setOption(
     {
       color: PALETTE,
       tooltip: { trigger: "item", formatter: (p) => `${p.name} ${p.seriesName}:${p.value}` },
       legend: { type: "scroll", bottom: 0 },
       grid: { left: 8, right: 16, top: 16, bottom: 36, containLabel: true },
-      xAxis: { type: "category", data: months },
-      yAxis: { type: "value", minInterval: 1 },
+      xAxis: horizontal ? value : category,
+      yAxis: horizontal ? { ...category, inverse: true, axisLabel: axisLabel(true, 0) } : value,
       series: series.map((s) => ({
         type: "bar",
         stack: "forms",

@@ -3,6 +3,7 @@
 import { whenSignedOut } from "./api.js";
 import { h, mount } from "./dom.js";
 import { keepDrafts } from "./forms.js";
+import { readsMembers } from "./pages/member-common.js";
 import { go, start } from "./router.js";
 import * as session from "./session.js";
 import * as todo from "./todo.js";
@@ -12,10 +13,12 @@ const AUDIT_READERS = ["AUDITOR", "LEADER", "ADMIN"];
 
 const PAGES = [
   { hash: "#/todo", label: "待办", shown: () => todo.hasTodo(), counted: true },
+  { hash: "#/my-record", label: "我的履职", shown: () => session.mayRead("myMemberRecord") },
   { hash: "#/dashboard", label: "领导驾驶舱", shown: () => session.mayRead("dashboard") },
   { hash: "#/topics", label: "议题看板", shown: () => readsTopics() },
   { hash: "#/consultations", label: "协商活动", shown: () => readsTopics() },
   { hash: "#/items", label: "督办台账", shown: () => readsRecords() },
+  { hash: "#/members", label: "委员履职", shown: () => readsMembers() },
   { hash: "#/hotline", label: "12345工单", shown: () => session.may("draftTopicFromOrders") },
   // The whole trail: the discipline office, leadership and administrators (scoped roles read
   // their part of it on each record's page, 历史记录).
@@ -27,8 +30,9 @@ const PAGES = [
   { hash: "#/public", label: "公开信息", shown: () => true },
 ];
 
+/** A member (政协委员) reads their own record and nothing else of the district's. */
 function readsRecords() {
-  return Boolean(session.current()) && !ADMINISTRATORS.includes(session.role());
+  return Boolean(session.current()) && ![...ADMINISTRATORS, "MEMBER"].includes(session.role());
 }
 
 function readsTopics() {

@@ -23,6 +23,9 @@ const ROUTES = [
   { pattern: /^\/accounts$/, page: "accounts" },
   { pattern: /^\/security-audit$/, page: "security-audit" },
   { pattern: /^\/calendar$/, page: "calendar" },
+  { pattern: /^\/members$/, page: "members" },
+  { pattern: /^\/members\/([\w-]+)$/, page: "member" },
+  { pattern: /^\/my-record$/, page: "member" },
 ];
 
 let cleanup = null;

@@ -112,6 +112,8 @@ export function home() {
     case "UNIT":
     case "SUPERVISOR":
       return "#/todo";
+    case "MEMBER":
+      return "#/my-record";
     case "SECURITY_ADMIN":
       return "#/accounts";
     case "AUDIT_ADMIN":

@@ -20,7 +20,7 @@ export async function accountSteps(a, choices, reload) {
       fields: [
         { name: "role", label: "角色", type: "select", required: true, options: roleOptions },
         ...Object.entries(SCOPED).map(([role, { list, label }]) => ({
-          name: `scope-${list}`,
+          name: `scope-${role}`, // a supervisor and a member are both picked from the people
           aliases: ["scope"],
           label: `范围:${label}`,
           type: "select",
@@ -112,7 +112,7 @@ function roleInput(values) {
   const scoped = SCOPED[values.role];
   return {
     role: values.role,
-    scope: scoped ? values[`scope-${scoped.list}`] : "",
+    scope: scoped ? values[`scope-${values.role}`] : "",
     reason: values.reason,
   };
 }

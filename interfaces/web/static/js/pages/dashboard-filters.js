@@ -5,6 +5,7 @@ import { gql } from "../api.js";
 import { h } from "../dom.js";
 import { setQuery } from "../router.js";
 import * as session from "../session.js";
+import { readsMembers } from "./member-common.js";
 
 const PERIOD_NAMES = {
   topics: ["proposedFrom", "proposedTo"],
@@ -17,6 +18,7 @@ export function readFilter(query) {
     platformId: query.get("platformId"),
     periodFrom: query.get("from"),
     periodTo: query.get("to"),
+    year: Number.parseInt(query.get("year") || "", 10) || null, // 委员履职's year
   };
   return Object.fromEntries(Object.entries(filter).filter(([, v]) => v));
 }
@@ -52,9 +54,20 @@ export async function filterForm(query) {
     value: query.get("from") || "",
   });
   const to = h("input", { type: "date", name: "to", id: "dash-to", value: query.get("to") || "" });
+  const year = readsMembers()
+    ? h("input", {
+        type: "number",
+        name: "year",
+        id: "dash-year",
+        min: 2000,
+        max: 9999,
+        value: query.get("year") || "",
+        placeholder: "今年",
+      })
+    : null;
   const apply = (event) => {
     event.preventDefault();
-    setQuery({ platformId: platform.value, from: from.value, to: to.value });
+    setQuery({ platformId: platform.value, from: from.value, to: to.value, year: year?.value });
   };
   return h(
     "form",
@@ -62,6 +75,7 @@ export async function filterForm(query) {
     !scoped && h("label", { class: "filter" }, h("span", {}, "协商议事平台"), platform),
     h("label", { class: "filter" }, h("span", {}, "起始日期"), from),
     h("label", { class: "filter" }, h("span", {}, "截止日期(不含)"), to),
+    year && h("label", { class: "filter" }, h("span", {}, "委员履职年度"), year),
     h(
       "div",
       { class: "filter-actions" },

@@ -1,6 +1,7 @@
 // 领导驾驶舱: open, overdue, due-soon and resolved items; overdue items by unit; matters by
 // status, channel, category, platform, committee and exclusion ground; items by unit;
-// consultations by form and month; median days. Every chart opens the
+// consultations by form and month; median days; members by 界别 and platform, and those not
+// yet active this year (dashboard-members.js). Every chart opens the
 // list behind it; the page refreshes itself when the log grows.
 
 import { gql } from "../api.js";
@@ -12,6 +13,8 @@ import * as session from "../session.js";
 import { terms } from "../vocab.js";
 import { CHARTS, chartCard } from "./dashboard-charts.js";
 import { filterForm, readFilter, scopeOf } from "./dashboard-filters.js";
+import { yearOf } from "./member-common.js";
+import { memberCards } from "./dashboard-members.js";
 
 const COUNTS = "key label count";
 const QUERY = `query Dashboard($filter: DashboardFilter) { dashboard(filter: $filter) {
@@ -48,6 +51,7 @@ export async function render(view, { query }) {
   const warning = h("div", { id: "calendar-warning" });
   const cards = CHARTS.map(chartCard);
   const overdue = h("div", { id: "overdue-by-unit" });
+  const members = await memberCards(filter, yearOf(query));
   mount(
     view,
     h(
@@ -69,6 +73,7 @@ export async function render(view, { query }) {
         overdue,
       ),
       cards.map((c) => c.card),
+      members?.cards,
     ),
   );
 
@@ -78,6 +83,7 @@ export async function render(view, { query }) {
     drawWarning(warning, dashboard.calendarWarning);
     drawOverdue(overdue, dashboard.overdueByUnit, scope);
     cards.forEach((c) => c.draw(dashboard, vocab, scope));
+    if (members) await members.refresh();
     stamp.textContent = `更新于 ${new Date().toLocaleTimeString("zh-CN", { hour12: false })}`;
   };
   await refresh();

@@ -1,5 +1,5 @@
-// A role's scope: the platform, committee, unit, supervisor or member (a person) it is limited to,
-// by name. Roles without a scope act district-wide.
+// A role's scope: the platform, committee, unit, supervisor or member (a person) it is limited
+// to, by name. Roles without a scope act district-wide.
 
 import { gql } from "../api.js";
 
@@ -8,7 +8,7 @@ export const SCOPED = {
   COMMITTEE: { list: "committees", label: "专委会" },
   UNIT: { list: "units", label: "交办单位" },
   SUPERVISOR: { list: "people", label: "督办负责人" },
-  MEMBER: { list: "people", label: "政协委员" },
+  MEMBER: { list: "people", label: "政协委员" }, // the registered person the account is
 };
 
 /** { platforms, committees, units, people }: [{ value, label, name }] each; a list the caller may not
