@@ -18,11 +18,10 @@ import os
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.ciphers import algorithms
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
-from application.fences.cryptography_internals import gcm_decryptor, gcm_encryptor
+from application.fences.cryptography_internals import gcm_decryptor, gcm_encryptor, sm4
 
 NONCE = 12
 TAG = 16
@@ -40,19 +39,21 @@ class SM4GCM:
     def __init__(self, key: bytes) -> None:
         if len(key) != SM4_KEY:
             raise ValueError("an SM4 key is 16 bytes")
-        self._algorithm = algorithms.SM4(key)
+        self._algorithm = sm4(key)
 
     @staticmethod
     def generate_key() -> bytes:
         return os.urandom(SM4_KEY)
 
     def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
+        if len(nonce) != NONCE:
+            raise ValueError("an SM4-GCM nonce is 12 bytes here")
         encryptor = gcm_encryptor(self._algorithm, nonce)
         encryptor.authenticate_additional_data(associated_data)
         return encryptor.update(data) + encryptor.finalize() + encryptor.tag
 
     def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
-        if len(data) < TAG:
+        if len(data) < TAG or len(nonce) != NONCE:
             raise InvalidTag
         decryptor = gcm_decryptor(self._algorithm, nonce, data[-TAG:])
         decryptor.authenticate_additional_data(associated_data)

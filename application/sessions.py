@@ -170,6 +170,10 @@ class SessionUseCases(AccountUseCases):
         self._sessions_seen: dict[str, tuple[SessionRow, int]] = {}
         # An open session's cookie → its key and CSRF token: two hashes a request spared.
         self._derived: dict[str, tuple[str, str]] = {}
+        # An open session's cookie → the answer given for it, the log position it was given at
+        # and the moment it must be worked out again (its idle or absolute end, or its next
+        # touch): while the log has not moved, the same answer (see _known_caller).
+        self._answers: dict[str, tuple[SessionCaller, int, float]] = {}
         self.hears_every_append = False
         super().__init__(settings, adapters)
 
@@ -229,6 +233,9 @@ class SessionUseCases(AccountUseCases):
         (an idle or too old session is ended and recorded here)."""
         if not secret or len(secret) > 100:
             raise SessionRefused()
+        known = self._known_caller(secret)
+        if known is not None:
+            return known
         derived = self._derived_from(secret)
         key = derived[0]
         row = self._session_row(key)
@@ -245,12 +252,42 @@ class SessionUseCases(AccountUseCases):
             raise session_ended(reason)
         if now - row.last_seen > min(TOUCH_EVERY, self.settings.session_idle_seconds / 10):
             self.session_table.touch_session(key, now)
-            self._keep(key, replace(row, last_seen=now))
+            row = replace(row, last_seen=now)
+            self._keep(key, row)
             idle_end = now + self.settings.session_idle_seconds
         actor = Actor(
             f"account:{row.account_id}", row.display_name, Role.parse(row.role), row.scope
         )
-        return SessionCaller(actor, key, row.pending, min(idle_end, absolute_end))
+        caller = SessionCaller(actor, key, row.pending, min(idle_end, absolute_end))
+        self._remember_answer(secret, caller, row)
+        return caller
+
+    def _known_caller(self, secret: str) -> SessionCaller | None:
+        """The answer last given for this cookie, while it still holds: the log has not moved
+        since (every end of a session is an append, and its row is ended before), the session
+        has not reached its idle or absolute end, and its last request need not be written
+        yet. Otherwise None, and the session is worked out again."""
+        answer = self._answers.get(secret)
+        if answer is None:
+            return None
+        signal = getattr(self, "log_signal", None)
+        if signal is None or not self.hears_every_append or signal.position != answer[1]:
+            return None
+        if self._now() > answer[2]:
+            return None
+        return answer[0]
+
+    def _remember_answer(self, secret: str, caller: SessionCaller, row: SessionRow) -> None:
+        """Only for a session read from memory at a known log position (as _session_row keeps
+        them; never a pending one)."""
+        seen = self._sessions_seen.get(caller.key)
+        if seen is None or seen[0] is not row:
+            return
+        touch_at = row.last_seen + min(TOUCH_EVERY, self.settings.session_idle_seconds / 10)
+        answers = self._answers
+        if len(answers) >= SESSIONS_KEPT:
+            answers.clear()
+        answers[secret] = (caller, seen[1], min(touch_at, self._session_end(row)))
 
     def _session_end(self, row: SessionRow) -> float:
         return min(
@@ -291,6 +328,10 @@ class SessionUseCases(AccountUseCases):
         for key, (row, _) in list(seen.items()):
             if row.account_id == account:
                 seen.pop(key, None)
+        answers = self._answers
+        for secret, (caller, _, _) in list(answers.items()):
+            if caller.actor.id == f"account:{account}":
+                answers.pop(secret, None)
 
     def session_ended(self, key: str) -> SessionEnded | None:
         """Why the session is no longer open, or None (a live stream asks as it goes, without
@@ -314,6 +355,9 @@ class SessionUseCases(AccountUseCases):
 
     def _end_session(self, row: SessionRow, reason: str, address: str = "") -> None:
         self._sessions_seen.pop(row.key, None)
+        for secret, (caller, _, _) in list(self._answers.items()):
+            if caller.key == row.key:
+                self._answers.pop(secret, None)
         if self.session_table.end_sessions(self._now(), reason, key=row.key):
             self._record_sign_out(UUID(row.account_id), address or row.address, reason)
 

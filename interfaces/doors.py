@@ -15,15 +15,25 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.requests import HTTPConnection
+from starlette.requests import HTTPConnection, cookie_parser
 
-from application.sessions import TOKEN_PREFIX, SessionEnded, SessionRefused, TokenRevoked
+from application.sessions import (
+    SESSIONS_KEPT,
+    TOKEN_PREFIX,
+    SessionCaller,
+    SessionEnded,
+    SessionRefused,
+    TokenRevoked,
+)
 from domain.base import Actor
 from domain.errors import DomainError
 from interfaces.auth import ANONYMOUS, Authenticator, Unauthenticated, token_expired_error
 
 COOKIE = "yishiting_session"
 CSRF_HEADER = "x-csrf-token"
+# The request headers a door reads, found in one pass (the first of each, as Starlette's).
+CSRF_HEADER_KEY = CSRF_HEADER.encode()
+DOOR_HEADERS = frozenset({b"authorization", b"cookie", b"origin", CSRF_HEADER_KEY})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
@@ -60,6 +70,8 @@ class Doors:
         self.authenticator = authenticator
         self.holder = holder
         self.allowed_origins = set(allowed_origins)
+        # A session's answer (the application gives the same one while it holds) → its Caller.
+        self._session_callers: dict[str, tuple[SessionCaller, Caller]] = {}
 
     @property
     def app(self) -> Any:
@@ -70,20 +82,30 @@ class Doors:
     ) -> Caller:
         """The caller of a request (`changing`: it may change something, so a session must
         prove it comes from this site's pages). Raises Unauthenticated-kind DomainErrors."""
-        given = (
-            authorization if authorization is not None else connection.headers.get("authorization")
-        )
+        headers = door_headers(connection)
+        given = authorization if authorization is not None else headers.get(b"authorization")
         if given:
             return self._bearer(given)
-        secret = connection.cookies.get(COOKIE)
+        cookie = headers.get(b"cookie")
+        secret = cookie_parser(cookie).get(COOKIE) if cookie else None
         if not secret:
             return ANONYMOUS_CALLER
         session = self.app.session_caller(secret)
         if changing:
-            self.same_site(connection, secret)
-        return Caller(
+            self._same_site(connection, headers, secret)
+        return self._session_caller(secret, session)
+
+    def _session_caller(self, secret: str, session: SessionCaller) -> Caller:
+        known = self._session_callers.get(secret)
+        if known is not None and known[0] is session:
+            return known[1]
+        caller = Caller(
             session.actor, session.expires_at, session_key=session.key, pending=session.pending
         )
+        if len(self._session_callers) >= SESSIONS_KEPT:
+            self._session_callers.clear()
+        self._session_callers[secret] = (session, caller)
+        return caller
 
     def _bearer(self, authorization: str) -> Caller:
         scheme, _, token = authorization.partition(" ")
@@ -94,14 +116,19 @@ class Doors:
         return Caller(actor, expires_at)
 
     def same_site(self, connection: HTTPConnection, secret: str) -> None:
-        origin = connection.headers.get("origin")
+        self._same_site(connection, door_headers(connection), secret)
+
+    def _same_site(
+        self, connection: HTTPConnection, headers: dict[bytes, str], secret: str
+    ) -> None:
+        origin = headers.get(b"origin")
         if origin is not None and not self.our_origin(connection, origin):
             raise CrossSiteRefused()
         if connection.scope["type"] == "websocket":
             if origin is None:  # a browser always sends one with a WebSocket's handshake
                 raise CrossSiteRefused()
             return
-        sent = connection.headers.get(CSRF_HEADER, "")
+        sent = headers.get(CSRF_HEADER_KEY, "")
         if not hmac.compare_digest(sent.encode(), self.app.csrf_token(secret).encode()):
             raise CrossSiteRefused()
 
@@ -125,6 +152,17 @@ class Doors:
         if caller.expires_at is not None and time.time() > caller.expires_at:
             return token_expired_error()
         return None
+
+
+def door_headers(connection: HTTPConnection) -> dict[bytes, str]:
+    """The headers a door reads, in one pass over the request's (ASGI gives their names in
+    lower case), without the exception Starlette's lookup raises and catches for each absent
+    one; the first of each counts, as in Starlette."""
+    found: dict[bytes, str] = {}
+    for name, value in connection.scope["headers"]:
+        if name in DOOR_HEADERS and name not in found:
+            found[name] = value.decode("latin-1")
+    return found
 
 
 REFUSALS = (Unauthenticated, SessionRefused, SessionEnded, TokenRevoked, CrossSiteRefused)

@@ -13,6 +13,7 @@ from application.app import Yishiting
 from application.receipts import Command
 from application.session_tables import SESSIONS_TABLE
 from application.sessions import (
+    TOUCH_EVERY,
     NoRoleYet,
     SessionEnded,
     SessionExpired,
@@ -247,3 +248,76 @@ def test_another_process_hears_the_revocation_and_reads_the_session_again(
     finally:
         serving.close()
         administering.close()
+
+
+def test_a_session_answered_from_memory_still_times_out_and_records_its_activity(
+    app: Yishiting, clock: FixedClock
+) -> None:
+    """Between appends the same answer is given again for a cookie, without reading or
+    working anything out; it gives way when the session goes idle, when its last request is
+    due to be written (at most once a minute) and at its absolute limit."""
+    app.hears_every_append = True
+    open_account(app)
+    idle, busy = signed_in_session(app), signed_in_session(app)
+    first = app.session_caller(busy)
+    assert app.session_caller(busy) is first  # answered from memory
+    app.session_caller(idle)
+
+    clock.advance(timedelta(seconds=TOUCH_EVERY + 1))
+    touched = app.session_caller(busy)
+    assert touched is not first
+    assert touched.expires_at > first.expires_at
+    row = app.session_table.session(digest(busy))
+    assert row is not None
+    assert row.last_seen == clock().timestamp()
+    clock.advance(timedelta(seconds=TOUCH_EVERY / 2))
+    assert app.session_caller(busy) is touched  # not written again within the minute
+    assert app.session_table.session(digest(busy)).last_seen == row.last_seen  # type: ignore[union-attr]
+
+    clock.advance(timedelta(minutes=29))  # the idle one's 30 minutes are up, not the busy one's
+    with pytest.raises(SessionExpired) as idled:
+        app.session_caller(idle)
+    assert idled.value.details["ended"] == "idle"
+    created = app.session_table.session(digest(busy)).created_at  # type: ignore[union-attr]
+    limit_at = created + app.settings.session_absolute_seconds
+    while clock().timestamp() + 29 * 60 < limit_at - 30:  # a request every 29 minutes…
+        app.session_caller(busy)
+        clock.advance(timedelta(minutes=29))
+    app.session_caller(busy)
+    clock.advance(timedelta(seconds=limit_at - 30 - clock().timestamp()))
+    answer = app.session_caller(busy)  # written, then answered from memory for a minute…
+    assert answer.expires_at == limit_at
+    assert app.session_caller(busy) is answer
+    clock.advance(timedelta(seconds=40))
+    with pytest.raises(SessionExpired) as limit:  # …but not past the 12 hours
+        app.session_caller(busy)
+    assert limit.value.details["ended"] == "absolute"
+
+
+@pytest.mark.parametrize("taken", ["revoke", "disable", "reset", "own_password"])
+def test_a_session_answered_from_memory_ends_at_once_whatever_takes_access_away(
+    app: Yishiting, taken: str
+) -> None:
+    app.hears_every_append = True
+    account = open_account(app)
+    kept, other = signed_in_session(app), signed_in_session(app)
+    for secret in (kept, other, kept, other):
+        app.session_caller(secret)  # the second time from memory
+    holder = Command(app.session_caller(kept).actor)
+    if taken == "revoke":
+        app.revoke_role(SECURITY, account, role=Role.LEADER, reason="调岗")
+    elif taken == "disable":
+        app.disable_account(SECURITY, account, reason="离职")
+    elif taken == "reset":
+        app.reset_password(SECURITY, account, password="Temporary#2026-reset")
+    else:
+        app.change_own_password(
+            holder, current=FIRST, new="Another#2026-secret", session=digest(kept)
+        )
+    with pytest.raises(SessionEnded):
+        app.session_caller(other)
+    if taken == "own_password":  # the holder's own session goes on
+        assert app.session_caller(kept).actor == holder.actor
+    else:
+        with pytest.raises(SessionEnded):
+            app.session_caller(kept)

@@ -367,19 +367,20 @@ def test_cryptography_binding_for_sm4_gcm_is_in_use_and_agrees_with_the_public_a
     from application.fences import cryptography_internals as fence
 
     assert fence.BINDING
+    assert fence.UNCHECKED  # the key and mode made without their constructors read alike
     key, nonce, data, associated = os.urandom(16), os.urandom(12), "张三 13800000001".encode(), b"s"
     public = Cipher(algorithms.SM4(key), modes.GCM(nonce)).encryptor()
     public.authenticate_additional_data(associated)
     expected = public.update(data) + public.finalize()
-    fenced = fence.gcm_encryptor(algorithms.SM4(key), nonce)
+    fenced = fence.gcm_encryptor(fence.sm4(key), nonce)
     fenced.authenticate_additional_data(associated)
     assert fenced.update(data) + fenced.finalize() == expected
     assert fenced.tag == public.tag
 
-    opened = fence.gcm_decryptor(algorithms.SM4(key), nonce, public.tag)
+    opened = fence.gcm_decryptor(fence.sm4(key), nonce, public.tag)
     opened.authenticate_additional_data(associated)
     assert opened.update(expected) + opened.finalize() == data
-    changed = fence.gcm_decryptor(algorithms.SM4(key), nonce, public.tag)
+    changed = fence.gcm_decryptor(fence.sm4(key), nonce, public.tag)
     changed.authenticate_additional_data(associated)
     changed.update(bytes([expected[0] ^ 1]) + expected[1:])
     with pytest.raises(InvalidTag):
