@@ -18,8 +18,13 @@ from projections.store import Row, Tx, ViewStore
 
 KINDS = tuple(ParticipationKind)
 ORDERS = ("points", "name")
-# Each entry with the scheme in force on its day (the latest set on or before it; NULL: none).
-IN_FORCE = "(SELECT MAX(s.id) FROM points_schemes s WHERE s.id <= e.day)"
+# Each scheme's period, from its day until the next one's: an entry joined to it takes the
+# scheme in force on its day (NULL: none, the example table). A join, not a subquery per entry.
+PERIODS = (
+    "(SELECT id AS since, LEAD(id) OVER (ORDER BY id) AS until FROM points_schemes) s"
+    " ON e.day >= s.since AND (s.until IS NULL OR e.day < s.until)"
+)
+IN_FORCE = "s.since"
 TITLES = (
     "CASE e.subject_kind"
     " WHEN 'topic' THEN (SELECT CASE WHEN t.drafted_title <> '' THEN t.drafted_title"
@@ -180,6 +185,7 @@ def _count(
     rows = tx.all(
         f"SELECT e.person_id, e.kind, {IN_FORCE} AS scheme, COUNT(*) AS n"
         " FROM member_entries e JOIN member_roster r ON r.id = e.person_id"
+        f" LEFT JOIN {PERIODS}"
         f" WHERE e.year = ?{criteria} GROUP BY e.person_id, e.kind, {IN_FORCE}",
         [where.year, *params],
     )
@@ -198,6 +204,7 @@ def _entries(
         f"SELECT e.person_id, e.kind, e.day, e.subject_kind, e.subject_id, {IN_FORCE} AS scheme,"
         f" {TITLES} AS title, {RESTRICTED} AS restricted"
         " FROM member_entries e JOIN member_roster r ON r.id = e.person_id"
+        f" LEFT JOIN {PERIODS}"
         f" WHERE e.year = ?{criteria} ORDER BY e.person_id, e.day, e.id",
         [where.year, *params],
     )
