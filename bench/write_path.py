@@ -23,8 +23,12 @@ In one run, in a schema of its own on PostgreSQL:
          client, so that what is measured is the server, not an HTTP library sharing its
          two CPUs (httpx threads took about a third of a CPU at 130 commands/s). The CPU
          the client side used is printed beside each run.
-Last, the floor: the same clients asking `{ __typename }` of the API as deployed, no command
+Then the floor: the same clients asking `{ __typename }` of the API as deployed, no command
 and no database, the most requests per second the HTTP + GraphQL stack answers at all.
+Last, the CRUD peer (bench/crud_peer.py: FastAPI, pydantic, one INSERT … RETURNING by psycopg,
+the same uvicorn settings), what a team would build instead: the same clients posting the same
+fields as JSON, 8 clients (requests/s) and 1 client (p50 latency), beside `proposeTopic` as
+deployed with 8 clients and with 1; the ratios are proposeTopic ÷ the CRUD peer.
 With --profile, py-spy samples the server during the first HTTP run and the heaviest frames
 are printed."""
 
@@ -36,11 +40,12 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import uuid4
@@ -49,7 +54,7 @@ import psycopg
 
 from application.receipts import Command
 from application.settings import Settings
-from bench.common import DEFAULT_URL, ROOT, Figure, Server, percentile, schema
+from bench.common import DEFAULT_URL, ROOT, Figure, Server, free_port, percentile, schema
 from bench.workload import STAFF, Workload
 from domain.base import Actor
 from domain.people import Proposer
@@ -58,6 +63,9 @@ from domain.vocabulary import Category, Channel, Role
 from interfaces.bootstrap import application_for, bootstrap
 
 TARGET = 0.5
+PEER_RATE_TARGET = 0.5  # proposeTopic as deployed, 8 clients: requests/s ÷ the CRUD peer's
+PEER_LATENCY_TARGET = 2.0  # 1 client: p50 ÷ the CRUD peer's p50
+DEPLOYED = "group commit on; API without projector + `project` worker"
 # (group commit, API without projector + `project` worker, API processes) of each HTTP run
 HTTP_RUNS = ((False, False, 1), (True, False, 1), (True, True, 1), (True, True, 2))
 PAYLOAD_BYTES = 674  # the average stored event of bench/workload.py's log
@@ -93,6 +101,22 @@ class HttpRun:
     def rate(self) -> float:
         return self.commands / self.seconds
 
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 0.5)
+
+    def described(self, unit: str = "commands") -> str:
+        return (
+            f"{self.rate:,.0f} {unit}/s (p50 {self.p50 * 1e3:.1f} ms,"
+            f" p99 {percentile(self.latencies, 0.99) * 1e3:.1f} ms)"
+        )
+
+    def size(self, unit: str = "commands") -> str:
+        return (
+            f"{self.commands:,} {unit} in {self.seconds:.0f} s"
+            f" ({_processes(self)}: {self.server_cpu:.0%} of a CPU)"
+        )
+
 
 @dataclass
 class Result:
@@ -102,23 +126,25 @@ class Result:
     http: list[HttpRun] = field(default_factory=list)
     floor: HttpRun | None = None
     loops: int = 0
+    # clients → the CRUD peer's run, and `proposeTopic` as deployed's with those clients
+    crud: dict[int, HttpRun] = field(default_factory=dict)
+    deployed: dict[int, HttpRun] = field(default_factory=dict)
 
     def figures(self) -> list[Figure]:
         baseline = f"raw INSERT+COMMIT, 1 client: {self.raw:,.0f}/s"
         rows = [
             Figure(
                 f"write path: `proposeTopic` over HTTP, {run.clients} clients ({run.label})",
-                f"{run.rate:,.0f} commands/s (p50 {percentile(run.latencies, 0.5) * 1e3:.1f} ms,"
-                f" p99 {percentile(run.latencies, 0.99) * 1e3:.1f} ms)",
+                run.described(),
                 baseline,
                 run.rate / self.raw,
                 f"≥ {TARGET:g}×",
                 run.rate / self.raw >= TARGET,
-                f"{run.commands:,} commands in {run.seconds:.0f} s"
-                f" ({_processes(run)}: {run.server_cpu:.0%} of a CPU)",
+                run.size(),
             )
             for run in self.http
         ]
+        rows.extend(self._beside_the_peer())
         if self.floor is not None:
             rows.append(self._floor(self.floor, baseline))
         rows.append(
@@ -139,6 +165,53 @@ class Result:
                 size=f"{self.loops:,} commands",
             )
         )
+        return rows
+
+    def _beside_the_peer(self) -> list[Figure]:
+        rows = []
+        for clients, peer in sorted(self.crud.items(), reverse=True):
+            rows.append(
+                Figure(
+                    f"write path: the CRUD peer (FastAPI + pydantic + one psycopg INSERT,"
+                    f" bench/crud_peer.py), {clients} client{'s' if clients > 1 else ''}",
+                    peer.described("requests"),
+                    f"raw INSERT+COMMIT, 1 client: {self.raw:,.0f}/s",
+                    peer.rate / self.raw,
+                    size=peer.size("requests"),
+                )
+            )
+            ours = self.deployed.get(clients)
+            if ours is None:
+                continue
+            peer_says = f"the CRUD peer: {peer.described('requests')}"
+            if clients > 1:
+                ratio = ours.rate / peer.rate
+                rows.append(
+                    Figure(
+                        f"write path: `proposeTopic` as deployed ({DEPLOYED}), {clients}"
+                        " clients, requests/s ÷ the CRUD peer's",
+                        ours.described(),
+                        peer_says,
+                        ratio,
+                        f"≥ {PEER_RATE_TARGET:g}×",
+                        ratio >= PEER_RATE_TARGET,
+                        ours.size(),
+                    )
+                )
+            else:
+                ratio = ours.p50 / peer.p50
+                rows.append(
+                    Figure(
+                        f"write path: `proposeTopic` as deployed ({DEPLOYED}), 1 client,"
+                        " p50 ÷ the CRUD peer's p50",
+                        ours.described(),
+                        peer_says,
+                        ratio,
+                        f"≤ {PEER_LATENCY_TARGET:g}×",
+                        ratio <= PEER_LATENCY_TARGET,
+                        ours.size(),
+                    )
+                )
         return rows
 
     def _floor(self, floor: HttpRun, baseline: str) -> Figure:
@@ -184,7 +257,7 @@ def run(
         ):
             label = "group commit on" if grouped else "group commit off"
             if split and apis == 1:
-                label += "; API without projector + `project` worker, as deployed"
+                label = f"{DEPLOYED}, as deployed"
             elif split:
                 label += f"; {apis} APIs without projector + `project` worker, as docker-compose"
                 label += " deploys them (the clients split between them)"
@@ -203,10 +276,44 @@ def run(
             result.http.append(http)
             cpu = f"CPU: server {http.server_cpu:.0%}, clients {http.client_cpu:.0%}"
             tell(f"      {http.rate:,.0f} commands/s ({cpu})")
+            if grouped and split and apis == 1:
+                result.deployed[clients] = http
         tell(f"(floor) {clients} clients, {seconds:g} s, `{FLOOR}`, as deployed …")
         result.floor = http_run(log_url, platform_id, clients, seconds, True, False, True, True)
         tell(f"      {result.floor.rate:,.0f} requests/s (server {result.floor.server_cpu:.0%})")
+        beside_the_peer(result, log_url, platform_id, clients, seconds, tell)
     return result
+
+
+def beside_the_peer(
+    result: Result,
+    url: str,
+    platform_id: str,
+    clients: int,
+    seconds: float,
+    tell: Callable[[str], object],
+) -> None:
+    """The CRUD peer with `clients` clients and with 1, and `proposeTopic` as deployed with 1
+    (its run with `clients` is one of the runs above), interleaved."""
+    for n in sorted({clients, 1}, reverse=True):
+        tell(f"(crud peer) {n} client(s), {seconds:g} s …")
+        peer = result.crud[n] = crud_run(url, platform_id, n, seconds)
+        tell(f"      {peer.described('requests')} (server {peer.server_cpu:.0%})")
+        if n not in result.deployed:
+            tell(f"(http) {n} client(s), {seconds:g} s, {DEPLOYED} …")
+            ours = http_run(url, platform_id, n, seconds, True, False, True)
+            ours.label = DEPLOYED
+            result.deployed[n] = ours
+            tell(f"      {ours.described()} (server {ours.server_cpu:.0%})")
+
+
+def crud_run(url: str, platform_id: str, clients: int, seconds: float) -> HttpRun:
+    with CrudPeer(url) as peer:
+        connections = [
+            _Connection(peer.port, "", path="/matters", wanted=_matter_stored)
+            for _ in range(clients)
+        ]
+        return asyncio.run(_drive([peer], connections, platform_id, seconds, False, _crud_bodies))
 
 
 def _prepare(url: str) -> str:
@@ -306,9 +413,9 @@ def http_run(
             stack.enter_context(Server(url, env=env, projector=not split)) for _ in range(apis)
         ]
         stack.enter_context(_projecting(servers[0], split))
-        tokens = [
-            (
-                servers[c % apis],
+        connections = [
+            _Connection(
+                servers[c % apis].port,
                 servers[c % apis].token(
                     Actor(f"staff-{c}", "李专员", Role.PLATFORM_STAFF, platform_id)
                 ),
@@ -316,7 +423,7 @@ def http_run(
             for c in range(clients)
         ]
         requests = _floor_bodies if floor else _bodies
-        run = asyncio.run(_drive(servers, tokens, platform_id, seconds, profile, requests))
+        run = asyncio.run(_drive(servers, connections, platform_id, seconds, profile, requests))
         run.apis = apis
         return run
 
@@ -341,14 +448,71 @@ def _projecting(server: Server, split: bool) -> Iterator[None]:
             worker.wait()
 
 
-class _Connection:
-    """One keep-alive HTTP/1.1 connection posting pre-encoded GraphQL requests."""
+class CrudPeer:
+    """bench/crud_peer.py in its own process, under the same uvicorn settings as the server."""
 
-    def __init__(self, port: int, token: str) -> None:
+    def __init__(self, url: str) -> None:
+        self.port = free_port()
+        self.command = [sys.executable, "-m", "bench.crud_peer", "--port", str(self.port)]
+        self.command += ["--database-url", url]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> CrudPeer:
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError("the CRUD peer exited")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=1),
+            ):
+                return self
+            if time.monotonic() > deadline:
+                raise TimeoutError("the CRUD peer did not start")
+            time.sleep(0.05)
+
+    def __exit__(self, *_: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _proposed(status: bytes, answer: dict[str, object]) -> bool:
+    """A proposed topic's id, or the floor's `__typename`."""
+    data = answer.get("data") or {}
+    assert isinstance(data, dict)
+    wanted = data == {"__typename": "Query"} or (data.get("proposeTopic") or {}).get("id")
+    return status == b"200" and not answer.get("errors") and bool(wanted)
+
+
+def _matter_stored(status: bytes, answer: dict[str, object]) -> bool:
+    return status == b"201" and bool(answer.get("id"))
+
+
+class _Connection:
+    """One keep-alive HTTP/1.1 connection posting pre-encoded requests (GraphQL, or the CRUD
+    peer's JSON)."""
+
+    def __init__(
+        self,
+        port: int,
+        token: str,
+        path: str = "/graphql",
+        wanted: Callable[[bytes, dict[str, object]], bool] = _proposed,
+    ) -> None:
         self.port = port
+        self.wanted = wanted
+        authorization = f"Authorization: Bearer {token}\r\n" if token else ""
         self.head = (
-            f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"{authorization}Content-Type: application/json\r\n"
             "Accept: application/json\r\nContent-Length: "
         ).encode()
         self.reader: asyncio.StreamReader | None = None
@@ -362,8 +526,7 @@ class _Connection:
             self.writer.close()
 
     async def post(self, body: bytes) -> None:
-        """Sends one request; refuses any answer but the one it asks for (a proposed topic's
-        id, or the floor's `__typename`)."""
+        """Sends one request; refuses any answer but the one it asks for (`wanted`)."""
         assert self.reader is not None
         assert self.writer is not None
         self.writer.write(self.head + str(len(body)).encode() + b"\r\n\r\n" + body)
@@ -377,16 +540,22 @@ class _Connection:
         if length is None:
             raise RuntimeError(f"no Content-Length in {head!r}")
         answer = json.loads(await self.reader.readexactly(length))
-        data = answer.get("data") or {}
-        wanted = data == {"__typename": "Query"} or (data.get("proposeTopic") or {}).get("id")
-        if status != b"200" or answer.get("errors") or not wanted:
-            raise RuntimeError(f"GraphQL refused: {status.decode()} {answer}")
+        if not self.wanted(status, answer):
+            raise RuntimeError(f"refused: {status.decode()} {answer}")
 
 
 def _floor_bodies(_platform_id: str, _client: int) -> Iterator[bytes]:
     body = json.dumps({"query": FLOOR}).encode()
     while True:
         yield body
+
+
+def _crud_bodies(platform_id: str, client: int) -> Iterator[bytes]:
+    """The CRUD peer's requests: the same fields as `proposeTopic`'s input, as JSON."""
+    for n in range(-3, 10**9):
+        yield json.dumps(
+            _variables(platform_id, client, n)["input"], ensure_ascii=False, separators=(",", ":")
+        ).encode()
 
 
 def _bodies(platform_id: str, client: int) -> Iterator[bytes]:
@@ -414,15 +583,14 @@ def _bodies(platform_id: str, client: int) -> Iterator[bytes]:
 
 
 async def _drive(
-    servers: list[Server],
-    tokens: list[tuple[Server, str]],
+    servers: Sequence[Server | CrudPeer],
+    connections: list[_Connection],
     platform_id: str,
     seconds: float,
     profile: bool,
     requests: Callable[[str, int], Iterator[bytes]] = _bodies,
 ) -> HttpRun:
-    connections = [_Connection(server.port, token) for server, token in tokens]
-    bodies = [requests(platform_id, c) for c in range(len(tokens))]
+    bodies = [requests(platform_id, c) for c in range(len(connections))]
     try:
         for connection, body in zip(connections, bodies, strict=True):
             await connection.open()
@@ -455,14 +623,16 @@ async def _drive(
     return outcome
 
 
-def _cpu_seconds(server: Server) -> float:
+def _cpu_seconds(server: Server | CrudPeer) -> float:
     """User and system CPU time the server process (all its threads) has used so far."""
     assert server.process is not None
     fields = Path(f"/proc/{server.process.pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _profiler(server: Server, seconds: float) -> tuple[subprocess.Popen[bytes], Path] | None:
+def _profiler(
+    server: Server | CrudPeer, seconds: float
+) -> tuple[subprocess.Popen[bytes], Path] | None:
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists() or server.process is None:
         return None
