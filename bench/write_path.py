@@ -29,8 +29,11 @@ Last, the CRUD peer (bench/crud_peer.py: FastAPI, pydantic, one INSERT … RETUR
 the same uvicorn settings), what a team would build instead: the same clients posting the same
 fields as JSON, 8 clients (requests/s) and 1 client (p50 latency), beside `proposeTopic` as
 deployed with 8 clients and with 1; the ratios are proposeTopic ÷ the CRUD peer.
-With --profile, py-spy samples the server during the first HTTP run and the heaviest frames
-are printed."""
+Then `proposeTopic` as deployed again, answered from the log (`readYourWrites: false`: no wait
+for the views; the answer's position is the consistency token a later query may send as
+X-Read-After), 8 clients and 1, beside the same CRUD peer.
+With --profile, py-spy samples the API during that last run with 8 clients (`pip install
+py-spy` into the venv) and the heaviest frames are printed."""
 
 from __future__ import annotations
 
@@ -66,6 +69,7 @@ TARGET = 0.5
 PEER_RATE_TARGET = 0.5  # proposeTopic as deployed, 8 clients: requests/s ÷ the CRUD peer's
 PEER_LATENCY_TARGET = 2.0  # 1 client: p50 ÷ the CRUD peer's p50
 DEPLOYED = "group commit on; API without projector + `project` worker"
+TOKEN = "`readYourWrites: false`: answered from the log, the position a consistency token"
 # (group commit, API without projector + `project` worker, API processes) of each HTTP run
 HTTP_RUNS = ((False, False, 1), (True, False, 1), (True, True, 1), (True, True, 2))
 PAYLOAD_BYTES = 674  # the average stored event of bench/workload.py's log
@@ -129,6 +133,8 @@ class Result:
     # clients → the CRUD peer's run, and `proposeTopic` as deployed's with those clients
     crud: dict[int, HttpRun] = field(default_factory=dict)
     deployed: dict[int, HttpRun] = field(default_factory=dict)
+    # …and as deployed, answered from the log (`readYourWrites: false`, the consistency token)
+    token: dict[int, HttpRun] = field(default_factory=dict)
 
     def figures(self) -> list[Figure]:
         baseline = f"raw INSERT+COMMIT, 1 client: {self.raw:,.0f}/s"
@@ -180,38 +186,10 @@ class Result:
                     size=peer.size("requests"),
                 )
             )
-            ours = self.deployed.get(clients)
-            if ours is None:
-                continue
-            peer_says = f"the CRUD peer: {peer.described('requests')}"
-            if clients > 1:
-                ratio = ours.rate / peer.rate
-                rows.append(
-                    Figure(
-                        f"write path: `proposeTopic` as deployed ({DEPLOYED}), {clients}"
-                        " clients, requests/s ÷ the CRUD peer's",
-                        ours.described(),
-                        peer_says,
-                        ratio,
-                        f"≥ {PEER_RATE_TARGET:g}×",
-                        ratio >= PEER_RATE_TARGET,
-                        ours.size(),
-                    )
-                )
-            else:
-                ratio = ours.p50 / peer.p50
-                rows.append(
-                    Figure(
-                        f"write path: `proposeTopic` as deployed ({DEPLOYED}), 1 client,"
-                        " p50 ÷ the CRUD peer's p50",
-                        ours.described(),
-                        peer_says,
-                        ratio,
-                        f"≤ {PEER_LATENCY_TARGET:g}×",
-                        ratio <= PEER_LATENCY_TARGET,
-                        ours.size(),
-                    )
-                )
+            for how, runs in ((DEPLOYED, self.deployed), (f"{DEPLOYED}; {TOKEN}", self.token)):
+                ours = runs.get(clients)
+                if ours is not None:
+                    rows.append(_beside(ours, peer, how))
         return rows
 
     def _floor(self, floor: HttpRun, baseline: str) -> Figure:
@@ -224,6 +202,33 @@ class Result:
             size=f"{floor.commands:,} requests in {floor.seconds:.0f} s"
             f" ({_processes(floor)}: {floor.server_cpu:.0%} of a CPU)",
         )
+
+
+def _beside(ours: HttpRun, peer: HttpRun, how: str) -> Figure:
+    """`proposeTopic` ÷ the CRUD peer: requests/s with several clients, p50 with one."""
+    peer_says = f"the CRUD peer: {peer.described('requests')}"
+    if ours.clients > 1:
+        ratio = ours.rate / peer.rate
+        return Figure(
+            f"write path: `proposeTopic` as deployed ({how}), {ours.clients} clients,"
+            " requests/s ÷ the CRUD peer's",
+            ours.described(),
+            peer_says,
+            ratio,
+            f"≥ {PEER_RATE_TARGET:g}×",
+            ratio >= PEER_RATE_TARGET,
+            ours.size(),
+        )
+    ratio = ours.p50 / peer.p50
+    return Figure(
+        f"write path: `proposeTopic` as deployed ({how}), 1 client, p50 ÷ the CRUD peer's p50",
+        ours.described(),
+        peer_says,
+        ratio,
+        f"≤ {PEER_LATENCY_TARGET:g}×",
+        ratio <= PEER_LATENCY_TARGET,
+        ours.size(),
+    )
 
 
 def _processes(run: HttpRun) -> str:
@@ -268,7 +273,7 @@ def run(
                 clients,
                 seconds,
                 grouped,
-                profile and not grouped,
+                False,
                 split,
                 apis=apis,
             )
@@ -281,7 +286,7 @@ def run(
         tell(f"(floor) {clients} clients, {seconds:g} s, `{FLOOR}`, as deployed …")
         result.floor = http_run(log_url, platform_id, clients, seconds, True, False, True, True)
         tell(f"      {result.floor.rate:,.0f} requests/s (server {result.floor.server_cpu:.0%})")
-        beside_the_peer(result, log_url, platform_id, clients, seconds, tell)
+        beside_the_peer(result, log_url, platform_id, clients, seconds, tell, profile)
     return result
 
 
@@ -292,9 +297,11 @@ def beside_the_peer(
     clients: int,
     seconds: float,
     tell: Callable[[str], object],
+    profile: bool = False,
 ) -> None:
     """The CRUD peer with `clients` clients and with 1, and `proposeTopic` as deployed with 1
-    (its run with `clients` is one of the runs above), interleaved."""
+    (its run with `clients` is one of the runs above), then as deployed answered from the log
+    (`readYourWrites: false`), interleaved; `profile` samples the last with `clients`."""
     for n in sorted({clients, 1}, reverse=True):
         tell(f"(crud peer) {n} client(s), {seconds:g} s …")
         peer = result.crud[n] = crud_run(url, platform_id, n, seconds)
@@ -305,6 +312,12 @@ def beside_the_peer(
             ours.label = DEPLOYED
             result.deployed[n] = ours
             tell(f"      {ours.described()} (server {ours.server_cpu:.0%})")
+        tell(f"(http) {n} client(s), {seconds:g} s, {DEPLOYED}; {TOKEN} …")
+        sampled = profile and n == clients
+        token = http_run(url, platform_id, n, seconds, True, sampled, True, from_log=True)
+        token.label = f"{DEPLOYED}; {TOKEN}"
+        result.token[n] = token
+        tell(f"      {token.described()} (server {token.server_cpu:.0%})")
 
 
 def crud_run(url: str, platform_id: str, clients: int, seconds: float) -> HttpRun:
@@ -378,9 +391,12 @@ def _proposal(platform_id: object, n: int) -> dict[str, object]:
     }
 
 
-def _variables(platform_id: str, client: int, n: int) -> dict[str, object]:
+def _variables(
+    platform_id: str, client: int, n: int, read_your_writes: bool = True
+) -> dict[str, object]:
     return {
         "input": {
+            **({} if read_your_writes else {"readYourWrites": False}),
             "commandId": f"bench-{client}-{n}-{uuid4().hex[:8]}",
             "title": f"第{client}-{n}号事项:小区停车难",
             "content": "居民反映小区周边停车位不足,夜间乱停车严重,希望协调解决。" * 3,
@@ -402,6 +418,7 @@ def http_run(
     split: bool = False,
     floor: bool = False,
     apis: int = 1,
+    from_log: bool = False,
 ) -> HttpRun:
     """One timed run; `split`: as docker-compose deploys, the API without a projector and a
     `yishiting project` worker beside it (each command still waits for its views), with `apis`
@@ -422,7 +439,7 @@ def http_run(
             )
             for c in range(clients)
         ]
-        requests = _floor_bodies if floor else _bodies
+        requests = _floor_bodies if floor else _token_bodies if from_log else _bodies
         run = asyncio.run(_drive(servers, connections, platform_id, seconds, profile, requests))
         run.apis = apis
         return run
@@ -558,9 +575,14 @@ def _crud_bodies(platform_id: str, client: int) -> Iterator[bytes]:
         ).encode()
 
 
-def _bodies(platform_id: str, client: int) -> Iterator[bytes]:
+def _token_bodies(platform_id: str, client: int) -> Iterator[bytes]:
+    """The mutations answered from the log (`readYourWrites: false`)."""
+    return _bodies(platform_id, client, read_your_writes=False)
+
+
+def _bodies(platform_id: str, client: int, read_your_writes: bool = True) -> Iterator[bytes]:
     """The requests of one client, encoded once but for what differs from one to the next."""
-    variables = _variables(platform_id, client, 0)
+    variables = _variables(platform_id, client, 0, read_your_writes)
     template = json.dumps(
         {"query": PROPOSE, "variables": variables}, ensure_ascii=False, separators=(",", ":")
     )
@@ -693,7 +715,7 @@ def main(argv: list[str] | None = None) -> Result:
     )
     for figure in result.figures():
         print(" | ".join(figure.cells()))
-    for run_ in result.http:
+    for run_ in [*result.http, *result.token.values()]:
         for share, frame in run_.profile:
             print(f"{share:6.1%} {frame}")
     return result
