@@ -94,6 +94,9 @@ class Adapters:
     attachments: AttachmentStore = field(default_factory=AttachmentStore.temporary)
 
 
+FOUND_LIMIT = 10_000  # records `require` remembers as found
+
+
 class Core(Application[UUID]):
     name = "yishiting"
 
@@ -114,6 +117,9 @@ class Core(Application[UUID]):
         if isinstance(self.recorder, KeysInTheAppend):
             self.recorder.subject_keys = self.subject_keys
         self.group = GroupCommit(self.save) if adapters.group_commit else None
+        # Records found by `require`: a stored first event is never taken back, so once found
+        # a record is there for good (a bound keeps the set small; past it, it starts again).
+        self._found: set[tuple[type[Record], UUID]] = set()
 
     def construct_snapshot_store(self) -> Any:
         """Snapshots tagged when written and used only when their tag holds."""
@@ -181,12 +187,18 @@ class Core(Application[UUID]):
 
     def require(self, cls: type[Record], aggregate_id: UUID) -> None:
         """Refuses as not found an aggregate that is missing or of another kind, like `load`,
-        from its first event alone: no snapshot looked for, nothing reconstructed."""
+        from its first event alone: no snapshot looked for, nothing reconstructed; and once
+        found, from memory (the hot path of a proposal names its platform every time)."""
+        if (cls, aggregate_id) in self._found:
+            return
         first = next(iter(self.events.get(aggregate_id, limit=1)), None)
         topic = getattr(first, "originator_topic", None)
         kind = resolve_topic(topic) if isinstance(topic, str) else None
         if not (isinstance(kind, type) and issubclass(kind, cls)):
             raise NotFound(NAMES_ZH.get(cls.__name__, cls.__name__), cls.__name__, aggregate_id)
+        if len(self._found) >= FOUND_LIMIT:
+            self._found.clear()
+        self._found.add((cls, aggregate_id))
 
     def holiday_schedule(self, year: int) -> HolidaySchedule | None:
         """The year's schedule as entered, read from the log by its id (no view to lag)."""

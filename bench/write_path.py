@@ -23,10 +23,17 @@ In one run, in a schema of its own on PostgreSQL:
          client, so that what is measured is the server, not an HTTP library sharing its
          two CPUs (httpx threads took about a third of a CPU at 130 commands/s). The CPU
          the client side used is printed beside each run.
-Last, the floor: the same clients asking `{ __typename }` of the API as deployed, no command
+Then the floor: the same clients asking `{ __typename }` of the API as deployed, no command
 and no database, the most requests per second the HTTP + GraphQL stack answers at all.
-With --profile, py-spy samples the server during the first HTTP run and the heaviest frames
-are printed."""
+Last, the CRUD peer (bench/crud_peer.py: FastAPI, pydantic, one INSERT … RETURNING by psycopg,
+the same uvicorn settings), what a team would build instead: the same clients posting the same
+fields as JSON, 8 clients (requests/s) and 1 client (p50 latency), beside `proposeTopic` as
+deployed with 8 clients and with 1; the ratios are proposeTopic ÷ the CRUD peer.
+Then `proposeTopic` as deployed again, answered from the log (`readYourWrites: false`: no wait
+for the views; the answer's position is the consistency token a later query may send as
+X-Read-After), 8 clients and 1, beside the same CRUD peer.
+With --profile, py-spy samples the API during that last run with 8 clients (`pip install
+py-spy` into the venv) and the heaviest frames are printed."""
 
 from __future__ import annotations
 
@@ -36,11 +43,12 @@ import contextlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from uuid import uuid4
@@ -49,7 +57,7 @@ import psycopg
 
 from application.receipts import Command
 from application.settings import Settings
-from bench.common import DEFAULT_URL, ROOT, Figure, Server, percentile, schema
+from bench.common import DEFAULT_URL, ROOT, Figure, Server, free_port, percentile, schema
 from bench.workload import STAFF, Workload
 from domain.base import Actor
 from domain.people import Proposer
@@ -58,6 +66,10 @@ from domain.vocabulary import Category, Channel, Role
 from interfaces.bootstrap import application_for, bootstrap
 
 TARGET = 0.5
+PEER_RATE_TARGET = 0.5  # proposeTopic as deployed, 8 clients: requests/s ÷ the CRUD peer's
+PEER_LATENCY_TARGET = 2.0  # 1 client: p50 ÷ the CRUD peer's p50
+DEPLOYED = "group commit on; API without projector + `project` worker"
+TOKEN = "`readYourWrites: false`: answered from the log, the position a consistency token"
 # (group commit, API without projector + `project` worker, API processes) of each HTTP run
 HTTP_RUNS = ((False, False, 1), (True, False, 1), (True, True, 1), (True, True, 2))
 PAYLOAD_BYTES = 674  # the average stored event of bench/workload.py's log
@@ -93,6 +105,22 @@ class HttpRun:
     def rate(self) -> float:
         return self.commands / self.seconds
 
+    @property
+    def p50(self) -> float:
+        return percentile(self.latencies, 0.5)
+
+    def described(self, unit: str = "commands") -> str:
+        return (
+            f"{self.rate:,.0f} {unit}/s (p50 {self.p50 * 1e3:.1f} ms,"
+            f" p99 {percentile(self.latencies, 0.99) * 1e3:.1f} ms)"
+        )
+
+    def size(self, unit: str = "commands") -> str:
+        return (
+            f"{self.commands:,} {unit} in {self.seconds:.0f} s"
+            f" ({_processes(self)}: {self.server_cpu:.0%} of a CPU)"
+        )
+
 
 @dataclass
 class Result:
@@ -102,23 +130,27 @@ class Result:
     http: list[HttpRun] = field(default_factory=list)
     floor: HttpRun | None = None
     loops: int = 0
+    # clients → the CRUD peer's run, and `proposeTopic` as deployed's with those clients
+    crud: dict[int, HttpRun] = field(default_factory=dict)
+    deployed: dict[int, HttpRun] = field(default_factory=dict)
+    # …and as deployed, answered from the log (`readYourWrites: false`, the consistency token)
+    token: dict[int, HttpRun] = field(default_factory=dict)
 
     def figures(self) -> list[Figure]:
         baseline = f"raw INSERT+COMMIT, 1 client: {self.raw:,.0f}/s"
         rows = [
             Figure(
                 f"write path: `proposeTopic` over HTTP, {run.clients} clients ({run.label})",
-                f"{run.rate:,.0f} commands/s (p50 {percentile(run.latencies, 0.5) * 1e3:.1f} ms,"
-                f" p99 {percentile(run.latencies, 0.99) * 1e3:.1f} ms)",
+                run.described(),
                 baseline,
                 run.rate / self.raw,
                 f"≥ {TARGET:g}×",
                 run.rate / self.raw >= TARGET,
-                f"{run.commands:,} commands in {run.seconds:.0f} s"
-                f" ({_processes(run)}: {run.server_cpu:.0%} of a CPU)",
+                run.size(),
             )
             for run in self.http
         ]
+        rows.extend(self._beside_the_peer())
         if self.floor is not None:
             rows.append(self._floor(self.floor, baseline))
         rows.append(
@@ -141,6 +173,25 @@ class Result:
         )
         return rows
 
+    def _beside_the_peer(self) -> list[Figure]:
+        rows = []
+        for clients, peer in sorted(self.crud.items(), reverse=True):
+            rows.append(
+                Figure(
+                    f"write path: the CRUD peer (FastAPI + pydantic + one psycopg INSERT,"
+                    f" bench/crud_peer.py), {clients} client{'s' if clients > 1 else ''}",
+                    peer.described("requests"),
+                    f"raw INSERT+COMMIT, 1 client: {self.raw:,.0f}/s",
+                    peer.rate / self.raw,
+                    size=peer.size("requests"),
+                )
+            )
+            for how, runs in ((DEPLOYED, self.deployed), (f"{DEPLOYED}; {TOKEN}", self.token)):
+                ours = runs.get(clients)
+                if ours is not None:
+                    rows.append(_beside(ours, peer, how))
+        return rows
+
     def _floor(self, floor: HttpRun, baseline: str) -> Figure:
         return Figure(
             f"write path: the stack's floor, `{FLOOR}` over HTTP, {floor.clients} clients"
@@ -151,6 +202,33 @@ class Result:
             size=f"{floor.commands:,} requests in {floor.seconds:.0f} s"
             f" ({_processes(floor)}: {floor.server_cpu:.0%} of a CPU)",
         )
+
+
+def _beside(ours: HttpRun, peer: HttpRun, how: str) -> Figure:
+    """`proposeTopic` ÷ the CRUD peer: requests/s with several clients, p50 with one."""
+    peer_says = f"the CRUD peer: {peer.described('requests')}"
+    if ours.clients > 1:
+        ratio = ours.rate / peer.rate
+        return Figure(
+            f"write path: `proposeTopic` as deployed ({how}), {ours.clients} clients,"
+            " requests/s ÷ the CRUD peer's",
+            ours.described(),
+            peer_says,
+            ratio,
+            f"≥ {PEER_RATE_TARGET:g}×",
+            ratio >= PEER_RATE_TARGET,
+            ours.size(),
+        )
+    ratio = ours.p50 / peer.p50
+    return Figure(
+        f"write path: `proposeTopic` as deployed ({how}), 1 client, p50 ÷ the CRUD peer's p50",
+        ours.described(),
+        peer_says,
+        ratio,
+        f"≤ {PEER_LATENCY_TARGET:g}×",
+        ratio <= PEER_LATENCY_TARGET,
+        ours.size(),
+    )
 
 
 def _processes(run: HttpRun) -> str:
@@ -184,7 +262,7 @@ def run(
         ):
             label = "group commit on" if grouped else "group commit off"
             if split and apis == 1:
-                label += "; API without projector + `project` worker, as deployed"
+                label = f"{DEPLOYED}, as deployed"
             elif split:
                 label += f"; {apis} APIs without projector + `project` worker, as docker-compose"
                 label += " deploys them (the clients split between them)"
@@ -195,7 +273,7 @@ def run(
                 clients,
                 seconds,
                 grouped,
-                profile and not grouped,
+                False,
                 split,
                 apis=apis,
             )
@@ -203,10 +281,52 @@ def run(
             result.http.append(http)
             cpu = f"CPU: server {http.server_cpu:.0%}, clients {http.client_cpu:.0%}"
             tell(f"      {http.rate:,.0f} commands/s ({cpu})")
+            if grouped and split and apis == 1:
+                result.deployed[clients] = http
         tell(f"(floor) {clients} clients, {seconds:g} s, `{FLOOR}`, as deployed …")
         result.floor = http_run(log_url, platform_id, clients, seconds, True, False, True, True)
         tell(f"      {result.floor.rate:,.0f} requests/s (server {result.floor.server_cpu:.0%})")
+        beside_the_peer(result, log_url, platform_id, clients, seconds, tell, profile)
     return result
+
+
+def beside_the_peer(
+    result: Result,
+    url: str,
+    platform_id: str,
+    clients: int,
+    seconds: float,
+    tell: Callable[[str], object],
+    profile: bool = False,
+) -> None:
+    """The CRUD peer with `clients` clients and with 1, and `proposeTopic` as deployed with 1
+    (its run with `clients` is one of the runs above), then as deployed answered from the log
+    (`readYourWrites: false`), interleaved; `profile` samples the last with `clients`."""
+    for n in sorted({clients, 1}, reverse=True):
+        tell(f"(crud peer) {n} client(s), {seconds:g} s …")
+        peer = result.crud[n] = crud_run(url, platform_id, n, seconds)
+        tell(f"      {peer.described('requests')} (server {peer.server_cpu:.0%})")
+        if n not in result.deployed:
+            tell(f"(http) {n} client(s), {seconds:g} s, {DEPLOYED} …")
+            ours = http_run(url, platform_id, n, seconds, True, False, True)
+            ours.label = DEPLOYED
+            result.deployed[n] = ours
+            tell(f"      {ours.described()} (server {ours.server_cpu:.0%})")
+        tell(f"(http) {n} client(s), {seconds:g} s, {DEPLOYED}; {TOKEN} …")
+        sampled = profile and n == clients
+        token = http_run(url, platform_id, n, seconds, True, sampled, True, from_log=True)
+        token.label = f"{DEPLOYED}; {TOKEN}"
+        result.token[n] = token
+        tell(f"      {token.described()} (server {token.server_cpu:.0%})")
+
+
+def crud_run(url: str, platform_id: str, clients: int, seconds: float) -> HttpRun:
+    with CrudPeer(url) as peer:
+        connections = [
+            _Connection(peer.port, "", path="/matters", wanted=_matter_stored)
+            for _ in range(clients)
+        ]
+        return asyncio.run(_drive([peer], connections, platform_id, seconds, False, _crud_bodies))
 
 
 def _prepare(url: str) -> str:
@@ -271,9 +391,12 @@ def _proposal(platform_id: object, n: int) -> dict[str, object]:
     }
 
 
-def _variables(platform_id: str, client: int, n: int) -> dict[str, object]:
+def _variables(
+    platform_id: str, client: int, n: int, read_your_writes: bool = True
+) -> dict[str, object]:
     return {
         "input": {
+            **({} if read_your_writes else {"readYourWrites": False}),
             "commandId": f"bench-{client}-{n}-{uuid4().hex[:8]}",
             "title": f"第{client}-{n}号事项:小区停车难",
             "content": "居民反映小区周边停车位不足,夜间乱停车严重,希望协调解决。" * 3,
@@ -295,6 +418,7 @@ def http_run(
     split: bool = False,
     floor: bool = False,
     apis: int = 1,
+    from_log: bool = False,
 ) -> HttpRun:
     """One timed run; `split`: as docker-compose deploys, the API without a projector and a
     `yishiting project` worker beside it (each command still waits for its views), with `apis`
@@ -306,17 +430,17 @@ def http_run(
             stack.enter_context(Server(url, env=env, projector=not split)) for _ in range(apis)
         ]
         stack.enter_context(_projecting(servers[0], split))
-        tokens = [
-            (
-                servers[c % apis],
+        connections = [
+            _Connection(
+                servers[c % apis].port,
                 servers[c % apis].token(
                     Actor(f"staff-{c}", "李专员", Role.PLATFORM_STAFF, platform_id)
                 ),
             )
             for c in range(clients)
         ]
-        requests = _floor_bodies if floor else _bodies
-        run = asyncio.run(_drive(servers, tokens, platform_id, seconds, profile, requests))
+        requests = _floor_bodies if floor else _token_bodies if from_log else _bodies
+        run = asyncio.run(_drive(servers, connections, platform_id, seconds, profile, requests))
         run.apis = apis
         return run
 
@@ -341,14 +465,71 @@ def _projecting(server: Server, split: bool) -> Iterator[None]:
             worker.wait()
 
 
-class _Connection:
-    """One keep-alive HTTP/1.1 connection posting pre-encoded GraphQL requests."""
+class CrudPeer:
+    """bench/crud_peer.py in its own process, under the same uvicorn settings as the server."""
 
-    def __init__(self, port: int, token: str) -> None:
+    def __init__(self, url: str) -> None:
+        self.port = free_port()
+        self.command = [sys.executable, "-m", "bench.crud_peer", "--port", str(self.port)]
+        self.command += ["--database-url", url]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> CrudPeer:
+        self.process = subprocess.Popen(
+            self.command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while True:
+            if self.process.poll() is not None:
+                raise RuntimeError("the CRUD peer exited")
+            with (
+                contextlib.suppress(OSError),
+                socket.create_connection(("127.0.0.1", self.port), timeout=1),
+            ):
+                return self
+            if time.monotonic() > deadline:
+                raise TimeoutError("the CRUD peer did not start")
+            time.sleep(0.05)
+
+    def __exit__(self, *_: object) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _proposed(status: bytes, answer: dict[str, object]) -> bool:
+    """A proposed topic's id, or the floor's `__typename`."""
+    data = answer.get("data") or {}
+    assert isinstance(data, dict)
+    wanted = data == {"__typename": "Query"} or (data.get("proposeTopic") or {}).get("id")
+    return status == b"200" and not answer.get("errors") and bool(wanted)
+
+
+def _matter_stored(status: bytes, answer: dict[str, object]) -> bool:
+    return status == b"201" and bool(answer.get("id"))
+
+
+class _Connection:
+    """One keep-alive HTTP/1.1 connection posting pre-encoded requests (GraphQL, or the CRUD
+    peer's JSON)."""
+
+    def __init__(
+        self,
+        port: int,
+        token: str,
+        path: str = "/graphql",
+        wanted: Callable[[bytes, dict[str, object]], bool] = _proposed,
+    ) -> None:
         self.port = port
+        self.wanted = wanted
+        authorization = f"Authorization: Bearer {token}\r\n" if token else ""
         self.head = (
-            f"POST /graphql HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
-            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+            f"{authorization}Content-Type: application/json\r\n"
             "Accept: application/json\r\nContent-Length: "
         ).encode()
         self.reader: asyncio.StreamReader | None = None
@@ -362,8 +543,7 @@ class _Connection:
             self.writer.close()
 
     async def post(self, body: bytes) -> None:
-        """Sends one request; refuses any answer but the one it asks for (a proposed topic's
-        id, or the floor's `__typename`)."""
+        """Sends one request; refuses any answer but the one it asks for (`wanted`)."""
         assert self.reader is not None
         assert self.writer is not None
         self.writer.write(self.head + str(len(body)).encode() + b"\r\n\r\n" + body)
@@ -377,10 +557,8 @@ class _Connection:
         if length is None:
             raise RuntimeError(f"no Content-Length in {head!r}")
         answer = json.loads(await self.reader.readexactly(length))
-        data = answer.get("data") or {}
-        wanted = data == {"__typename": "Query"} or (data.get("proposeTopic") or {}).get("id")
-        if status != b"200" or answer.get("errors") or not wanted:
-            raise RuntimeError(f"GraphQL refused: {status.decode()} {answer}")
+        if not self.wanted(status, answer):
+            raise RuntimeError(f"refused: {status.decode()} {answer}")
 
 
 def _floor_bodies(_platform_id: str, _client: int) -> Iterator[bytes]:
@@ -389,9 +567,22 @@ def _floor_bodies(_platform_id: str, _client: int) -> Iterator[bytes]:
         yield body
 
 
-def _bodies(platform_id: str, client: int) -> Iterator[bytes]:
+def _crud_bodies(platform_id: str, client: int) -> Iterator[bytes]:
+    """The CRUD peer's requests: the same fields as `proposeTopic`'s input, as JSON."""
+    for n in range(-3, 10**9):
+        yield json.dumps(
+            _variables(platform_id, client, n)["input"], ensure_ascii=False, separators=(",", ":")
+        ).encode()
+
+
+def _token_bodies(platform_id: str, client: int) -> Iterator[bytes]:
+    """The mutations answered from the log (`readYourWrites: false`)."""
+    return _bodies(platform_id, client, read_your_writes=False)
+
+
+def _bodies(platform_id: str, client: int, read_your_writes: bool = True) -> Iterator[bytes]:
     """The requests of one client, encoded once but for what differs from one to the next."""
-    variables = _variables(platform_id, client, 0)
+    variables = _variables(platform_id, client, 0, read_your_writes)
     template = json.dumps(
         {"query": PROPOSE, "variables": variables}, ensure_ascii=False, separators=(",", ":")
     )
@@ -414,15 +605,14 @@ def _bodies(platform_id: str, client: int) -> Iterator[bytes]:
 
 
 async def _drive(
-    servers: list[Server],
-    tokens: list[tuple[Server, str]],
+    servers: Sequence[Server | CrudPeer],
+    connections: list[_Connection],
     platform_id: str,
     seconds: float,
     profile: bool,
     requests: Callable[[str, int], Iterator[bytes]] = _bodies,
 ) -> HttpRun:
-    connections = [_Connection(server.port, token) for server, token in tokens]
-    bodies = [requests(platform_id, c) for c in range(len(tokens))]
+    bodies = [requests(platform_id, c) for c in range(len(connections))]
     try:
         for connection, body in zip(connections, bodies, strict=True):
             await connection.open()
@@ -455,14 +645,16 @@ async def _drive(
     return outcome
 
 
-def _cpu_seconds(server: Server) -> float:
+def _cpu_seconds(server: Server | CrudPeer) -> float:
     """User and system CPU time the server process (all its threads) has used so far."""
     assert server.process is not None
     fields = Path(f"/proc/{server.process.pid}/stat").read_text().rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
-def _profiler(server: Server, seconds: float) -> tuple[subprocess.Popen[bytes], Path] | None:
+def _profiler(
+    server: Server | CrudPeer, seconds: float
+) -> tuple[subprocess.Popen[bytes], Path] | None:
     spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
     if not Path(spy).exists() or server.process is None:
         return None
@@ -523,7 +715,7 @@ def main(argv: list[str] | None = None) -> Result:
     )
     for figure in result.figures():
         print(" | ".join(figure.cells()))
-    for run_ in result.http:
+    for run_ in [*result.http, *result.token.values()]:
         for share, frame in run_.profile:
             print(f"{share:6.1%} {frame}")
     return result

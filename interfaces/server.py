@@ -24,6 +24,7 @@ from interfaces.auth import ANONYMOUS, Authenticator
 from interfaces.bootstrap import System, bootstrap
 from interfaces.doors import SAFE_METHODS, Doors
 from interfaces.edge.blocking import blocking
+from interfaces.edge.consistency import READ_AFTER, token_of, views_reach_the_token
 from interfaces.edge.envelope import envelope
 from interfaces.edge.errors import RETRY_AFTER_SECONDS
 from interfaces.edge.limits import BodySizeLimit, WriteRateLimit
@@ -35,7 +36,7 @@ from interfaces.graphql.schema import build_schema
 from interfaces.graphql.streams import active_streams
 from interfaces.http.attachments import router as attachments_router
 from interfaces.http.audit_export import router as audit_export_router
-from interfaces.http.callers import caller_of, metrics_reader
+from interfaces.http.callers import caller_of, metrics_reader, refusal
 from interfaces.http.exports import router as exports_router
 from interfaces.http.feed import feed_router
 from interfaces.http.hotline import router as hotline_router
@@ -173,6 +174,7 @@ def _context_getter(
             )
         changing = request.scope.get("method", "GET") not in SAFE_METHODS
         caller = await caller_of(doors, request, changing=changing)
+        await _views_reach_the_token(holder["system"], request)
         return Context(
             holder["system"],
             caller.actor,
@@ -183,6 +185,24 @@ def _context_getter(
         )
 
     return context
+
+
+async def _views_reach_the_token(system: System, request: HTTPConnection) -> None:
+    """A request carrying a consistency token (`X-Read-After`) reads once the views show the
+    log up to it."""
+    try:
+        token = token_of(request.headers.get(READ_AFTER))
+    except ValueError:
+        raise refusal(
+            400,
+            "X-Read-After 请求头须为日志位置(非负整数,即变更回答中的 position) (the"
+            " X-Read-After header must be a log position: a whole number, a mutation's"
+            " `position`)",
+            "BAD_REQUEST",
+            "BAD_READ_AFTER",
+        ) from None
+    if token is not None:
+        await views_reach_the_token(system, token)
 
 
 def _probes(api: FastAPI, settings: Settings, holder: dict[str, System], metrics: Metrics) -> None:

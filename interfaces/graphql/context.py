@@ -10,11 +10,13 @@ from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
 from application.permissions import Visibility, sees_personal_data, visibility
+from application.receipts import Outcome
 from domain.base import Actor
 from domain.errors import DomainError
 from interfaces.bootstrap import System
 from interfaces.doors import Caller, Doors
 from interfaces.edge.blocking import blocking
+from interfaces.edge.consistency import views_reach_the_command
 from interfaces.edge.limits import WriteRateLimit
 from interfaces.edge.observability import Metrics
 from projections.store import Row
@@ -120,6 +122,21 @@ class Context(BaseContext):
         self.caller: Caller = caller or Caller(actor)
         self.doors: Doors | None = None  # a WebSocket's: asked whether its caller may go on
         self.close_reason: str | None = None  # a refused WebSocket's, for its close frame
+        # The log position of this operation's commands answered before the views showed them
+        # (`readYourWrites: false`): what a payload's record waits for before it is read.
+        self.unseen: int | None = None
+
+    def answered_before_the_views(self, outcome: Outcome) -> Outcome:
+        """The outcome of a command answered without waiting for its views, noted so that the
+        operation's later reads of them wait."""
+        if outcome.position is not None:
+            self.unseen = max(self.unseen or 0, outcome.position)
+        return outcome
+
+    async def views_show_own_writes(self) -> None:
+        """Waits until the views show the commands this operation answered before them."""
+        if self.unseen is not None:
+            await views_reach_the_command(self.system, self.unseen)
 
     def refusal(self) -> DomainError | None:
         """Why a WebSocket's caller may no longer act (token expired or revoked, session

@@ -80,6 +80,7 @@ class HolidaySchedulePayload(Changed):
 
     @strawberry.field
     async def schedule(self, info: Info) -> HolidaySchedule | None:
+        await ctx(info).views_show_own_writes()
         row = await blocking(ctx(info).system.queries.holiday_schedule, self.year)
         return HolidaySchedule.from_row(row) if row else None
 

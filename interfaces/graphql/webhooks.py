@@ -118,6 +118,7 @@ class WebhookPayload(Changed):
 
     @strawberry.field
     async def webhook(self, info: Info) -> Webhook | None:
+        await ctx(info).views_show_own_writes()
         row = await blocking(ctx(info).system.integration.deliveries.subscriber, str(self.id))
         return Webhook.from_row(row) if row else None
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 from uuid import UUID
 
+import pytest
+
 from application.app import Yishiting
+from domain.errors import NotFound
 from domain.people import Proposer
+from domain.reference import Platform
 from domain.topic import Topic
 from domain.vocabulary import Category, Channel, ExclusionGround, TopicStatus
 from tests.support.clock import FixedClock
@@ -110,3 +115,24 @@ def test_the_matter_as_it_stood_on_an_earlier_day(
     assert (before.record.status, before.recorded_at) == (TopicStatus.PROPOSED, proposed_at)
     assert (now.record.status, now.recorded_at) == (TopicStatus.VERIFIED, clock())
     assert app.state_as_of(topic_id, proposed_at - timedelta(seconds=1)) is None
+
+
+def test_a_proposal_s_platform_is_read_from_the_log_once_and_a_missing_one_every_time(
+    app: Yishiting, district: District, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    reads: list[UUID] = []
+    get = app.events.get
+
+    def counted(originator_id: UUID, *args: Any, **kwargs: Any) -> Any:
+        reads.append(originator_id)
+        return get(originator_id, *args, **kwargs)
+
+    monkeypatch.setattr(app.events, "get", counted)
+    proposed(district)
+    proposed(district)
+    assert reads.count(district.platform_id) == 1, "found once, then known"
+
+    for _ in range(2):  # a platform not found is looked for again: it may be registered since
+        with pytest.raises(NotFound):
+            app.require(Platform, district.committee_id)
+    assert reads.count(district.committee_id) == 2

@@ -51,6 +51,7 @@ class AttachmentPayload(Changed):
     @strawberry.field
     async def attachment(self, info: Info) -> Attachment | None:
         context: Any = info.context
+        await context.views_show_own_writes()
         reads = AttachmentReads(context.system.queries)
         row = await blocking(reads.one, str(self.id), context.actor)
         if row is None:

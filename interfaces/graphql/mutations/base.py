@@ -36,12 +36,25 @@ class CommandInput:
     expected_version: int | None = strawberry.field(
         default=None, description="期望的当前版本,不符则冲突 Expected current version"
     )
+    read_your_writes: bool = strawberry.field(
+        default=True,
+        description="true(默认):视图显示本指令的事件后才回答,之后的查询即可读到。"
+        "false:日志记下即回答,不等视图(更快);回答的 position 即一致性令牌,"
+        "之后的请求在 X-Read-After 请求头中带上它,便先等视图赶上再读。"
+        " true (default): answer once the views show this command's events, so the next"
+        " query reads them. false: answer as soon as the log holds them, without waiting for"
+        " the views (faster); the answer's `position` is then a consistency token: a later"
+        " request carrying it in the X-Read-After header waits for the views to reach it"
+        " before it reads. Either way the payload's record (`topic`, `item` …) is read once"
+        " the views show the command.",
+    )
 
 
 async def execute(
     info: Info, given: CommandInput, use_case: Callable[[Command], Outcome]
 ) -> Outcome:
-    """Runs the use case for the caller, then waits until the views show its events."""
+    """Runs the use case for the caller, then waits until the views show its events, unless
+    the caller asked for the answer without that wait (`readYourWrites: false`)."""
     write_allowed(ctx(info).limiter, ctx(info).actor.id)
     command = Command(
         ctx(info).actor,
@@ -66,6 +79,10 @@ async def execute(
         raise ServiceUnavailable() from None
     if metrics:
         metrics.command(info.field_name, "ok", outcome.events)
+    if not given.read_your_writes:
+        # Its position is the caller's token (X-Read-After), and what the payload's record
+        # waits for, should the caller select it.
+        return ctx(info).answered_before_the_views(outcome)
     try:
         await views_reach_the_command(system, outcome.position)
     except STORAGE_UNAVAILABLE as error:
@@ -78,13 +95,19 @@ async def execute(
 class Changed:
     id: strawberry.ID
     version: int
-    position: int | None = strawberry.field(description="事件在日志中的位置 Log position")
+    position: int | None = strawberry.field(
+        description="事件在日志中的位置,即一致性令牌:在之后请求的 X-Read-After 请求头中带上它,"
+        "该请求先等视图显示到这里再读 Log position of the command's last event, and the"
+        " consistency token: a later request carrying it in the X-Read-After header waits"
+        " until the views show the log up to here before it reads"
+    )
 
 
 async def written(info: Info, table: str, identifier: str) -> Row | None:
     """The record the mutation wrote, as its writer reads it back (application/permissions.py
     `reads_back`): the integration role sees what it wrote though its views show it nothing."""
     context = ctx(info)
+    await context.views_show_own_writes()
     seen_by = reads_back(context.actor)
     if seen_by == context.seen_by:
         return await context.loaders.row(table, identifier)
