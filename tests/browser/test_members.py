@@ -26,7 +26,6 @@ from domain.vocabulary import Role
 from tests.browser.conftest import PHONE, OpenPage
 from tests.browser.pages import field, go, sign_in, sign_in_as, sign_in_with_token
 from tests.browser.server import NEW_PASSWORD, SECURITY_ADMIN, DemoServer
-from tests.browser.test_keyboard import own_platform
 
 pytestmark = [pytest.mark.browser, pytest.mark.e2e]
 
@@ -73,7 +72,7 @@ def this_year(server: DemoServer) -> int:
 
 def set_up_members(server: DemoServer) -> Members:
     tag = uuid4().hex[:6]
-    platform_id = own_platform(server)
+    platform_id = server.new_platform("委员履职测试工作站")
     sector, other_sector = f"测试界{tag}", f"测试另界{tag}"
     people = (("active", "林委员"), ("quiet", "邓委员"), ("other", "韩委员"))
     names = {key: f"{surname}{tag}" for key, surname in people}
