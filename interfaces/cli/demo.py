@@ -59,6 +59,7 @@ class DemoReport:
     committees: int
     units: int
     people: int
+    members: int
     topics: int
     consultations: int
     items: int
@@ -82,7 +83,8 @@ class DemoReport:
         )
         return (
             f"示范区 {data.DISTRICT} demo district: {self.committees} 专委会 committees, "
-            f"{self.platforms} 平台 platforms, {self.units} 单位 units, {self.people} 人员 people, "
+            f"{self.platforms} 平台 platforms, {self.units} 单位 units, {self.people} 人员 people "
+            f"({self.members} 委员 members), "
             f"{self.topics} 事项 topics, {self.consultations} 协商 consultations, "
             f"{self.items} 督办事项 items; {self.commands} 条指令 commands; {stored}"
         )
@@ -142,6 +144,7 @@ def seed_demo(app: Yishiting) -> DemoReport:
         committees=len(data.COMMITTEES),
         units=len(data.UNITS),
         people=len(data.PEOPLE),
+        members=len(data.MEMBERS),
         topics=len(data.MATTERS),
         consultations=len(data.MEETINGS),
         items=len(data.ITEMS),
@@ -216,6 +219,7 @@ def reference_steps() -> list[Step]:
         steps.append(person_step(moment, key, name, position))
     for n, row in enumerate(data.PLATFORMS):
         steps.append(platform_step(REFERENCE_DAY + timedelta(days=2, minutes=10 * n), *row))
+    steps.extend(enrol_step(*row) for row in data.MEMBERS)
     steps.extend(responsible_change_step(*row) for row in data.RESPONSIBLE_CHANGES)
     steps.extend(hall_move_step(*row) for row in data.HALL_MOVES)
     return steps
@@ -265,6 +269,24 @@ def platform_step(
     return Step(moment, f"demo:platform:{key}:register", "admin", send, f"platform:{key}")
 
 
+def enrol_step(person: str, sector: str, platform: str, when: str) -> Step:
+    def send(s: Seeding, c: Command) -> Outcome:
+        return s.app.enroll_member(
+            c, s.id(f"person:{person}"), sector=sector, platform_id=s.id(f"platform:{platform}")
+        )
+
+    return Step(at(when), f"demo:person:{person}:enrol", "admin", send)
+
+
+def roster(s: Seeding, key: str) -> str:
+    """The id of the person `key` as a roster pick carries it; "" for someone not picked."""
+    return str(s.id(f"person:{key}")) if key else ""
+
+
+def members(s: Seeding, keys: Iterable[str]) -> list[UUID]:
+    return [s.id(f"person:{key}") for key in keys]
+
+
 def responsible_change_step(platform: str, person: str, when: str, reason: str) -> Step:
     def send(s: Seeding, c: Command) -> Outcome:
         return s.app.change_responsible_person(
@@ -298,7 +320,11 @@ def propose_step(m: data.Matter, moment: datetime) -> Step:
     def send(s: Seeding, c: Command) -> Outcome:
         name, phone, organisation = m.proposer
         proposer = Proposer.checked(
-            name, phone, organisation=organisation, subject_id=stable_id("matter", m.no)
+            name,
+            phone,
+            organisation=organisation,
+            subject_id=stable_id("matter", m.no),
+            person_id=roster(s, m.member),
         )
         return s.app.propose_topic(
             c,
@@ -372,11 +398,13 @@ STAGES: dict[str, Callable[[data.Matter], Send]] = {
 }
 
 
-def research_step(no: int, when: str, findings: str) -> Step:
+def research_step(no: int, when: str, findings: str, researchers: tuple[str, ...]) -> Step:
     platform = next(m.platform for m in data.MATTERS if m.no == no)
 
     def send(s: Seeding, c: Command) -> Outcome:
-        return s.app.record_research(c, s.id(f"topic:{no}"), findings=findings)
+        return s.app.record_research(
+            c, s.id(f"topic:{no}"), findings=findings, researcher_ids=members(s, researchers)
+        )
 
     return Step(at(when), f"demo:topic:{no:03d}:research", staff(platform, at(when)), send)
 
@@ -421,21 +449,27 @@ def schedule_step(m: data.Meeting) -> Step:
     return replace(step, remember=f"consultation:{m.key}")
 
 
-def participants(m: data.Meeting) -> list[Participant]:
+def participants(s: Seeding, m: data.Meeting) -> list[Participant]:
     """The meeting's participants, with the same ids on every run."""
     return [
         replace(
-            Participant.checked(kind, name, organisation, stable_id(m.key, "subject", n)),
+            Participant.checked(
+                p.kind,
+                p.name,
+                p.organisation,
+                stable_id(m.key, "subject", n),
+                person_id=roster(s, p.person),
+            ),
             id=stable_id(m.key, "participant", n),
         )
-        for n, (kind, name, organisation) in enumerate(m.participants)
+        for n, p in enumerate(m.participants)
     ]
 
 
 def participants_step(m: data.Meeting) -> Step:
     def send(s: Seeding, c: Command) -> Outcome:
         consultation = s.id(f"consultation:{m.key}")
-        return s.app.identify_participants(c, consultation, participants=participants(m))
+        return s.app.identify_participants(c, consultation, participants=participants(s, m))
 
     return meeting_step(m, at(m.scheduled) + timedelta(days=1), "participants", send)
 
@@ -449,7 +483,11 @@ def notify_step(m: data.Meeting) -> Step:
 
 def opinion_step(m: data.Meeting, n: int, o: data.Opinion) -> Step:
     def send(s: Seeding, c: Command) -> Outcome:
-        author = Proposer.checked(o.author, subject_id=stable_id(m.key, "opinion", n))
+        author = Proposer.checked(
+            o.author,
+            subject_id=stable_id(m.key, "opinion", n),
+            person_id=roster(s, o.author_person),
+        )
         return s.app.post_online_opinion(
             c, s.id(f"consultation:{m.key}"), author=author, content=o.content
         )
@@ -459,7 +497,7 @@ def opinion_step(m: data.Meeting, n: int, o: data.Opinion) -> Step:
 
 def hold_step(m: data.Meeting, h: data.Held) -> Step:
     def send(s: Seeding, c: Command) -> Outcome:
-        everyone = participants(m)
+        everyone = participants(s, m)
         return s.app.hold_consultation(
             c,
             s.id(f"consultation:{m.key}"),
@@ -482,6 +520,7 @@ def report_step(m: data.Meeting, n: int, r: data.Reporting) -> Step:
             recipient=data.RECIPIENT,
             summary=r.summary,
             reference=r.reference,
+            signer_ids=members(s, r.signers),
         )
 
     return meeting_step(m, at(r.at), f"report:{n}", send)
@@ -503,6 +542,7 @@ def item_steps(i: data.Item) -> list[Step]:
         steps.append(assign_step(i, i.assigned, "assign"))
     if i.reassigned:
         steps.append(assign_step(i, i.reassigned, "reassign"))
+    steps.extend(follow_step(i, n, key) for n, key in enumerate(i.followers, start=1))
     steps.extend(progress_step(i, n, p) for n, p in enumerate(i.progress, start=1))
     if i.resolved:
         steps.append(decision_step(i, "resolve", *i.resolved))
@@ -552,6 +592,16 @@ def assign_step(i: data.Item, a: data.Assignment, what: str) -> Step:
 
     moment = at(a.at)
     return Step(moment, item_command(i, what), staff(item_platform(i), moment), send)
+
+
+def follow_step(i: data.Item, n: int, member: str) -> Step:
+    """A member follows the item (跟踪督办), entered by the platform's staff the day it opens."""
+
+    def send(s: Seeding, c: Command) -> Outcome:
+        return s.app.follow_item(c, s.id(f"item:{i.no}"), person_id=s.id(f"person:{member}"))
+
+    moment = at(i.opened) + timedelta(hours=2, minutes=10 * n)
+    return Step(moment, item_command(i, f"follow:{member}"), staff(item_platform(i), moment), send)
 
 
 def progress_step(i: data.Item, n: int, p: data.Progress) -> Step:

@@ -33,6 +33,7 @@ ACCOUNTS = (
     DemoAccount("hezhenhua", "committee:shfz"),
     DemoAccount("sunpeng", "unit:jtw"),
     DemoAccount("chenzhigang", "supervisor:chenzhigang"),
+    DemoAccount("qianyonggang", "member:qianyonggang"),
     DemoAccount("lingdao", "leader"),
     DemoAccount("jijian", "auditor"),
     DemoAccount("hotline12345", "sys:12345"),

@@ -31,6 +31,7 @@ class Matter(NamedTuple):
     situation: str = ""
     tickets: tuple[str, ...] = ()
     drafted: str = ""
+    member: str = ""  # person key of the proposer picked from the roster, if a member
 
 
 class Held(NamedTuple):
@@ -46,6 +47,7 @@ class Reporting(NamedTuple):
     kind: v.ReportKind
     reference: str
     summary: str
+    signers: tuple[str, ...] = ()  # person keys of the members who drafted or co-signed it
 
 
 class Opinion(NamedTuple):
@@ -53,6 +55,14 @@ class Opinion(NamedTuple):
     via: str  # actor key of the channel: sys:app or sys:wechat
     author: str
     content: str
+    author_person: str = ""  # person key of the author picked from the roster, if a member
+
+
+class Invited(NamedTuple):
+    kind: v.ParticipantKind
+    name: str
+    organisation: str
+    person: str = ""  # person key, when picked from the roster
 
 
 class Meeting(NamedTuple):
@@ -65,7 +75,7 @@ class Meeting(NamedTuple):
     theme: str = ""
     closes: str = ""
     venue: str = ""
-    participants: tuple[tuple[v.ParticipantKind, str, str], ...] = ()
+    participants: tuple[Invited, ...] = ()
     notified: str = ""
     notice: str = ""
     held: Held | None = None
@@ -101,6 +111,7 @@ class Item(NamedTuple):
     reassigned: Assignment | None = None
     resolved: tuple[str, str] | None = None  # when, outcome
     reopened: tuple[str, str] | None = None  # when, reason
+    followers: tuple[str, ...] = ()  # person keys of the members who follow it (跟踪督办)
 
 
 def _proposer(p: Raw) -> tuple[str, str, str]:
@@ -115,6 +126,7 @@ def _matter(m: Raw) -> Matter:
             "channel": v.Channel.parse(m["channel"]),
             "category": v.Category.parse(m["category"]),
             "proposer": _proposer(proposer),
+            "member": proposer.get("person", ""),
             "tickets": tuple(m.get("tickets", ())),
         }
     )
@@ -136,12 +148,18 @@ def _meeting(m: Raw) -> Meeting:
         | {
             "form": v.ConsultationForm.parse(m["form"]),
             "participants": tuple(
-                (v.ParticipantKind.parse(p["kind"]), p["name"], p["organisation"])
+                Invited(**p | {"kind": v.ParticipantKind.parse(p["kind"])})
                 for p in m.get("participants", ())
             ),
             "held": _held(m["held"]) if "held" in m else None,
             "reports": tuple(
-                Reporting(**r | {"kind": v.ReportKind.parse(r["kind"])})
+                Reporting(
+                    **r
+                    | {
+                        "kind": v.ReportKind.parse(r["kind"]),
+                        "signers": tuple(r.get("signers", ())),
+                    }
+                )
                 for r in m.get("reports", ())
             ),
             "cancelled": _pair(m.get("cancelled"), "reason"),
@@ -159,6 +177,7 @@ def _item(i: Raw) -> Item:
             "reassigned": Assignment(**i["reassigned"]) if "reassigned" in i else None,
             "resolved": _pair(i.get("resolved"), "outcome"),
             "reopened": _pair(i.get("reopened"), "reason"),
+            "followers": tuple(i.get("followers", ())),
         }
     )
 
@@ -195,6 +214,9 @@ RESPONSIBLE_CHANGES = tuple(  # platform, new person, when, reason
     (c["platform"], c["person"], c["at"], c["reason"]) for c in _RAW["responsible_changes"]
 )
 HALL_MOVES = tuple((m["platform"], m["hall"], m["at"]) for m in _RAW["hall_moves"])
+MEMBERS = tuple(  # person, 界别, platform, when enrolled (委员)
+    (m["person"], m["sector"], m["platform"], m["at"]) for m in _RAW["members"]
+)
 
 # Who acts: key -> (actor id, name, role, key of the scope's id or "")
 ACTORS = {
@@ -219,8 +241,8 @@ RETURNS = {  # matter no -> reason, redrafted title ("" = not resubmitted)
     int(no): (r["reason"], r["redrafted"]) for no, r in _RAW["returns"].items()
 }
 APPROVALS = tuple(_RAW["approvals"])
-RESEARCH = tuple(  # matter no, when, findings
-    (r["matter"], r["at"], r["findings"]) for r in _RAW["research"]
+RESEARCH = tuple(  # matter no, when, findings, person keys of the members who joined
+    (r["matter"], r["at"], r["findings"], tuple(r.get("researchers", ()))) for r in _RAW["research"]
 )
 
 # ---------------------------------------------------------------- consultations and problem list

@@ -72,7 +72,7 @@ def this_year(server: DemoServer) -> int:
 
 def set_up_members(server: DemoServer) -> Members:
     tag = uuid4().hex[:6]
-    platform_id = server.new_platform("履职测试工作站")
+    platform_id = server.new_platform("委员履职测试工作站")
     sector, other_sector = f"测试界{tag}", f"测试另界{tag}"
     people = (("active", "林委员"), ("quiet", "邓委员"), ("other", "韩委员"))
     names = {key: f"{surname}{tag}" for key, surname in people}
@@ -159,6 +159,32 @@ def test_a_member_sees_their_own_record_and_nothing_else(
     sign_in_as(phone, server, username, NEW_PASSWORD)
     expect(phone.locator(".member-record")).to_contain_text(members.matter)
     assert phone.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+DEMO_YEAR = """{ memberRecords(year: 2026, first: 100) { nodes { name sector active
+  counts { kindLabel count } } } }"""
+
+
+def test_the_demo_member_signs_in_to_their_year(open_page: OpenPage, server: DemoServer) -> None:
+    """The demo district's member account (钱永刚) opens 我的履职 on the demo year: every entry
+    the server counts for him, of each kind he has; the district has members with none too."""
+    records = server.query(DEMO_YEAR)["memberRecords"]["nodes"]
+    (mine,) = [r for r in records if r["name"] == "钱永刚"]
+    kinds = {c["kindLabel"]: c["count"] for c in mine["counts"] if c["count"]}
+    assert len(kinds) >= 4
+    assert any(not r["active"] for r in records)
+
+    page = open_page()
+    sign_in(page, server, "member:qianyonggang")
+    expect(page).to_have_url(f"{server.app_url}#/my-record")
+    go(page, server, "/my-record?year=2026")
+    record = page.locator(".member-record")
+    expect(record).to_contain_text("钱永刚")
+    expect(record).to_contain_text(mine["sector"])
+    entries = record.locator("section").filter(has_text="履职记录").locator("tbody tr")
+    expect(entries).to_have_count(sum(kinds.values()))
+    for label, count in kinds.items():
+        expect(entries.filter(has_text=label)).to_have_count(count)
 
 
 def sector_row(page: Any, card: str, label: str) -> dict[str, str]:

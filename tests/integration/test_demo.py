@@ -1,11 +1,13 @@
-"""The demo district: it covers every vocabulary of the plan, and seeding it again stores
-nothing — in the same process, after reopening the log, on SQLite and on PostgreSQL."""
+"""The demo district: it covers every vocabulary of the plan, its members have a year of
+委员履职 (and some none), and seeding it again stores nothing — in the same process, after
+reopening the log, on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import Any
 from uuid import UUID
 
@@ -22,11 +24,14 @@ from domain.vocabulary import (
     ExclusionGround,
     ItemStatus,
     ParticipantKind,
+    ParticipationKind,
     ReportKind,
+    Role,
 )
-from interfaces.bootstrap import application_for
+from interfaces.bootstrap import application_for, bootstrap
 from interfaces.cli.demo import DemoReport, plan, seed_demo
 from interfaces.cli.demo_accounts import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
+from projections.reads.members import MemberFilter, MemberRecord, member_records
 
 DEMO_TODAY = date(2026, 11, 26)
 
@@ -186,3 +191,51 @@ def test_every_demo_account_signs_in_and_an_administrator_with_the_code_of_this_
         )
         assert [g.role for g in signed.grants] == [demo.role]
         assert not signed.must_enrol_second_factor
+
+
+def members_year(url: str, attachments: Path) -> tuple[DemoReport, list[MemberRecord]]:
+    """The demo seeded on `url`, its views caught up: the members' records of the demo year."""
+    system = bootstrap(Settings(database_url=url, attachment_store=str(attachments)))
+    try:
+        report = seed_demo(system.app)
+        system.projector.catch_up()
+        return report, member_records(system.store, MemberFilter(year=2026), entries=True)
+    finally:
+        system.close()
+
+
+def assert_a_year_of_participation(report: DemoReport, records: list[MemberRecord]) -> None:
+    assert len(records) == report.members >= 8
+    assert len({r.sector for r in records}) >= 5
+    assert len({r.platform_id for r in records}) == len(report.platform_ids)
+    totals = {kind.code: sum(r.counts[kind.code] for r in records) for kind in ParticipationKind}
+    assert sum(1 for count in totals.values() if count > 0) >= 4, totals
+    assert [r for r in records if not r.active]  # 尚未履职 shows someone
+    assert all(r.entries == [] for r in records if not r.active)
+    active = [r for r in records if r.active]
+    assert len(active) > len(records) // 2
+    assert all(r.entries and all(e.title for e in r.entries) for r in active)
+
+
+def test_the_demo_members_have_a_year_and_some_have_none(sqlite_url: str, tmp_path: Path) -> None:
+    report, records = members_year(sqlite_url, tmp_path)
+    assert_a_year_of_participation(report, records)
+    again, same = members_year(sqlite_url, tmp_path)
+    assert not again.stored_anything
+    assert same == records
+
+
+@pytest.mark.postgres
+def test_the_demo_members_have_a_year_on_postgres(postgres_url: str, tmp_path: Path) -> None:
+    assert_a_year_of_participation(*members_year(postgres_url, tmp_path))
+
+
+def test_the_demo_member_signs_in_to_their_own_record(
+    seeded: tuple[Yishiting, DemoReport],
+) -> None:
+    app, report = seeded
+    (member,) = [a for a in report.accounts if a.role is Role.MEMBER]
+    signed = app.sign_in(username=member.username, password=DEMO_PASSWORD, address="127.0.0.1")
+    (grant,) = signed.grants
+    person = app.repository.get(UUID(grant.scope))
+    assert (person.name, person.is_member) == (member.display_name, True)

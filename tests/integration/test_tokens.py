@@ -44,6 +44,7 @@ SIGN_IN_ROLES = {
     "committee",
     "unit",
     "supervisor",
+    "member",
     "leader",
     "auditor",
     "integration",
