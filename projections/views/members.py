@@ -87,10 +87,14 @@ class MemberRecords(View):
     @handles(Consultation.ConsultationHeld)
     def held(self, e: Any, tx: Tx) -> None:
         consultation, day = id_text(e.originator_id), local_date(e.timestamp)
+        # Those recorded as present took part; where no attendance was taken, every member
+        # identified to take part is counted (docs/MEMBERS.md).
+        attended = list(e.attendee_ids)
+        among = f" AND id IN ({', '.join('?' * len(attended))})" if attended else ""
         tx.execute(
             "INSERT INTO member_entries (id, person_id, kind, day, year, subject_kind,"
             " subject_id) SELECT DISTINCT ? || ':' || person_id, person_id, ?, ?, ?,"
-            " 'consultation', ? FROM member_invitations WHERE consultation_id = ?",
+            f" 'consultation', ? FROM member_invitations WHERE consultation_id = ?{among}",
             (
                 f"{consultation}:held",
                 K.CONSULTATION.code,
@@ -98,6 +102,7 @@ class MemberRecords(View):
                 day.year,
                 consultation,
                 consultation,
+                *attended,
             ),
         )
 

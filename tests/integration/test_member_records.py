@@ -501,3 +501,42 @@ def test_a_restricted_matters_title_is_withheld_from_those_not_cleared(year: Yea
     assert last_title("platform_staff") == "某单位涉密事项"  # the platform holding it
     assert last_title("leader") == RESTRICTED_TEXT
     assert last_title(year.as_member(year.yi)) == RESTRICTED_TEXT
+
+
+def test_only_members_recorded_as_present_attended_a_consultation(url: str) -> None:
+    """Attendance taken: a member identified but absent gets no 参加协商 entry; without
+    attendance every identified member does (docs/MEMBERS.md)."""
+    with running(url) as world:
+        app, home = world.system.app, world.home
+        present, absent = enroll(world, "到会委员", "经济界"), enroll(world, "缺席委员", "经济界")
+
+        def held(attended: list[str]) -> None:
+            cid = app.schedule_consultation(
+                home.staff,
+                form=ConsultationForm.BRIEFING,
+                platform_id=home.platform_id,
+                starts_at=at("2025-04-01"),
+                theme="协商",
+            ).id
+            listed = {
+                p: Participant.checked(ParticipantKind.CPPCC_MEMBER, "x", person_id=p)
+                for p in (present, absent)
+            }
+            app.identify_participants(home.staff, cid, participants=list(listed.values()))
+            app.hold_consultation(
+                home.staff,
+                cid,
+                held_at=at("2025-04-10"),
+                attendee_ids=[listed[p].id for p in attended],
+                record="协商记录。",
+                opinions=["意见"],
+                suggestions=[],
+            )
+
+        with recorded_at(at("2025-04-10")):
+            held([present])  # attendance taken: the absent member is not counted
+            held([])  # none taken: both are
+        assert world.system.projector.wait_for(world.position(), timeout=30)
+        found = {r.name: r for r in member_records(world.system.store, MemberFilter(YEAR))}
+    assert found["到会委员"].counts[ParticipationKind.CONSULTATION.code] == 2
+    assert found["缺席委员"].counts[ParticipationKind.CONSULTATION.code] == 1
