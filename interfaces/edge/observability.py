@@ -20,6 +20,10 @@ from projections import set_aside
 
 correlation: ContextVar[str] = ContextVar("correlation", default="")
 HEADER = "x-request-id"
+log = logging.getLogger("yishiting.http")
+# A request slower than this is told in the log with its route, status and duration: the
+# latency histogram says how many, the line says which and when.
+SLOW_REQUEST_SECONDS = 2.0
 
 
 class CorrelationIds:
@@ -59,7 +63,8 @@ class CorrelationIds:
 class Metrics:
     """The process's metrics in a registry of its own (one per app, so tests stay apart)."""
 
-    def __init__(self) -> None:
+    def __init__(self, slow_seconds: float = SLOW_REQUEST_SECONDS) -> None:
+        self.slow_seconds = slow_seconds
         self.registry = CollectorRegistry()
         self.requests = Counter(
             "yishiting_http_requests",
@@ -90,13 +95,18 @@ class Metrics:
         )
 
     def request(self, scope: Scope, status: int, seconds: float) -> None:
-        """Labelled from fixed sets only: a client choosing paths or methods adds no series."""
+        """Labelled from fixed sets only: a client choosing paths or methods adds no series
+        (nor text of its own to the slow-request line)."""
         route = scope.get("route")
         path = getattr(route, "path", None) or _coarse(scope)
         method = scope.get("method", "")
         method = method if method in METHODS else "OTHER"
         self.requests.labels(method, path, str(status)).inc()
         self.latency.labels(method, path).observe(seconds)
+        if seconds >= self.slow_seconds:
+            log.warning(
+                "慢请求 slow request: %s %s answered %d in %.1f s", method, path, status, seconds
+            )
 
     def command(self, name: str, outcome: str, events: int = 0) -> None:
         self.commands.labels(name, outcome).inc()

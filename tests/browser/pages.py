@@ -7,6 +7,7 @@ import time
 from typing import Any
 
 import pyotp
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from interfaces.cli.demo_accounts import ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET
 from tests.browser.server import DemoServer
@@ -24,7 +25,19 @@ def sign_in(page: Any, server: DemoServer, who: str) -> None:
 def sign_in_as(page: Any, server: DemoServer, username: str, password: str = DEMO_PASSWORD) -> None:
     """Signs in with a username and password (an account without a second factor)."""
     type_password(page, server, username, password)
-    page.locator("#sign-out").wait_for()
+    signed_in(page, server)
+
+
+def signed_in(page: Any, server: DemoServer) -> None:
+    """Waits for the signed-in page; when it does not come, the failure carries the server's
+    slow requests (its log names each by route, status and seconds)."""
+    try:
+        page.locator("#sign-out").wait_for()
+    except PlaywrightTimeout as timeout:
+        slow = [line for line in server.output().splitlines() if "slow request" in line]
+        raise AssertionError(
+            "not signed in; the server's slow requests:\n" + "\n".join(slow[-20:])
+        ) from timeout
 
 
 def type_password(page: Any, server: DemoServer, username: str, password: str) -> None:
@@ -40,7 +53,7 @@ def sign_in_with_code(page: Any, server: DemoServer, username: str) -> None:
     type_password(page, server, username, DEMO_PASSWORD)
     page.get_by_label("动态口令").fill(fresh_code(server, username))
     page.get_by_role("button", name="验证并登录").click()
-    page.locator("#sign-out").wait_for()
+    signed_in(page, server)
 
 
 def fresh_code(server: DemoServer, username: str, secret: str = DEMO_TOTP_SECRET) -> str:
@@ -62,7 +75,7 @@ def sign_in_with_token(page: Any, server: DemoServer, token: str) -> None:
     page.get_by_text("使用访问令牌登录").click()
     page.get_by_label("访问令牌").fill(token)
     page.get_by_role("button", name="以令牌登录").click()
-    page.locator("#sign-out").wait_for()
+    signed_in(page, server)
 
 
 def go(page: Any, server: DemoServer, route: str) -> None:

@@ -46,6 +46,26 @@ def test_the_app_serves_through_the_gate_it_is_handed(sqlite_url: str) -> None:
     assert f"{healthz} 1.0" in counted
 
 
+def test_a_slow_request_is_told_in_the_log_by_route_status_and_duration(
+    sqlite_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Past the threshold (here every request is slow) the line names the route as routed
+    (never the client's own path text), the status and the seconds; below it, nothing."""
+    settings = Settings(database_url=sqlite_url)
+    slow, quick = Gate.from_settings(settings), Gate.from_settings(settings)
+    slow.metrics.slow_seconds = 0.0
+    with caplog.at_level(logging.WARNING, logger="yishiting.http"):
+        with TestClient(create_app(settings, gate=quick)) as client:
+            client.get("/healthz")
+        assert not [r for r in caplog.records if "slow request" in r.getMessage()]
+        with TestClient(create_app(settings, gate=slow)) as client:
+            client.get("/healthz")
+            client.get("/no-such-path/=cmd|'/C calc'!A1")
+    told = [r.getMessage() for r in caplog.records if "slow request" in r.getMessage()]
+    assert told[0].startswith("慢请求 slow request: GET /healthz answered 200 in ")
+    assert told[1].startswith("慢请求 slow request: GET (unrouted) answered 404 in ")
+
+
 def admin_headers(http: TestClient) -> dict[str, str]:
     return credentials_of(http.app)(ADMIN)
 
