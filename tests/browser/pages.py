@@ -35,8 +35,10 @@ def signed_in(page: Any, server: DemoServer) -> None:
         page.locator("#sign-out").wait_for()
     except PlaywrightTimeout as timeout:
         slow = [line for line in server.output().splitlines() if "slow request" in line]
+        shown = page.locator("#view").inner_text(timeout=2_000)[:500]
         raise AssertionError(
-            "not signed in; the server's slow requests:\n" + "\n".join(slow[-20:])
+            f"not signed in at {page.url}; the page shows:\n{shown}\n"
+            "the server's slow requests:\n" + "\n".join(slow[-20:])
         ) from timeout
 
 
