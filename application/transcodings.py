@@ -14,6 +14,7 @@ from eventsourcing.persistence import JSONTranscoder, Transcoding
 from application.fences.eventsourcing_internals import decode_by_library
 from application.personal_data import Sealer
 from domain import vocabulary
+from domain.accounts import Grant
 from domain.base import Actor
 from domain.consultation import OnlineOpinion, Report
 from domain.holidays import Holiday
@@ -268,7 +269,7 @@ VOCABULARIES = [
     and issubclass(cls, vocabulary.Vocabulary)
     and cls is not vocabulary.Vocabulary
 ]
-VALUES = [OnlineOpinion, Report, ProgressReport, DeadlineReminder, Holiday]
+VALUES = [OnlineOpinion, Report, ProgressReport, DeadlineReminder, Holiday, Grant]
 
 
 def register_domain_transcodings(transcoder: JSONTranscoder, sealer: Sealer) -> None:
