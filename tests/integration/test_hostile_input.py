@@ -43,6 +43,7 @@ ID_LIKE = {
 # Fields under a rule of their own, refused by it when over-long.
 OWN_RULE = {
     "temporaryPassword": ("BAD_USER_INPUT", "WEAK_PASSWORD"),
+    "weights": ("BAD_USER_INPUT", "UNKNOWN_CODE"),  # its one text, a kind: a code or unknown
 }
 # A deprecated spelling is given instead of the current one, not beside it (both is refused).
 SPELLED_BEFORE = {"explanation": "reason"}
@@ -67,6 +68,7 @@ PERFORMER = {
     "resumeWebhook": "admin",
     "issueCheckpoint": "admin",
     "enterHolidaySchedule": "admin",
+    "setPointsScheme": "admin",
     "createAccount": "security_admin",
     "grantRole": "security_admin",
     "revokeRole": "security_admin",
