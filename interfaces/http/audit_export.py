@@ -8,7 +8,6 @@ a role whose trail is empty (the integration role, the security roles) is refuse
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time, timedelta
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
@@ -28,6 +27,7 @@ from interfaces.export.audit_sheet import (
 )
 from interfaces.http.callers import from_domain, refusal, signed_in, system_of
 from interfaces.http.exports import XLSX
+from interfaces.http.parameters import attachment, day_param, refuse_unknown
 from projections.reads.audit import AuditFilter
 
 router = APIRouter(prefix="/exports", tags=["exports 导出"])
@@ -64,48 +64,23 @@ async def audit_xlsx(request: Request) -> Response:
 
 
 def disposition() -> str:
-    """审计轨迹-2026-03-02.xlsx (RFC 5987), with an ASCII name for older clients."""
+    """审计轨迹-2026-03-02.xlsx."""
     day = local_date(now()).isoformat()
-    chinese = quote(f"{SHEET}-{day}.xlsx")
-    return f"attachment; filename=audit-trail-{day}.xlsx; filename*=UTF-8''{chinese}"
+    return attachment(f"audit-trail-{day}.xlsx", f"{SHEET}-{day}.xlsx")
 
 
 def trail_selection(params: dict[str, str]) -> TrailSelection:
-    unknown = sorted(set(params) - set(PARAMETERS))
-    if unknown:  # a misspelt filter would otherwise hand out the whole trail, unfiltered
-        named = ", ".join(unknown)[:120]
-        raise refusal(
-            400,
-            f"未知的参数:{named},可用 {', '.join(PARAMETERS)}"
-            f" (unknown parameter {named}; use {', '.join(PARAMETERS)})",
-            "BAD_USER_INPUT",
-            "UNKNOWN_PARAMETER",
-        )
-    period_to = _day(params, "period_to")
+    refuse_unknown(params, PARAMETERS)
+    period_to = day_param(params, "period_to")
     where = AuditFilter(
         actor_id=_text(params.get("actor_id")),
         actor_role=_term(Role, params.get("role")),
         event_types=_event_type(params.get("event_type")),
         ground=_term(ExclusionGround, params.get("ground")),
-        occurred_from=_start_of(_day(params, "period_from")),
+        occurred_from=_start_of(day_param(params, "period_from")),
         occurred_to=_start_of(period_to + timedelta(days=1) if period_to else None),
     )
     return TrailSelection(where, newest_first=_order(params.get("order")))
-
-
-def _day(params: dict[str, str], name: str) -> date | None:
-    value = params.get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise refusal(
-            400,
-            f"日期格式应为 YYYY-MM-DD:{name} ('{name}' must be a date, YYYY-MM-DD)",
-            "BAD_USER_INPUT",
-            "INVALID_DATE",
-        ) from None
 
 
 def _start_of(day: date | None) -> str | None:

@@ -7,8 +7,6 @@ so no CSRF token is asked)."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
-from urllib.parse import quote
 from uuid import UUID
 
 from fastapi import APIRouter, Request, Response
@@ -23,6 +21,7 @@ from interfaces.export.form import SHEET, SupervisionForm
 from interfaces.export.supervision_form import FormFilter, supervision_form
 from interfaces.export.xlsx import workbook_bytes
 from interfaces.http.callers import from_domain, reader, refusal, system_of
+from interfaces.http.parameters import attachment, day_param, refuse_unknown
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
@@ -56,10 +55,9 @@ async def _export(
 
 
 def disposition(form: SupervisionForm, suffix: str) -> str:
-    """督办落实情况-2026-03-02.xlsx (RFC 5987), with an ASCII name for older clients."""
+    """督办落实情况-2026-03-02.xlsx."""
     day = form.filled_on.isoformat()
-    chinese = quote(f"{SHEET}-{day}.{suffix}")
-    return f"attachment; filename=supervision-{day}.{suffix}; filename*=UTF-8''{chinese}"
+    return attachment(f"supervision-{day}.{suffix}", f"{SHEET}-{day}.{suffix}")
 
 
 FILTERS = (
@@ -76,23 +74,14 @@ PARAMETERS = (*FILTERS, "department")  # the footer's 填报部门
 
 
 def form_filter(params: dict[str, str]) -> FormFilter:
-    unknown = sorted(set(params) - set(PARAMETERS))
-    if unknown:  # a misspelt filter would otherwise hand out every row, unfiltered
-        named = ", ".join(unknown)[:120]
-        raise refusal(
-            400,
-            f"未知的参数:{named},可用 {', '.join(PARAMETERS)}"
-            f" (unknown parameter {named}; use {', '.join(PARAMETERS)})",
-            "BAD_USER_INPUT",
-            "UNKNOWN_PARAMETER",
-        )
+    refuse_unknown(params, PARAMETERS)
     return FormFilter(
         platform_id=_id(params, "platform_id"),
         committee_id=_id(params, "committee_id"),
         unit_id=_id(params, "unit_id"),
         status=_status(params.get("status")),
-        period_from=_day(params, "period_from"),
-        period_to=_day(params, "period_to"),
+        period_from=day_param(params, "period_from"),
+        period_to=day_param(params, "period_to"),
         overdue=_flag(params, "overdue"),
         text=_text(params.get("text")),
     )
@@ -107,21 +96,6 @@ def _id(params: dict[str, str], name: str) -> str | None:
     except ValueError:
         raise refusal(
             400, f"无效的编号:{name} ('{name}' is not a valid id)", "BAD_USER_INPUT", "INVALID_ID"
-        ) from None
-
-
-def _day(params: dict[str, str], name: str) -> date | None:
-    value = params.get(name)
-    if not value:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise refusal(
-            400,
-            f"日期格式应为 YYYY-MM-DD:{name} ('{name}' must be a date, YYYY-MM-DD)",
-            "BAD_USER_INPUT",
-            "INVALID_DATE",
         ) from None
 
 

@@ -6,7 +6,6 @@ browser's session cookie (a GET changes nothing, so no CSRF token is asked)."""
 from __future__ import annotations
 
 from functools import partial
-from urllib.parse import quote
 
 from fastapi import APIRouter, Request, Response
 
@@ -16,6 +15,7 @@ from interfaces.edge.blocking import blocking
 from interfaces.export.members_sheet import member_report, members_workbook
 from interfaces.http.callers import refusal, signed_in, system_of
 from interfaces.http.exports import XLSX
+from interfaces.http.parameters import attachment, refuse_unknown
 
 router = APIRouter(prefix="/exports", tags=["exports 导出"])
 
@@ -42,15 +42,7 @@ async def members_xlsx(request: Request) -> Response:
 
 
 def report_year(params: dict[str, str]) -> int:
-    unknown = sorted(set(params) - {"year"})
-    if unknown:
-        named = ", ".join(unknown)[:120]
-        raise refusal(
-            400,
-            f"未知的参数:{named},可用 year (unknown parameter {named}; use year)",
-            "BAD_USER_INPUT",
-            "UNKNOWN_PARAMETER",
-        )
+    refuse_unknown(params, ("year",))
     text = params.get("year", "")
     if not (text.isascii() and text.isdigit() and FIRST_YEAR <= int(text) <= LAST_YEAR):
         raise refusal(
@@ -64,6 +56,5 @@ def report_year(params: dict[str, str]) -> int:
 
 
 def disposition(year: int) -> str:
-    """委员履职-2025.xlsx (RFC 5987), with an ASCII name for older clients."""
-    chinese = quote(f"委员履职-{year}.xlsx")
-    return f"attachment; filename=member-records-{year}.xlsx; filename*=UTF-8''{chinese}"
+    """委员履职-2025.xlsx."""
+    return attachment(f"member-records-{year}.xlsx", f"委员履职-{year}.xlsx")
