@@ -13,7 +13,7 @@ import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -88,6 +88,30 @@ def percentile(samples: Sequence[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered) + 0.5) - 1))]
 
 
+@dataclass
+class Timings:
+    """Samples in seconds by what was timed; their percentiles in milliseconds."""
+
+    samples: dict[str, list[float]] = field(default_factory=dict)
+
+    def add(self, key: str, seconds: float) -> None:
+        self.samples.setdefault(key, []).append(seconds)
+
+    def ms(self, key: str, share: float) -> float:
+        return percentile(self.samples[key], share) * 1e3
+
+
+def stop(process: subprocess.Popen[bytes] | None) -> None:
+    """Ends a server the benchmark started: asked first, killed if it does not go."""
+    if process is not None and process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 class Server:
     """`yishiting serve` in its own process, as deployed: uvicorn, the app, a PostgreSQL pool."""
 
@@ -135,13 +159,7 @@ class Server:
                 time.sleep(0.05)
 
     def __exit__(self, *_: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
         self.log.close()
 
     def token(self, actor: Actor) -> str:

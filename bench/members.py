@@ -43,7 +43,7 @@ import psycopg
 from application.receipts import Command
 from application.settings import Settings
 from application.storage import Database
-from bench.common import DEFAULT_URL, Figure, Server, graphql, percentile, schema
+from bench.common import DEFAULT_URL, Figure, Server, Timings, graphql, schema
 from bench.generate import District, Generated, generate
 from bench.workload import ADMIN, CATEGORIES, STAFF
 from domain.base import Actor, Record, recorded_at
@@ -76,17 +76,6 @@ RECORDS = """query Members($year: Int!) {
     nodes { id name sector platformName points active counts { kind count points } }
   }
 }"""
-
-
-@dataclass
-class Timings:
-    samples: dict[str, list[float]] = field(default_factory=dict)
-
-    def add(self, key: str, seconds: float) -> None:
-        self.samples.setdefault(key, []).append(seconds)
-
-    def ms(self, key: str, share: float) -> float:
-        return percentile(self.samples[key], share) * 1e3
 
 
 @dataclass

@@ -38,7 +38,7 @@ import psycopg
 
 from application.settings import Settings
 from application.storage import Database
-from bench.common import DEFAULT_URL, Figure, Server, graphql, percentile, schema
+from bench.common import DEFAULT_URL, Figure, Server, Timings, graphql, schema
 from bench.generate import Generated, generate
 from domain.base import Actor
 from domain.vocabulary import Role
@@ -77,17 +77,6 @@ TOPICS = """query Topics($filter: TopicFilter) {
 }"""
 STATUS = ("approved", "APPROVED")
 SEED = 8
-
-
-@dataclass
-class Timings:
-    samples: dict[str, list[float]] = field(default_factory=dict)
-
-    def add(self, key: str, seconds: float) -> None:
-        self.samples.setdefault(key, []).append(seconds)
-
-    def ms(self, key: str, share: float) -> float:
-        return percentile(self.samples[key], share) * 1e3
 
 
 @dataclass

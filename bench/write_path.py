@@ -57,7 +57,7 @@ import psycopg
 
 from application.receipts import Command
 from application.settings import Settings
-from bench.common import DEFAULT_URL, ROOT, Figure, Server, free_port, percentile, schema
+from bench.common import DEFAULT_URL, ROOT, Figure, Server, free_port, percentile, schema, stop
 from bench.workload import STAFF, Workload
 from domain.base import Actor
 from domain.people import Proposer
@@ -492,13 +492,7 @@ class CrudPeer:
             time.sleep(0.05)
 
     def __exit__(self, *_: object) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
+        stop(self.process)
 
 
 def _proposed(status: bytes, answer: dict[str, object]) -> bool:
