@@ -200,14 +200,19 @@ class Core(Application[UUID]):
             self._found.clear()
         self._found.add((cls, aggregate_id))
 
-    def holiday_schedule(self, year: int) -> HolidaySchedule | None:
-        """The year's schedule as entered, read from the log by its id (no view to lag)."""
+    def found(self, cls: type[R], aggregate_id: UUID) -> R | None:
+        """The record of this kind with this id, read from the log (no view to lag), or None
+        when there is none."""
         found: object
         try:
-            found = self.repository.get(schedule_id(year))
+            found = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             return None
-        return found if isinstance(found, HolidaySchedule) else None
+        return found if isinstance(found, cls) else None
+
+    def holiday_schedule(self, year: int) -> HolidaySchedule | None:
+        """The year's schedule as entered."""
+        return self.found(HolidaySchedule, schedule_id(year))
 
     def working_calendar(self) -> WorkingCalendar:
         """The official calendar with the entered schedules before the package's: one per

@@ -8,8 +8,6 @@ from dataclasses import replace
 from datetime import date
 from uuid import UUID
 
-from eventsourcing.application import AggregateNotFoundError
-
 from application.core import Core, use_case
 from application.permissions import R, Reach
 from application.receipts import Command
@@ -64,12 +62,7 @@ class MemberUseCases(Core):
         return [scheme]
 
     def points_scheme(self, effective_from: date) -> PointsScheme | None:
-        found: object
-        try:
-            found = self.repository.get(scheme_id(effective_from))
-        except AggregateNotFoundError:
-            return None
-        return found if isinstance(found, PointsScheme) else None
+        return self.found(PointsScheme, scheme_id(effective_from))
 
 
 def enrolled_members(app: Core, person_ids: Iterable[UUID], field: str) -> list[UUID]:
