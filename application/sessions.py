@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass, replace
 from typing import Any
 from uuid import UUID, uuid4
@@ -27,7 +28,7 @@ from application.receipts import Command, Outcome
 from application.session_tables import SessionRow, SessionTable, TokenRow
 from application.settings import Settings
 from domain.accounts import Account, Grant, checked_scope
-from domain.base import Actor, Record, clocked_by
+from domain.base import Actor, Record, clocked_by, wall_clock
 from domain.errors import ConcurrentModification, DomainError, Forbidden
 from domain.vocabulary import Role
 
@@ -504,7 +505,10 @@ class SessionUseCases(AccountUseCases):
         return Actor(f"account:{row.account_id}", row.name, Role.parse(row.role), row.scope)
 
     def _now(self) -> float:
-        """Sessions keep the application's clock (a test moves it past the idle timeout)."""
+        """Sessions keep the application's clock (a test moves it past the idle timeout); the
+        wall clock's seconds are read directly, as every request with a session asks."""
+        if self.clock is wall_clock:
+            return time.time()
         return self.clock().timestamp()
 
     def _session_seal(self, key: str, account: str, actor: Actor, created: float) -> str:

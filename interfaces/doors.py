@@ -72,6 +72,8 @@ class Doors:
         self.allowed_origins = set(allowed_origins)
         # A session's answer (the application gives the same one while it holds) → its Caller.
         self._session_callers: dict[str, tuple[SessionCaller, Caller]] = {}
+        # A Cookie header → the session secret in it: a browser sends the same header each time.
+        self._cookie_secrets: dict[str, str | None] = {}
 
     @property
     def app(self) -> Any:
@@ -87,13 +89,23 @@ class Doors:
         if given:
             return self._bearer(given)
         cookie = headers.get(b"cookie")
-        secret = cookie_parser(cookie).get(COOKIE) if cookie else None
+        secret = self._secret_in(cookie) if cookie else None
         if not secret:
             return ANONYMOUS_CALLER
         session = self.app.session_caller(secret)
         if changing:
             self._same_site(connection, headers, secret)
         return self._session_caller(secret, session)
+
+    def _secret_in(self, cookie: str) -> str | None:
+        known = self._cookie_secrets
+        if cookie in known:
+            return known[cookie]
+        secret = cookie_parser(cookie).get(COOKIE)
+        if len(known) >= SESSIONS_KEPT:
+            known.clear()
+        known[cookie] = secret
+        return secret
 
     def _session_caller(self, secret: str, session: SessionCaller) -> Caller:
         known = self._session_callers.get(secret)
