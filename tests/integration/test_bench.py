@@ -34,6 +34,8 @@ ROWS = {
     "long-lived: `report_progress`": "≤ 1.5×",
     "ledger: `verify`": "—",
     "sign-in: server CPU": "≤ 250 ms CPU",
+    "a request's door: session cookie": "≤ 1.0×",
+    "request by session cookie vs by signed bearer token (JWT)": "≤ 1.0×",
     "attachments: upload of a": "≥ 0.5×",
     "attachments: server's peak RSS": "≤ idle + 32 MB",
     "members: `memberRecords(year, first: 50)`": "≤ 2×",
