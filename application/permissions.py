@@ -55,8 +55,8 @@ class Reach:
                 return _names(scope, self.supervisor_id)
             case R.MEMBER:
                 return _names(scope, self.member_id)
-            case _:
-                return True
+            case _:  # a role added later reaches nothing until it is given a case here
+                return actor.role in READS_EVERYTHING
 
 
 def _names(scope: str, owner: UUID | None) -> bool:

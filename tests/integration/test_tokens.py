@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from fastapi.testclient import TestClient
 from jwt.algorithms import OKPAlgorithm
 
-from application.permissions import Reach
+from application.permissions import OutOfReach, Reach, check_reach
 from application.production import UnsafeProduction
 from application.settings import Settings
 from domain.base import Actor
@@ -395,6 +395,18 @@ def test_an_object_without_an_owner_is_in_no_one_s_reach() -> None:
     owned = Reach(platform_id=uuid4())
     assert owned.includes(Actor("x", "某人", Role.PLATFORM_STAFF, str(owned.platform_id)))
     assert not owned.includes(Actor("x", "某人", Role.PLATFORM_STAFF, "None"))
+
+
+def test_a_role_without_a_scope_of_its_own_reaches_only_if_it_reads_everything() -> None:
+    """Leaders and the discipline office read the whole district; the separated administrators
+    and the public reach no matter through a scope check (fail closed, not open)."""
+    owned = Reach(platform_id=uuid4(), committee_ids=frozenset({uuid4()}), unit_id=uuid4())
+    for role in (Role.LEADER, Role.AUDITOR):
+        assert owned.includes(Actor("x", "某人", role)), role
+    for role in (Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.PUBLIC):
+        assert not owned.includes(Actor("x", "某人", role)), role
+        with pytest.raises(OutOfReach):
+            check_reach(Actor("x", "某人", role), owned)
 
 
 # ------------------------------------------------------------------------------- production
