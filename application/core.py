@@ -24,6 +24,7 @@ from application.credentials import CredentialTable, MemoryCredentials
 from application.group_commit import GroupCommit
 from application.ledger.recorders import TaggedMemoryRecorder, TaggedSnapshots
 from application.ledger.tags import EventKey
+from application.memo import Memo
 from application.permissions import (
     WRITES,
     OutOfReach,
@@ -119,7 +120,7 @@ class Core(Application[UUID]):
         self.group = GroupCommit(self.save) if adapters.group_commit else None
         # Records found by `require`: a stored first event is never taken back, so once found
         # a record is there for good (a bound keeps the set small; past it, it starts again).
-        self._found: set[tuple[type[Record], UUID]] = set()
+        self._found: Memo[tuple[type[Record], UUID], bool] = Memo(FOUND_LIMIT)
 
     def construct_snapshot_store(self) -> Any:
         """Snapshots tagged when written and used only when their tag holds."""
@@ -196,9 +197,7 @@ class Core(Application[UUID]):
         kind = resolve_topic(topic) if isinstance(topic, str) else None
         if not (isinstance(kind, type) and issubclass(kind, cls)):
             raise NotFound(NAMES_ZH.get(cls.__name__, cls.__name__), cls.__name__, aggregate_id)
-        if len(self._found) >= FOUND_LIMIT:
-            self._found.clear()
-        self._found.add((cls, aggregate_id))
+        self._found.keep((cls, aggregate_id), True)
 
     def found(self, cls: type[R], aggregate_id: UUID) -> R | None:
         """The record of this kind with this id, read from the log (no view to lag), or None

@@ -23,6 +23,7 @@ from eventsourcing.persistence import IntegrityError, Recording
 
 from application.accounts import AccountUseCases, SignedIn
 from application.core import Adapters, use_case
+from application.memo import Memo
 from application.permissions import R
 from application.receipts import Command, Outcome
 from application.session_tables import SessionRow, SessionTable, TokenRow
@@ -168,13 +169,13 @@ class SessionUseCases(AccountUseCases):
     def __init__(self, settings: Settings, adapters: Adapters) -> None:
         # Open sessions' rows with the log position they were read at (see _session_row), once
         # the process hears every append, its own and other processes' (the server's watcher).
-        self._sessions_seen: dict[str, tuple[SessionRow, int]] = {}
+        self._sessions_seen: Memo[str, tuple[SessionRow, int]] = Memo(SESSIONS_KEPT)
         # An open session's cookie → its key and CSRF token: two hashes a request spared.
-        self._derived: dict[str, tuple[str, str]] = {}
+        self._derived: Memo[str, tuple[str, str]] = Memo(SESSIONS_KEPT)
         # An open session's cookie → the answer given for it, the log position it was given at
         # and the moment it must be worked out again (its idle or absolute end, or its next
         # touch): while the log has not moved, the same answer (see _known_caller).
-        self._answers: dict[str, tuple[SessionCaller, int, float]] = {}
+        self._answers: Memo[str, tuple[SessionCaller, int, float]] = Memo(SESSIONS_KEPT)
         self.hears_every_append = False
         super().__init__(settings, adapters)
 
@@ -224,11 +225,6 @@ class SessionUseCases(AccountUseCases):
             derived = key, self.event_key.seal("csrf", key)[:43]
         return derived
 
-    def _remember_derived(self, secret: str, derived: tuple[str, str]) -> None:
-        if len(self._derived) >= SESSIONS_KEPT:
-            self._derived.clear()
-        self._derived[secret] = derived
-
     def session_caller(self, secret: str) -> SessionCaller:
         """Who the session acts as, if it is open; SessionRefused or SessionEnded otherwise
         (an idle or too old session is ended and recorded here)."""
@@ -241,7 +237,7 @@ class SessionUseCases(AccountUseCases):
         key = derived[0]
         row = self._session_row(key)
         if secret not in self._derived:  # only a real session's cookie is remembered
-            self._remember_derived(secret, derived)
+            self._derived.keep(secret, derived)
         now = self._now()
         if now > self._session_end(row):
             row = self._session_row(key, fresh=True)  # another process may have seen it since
@@ -285,10 +281,7 @@ class SessionUseCases(AccountUseCases):
         if seen is None or seen[0] is not row:
             return
         touch_at = row.last_seen + min(TOUCH_EVERY, self.settings.session_idle_seconds / 10)
-        answers = self._answers
-        if len(answers) >= SESSIONS_KEPT:
-            answers.clear()
-        answers[secret] = (caller, seen[1], min(touch_at, self._session_end(row)))
+        self._answers.keep(secret, (caller, seen[1], min(touch_at, self._session_end(row))))
 
     def _session_end(self, row: SessionRow) -> float:
         return min(
@@ -320,9 +313,7 @@ class SessionUseCases(AccountUseCases):
             if key not in seen:
                 return
             position = seen[key][1]
-        if len(seen) >= SESSIONS_KEPT:
-            seen.clear()
-        seen[key] = (row, position)
+        seen.keep(key, (row, position))
 
     def _forget_cached(self, account: str) -> None:
         seen = self._sessions_seen

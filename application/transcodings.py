@@ -12,6 +12,7 @@ import orjson
 from eventsourcing.persistence import JSONTranscoder, Transcoding
 
 from application.fences.eventsourcing_internals import decode_by_library
+from application.memo import Memo
 from application.personal_data import Sealer
 from domain import vocabulary
 from domain.accounts import Grant
@@ -125,15 +126,12 @@ class Recurring:
     the log back (a rebuild, a catch-up) otherwise builds a new one each time, in Python."""
 
     def __init__(self, limit: int = RECURRING_LIMIT) -> None:
-        self.limit = limit
-        self.made: dict[Any, Any] = {}
+        self.made: Memo[Any, Any] = Memo(limit)
 
     def get(self, key: Any, make: Callable[[Any], Any]) -> Any:
         value = self.made.get(key)
         if value is None:
-            if len(self.made) >= self.limit:
-                self.made.clear()
-            value = self.made[key] = make(key)
+            value = self.made.keep(key, make(key))
         return value
 
 

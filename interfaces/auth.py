@@ -13,6 +13,7 @@ from uuid import uuid4
 
 import jwt
 
+from application.memo import Memo
 from application.permissions import InvalidScope, scope_kind
 from application.settings import Settings
 from domain.base import Actor
@@ -56,8 +57,8 @@ class Authenticator:
     ttl_seconds: float
     # A keep-alive client sends the same token with every request: its signature and claims
     # are checked once, then only its expiry (a token is immutable: same string, same claims).
-    _verified: dict[str, tuple[Actor, float]] = field(
-        default_factory=dict, init=False, repr=False, compare=False
+    _verified: Memo[str, tuple[Actor, float]] = field(
+        default_factory=lambda: Memo(VERIFIED_TOKENS), init=False, repr=False, compare=False
     )
 
     @classmethod
@@ -114,10 +115,7 @@ class Authenticator:
             return known
         claims = self._claims(token)
         session = self._actor_from(claims), float(claims["exp"]) + LEEWAY_SECONDS
-        if len(self._verified) >= VERIFIED_TOKENS:
-            self._verified.clear()
-        self._verified[token] = session
-        return session
+        return self._verified.keep(token, session)
 
     def _claims(self, token: str) -> dict[str, Any]:
         options = {"require": ["exp", "iss", "aud", "sub", "role"]}

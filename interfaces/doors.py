@@ -17,6 +17,7 @@ from typing import Any
 
 from starlette.requests import HTTPConnection, cookie_parser
 
+from application.memo import Memo
 from application.sessions import (
     SESSIONS_KEPT,
     TOKEN_PREFIX,
@@ -71,9 +72,9 @@ class Doors:
         self.holder = holder
         self.allowed_origins = set(allowed_origins)
         # A session's answer (the application gives the same one while it holds) → its Caller.
-        self._session_callers: dict[str, tuple[SessionCaller, Caller]] = {}
+        self._session_callers: Memo[str, tuple[SessionCaller, Caller]] = Memo(SESSIONS_KEPT)
         # A Cookie header → the session secret in it: a browser sends the same header each time.
-        self._cookie_secrets: dict[str, str | None] = {}
+        self._cookie_secrets: Memo[str, str | None] = Memo(SESSIONS_KEPT)
 
     @property
     def app(self) -> Any:
@@ -101,11 +102,7 @@ class Doors:
         known = self._cookie_secrets
         if cookie in known:
             return known[cookie]
-        secret = cookie_parser(cookie).get(COOKIE)
-        if len(known) >= SESSIONS_KEPT:
-            known.clear()
-        known[cookie] = secret
-        return secret
+        return known.keep(cookie, cookie_parser(cookie).get(COOKIE))
 
     def _session_caller(self, secret: str, session: SessionCaller) -> Caller:
         known = self._session_callers.get(secret)
@@ -114,9 +111,7 @@ class Doors:
         caller = Caller(
             session.actor, session.expires_at, session_key=session.key, pending=session.pending
         )
-        if len(self._session_callers) >= SESSIONS_KEPT:
-            self._session_callers.clear()
-        self._session_callers[secret] = (session, caller)
+        self._session_callers.keep(secret, (session, caller))
         return caller
 
     def _bearer(self, authorization: str) -> Caller:

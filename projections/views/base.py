@@ -11,6 +11,7 @@ import orjson
 from eventsourcing.persistence import Tracking
 
 from application.fences.eventsourcing_internals import EveryEventProjection
+from application.memo import Memo
 from projections.store import Row, Tx, direct, pending_of
 
 Handler = Callable[[Any, Any, Tx], None]
@@ -115,13 +116,10 @@ class Remembered:
         self.table = table
         self.column = column
         self.sql = f"SELECT {column} FROM {table} WHERE id = ?"
-        self.limit = limit
-        self._values: dict[str, Any] = {}
+        self._values: Memo[str, Any] = Memo(limit)
 
     def remember(self, key: str, value: Any) -> None:
-        if len(self._values) >= self.limit:
-            self._values.clear()
-        self._values[key] = value
+        self._values.keep(key, value)
 
     def recall(self, tx: Tx, key: str) -> Any:
         if key not in self._values:
