@@ -5,8 +5,10 @@ def test_a_memo_keeps_up_to_its_limit_then_forgets_everything_and_keeps_the_new_
     memo: Memo[str, int] = Memo(3)
     assert [memo.keep(key, n) for n, key in enumerate("abc")] == [0, 1, 2]
     assert dict(memo) == {"a": 0, "b": 1, "c": 2}
-    assert memo.keep("b", 9) == 9 and len(memo) == 1, "full: emptied before keeping"
-    assert memo.get("a") is None and memo["b"] == 9
+    assert memo.keep("b", 9) == 9
+    assert len(memo) == 1, "full: emptied before keeping"
+    assert memo.get("a") is None
+    assert memo["b"] == 9
 
 
 def test_a_flood_of_distinct_keys_never_grows_a_memo_past_its_limit() -> None:
