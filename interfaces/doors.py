@@ -36,6 +36,7 @@ CSRF_HEADER = "x-csrf-token"
 CSRF_HEADER_KEY = CSRF_HEADER.encode()
 DOOR_HEADERS = frozenset({b"authorization", b"cookie", b"origin", CSRF_HEADER_KEY})
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+COOKIE_HEADER_KEPT = 1024  # the longest Cookie header whose session secret is remembered
 
 
 class CrossSiteRefused(DomainError):
@@ -73,8 +74,10 @@ class Doors:
         self.allowed_origins = set(allowed_origins)
         # A session's answer (the application gives the same one while it holds) → its Caller.
         self._session_callers: Memo[str, tuple[SessionCaller, Caller]] = Memo(SESSIONS_KEPT)
-        # A Cookie header → the session secret in it: a browser sends the same header each time.
-        self._cookie_secrets: Memo[str, str | None] = Memo(SESSIONS_KEPT)
+        # An open session's Cookie header → its secret: a browser sends the same header each
+        # time. Only a header that opened a session, and not a long one, is kept, so forged or
+        # padded headers cannot fill the process (10,000 × 1 KiB at most).
+        self._cookie_secrets: Memo[str, str] = Memo(SESSIONS_KEPT)
 
     @property
     def app(self) -> Any:
@@ -90,19 +93,18 @@ class Doors:
         if given:
             return self._bearer(given)
         cookie = headers.get(b"cookie")
-        secret = self._secret_in(cookie) if cookie else None
+        if not cookie:
+            return ANONYMOUS_CALLER
+        remembered = self._cookie_secrets.get(cookie)
+        secret = remembered or cookie_parser(cookie).get(COOKIE)
         if not secret:
             return ANONYMOUS_CALLER
         session = self.app.session_caller(secret)
+        if remembered is None and len(cookie) <= COOKIE_HEADER_KEPT:
+            self._cookie_secrets.keep(cookie, secret)  # only an open session's header
         if changing:
             self._same_site(connection, headers, secret)
         return self._session_caller(secret, session)
-
-    def _secret_in(self, cookie: str) -> str | None:
-        known = self._cookie_secrets
-        if cookie in known:
-            return known[cookie]
-        return known.keep(cookie, cookie_parser(cookie).get(COOKIE))
 
     def _session_caller(self, secret: str, session: SessionCaller) -> Caller:
         known = self._session_callers.get(secret)

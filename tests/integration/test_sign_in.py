@@ -346,6 +346,34 @@ def test_a_forged_session_cookie_is_refused(world: World, forged: str) -> None:
     assert refusal(answer) == (401, "UNAUTHENTICATED", "SESSION_INVALID")
 
 
+def test_the_door_remembers_only_an_open_session_s_cookie_header(world: World) -> None:
+    """Forged or padded Cookie headers must not fill the server's memory; a remembered header
+    whose session has ended is refused as before."""
+    doors = world.http.app.state.doors  # type: ignore[attr-defined]
+    client = TestClient(world.http.app)  # type: ignore[arg-type]
+    for n in range(50):
+        client.cookies.set(COOKIE, f"forged-{n}")
+        answer = client.post("/graphql", json={"query": VIEWER}, headers={"X-CSRF-Token": "x"})
+        assert refusal(answer)[2] == "SESSION_INVALID"
+    assert not [h for h in doors._cookie_secrets if "forged-" in h]
+    account(world, "lu.kept", "leader")
+    client.cookies.clear()
+    csrf = sign_in(client, "lu.kept").json()["csrfToken"]
+    secret = client.cookies[COOKIE]
+    assert graphql(client, csrf, VIEWER).json()["data"]["viewer"]["name"] == "张伟"
+    kept = [h for h, s in doors._cookie_secrets.items() if s == secret]
+    assert kept == [f"{COOKIE}={secret}"]
+    padded = {"Cookie": f"{COOKIE}={secret}; other={'p' * 2000}", "X-CSRF-Token": csrf}
+    bare = TestClient(world.http.app)  # type: ignore[arg-type]
+    answer = bare.post("/graphql", json={"query": VIEWER}, headers=padded)
+    assert answer.json()["data"]["viewer"]["name"] == "张伟"
+    assert padded["Cookie"] not in doors._cookie_secrets, "a long header is parsed, not kept"
+    assert client.post("/auth/sign-out", headers={"X-CSRF-Token": csrf}).status_code == 204
+    client.cookies.set(COOKIE, secret)
+    answer = client.post("/graphql", json={"query": VIEWER}, headers={"X-CSRF-Token": csrf})
+    assert refusal(answer)[:2] == (401, "UNAUTHENTICATED")
+
+
 def test_own_password_rules_hold_for_a_signed_in_holder(world: World, browser: TestClient) -> None:
     account(world, "he.rules", "leader")
     csrf = sign_in(browser, "he.rules").json()["csrfToken"]
