@@ -457,12 +457,7 @@ def _projecting(server: Server, split: bool) -> Iterator[None]:
     try:
         yield
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-            worker.wait()
+        stop(worker)
 
 
 class CrudPeer:
