@@ -101,6 +101,13 @@ class Timings:
         return percentile(self.samples[key], share) * 1e3
 
 
+def in_turn(names: Sequence[str], round_: int) -> list[str]:
+    """The names in the order this round takes them: each round starts one further on, so no
+    contender always runs first (after an idle moment) or last."""
+    start = round_ % len(names)
+    return [*names[start:], *names[:start]]
+
+
 def stop(process: subprocess.Popen[bytes] | None) -> None:
     """Ends a server the benchmark started: asked first, killed if it does not go."""
     if process is not None and process.poll() is None:

@@ -82,7 +82,7 @@ def run(events: int, url: str = DEFAULT_URL, seals: int = 20_000, say: Say = pri
         for suite, system in systems.items():
             _write(system, suite, events, result, say)
         for round_ in range(ROUNDS):
-            for suite in _turn(round_):
+            for suite in common.in_turn(SUITES, round_):
                 _measure(systems[suite], suite, result)
     _seal_in_turns(result, seals)
     for suite in SUITES:
@@ -93,13 +93,6 @@ def run(events: int, url: str = DEFAULT_URL, seals: int = 20_000, say: Say = pri
 
 
 ROUNDS = 3
-
-
-def _turn(round_: int) -> tuple[str, ...]:
-    """The suites in the order this round takes them: each round starts with the other, so
-    neither always runs first or last."""
-    start = round_ % len(SUITES)
-    return SUITES[start:] + SUITES[:start]
 
 
 @contextmanager
@@ -154,7 +147,7 @@ def _seal_in_turns(result: Result, seals: int) -> None:
     sealers = {suite: _sealer(suite) for suite in SUITES}
     best = {suite: float("inf") for suite in SUITES}
     for round_ in range(SEAL_BLOCKS):
-        for suite in _turn(round_):
+        for suite in common.in_turn(SUITES, round_):
             best[suite] = min(best[suite], _seal(sealers[suite], block))
     for suite in SUITES:
         result.seal_seconds[suite] = best[suite] * seals / block

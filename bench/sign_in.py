@@ -164,7 +164,7 @@ def door_cost(api: Any, headers: dict[str, dict[str, str]], calls: int) -> DoorC
     requests = {door: Request(_post_scope(headers[door])) for door in ("session", "jwt")}
     best = {door: float("inf") for door in requests}
     for block in range(DOOR_BLOCKS):
-        for door in _turn(list(requests), block):
+        for door in common.in_turn(list(requests), block):
             request = requests[door]
             started = time.perf_counter_ns()
             for _ in range(calls):
@@ -211,13 +211,6 @@ async def _served(api: Any, scope: dict[str, Any], body: bytes) -> int:
     return statuses[0]
 
 
-def _turn(doors: list[str], round_: int) -> list[str]:
-    """The doors in the order this round takes them: each round starts one further on, so no
-    door always runs first (after the client's idle moment) or last."""
-    start = round_ % len(doors)
-    return doors[start:] + doors[:start]
-
-
 def request_cost(url: str, samples: int) -> RequestCost:
     from fastapi.testclient import TestClient
 
@@ -253,7 +246,7 @@ def request_cost(url: str, samples: int) -> RequestCost:
             cpu: dict[str, list[float]] = {door: [] for door in doors}
             scopes = {door: _post_scope(headers) for door, headers in doors.items()}
             for round_ in range(samples):
-                for door in _turn(list(doors), round_):
+                for door in common.in_turn(list(doors), round_):
                     started = time.process_time()
                     status = http.portal.call(_served, api, scopes[door], QUERY)
                     cpu[door].append((time.process_time() - started) * 1e6)
