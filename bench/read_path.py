@@ -62,7 +62,7 @@ DASHBOARD = f"""query Dashboard {{
     topicsTotal topicsByStatus {COUNT} topicsByChannel {COUNT} topicsByCategory {COUNT}
     topicsByPlatform {COUNT} topicsByCommittee {COUNT} topicsByExclusionGround {COUNT}
     consultationsByForm {COUNT} consultationsByStatus {COUNT}
-    consultationsByMonth {{ month form label count }}
+    consultationsByMonth {{ month form label count }} consultationMonthsFrom consultationMonthsTo
     itemsByStatus {COUNT} itemsOpen itemsOverdue itemsResolved itemsDueSoon
     medianDaysToApproval medianDaysToResolve
   }}
@@ -223,10 +223,11 @@ DASHBOARD_SQL = (
        GROUP BY GROUPING SETS ((status), (channel), (category), (platform_id), (committee_id),
                                (exclusion_ground))""",
     "SELECT percentile_cont(0.5) WITHIN GROUP (ORDER BY approval_days) FROM topic_board",
-    """SELECT GROUPING(form, status, substr(starts_at, 1, 7)) AS g, form, status,
-         substr(starts_at, 1, 7) AS month, COUNT(*) AS n
-       FROM consultation_calendar
-       GROUP BY GROUPING SETS ((form), (status), (substr(starts_at, 1, 7), form))""",
+    """SELECT GROUPING(form, status) AS g, form, status, COUNT(*) AS n
+       FROM consultation_calendar GROUP BY GROUPING SETS ((form), (status))""",
+    """SELECT substr(starts_at, 1, 7) AS month, form, COUNT(*) AS n
+       FROM consultation_calendar WHERE starts_at >= %(months_from)s AND starts_at < %(months_to)s
+       GROUP BY 1, 2""",
     "SELECT status, COUNT(*) FROM supervision_ledger GROUP BY status",
     """SELECT COUNT(*) FILTER (WHERE status <> 'resolved'),
          COUNT(*) FILTER (WHERE status <> 'resolved' AND due_on < %(today)s),
@@ -243,8 +244,13 @@ def sql_dashboard(conn: psycopg.Connection[Any]) -> dict[str, Any]:
     from application.calendar import district_today, due_within
 
     today = district_today()
-    params = {"today": today.isoformat(), "due_by": due_within(today, 3).isoformat()}
-    topics, approval, consultations, items, open_items, names = (
+    params = {
+        "today": today.isoformat(),
+        "due_by": due_within(today, 3).isoformat(),
+        "months_from": f"{today.year - 1}-01",  # last year's and this year's, as the page
+        "months_to": f"{today.year + 1}-01",
+    }
+    topics, approval, consultations, months, items, open_items, names = (
         conn.execute(statement, params if "%(" in statement else None).fetchall()
         for statement in DASHBOARD_SQL
     )
@@ -259,6 +265,7 @@ def sql_dashboard(conn: psycopg.Connection[Any]) -> dict[str, Any]:
         "topics_by": by,
         "topics_total": sum(by.get("status", {}).values()),
         "consultations": consultations,
+        "months": {(month, form): n for month, form, n in months},
         "items_by_status": dict(items),
         "items": (opened, overdue, due_soon),
         "medians": (approval_days, resolve),
@@ -292,6 +299,8 @@ def _same(first: dict[str, Any]) -> None:
     assert [board["itemsOpen"], board["itemsOverdue"], board["itemsDueSoon"]] == list(
         sql["items"]
     ), (board, sql["items"])
+    months = {(m["month"], m["form"]): m["count"] for m in board["consultationsByMonth"]}
+    assert months == sql["months"], (months, sql["months"])
     # The counters give the figures counted on read, at this size too.
     assert first["app dashboard"] == first["app aggregate dashboard"]
     total, rows = first["sql topics"]

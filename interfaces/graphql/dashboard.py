@@ -28,6 +28,8 @@ from projections.reads.dashboard import Dashboard as DashboardData
 from projections.reads.dashboard import DashboardFilter as Where
 from projections.reads.dashboard import load_dashboard
 from projections.reads.members import MemberRecord as MemberRecords
+from projections.reads.queries import ViewQueries
+from projections.store import ViewStore
 
 DIMENSION_VOCABULARIES: dict[str, type[v.Vocabulary]] = {
     "status": v.TopicStatus,
@@ -89,7 +91,19 @@ class Dashboard:
     topics_by_exclusion_ground: list[Count]
     consultations_by_form: list[Count]
     consultations_by_status: list[Count]
-    consultations_by_month: list[MonthCount]
+    consultations_by_month: list[MonthCount] = strawberry.field(
+        description="协商活动(按月份与形式):未选时段时为上年与本年各月,选了时段则为时段内各月 "
+        "Consultations by month and form: last year's and this year's months when no period is "
+        "chosen, else the period's (consultationMonthsFrom to consultationMonthsTo)"
+    )
+    consultation_months_from: str | None = strawberry.field(
+        description="consultationsByMonth 的首月(YYYY-MM);时段未设起点时为空 "
+        "The first month consultationsByMonth counts; null when the period has no start"
+    )
+    consultation_months_to: str | None = strawberry.field(
+        description="consultationsByMonth 的末月(YYYY-MM,含);时段未设终点时为空 "
+        "The last month (inclusive) consultationsByMonth counts; null when the period has no end"
+    )
     items_by_status: list[Count]
     items_by_unit: list[Count] = strawberry.field(
         description="督办事项(按交办单位) Items by the unit they are assigned to"
@@ -146,6 +160,16 @@ class Dashboard:
         return await blocking(missing_schedule_warning, ctx(info).system.app)
 
 
+def _read(
+    store: ViewStore, queries: ViewQueries, where: Where
+) -> tuple[DashboardData, dict[str, str]]:
+    """The dashboard's figures, and the names of the platforms, committees and units they are
+    counted by (the reference tables whole, in one read)."""
+    tables = queries.references(("ref_platforms", "ref_committees", "ref_units"))
+    names = {id_: row["name"] for rows in tables.values() for id_, row in rows.items()}
+    return load_dashboard(store, where), names
+
+
 def missing_schedule_warning(app: Yishiting) -> str | None:
     """By the application's clock: the day its deadlines are reckoned from."""
     today = local_date(app.clock())
@@ -177,6 +201,8 @@ def _to_graphql(data: DashboardData, names: dict[str, str]) -> Dashboard:
             for m, forms in data.consultations_by_month.items()
             for f, n in forms.items()
         ],
+        consultation_months_from=data.months_shown[0],
+        consultation_months_to=data.months_shown[1],
         items_by_status=_labelled(data.items_by_status, v.ItemStatus),
         items_by_unit=_named(data.items_by_unit, names),
         overdue_by_unit=[
@@ -232,11 +258,8 @@ async def dashboard(info: Info, filter: DashboardFilter | None = None) -> Dashbo
         period_to=f.period_to.isoformat() if f.period_to else None,
         seen_by=ctx(info).seen_by,
     )
-    queries = ctx(info).system.queries
-    data = await blocking(load_dashboard, ctx(info).system.store, where)
-    names: dict[str, str] = {}
-    for table in ("ref_platforms", "ref_committees", "ref_units"):
-        names.update({r["id"]: r["name"] for r in await blocking(queries.reference, table)})
+    system = ctx(info).system
+    data, names = await blocking(_read, system.store, system.queries, where)
     board = _to_graphql(data, names)
     board.where = where
     board.member_year = checked_year(f.year) if f.year is not None else district_today().year

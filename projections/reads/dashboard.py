@@ -21,6 +21,8 @@ from projections.reads.dashboard_on_read import (
     aggregate_dashboard,
     aggregate_due_soon,
     ledger_criteria,
+    month_window,
+    months_shown,
 )
 from projections.reads.visibility import GUIDED
 from projections.store import Tx, ViewStore
@@ -32,6 +34,8 @@ Piece = tuple[int, str, str]
 """Counters of one level whose period is in [from, to)."""
 ALL_TIME: list[Piece] = [(0, "", "~")]
 MATTERS = ("topic.", "item.")
+MONTH = "consultation.month"
+MONTH_LEVEL = 7
 METRICS = {
     "topic.": (
         "topic.status",
@@ -41,7 +45,7 @@ METRICS = {
         "topic.approval_days",
     ),
     "item.": ("item.status", "item.unit", "item.resolve_days"),
-    "consultation.": ("consultation.form", "consultation.status", "consultation.month"),
+    "consultation.": ("consultation.form", "consultation.status", MONTH),
 }
 BY_SCOPE = "topic.status"
 """The metric whose rows are kept apart by platform and committee: topics by platform and by
@@ -73,6 +77,7 @@ def load_dashboard(store: ViewStore, where: DashboardFilter) -> Dashboard:
         consultations_by_form=counts["consultation.form"],
         consultations_by_status=counts["consultation.status"],
         consultations_by_month=_by_month(counts["consultation.month"]),
+        months_shown=months_shown(where),
         items_by_status=items_by_status,
         items_by_unit=counts["item.unit"],
         overdue_by_unit=overdue,
@@ -232,15 +237,14 @@ def _counts(
     """Every metric's counts by key; and the topics by platform and by committee."""
     counts: dict[str, dict[str, int]] = {}
     by_scope: dict[str, dict[str, int]] = {"platform_id": {}, "committee_id": {}}
-    for kind in (*MATTERS, "consultation."):
-        clause, params = _scope(where, pieces, kind)
+    for metrics, (clause, params) in _reads(where, pieces):
         rows = tx.all(
             "SELECT metric, key,"
             f" CASE WHEN metric = '{BY_SCOPE}' THEN platform_id ELSE '' END AS p,"
             f" CASE WHEN metric = '{BY_SCOPE}' THEN committee_id ELSE '' END AS c,"
-            f" SUM(n) AS n FROM {COUNTS} WHERE metric IN ({', '.join('?' * len(METRICS[kind]))})"
+            f" SUM(n) AS n FROM {COUNTS} WHERE metric IN ({', '.join('?' * len(metrics))})"
             f" AND {clause} GROUP BY metric, key, p, c",
-            [*METRICS[kind], *params],
+            [*metrics, *params],
         )
         for row in rows:
             n = int(row["n"])
@@ -255,6 +259,20 @@ def _counts(
     every = [metric for named in METRICS.values() for metric in named]
     found = {metric: dict(sorted(counts.get(metric, {}).items())) for metric in every}
     return found, {name: dict(sorted(keyed.items())) for name, keyed in by_scope.items()}
+
+
+def _reads(
+    where: DashboardFilter, pieces: list[Piece]
+) -> Iterator[tuple[tuple[str, ...], tuple[str, list[Any]]]]:
+    """The metrics read together, and the counters they are read from. Without a period the
+    months by form are the window's months' own counters (a range of the key's prefix), not
+    every month's among the all-time ones."""
+    window = month_window(where)
+    for kind, metrics in METRICS.items():
+        if window is not None and MONTH in metrics:
+            yield (MONTH,), _scope(where, [(MONTH_LEVEL, *window)], kind)
+            metrics = tuple(metric for metric in metrics if metric != MONTH)
+        yield metrics, _scope(where, pieces, kind)
 
 
 def _add(counts: dict[str, int], key: str, n: int) -> None:

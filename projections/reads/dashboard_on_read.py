@@ -7,7 +7,7 @@ not key by (a unit's or a supervisor's rows)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from application.calendar import WorkingCalendar, district_today, due_within
 from application.permissions import Visibility
@@ -35,6 +35,31 @@ class DashboardFilter:
     seen_by: Visibility = EVERYTHING
 
 
+def month_window(where: DashboardFilter) -> tuple[str, str] | None:
+    """The months `consultations_by_month` counts, as [first, past) "YYYY-MM", when no period is
+    chosen: last year's and this year's. A history's every month would grow the answer (and
+    the chart) with the log; a chosen period's months are its own (None)."""
+    if where.period_from is not None or where.period_to is not None:
+        return None
+    year = where.today.year
+    return f"{year - 1:04d}-01", f"{year + 1:04d}-01"
+
+
+def months_shown(where: DashboardFilter) -> tuple[str | None, str | None]:
+    """The first and last month (inclusive, "YYYY-MM") `consultations_by_month` counts; None at
+    an end the chosen period leaves open."""
+    window = month_window(where)
+    if window is not None:
+        return window[0], f"{where.today.year:04d}-12"
+    last = None
+    if where.period_to is not None:
+        try:
+            last = (date.fromisoformat(where.period_to) - timedelta(days=1)).isoformat()[:7]
+        except (ValueError, OverflowError):
+            last = where.period_to[:7]
+    return (where.period_from[:7] if where.period_from is not None else None), last
+
+
 @dataclass(frozen=True)
 class UnitOverdue:
     """A unit's overdue items: how many, and the one overdue longest (earliest due)."""
@@ -55,6 +80,7 @@ class Dashboard:
     consultations_by_form: dict[str, int]
     consultations_by_status: dict[str, int]
     consultations_by_month: dict[str, dict[str, int]]
+    months_shown: tuple[str | None, str | None]
     items_by_status: dict[str, int]
     items_by_unit: dict[str, int]
     overdue_by_unit: list[UnitOverdue]
@@ -89,7 +115,8 @@ def aggregate_dashboard(store: ViewStore, where: DashboardFilter) -> Dashboard:
             topics_by=topics_by,
             consultations_by_form=_counts(tx, "consultation_calendar", "form", consultations),
             consultations_by_status=_counts(tx, "consultation_calendar", "status", consultations),
-            consultations_by_month=_by_month(tx, consultations),
+            consultations_by_month=_by_month(tx, consultations, month_window(where)),
+            months_shown=months_shown(where),
             items_by_status=by_status,
             items_by_unit=_counts(tx, "supervision_ledger", "unit_id", items),
             overdue_by_unit=_overdue_by_unit(tx, _and(items, OVERDUE, where.today.isoformat())),
@@ -209,7 +236,11 @@ def _overdue_by_unit(tx: Tx, overdue: Criteria) -> list[UnitOverdue]:
     ]
 
 
-def _by_month(tx: Tx, criteria: Criteria) -> dict[str, dict[str, int]]:
+def _by_month(
+    tx: Tx, criteria: Criteria, window: tuple[str, str] | None
+) -> dict[str, dict[str, int]]:
+    if window is not None:
+        criteria = _and(criteria, "starts_at >= ? AND starts_at < ?", *window)
     rows = tx.all(
         "SELECT SUBSTR(starts_at, 1, 7) AS month, form, COUNT(*) AS n"
         f" FROM consultation_calendar{criteria.where}"

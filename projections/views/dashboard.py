@@ -69,7 +69,12 @@ class DashboardSummary(View):
         f"CREATE INDEX IF NOT EXISTS dashboard_counts_zero ON {COUNTS} (n) WHERE n = 0",
         f"CREATE INDEX IF NOT EXISTS dashboard_due_zero ON {DUE} (n) WHERE n = 0",
     )
-    indexes = read_indexes
+    # Overdue and due-soon items are read by due day: without it each dashboard scanned every
+    # due day's counters of all time (8,185 a level at 100,000 matters).
+    indexes = (
+        *read_indexes,
+        f"CREATE INDEX IF NOT EXISTS dashboard_due_by_day ON {DUE} (level, due_on)",
+    )
 
     def __init__(self, view: Any = None) -> None:
         super().__init__(view)

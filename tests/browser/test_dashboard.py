@@ -113,6 +113,11 @@ def test_a_form_has_one_colour_in_every_chart(open_page: OpenPage, server: DemoS
     months = {s["name"]: s["itemStyle"]["color"] for s in option(page, "months")["series"]}
     assert months, "the demo district held consultations"
     assert months == {form: by_form[form] for form in months}
+    span = server.query("{ dashboard { consultationMonthsFrom consultationMonthsTo } }")
+    shown = span["dashboard"]
+    expect(page.locator('[data-card="months"] .chart-span')).to_have_text(
+        f"统计月份:{shown['consultationMonthsFrom']} 至 {shown['consultationMonthsTo']}"
+    )
 
 
 def test_the_grounds_are_shown_in_full(open_page: OpenPage, server: DemoServer) -> None:

@@ -18,6 +18,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import interfaces.bootstrap
+from application.calendar import district_today
 from application.settings import Settings
 from domain.base import Actor
 from domain.consultation import suggestion_id
@@ -69,6 +70,9 @@ DASHBOARD = f"""query Dashboard {{ dashboard {{
   consultationsByForm {COUNTS} consultationsByStatus {COUNTS}
   consultationsByMonth {{ month form label count }} itemsByStatus {COUNTS}
   itemsOpen itemsOverdue itemsResolved medianDaysToApproval medianDaysToResolve }} }}"""
+
+MONTHS = """query Months($filter: DashboardFilter) { dashboard(filter: $filter) {
+  consultationsByMonth { month form label count } consultationMonthsFrom consultationMonthsTo } }"""
 
 BY_UNIT = f"""query {{ dashboard {{ itemsByUnit {COUNTS} dueSoonWorkingDays
   overdueByUnit {{ unitId unitName count oldestItemId oldestSeqNo oldestDueOn }} }} }}"""
@@ -1087,9 +1091,25 @@ def test_briefings_are_cancelled_with_a_reason_and_online_consultations_take_opi
         "cancelled": ("已取消", 1),
         "held": ("已开展", 1),
     }
-    assert board(api)["consultationsByMonth"] == {
-        ("2026-12", "briefing"): ("知情明政", 1),
-        (started[:7], "online"): ("网络协商", 1),
+    # The months by form: a chosen period's months; without one, last year's and this year's.
+    tomorrow = (date.today() + timedelta(days=1)).isoformat()
+    chosen = api.query(MONTHS, filter={"periodFrom": "2026-12-01", "periodTo": tomorrow})
+    assert {
+        (m["month"], m["form"]): (m["label"], m["count"])
+        for m in chosen["dashboard"]["consultationsByMonth"]
+    } == {("2026-12", "briefing"): ("知情明政", 1), (started[:7], "online"): ("网络协商", 1)}
+    assert (
+        chosen["dashboard"]["consultationMonthsFrom"],
+        chosen["dashboard"]["consultationMonthsTo"],
+    ) == ("2026-12", date.today().isoformat()[:7])
+    plain = api.query(MONTHS)["dashboard"]
+    year = district_today().year
+    assert (plain["consultationMonthsFrom"], plain["consultationMonthsTo"]) == (
+        f"{year - 1}-01",
+        f"{year}-12",
+    )
+    assert {m["month"] for m in plain["consultationsByMonth"]} <= {
+        f"{y}-{m:02d}" for y in (year - 1, year) for m in range(1, 13)
     }
     assert board(api)["consultationsByForm"] == {
         "briefing": ("知情明政", 1),

@@ -36,6 +36,7 @@ from domain.vocabulary import (
 from interfaces.bootstrap import System, bootstrap
 from projections import runner
 from projections.reads.dashboard import Dashboard, DashboardFilter, UnitOverdue, load_dashboard
+from projections.reads.dashboard_on_read import aggregate_dashboard
 from projections.reads.queries import ConsultationFilter, ItemFilter, TopicFilter
 from tests.support.district import ADMIN, District
 from tests.support.views import dump_views, tracking_positions
@@ -192,7 +193,9 @@ def expected_dashboard(expected: Expected, today: date) -> Dashboard:
     """The dashboard worked out in Python from the expected rows (an independent oracle)."""
     topics, consultations, items = expected.topics, expected.consultations, expected.items
     months: dict[str, dict[str, int]] = {}
-    for row in sorted(consultations.values(), key=lambda r: (r["starts_at"][:7], r["form"])):
+    first, last = f"{today.year - 1}-01", f"{today.year}-12"  # no period: last year and this
+    shown = [r for r in consultations.values() if first <= r["starts_at"][:7] <= last]
+    for row in sorted(shown, key=lambda r: (r["starts_at"][:7], r["form"])):
         month = months.setdefault(row["starts_at"][:7], {})
         month[row["form"]] = month.get(row["form"], 0) + 1
     still_open = [r for r in items.values() if r["status"] != "resolved"]
@@ -212,6 +215,7 @@ def expected_dashboard(expected: Expected, today: date) -> Dashboard:
         consultations_by_form=counts(consultations, "form"),
         consultations_by_status=counts(consultations, "status"),
         consultations_by_month=months,
+        months_shown=(first, last),
         items_by_status=counts(items, "status"),
         items_by_unit=counts(items, "unit_id"),
         overdue_by_unit=overdue_by_unit(
@@ -717,6 +721,43 @@ def test_the_views_follow_every_step_of_a_hotline_matter(
     incremental = dump_views(system.store)
     system.projector.rebuild()
     assert dump_views(system.store) == incremental
+
+
+def test_the_months_by_form_are_last_year_s_and_this_year_s_unless_a_period_is_chosen(
+    system: System, district: District
+) -> None:
+    """Every month of a history would grow the answer (and the chart) with the log: without a
+    period the series keeps last year's and this year's months (TODAY is in 2026), while the
+    other counts stay all time; a chosen period keeps its own months. Counters and rows agree."""
+    starts = [datetime(y, m, 15, 2, tzinfo=UTC) for y, m in ((2024, 12), (2025, 1), (2026, 12))]
+    starts.append(datetime(2027, 1, 15, 2, tzinfo=UTC))
+    for start in starts:
+        with recorded_at(start - 2 * DAY):
+            district.app.schedule_consultation(
+                district.staff,
+                form=ConsultationForm.BRIEFING,
+                platform_id=district.platform_id,
+                starts_at=start,
+                theme="区政府工作报告通报",
+            )
+    system.projector.catch_up()
+    plain = DashboardFilter(today=TODAY)
+    chosen = DashboardFilter(period_from="2024-12-01", period_to="2027-02-01", today=TODAY)
+    opened = DashboardFilter(period_from="2026-12-10", today=TODAY)
+    for read in (load_dashboard, aggregate_dashboard):
+        board = read(system.store, plain)
+        assert board.consultations_by_month == {
+            "2025-01": {"briefing": 1},
+            "2026-12": {"briefing": 1},
+        }
+        assert board.months_shown == ("2025-01", "2026-12")
+        assert board.consultations_by_form == {"briefing": 4}
+        board = read(system.store, chosen)
+        assert list(board.consultations_by_month) == ["2024-12", "2025-01", "2026-12", "2027-01"]
+        assert board.months_shown == ("2024-12", "2027-01")
+        board = read(system.store, opened)
+        assert list(board.consultations_by_month) == ["2026-12", "2027-01"]
+        assert board.months_shown == ("2026-12", None)
 
 
 def test_durations_keep_their_precision_on_both_engines(system: System, district: District) -> None:

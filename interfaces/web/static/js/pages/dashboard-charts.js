@@ -107,6 +107,7 @@ export const CHARTS = [
     key: "months",
     title: "协商活动(按月份与形式)",
     wide: true,
+    span: (d) => monthSpan(d.consultationMonthsFrom, d.consultationMonthsTo),
     draw: (el, rows) => monthly(el, rows),
     rows: (d, v, s) =>
       d.consultationsByMonth
@@ -122,6 +123,14 @@ export const CHARTS = [
         .sort((a, b) => a.month.localeCompare(b.month)),
   },
 ];
+
+/** Which months the series counts: last year's and this year's unless a period is chosen. */
+function monthSpan(from, to) {
+  if (from && to) return `${from} 至 ${to}`;
+  if (from) return `${from} 起`;
+  if (to) return `至 ${to}`;
+  return "全部月份";
+}
 
 function replaced(carried, key, value) {
   const query = new URLSearchParams(carried.slice(1));
@@ -171,15 +180,18 @@ export function chartCard(spec) {
     "aria-label": `${spec.title}统计图,点击图形可查看明细`,
   });
   const list = h("ul", { class: "chart-data" });
+  const span = spec.span ? h("p", { class: "muted chart-span" }) : null;
   const card = h(
     "section",
     { class: `card chart-card${spec.wide ? " wide" : ""}`, dataset: { card: spec.key } },
     h("h2", {}, spec.title),
+    span,
     chart,
     h("details", {}, h("summary", {}, "查看数据"), list),
   );
   const draw = (dashboard, vocab, scope) => {
     const rows = spec.rows(dashboard, vocab, scope);
+    if (span) span.textContent = `统计月份:${spec.span(dashboard)}`;
     spec.draw(chart, rows);
     mount(
       list,

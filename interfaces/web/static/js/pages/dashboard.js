@@ -23,6 +23,7 @@ const QUERY = `query Dashboard($filter: DashboardFilter) { dashboard(filter: $fi
   topicsByPlatform { ${COUNTS} } topicsByCommittee { ${COUNTS} }
   topicsByExclusionGround { ${COUNTS} }
   consultationsByForm { ${COUNTS} } consultationsByMonth { month form label count }
+  consultationMonthsFrom consultationMonthsTo
   itemsByStatus { ${COUNTS} } itemsByUnit { ${COUNTS} } itemsDueSoon dueSoonWorkingDays
   overdueByUnit { unitId unitName count oldestItemId oldestSeqNo oldestSubject oldestDueOn }
   calendarWarning
