@@ -12,7 +12,8 @@ In one run, in a schema of its own on PostgreSQL:
      a leader's keep-alive client asks for `dashboard` (every field) and for 50 topics of one
      platform in one status (`topics(first: 50, filter: {platformId, status})`, with
      totalCount); S samples of each, one request at a time, interleaved in rounds (each round
-     in a new, seeded order, so that no answer always follows the same other) with
+     in a new, seeded order, so that no answer always follows the same other) with the
+     dashboard of a history ten times smaller (written, rebuilt and served beside it), and
   4. the baseline: the same answers by hand-written SQL on one psycopg connection (one
      statement per table with GROUPING SETS and FILTER for the dashboard; a COUNT and a keyset
      page joined to the platform's name for the topics), checked once against the HTTP answer;
@@ -21,7 +22,8 @@ In one run, in a schema of its own on PostgreSQL:
      was counted on read (`aggregate_dashboard`, the summary tables' oracle).
 Latencies: p50 and p99 of each; the target is HTTP ≤ 2× the SQL at p50. The dashboard reads the
 counters the projector keeps (issue 23): its target is ≤ 0.1× the hand-written SQL, which
-aggregates on read, and ≤ 20 ms, at p50 over HTTP."""
+aggregates on read, and ≤ 20 ms, at p50 over HTTP; and at most 1.5× its own p50 at a tenth of
+the size (constant cost)."""
 
 from __future__ import annotations
 
@@ -77,6 +79,10 @@ TOPICS = """query Topics($filter: TopicFilter) {
 }"""
 STATUS = ("approved", "APPROVED")
 SEED = 8
+SMALLER = 10
+"""The dashboard is also read from a history this many times smaller, in the same rounds: its
+cost is to be the same at either size."""
+CONSTANT_TARGET = 1.5
 
 
 @dataclass
@@ -87,6 +93,7 @@ class Result:
     rebuild_seconds: float = 0.0
     rebuild_peak_kb: int = 0
     timings: Timings = field(default_factory=Timings)
+    tenth: Generated | None = None
 
     def figures(self) -> list[Figure]:
         size = f"{self.generated.topics:,} matters, {self.generated.events:,} events"
@@ -112,6 +119,7 @@ class Result:
             )
             if key == "dashboard":
                 rows.append(self._summary_figure(size))
+                rows.append(self._constant_figure(size))
             rows.append(
                 Figure(
                     f"read path: {what} over HTTP, p99",
@@ -122,6 +130,24 @@ class Result:
                 )
             )
         return rows
+
+    def _constant_figure(self, size: str) -> Figure:
+        """The dashboard at this size against the same at a tenth of it, in the same rounds."""
+        assert self.tenth is not None
+        big, small = (
+            self.timings.ms("http dashboard", 0.5),
+            self.timings.ms("http dashboard tenth", 0.5),
+        )
+        return Figure(
+            f"read path: `dashboard` over HTTP at {self.generated.topics:,} matters ÷ at"
+            f" {self.tenth.topics:,}, p50 (constant cost)",
+            f"{big:.1f} ms",
+            f"{self.tenth.topics:,} matters ({self.tenth.events:,} events): {small:.1f} ms",
+            big / small,
+            f"≤ {CONSTANT_TARGET:g}×",
+            big / small <= CONSTANT_TARGET,
+            size,
+        )
 
     def _summary_figure(self, size: str) -> Figure:
         """The dashboard read from the summary tables against today's aggregate-on-read SQL."""
@@ -144,30 +170,53 @@ class Result:
 def run(url: str, events: int, samples: int, say: Callable[[str], object] = print) -> Result:
     from bench import memory
 
-    with schema(url, "bench_read") as log_url:
-        settings = Settings(database_url=log_url)
-        system = bootstrap(settings)
-        try:
-            say(f"writing {events:,} events …")
-            district, made = generate(system.app, events, say=say)
-            say(f"  {made}")
-        finally:
-            system.close()
+    with schema(url, "bench_read") as log_url, schema(url, "bench_read_tenth") as tenth_url:
+        district, made = _history(log_url, events, say)
+        _, tenth = _history(tenth_url, max(1, events // SMALLER), say)
         say("rebuilding the views the API reads, in a child process …")
         rebuilt = memory.rebuild_in_child(log_url, READ_VIEWS)
         say(
             f"  {rebuilt.events:,} events in {rebuilt.seconds:.1f} s, peak {rebuilt.peak_mb:.0f} MB"
         )
+        memory.rebuild_in_child(tenth_url, READ_VIEWS)
         conninfo = Database.from_url(log_url).conninfo()
+        for each in (conninfo, Database.from_url(tenth_url).conninfo()):
+            with psycopg.connect(each, autocommit=True) as conn:
+                conn.execute("VACUUM ANALYZE")
         with psycopg.connect(conninfo, autocommit=True) as conn:
-            conn.execute("VACUUM ANALYZE")
             row = conn.execute("SELECT pg_total_relation_size('yishiting_events')").fetchone()
         platform = str(district.platform_ids[0])
         result = Result(made, int(row[0]) if row else 0, 0, rebuilt.seconds, rebuilt.peak_kb)
+        result.tenth = tenth
         say(f"{samples} samples of each answer, HTTP, SQL and in process, alternating …")
-        with Server(log_url, projector=False) as server, server.client(LEADER) as http:
-            _measure(result, http, conninfo, settings, platform, samples)
+        with (
+            Server(log_url, projector=False) as server,
+            server.client(LEADER) as http,
+            Server(tenth_url, projector=False) as smaller,
+            smaller.client(LEADER) as tenth_http,
+        ):
+            _measure(
+                result,
+                http,
+                conninfo,
+                Settings(database_url=log_url),
+                platform,
+                samples,
+                tenth_http,
+            )
     return result
+
+
+def _history(url: str, events: int, say: Callable[[str], object]) -> tuple[Any, Generated]:
+    """A district's history of `events` events written through the application."""
+    system = bootstrap(Settings(database_url=url))
+    try:
+        say(f"writing {events:,} events …")
+        district, made = generate(system.app, events, say=say)
+        say(f"  {made}")
+    finally:
+        system.close()
+    return district, made
 
 
 def _measure(
@@ -177,6 +226,7 @@ def _measure(
     settings: Settings,
     platform: str,
     samples: int,
+    tenth: httpx.Client,
 ) -> None:
     store = ViewStore(Database.from_url(settings.database_url), pool_size=1)
     queries = ViewQueries(store)
@@ -185,6 +235,7 @@ def _measure(
         with psycopg.connect(conninfo, autocommit=True) as conn:
             answers: dict[str, Callable[[], Any]] = {
                 "http dashboard": lambda: graphql(http, DASHBOARD),
+                "http dashboard tenth": lambda: graphql(tenth, DASHBOARD),
                 "sql dashboard": lambda: sql_dashboard(conn),
                 "app dashboard": lambda: load_dashboard(store, DashboardFilter()),
                 "app aggregate dashboard": lambda: aggregate_dashboard(store, DashboardFilter()),

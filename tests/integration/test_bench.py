@@ -27,6 +27,8 @@ ROWS = {
     "write path: the stack's floor": "—",
     "rebuild: `Projector.rebuild()`": "≥ 20×",
     "read path: `dashboard`": "≤ 2×",
+    "read path: `dashboard` from the summary tables": "≤ 0.1× and ≤ 20 ms",
+    "read path: `dashboard` over HTTP at": "≤ 1.5×",
     "read path: `topics(first: 50)`": "≤ 2×",
     "memory: peak RSS of `Projector.rebuild()`": "≤ 256 MB",
     "memory: idle server": "≤ 150 MB",
