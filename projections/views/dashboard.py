@@ -90,6 +90,7 @@ class DashboardSummary(View):
     def end_batch(self, tx: Tx) -> None:
         deltas, self._deltas = self._deltas, {}
         lowered, self._lowered = self._lowered, set()
+        lowered.update(key for key, n in deltas.items() if n < 0)  # none else can reach 0
         for table, names in ((COUNTS, COUNT_KEY), (DUE, DUE_KEY)):
             # A counter the batch raised and lowered alike is not written at all.
             added = [(*key[1:], n) for key, n in deltas.items() if key[0] == table and n]
@@ -274,7 +275,6 @@ class DashboardSummary(View):
         gone, came = before - after, after - before
         self._count(tx, gone, -1)
         self._count(tx, came, 1)
-        self._lowered.update(gone)
         update_row(tx, table, ident, sets)
         self._unbatched(tx)
 
@@ -283,6 +283,8 @@ class DashboardSummary(View):
         written at once when each event is its own transaction."""
         if pending_of(tx) is None:
             _count(tx, contributions, sign)
+            if sign < 0:
+                self._lowered.update(contributions)
             return
         deltas = self._deltas
         for key, times in contributions.items():
