@@ -9,13 +9,15 @@ In one run, in a schema of its own on PostgreSQL:
   2. the views the API reads rebuilt from it by `Projector.rebuild()` in a child process whose
      peak memory is taken (bench/memory.py), then VACUUM ANALYZE (as autovacuum would);
   3. `yishiting serve --no-projector` (an API process as deployed beside a projector worker);
-     a leader's keep-alive client asks for `dashboard` (every field) and for 50 topics of one
+     a leader's keep-alive client asks for `dashboard` (every field the dashboard page asks
+     for, and more: tests/unit/test_bench_dashboard_query.py) and for 50 topics of one
      platform in one status (`topics(first: 50, filter: {platformId, status})`, with
      totalCount); S samples of each, one request at a time, interleaved in rounds (each round
      in a new, seeded order, so that no answer always follows the same other) with the
      dashboard of a history ten times smaller (written, rebuilt and served beside it), and
   4. the baseline: the same answers by hand-written SQL on one psycopg connection (one
-     statement per table with GROUPING SETS and FILTER for the dashboard; a COUNT and a keyset
+     statement per table with GROUPING SETS and FILTER for the dashboard, and the units'
+     overdue items with each one's oldest by DISTINCT ON; a COUNT and a keyset
      page joined to the platform's name for the topics), checked once against the HTTP answer;
   5. and, to split the difference, the application's own queries in this process
      (`load_dashboard`, `ViewQueries.topics`) without HTTP or GraphQL; and the dashboard as it
@@ -65,8 +67,10 @@ DASHBOARD = f"""query Dashboard {{
     topicsByPlatform {COUNT} topicsByCommittee {COUNT} topicsByExclusionGround {COUNT}
     consultationsByForm {COUNT} consultationsByStatus {COUNT}
     consultationsByMonth {{ month form label count }} consultationMonthsFrom consultationMonthsTo
-    itemsByStatus {COUNT} itemsOpen itemsOverdue itemsResolved itemsDueSoon
-    medianDaysToApproval medianDaysToResolve
+    itemsByStatus {COUNT} itemsByUnit {COUNT} itemsOpen itemsOverdue itemsResolved itemsDueSoon
+    dueSoonWorkingDays medianDaysToApproval medianDaysToResolve
+    overdueByUnit {{ unitId unitName count oldestItemId oldestSeqNo oldestSubject oldestDueOn }}
+    calendarWarning
   }}
 }}"""
 TOPICS = """query Topics($filter: TopicFilter) {
@@ -279,7 +283,13 @@ DASHBOARD_SQL = (
     """SELECT substr(starts_at, 1, 7) AS month, form, COUNT(*) AS n
        FROM consultation_calendar WHERE starts_at >= %(months_from)s AND starts_at < %(months_to)s
        GROUP BY 1, 2""",
-    "SELECT status, COUNT(*) FROM supervision_ledger GROUP BY status",
+    """SELECT GROUPING(status, unit_id) AS g, status, unit_id, COUNT(*) AS n
+       FROM supervision_ledger GROUP BY GROUPING SETS ((status), (unit_id))""",
+    """SELECT DISTINCT ON (unit_id, unit_name) unit_id, unit_name,
+         COUNT(*) OVER (PARTITION BY unit_id, unit_name) AS n, id, seq_no, subject, due_on
+       FROM supervision_ledger
+       WHERE status <> 'resolved' AND due_on IS NOT NULL AND due_on < %(today)s
+       ORDER BY unit_id, unit_name, due_on, seq_no""",
     """SELECT COUNT(*) FILTER (WHERE status <> 'resolved'),
          COUNT(*) FILTER (WHERE status <> 'resolved' AND due_on < %(today)s),
          COUNT(*) FILTER (WHERE status <> 'resolved' AND due_on >= %(today)s
@@ -301,7 +311,7 @@ def sql_dashboard(conn: psycopg.Connection[Any]) -> dict[str, Any]:
         "months_from": f"{today.year - 1}-01",  # last year's and this year's, as the page
         "months_to": f"{today.year + 1}-01",
     }
-    topics, approval, consultations, months, items, open_items, names = (
+    topics, approval, consultations, months, items, late, open_items, names = (
         conn.execute(statement, params if "%(" in statement else None).fetchall()
         for statement in DASHBOARD_SQL
     )
@@ -317,7 +327,13 @@ def sql_dashboard(conn: psycopg.Connection[Any]) -> dict[str, Any]:
         "topics_total": sum(by.get("status", {}).values()),
         "consultations": consultations,
         "months": {(month, form): n for month, form, n in months},
-        "items_by_status": dict(items),
+        "items_by_status": {status: n for g, status, _, n in items if g == 1},
+        "items_by_unit": {unit: n for g, _, unit, n in items if g == 2},
+        # Units with the most overdue items first, as the page lists them.
+        "overdue_by_unit": sorted(
+            ((unit, name, n, str(item), seq_no) for unit, name, n, item, seq_no, *_ in late),
+            key=lambda row: (-row[2], row[1], row[0] or ""),
+        ),
         "items": (opened, overdue, due_soon),
         "medians": (approval_days, resolve),
         "names": dict(names),
@@ -350,6 +366,13 @@ def _same(first: dict[str, Any]) -> None:
     assert [board["itemsOpen"], board["itemsOverdue"], board["itemsDueSoon"]] == list(
         sql["items"]
     ), (board, sql["items"])
+    units = {c["key"]: c["count"] for c in board["itemsByUnit"]}
+    assert units == sql["items_by_unit"], (units, sql["items_by_unit"])
+    overdue = [
+        (u["unitId"], u["unitName"], u["count"], u["oldestItemId"], u["oldestSeqNo"])
+        for u in board["overdueByUnit"]
+    ]
+    assert overdue == sql["overdue_by_unit"], (overdue, sql["overdue_by_unit"])
     months = {(m["month"], m["form"]): m["count"] for m in board["consultationsByMonth"]}
     assert months == sql["months"], (months, sql["months"])
     # The counters give the figures counted on read, at this size too.
