@@ -4,7 +4,7 @@ the webhook deliverer."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,7 +69,7 @@ class EventFeed:
         reader = Readership(actor)
         head = self.head(reader)
         page = FeedPage(last=query.after, head=head)
-        beyond = self.exclusions_beyond_views(head) if reader.needs_to_know else {}
+        beyond = _once(lambda: self.exclusions_beyond_views(head))
         for _ in range(MAX_SCANS):
             if page.last >= head or len(page.events) >= query.limit:
                 break
@@ -104,7 +104,11 @@ class EventFeed:
         return log if reader.reads_everything else min(log, self.views_position())
 
     def _scan(
-        self, reader: Readership, query: FeedQuery, page: FeedPage, beyond: dict[str, bool]
+        self,
+        reader: Readership,
+        query: FeedQuery,
+        page: FeedPage,
+        beyond: Callable[[], Mapping[str, bool]],
     ) -> None:
         batch = self.app.recorder.select_notifications(
             start=page.last,
@@ -132,3 +136,16 @@ class EventFeed:
             )
             page.last = n.id
         page.last = batch[-1].id if len(batch) == SCAN else page.head
+
+
+def _once(read: Callable[[], Mapping[str, bool]]) -> Callable[[], Mapping[str, bool]]:
+    """`read` run on the first call only (a page's exclusions past the views: read when a
+    scanned batch first holds a matter's event, not for pages of other records' events)."""
+    kept: list[Mapping[str, bool]] = []
+
+    def answer() -> Mapping[str, bool]:
+        if not kept:
+            kept.append(read())
+        return kept[0]
+
+    return answer

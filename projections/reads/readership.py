@@ -5,7 +5,7 @@ to the log at read time (projections.reads.restriction)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -55,16 +55,17 @@ class Readership:
         self,
         notifications: Sequence[Any],
         queries: ViewQueries,
-        beyond_views: Mapping[str, bool] | None = None,
+        beyond_views: Callable[[], Mapping[str, bool]] = dict,
     ) -> dict[int, Disclosure]:
-        """For each readable notification (by id), what of it may be shown. `beyond_views`:
-        matters excluded (True) or reversed (False) in the log past what the views hold."""
+        """For each readable notification (by id), what of it may be shown. `beyond_views`
+        reads the matters excluded (True) or reversed (False) in the log past what the views
+        hold; asked only when a matter's event is among these, and before the views are."""
         if self.reads_everything:
             shown = {n.id: self.whole() for n in notifications}
         else:
             shown = self._scoped(notifications, queries)
         if self.needs_to_know:
-            self._withhold(notifications, queries, beyond_views or {}, shown)
+            self._withhold(notifications, queries, beyond_views, shown)
         return shown
 
     def _scoped(self, notifications: Sequence[Any], queries: ViewQueries) -> dict[int, Disclosure]:
@@ -89,20 +90,24 @@ class Readership:
     def _withhold(
         notifications: Sequence[Any],
         queries: ViewQueries,
-        beyond_views: Mapping[str, bool],
+        beyond_views: Callable[[], Mapping[str, bool]],
         shown: dict[int, Disclosure],
     ) -> None:
-        """Restriction from the matter's current state: the views', then the log beyond them."""
+        """Restriction from the matter's current state: the views', then the log beyond them
+        (read first: the views read after their position hold at least as much)."""
         matter_of = {
             n.id: str(n.originator_id)
             for n in notifications
             if n.id in shown and BY_TOPIC[n.topic].aggregate is Topic
         }
         matter_of.update(_matters_of_attachments(notifications, queries, shown))
+        if not matter_of:  # no matter's event, nothing to withhold: nothing to read
+            return
+        beyond = beyond_views()
         restricted = set(queries.restricted_topics(sorted(set(matter_of.values()))))
         for n in notifications:
             matter = matter_of.get(n.id)
-            if matter is not None and beyond_views.get(matter, matter in restricted):
+            if matter is not None and beyond.get(matter, matter in restricted):
                 before = shown[n.id]
                 shown[n.id] = Disclosure(before.personal_data, before.subject_ids, content=False)
 
