@@ -309,6 +309,30 @@ class KeysInTheAppend(PostgresAppend):
             rows = curs.fetchall()
         return notifications_from_rows(rows)
 
+    @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
+    def tagged_notifications(
+        self, start: int, limit: int, stop: int, topics: Sequence[str]
+    ) -> tuple[list[Notification], dict[int, str | None]]:
+        """`select_notifications(start, limit, stop, topics, inclusive_of_start=False)` and
+        each one's stored authenticity tag (None: untagged), in one statement: a feed's scan
+        checks every event it serves, and a second round trip for the tags was most of a live
+        subscriber's page."""
+        statement = SQL(
+            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state,"
+            " t.tag FROM {schema}.{events} e LEFT JOIN {schema}.{tags} t"
+            " ON t.originator_id = e.originator_id AND t.originator_version = e.originator_version"
+            " WHERE e.notification_id > %s AND e.notification_id <= %s AND e.topic = ANY(%s)"
+            " ORDER BY e.notification_id LIMIT %s"
+        ).format(
+            schema=Identifier(self.datastore.schema),
+            events=Identifier(self.events_table_name),
+            tags=Identifier(TAGS_TABLE),
+        )
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, (start, stop, list(topics), limit), prepare=True)
+            rows = curs.fetchall()
+        return notifications_from_rows(row[:5] for row in rows), {row[0]: row[5] for row in rows}
+
     def insert_events(
         self, stored_events: Sequence[StoredEvent], **kwargs: Any
     ) -> Sequence[int] | None:

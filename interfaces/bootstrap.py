@@ -76,7 +76,7 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock = wall_clock) ->
     projector.admission.append(AuthenticEvents(app, store))
     # Nor is it served on /events, to subscriptions or to webhook receivers (a checker per scan:
     # it keeps windows of tags and is not shared between threads).
-    integration.feed.admission = lambda: AuthenticEvents(app, store)
+    integration.feed.admission = lambda tags: AuthenticEvents(app, store, tags)
     projector.after_catch_up.append(
         lambda: ledger.maybe_checkpoint(settings.checkpoint_every, settings.checkpoint_seconds)
     )

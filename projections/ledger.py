@@ -8,7 +8,7 @@ epoch, as every ledger was before suites."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 from typing import Any
@@ -146,13 +146,18 @@ class StoredTags:
     """The events' stored authenticity tags, read a window of positions at a time (callers
     ask in log order)."""
 
-    def __init__(self, app: Any, page: int = 1000) -> None:
+    def __init__(
+        self, app: Any, page: int = 1000, known: Mapping[int, str | None] | None = None
+    ) -> None:
         self.app = app
         self.page = page
         self._window = (1, 0)
         self._tags: dict[int, str | None] = {}
+        self._known = known or {}  # read with the events themselves (a feed's scan)
 
     def at(self, position: int) -> str | None:
+        if position in self._known:
+            return self._known[position]
         first, last = self._window
         if not first <= position <= last:
             # Only as far as the events read: what the log holds beyond them is yet to come.
@@ -195,9 +200,11 @@ class AuthenticEvents:
     ledger. An untagged event is admitted only where the ledger already sealed it, as it is
     (a log written before events were tagged: its checkpoints vouch for those events)."""
 
-    def __init__(self, app: Any, store: ViewStore) -> None:
+    def __init__(
+        self, app: Any, store: ViewStore, tags: Mapping[int, str | None] | None = None
+    ) -> None:
         self.key: EventKey = app.event_key
-        self.tags = StoredTags(app)
+        self.tags = StoredTags(app, known=tags)
         self.sealed = SealedLeaves(store)
 
     def __call__(self, notification: Any) -> str | None:

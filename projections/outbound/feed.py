@@ -14,6 +14,7 @@ from domain.base import Actor
 from projections.reads.queries import ViewQueries
 from projections.reads.readership import EXCLUSION_TOPICS, Readership
 
+Admission = Callable[[Mapping[int, str | None]], Callable[[Any], str | None]]
 SCAN = 500
 MAX_SCANS = 20  # per page: a narrow filter over a long log returns with a cursor to go on from
 ALL_TOPICS = [p.topic for p in CATALOGUE.values()]
@@ -60,8 +61,9 @@ class EventFeed:
         self.queries = queries
         self.views_position = views_position
         # Makes, for one scan, a check that refuses a stored event the projector would set
-        # aside (a missing or wrong authenticity tag): never served nor delivered.
-        self.admission: Callable[[], Callable[[Any], str | None]] | None = None
+        # aside (a missing or wrong authenticity tag): never served nor delivered. Given the
+        # tags read with the scan's events, when the recorder can read them together.
+        self.admission: Admission | None = None
         self.source = source
         self.base_url = base_url
 
@@ -110,14 +112,8 @@ class EventFeed:
         page: FeedPage,
         beyond: Callable[[], Mapping[str, bool]],
     ) -> None:
-        batch = self.app.recorder.select_notifications(
-            start=page.last,
-            limit=SCAN,
-            stop=page.head,
-            topics=query.topics,
-            inclusive_of_start=False,
-        )
-        admit = self.admission() if self.admission is not None else None
+        batch, tags = self._batch(page, query)
+        admit = self.admission(tags) if self.admission is not None else None
         candidates = [
             n
             for n in batch
@@ -136,6 +132,22 @@ class EventFeed:
             )
             page.last = n.id
         page.last = batch[-1].id if len(batch) == SCAN else page.head
+
+    def _batch(self, page: FeedPage, query: FeedQuery) -> tuple[list[Any], dict[int, str | None]]:
+        """The scan's events after the page's cursor, with their stored tags when the
+        recorder reads both in one statement (PostgreSQL); else the tags are read apart."""
+        recorder = self.app.recorder
+        if self.admission is not None and hasattr(recorder, "tagged_notifications"):
+            batch, tags = recorder.tagged_notifications(page.last, SCAN, page.head, query.topics)
+            return batch, tags
+        events = recorder.select_notifications(
+            start=page.last,
+            limit=SCAN,
+            stop=page.head,
+            topics=query.topics,
+            inclusive_of_start=False,
+        )
+        return list(events), {}
 
 
 def _once(read: Callable[[], Mapping[str, bool]]) -> Callable[[], Mapping[str, bool]]:

@@ -367,12 +367,19 @@ def test_a_log_written_before_tagging_is_vouched_for_by_its_ledger(ledgered: Led
     system.projector.rebuild()
     assert outstanding(ledgered) == []
 
+    auditor, everything = Actor("audit-1", "纪检监察员", Role.AUDITOR), FeedQuery(after=0)
+    served = [e["sequence"] for e in system.integration.feed.page(auditor, everything).events]
+    assert served == [sequence(n) for n in range(1, STORY_EVENTS + 1)]  # the ledger vouches
+
     raw.alter(ledgered.approval, "王主任", "赵副主任")
     report = system.ledger.verify(ledgered.public)
     assert [d.position for d in report.divergences] == [ledgered.approval]
     assert NO_TAG in report.divergences[0].reason_en
     system.projector.rebuild()
     assert outstanding(ledgered) == [ledgered.approval]
+    served = [e["sequence"] for e in system.integration.feed.page(auditor, everything).events]
+    assert sequence(ledgered.approval) not in served  # untagged and altered: not served
+    assert len(served) == STORY_EVENTS - 1
 
 
 def test_without_its_key_production_does_not_start(tmp_path: Path, sqlite_url: str) -> None:
