@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 from strawberry.dataloader import DataLoader
 from strawberry.fastapi import BaseContext
 
+from application.calendar import WorkingCalendar
 from application.permissions import Visibility, sees_personal_data, visibility
 from application.receipts import Outcome
 from domain.base import Actor
@@ -61,6 +62,16 @@ class Loaders:
         # renamed or moved platform shows in the next operation (interfaces/graphql/types.py).
         self.references: dict[str, dict[str, Row]] = {}
         self._made: dict[tuple[str, str], Any] = {}
+        self._system = system
+        self._calendar: WorkingCalendar | None = None
+
+    def calendar(self) -> WorkingCalendar:
+        """The working calendar for this operation: each year's entered schedule is read from
+        the log once, however many of its fields reckon working days (the dashboard's warning
+        and due-soon count); the next operation reads them again."""
+        if self._calendar is None:
+            self._calendar = self._system.app.working_calendar()
+        return self._calendar
 
     def row(self, table: str, identifier: str | None) -> Awaitable[Row | None]:
         if identifier is None:

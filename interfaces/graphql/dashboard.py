@@ -8,7 +8,7 @@ import strawberry
 from strawberry.types import Info
 
 from application.app import Yishiting
-from application.calendar import calendar_warning, district_today, local_date
+from application.calendar import WorkingCalendar, calendar_warning, district_today, local_date
 from domain import vocabulary as v
 from interfaces.edge.blocking import blocking
 from interfaces.edge.errors import UserError, parse_id
@@ -157,7 +157,10 @@ class Dashboard:
         "Warns while this year's, or from 1 November next year's, holiday schedule is missing"
     )
     async def calendar_warning(self, info: Info) -> str | None:
-        return await blocking(missing_schedule_warning, ctx(info).system.app)
+        context = ctx(info)
+        return await blocking(
+            missing_schedule_warning, context.system.app, context.loaders.calendar()
+        )
 
 
 def _read(
@@ -170,10 +173,9 @@ def _read(
     return load_dashboard(store, where), names
 
 
-def missing_schedule_warning(app: Yishiting) -> str | None:
+def missing_schedule_warning(app: Yishiting, calendar: WorkingCalendar) -> str | None:
     """By the application's clock: the day its deadlines are reckoned from."""
-    today = local_date(app.clock())
-    return calendar_warning(app.working_calendar().missing_schedule(today))
+    return calendar_warning(calendar.missing_schedule(local_date(app.clock())))
 
 
 def _labelled(counts: dict[str, int], vocabulary: type[v.Vocabulary]) -> list[Count]:

@@ -89,5 +89,5 @@ async def count_due_soon(info: Info, where: DashboardFilter | None, within: int 
         where or DashboardFilter(),
         days,
         context.seen_by,
-        system.app.working_calendar(),
+        context.loaders.calendar(),
     )

@@ -289,7 +289,7 @@ class ReadQueries:
         after: str | None = None,
     ) -> Connection[SupervisionItem]:
         where = (filter or SupervisionItemFilter()).to_query()
-        where.calendar = ctx(info).system.app.working_calendar()
+        where.calendar = ctx(info).loaders.calendar()
         return await _page(
             info,
             ctx(info).system.queries.items,
