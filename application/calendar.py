@@ -5,6 +5,7 @@ Monday to Friday, and every answer says whether it had to assume so (docs/CALEND
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone
@@ -73,11 +74,17 @@ class WorkingCalendar:
         self.last_year: int = max(years)
         self._entered = entered
         self._years: dict[int, YearSchedule | None] = {}
+        # One operation's fields may ask from several threads at once: one reads a year.
+        self._reading = threading.Lock()
 
     def entered(self, year: int) -> YearSchedule | None:
-        if year not in self._years:
-            self._years[year] = self._entered(year)
-        return self._years[year]
+        try:
+            return self._years[year]
+        except KeyError:
+            with self._reading:
+                if year not in self._years:
+                    self._years[year] = self._entered(year)
+                return self._years[year]
 
     def knows_year(self, year: int) -> bool:
         return self.entered(year) is not None or self.first_year <= year <= self.last_year
