@@ -65,3 +65,32 @@ def test_a_notification_read_by_postgres_own_reader_is_a_whole_frozen_notificati
         assert decoded.originator_id == first.originator_id
     finally:
         application.close()
+
+
+def test_a_feed_scan_with_its_tags_reads_as_select_notifications_and_tags_between(
+    postgres_url: str,
+) -> None:
+    """The feed's scan on PostgreSQL (events and authenticity tags in one statement) answers
+    what `select_notifications(start, limit, stop, topics, inclusive_of_start=False)` and
+    `tags_between` answer apart, for every stretch, stop and topic filter."""
+    application = application_for(Settings(database_url=postgres_url))
+    try:
+        assert isinstance(application.recorder, KeysInTheAppend)
+        District.build(application)
+        end = application.recorder.max_notification_id() or 0
+        every = sorted({n.topic for n in application.recorder.select_notifications(1, 1000)})
+        tags = application.tags_between(1, end)
+        assert all(tag is not None for tag in tags.values())
+        for start, stop in ((0, end), (1, end - 2), (end - 3, end), (end, end + 5)):
+            for limit in (1, 4, 1000):
+                for topics in (every, every[:1], every[1:3]):
+                    ours, their_tags = application.recorder.tagged_notifications(
+                        start, limit, stop, topics
+                    )
+                    theirs = application.recorder.select_notifications(
+                        start, limit, stop, topics, inclusive_of_start=False
+                    )
+                    assert ours == list(theirs), (start, stop, limit, topics)
+                    assert their_tags == {n.id: tags[n.id] for n in ours}
+    finally:
+        application.close()

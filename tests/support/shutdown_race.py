@@ -73,20 +73,26 @@ class Tripwire:
         self.at_close: int | None = None
         self.after_close = 0
         recorder = system.app.recorder
-        self._scan, self._close = recorder.select_notifications, system.app.close
-        recorder.select_notifications = self.scan  # type: ignore[method-assign]
+        self._close = system.app.close
+        # The feed's scans: with their tags in one statement where the recorder can.
+        for name in ("select_notifications", "tagged_notifications"):
+            if hasattr(recorder, name):
+                setattr(recorder, name, self.watching(getattr(recorder, name)))
         system.app.close = self.close  # type: ignore[method-assign]
 
-    def scan(self, *args: Any, **kwargs: Any) -> Any:
-        self._hold(correlation.get())
-        with self.lock:
-            self.running += 1
-            self.after_close += self.closing
-        try:
-            return self._scan(*args, **kwargs)
-        finally:
+    def watching(self, read: Callable[..., Any]) -> Callable[..., Any]:
+        def scan(*args: Any, **kwargs: Any) -> Any:
+            self._hold(correlation.get())
             with self.lock:
-                self.running -= 1
+                self.running += 1
+                self.after_close += self.closing
+            try:
+                return read(*args, **kwargs)
+            finally:
+                with self.lock:
+                    self.running -= 1
+
+        return scan
 
     def close(self) -> None:
         with self.lock:
