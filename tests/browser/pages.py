@@ -78,6 +78,13 @@ def sign_in_with_token(page: Any, server: DemoServer, token: str) -> None:
     page.get_by_label("访问令牌").fill(token)
     page.get_by_role("button", name="以令牌登录").click()
     signed_in(page, server)
+    # The header shows the sign-out as soon as the token is taken, while the page signed into
+    # may still be drawing: a test going on at once raced it (its grid read from that page).
+    page.wait_for_function(
+        "() => { const view = document.getElementById('view');"
+        " return (view.dataset.route || '#/signin') !== '#/signin'"
+        " && !view.hasAttribute('aria-busy'); }"
+    )
 
 
 def go(page: Any, server: DemoServer, route: str) -> None:
