@@ -129,14 +129,8 @@ class TaggedSnapshots(AggregateRecorder):
         return positions
 
     def select_events(self, originator_id: Any, **kwargs: Any) -> Sequence[StoredEvent]:
-        if isinstance(self.tags, _PostgresSnapshotTags):  # a round trip saved on every load
-            tagged = self.tags.select_tagged(self.inner, originator_id, **kwargs)
-            return [s for s, tag in tagged if self.authentic(s, tag)]
-        found: Sequence[StoredEvent] = self.inner.select_events(originator_id, **kwargs)
-        if not found:
-            return found
-        tags = self.tags.get(str(originator_id), [s.originator_version for s in found])
-        return [s for s in found if self.authentic(s, tags.get(s.originator_version))]
+        tagged = self.tags.select_tagged(self.inner, originator_id, **kwargs)
+        return [s for s, tag in tagged if self.authentic(s, tag)]
 
     def authentic(self, snapshot: StoredEvent, tag: str | None) -> bool:
         return tag is not None and hmac.compare_digest(tag, self._tag(snapshot))
@@ -149,7 +143,24 @@ class TaggedSnapshots(AggregateRecorder):
 SNAPSHOT = "snapshot:"
 
 
-class _MemorySnapshotTags:
+class _TagsReadApart:
+    """Snapshots read by their recorder, then their tags: where a second read costs no round
+    trip (SQLite, memory)."""
+
+    def get(self, originator_id: str, versions: list[int]) -> dict[int, str]:
+        raise NotImplementedError
+
+    def select_tagged(
+        self, snapshots: Any, originator_id: Any, **kwargs: Any
+    ) -> list[tuple[StoredEvent, str | None]]:
+        found: Sequence[StoredEvent] = snapshots.select_events(originator_id, **kwargs)
+        if not found:
+            return []
+        tags = self.get(str(originator_id), [s.originator_version for s in found])
+        return [(s, tags.get(s.originator_version)) for s in found]
+
+
+class _MemorySnapshotTags(_TagsReadApart):
     def __init__(self) -> None:
         self.rows: dict[tuple[str, int], str] = {}
 
@@ -162,7 +173,7 @@ class _MemorySnapshotTags:
         }
 
 
-class _SQLiteSnapshotTags:
+class _SQLiteSnapshotTags(_TagsReadApart):
     def __init__(self, datastore: Any) -> None:
         self.datastore = datastore
         with datastore.transaction(commit=True) as c:
@@ -211,17 +222,6 @@ class _PostgresSnapshotTags:
                 ).format(self.table),
                 rows,
             )
-
-    def get(self, originator_id: str, versions: list[int]) -> dict[int, str]:
-        with self.datastore.transaction(commit=False) as curs:
-            curs.execute(
-                SQL(
-                    "SELECT originator_version, tag FROM {} WHERE originator_id = %s"
-                    " AND originator_version = ANY(%s)"
-                ).format(self.table),
-                (originator_id, versions),
-            )
-            return {int(r["originator_version"]): str(r["tag"]) for r in curs.fetchall()}
 
     def select_tagged(
         self,
