@@ -24,7 +24,7 @@ from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.utils import retry
 from psycopg import Connection, Cursor
 from psycopg.rows import DictRow, tuple_row
-from psycopg.sql import SQL, Identifier
+from psycopg.sql import SQL, Composed, Identifier
 
 from application.erasure_watch import EVERY_SUBJECT
 from application.fences.eventsourcing_internals import PostgresAppend, notifications_from_rows
@@ -269,20 +269,25 @@ class KeysInTheAppend(PostgresAppend):
     @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
     def tags_between(self, first: int, last: int) -> dict[int, str | None]:
         """Each event at a position in [first, last], with its stored tag (None: untagged)."""
-        statement = SQL(
-            "SELECT e.notification_id, t.tag FROM {schema}.{events} e"
-            " LEFT JOIN {schema}.{tags} t"
-            " ON t.originator_id = e.originator_id"
-            " AND t.originator_version = e.originator_version"
-            " WHERE e.notification_id BETWEEN %s AND %s"
+        statement = self._events_with_tags(
+            "e.notification_id, t.tag", "e.notification_id BETWEEN %s AND %s"
+        )
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, (first, last))
+            return {int(position): tag for position, tag in curs.fetchall()}
+
+    def _events_with_tags(self, columns: str, where: str) -> Composed:
+        """SELECT `columns` of the events (e) beside their stored tags (t, NULL when untagged)
+        WHERE `where` — written here only, not in user input."""
+        return SQL(
+            f"SELECT {columns} FROM {{schema}}.{{events}} e LEFT JOIN {{schema}}.{{tags}} t"
+            " ON t.originator_id = e.originator_id AND t.originator_version = e.originator_version"
+            f" WHERE {where}"
         ).format(
             schema=Identifier(self.datastore.schema),
             events=Identifier(self.events_table_name),
             tags=Identifier(TAGS_TABLE),
         )
-        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
-            curs.execute(statement, (first, last))
-            return {int(position): tag for position, tag in curs.fetchall()}
 
     @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
     def position_of(self, originator_id: Any, version: int) -> int | None:
@@ -317,16 +322,10 @@ class KeysInTheAppend(PostgresAppend):
         each one's stored authenticity tag (None: untagged), in one statement: a feed's scan
         checks every event it serves, and a second round trip for the tags was most of a live
         subscriber's page."""
-        statement = SQL(
-            "SELECT e.notification_id, e.originator_id, e.originator_version, e.topic, e.state,"
-            " t.tag FROM {schema}.{events} e LEFT JOIN {schema}.{tags} t"
-            " ON t.originator_id = e.originator_id AND t.originator_version = e.originator_version"
-            " WHERE e.notification_id > %s AND e.notification_id <= %s AND e.topic = ANY(%s)"
-            " ORDER BY e.notification_id LIMIT %s"
-        ).format(
-            schema=Identifier(self.datastore.schema),
-            events=Identifier(self.events_table_name),
-            tags=Identifier(TAGS_TABLE),
+        statement = self._events_with_tags(
+            "e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, t.tag",
+            "e.notification_id > %s AND e.notification_id <= %s AND e.topic = ANY(%s)"
+            " ORDER BY e.notification_id LIMIT %s",
         )
         with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
             curs.execute(statement, (start, stop, list(topics), limit), prepare=True)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from application.publishing.catalogue import CATALOGUE
@@ -71,7 +72,8 @@ class EventFeed:
         reader = Readership(actor)
         head = self.head(reader)
         page = FeedPage(last=query.after, head=head)
-        beyond = _once(lambda: self.exclusions_beyond_views(head))
+        # Read when a scanned batch first holds a matter's event, not for other records' pages.
+        beyond = cache(lambda: self.exclusions_beyond_views(head))
         for _ in range(MAX_SCANS):
             if page.last >= head or len(page.events) >= query.limit:
                 break
@@ -138,8 +140,9 @@ class EventFeed:
         recorder reads both in one statement (PostgreSQL); else the tags are read apart."""
         recorder = self.app.recorder
         if self.admission is not None and hasattr(recorder, "tagged_notifications"):
-            batch, tags = recorder.tagged_notifications(page.last, SCAN, page.head, query.topics)
-            return batch, tags
+            found: tuple[list[Any], dict[int, str | None]]
+            found = recorder.tagged_notifications(page.last, SCAN, page.head, query.topics)
+            return found
         events = recorder.select_notifications(
             start=page.last,
             limit=SCAN,
@@ -148,16 +151,3 @@ class EventFeed:
             inclusive_of_start=False,
         )
         return list(events), {}
-
-
-def _once(read: Callable[[], Mapping[str, bool]]) -> Callable[[], Mapping[str, bool]]:
-    """`read` run on the first call only (a page's exclusions past the views: read when a
-    scanned batch first holds a matter's event, not for pages of other records' events)."""
-    kept: list[Mapping[str, bool]] = []
-
-    def answer() -> Mapping[str, bool]:
-        if not kept:
-            kept.append(read())
-        return kept[0]
-
-    return answer
