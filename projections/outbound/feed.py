@@ -140,9 +140,7 @@ class EventFeed:
         recorder reads both in one statement (PostgreSQL); else the tags are read apart."""
         recorder = self.app.recorder
         if self.admission is not None and hasattr(recorder, "tagged_notifications"):
-            found: tuple[list[Any], dict[int, str | None]]
-            found = recorder.tagged_notifications(page.last, SCAN, page.head, query.topics)
-            return found
+            return recorder.tagged_notifications(page.last, SCAN, page.head, query.topics)
         events = recorder.select_notifications(
             start=page.last,
             limit=SCAN,
