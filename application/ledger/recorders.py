@@ -8,6 +8,7 @@ PostgreSQL's recorder (`KeysInTheAppend`, personal_data.py) writes the tags the 
 from __future__ import annotations
 
 import hmac
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import Any
 from uuid import UUID
@@ -143,12 +144,13 @@ class TaggedSnapshots(AggregateRecorder):
 SNAPSHOT = "snapshot:"
 
 
-class _TagsReadApart:
+class _TagsReadApart(ABC):
     """Snapshots read by their recorder, then their tags: where a second read costs no round
     trip (SQLite, memory)."""
 
+    @abstractmethod
     def get(self, originator_id: str, versions: list[int]) -> dict[int, str]:
-        raise NotImplementedError
+        """The tags of these versions of one record's snapshots (a version without one absent)."""
 
     def select_tagged(
         self, snapshots: Any, originator_id: Any, **kwargs: Any
