@@ -1,7 +1,11 @@
-# yishiting — API or projector image. Build stage compiles nothing the runtime keeps.
+# yishiting — API or projector image. The build stage compiles; the runtime keeps no compiler.
 FROM python:3.11-slim AS build
+# gcc and libgcrypt's headers compile application/_sm4gcm.c (SM4-GCM through libgcrypt).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends gcc libc6-dev libgcrypt20-dev \
+ && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
-COPY pyproject.toml README.md requirements-runtime.lock ./
+COPY pyproject.toml setup.py README.md requirements-runtime.lock ./
 COPY domain domain
 COPY application application
 COPY projections projections
@@ -11,6 +15,11 @@ RUN python -m venv /opt/yishiting \
  && /opt/yishiting/bin/pip install --no-cache-dir --no-deps .
 
 FROM python:3.11-slim
+# libgcrypt20 (the runtime library the SM4-GCM module links) is part of Debian's base; named
+# here so that the image says what it needs.
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends libgcrypt20 \
+ && rm -rf /var/lib/apt/lists/*
 RUN groupadd --system yishiting && useradd --system --gid yishiting --home /srv yishiting \
  && mkdir -p /srv/var && chown -R yishiting:yishiting /srv
 COPY --from=build /opt/yishiting /opt/yishiting

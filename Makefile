@@ -8,8 +8,9 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-# Exactly the locked versions (hashes checked), then the project itself without resolving anything.
-$(STAMP): pyproject.toml requirements.lock
+# Exactly the locked versions (hashes checked), then the project itself without resolving anything
+# (which compiles application/_sm4gcm.c where gcc and libgcrypt's headers are: setup.py).
+$(STAMP): pyproject.toml requirements.lock setup.py application/_sm4gcm.c
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r requirements.lock
 	$(BIN)/python -m pip install --quiet --no-deps -e .

@@ -9,7 +9,10 @@ Every stored value says which one made it, so both stay readable whichever suite
 - a subject key's length names its cipher: 16 bytes SM4, 32 bytes AES-256 (a subject keyed
   before a switch to gm keeps its AES key, as the data already sealed with it needs it).
 
-GCM itself is OpenSSL's, through `cryptography` (Cipher(SM4, GCM)); nothing here hand-rolls it."""
+GCM itself is a library's, never hand-rolled: AES-GCM is OpenSSL's through `cryptography`;
+SM4-GCM is libgcrypt's through application/_sm4gcm.c when that was built (about a quarter of
+the cost: its header says why), else OpenSSL's through `cryptography` (Cipher(SM4, GCM)).
+Both make the same bytes, so a field sealed by one opens with the other."""
 
 from __future__ import annotations
 
@@ -23,6 +26,15 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from application.fences.cryptography_internals import gcm_decryptor, gcm_encryptor, sm4
 
+try:
+    from application import _sm4gcm as libgcrypt_sm4gcm
+
+    NATIVE = True
+    SM4_GCM_BY = f"libgcrypt {libgcrypt_sm4gcm.version()}"
+except ImportError:  # not built: no gcc or no libgcrypt headers at install (setup.py)
+    NATIVE = False
+    SM4_GCM_BY = "cryptography (OpenSSL)"
+
 NONCE = 12
 TAG = 16
 SM4_KEY = 16
@@ -34,12 +46,18 @@ AES_WRAPPED_LENGTH = NONCE + AES_KEY + TAG  # a 32-byte key wrapped with AES-256
 
 class SM4GCM:
     """SM4 in GCM with AESGCM's interface: `encrypt` returns ciphertext ‖ 16-byte tag, and
-    `decrypt` raises cryptography's InvalidTag when anything was changed."""
+    `decrypt` raises cryptography's InvalidTag when anything was changed. Through libgcrypt
+    when application/_sm4gcm.c was built (`NATIVE`), else through `cryptography`; `native`
+    picks one (the tests compare them: the same bytes either way)."""
 
-    def __init__(self, key: bytes) -> None:
+    def __init__(self, key: bytes, native: bool | None = None) -> None:
         if len(key) != SM4_KEY:
             raise ValueError("an SM4 key is 16 bytes")
-        self._algorithm = sm4(key)
+        if native and not NATIVE:
+            raise ValueError("SM4-GCM through libgcrypt is not built here")
+        self._key = key
+        self._native = NATIVE if native is None else native
+        self._algorithm = None if self._native else sm4(key)
 
     @staticmethod
     def generate_key() -> bytes:
@@ -48,6 +66,8 @@ class SM4GCM:
     def encrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
         if len(nonce) != NONCE:
             raise ValueError("an SM4-GCM nonce is 12 bytes here")
+        if self._algorithm is None:
+            return libgcrypt_sm4gcm.seal(self._key, nonce, data, associated_data)
         encryptor = gcm_encryptor(self._algorithm, nonce)
         encryptor.authenticate_additional_data(associated_data)
         return encryptor.update(data) + encryptor.finalize() + encryptor.tag
@@ -55,6 +75,11 @@ class SM4GCM:
     def decrypt(self, nonce: bytes, data: bytes, associated_data: bytes) -> bytes:
         if len(data) < TAG or len(nonce) != NONCE:
             raise InvalidTag
+        if self._algorithm is None:
+            plain = libgcrypt_sm4gcm.open(self._key, nonce, data, associated_data)
+            if plain is None:
+                raise InvalidTag
+            return plain
         decryptor = gcm_decryptor(self._algorithm, nonce, data[-TAG:])
         decryptor.authenticate_additional_data(associated_data)
         return decryptor.update(data[:-TAG]) + decryptor.finalize()

@@ -11,7 +11,8 @@ other), the best round of each:
   (v) `Ledger.verify` with the suite's public key (re-read, re-hash, compare, the signed
       checkpoint checked), per event.
 And without a database: (s) sealing a subject's personal fields and opening them again
-(`Sealer.seal` + `Sealer.open`, the key cached) with AES-256-GCM and with SM4-GCM, in ten
+(`Sealer.seal` + `Sealer.open`, the key cached) with AES-256-GCM and with SM4-GCM (libgcrypt's
+where application/_sm4gcm.c was built, else OpenSSL's: the report names it), in ten
 blocks of S/10 taken in turns, the best block of each. Targets: gm ≤ 1.5× international per
 event, SM4-GCM ≤ 1.5× AES-GCM."""
 
@@ -29,6 +30,7 @@ from pathlib import Path
 
 from application.key_tables import MemoryKeyTable
 from application.personal_data import Sealer, SubjectKeys
+from application.sealing import SM4_GCM_BY
 from application.settings import Settings
 from bench import common
 from bench.ledger import _warm
@@ -200,7 +202,7 @@ def figures(result: Result) -> list[common.Figure]:
         out.append(
             common.Figure(
                 name,
-                f"{micros('gm'):,.1f} {unit}",
+                f"{micros('gm'):,.1f} {unit}" + (f" ({SM4_GCM_BY})" if what == "seal" else ""),
                 f"{'AES-GCM' if what == 'seal' else 'international'}: "
                 f"{micros('international'):,.1f} {unit}",
                 ratio,
@@ -237,7 +239,8 @@ def section(result: Result, where: dict[str, str], command: str) -> str:
     lines += [
         "",
         f"Machine: {where['nproc']} CPUs, {where['cpu']}; {where['postgres']};"
-        f" Python {where['python']}. Commit {where['commit']}, {where['date']}."
+        f" Python {where['python']}; SM4-GCM by {SM4_GCM_BY}."
+        f" Commit {where['commit']}, {where['date']}."
         " Wall-clock on a machine that may be shared: the ratios matter more than the"
         " absolute numbers.",
     ]

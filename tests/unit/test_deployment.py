@@ -46,6 +46,17 @@ def test_the_image_runs_as_an_unprivileged_user_without_build_tools() -> None:
     assert "USER yishiting" in final_stage
     assert "pip install" not in final_stage
     assert "slim" in final_stage.splitlines()[0]
+    assert "gcc" not in final_stage
+    assert "-dev" not in final_stage
+
+
+def test_the_image_builds_the_native_sm4_gcm() -> None:
+    dockerfile = (ROOT / "Dockerfile").read_text(encoding="utf-8")
+    _, build_stage, final_stage = dockerfile.split("\nFROM ")
+    assert "libgcrypt20-dev" in build_stage
+    assert "gcc" in build_stage
+    assert "setup.py" in build_stage  # the extension's build script reaches the build
+    assert "libgcrypt20" in final_stage
 
 
 def test_a_bad_setting_stops_the_command_line_and_names_the_variable(tmp_path: Path) -> None:
