@@ -73,7 +73,7 @@ docs: install
 	$(BIN)/yishiting docs
 
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache build application/_sm4gcm.*.so
 
 # The application's stories in memory (POPO log, in-memory key table, fixed clock): seconds.
 .PHONY: test-fast
