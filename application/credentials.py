@@ -83,6 +83,16 @@ class CredentialTable(Protocol):
 
     def clear_second_factor(self, account_id: str) -> None: ...
 
+    def sealed_second_factors(self) -> list[tuple[str, str | None, str | None]]:
+        """Every account holding a TOTP secret or one being enrolled: (account id, secret,
+        pending), each as sealed."""
+        ...
+
+    def reseal_second_factor(self, account_id: str, pending: bool, was: str, now: str) -> bool:
+        """Replaces the sealed secret (or the pending one) if it is still `was` (compare-and-
+        set: one re-enrolled or reset meanwhile stays as that left it)."""
+        ...
+
 
 def hash_password(password: str) -> str:
     return HASHER.hash(password)
@@ -163,6 +173,23 @@ class MemoryCredentials:
     def clear_second_factor(self, account_id: str) -> None:
         with self._lock:
             self._factors.pop(account_id, None)
+
+    def sealed_second_factors(self) -> list[tuple[str, str | None, str | None]]:
+        with self._lock:
+            return [
+                (account_id, f.secret, f.pending)
+                for account_id, f in self._factors.items()
+                if f.secret is not None or f.pending is not None
+            ]
+
+    def reseal_second_factor(self, account_id: str, pending: bool, was: str, now: str) -> bool:
+        with self._lock:
+            factor = self.second_factor(account_id)
+            if (factor.pending if pending else factor.secret) != was:
+                return False
+            changed = replace(factor, pending=now) if pending else replace(factor, secret=now)
+            self._factors[account_id] = changed
+            return True
 
 
 # The one statement that counts a failure, in SQL both engines read (`?` becomes `%s` for
@@ -286,6 +313,24 @@ class SQLCredentials:
             f"UPDATE {CREDENTIALS_TABLE} SET totp_secret = NULL, totp_pending = NULL,"
             " totp_step = NULL, recovery = NULL WHERE account_id = ?",
             (account_id,),
+        )
+
+    def sealed_second_factors(self) -> list[tuple[str, str | None, str | None]]:
+        rows = self._run(
+            f"SELECT account_id, totp_secret, totp_pending FROM {CREDENTIALS_TABLE}"
+            " WHERE totp_secret IS NOT NULL OR totp_pending IS NOT NULL ORDER BY account_id",
+            (),
+        )
+        return [(str(a), s, p) for a, s, p in rows]
+
+    def reseal_second_factor(self, account_id: str, pending: bool, was: str, now: str) -> bool:
+        column = "totp_pending" if pending else "totp_secret"
+        return bool(
+            self._run(
+                f"UPDATE {CREDENTIALS_TABLE} SET {column} = ? WHERE account_id = ?"
+                f" AND {column} = ? RETURNING account_id",
+                (now, account_id, was),
+            )
         )
 
 

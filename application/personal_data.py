@@ -19,7 +19,6 @@ from typing import Any
 import orjson
 import psycopg
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import Notification, StoredEvent
 from eventsourcing.utils import retry
 from psycopg import Connection, Cursor
@@ -61,8 +60,8 @@ class SubjectKeys:
         # New keys, and their wrapping, follow the suite (SM4-GCM under gm); keys made under
         # either are read under both (application/sealing.py).
         self.suite = suite
-        # The master key as AES-256-GCM (the second factor's secrets, accounts.py SecretBox).
-        self.master = AESGCM(master_key) if master_key else None
+        # The master key also seals the second factor's secrets (accounts.py, SecretBox).
+        self.master_key = master_key
         self.wrapping = KeyWrap(master_key, suite) if master_key else None
         self._cache: dict[str, tuple[float, bytes | None]] = {}
         self._lock = threading.Lock()

@@ -1,7 +1,8 @@
 """The second factor (等保 身份鉴别: two factors, one of them cryptographic): a TOTP secret
 (RFC 6238, HMAC-SHA1, 6 digits, 30 s) per account, sealed with the deployment's personal-data
-key (AES-256-GCM, bound to the account) before it is stored; each code is good once; ten
-recovery codes, shown once, kept only as SHA-256 hashes (they are random, 50 bits each)."""
+key (AES-256-GCM, or SM4-GCM under the gm suite; bound to the account) before it is stored;
+each code is good once; ten recovery codes, shown once, kept only as SHA-256 hashes (they are
+random, 50 bits each)."""
 
 from __future__ import annotations
 
@@ -15,9 +16,13 @@ import unicodedata
 from dataclasses import dataclass
 
 import pyotp
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from application.credentials import RECOVERY_CODES
+from application.sealing import SM4_KEY, SM4GCM
 
 ISSUER = "议事厅 yishiting"
 STEP = 30
@@ -36,26 +41,53 @@ class Enrolment:
 
 
 class SecretBox:
-    """Seals TOTP secrets with the personal-data key; without one (development only — the
-    production check requires it) they are kept as they are, marked so."""
+    """Seals TOTP secrets with the personal-data key, bound to their account: AES-256-GCM
+    (`v1:`) under the international suite, SM4-GCM under a key derived from it with HKDF-SM3
+    (`sm4:`) under gm; either opens under both, so a switch of suites loses no enrolment and
+    `reseal` moves the old ones. Without a key (development only — the production check
+    requires one) secrets are kept as they are, marked so."""
 
-    def __init__(self, cipher: AESGCM | None) -> None:
-        self.cipher = cipher
+    def __init__(self, master_key: bytes | None, suite: str = "international") -> None:
+        self.suite = suite
+        self._aes = AESGCM(master_key) if master_key else None
+        self._sm4 = SM4GCM(_sm4_key(master_key)) if master_key else None
 
     def seal(self, account_id: str, secret: str) -> str:
-        if self.cipher is None:
+        if self._aes is None or self._sm4 is None:
             return f"plain:{secret}"
         nonce = os.urandom(12)
-        sealed = self.cipher.encrypt(nonce, secret.encode(), f"totp:{account_id}".encode())
-        return "v1:" + base64.b64encode(nonce + sealed).decode()
+        kind, cipher = ("sm4", self._sm4) if self.suite == "gm" else ("v1", self._aes)
+        sealed = cipher.encrypt(nonce, secret.encode(), _bound(account_id))
+        return f"{kind}:" + base64.b64encode(nonce + sealed).decode()
 
     def open(self, account_id: str, sealed: str) -> str:
+        """The secret; InvalidTag when the value was changed or belongs to another account."""
         kind, _, body = sealed.partition(":")
         if kind == "plain":
             return body
+        cipher = self._sm4 if kind == "sm4" else self._aes
+        if cipher is None:
+            raise InvalidTag
         raw = base64.b64decode(body)
-        plain = self.cipher.decrypt(raw[:12], raw[12:], f"totp:{account_id}".encode())  # type: ignore[union-attr]
-        return plain.decode()
+        return cipher.decrypt(raw[:12], raw[12:], _bound(account_id)).decode()
+
+    def resealed(self, account_id: str, sealed: str) -> str | None:
+        """The secret sealed as this suite seals it now; None when it already is (or is kept
+        plain, which only a key can change)."""
+        kind = sealed.partition(":")[0]
+        if kind == "plain" or kind == ("sm4" if self.suite == "gm" else "v1"):
+            return None
+        return self.seal(account_id, self.open(account_id, sealed))
+
+
+def _bound(account_id: str) -> bytes:
+    return f"totp:{account_id}".encode()
+
+
+def _sm4_key(master_key: bytes) -> bytes:
+    return HKDF(
+        algorithm=hashes.SM3(), length=SM4_KEY, salt=None, info=b"yishiting totp-secret sm4"
+    ).derive(master_key)
 
 
 def new_enrolment(username: str) -> Enrolment:

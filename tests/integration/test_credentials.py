@@ -107,3 +107,23 @@ def test_a_time_step_and_a_recovery_code_are_taken_once(table: CredentialTable) 
     assert table.second_factor("a-1").recovery == ("h5", "h6", "h7", "h8", "h9")
     assert not table.use_recovery("a-1", "h0")
     assert not table.use_recovery("a-2", "h5")
+
+
+def test_sealed_secrets_are_listed_and_resealed_only_if_unchanged(table: CredentialTable) -> None:
+    table.set_pending_second_factor("a-1", "v1:one", 1.0)
+    table.activate_second_factor("a-1", ["h1"])
+    table.set_pending_second_factor("a-2", "v1:two", 1.0)  # still being enrolled
+    table.set_password_hash("a-3", hash_password("Yongshun#2026-hall"), 1.0)  # no factor
+    assert sorted(table.sealed_second_factors()) == [
+        ("a-1", "v1:one", None),
+        ("a-2", None, "v1:two"),
+    ]
+    assert table.reseal_second_factor("a-1", False, "v1:one", "sm4:one")
+    assert table.reseal_second_factor("a-2", True, "v1:two", "sm4:two")
+    assert not table.reseal_second_factor("a-1", False, "v1:one", "sm4:again")  # moved already
+    assert not table.reseal_second_factor("a-1", True, "v1:one", "sm4:one")  # not its pending
+    assert table.second_factor("a-1") == SecondFactor("sm4:one", None, None, ("h1",))
+    assert table.second_factor("a-2") == SecondFactor(pending="sm4:two")
+    table.clear_second_factor("a-2")
+    assert not table.reseal_second_factor("a-2", True, "sm4:two", "sm4:three")  # reset meanwhile
+    assert table.sealed_second_factors() == [("a-1", "sm4:one", None)]

@@ -1,5 +1,6 @@
 """`yishiting seal rewrap`: a deployment switched to the gm suite moves its existing subject
-keys to SM4-GCM wrapping. Data sealed before still opens after, the log's rows are the same
+keys to SM4-GCM wrapping, and its second factors' TOTP secrets to SM4-GCM sealing. Data sealed
+before still opens after, an enrolled authenticator still signs in, the log's rows are the same
 bytes, an erased subject stays erased, and a second run moves nothing. SQLite and PostgreSQL."""
 
 from __future__ import annotations
@@ -15,6 +16,14 @@ from application.sealing import SM4_WRAPPED
 from application.settings import Settings
 from domain.people import ERASED, Proposer
 from interfaces.bootstrap import application_for, bootstrap
+from tests.application.test_accounts import (
+    FIRST,
+    HERE,
+    enrolled_by,
+    holder,
+    next_code,
+    open_account,
+)
 from tests.integration.test_erasure import ADMIN
 from tests.integration.test_ledger import BACKENDS, Raw, cli
 from tests.support.district import District
@@ -60,6 +69,12 @@ def test_rewrap_moves_keys_to_sm4_and_leaves_the_log_and_the_data_as_they_were(
         district.propose_from(kept)
         district.propose_from(gone)
         system.app.erase_subject(ADMIN, subject_id=gone.subject_id, reason="本人申请")
+        open_account(system.app)
+        _, totp_secret, _, _ = enrolled_by(system.app)
+        open_account(system.app, "li.na")
+        system.app.begin_second_factor(  # being enrolled when the suite changes
+            holder(system.app.sign_in(username="li.na", password=FIRST, address=HERE))
+        )
         raw = Raw(system.app.database)
         log_before = raw.log("SELECT * FROM {events} ORDER BY {position}")
         keys_before = dict(raw.log(f"SELECT subject_id, wrapped_key FROM {KEYS_TABLE}"))
@@ -75,9 +90,11 @@ def test_rewrap_moves_keys_to_sm4_and_leaves_the_log_and_the_data_as_they_were(
     assert f"rewrapped with SM4-GCM: {len(live)};" in said
     assert "already SM4: 0;" in said
     assert "erased (left as tombstones): 1" in said
+    assert "second-factor secrets: 已改用 SM4-GCM 封装 resealed with SM4-GCM: 2;" in said
     status, said = cli("seal", "rewrap", env=env_for(gm), cwd=tmp_path)
     assert status == 0, said
     assert f"rewrapped with SM4-GCM: 0; 原已是 SM4 already SM4: {len(live)};" in said
+    assert "resealed with SM4-GCM: 0; 原已是 SM4 already SM4: 2" in said
 
     app = application_for(gm)
     try:
@@ -95,6 +112,14 @@ def test_rewrap_moves_keys_to_sm4_and_leaves_the_log_and_the_data_as_they_were(
         ]
         names = sorted(e.proposer.name for e in proposals)  # type: ignore[attr-defined]
         assert names == sorted(["诸葛保留", ERASED])
+        sealed = {a: (s, p) for a, s, p in app.credentials.sealed_second_factors()}
+        assert all(v is None or v.startswith("sm4:") for pair in sealed.values() for v in pair)
+        assert totp_secret not in str(sealed)
+        # The holder's authenticator app goes on working: the secret itself did not change.
+        signed_in = app.sign_in(
+            username="zhang.wei", password=FIRST, address=HERE, code=next_code(totp_secret)
+        )
+        assert signed_in.actor(signed_in.grants[0]).name == "张伟"
     finally:
         app.close()
 

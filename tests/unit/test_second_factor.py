@@ -4,13 +4,14 @@ recovery codes random, readable, and hashed the same however they are typed."""
 
 from __future__ import annotations
 
+import base64
 import os
 
 import pyotp
 import pytest
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
+from application.sealing import SM4GCM
 from application.second_factor import (
     RECOVERY_ALPHABET,
     SecretBox,
@@ -24,7 +25,7 @@ NOW = 1_780_000_000.0  # a moment in 2026
 
 
 def test_a_secret_is_sealed_for_its_account_alone() -> None:
-    box = SecretBox(AESGCM(os.urandom(32)))
+    box = SecretBox(os.urandom(32))
     secret = pyotp.random_base32()
     sealed = box.seal("account-1", secret)
     assert sealed.startswith("v1:")
@@ -33,6 +34,44 @@ def test_a_secret_is_sealed_for_its_account_alone() -> None:
     with pytest.raises(InvalidTag):
         box.open("account-2", sealed)
     assert box.seal("account-1", secret) != sealed  # a fresh nonce each time
+
+
+def test_under_gm_a_secret_is_sealed_with_sm4_and_either_suite_opens_both() -> None:
+    master = os.urandom(32)
+    gm, international = SecretBox(master, "gm"), SecretBox(master, "international")
+    secret = pyotp.random_base32()
+    sealed = gm.seal("account-1", secret)
+    assert sealed.startswith("sm4:")
+    assert secret not in sealed
+    before = international.seal("account-1", secret)
+    for box in (gm, international):
+        assert box.open("account-1", sealed) == secret
+        assert box.open("account-1", before) == secret
+        with pytest.raises(InvalidTag):
+            box.open("account-2", sealed)
+    # The SM4 key is derived from the master key, not the master key itself: under another
+    # master key, or read as AES-GCM, the value does not open.
+    with pytest.raises(InvalidTag):
+        SecretBox(os.urandom(32), "gm").open("account-1", sealed)
+    with pytest.raises(InvalidTag):
+        international.open("account-1", "v1:" + sealed.removeprefix("sm4:"))
+    raw = base64.b64decode(sealed.removeprefix("sm4:"))
+    with pytest.raises(InvalidTag):
+        SM4GCM(master[:16]).decrypt(raw[:12], raw[12:], b"totp:account-1")
+
+
+def test_resealing_moves_a_secret_to_the_suite_in_use_once() -> None:
+    master = os.urandom(32)
+    gm = SecretBox(master, "gm")
+    before = SecretBox(master, "international").seal("account-1", "JBSWY3DPEHPK3PXP")
+    moved = gm.resealed("account-1", before)
+    assert moved is not None
+    assert moved.startswith("sm4:")
+    assert gm.open("account-1", moved) == "JBSWY3DPEHPK3PXP"
+    assert gm.resealed("account-1", moved) is None
+    assert gm.resealed("account-1", "plain:ABC") is None  # only a key can seal it
+    with pytest.raises(InvalidTag):
+        gm.resealed("account-2", before)  # bound to its account: never moved to another
 
 
 def test_without_a_key_a_secret_is_kept_marked_as_plain() -> None:
