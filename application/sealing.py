@@ -10,8 +10,9 @@ Every stored value says which one made it, so both stay readable whichever suite
   before a switch to gm keeps its AES key, as the data already sealed with it needs it).
 
 GCM itself is a library's, never hand-rolled: AES-GCM is OpenSSL's through `cryptography`;
-SM4-GCM is libgcrypt's through application/_sm4gcm.c when that was built (about a quarter of
-the cost: its header says why), else OpenSSL's through `cryptography` (Cipher(SM4, GCM)).
+SM4-GCM is libgcrypt's through application/_sm4gcm.c when that was built (2.0 µs against 4.8
+to seal 168 bytes, a fifth of the time for 1 MiB: its header says why), else OpenSSL's through
+`cryptography` (Cipher(SM4, GCM)).
 Both make the same bytes, so a field sealed by one opens with the other."""
 
 from __future__ import annotations
