@@ -96,11 +96,12 @@ def new_subject_key(suite: str) -> bytes:
     return SM4GCM.generate_key() if suite == "gm" else AESGCM.generate_key(bit_length=256)
 
 
-def sm4_master(master_key: bytes) -> bytes:
-    """The SM4 key wrapping subject keys under gm, derived from the 32-byte master key
-    (HKDF with SM3), so one YISHITING_PERSONAL_DATA_KEY serves both suites."""
+def sm4_master(master_key: bytes, purpose: bytes = b"subject-key") -> bytes:
+    """An SM4 key for one purpose, derived from the 32-byte master key (HKDF with SM3), so one
+    YISHITING_PERSONAL_DATA_KEY serves both suites: wrapping subject keys under gm, and
+    sealing second factors' secrets (second_factor.py)."""
     return HKDF(
-        algorithm=hashes.SM3(), length=SM4_KEY, salt=None, info=b"yishiting subject-key sm4"
+        algorithm=hashes.SM3(), length=SM4_KEY, salt=None, info=b"yishiting " + purpose + b" sm4"
     ).derive(master_key)
 
 

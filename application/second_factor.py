@@ -17,12 +17,10 @@ from dataclasses import dataclass
 
 import pyotp
 from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
 from application.credentials import RECOVERY_CODES
-from application.sealing import SM4_KEY, SM4GCM
+from application.sealing import SM4GCM, sm4_master
 
 ISSUER = "议事厅 yishiting"
 STEP = 30
@@ -50,7 +48,7 @@ class SecretBox:
     def __init__(self, master_key: bytes | None, suite: str = "international") -> None:
         self.suite = suite
         self._aes = AESGCM(master_key) if master_key else None
-        self._sm4 = SM4GCM(_sm4_key(master_key)) if master_key else None
+        self._sm4 = SM4GCM(sm4_master(master_key, b"totp-secret")) if master_key else None
 
     def seal(self, account_id: str, secret: str) -> str:
         if self._aes is None or self._sm4 is None:
@@ -82,12 +80,6 @@ class SecretBox:
 
 def _bound(account_id: str) -> bytes:
     return f"totp:{account_id}".encode()
-
-
-def _sm4_key(master_key: bytes) -> bytes:
-    return HKDF(
-        algorithm=hashes.SM3(), length=SM4_KEY, salt=None, info=b"yishiting totp-secret sm4"
-    ).derive(master_key)
 
 
 def new_enrolment(username: str) -> Enrolment:
