@@ -104,7 +104,7 @@ def create_app(
         doors=doors,
         allowed_origins=settings.allowed_origins,
     )
-    api.include_router(router, prefix="/graphql")
+    router.serve(api, "/graphql")
     api.include_router(exports_router)
     api.include_router(audit_export_router)
     api.include_router(members_export_router)

@@ -10,6 +10,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
 from uuid import uuid4
+from weakref import WeakKeyDictionary
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
 from prometheus_client.core import GaugeMetricFamily
@@ -138,13 +139,25 @@ UNROUTED = "(unrouted)"
 
 
 def _coarse(scope: Scope) -> str:
-    """Unrouted paths (static files) are counted by their first segment, if the app has a
-    route or mount there; any other path as one series."""
+    """Unrouted paths (static files) and routes that do not say their path are counted by
+    their first segment, if the app has a route or mount there; any other path as one series."""
     first = "/" + scope.get("path", "").strip("/").split("/", 1)[0]
-    app = scope.get("app")
+    return first if first in _first_segments(scope.get("app")) else UNROUTED
+
+
+# The app's routes' first segments, taken again when the number of routes changes.
+_SEGMENTS: WeakKeyDictionary[Any, tuple[int, frozenset[str]]] = WeakKeyDictionary()
+
+
+def _first_segments(app: Any) -> frozenset[str]:
+    if app is None:
+        return frozenset()
     routes = getattr(app, "routes", None) or ()
-    known = {"/" + getattr(r, "path", "").strip("/").split("/", 1)[0] for r in routes}
-    return first if first in known else UNROUTED
+    known = _SEGMENTS.get(app)
+    if known is None or known[0] != len(routes):
+        firsts = frozenset("/" + getattr(r, "path", "").strip("/").split("/", 1)[0] for r in routes)
+        known = _SEGMENTS[app] = (len(routes), firsts)
+    return known[1]
 
 
 class SystemGauges(Collector):

@@ -7,12 +7,16 @@ ends, later, its subscriptions end with that refusal and new operations are refu
 from __future__ import annotations
 
 import json
+from collections.abc import Awaitable, Callable
 from contextvars import ContextVar
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
+from fastapi import BackgroundTasks, FastAPI
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import APIWebSocketRoute
+from starlette.requests import Request
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.fastapi import GraphQLRouter
 from strawberry.http import GraphQLHTTPResponse
@@ -54,12 +58,55 @@ def _rejection(context: Context, parts: dict[str, Any]) -> ConnectionRejectionEr
 CLOSE_REASON_TEXT = "凭证无效 invalid credentials"
 
 
+# The sub-response of the request being answered (strawberry keeps it on the router, shared
+# by concurrent requests).
+_sub_response: ContextVar[Response] = ContextVar("sub_response")
+
+
 class YishitingRouter(GraphQLRouter[Context, None]):
+    """Strawberry's router, its HTTP side served by one endpoint of our own: the context is
+    made by calling the getter, not through FastAPI's dependency solving (a signature walked,
+    the query string, headers and cookies read into parameters this route does not have, on
+    every request). The WebSocket route stays strawberry's."""
+
     graphql_transport_ws_handler_class = RefusalSaysWhy
 
-    def __init__(self, *args: Any, doors: Doors, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+    def __init__(
+        self,
+        *args: Any,
+        doors: Doors,
+        context_getter: Callable[[Request], Awaitable[Context]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, context_getter=context_getter, **kwargs)
         self.doors = doors
+        self._context_of = context_getter
+        self.routes[:] = [route for route in self.routes if isinstance(route, APIWebSocketRoute)]
+
+    def serve(self, api: FastAPI, path: str) -> None:
+        """GraphQL at `path`: HTTP by `answer`, WebSocket by strawberry's route."""
+        api.add_route(path, self.answer, methods=["GET", "POST"], include_in_schema=False)
+        (route,) = (r for r in api.routes if getattr(r, "endpoint", None) == self.answer)
+        route.methods.discard("HEAD")  # type: ignore[attr-defined]  # Starlette adds it to GET's
+        api.include_router(self, prefix=path)
+
+    async def answer(self, request: Request) -> Response:
+        """One GraphQL request over HTTP (GET or POST)."""
+        context = await self._context_of(request)
+        context.request = request
+        context.response = sub_response = _blank_response()
+        context.background_tasks = tasks = BackgroundTasks()
+        given = _sub_response.set(sub_response)
+        try:
+            response = await self.run(request, context, None)
+        finally:
+            _sub_response.reset(given)
+        if tasks.tasks:
+            response.background = tasks
+        return response
+
+    async def get_sub_response(self, request: Request) -> Response:  # noqa: ARG002 (strawberry's)
+        return _sub_response.get()
 
     def encode_json(self, data: object) -> str:
         """UTF-8 JSON by orjson (Chinese as itself, not \\u escapes: half the bytes), as text:
@@ -123,6 +170,14 @@ class YishitingRouter(GraphQLRouter[Context, None]):
         if caller.actor.role is Role.PUBLIC:
             raise _rejection(context, sign_in_parts())
         context.act_as(caller, self.doors)
+
+
+def _blank_response() -> Response:
+    """A response for resolvers to set headers or a status on, as FastAPI makes one."""
+    response = Response()
+    del response.headers["content-length"]
+    response.status_code = None  # type: ignore[assignment]
+    return response
 
 
 class BadRequest(Exception):

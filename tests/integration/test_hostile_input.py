@@ -677,6 +677,8 @@ def test_a_query_started_over_the_legacy_graphql_ws_protocol_is_refused_with_a_c
 REST_REFUSALS = {
     "no such path": ("GET", "/no/such/path", {}, 404, "NOT_FOUND"),
     "a method the route does not take": ("DELETE", "/healthz", {}, 405, "METHOD_NOT_ALLOWED"),
+    "PUT to GraphQL": ("PUT", "/graphql", {}, 405, "METHOD_NOT_ALLOWED"),
+    "DELETE to GraphQL": ("DELETE", "/graphql", {}, 405, "METHOD_NOT_ALLOWED"),
     "a limit that is not a number": ("GET", "/events", {"limit": "many"}, 400, "INVALID_PARAMETER"),
     "a limit out of range": ("GET", "/events", {"limit": "0"}, 400, "INVALID_PARAMETER"),
     "a misspelt export filter": (
@@ -715,6 +717,14 @@ def test_rest_refusals_have_a_code_and_chinese(world: World, case: str) -> None:
     method, path, params, status, reason = REST_REFUSALS[case]
     response = world.http.request(method, path, params=params, headers=world.headers["admin"])
     refused_request(response, status, reason)
+    if status == 405 and path == "/graphql":
+        assert set(response.headers["allow"].split(", ")) == {"GET", "POST"}
+
+
+def test_head_to_graphql_is_refused_with_the_methods_it_takes(world: World) -> None:
+    response = world.http.head("/graphql", headers=world.headers["admin"])
+    assert response.status_code == 405
+    assert set(response.headers["allow"].split(", ")) == {"GET", "POST"}
 
 
 def test_a_hotline_push_nested_100_000_deep_answers_400(production: World) -> None:

@@ -46,6 +46,21 @@ def test_the_app_serves_through_the_gate_it_is_handed(sqlite_url: str) -> None:
     assert f"{healthz} 1.0" in counted
 
 
+def test_graphql_requests_are_counted_under_their_route(sqlite_url: str) -> None:
+    """GraphQL over HTTP has an endpoint of its own (router.py): still one series, /graphql,
+    whatever path text follows it."""
+    settings = Settings(database_url=sqlite_url)
+    gate = Gate.from_settings(settings)
+    with TestClient(create_app(settings, gate=gate)) as client:
+        for _ in range(2):
+            assert client.post("/graphql", json={"query": "{ __typename }"}).status_code == 200
+        assert client.post("/graphql/nothing/here", json={}).status_code == 404
+        counted = gate.metrics.exposition().decode()
+    answered = 'yishiting_http_requests_total{method="POST",route="/graphql",status="200"}'
+    assert f"{answered} 2.0" in counted
+    assert 'route="/graphql/nothing/here"' not in counted
+
+
 def test_a_slow_request_is_told_in_the_log_by_route_status_and_duration(
     sqlite_url: str, caplog: pytest.LogCaptureFixture
 ) -> None:
