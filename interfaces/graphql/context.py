@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from functools import cached_property
 from typing import Any, TypeVar
 
 from strawberry.dataloader import DataLoader
@@ -26,37 +27,12 @@ T = TypeVar("T")
 
 
 class Loaders:
-    """DataLoaders for one operation, seeing only the rows the caller may read."""
+    """DataLoaders for one operation, seeing only the rows the caller may read: each made when
+    the operation first asks for it (most operations use none or a few of them)."""
 
     def __init__(self, system: System, seen_by: Visibility) -> None:
-        queries = system.queries
         self.seen_by = seen_by
         self.tables: dict[str, DataLoader[str, Row | None]] = {}
-        for table in (
-            "topic_board",
-            "consultation_calendar",
-            "supervision_ledger",
-            "ref_platforms",
-            "ref_committees",
-            "ref_units",
-            "ref_people",
-        ):
-            self.tables[table] = DataLoader(load_fn=self._by_ids(queries.by_ids, table))
-        self.consultations_of_topic = DataLoader(
-            load_fn=self._grouped(queries.ids_of, "consultation_calendar", "topic_id")
-        )
-        self.participants_of_consultation = DataLoader(
-            load_fn=self._grouped(queries.ids_of, "consultation_participants", "consultation_id")
-        )
-        self.roster_links_of_consultation = DataLoader(
-            load_fn=self._grouped(queries.ids_of, "participant_links", "consultation_id")
-        )
-        self.notes_of_consultation = DataLoader(
-            load_fn=self._grouped(queries.ids_of, "consultation_notes", "consultation_id")
-        )
-        self.items_of_consultation = DataLoader(
-            load_fn=self._grouped(queries.ids_of, "supervision_ledger", "consultation_id")
-        )
         # Whole reference tables (platforms, committees, units) read with a page, for this
         # operation only: its nodes then resolve theirs without a DataLoader task each, and a
         # renamed or moved platform shows in the next operation (interfaces/graphql/types.py).
@@ -64,6 +40,26 @@ class Loaders:
         self._made: dict[tuple[str, str], Any] = {}
         self._system = system
         self._calendar: WorkingCalendar | None = None
+
+    @cached_property
+    def consultations_of_topic(self) -> DataLoader[str, list[Row]]:
+        return self._grouped("consultation_calendar", "topic_id")
+
+    @cached_property
+    def participants_of_consultation(self) -> DataLoader[str, list[Row]]:
+        return self._grouped("consultation_participants", "consultation_id")
+
+    @cached_property
+    def roster_links_of_consultation(self) -> DataLoader[str, list[Row]]:
+        return self._grouped("participant_links", "consultation_id")
+
+    @cached_property
+    def notes_of_consultation(self) -> DataLoader[str, list[Row]]:
+        return self._grouped("consultation_notes", "consultation_id")
+
+    @cached_property
+    def items_of_consultation(self) -> DataLoader[str, list[Row]]:
+        return self._grouped("supervision_ledger", "consultation_id")
 
     def calendar(self) -> WorkingCalendar:
         """The working calendar for this operation: each year's entered schedule is read from
@@ -78,7 +74,10 @@ class Loaders:
             future: asyncio.Future[Row | None] = asyncio.get_running_loop().create_future()
             future.set_result(None)
             return future
-        return self.tables[table].load(identifier)
+        loader = self.tables.get(table)
+        if loader is None:
+            loader = self.tables[table] = self._by_ids(table)
+        return loader.load(identifier)
 
     def reference(self, table: str, identifier: str, make: Callable[[Row], T]) -> T | None:
         """The object for a row of a loaded reference table, made once per operation."""
@@ -89,17 +88,17 @@ class Loaders:
         made: T | None = self._made[key]
         return made
 
-    def _by_ids(self, fetch: Callable[..., dict[str, Row]], table: str) -> Any:
-        seen_by = self.seen_by
+    def _by_ids(self, table: str) -> DataLoader[str, Row | None]:
+        fetch, seen_by = self._system.queries.by_ids, self.seen_by
 
         async def load(keys: list[str]) -> list[Row | None]:
             rows = await blocking(fetch, table, list(keys), seen_by)
             return [rows.get(k) for k in keys]
 
-        return load
+        return DataLoader(load_fn=load)
 
-    def _grouped(self, fetch: Callable[..., list[Row]], table: str, column: str) -> Any:
-        seen_by = self.seen_by
+    def _grouped(self, table: str, column: str) -> DataLoader[str, list[Row]]:
+        fetch, seen_by = self._system.queries.ids_of, self.seen_by
 
         async def load(keys: list[str]) -> list[list[Row]]:
             rows = await blocking(fetch, table, column, list(keys), seen_by)
@@ -108,7 +107,7 @@ class Loaders:
                 groups[row[column]].append(row)
             return [groups[k] for k in keys]
 
-        return load
+        return DataLoader(load_fn=load)
 
 
 class Context(BaseContext):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Iterator
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
@@ -10,14 +11,13 @@ from uuid import uuid4
 
 import strawberry
 from graphql import GraphQLError
-from graphql.validation import NoSchemaIntrospectionCustomRule
+from graphql.validation import ASTValidationRule, NoSchemaIntrospectionCustomRule
 from strawberry.extensions import (
-    AddValidationRules,
     MaskErrors,
     MaxAliasesLimiter,
-    MaxTokensLimiter,
     ParserCache,
     QueryDepthLimiter,
+    SchemaExtension,
     ValidationCache,
 )
 from strawberry.schema.config import StrawberryConfig
@@ -122,12 +122,31 @@ Mutation = merge_types(
 )
 name_refusals(Mutation)
 
-# Rule instances are built once so that the validation cache can hit (strawberry #4635).
-_DEPTH = QueryDepthLimiter(max_depth=MAX_DEPTH)
-_ALIASES = MaxAliasesLimiter(max_alias_count=MAX_ALIASES)
-_DOCUMENT_LIMITS = AddValidationRules([OneMutationPerDocument, ExpensiveFieldsLimit])
-_TOKENS = MaxTokensLimiter(max_token_count=MAX_TOKENS)
-_NO_INTROSPECTION = AddValidationRules([NoSchemaIntrospectionCustomRule])
+
+class DocumentLimits(SchemaExtension):
+    """Every limit on a document, set in one hook: the tokens the parser reads, and the
+    validation rules (depth, aliases, one mutation, expensive fields; introspection in
+    production). One extension instead of strawberry's four or five: each extension is
+    asked for each of an operation's hooks, on every request."""
+
+    def __init__(self, rules: tuple[type[ASTValidationRule], ...]) -> None:
+        self.rules = rules
+
+    def on_operation(self) -> Iterator[None]:
+        context = self.execution_context
+        context.parse_options["max_tokens"] = MAX_TOKENS
+        context.validation_rules = context.validation_rules + self.rules
+        yield
+
+
+# Rule classes are built once so that the validation cache can hit (strawberry #4635).
+_RULES: tuple[type[ASTValidationRule], ...] = (
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+    OneMutationPerDocument,
+    ExpensiveFieldsLimit,
+)
+_PRODUCTION_RULES = (*_RULES, NoSchemaIntrospectionCustomRule)
 # Clients send the same few documents again and again: parsing and validating each one anew
 # was a quarter of the server's CPU under a write load (docs/BENCHMARKS.md). Bounded caches.
 DOCUMENT_CACHE_SIZE = 256
@@ -194,15 +213,10 @@ def build_schema(production: bool = False) -> YishitingSchema:
         TimedOperations,
         SignInRequired,
         MaskFaults,
-        lambda: _DEPTH,
-        lambda: _ALIASES,
-        lambda: _DOCUMENT_LIMITS,
-        lambda: _TOKENS,
+        lambda: DocumentLimits(_PRODUCTION_RULES if production else _RULES),
         lambda: ParserCache(maxsize=DOCUMENT_CACHE_SIZE),
         lambda: ValidationCache(maxsize=DOCUMENT_CACHE_SIZE),
     ]
-    if production:
-        extensions.append(lambda: _NO_INTROSPECTION)
     built = YishitingSchema(
         query=Query,
         mutation=Mutation,
