@@ -108,12 +108,13 @@ class PostgresTx:
         rows: Sequence[Collection[Any]],
         on_conflict: str = "",
     ) -> None:
-        """Many rows at once: COPY, the cheapest way in for new rows (a COPY cannot be
-        pipelined: the pipeline is ended first, and begun again by the next statement). An
-        upsert (`on_conflict`) goes as a multi-row INSERT per 32,000 values instead, with
-        server-side `$n` placeholders (psycopg has no query text to parse for them)."""
+        """Many rows at once: COPY, the cheapest way in for many new rows (a COPY cannot be
+        pipelined: the pipeline is ended first, and begun again by the next statement). A few
+        rows, or an upsert (`on_conflict`), go as a multi-row INSERT per 32,000 values instead,
+        with server-side `$n` placeholders (psycopg has no query text to parse for them): sent
+        in the pipeline, it costs no round trip of its own, where a COPY costs three."""
         names = ", ".join(columns)
-        if not on_conflict:
+        if not on_conflict and len(rows) > FEW_ROWS:
             self.end_pipeline()
             with self.cursor.copy(f"COPY {table} ({names}) FROM STDIN") as copy:
                 for row in rows:
@@ -148,6 +149,9 @@ class PostgresTx:
         self._pipeline = stack
 
 
+# Up to this many rows a batch's table is written by a pipelined INSERT rather than a COPY:
+# a live batch holds a few events, and three round trips per table were most of its time.
+FEW_ROWS = 64
 MAX_PARAMETERS = 32_000  # values per statement: PostgreSQL takes at most 65,535
 
 
