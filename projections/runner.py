@@ -142,7 +142,7 @@ class Projector:
             self.store.scrub()
         if batch:
             with self._advanced:
-                self._advanced.notify_all()
+                self._advanced.notify_all(reached=batch[-1][0].id)
         return len(batch)
 
     def _apply_batch(self, batch: list[tuple[Any, Any]]) -> int:
@@ -449,11 +449,13 @@ class Projector:
             tx.execute("SELECT pg_notify(?, ?)", (self.views_channel, f"{self._me} {position}"))
 
     def views_announced(self, payload: str) -> None:
-        """Another process's projector has committed a batch: this one's waiters look again
-        (its own batches have woken them already)."""
-        if payload.split(" ", 1)[0] != self._me:
+        """Another process's projector has committed a batch: this one's waiters take the
+        position it announced (sent in the batch's transaction, so delivered once committed)
+        instead of each reading the views' positions again. Its own batches woke them already."""
+        sender, _, position = payload.partition(" ")
+        if sender != self._me:
             with self._advanced:
-                self._advanced.notify_all()
+                self._advanced.notify_all(reached=int(position) if position.isdigit() else None)
 
     def request_stop(self) -> None:
         """Asks the worker to end after its batch, waiting for nothing: what a signal handler
@@ -644,9 +646,13 @@ class _Batches(threading.Condition):
         looked_at, reached = self.looked
         return reached if looked_at >= since else None
 
-    def notify_all(self) -> None:
+    def notify_all(self, reached: int | None = None) -> None:
+        """A batch has committed; `reached`, when known, is where it left every view: as good
+        as a read of the positions begun now."""
         self.batched_at = time.monotonic()
         self.batches += 1
+        if reached is not None:
+            self.looked = max(self.looked, (self.batched_at, reached))
         super().notify_all()
 
     def await_news(self, batches: int, reads: int | None, timeout: float) -> bool:

@@ -1194,6 +1194,64 @@ def test_an_api_without_a_projector_hears_another_process_s_batch(
         projecting.close()
 
 
+def test_a_waiter_takes_the_announced_position_without_reading_it_again(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The announcement carries where the batch left the views (sent in its transaction, heard
+    once committed): a waiter it reaches returns without another read of the positions."""
+    monkeypatch.setattr(runner, "LOOK_AGAIN", 10 * HANG_GUARD)
+    api, projecting = open_system(postgres_url), open_system(postgres_url)
+    reads: list[int] = []
+    first_read = threading.Event()
+    read_position = api.projector.position
+
+    def counted(timeout: float | None = None) -> int:
+        reached = read_position(timeout)
+        reads.append(reached)
+        first_read.set()
+        return reached
+
+    monkeypatch.setattr(api.projector, "position", counted)
+    try:
+        api.integration.start(delivering=False)
+        assert api.integration.watcher.listening.wait(HANG_GUARD)
+        District.build(api.app)
+        position = api.app.position()
+        waited: list[bool] = []
+        waiter = threading.Thread(
+            target=lambda: waited.append(api.projector.wait_for(position, 5 * HANG_GUARD)),
+            daemon=True,
+        )
+        waiter.start()
+        assert first_read.wait(HANG_GUARD)
+        projecting.projector.catch_up()
+        waiter.join(HANG_GUARD)
+        assert waited == [True], "still waiting: the batch was not heard"
+        assert reads == [0], "one read, before any batch; the announcement did the rest"
+    finally:
+        api.close()
+        projecting.close()
+
+
+def test_an_announcement_without_a_position_still_wakes_the_waiters_to_look(
+    postgres_url: str,
+) -> None:
+    system = open_system(postgres_url)
+    try:
+        District.build(system.app)
+        system.projector.catch_up()
+        batches = system.projector._advanced.batches
+        looked = system.projector._advanced.looked
+        system.projector.views_announced("another-process")
+        system.projector.views_announced("another-process not-a-number")
+        assert system.projector._advanced.batches == batches + 2
+        assert system.projector._advanced.looked == looked, "nothing taken as a position"
+        system.projector.views_announced(f"{system.projector._me} 999999")
+        assert system.projector._advanced.batches == batches + 2, "its own: already woken"
+    finally:
+        system.close()
+
+
 def pace(system: System, monkeypatch: pytest.MonkeyPatch) -> None:
     """A breath between batches, so that the other projector gets its turn at the lock (SQLite's
     busy handler polls, backing off to 25 ms and more; with a shorter gap one projector may take
