@@ -243,17 +243,30 @@ class Core(Application[UUID]):
         use_case: str,
         arguments: object,
         change: Callable[[], Sequence[Record]],
+        *,
+        receipt_first: bool = False,
     ) -> Outcome:
+        """Runs `change` and saves what it changed with the command's receipt. A repeated
+        command id is told by its receipt, read only when it matters: when the use case
+        refuses (the first run moved things on) or the append collides with the receipt
+        already stored; then the first answer is given again. `receipt_first`: read before
+        running, for a use case that acts outside the log, which must not run twice."""
         receipt_id, print_ = None, ""
         if command.command_id:
             check_command_id(command.command_id)
             receipt_id = CommandReceipt.create_id(command.actor.id, command.command_id)
             print_ = fingerprint(use_case, arguments)
-            earlier = self._receipt(receipt_id)
+            earlier = self._receipt(receipt_id) if receipt_first else None
             if earlier is not None:
                 return self._replayed(earlier, print_)
-        with clocked_by(self.clock):  # the events and the receipt carry the application's time
-            to_save = self._changed(command, use_case, print_, change)
+        try:
+            with clocked_by(self.clock):  # the events and the receipt carry the application's time
+                to_save = self._changed(command, use_case, print_, change)
+        except Exception:
+            earlier = self._receipt(receipt_id) if receipt_id and not receipt_first else None
+            if earlier is not None:
+                return self._replayed(earlier, print_)
+            raise
         primary = to_save[0]
         try:
             recordings = self.group.save(*to_save) if self.group else self.save(*to_save)
@@ -318,11 +331,14 @@ class Core(Application[UUID]):
 
 def use_case(
     *roles: Role,
+    acts_outside_the_log: bool = False,
 ) -> Callable[
     [Callable[Concatenate[A, Command, P], Sequence[Record]]],
     Callable[Concatenate[A, Command, P], Outcome],
 ]:
-    """Declares who may run the use case it decorates (the declaration is the permission)."""
+    """Declares who may run the use case it decorates (the declaration is the permission).
+    `acts_outside_the_log`: the use case changes something besides the records it returns (a
+    file, a table), so a repeated command id is looked for before it runs, not after."""
     if not roles or not all(isinstance(role, Role) for role in roles):
         raise TypeError("a use case declares the roles that may run it: @use_case(R.ADMIN, …)")
 
@@ -330,7 +346,7 @@ def use_case(
         method: Callable[Concatenate[A, Command, P], Sequence[Record]],
     ) -> Callable[Concatenate[A, Command, P], Outcome]:
         declare_roles(method.__name__, frozenset(roles))
-        return _once_per_command(method)
+        return _once_per_command(method, acts_outside_the_log)
 
     return declared
 
@@ -345,6 +361,7 @@ def check_may_run(actor: Actor, use_case: Callable[..., object]) -> None:
 
 def _once_per_command(
     method: Callable[Concatenate[A, Command, P], Sequence[Record]],
+    receipt_first: bool,
 ) -> Callable[Concatenate[A, Command, P], Outcome]:
     """Runs a use case once per command id: the changed aggregates (primary first) are saved
     together with the command's receipt, or not at all."""
@@ -354,7 +371,11 @@ def _once_per_command(
         arguments: Any = {"args": list(args), "kwargs": kwargs}
         try:
             return app.execute(
-                command, method.__name__, arguments, lambda: method(app, command, *args, **kwargs)
+                command,
+                method.__name__,
+                arguments,
+                lambda: method(app, command, *args, **kwargs),
+                receipt_first=receipt_first,
             )
         except NotFound as missing:
             if missing.record_type in SCOPED_RECORDS and hides_missing_objects(command.actor):

@@ -465,7 +465,7 @@ class SessionUseCases(AccountUseCases):
         held.issue_token(token_id=token_id, name=name, grant=grant, actor=command.actor)
         return [held]
 
-    @use_case(R.SECURITY_ADMIN)
+    @use_case(R.SECURITY_ADMIN, acts_outside_the_log=True)  # the session table's row
     def revoke_api_token(
         self, command: Command, account: UUID, *, token_id: str, reason: str
     ) -> list[Record]:

@@ -51,7 +51,7 @@ class AttachmentUseCases(Core):
             actor_id=actor.id,
         )
 
-    @use_case(R.PLATFORM_STAFF, R.UNIT)
+    @use_case(R.PLATFORM_STAFF, R.UNIT, acts_outside_the_log=True)  # moves the upload's file
     def add_attachment(
         self,
         command: Command,

@@ -321,6 +321,28 @@ def test_a_withdrawn_file_is_no_longer_listed_nor_served(world: World) -> None:
     assert got.status_code == 410
 
 
+def test_an_attachment_sent_twice_with_one_command_id_is_added_once(world: World) -> None:
+    """Adding a file moves it out of its upload: a repeated command is told by its receipt
+    before the use case runs (so a second upload under the same id is neither taken nor lost)."""
+    topic_id = world.home.propose_hotline_matter()
+    first_upload = upload(world, "platform_staff", "会议纪要.pdf", files.pdf()).json()["uploadId"]
+    given = {"ownerKind": "MATTER", "ownerId": str(topic_id), "commandId": "minutes-1"}
+
+    answers = [
+        world.execute("platform_staff", ADD, {"input": {"uploadId": first_upload, **given}})
+        for _ in range(2)
+    ]
+    assert "errors" not in answers[0], answers[0]
+    assert answers[1] == answers[0]
+    second = upload(world, "platform_staff", "另一份.pdf", files.pdf("other minutes"))
+    other = second.json()["uploadId"]
+    reused = world.execute("platform_staff", ADD, {"input": {"uploadId": other, **given}})
+    assert reused["errors"][0]["extensions"]["reason"] == "COMMAND_ID_REUSED"
+    listed = world.execute("platform_staff", ON_TOPIC, {"id": str(topic_id)})["data"]["topic"]
+    assert len(listed["attachments"]) == 1
+    assert any(other in path.name for path in leftovers(world)), "the other upload is kept"
+
+
 def test_who_may_attach(world: World) -> None:
     topic_id = world.home.propose_hotline_matter()
     for role in ("committee", "leader", "admin", "auditor"):

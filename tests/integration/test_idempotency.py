@@ -85,6 +85,30 @@ def test_a_matter_proposed_three_times_with_one_command_id_is_stored_once(
     assert app.load(Topic, outcome.id).version == 1
 
 
+def test_a_command_s_receipt_is_read_only_when_it_is_repeated(
+    app: Yishiting, district: District, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A first run costs no look for its receipt; a repeat is told by the append's collision
+    with the receipt (a proposal) or by the use case's refusal (a second resolution)."""
+    looked: list[UUID] = []
+    read = app._receipt
+    monkeypatch.setattr(app, "_receipt", lambda found: looked.append(found) or read(found))
+    command = with_id(district.staff, "once-looked")
+    first = propose(app, district, command)
+    assert looked == []
+    assert propose(app, district, command).replayed
+    assert len(looked) == 1
+
+    item_id = district.assigned_item()
+    resolution = with_id(district.committee, "resolve-once-looked")
+    app.resolve_item(resolution, item_id, outcome="已解决")
+    assert len(looked) == 1
+    again = app.resolve_item(resolution, item_id, outcome="已解决")
+    assert again.replayed
+    assert len(looked) == 2
+    assert first.id != again.id
+
+
 def test_progress_reported_three_times_with_one_command_id_is_stored_once(
     app: Yishiting, district: District
 ) -> None:
