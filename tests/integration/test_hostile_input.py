@@ -537,6 +537,24 @@ def test_a_client_that_never_finishes_its_headers_is_disconnected(served: Server
         assert until_closed(idle) == b""
 
 
+def test_a_request_head_over_its_limit_is_refused_and_the_connection_closed(
+    served: Server,
+) -> None:
+    """`yishiting serve` reads at most 16 KiB of request line and headers (HEAD_LIMIT_BYTES):
+    a client sending more without ending them is answered 400 and cut off, well before its
+    deadline, instead of being buffered."""
+    pads = [b"X-Pad-%d: %s\r\n" % (n, b"a" * 1000) for n in range(20)]
+    start = b"GET /healthz HTTP/1.1\r\nHost: yishiting\r\n"
+    with connect(served) as client:
+        client.sendall(start + b"".join(pads))  # 20 KB, not ended
+        answer = until_closed(client)
+    assert answer.startswith(b"HTTP/1.1 400"), answer
+    assert b"Traceback" not in answer
+    with connect(served) as client:  # 12 KB of headers, under the limit: answered
+        client.sendall(start + b"".join(pads[:12]) + b"Connection: close\r\n\r\n")
+        assert until_closed(client).startswith(b"HTTP/1.1 200")
+
+
 def test_an_idle_keep_alive_connection_is_closed(served: Server) -> None:
     with connect(served) as client:
         client.sendall(b"GET /healthz HTTP/1.1\r\nHost: yishiting\r\n\r\n")
