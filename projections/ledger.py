@@ -57,8 +57,8 @@ class LedgerView(View):
         self._nodes: dict[tuple[int, int], bytes] = {}
 
     def begin_batch(self, tx: Tx) -> None:
-        self._size = ledger_size(tx)
-        epoch = self._current(tx)
+        self._size, epochs = ledger_state(tx)
+        epoch = self._current(tx, epochs)
         if epoch != self._epoch:
             self._epoch, self._nodes = epoch, {}
         # Appending only ever reads the peaks: the roots of the complete subtrees left of the
@@ -75,10 +75,9 @@ class LedgerView(View):
             key: self._nodes.get(key) or node(tx, *key, epoch=epoch.number) for key in peaks
         }
 
-    def _current(self, tx: Tx) -> Epoch:
+    def _current(self, tx: Tx, epochs: list[Epoch]) -> Epoch:
         """The epoch new leaves go to: a new one begins where the configured suite is not the
         current epoch's (an epoch with no leaf yet just takes the suite)."""
-        epochs = read_epochs(tx)
         current = epochs[-1]
         if current.suite == self.suite:
             return current
@@ -242,7 +241,20 @@ def node(tx: Tx, level: int, idx: int, *, epoch: int = 0) -> bytes:
 
 
 def read_epochs(tx: Tx) -> list[Epoch]:
-    rows = tx.all("SELECT * FROM ledger_epochs ORDER BY epoch")
+    return _epochs(tx.all("SELECT * FROM ledger_epochs ORDER BY epoch"))
+
+
+def ledger_state(tx: Tx) -> tuple[int, list[Epoch]]:
+    """The ledger's size and its epochs, in one statement (a batch begins with both)."""
+    rows = tx.all(
+        "SELECT s.n, e.epoch, e.suite, e.first_leaf, e.previous_root"
+        " FROM (SELECT COALESCE(MAX(leaf_index) + 1, 0) AS n FROM ledger_leaves) s"
+        " LEFT JOIN ledger_epochs e ON 1 = 1 ORDER BY e.epoch"
+    )
+    return int(rows[0]["n"]), _epochs([row for row in rows if row["epoch"] is not None])
+
+
+def _epochs(rows: list[dict[str, Any]]) -> list[Epoch]:
     epochs = [
         Epoch(int(r["epoch"]), suite_named(r["suite"]), int(r["first_leaf"]), r["previous_root"])
         for r in rows
@@ -435,8 +447,11 @@ class Ledger:
         """Signs a checkpoint when enough events or enough time have passed since the last."""
         if self.signer is None:
             return None
-        latest, size = self.latest_checkpoint(), self.size()
-        if epoch_of_size(self.epochs(), size).suite != self.signer.suite:
+        # The worker asks after every batch: one snapshot for the three reads, not one each.
+        with self.store.reading() as tx:
+            size, epochs = ledger_state(tx)
+            latest = _latest(tx, epochs)
+        if epoch_of_size(epochs, size).suite != self.signer.suite:
             return None  # switched: the new epoch's first leaf is still to come
         if size == 0 or (latest is not None and latest.tree_size == size):
             return None

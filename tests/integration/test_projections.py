@@ -1164,6 +1164,49 @@ def test_catch_up_commits_once_per_batch_not_once_per_event(
         system.close()
 
 
+def test_the_worker_does_not_read_the_log_again_to_find_it_empty(
+    system: System, district: District, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch that comes back short held all the log had when it was read: the worker then
+    waits to be woken instead of reading once more to find nothing. An event committed while
+    a batch is applied wakes it (as the log watcher does on PostgreSQL's NOTIFY) and is
+    applied next. The poll is made longer than the test, so only the wake can bring it."""
+    projector = system.projector
+    batches: list[int] = []
+    caught_up: list[list[int]] = []
+    news = threading.Condition()
+    process_batch = projector.process_batch
+
+    def counting_batch() -> int:
+        batches.append(count := process_batch())
+        if len(batches) == 1:  # committed after the batch read the log
+            propose(district, "批处理中新提的事项", Channel.MASSES, T)
+            projector.wake()
+        return count
+
+    def hook() -> None:
+        with news:
+            caught_up.append(list(batches))
+            news.notify_all()
+
+    monkeypatch.setattr(projector, "process_batch", counting_batch)
+    projector.after_catch_up.append(hook)
+    worker = threading.Thread(target=projector.run_forever, args=(10 * HANG_GUARD,), daemon=True)
+    worker.start()
+    try:
+        with news:
+            assert news.wait_for(lambda: len(caught_up) >= 2, HANG_GUARD)
+        first = district.app.position() - 1
+        assert caught_up[:2] == [[first], [first, 1]]
+        assert projector.position() == district.app.position()
+        assert "批处理中新提的事项" in titles(system, TopicFilter())
+    finally:
+        projector.request_stop()
+        worker.join(HANG_GUARD)
+    assert not worker.is_alive()
+    assert batches == [first, 1]
+
+
 def test_an_api_without_a_projector_hears_another_process_s_batch(
     postgres_url: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
