@@ -85,7 +85,10 @@ class LogWatcher:
     def _hear(self, conn: psycopg.Connection[Any]) -> None:
         self.refresh()
         while not self._stop.is_set():
+            grew = True  # no notice within the poll: look anyway, one may have been missed
             for notice in conn.notifies(timeout=LISTEN_SAFETY_POLL, stop_after=1):
                 if self._views is not None and notice.channel == self._views[0]:
                     self._views[1](notice.payload)
-            self.refresh()
+                    grew = False  # a projector's batch: the log did not grow by it
+            if grew:
+                self.refresh()

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
 
+import psycopg
 import pytest
 
 from application.receipts import Command
@@ -35,6 +36,7 @@ from domain.vocabulary import (
 )
 from interfaces.bootstrap import System, bootstrap
 from projections import runner
+from projections.outbound import watch
 from projections.reads.dashboard import Dashboard, DashboardFilter, UnitOverdue, load_dashboard
 from projections.reads.dashboard_on_read import aggregate_dashboard
 from projections.reads.queries import ConsultationFilter, ItemFilter, TopicFilter
@@ -1235,6 +1237,47 @@ def test_an_api_without_a_projector_hears_another_process_s_batch(
     finally:
         api.close()
         projecting.close()
+
+
+def test_the_log_watcher_reads_the_log_s_head_when_the_log_grew_not_on_a_batch_s_news(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The watcher hears two channels: the log's (an event committed) and the projectors'
+    (a batch committed). Only the first moves the log: a batch's news is passed to the waiters
+    without a read of the log's head. Notices come in commit order on the one connection, so
+    the batch's is heard before the proposal's; the safety poll is made longer than the test."""
+    monkeypatch.setattr(watch, "LISTEN_SAFETY_POLL", 10 * HANG_GUARD)
+    projecting = open_system(postgres_url)
+    district = District.build(projecting.app)
+    api = open_system(postgres_url)
+    watcher = api.integration.watcher
+    heads: list[str] = []
+    refresh = watcher.refresh
+
+    def counted() -> int:
+        heads.append("head")
+        return refresh()
+
+    monkeypatch.setattr(watcher, "refresh", counted)
+    assert watcher._views is not None
+    channel, announced = watcher._views
+    watcher._views = (channel, lambda payload: (heads.append("batch"), announced(payload)))
+    try:
+        api.integration.start(delivering=False)
+        assert watcher.listening.wait(HANG_GUARD)
+        projecting.projector.catch_up()
+        propose(district, "批次之后的事项", Channel.MASSES, T)
+        position = projecting.app.position()
+        assert watcher.signal.wait(position - 1, HANG_GUARD) == position
+        assert heads == ["head", "batch", "head"]
+    finally:
+        # The watcher waits out its (lengthened) poll: a notice ends that wait, so it stops.
+        monkeypatch.setattr(watch, "LISTEN_SAFETY_POLL", 0.1)
+        with psycopg.connect(api.app.database.conninfo(), autocommit=True) as conn:
+            conn.execute("SELECT pg_notify(%s, '')", (channel,))
+        api.close()
+        projecting.close()
+    assert watcher._thread is None, "the watcher did not stop"
 
 
 def test_a_waiter_takes_the_announced_position_without_reading_it_again(
