@@ -3,13 +3,16 @@ request records), JSON logs, and Prometheus metrics at /metrics."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
+import os
+import re
+import secrets
 import time
 from collections.abc import Iterator
 from contextvars import ContextVar
 from typing import Any
-from uuid import uuid4
 from weakref import WeakKeyDictionary
 
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
@@ -21,6 +24,10 @@ from projections import set_aside
 
 correlation: ContextVar[str] = ContextVar("correlation", default="")
 HEADER = "x-request-id"
+# A caller's id is taken only as printable ASCII of this kind: it goes into log lines, the
+# response's header and the events the request records. Other bytes (not UTF-8, control
+# characters, spaces) are someone else's input: the request gets an id of its own instead.
+CALLERS_ID = re.compile(rb"[A-Za-z0-9._:/+=-]{1,64}")
 log = logging.getLogger("yishiting.http")
 # A request slower than this is told in the log with its route, status and duration: the
 # latency histogram says how many, the line says which and when.
@@ -38,8 +45,8 @@ class CorrelationIds:
         if scope["type"] not in ("http", "websocket"):
             await self.app(scope, receive, send)
             return
-        given = dict(scope.get("headers") or []).get(HEADER.encode(), b"").decode()[:64]
-        request_id = given or uuid4().hex
+        given = dict(scope.get("headers") or []).get(HEADER.encode(), b"")[:64]
+        request_id = given.decode() if CALLERS_ID.fullmatch(given) else fresh_request_id()
         token = correlation.set(request_id)
         started, status = time.perf_counter(), 500
 
@@ -59,6 +66,26 @@ class CorrelationIds:
             if scope["type"] == "http":
                 self.metrics.request(scope, status, time.perf_counter() - started)
             correlation.reset(token)
+
+
+class _RequestIds:
+    """32 hex digits, unique without a call for randomness per request (uuid4 was a
+    measurable share of a request's time on the event loop): a random half per process, a
+    count for the other half."""
+
+    def __init__(self) -> None:
+        self.restart()
+        os.register_at_fork(after_in_child=self.restart)
+
+    def restart(self) -> None:
+        self.prefix = secrets.token_hex(8)
+        self.count = itertools.count()
+
+    def __call__(self) -> str:
+        return f"{self.prefix}{next(self.count) & 0xFFFF_FFFF_FFFF_FFFF:016x}"
+
+
+fresh_request_id = _RequestIds()
 
 
 class Metrics:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 from collections.abc import Iterator
 from uuid import UUID, uuid4
 
@@ -133,6 +134,36 @@ def test_a_request_id_comes_back_and_is_stored_with_the_events(http: TestClient)
     (established,) = list(app.events.get(committee))
     assert established.correlation_id == "trace-7f3a"
     assert http.get("/healthz").headers["x-request-id"]
+
+
+@pytest.mark.parametrize(
+    "given",
+    [b"\xff\xfetrace", b"trace\x1b[31m", "追踪-1".encode(), b"a b", b""],
+    ids=["not UTF-8", "control characters", "not ASCII", "a space", "empty"],
+)
+def test_a_request_id_that_is_not_plain_ascii_is_replaced_not_refused(
+    http: TestClient, given: bytes
+) -> None:
+    """A caller's id goes into log lines, the response and the events: bytes that could
+    mislead a terminal, a log reader or a page are not taken (nor answered with a 500)."""
+    reply = http.get("/healthz", headers={"X-Request-ID": given})
+    assert reply.status_code == 200
+    assert re.fullmatch("[0-9a-f]{32}", reply.headers["x-request-id"])
+
+
+def test_a_request_id_of_the_usual_kinds_is_kept_and_a_made_one_is_new_each_time(
+    http: TestClient,
+) -> None:
+    traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"
+    for given in (traceparent, "req:42/a.b_c+d=", "x" * 64):
+        assert (
+            http.get("/healthz", headers={"X-Request-ID": given}).headers["x-request-id"] == given
+        )
+    assert http.get("/healthz", headers={"X-Request-ID": "y" * 80}).headers["x-request-id"] == (
+        "y" * 64
+    )
+    made = {http.get("/healthz").headers["x-request-id"] for _ in range(50)}
+    assert len(made) == 50
 
 
 def test_log_lines_are_json_with_the_request_id() -> None:
