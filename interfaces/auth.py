@@ -117,6 +117,13 @@ class Authenticator:
         session = self._actor_from(claims), float(claims["exp"]) + LEEWAY_SECONDS
         return self._verified.keep(token, session)
 
+    def known_session(self, authorization: str) -> tuple[Actor, float | None] | None:
+        """The caller of a bearer token verified before and not yet expired, from memory;
+        None otherwise (then `session` verifies it, or refuses it)."""
+        scheme, _, token = authorization.partition(" ")
+        known = self._verified.get(token.strip()) if scheme.lower() == "bearer" else None
+        return known if known is not None and time.time() <= known[1] else None
+
     def _claims(self, token: str) -> dict[str, Any]:
         options = {"require": ["exp", "iss", "aud", "sub", "role"]}
         try:

@@ -106,6 +106,16 @@ class Doors:
             self._same_site(connection, headers, secret)
         return self._session_caller(secret, session)
 
+    def known_caller(self, connection: HTTPConnection) -> Caller | None:
+        """The caller when memory alone tells it: a bearer JWT verified before and not expired
+        (what an integrating system sends every time). None: ask `caller`, which may read the
+        session or API token tables."""
+        given = door_headers(connection).get(b"authorization")
+        if not given or given.partition(" ")[2].strip().startswith(TOKEN_PREFIX):
+            return None
+        known = self.authenticator.known_session(given)
+        return None if known is None else Caller(*known)
+
     def _session_caller(self, secret: str, session: SessionCaller) -> Caller:
         known = self._session_callers.get(secret)
         if known is not None and known[0] is session:

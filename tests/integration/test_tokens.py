@@ -28,6 +28,7 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.bootstrap import application_for
+from interfaces.http import callers
 from interfaces.server import create_app
 from tests.support.district import District
 from tests.support.graphql import CHINESE, mutation_document
@@ -161,6 +162,34 @@ def test_a_good_token_signs_in_and_a_bad_one_stores_nothing(http: TestClient) ->
     )
     assert_refused(response, "TOKEN_INVALID")
     assert system.app.position() == before
+
+
+def test_a_token_verified_once_is_told_from_memory_until_it_expires(
+    http: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An integrating system sends the same token with every request: once verified, its
+    caller is told on the event loop (no thread's round trip); past its expiry it is verified
+    again, and refused."""
+    resolved_off_the_loop: list[str] = []
+    blocking = callers.blocking
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        resolved_off_the_loop.append(function.__name__)
+        return await blocking(function, *args, **kwargs)
+
+    monkeypatch.setattr(callers, "blocking", counted)
+    token = signed()
+    assert ask(http, "Bearer " + token).json() == {"data": {"platforms": []}}
+    assert resolved_off_the_loop == ["caller"]
+    assert ask(http, "Bearer " + token).json() == {"data": {"platforms": []}}
+    assert ask(http, "bearer  " + token).json() == {"data": {"platforms": []}}
+    assert resolved_off_the_loop == ["caller"]
+
+    verified = http.app.state.doors.authenticator._verified  # type: ignore[attr-defined]
+    actor, _ = verified[token]
+    verified[token] = (actor, time.time() - 1)  # as if its hour had passed
+    assert_refused(ask(http, "Bearer " + token), "TOKEN_EXPIRED")
+    assert resolved_off_the_loop == ["caller", "caller"]
 
 
 # ------------------------------------------------------------------------------------- JWKS
