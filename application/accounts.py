@@ -307,8 +307,16 @@ class AccountUseCases(Core):
         held = self.account(account)
         hashed = hash_password(check_password(password, held.username))
         outcome = self._record_password_reset(command, account)
+        if outcome.replayed and self._password_changed_since(account, outcome.version):
+            # A reset sent again late (the same command id) must not undo a later change,
+            # the holder's own or another reset, without a record of its own.
+            return outcome
         self.credentials.set_password_hash(str(account), hashed, time.time())
         return outcome
+
+    def _password_changed_since(self, account: UUID, version: int) -> bool:
+        later = self.repository.event_store.get(account, gt=version)
+        return any(type(event).__name__ == "PasswordChanged" for event in later)
 
     @use_case(R.SECURITY_ADMIN)
     def _record_password_reset(self, command: Command, account: UUID) -> list[Record]:

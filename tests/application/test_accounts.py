@@ -87,6 +87,30 @@ def test_an_account_is_opened_signs_in_and_changes_its_temporary_password(
     assert signed_in.address == HERE  # type: ignore[attr-defined]
 
 
+def test_a_reset_sent_again_late_does_not_undo_a_later_change(app: Yishiting) -> None:
+    """The same reset command, sent again (a retry, the same command id), gets the first
+    answer; it stores the temporary password again only while no later change is recorded:
+    otherwise it would undo the holder's own change without a record of it."""
+    account = app.create_account(SECURITY, username="li.na", display_name="李娜").id
+    app.grant_role(SECURITY, account, role=Role.LEADER, reason="新任")
+    reset = Command(SECURITY.actor, command_id=f"reset-{uuid4().hex}")
+    first = app.reset_password(reset, account, password=FIRST)
+    again = app.reset_password(reset, account, password=FIRST)  # nothing changed meanwhile
+    assert again.replayed
+    assert (again.position, again.version) == (first.position, first.version)
+    signed_in = app.sign_in(username="li.na", password=FIRST, address=HERE)
+    app.change_own_password(holder(signed_in), current=FIRST, new=SECOND)
+    recorded = len(list(app.repository.event_store.get(account)))
+
+    late = app.reset_password(reset, account, password=FIRST)
+    assert late.replayed
+    assert late.version == first.version
+    assert len(list(app.repository.event_store.get(account))) == recorded
+    with pytest.raises(SignInRefused):
+        app.sign_in(username="li.na", password=FIRST, address=HERE)
+    assert not app.sign_in(username="li.na", password=SECOND, address=HERE).must_change_password
+
+
 def test_every_refusal_of_a_sign_in_reads_the_same(app: Yishiting) -> None:
     account = open_account(app)
     refusals = []
