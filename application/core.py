@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -121,6 +122,7 @@ class Core(Application[UUID]):
         # Records found by `require`: a stored first event is never taken back, so once found
         # a record is there for good (a bound keeps the set small; past it, it starts again).
         self._found: Memo[tuple[type[Record], UUID], bool] = Memo(FOUND_LIMIT)
+        self._committing = threading.local()  # what the running use case does once saved
 
     def construct_snapshot_store(self) -> Any:
         """Snapshots tagged when written and used only when their tag holds."""
@@ -237,6 +239,11 @@ class Core(Application[UUID]):
         """The log's current last position."""
         return self.recorder.max_notification_id() or 0
 
+    def once_saved(self, action: Callable[[], object]) -> None:
+        """For the use case running in this thread: `action` once what it changed is saved,
+        not if the save fails (nor if the command turns out to be a repeat)."""
+        self._committing.actions.append(action)
+
     def execute(
         self,
         command: Command,
@@ -251,6 +258,26 @@ class Core(Application[UUID]):
         refuses (the first run moved things on) or the append collides with the receipt
         already stored; then the first answer is given again. `receipt_first`: read before
         running, for a use case that acts outside the log, which must not run twice."""
+        outer = getattr(self._committing, "actions", None)
+        actions: list[Callable[[], object]] = []
+        self._committing.actions = actions
+        try:
+            outcome = self._execute(command, use_case, arguments, change, receipt_first)
+        finally:
+            self._committing.actions = outer
+        if not outcome.replayed:
+            for action in actions:
+                action()
+        return outcome
+
+    def _execute(
+        self,
+        command: Command,
+        use_case: str,
+        arguments: object,
+        change: Callable[[], Sequence[Record]],
+        receipt_first: bool,
+    ) -> Outcome:
         receipt_id, print_ = None, ""
         if command.command_id:
             check_command_id(command.command_id)

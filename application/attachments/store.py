@@ -51,9 +51,10 @@ class AttachmentStore:
         self.tmp.mkdir(parents=True, exist_ok=True)
         return Path(tempfile.mkdtemp(dir=self.tmp))
 
-    def keep(self, temp: Path, sha256: str) -> Path:
+    def keep(self, temp: Path, sha256: str, *, leave: bool = False) -> Path:
         """Moves a written, fsynced temp file into place under its hash; when the blob is
-        there already (the same bytes) the temp file is dropped and the blob left untouched."""
+        there already (the same bytes) the temp file is dropped and the blob left untouched.
+        `leave`: the temp file stays too (a second link, no copy), for its owner to remove."""
         final = self.path_of(sha256)
         final.parent.mkdir(parents=True, exist_ok=True)
         try:
@@ -61,7 +62,8 @@ class AttachmentStore:
         except FileExistsError:
             pass
         finally:
-            temp.unlink(missing_ok=True)
+            if not leave:
+                temp.unlink(missing_ok=True)
         _fsync_dir(final.parent)
         return final
 

@@ -75,7 +75,9 @@ class AttachmentUseCases(Core):
         received = None if subject else (upload.sha256, upload.size)
         sha256, size = self._stored(folder / CONTENT, subject, received)
         thumbnail = self._stored(folder / THUMB, subject)[0] if upload.has_thumbnail else ""
-        shutil.rmtree(folder, ignore_errors=True)
+        # Not before: a save that fails (a conflict, the database away) keeps the upload, to be
+        # attached again under the same upload id rather than sent again.
+        self.once_saved(lambda: shutil.rmtree(folder, ignore_errors=True))
         return [
             Attachment.add(
                 owner_kind=owner_kind,
@@ -139,14 +141,14 @@ class AttachmentUseCases(Core):
     def _stored(
         self, plain: Path, subject: str, received: tuple[str, int] | None = None
     ) -> tuple[str, int]:
-        """Moves the checked file into the store, sealed first when it is personal data: the
+        """Links the checked file into the store, sealed first when it is personal data: the
         stored bytes' hash and size (of the ciphertext when sealed, so `verify` holds after
         an erasure). `received`: the hash and size the intake took of these very bytes as it
         wrote them into the server's own tmp/ (hashing 10 MB again cost 10 ms of an upload's
         80; `verify --attachments` re-hashes every stored file against its event all the
         same)."""
         if received is not None:
-            self.attachments.keep(plain, received[0])
+            self.attachments.keep(plain, received[0], leave=True)
             return received
         path = plain
         if subject:
@@ -160,7 +162,8 @@ class AttachmentUseCases(Core):
         with open(path, "rb") as stored:
             sha256 = hashlib.file_digest(stored, "sha256").hexdigest()
         size = path.stat().st_size
-        self.attachments.keep(path, sha256)
+        # The upload's own file stays until the attachment is saved (`add_attachment`).
+        self.attachments.keep(path, sha256, leave=path == plain)
         return sha256, size
 
 

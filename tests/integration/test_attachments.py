@@ -22,6 +22,7 @@ from PIL import Image
 
 from application.permissions import RESTRICTED_TEXT
 from application.receipts import Command
+from application.storage import StoreOperationalError
 from domain.vocabulary import ExclusionGround, Role
 from tests.support import files
 from tests.support.district import ADMIN
@@ -341,6 +342,39 @@ def test_an_attachment_sent_twice_with_one_command_id_is_added_once(world: World
     listed = world.execute("platform_staff", ON_TOPIC, {"id": str(topic_id)})["data"]["topic"]
     assert len(listed["attachments"]) == 1
     assert any(other in path.name for path in leftovers(world)), "the other upload is kept"
+
+
+def test_an_attachment_whose_save_fails_keeps_its_upload_to_be_attached_again(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The file leaves its upload only once the attachment is saved: a save that fails (here
+    the log's store away for one append) is answered as such, and the same upload id is
+    attached by the next command, not sent again."""
+    topic_id = world.home.propose_hotline_matter()
+    sent = upload(world, "platform_staff", "会议纪要.pdf", files.pdf("保存失败后重试"))
+    upload_id = sent.json()["uploadId"]
+    recorder = world.system.app.recorder
+    insert_events = recorder.insert_events
+
+    def away_once(*args: Any, **kwargs: Any) -> Any:
+        monkeypatch.setattr(recorder, "insert_events", insert_events)
+        raise StoreOperationalError("the log's store is away")
+
+    monkeypatch.setattr(recorder, "insert_events", away_once)
+    given = {"uploadId": upload_id, "ownerKind": "MATTER", "ownerId": str(topic_id)}
+    failed = world.http.post(
+        "/graphql",
+        json={"query": ADD, "variables": {"input": given}},
+        headers=world.headers["platform_staff"],
+    )
+    assert failed.status_code == 503, failed.text
+    assert failed.json()["errors"][0]["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert any(upload_id in path.name for path in leftovers(world)), "the upload is kept"
+
+    attached = world.execute("platform_staff", ADD, {"input": given})
+    assert "errors" not in attached, attached
+    assert attached["data"]["addAttachment"]["attachment"]["name"] == "会议纪要.pdf"
+    assert not any(upload_id in path.name for path in leftovers(world)), "and then removed"
 
 
 def test_who_may_attach(world: World) -> None:
