@@ -314,6 +314,22 @@ class KeysInTheAppend(PostgresAppend):
         return notifications_from_rows(rows)
 
     @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
+    def tagged_notifications_after(
+        self, start: int, limit: int
+    ) -> tuple[list[Notification], dict[int, str | None]]:
+        """`notifications_after` and each one's stored authenticity tag (None: untagged), in
+        one statement: the projector checks every event it applies, and reading the tags
+        apart was a round trip more for every batch."""
+        statement = self._events_with_tags(
+            "e.notification_id, e.originator_id, e.originator_version, e.topic, e.state, t.tag",
+            "e.notification_id > %s ORDER BY e.notification_id LIMIT %s",
+        )
+        with self.datastore.get_connection() as conn, conn.cursor(row_factory=tuple_row) as curs:
+            curs.execute(statement, (start, limit), prepare=True)
+            rows = curs.fetchall()
+        return notifications_from_rows(row[:5] for row in rows), {row[0]: row[5] for row in rows}
+
+    @retry((psycopg.InterfaceError, psycopg.OperationalError), max_attempts=10, wait=0.2)
     def tagged_notifications(
         self, start: int, limit: int, stop: int, topics: Sequence[str]
     ) -> tuple[list[Notification], dict[int, str | None]]:

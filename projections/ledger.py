@@ -152,11 +152,11 @@ class StoredTags:
         self.page = page
         self._window = (1, 0)
         self._tags: dict[int, str | None] = {}
-        self._known = known or {}  # read with the events themselves (a feed's scan)
+        self.known = known or {}  # read with the events themselves (a feed's scan, a batch)
 
     def at(self, position: int) -> str | None:
-        if position in self._known:
-            return self._known[position]
+        if position in self.known:
+            return self.known[position]
         first, last = self._window
         if not first <= position <= last:
             # Only as far as the events read: what the log holds beyond them is yet to come.
@@ -205,6 +205,10 @@ class AuthenticEvents:
         self.key: EventKey = app.event_key
         self.tags = StoredTags(app, known=tags)
         self.sealed = SealedLeaves(store)
+
+    def told(self, tags: Mapping[int, str | None]) -> None:
+        """The tags of the batch about to be checked, read with its events."""
+        self.tags.known = tags
 
     def __call__(self, notification: Any) -> str | None:
         n = notification

@@ -8,7 +8,7 @@ import logging
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any
@@ -103,7 +103,7 @@ class Projector:
         self.after_catch_up: list[Callable[[], object]] = []
         self.admission: list[Admission] = []
         self._reader: ThreadPoolExecutor | None = None
-        self._ahead: tuple[int, Future[list[tuple[Any, Any]]]] | None = None
+        self._ahead: tuple[int, Future[Read]] | None = None
         self.create_tables()
 
     def create_tables(self, *, indexes: bool = True) -> None:
@@ -155,10 +155,13 @@ class Projector:
             # transaction as the views' positions: exactly once, as before.
             tx = BatchTx(direct)
             positions = self._positions(tx, lock=True)
-            batch.extend(self._read(min(positions.values())))
-            if not batch:
+            read = self._read(min(positions.values()))
+            if not read:
                 return 0  # caught up: the views have nothing to begin or end
+            batch.extend(read)
             self._remember_log(direct, positions, batch[0][0])
+            if read.tags is not None:
+                self._tell_admission(read.tags)
             if len(batch) == self.batch_size:
                 self._read_ahead(batch[-1][0].id)
             for view in self.views:
@@ -182,6 +185,13 @@ class Projector:
             self._advance(tx, batch[-1][0].id)
             self._announce(direct, batch[-1][0].id)
         return erasures
+
+    def _tell_admission(self, tags: Mapping[int, str | None]) -> None:
+        """The batch's events' tags, read with them, to the checks that would read them."""
+        for check in self.admission:
+            told = getattr(check, "told", None)
+            if told is not None:
+                told(tags)
 
     def isolate(self, batch: list[tuple[Any, Any]]) -> int:
         """Applies a failed batch's events one per transaction: an event a view cannot take
@@ -483,7 +493,7 @@ class Projector:
             reader.shutdown(wait=stopped, cancel_futures=True)
         return stopped
 
-    def _read(self, start: int) -> list[tuple[Any, Any]]:
+    def _read(self, start: int) -> Read:
         """The notifications after `start`, each with its domain event: those read ahead, if
         they start there."""
         ahead, self._ahead = self._ahead, None
@@ -491,27 +501,36 @@ class Projector:
             return ahead[1].result()
         return self._decoded(start)
 
-    def _decoded(self, start: int) -> list[tuple[Any, Any]]:
-        read = getattr(self.app, "notifications_after", None)
-        notifications = (
-            read(start, self.batch_size)
-            if read is not None
-            else self.app.recorder.select_notifications(
-                start=start, limit=self.batch_size, inclusive_of_start=False
-            )
-        )
+    def _decoded(self, start: int) -> Read:
+        notifications, tags = self._notifications(start)
         prefetch_keys = getattr(self.app, "prefetch_keys", None)
         if prefetch_keys is not None:
             prefetch_keys(notifications)
         decode = self.app.mapper.to_domain_event
         try:
-            return [(notification, decode(notification)) for notification in notifications]
+            read = Read((notification, decode(notification)) for notification in notifications)
         except UNAVAILABLE:
             raise
         except Exception:  # one of them cannot be decoded: each on its own, to set it aside
-            return [
+            read = Read(
                 (notification, _decode(self.app, notification)) for notification in notifications
-            ]
+            )
+        read.tags = tags
+        return read
+
+    def _notifications(self, start: int) -> tuple[Sequence[Any], Mapping[int, str | None] | None]:
+        """The next batch's notifications, with their stored tags where the log reads them in
+        the same statement (else None: the admission checks read them apart)."""
+        tagged = getattr(self.app, "tagged_notifications_after", None)
+        if tagged is not None:
+            notifications, tags = tagged(start, self.batch_size)
+            return notifications, tags
+        read = getattr(self.app, "notifications_after", None)
+        if read is not None:
+            return read(start, self.batch_size), None
+        return self.app.recorder.select_notifications(
+            start=start, limit=self.batch_size, inclusive_of_start=False
+        ), None
 
     def _read_ahead(self, start: int) -> None:
         """After a full batch (more to come: catching up, rebuilding), the next batch's events
@@ -631,6 +650,13 @@ def _fed(feed: str, notification: Any, event: Any) -> Any:
     if feed == "event":
         return event
     return notification if feed == "stored" else (notification, event)
+
+
+class Read(list[tuple[Any, Any]]):
+    """A batch's notifications as read, each with its domain event; `tags`: their stored
+    authenticity tags, when read in the same statement (None: not read)."""
+
+    tags: Mapping[int, str | None] | None = None
 
 
 class _Batches(threading.Condition):

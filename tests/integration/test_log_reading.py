@@ -7,10 +7,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterator
 
+import psycopg
 import pytest
 from eventsourcing.persistence import Notification
 
 from application.app import Yishiting
+from application.ledger.tags import TAGS_TABLE
 from application.personal_data import KeysInTheAppend
 from application.settings import Settings
 from domain.people import Proposer
@@ -92,5 +94,33 @@ def test_a_feed_scan_with_its_tags_reads_as_select_notifications_and_tags_betwee
                     )
                     assert ours == list(theirs), (start, stop, limit, topics)
                     assert their_tags == {n.id: tags[n.id] for n in ours}
+    finally:
+        application.close()
+
+
+def test_the_projector_s_read_with_its_tags_reads_as_notifications_after_and_tags_between(
+    postgres_url: str,
+) -> None:
+    """The projector's batch read on PostgreSQL (events and tags in one statement) answers
+    what `notifications_after` and `tags_between` answer apart, an untagged event included."""
+    application = application_for(Settings(database_url=postgres_url))
+    try:
+        assert isinstance(application.recorder, KeysInTheAppend)
+        District.build(application)
+        end = application.recorder.max_notification_id() or 0
+        untagged = application.recorder.notifications_after(2, 1)[0]
+        with psycopg.connect(application.database.conninfo(), autocommit=True) as conn:
+            conn.execute(
+                f'DELETE FROM "{application.recorder.datastore.schema}".{TAGS_TABLE}'
+                " WHERE originator_id = %s AND originator_version = %s",
+                (untagged.originator_id, untagged.originator_version),
+            )
+        tags = application.tags_between(1, end)
+        assert tags[untagged.id] is None
+        for start in (0, 1, end - 3, end, end + 5):
+            for limit in (1, 4, 1000):
+                ours, their_tags = application.tagged_notifications_after(start, limit)
+                assert list(ours) == list(application.notifications_after(start, limit))
+                assert their_tags == {n.id: tags[n.id] for n in ours}, (start, limit)
     finally:
         application.close()
