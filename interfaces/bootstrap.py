@@ -24,7 +24,7 @@ from application.storage import Database
 from application.transcodings import LogTranscoder
 from application.webhook_targets import TargetScreen, allowed_networks
 from domain.base import Clock, wall_clock
-from projections.ledger import AuthenticEvents, Ledger, LedgerView
+from projections.ledger import AuthenticEvents, CheckpointTimer, Ledger, LedgerView
 from projections.outbound.integration import Integration, integration_for
 from projections.reads.queries import ViewQueries
 from projections.runner import Projector
@@ -77,9 +77,8 @@ def bootstrap(settings: Settings | None = None, *, clock: Clock = wall_clock) ->
     # Nor is it served on /events, to subscriptions or to webhook receivers (a checker per scan:
     # it keeps windows of tags and is not shared between threads).
     integration.feed.admission = lambda tags: AuthenticEvents(app, store, tags)
-    projector.after_catch_up.append(
-        lambda: ledger.maybe_checkpoint(settings.checkpoint_every, settings.checkpoint_seconds)
-    )
+    timer = CheckpointTimer(ledger, settings.checkpoint_every, settings.checkpoint_seconds)
+    projector.after_catch_up.append(lambda: timer(projector.reached))
     return System(settings, app, store, projector, queries, ledger, integration)
 
 

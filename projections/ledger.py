@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -219,6 +220,44 @@ class AuthenticEvents:
             sealed = self.sealed.at(n.id)
             return None if sealed == Entry.of(n).leaf().hex() else refusal
         return refusal
+
+
+@dataclass(frozen=True)
+class Looked:
+    """What a look at whether a checkpoint is due found (and signed)."""
+
+    checkpoint: Checkpoint | None
+    unsigned: int  # leaves not under the latest checkpoint, after the look
+    latest_issued_at: str | None  # None: no checkpoint yet, or a suite switch pending
+
+
+class CheckpointTimer:
+    """The `project` worker's question after every batch — is a checkpoint due? — answered
+    from memory where it can: the ledger is read again only once the log positions applied
+    since it last looked, with the leaves it then left unsigned, reach `every`, or the
+    latest checkpoint is `seconds` old with something new. Positions bound the leaves added
+    (an event set aside adds none), so it looks early at worst, never late; a checkpoint
+    another process signed meanwhile only makes it look early too."""
+
+    def __init__(self, ledger: Ledger, every: int, seconds: float) -> None:
+        self.ledger = ledger
+        self.every = every
+        self.seconds = seconds
+        self._last: tuple[int, Looked] | None = None
+
+    def __call__(self, reached: int) -> Checkpoint | None:
+        if self._last is not None and not self._may_be_due(reached, *self._last):
+            return None
+        looked = self.ledger.checkpoint_if_due(self.every, self.seconds)
+        self._last = (reached, looked)
+        return looked.checkpoint
+
+    def _may_be_due(self, reached: int, position: int, looked: Looked) -> bool:
+        grown = looked.unsigned + max(0, reached - position)
+        if grown == 0:
+            return False
+        issued = looked.latest_issued_at
+        return grown >= self.every or issued is None or self.ledger.age(issued) >= self.seconds
 
 
 def ledger_size(tx: Tx) -> int:
@@ -449,25 +488,29 @@ class Ledger:
 
     def maybe_checkpoint(self, every: int, seconds: float) -> Checkpoint | None:
         """Signs a checkpoint when enough events or enough time have passed since the last."""
+        return self.checkpoint_if_due(every, seconds).checkpoint
+
+    def checkpoint_if_due(self, every: int, seconds: float) -> Looked:
+        """`maybe_checkpoint`, and what it saw: the leaves left unsigned, and when the latest
+        checkpoint was issued (None: there is none, or the epoch's suite is switching)."""
         if self.signer is None:
-            return None
-        # The worker asks after every batch: one snapshot for the three reads, not one each.
-        with self.store.reading() as tx:
+            return Looked(None, 0, None)
+        with self.store.reading() as tx:  # one snapshot for the reads, not one each
             size, epochs = ledger_state(tx)
             latest = _latest(tx, epochs)
+        unsigned = size - (latest.tree_size if latest else 0)
         if epoch_of_size(epochs, size).suite != self.signer.suite:
-            return None  # switched: the new epoch's first leaf is still to come
-        if size == 0 or (latest is not None and latest.tree_size == size):
-            return None
-        grown = size - (latest.tree_size if latest else 0)
-        age = (
-            (self.clock() - datetime.fromisoformat(latest.issued_at)).total_seconds()
-            if (latest)
-            else seconds
-        )
-        if grown >= every or age >= seconds:
-            return self.issue_checkpoint()
-        return None
+            return Looked(None, unsigned, None)  # switched: the new epoch's first leaf is to come
+        if unsigned == 0:
+            return Looked(None, 0, latest.issued_at if latest else None)
+        if latest is None or unsigned >= every or self.age(latest.issued_at) >= seconds:
+            issued = self.issue_checkpoint()
+            return Looked(issued, size - issued.tree_size, issued.issued_at)
+        return Looked(None, unsigned, latest.issued_at)
+
+    def age(self, issued_at: str) -> float:
+        """Seconds since a checkpoint was issued, by the ledger's clock."""
+        return (self.clock() - datetime.fromisoformat(issued_at)).total_seconds()
 
     def latest_checkpoint(self) -> Checkpoint | None:
         with self.store.reading() as tx:

@@ -101,6 +101,7 @@ class Projector:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.after_catch_up: list[Callable[[], object]] = []
+        self.reached = 0  # where this process's last batch left the views
         self.admission: list[Admission] = []
         self._reader: ThreadPoolExecutor | None = None
         self._ahead: tuple[int, Future[Read]] | None = None
@@ -141,8 +142,9 @@ class Projector:
         if erasures:
             self.store.scrub()
         if batch:
+            self.reached = batch[-1][0].id
             with self._advanced:
-                self._advanced.notify_all(reached=batch[-1][0].id)
+                self._advanced.notify_all(reached=self.reached)
         return len(batch)
 
     def _apply_batch(self, batch: list[tuple[Any, Any]]) -> int:

@@ -49,6 +49,7 @@ from domain.vocabulary import Role, TopicStatus, UnitKind
 from interfaces.bootstrap import System, bootstrap
 from interfaces.cli.main import app as yishiting
 from interfaces.server import create_app
+from projections.ledger import CheckpointTimer
 from tests.support.clock import FixedClock
 from tests.support.district import ADMIN, District
 from tests.support.graphql import GraphQLClient, credentials_of
@@ -571,6 +572,51 @@ def test_checkpoints_are_signed_by_the_clock_the_root_hands_the_ledger(
         second = system.ledger.maybe_checkpoint(every=1000, seconds=600)
         assert second is not None
         assert second.issued_at == clock().isoformat()
+    finally:
+        system.close()
+
+
+def test_the_worker_asks_the_ledger_only_when_a_checkpoint_may_be_due(
+    tmp_path: Path, sqlite_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After every batch the worker asks whether a checkpoint is due: the ledger is read
+    only once enough positions were applied since it last looked, or the latest checkpoint
+    is old enough with something new — and then signs as `maybe_checkpoint` would."""
+    clock = FixedClock()
+    settings = Settings(database_url=sqlite_url, ledger_key_file=str(tmp_path / "key.pem"))
+    system = bootstrap(settings, clock=clock)
+    looks: list[int] = []
+    look = system.ledger.checkpoint_if_due
+
+    def counted(every: int, seconds: float) -> Any:
+        looks.append(system.projector.reached)
+        return look(every, seconds)
+
+    monkeypatch.setattr(system.ledger, "checkpoint_if_due", counted)
+    try:
+        District.build(system.app)
+        system.projector.catch_up()
+        every = system.app.position()
+        timer = CheckpointTimer(system.ledger, every=every, seconds=600)
+        first = timer(system.projector.reached)
+        assert first is not None
+        assert first.tree_size == every
+        assert timer(system.projector.reached) is None  # nothing new: not asked
+        write_units(system, 2)
+        system.projector.catch_up()
+        clock.advance(timedelta(seconds=599))
+        assert timer(system.projector.reached) is None  # 2 new, the latest young: not asked
+        assert len(looks) == 1
+        clock.advance(timedelta(seconds=1))
+        second = timer(system.projector.reached)  # old enough, with something new
+        assert second is not None
+        assert second.tree_size == every + 2
+        District.build(system.app)
+        system.projector.catch_up()
+        third = timer(system.projector.reached)  # as many new as `every`
+        assert third is not None
+        assert third.tree_size == system.app.position()
+        assert len(looks) == 3
     finally:
         system.close()
 
