@@ -259,6 +259,11 @@ class SessionUseCases(AccountUseCases):
         self._remember_answer(secret, caller, row)
         return caller
 
+    def known_session_caller(self, secret: str) -> SessionCaller | None:
+        """The session's caller when memory alone tells it (`_known_caller`: the answer last
+        given, while it holds); None: ask `session_caller`, which may read and write."""
+        return self._known_caller(secret) if 0 < len(secret) <= 100 else None
+
     def _known_caller(self, secret: str) -> SessionCaller | None:
         """The answer last given for this cookie, while it still holds: the log has not moved
         since (every end of a session is an append, and its row is ended before), the session

@@ -106,15 +106,28 @@ class Doors:
             self._same_site(connection, headers, secret)
         return self._session_caller(secret, session)
 
-    def known_caller(self, connection: HTTPConnection) -> Caller | None:
-        """The caller when memory alone tells it: a bearer JWT verified before and not expired
-        (what an integrating system sends every time). None: ask `caller`, which may read the
-        session or API token tables."""
-        given = door_headers(connection).get(b"authorization")
-        if not given or given.partition(" ")[2].strip().startswith(TOKEN_PREFIX):
+    def known_caller(self, connection: HTTPConnection, *, changing: bool) -> Caller | None:
+        """`caller`, when memory alone tells it: no credentials at all, a bearer JWT verified
+        before and not expired, or a session cookie whose last answer still holds (the same
+        checks as `caller`, the same-site one included). None: ask `caller`, which may read
+        or write the session and API token tables."""
+        headers = door_headers(connection)
+        given = headers.get(b"authorization")
+        if given:
+            if given.partition(" ")[2].strip().startswith(TOKEN_PREFIX):
+                return None
+            known = self.authenticator.known_session(given)
+            return None if known is None else Caller(*known)
+        cookie = headers.get(b"cookie")
+        if not cookie:
+            return ANONYMOUS_CALLER
+        secret = self._cookie_secrets.get(cookie)  # an open session's header, seen before
+        session = self.app.known_session_caller(secret) if secret else None
+        if secret is None or session is None:
             return None
-        known = self.authenticator.known_session(given)
-        return None if known is None else Caller(*known)
+        if changing:
+            self._same_site(connection, headers, secret)
+        return self._session_caller(secret, session)
 
     def _session_caller(self, secret: str, session: SessionCaller) -> Caller:
         known = self._session_callers.get(secret)

@@ -46,11 +46,12 @@ def system_of(request: Request) -> System:
 async def caller_of(doors: Doors, request: HTTPConnection, *, changing: bool) -> Caller:
     """The caller by whichever door (doors.py); a refused one is answered 401 (403 for a
     request from another site). A session or API token is read from its table: off the loop;
-    a bearer JWT already verified is told from memory, without a thread's round trip."""
-    known = doors.known_caller(request)
-    if known is not None:
-        return known
+    a caller memory alone tells (a JWT verified before, a session's answer that still holds,
+    no credentials) is told on the loop, without a thread's round trip."""
     try:
+        known = doors.known_caller(request, changing=changing)
+        if known is not None:
+            return known
         return await blocking(doors.caller, request, changing=changing)
     except REFUSALS as error:
         status = 403 if isinstance(error, CrossSiteRefused) else 401

@@ -22,6 +22,7 @@ from application.session_tables import SESSIONS_TABLE
 from application.sessions import digest
 from domain.accounts import account_id
 from interfaces.doors import COOKIE
+from interfaces.http import callers
 from tests.support.graphql import CHINESE
 from tests.support.scenarios import SECURITY_COMMAND
 from tests.support.world import World, running, running_in_production
@@ -119,6 +120,47 @@ def test_a_sign_in_sets_an_http_only_strict_cookie_and_the_page_sends_its_csrf_t
 
     assert browser.post("/auth/sign-out", headers={"X-CSRF-Token": csrf}).status_code == 204
     assert refusal(browser.get("/auth/session"))[1:] == ("UNAUTHENTICATED", "SESSION_INVALID")
+
+
+def test_a_session_s_requests_are_told_from_memory_while_its_answer_holds(
+    world: World, browser: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Once a session's cookie has been answered, its next requests are told on the event loop
+    (no thread's round trip), with the same checks: another site's request is still refused,
+    and once the session ends (the log moves) the next request is worked out again, and
+    refused."""
+    resolved_off_the_loop: list[str] = []
+    blocking = callers.blocking
+
+    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
+        resolved_off_the_loop.append(function.__name__)
+        return await blocking(function, *args, **kwargs)
+
+    monkeypatch.setattr(callers, "blocking", counted)
+    account(world, "zhao.memory", "leader")
+    csrf = sign_in(browser, "zhao.memory").json()["csrfToken"]
+    graphql(browser, csrf, VIEWER)  # the cookie's first answer, worked out on a thread
+    resolved_off_the_loop.clear()
+    for _ in range(3):
+        assert graphql(browser, csrf, VIEWER).json()["data"]["viewer"]["name"] == "张伟"
+    assert resolved_off_the_loop == []
+    assert refusal(graphql(browser, None, VIEWER)) == (403, "FORBIDDEN", "CSRF_REJECTED")
+    elsewhere = browser.post(
+        "/graphql",
+        json={"query": VIEWER},
+        headers={"X-CSRF-Token": csrf, "Origin": "https://evil.example"},
+    )
+    assert refusal(elsewhere) == (403, "FORBIDDEN", "CSRF_REJECTED")
+    assert resolved_off_the_loop == []
+
+    kept = browser.cookies.get(COOKIE)  # as a stolen (or merely stale) cookie would be
+    assert browser.post("/auth/sign-out", headers={"X-CSRF-Token": csrf}).status_code == 204
+    resolved_off_the_loop.clear()
+    replayed = TestClient(world.http.app)  # type: ignore[arg-type]
+    replayed.cookies.set(COOKIE, kept)
+    ended = graphql(replayed, csrf, VIEWER)
+    assert refusal(ended)[1:] == ("UNAUTHENTICATED", "SESSION_ENDED")
+    assert resolved_off_the_loop == ["caller"]
 
 
 def test_signing_in_as_a_role_not_granted_is_refused_with_its_own_reason(
