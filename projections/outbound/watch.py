@@ -85,10 +85,14 @@ class LogWatcher:
     def _hear(self, conn: psycopg.Connection[Any]) -> None:
         self.refresh()
         while not self._stop.is_set():
-            grew = True  # no notice within the poll: look anyway, one may have been missed
+            # One read may bring several notices: the log's head is read again if one of them
+            # is the log's, or if none came within the poll (one may have been missed); a
+            # projector's batch alone does not move the log.
+            heard, batches = 0, 0
             for notice in conn.notifies(timeout=LISTEN_SAFETY_POLL, stop_after=1):
+                heard += 1
                 if self._views is not None and notice.channel == self._views[0]:
                     self._views[1](notice.payload)
-                    grew = False  # a projector's batch: the log did not grow by it
-            if grew:
+                    batches += 1
+            if heard == 0 or heard > batches:
                 self.refresh()
