@@ -22,8 +22,8 @@ from application.session_tables import SESSIONS_TABLE
 from application.sessions import digest
 from domain.accounts import account_id
 from interfaces.doors import COOKIE
-from interfaces.http import callers
 from tests.support.graphql import CHINESE
+from tests.support.off_the_loop import counted_off_the_loop
 from tests.support.scenarios import SECURITY_COMMAND
 from tests.support.world import World, running, running_in_production
 
@@ -129,14 +129,7 @@ def test_a_session_s_requests_are_told_from_memory_while_its_answer_holds(
     (no thread's round trip), with the same checks: another site's request is still refused,
     and once the session ends (the log moves) the next request is worked out again, and
     refused."""
-    resolved_off_the_loop: list[str] = []
-    blocking = callers.blocking
-
-    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
-        resolved_off_the_loop.append(function.__name__)
-        return await blocking(function, *args, **kwargs)
-
-    monkeypatch.setattr(callers, "blocking", counted)
+    resolved_off_the_loop = counted_off_the_loop(monkeypatch)
     account(world, "zhao.memory", "leader")
     csrf = sign_in(browser, "zhao.memory").json()["csrfToken"]
     graphql(browser, csrf, VIEWER)  # the cookie's first answer, worked out on a thread

@@ -28,10 +28,10 @@ from application.settings import Settings
 from domain.base import Actor
 from domain.vocabulary import Role
 from interfaces.bootstrap import application_for
-from interfaces.http import callers
 from interfaces.server import create_app
 from tests.support.district import District
 from tests.support.graphql import CHINESE, mutation_document
+from tests.support.off_the_loop import counted_off_the_loop
 from tests.support.scenarios import SCENARIOS
 
 SECRET = "a-test-secret-that-is-long-enough-for-hs256-0123456789"
@@ -170,14 +170,7 @@ def test_a_token_verified_once_is_told_from_memory_until_it_expires(
     """An integrating system sends the same token with every request: once verified, its
     caller is told on the event loop (no thread's round trip); past its expiry it is verified
     again, and refused."""
-    resolved_off_the_loop: list[str] = []
-    blocking = callers.blocking
-
-    async def counted(function: Any, *args: Any, **kwargs: Any) -> Any:
-        resolved_off_the_loop.append(function.__name__)
-        return await blocking(function, *args, **kwargs)
-
-    monkeypatch.setattr(callers, "blocking", counted)
+    resolved_off_the_loop = counted_off_the_loop(monkeypatch)
     token = signed()
     assert ask(http, "Bearer " + token).json() == {"data": {"platforms": []}}
     assert resolved_off_the_loop == ["caller"]
